@@ -1,0 +1,134 @@
+"""Talka: idea hackathons, judging and pilot projects for Latvian municipalities."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from flask import Flask, g, request, session
+from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.routing import BaseConverter, ValidationError
+
+from app.config import load_config
+from app.extensions import babel, csrf, db, limiter, migrate
+
+MAX_ID = 2**63 - 1
+
+
+class IdConverter(BaseConverter):
+    """A database id in a URL; too large a number is a 404, never a database error."""
+
+    regex = r"\d{1,19}"
+
+    def to_python(self, value: str) -> int:
+        number = int(value)
+        if number < 1 or number > MAX_ID:
+            raise ValidationError()
+        return number
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys, and WAL so readers do not block the writer."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def select_locale() -> str:
+    languages = ("lv", "en")
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if request.path.startswith("/api/"):
+        return request.accept_languages.best_match(languages) or "lv"
+    return "lv"
+
+
+def select_timezone() -> str:
+    return "Europe/Riga"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides settings read from the environment."""
+    settings = load_config(config)
+    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"],
+                instance_relative_config=False)
+    app.config.update(settings)
+    app.url_map.converters["id"] = IdConverter
+    app.url_map.strict_slashes = False
+
+    logging.getLogger("talka").setLevel(logging.INFO)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+
+    from app.accounts.auth import init_auth
+    from app.core.access import enforce_access
+    from app.core.errors import register_error_handlers
+    from app.core.formatting import init_formatting
+    from app.core.security import init_security
+    from app.mail.operations import deliver_after_request
+
+    init_auth(app)
+    app.before_request(enforce_access)
+    register_error_handlers(app)
+    init_security(app)
+    init_formatting(app)
+    app.after_request(deliver_after_request)
+
+    _import_models()
+    _register_blueprints(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+
+    @app.context_processor
+    def inject_globals():
+        from flask_babel import get_locale
+
+        from app.accounts.forms import EmptyForm
+
+        return {"current_locale": str(get_locale() or "lv"), "logout_form": EmptyForm(),
+                "lang_form": EmptyForm()}
+
+    @app.teardown_request
+    def _forget_mail(exc):
+        g.pop("queued_mail", None)
+
+    return app
+
+
+def _import_models() -> None:
+    """Import every model module so that metadata (and Alembic) sees all tables."""
+    from app.accounts import models as _accounts  # noqa: F401
+    from app.core import audit as _audit  # noqa: F401
+    from app.mail import models as _mail  # noqa: F401
+    from app.places import models as _places  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.accounts.views import bp as accounts_bp
+    from app.admin.views import bp as admin_bp
+    from app.api import init_api
+    from app.public.views import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    init_api(app)

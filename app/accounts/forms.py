@@ -1,0 +1,83 @@
+"""Account forms. Length limits here mirror the rules in operations.py, which decide."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, EqualTo, Length
+
+LANGUAGE_CHOICES = [("lv", "Latviešu"), ("en", "English")]
+
+
+def municipality_choices():
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.places.models import Municipality
+
+    rows = db.session.execute(select(Municipality.id, Municipality.name).order_by(
+        Municipality.name)).all()
+    return [("", _l("— not set —"))] + [(str(i), n) for i, n in rows]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class ProfileFields(FlaskForm):
+    name = StringField(_l("Name and surname"), validators=[DataRequired(), Length(max=120)])
+    municipality_id = SelectField(_l("Municipality you work for"), choices=[],
+                                  validate_choice=False)
+    locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality_id.choices = municipality_choices()
+
+
+class RegisterForm(ProfileFields):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(max=256)],
+        description=_l("At least 12 characters. A short sentence is both strong and easy to "
+                       "remember; no special characters are required."),
+    )
+    password_again = PasswordField(
+        _l("Password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class ProfileForm(ProfileFields):
+    pass
+
+
+class EmailForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+
+
+class NewPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)],
+                             description=_l("At least 12 characters."))
+    password_again = PasswordField(
+        _l("New password again"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(_l("Current password"),
+                                     validators=[DataRequired(), Length(max=256)])
+
+
+class TokenForm(FlaskForm):
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)],
+                       description=_l("What the token is for, e.g. “municipal portal”."))
+
+
+class EmptyForm(FlaskForm):
+    """A form with only the CSRF token, for POST buttons."""

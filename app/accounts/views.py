@@ -1,0 +1,297 @@
+"""Account pages: register, confirm, sign in and out, password reset, /account."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import select
+
+from app.accounts import operations as ops
+from app.accounts.forms import (
+    ChangePasswordForm,
+    EmailForm,
+    EmptyForm,
+    LoginForm,
+    NewPasswordForm,
+    ProfileForm,
+    RegisterForm,
+    TokenForm,
+)
+from app.accounts.models import ApiToken, UserSession, token_digest
+from app.core import access
+from app.core.errors import Invalid, WrongState
+from app.core.forms import apply_errors
+from app.core.security import client_address, is_safe_next, security_log
+from app.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__)
+
+
+def _login_failed(response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def _account_key() -> str:
+    return "login:" + (ops.normalise_email(request.form.get("email")) or "-")
+
+
+def _log_breach(limit) -> None:
+    security_log("sign_in_throttled", email=ops.normalise_email(request.form.get("email")),
+                 limit=str(limit.limit))
+
+
+def _next_url(default: str) -> str:
+    target = request.values.get("next")
+    return target if is_safe_next(target) else default
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access.public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"],
+               deduct_when=_login_failed, on_breach=_log_breach, scope="login-address")
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
+               key_func=_account_key, deduct_when=_login_failed, on_breach=_log_breach,
+               scope="login-account")
+def login():
+    form = LoginForm()
+    unconfirmed = None
+    if form.validate_on_submit():
+        user = ops.authenticate(form.email.data, form.password.data)
+        if user is None or not user.is_active:
+            g.login_failed = True
+            security_log("sign_in_failed", email=ops.normalise_email(form.email.data),
+                         user_id=getattr(user, "id", None))
+            # Same words whether the e-mail is unknown, the password wrong or the
+            # account disabled: the page must not tell which accounts exist.
+            form.form_errors.append(_("The e-mail address or the password is not correct."))
+        elif not user.is_confirmed:
+            g.login_failed = True
+            security_log("sign_in_unconfirmed", user_id=user.id)
+            unconfirmed = user.email
+            form.form_errors.append(_("Confirm your e-mail address first: open the link we "
+                                      "sent you. You can ask for a new link below."))
+        else:
+            session.clear()  # a fresh session at sign-in
+            ops.start_session(user, remember=form.remember.data, ip=client_address(),
+                              user_agent=request.user_agent.string or "")
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            security_log("sign_in", user_id=user.id)
+            return redirect(_next_url(url_for("public.home")))
+    status = 200 if not form.errors and not form.form_errors else 422
+    return render_template("accounts/login.html", form=form, unconfirmed=unconfirmed,
+                           resend_form=EmailForm(formdata=None, email=unconfirmed)), status
+
+
+@bp.route("/logout", methods=["POST"])
+@access.public
+def logout():
+    if current_user.is_authenticated:
+        security_log("sign_out", user_id=current_user.id)
+        ops.end_session(current_user.current_session_token)
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "success")
+    return redirect(url_for("public.home"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@access.public
+@limiter.limit("10 per hour", methods=["POST"], scope="register")
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            ops.register_user(form.data)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            return render_template("accounts/check_email.html",
+                                   email=ops.normalise_email(form.email.data))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/register.html", form=form), status
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@access.public
+def confirm_email(token: str):
+    # GET only shows a button: mail scanners that open links must not confirm.
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            user = ops.confirm_email(token)
+        except WrongState as error:
+            return render_template("accounts/link_problem.html", detail=error.detail,
+                                   resend_form=EmailForm()), 409
+        db.session.commit()
+        security_log("email_confirmed", user_id=user.id)
+        flash(_("Your e-mail address is confirmed. You can sign in now."), "success")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/confirm.html", form=form)
+
+
+@bp.route("/confirm/resend", methods=["POST"])
+@access.public
+@limiter.limit("5 per hour", scope="resend")
+def resend_confirmation():
+    form = EmailForm()
+    if form.validate_on_submit():
+        user = ops.find_user_by_email(form.email.data)
+        if user is not None and not user.is_confirmed and user.is_active:
+            ops.send_confirmation(user)
+            db.session.commit()
+    return render_template("accounts/check_email.html",
+                           email=ops.normalise_email(form.email.data))
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+@access.public
+@limiter.limit("5 per hour", methods=["POST"], scope="reset")
+def password_reset():
+    form = EmailForm()
+    if form.validate_on_submit():
+        ops.request_password_reset(form.email.data)
+        db.session.commit()
+        security_log("password_reset_requested", email=ops.normalise_email(form.email.data))
+        return render_template("accounts/check_email.html", email=form.email.data, reset=True)
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/password_reset.html", form=form), status
+
+
+@bp.route("/password-reset/<token>", methods=["GET", "POST"])
+@access.public
+def password_reset_confirm(token: str):
+    try:
+        ops.user_for_reset_token(token)
+    except WrongState as error:
+        return render_template("accounts/link_problem.html", detail=error.detail,
+                               reset=True), 409
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = ops.reset_password(token, form.password.data)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            security_log("password_reset", user_id=user.id)
+            logout_user()
+            flash(_("Your password has been changed. Sign in with the new password."), "success")
+            return redirect(url_for("accounts.login"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("accounts/password_reset_confirm.html", form=form), status
+
+
+# --- /account --------------------------------------------------------------------
+
+def _account_page(**forms):
+    user = current_user
+    forms.setdefault("profile_form", ProfileForm(formdata=None, obj=user,
+                                                 municipality_id=str(user.municipality_id or "")))
+    forms.setdefault("password_form", ChangePasswordForm(formdata=None))
+    forms.setdefault("token_form", TokenForm(formdata=None))
+    tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                .order_by(ApiToken.created_at.desc())).all()
+    sessions = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)
+                                  .order_by(UserSession.last_seen_at.desc())).all()
+    status = 422 if any(f.errors or f.form_errors for f in forms.values()
+                        if hasattr(f, "form_errors")) else 200
+    return render_template("accounts/account.html", tokens=tokens, sessions=sessions,
+                           current_session_hash=token_digest(user.current_session_token or ""),
+                           empty_form=EmptyForm(), new_token=forms.pop("new_token", None),
+                           **forms), status
+
+
+@bp.route("/account", methods=["GET"])
+@access.signed_in
+def account():
+    return _account_page()
+
+
+@bp.route("/account/profile", methods=["POST"])
+@access.signed_in
+def account_profile():
+    form = ProfileForm()
+    if form.validate_on_submit():
+        try:
+            ops.update_profile(current_user, form.data)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            session["lang"] = current_user.locale
+            flash(_("Your profile has been saved."), "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(profile_form=form)
+
+
+@bp.route("/account/password", methods=["POST"])
+@access.signed_in
+def account_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            ops.change_password(current_user, form.current_password.data, form.password.data)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            security_log("password_changed", user_id=current_user.id)
+            flash(_("Your password has been changed. Other devices have been signed out."),
+                  "success")
+            return redirect(url_for("accounts.account"))
+    return _account_page(password_form=form)
+
+
+@bp.route("/account/tokens", methods=["POST"])
+@access.signed_in
+def account_token_create():
+    form = TokenForm()
+    if form.validate_on_submit():
+        try:
+            token, raw = ops.create_api_token(current_user, form.name.data)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            security_log("api_token_created", user_id=current_user.id, token_id=token.id)
+            # Shown once, on this response only; never stored in plain text.
+            return _account_page(new_token=raw)
+    return _account_page(token_form=form)
+
+
+@bp.route("/account/tokens/<id:token_id>/revoke", methods=["POST"])
+@access.signed_in
+def account_token_revoke(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    access.require(token is not None and token.user_id == current_user.id, hide=True)
+    if EmptyForm().validate_on_submit():
+        ops.revoke_api_token(token)
+        db.session.commit()
+        security_log("api_token_revoked", user_id=current_user.id, token_id=token.id)
+        flash(_("The token has been revoked."), "success")
+    return redirect(url_for("accounts.account"))
+
+
+@bp.route("/account/sessions/end-others", methods=["POST"])
+@access.signed_in
+def account_end_other_sessions():
+    if EmptyForm().validate_on_submit():
+        ops.end_all_sessions(current_user, keep_token=current_user.current_session_token)
+        db.session.commit()
+        security_log("other_sessions_ended", user_id=current_user.id)
+        flash(_("You have been signed out on all other devices."), "success")
+    return redirect(url_for("accounts.account"))

@@ -1,0 +1,1 @@
+"""Administration: users and roles, reference data, the mail outbox, the audit log."""

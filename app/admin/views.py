@@ -1,0 +1,233 @@
+"""Admin pages. Every route here is admin-only; the rules live in the operations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from app.accounts import operations as account_ops
+from app.accounts.forms import EmptyForm
+from app.accounts.models import Role, RoleGrant, User
+from app.admin.forms import GrantRoleForm, MunicipalityForm, RegionForm
+from app.core import access
+from app.core.audit import AuditEntry
+from app.core.errors import DomainError, Invalid
+from app.core.forms import apply_errors
+from app.core.pagination import clamp, paginate
+from app.extensions import db
+from app.mail.models import OutboxMessage
+from app.places import operations as place_ops
+from app.places.models import Municipality, Region
+
+bp = Blueprint("admin", __name__)
+
+
+@bp.route("/")
+@access.admin_only
+def index():
+    counts = {
+        "users": db.session.scalar(select(func.count(User.id))),
+        "outbox": db.session.scalar(select(func.count(OutboxMessage.id))),
+        "audit": db.session.scalar(select(func.count(AuditEntry.id))),
+    }
+    return render_template("admin/index.html", counts=counts)
+
+
+# --- users -----------------------------------------------------------------------
+
+@bp.route("/users")
+@access.admin_only
+def users():
+    q = (request.args.get("q") or "").strip()[:100]
+    role = request.args.get("role") or ""
+    municipality_id = request.args.get("municipality", type=int)
+    query = select(User).order_by(User.name, User.id)
+    if q:
+        like = f"%{q.lower()}%"
+        query = query.where(or_(func.lower(User.name).like(like),
+                                func.lower(User.email).like(like)))
+    if role in ("admin", "coordinator"):
+        query = query.where(User.roles.any(RoleGrant.role == Role(role)))
+    elif role == "disabled":
+        query = query.where(User.disabled_at.is_not(None))
+    if municipality_id:
+        query = query.where(User.municipality_id == municipality_id)
+    page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 50), 50)
+    result = paginate(query, page, per_page)
+    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    return render_template("admin/users.html", page=result, q=q, role=role,
+                           municipality_id=municipality_id, municipalities=municipalities)
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+def _user_page(user: User, grant_form=None, status=200):
+    history = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.object_type == "user",
+                                 AuditEntry.object_id == str(user.id))
+        .order_by(AuditEntry.at.desc()).limit(50)
+    ).all()
+    return render_template("admin/user.html", user=user, history=history,
+                           grant_form=grant_form or GrantRoleForm(formdata=None),
+                           empty_form=EmptyForm()), status
+
+
+@bp.route("/users/<id:user_id>")
+@access.admin_only
+def user_detail(user_id: int):
+    return _user_page(_user_or_404(user_id))
+
+
+@bp.route("/users/<id:user_id>/roles", methods=["POST"])
+@access.admin_only
+def user_grant_role(user_id: int):
+    user = _user_or_404(user_id)
+    form = GrantRoleForm()
+    if form.validate_on_submit():
+        try:
+            account_ops.grant_role(user, Role(form.role.data), form.region_code.data or None,
+                                   actor=current_user)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The role has been granted."), "success")
+            return redirect(url_for("admin.user_detail", user_id=user.id))
+    return _user_page(user, form, status=422)
+
+
+@bp.route("/users/<id:user_id>/roles/<id:grant_id>/revoke", methods=["POST"])
+@access.admin_only
+def user_revoke_role(user_id: int, grant_id: int):
+    user = _user_or_404(user_id)
+    grant = db.session.get(RoleGrant, grant_id)
+    if grant is None or grant.user_id != user.id:
+        abort(404)
+    try:
+        account_ops.revoke_role(user, grant, actor=current_user)
+    except DomainError as error:
+        flash(str(error.detail), "error")
+        return redirect(url_for("admin.user_detail", user_id=user.id))
+    db.session.commit()
+    flash(_("The role has been revoked."), "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.route("/users/<id:user_id>/disable", methods=["POST"])
+@access.admin_only
+def user_disable(user_id: int):
+    user = _user_or_404(user_id)
+    try:
+        account_ops.disable_user(user, actor=current_user)
+    except DomainError as error:
+        flash(str(error.detail), "error")
+        return redirect(url_for("admin.user_detail", user_id=user.id))
+    db.session.commit()
+    flash(_("The account has been disabled and its sessions ended."), "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+@bp.route("/users/<id:user_id>/enable", methods=["POST"])
+@access.admin_only
+def user_enable(user_id: int):
+    user = _user_or_404(user_id)
+    account_ops.enable_user(user, actor=current_user)
+    db.session.commit()
+    flash(_("The account has been enabled."), "success")
+    return redirect(url_for("admin.user_detail", user_id=user.id))
+
+
+# --- reference data ------------------------------------------------------------
+
+@bp.route("/places")
+@access.admin_only
+def places():
+    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
+    municipalities = db.session.scalars(
+        select(Municipality).order_by(Municipality.region_code, Municipality.name)
+    ).all()
+    return render_template("admin/places.html", regions=regions, municipalities=municipalities)
+
+
+@bp.route("/municipalities/<id:municipality_id>", methods=["GET", "POST"])
+@access.admin_only
+def municipality_edit(municipality_id: int):
+    municipality = db.session.get(Municipality, municipality_id)
+    if municipality is None:
+        abort(404)
+    form = MunicipalityForm(obj=municipality,
+                            kind=municipality.kind.value if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            place_ops.update_municipality(municipality, form.data, actor=current_user)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The municipality has been saved."), "success")
+            return redirect(url_for("admin.places"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/municipality_form.html", form=form,
+                           municipality=municipality), status
+
+
+@bp.route("/regions/<code>", methods=["GET", "POST"])
+@access.admin_only
+def region_edit(code: str):
+    region = db.session.get(Region, code[:16])
+    if region is None:
+        abort(404)
+    form = RegionForm(obj=region)
+    if form.validate_on_submit():
+        try:
+            place_ops.update_region(region, form.data, actor=current_user)
+        except Invalid as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            flash(_("The planning region has been saved."), "success")
+            return redirect(url_for("admin.places"))
+    status = 422 if request.method == "POST" else 200
+    return render_template("admin/region_form.html", form=form, region=region), status
+
+
+# --- outbox and audit log ------------------------------------------------------
+
+@bp.route("/outbox")
+@access.admin_only
+def outbox():
+    q = (request.args.get("q") or "").strip()[:100]
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(),
+                                           OutboxMessage.id.desc())
+    if q:
+        query = query.where(func.lower(OutboxMessage.recipient).like(f"%{q.lower()}%"))
+    page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 50), 50)
+    return render_template("admin/outbox.html", page=paginate(query, page, per_page), q=q)
+
+
+@bp.route("/outbox/<id:message_id>")
+@access.admin_only
+def outbox_message(message_id: int):
+    message = db.session.get(OutboxMessage, message_id)
+    if message is None:
+        abort(404)
+    return render_template("admin/outbox_message.html", message=message)
+
+
+@bp.route("/audit")
+@access.admin_only
+def audit():
+    action = (request.args.get("action") or "").strip()[:80]
+    query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    if action:
+        query = query.where(AuditEntry.action.like(f"{action}%"))
+    page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 50), 50)
+    return render_template("admin/audit.html", page=paginate(query, page, per_page),
+                           action=action)

@@ -1,0 +1,36 @@
+"""Shared API schemas: pagination arguments, list envelopes, problems."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=10**6))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+
+
+class ProblemSchema(Schema):
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String()
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:
+    """A `{items, page, per_page, total}` envelope around `item_schema`."""
+    return Schema.from_dict(
+        {
+            "items": fields.List(fields.Nested(item_schema)),
+            "page": fields.Integer(),
+            "per_page": fields.Integer(),
+            "total": fields.Integer(),
+        },
+        name=name,
+    )
+
+
+def page_body(page) -> dict:
+    return {"items": page.items, "page": page.page, "per_page": page.per_page,
+            "total": page.total}

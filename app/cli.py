@@ -1,0 +1,100 @@
+"""Command-line contract for operators and scripts: `flask --app wsgi <command>`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask_migrate import upgrade
+
+from app.extensions import db
+
+
+def _fail(error) -> None:
+    from app.core.errors import DomainError
+
+    if isinstance(error, DomainError) and error.errors:
+        for field, messages in error.errors.items():
+            for message in messages:
+                click.echo(f"{field}: {message}", err=True)
+    else:
+        click.echo(str(getattr(error, "detail", None) or error), err=True)
+    db.session.rollback()
+    sys.exit(1)
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("init-db")
+    def init_db():
+        """Migrate to the newest schema and load reference data (idempotent)."""
+        from app.places.operations import load_reference_data
+
+        upgrade()
+        added = load_reference_data()
+        db.session.commit()
+        click.echo(f"Database is at the newest schema; added {added['regions']} regions and "
+                   f"{added['municipalities']} municipalities.")
+
+    @app.cli.command("create-user")
+    @click.argument("email")
+    @click.option("--name", required=True)
+    @click.option("--role", type=click.Choice(["admin", "coordinator"]))
+    @click.option("--region", type=click.Choice(["riga", "kurzeme", "latgale", "vidzeme",
+                                                 "zemgale"]),
+                  help="For a regional coordinator; without it a coordinator is national.")
+    @click.option("--municipality", help="The municipality's official name, e.g. 'Dobeles novads'.")
+    @click.option("--password-stdin", is_flag=True, required=True,
+                  help="Read the password from standard input.")
+    def create_user(email, name, role, region, municipality, password_stdin):
+        """Create a confirmed, active user."""
+        from app.accounts.operations import create_user as create
+        from app.core.errors import DomainError
+
+        password = sys.stdin.readline().rstrip("\r\n")
+        try:
+            user = create(email, name, password, role=role, region_code=region,
+                          municipality_name=municipality)
+        except DomainError as error:
+            _fail(error)
+        db.session.commit()
+        click.echo(f"Created user {user.id} <{user.email}>.")
+
+    @app.cli.command("create-token")
+    @click.argument("email")
+    @click.option("--name", default="command line")
+    def create_token(email, name):
+        """Print a new API token for EMAIL as the last line."""
+        from app.accounts.operations import create_api_token, find_user_by_email
+
+        user = find_user_by_email(email)
+        if user is None or not user.is_active:
+            click.echo("No active user has this e-mail address.", err=True)
+            sys.exit(1)
+        _token, raw = create_api_token(user, name)
+        db.session.commit()
+        click.echo(f"API token for {user.email} (shown once):")
+        click.echo(raw)
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command():
+        """Load realistic demo data (idempotent) and print the demo sign-ins."""
+        from app.demo import DEMO_PASSWORD, seed_demo
+        from app.places.operations import load_reference_data
+
+        load_reference_data()
+        users = seed_demo()
+        db.session.commit()
+        click.echo("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+        for demo in users:
+            click.echo(f"  {demo.email:<32} {demo.what}")
+
+    @app.cli.command("deliver-mail")
+    def deliver_mail():
+        """Send outbox messages that SMTP has not accepted yet."""
+        from app.mail.operations import deliver_pending, smtp_configured
+
+        if not smtp_configured():
+            click.echo("MAIL_SERVER is not set: messages stay in the outbox.")
+            return
+        click.echo(f"Sent {deliver_pending()} messages.")

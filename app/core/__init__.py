@@ -1,0 +1,1 @@
+"""Shared building blocks: base model, clock, access rules, errors, sanitising."""

@@ -1,0 +1,1 @@
+"""Planning regions and municipalities: the reference data everything else points at."""

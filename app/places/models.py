@@ -1,0 +1,63 @@
+"""Planning regions and the 43 municipalities of the 2021 reform."""
+
+from __future__ import annotations
+
+import enum
+from decimal import Decimal
+
+from sqlalchemy import Enum, ForeignKey, Numeric, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+
+REGION_CODES = ("riga", "kurzeme", "latgale", "vidzeme", "zemgale")
+
+
+class MunicipalityKind(enum.StrEnum):
+    STATE_CITY = "state_city"
+    COUNTY = "county"
+
+
+class Region(db.Model):
+    """A planning region (plānošanas reģions)."""
+
+    __tablename__ = "region"
+
+    code: Mapped[str] = mapped_column(String(16), primary_key=True)
+    name_lv: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    service_direction_lv: Mapped[str] = mapped_column(String(300), default="")
+    service_direction_en: Mapped[str] = mapped_column(String(300), default="")
+    # The programme's indicative envelope per region, and the VAT on top (PRODUCT.md).
+    envelope_eur: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+    vat_envelope_eur: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+
+    municipalities: Mapped[list[Municipality]] = relationship(
+        back_populates="region", order_by="Municipality.name"
+    )
+
+    def name(self, locale: str = "lv") -> str:
+        return self.name_en if locale == "en" else self.name_lv
+
+    def __repr__(self) -> str:
+        return f"<Region {self.code}>"
+
+
+class Municipality(db.Model):
+    """A municipality (pašvaldība): a state city or a county."""
+
+    __tablename__ = "municipality"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[MunicipalityKind] = mapped_column(
+        Enum(MunicipalityKind, native_enum=False, length=16,
+             values_callable=lambda e: [m.value for m in e])
+    )
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
+
+    region: Mapped[Region] = relationship(back_populates="municipalities")
+
+    def __repr__(self) -> str:
+        return f"<Municipality {self.name}>"

@@ -1,0 +1,1 @@
+"""What anyone can see: the home page, language choice, health check."""
