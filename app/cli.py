@@ -79,13 +79,19 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command():
         """Load realistic demo data (idempotent) and print the demo sign-ins."""
+        from flask import current_app
+
         from app.demo import DEMO_PASSWORD, seed_demo
         from app.places.operations import load_reference_data
 
+        if current_app.config["TALKA_ENV"] == "production":
+            click.echo("seed-demo does not run in production: its accounts share one "
+                       "published password.", err=True)
+            sys.exit(1)
         load_reference_data()
         users = seed_demo()
         db.session.commit()
-        click.echo("Demo sign-ins (password for all: %s):" % DEMO_PASSWORD)
+        click.echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for demo in users:
             click.echo(f"  {demo.email:<32} {demo.what}")
 

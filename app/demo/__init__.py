@@ -8,7 +8,8 @@ from app.accounts import operations as account_ops
 from app.accounts.models import Role
 from app.extensions import db
 
-DEMO_PASSWORD = "talka-demo-parole-2026"
+# Published on purpose: demo accounts exist only outside production (see cli.seed-demo).
+DEMO_PASSWORD = "talka-demo-parole-2026"  # noqa: S105  # nosec B105
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,14 @@ def seed_demo() -> list[DemoUser]:
             account_ops.grant_role(user, Role(demo.role), demo.region, actor=None)
     db.session.flush()
     return DEMO_USERS
+
+
+def database_is_empty() -> bool:
+    """True when no account exists yet (used by `make run` to decide on demo data)."""
+    from sqlalchemy import func, select
+
+    from app import create_app
+    from app.accounts.models import User
+
+    with create_app().app_context():
+        return not db.session.scalar(select(func.count(User.id)))

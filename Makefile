@@ -1,0 +1,44 @@
+# Talka: two commands for a newcomer — `make run` and `make test`.
+PYTHON ?= python3
+PORT ?= 5000
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+
+.PHONY: run test lint translations extract-messages clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Installed (editable) with the test extras; re-run when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d app/translations
+
+run: $(VENV)/.installed translations
+	$(BIN)/flask init-db
+	@if $(BIN)/python -c "from app.demo import database_is_empty; import sys; sys.exit(0 if database_is_empty() else 1)"; then \
+		$(BIN)/flask seed-demo; \
+	else \
+		echo "The database has data already: demo data not loaded (run 'flask --app wsgi seed-demo' to add it)."; \
+	fi
+	@echo "Talka is at http://127.0.0.1:$(PORT)"
+	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
+
+test: $(VENV)/.installed translations
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check app tests
+	$(BIN)/bandit -q -c pyproject.toml -r app
+
+extract-messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot .
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
