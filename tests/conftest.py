@@ -3,11 +3,14 @@ factories, captured mail (the outbox) and query counting."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from contextlib import contextmanager
 
 import pytest
+from flask import has_app_context
+from flask.testing import FlaskClient
 from sqlalchemy import event, select, text
 
 from app import create_app
@@ -46,9 +49,29 @@ def test_config(database_url, tmp_path_factory):
     }
 
 
+class IsolatedClient(FlaskClient):
+    """Each request runs in its own app context, as it does in production.
+
+    Without this, a request would reuse the test's app context, and with it the
+    test's `g` and database session: cached users and stale objects would leak
+    between "browsers". Before a request the test's own work is committed (so
+    the request sees it); afterwards the test's objects are expired (so the test
+    sees what the request changed).
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            _db.session.commit()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context():
+            _db.session.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(test_config):
     app = create_app(test_config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         _db.drop_all()
         _db.create_all()

@@ -1,0 +1,71 @@
+"""Latvian first: every message in the code has a Latvian translation, with the same placeholders."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"%\((\w+)\)[sdfr]")
+METHOD_MAP = [
+    ("app/**.py", "python"),
+    ("app/templates/**.html", "jinja2"),
+    ("app/templates/**.txt", "jinja2"),
+]
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+
+
+def _code_messages() -> set[str]:
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        str(ROOT), METHOD_MAP, keywords=KEYWORDS
+    ):
+        found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+def _catalog(locale: str):
+    with open(ROOT / f"app/translations/{locale}/LC_MESSAGES/messages.po", "rb") as handle:
+        return read_po(handle, locale=locale)
+
+
+def test_every_message_in_the_code_has_a_latvian_translation():
+    catalog = _catalog("lv")
+    translated = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if all(strings) and "fuzzy" not in message.flags:
+            translated[key] = strings
+    missing = sorted(m for m in _code_messages() if m not in translated)
+    assert not missing, (
+        f"{len(missing)} messages lack a Latvian translation (run `make extract-messages` "
+        f"and translate): {missing[:20]}"
+    )
+
+
+def test_latvian_translations_keep_the_placeholders():
+    wrong = []
+    for message in _catalog("lv"):
+        if not message.id or not message.string:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(PLACEHOLDER.findall(ids[0]))
+        for text in strings:
+            if text and set(PLACEHOLDER.findall(text)) != wanted:
+                wrong.append(ids[0])
+    assert not wrong, f"placeholders differ in: {wrong}"
+
+
+def test_pages_are_latvian_by_default_and_english_on_request(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="lv">' in page and "Pieslēgties" in page
+    client.post("/language", data={"lang": "en", "next": "/login"})
+    page = client.get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in page and "Sign in" in page
