@@ -66,6 +66,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Talka <noreply@talka.lv>"),
         "SITE_URL": os.environ.get("SITE_URL", ""),
+        # Who runs this installation: named on the accessibility and privacy pages.
+        "OPERATOR_NAME": os.environ.get("OPERATOR_NAME", ""),
+        "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", ""),
         # Rate limits: memory by default, Redis (or another store) for several workers.
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
