@@ -67,6 +67,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.update(settings)
     app.url_map.converters["id"] = IdConverter
     app.url_map.strict_slashes = False
+    app.json.ensure_ascii = False  # UTF-8 JSON: "Rīga", not "R\u012bga"
+    app.json.sort_keys = False
 
     logging.getLogger("talka").setLevel(logging.INFO)
 
@@ -118,6 +120,7 @@ def _import_models() -> None:
     """Import every model module so that metadata (and Alembic) sees all tables."""
     from app.accounts import models as _accounts  # noqa: F401
     from app.core import audit as _audit  # noqa: F401
+    from app.hackathons import models as _hackathons  # noqa: F401
     from app.mail import models as _mail  # noqa: F401
     from app.places import models as _places  # noqa: F401
 

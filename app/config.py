@@ -97,7 +97,6 @@ def load_config(overrides: dict | None = None) -> dict:
         "OPENAPI_URL_PREFIX": "/api/v1",
         "OPENAPI_JSON_PATH": "openapi.json",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "JSON_SORT_KEYS": False,
     }
     if not testing:
         config["SECRET_KEY"] = _secret_key(instance, production)

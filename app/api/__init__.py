@@ -35,6 +35,9 @@ def init_api(app: Flask) -> None:
     api.init_app(app, spec_kwargs={
         "info": {"description": "Talka JSON API. See the contract in API.md."},
     })
+    from app.api.http_cache import init_http_cache
+
+    init_http_cache(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )
