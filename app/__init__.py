@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from flask import Flask, g, request, session
+from flask import Flask, g, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -14,7 +14,7 @@ from werkzeug.routing import BaseConverter, ValidationError
 from app.config import load_config
 from app.extensions import babel, csrf, db, limiter, migrate
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
 
 
 class IdConverter(BaseConverter):
@@ -45,6 +45,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 def select_locale() -> str:
     languages = ("lv", "en")
+    if not has_request_context():  # commands and jobs: no session, no browser
+        return "lv"
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
@@ -65,6 +67,11 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"],
                 instance_relative_config=False)
     app.config.update(settings)
+    if app.config.get("TRUSTED_PROXIES"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(app.config["TRUSTED_PROXIES"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
     app.url_map.converters["id"] = IdConverter
     app.url_map.strict_slashes = False
     app.json.ensure_ascii = False  # UTF-8 JSON: "Rīga", not "R\u012bga"
@@ -106,8 +113,10 @@ def create_app(config: dict | None = None) -> Flask:
 
         from app.accounts.forms import EmptyForm
 
-        return {"current_locale": str(get_locale() or "lv"), "logout_form": EmptyForm(),
-                "lang_form": EmptyForm()}
+        # formdata=None: these only render a CSRF token, and must not read the request
+        # body (an error page for a too-large or malformed body would fail again).
+        return {"current_locale": str(get_locale() or "lv"),
+                "logout_form": EmptyForm(formdata=None), "lang_form": EmptyForm(formdata=None)}
 
     @app.teardown_request
     def _forget_mail(exc):
@@ -121,17 +130,28 @@ def _import_models() -> None:
     from app.accounts import models as _accounts  # noqa: F401
     from app.core import audit as _audit  # noqa: F401
     from app.hackathons import models as _hackathons  # noqa: F401
+    from app.ideas import models as _ideas  # noqa: F401
+    from app.judging import models as _judging  # noqa: F401
     from app.mail import models as _mail  # noqa: F401
     from app.places import models as _places  # noqa: F401
+    from app.teams import models as _teams  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.api import init_api
+    from app.hackathons.views import bp as hackathons_bp
+    from app.ideas.views import bp as ideas_bp
+    from app.judging.views import bp as judging_bp
     from app.public.views import bp as public_bp
+    from app.teams.views import bp as teams_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(hackathons_bp, url_prefix="/hackathons")
+    app.register_blueprint(teams_bp)
+    app.register_blueprint(ideas_bp)
+    app.register_blueprint(judging_bp)
     init_api(app)

@@ -30,17 +30,23 @@ api = TalkaApi()
 
 
 def init_api(app: Flask) -> None:
-    from app.api import accounts, places
+    from app.api import accounts, hackathons, ideas, judging, places, teams
 
     api.init_app(app, spec_kwargs={
         "info": {"description": "Talka JSON API. See the contract in API.md."},
     })
+    from app import IdConverter
     from app.api.http_cache import init_http_cache
+
+    api.register_converter(
+        IdConverter, lambda _c: {"type": "integer", "format": "int64", "minimum": 1}
+    )
 
     init_http_cache(app)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )
-    for blueprint in (places.blp, accounts.blp):
+    for blueprint in (places.blp, accounts.blp, teams.blp, hackathons.blp, ideas.blp,
+                      judging.blp):
         csrf.exempt(blueprint)  # token-only: no cookie can authorise an API call
         api.register_blueprint(blueprint, url_prefix="/api/v1")

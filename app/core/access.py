@@ -64,6 +64,8 @@ def enforce_access() -> None:
     """before_request: apply the route's declared rule; no rule means no entry."""
     if request.endpoint is None:
         return None  # routing will answer 404/405
+    if request.endpoint == "static":
+        return None  # the stylesheet, icons and scripts are public by nature
     view = current_app.view_functions.get(request.endpoint)
     rule = getattr(view, "access_rule", None)
     if rule not in RULES:
