@@ -1,0 +1,1 @@
+"""Teams: municipal teams (a lead municipality and partners), their members and invitations."""
