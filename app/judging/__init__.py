@@ -1,0 +1,1 @@
+"""Judging: the jury, review assignment, scoring, ranking and winners."""
