@@ -1,0 +1,1 @@
+"""Pilot projects: milestones, outcome indicators, money, progress reports and health."""
