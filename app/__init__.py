@@ -133,6 +133,7 @@ def _import_models() -> None:
     from app.ideas import models as _ideas  # noqa: F401
     from app.judging import models as _judging  # noqa: F401
     from app.mail import models as _mail  # noqa: F401
+    from app.pilots import models as _pilots  # noqa: F401
     from app.places import models as _places  # noqa: F401
     from app.teams import models as _teams  # noqa: F401
 
@@ -144,6 +145,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.hackathons.views import bp as hackathons_bp
     from app.ideas.views import bp as ideas_bp
     from app.judging.views import bp as judging_bp
+    from app.pilots.views import bp as pilots_bp
     from app.public.views import bp as public_bp
     from app.teams.views import bp as teams_bp
 
@@ -154,4 +156,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(teams_bp)
     app.register_blueprint(ideas_bp)
     app.register_blueprint(judging_bp)
+    app.register_blueprint(pilots_bp)
     init_api(app)

@@ -12,19 +12,38 @@ from app.extensions import db
 
 
 def _fail(error) -> None:
+    from flask_babel import force_locale
+
     from app.core.errors import DomainError
 
-    if isinstance(error, DomainError) and error.errors:
-        for field, messages in error.errors.items():
-            for message in messages:
-                click.echo(f"{field}: {message}", err=True)
-    else:
-        click.echo(str(getattr(error, "detail", None) or error), err=True)
+    with force_locale("en"):  # the commands speak English, like the rest of their output
+        if isinstance(error, DomainError) and error.errors:
+            for field, messages in error.errors.items():
+                for message in messages:
+                    click.echo(f"{field}: {message}", err=True)
+        else:
+            click.echo(str(getattr(error, "detail", None) or error), err=True)
     db.session.rollback()
     sys.exit(1)
 
 
+def reminder_jobs() -> list:
+    """The jobs of `send-reminders`; each is `job(now=...) -> number of e-mails queued`.
+
+    Features add theirs here (ideas now; pilots and judging later).
+    """
+    from app.ideas.reminders import send_idea_reminders
+    from app.judging.operations import send_judging_reminders
+    from app.pilots.reminders import send_coordinator_digests, send_pilot_reminders
+
+    return [send_idea_reminders, send_judging_reminders, send_pilot_reminders,
+            send_coordinator_digests]
+
+
 def register_cli(app: Flask) -> None:
+    from app.maintenance import register_commands as register_maintenance  # backup, restore
+    register_maintenance(app)
+
     @app.cli.command("init-db")
     def init_db():
         """Migrate to the newest schema and load reference data (idempotent)."""
@@ -94,6 +113,27 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for demo in users:
             click.echo(f"  {demo.email:<32} {demo.what}")
+
+    @app.cli.command("send-reminders")
+    def send_reminders():
+        """Send the reminders that are due (safe to run every hour: none is sent twice)."""
+        from flask import current_app
+
+        from app.core.clock import now_utc
+
+        now = now_utc()
+        # E-mailed links need a host: SITE_URL when set (the request context is only
+        # for url_for; nothing is served).
+        base_url = current_app.config.get("SITE_URL") or "http://localhost:5000"
+        with current_app.test_request_context(base_url=base_url):
+            for job in reminder_jobs():
+                sent = job(now=now)
+                db.session.commit()
+                click.echo(f"{job.__module__}.{job.__name__}: {sent} e-mails queued.")
+        from app.mail.operations import deliver_pending, smtp_configured
+
+        if smtp_configured():
+            click.echo(f"Sent {deliver_pending()} messages.")
 
     @app.cli.command("deliver-mail")
     def deliver_mail():

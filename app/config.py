@@ -66,6 +66,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Talka <noreply@talka.lv>"),
         "SITE_URL": os.environ.get("SITE_URL", ""),
+        # How many reverse proxies stand in front (README: gunicorn behind a TLS proxy).
+        # Their X-Forwarded-For/-Proto are trusted, so throttles and logs see the real
+        # address and scheme; 0 (the default) trusts no such header.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         # Who runs this installation: named on the accessibility and privacy pages.
         "OPERATOR_NAME": os.environ.get("OPERATOR_NAME", ""),
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", ""),
@@ -98,7 +102,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "OPENAPI_JSON_PATH": "openapi.json",
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
-    if not testing:
+    if not testing and not overrides.get("SECRET_KEY"):
         config["SECRET_KEY"] = _secret_key(instance, production)
     config.update(overrides)
     if production and not config.get("SECRET_KEY"):

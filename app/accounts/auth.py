@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.accounts import operations as ops
 from app.core.access import is_api_request
-from app.extensions import login_manager
+from app.extensions import db, login_manager
 
 
 def bearer_token() -> str | None:
@@ -39,6 +39,8 @@ def load_user_from_request(req):
     user = ops.user_for_api_token(raw)
     if user is None:
         g.bad_token = True
+    elif db.session.dirty:
+        db.session.commit()  # the token's last_used_at (written at most hourly)
     return user
 
 

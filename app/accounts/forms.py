@@ -5,7 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, EqualTo, Length
+from wtforms.validators import EqualTo
+
+from app.core.forms import at_most, required
 
 LANGUAGE_CHOICES = [("lv", "Latviešu"), ("en", "English")]
 
@@ -22,13 +24,14 @@ def municipality_choices():
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
-    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    email = EmailField(_l("E-mail address"), validators=[required(), at_most(254)])
+    password = PasswordField(_l("Password"), validators=[required(), at_most(256)])
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class ProfileFields(FlaskForm):
-    name = StringField(_l("Name and surname"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name and surname"),
+                       validators=[required(_l("Enter your name.")), at_most(120)])
     municipality_id = SelectField(_l("Municipality you work for"), choices=[],
                                   validate_choice=False)
     locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
@@ -39,16 +42,16 @@ class ProfileFields(FlaskForm):
 
 
 class RegisterForm(ProfileFields):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail address"), validators=[required(), at_most(254)])
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(max=256)],
+        validators=[required(), at_most(256)],
         description=_l("At least 12 characters. A short sentence is both strong and easy to "
                        "remember; no special characters are required."),
     )
     password_again = PasswordField(
         _l("Password again"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        validators=[required(), EqualTo("password", message=_l("The passwords differ."))],
     )
 
 
@@ -57,25 +60,25 @@ class ProfileForm(ProfileFields):
 
 
 class EmailForm(FlaskForm):
-    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("E-mail address"), validators=[required(), at_most(254)])
 
 
 class NewPasswordForm(FlaskForm):
-    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)],
+    password = PasswordField(_l("New password"), validators=[required(), at_most(256)],
                              description=_l("At least 12 characters."))
     password_again = PasswordField(
         _l("New password again"),
-        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+        validators=[required(), EqualTo("password", message=_l("The passwords differ."))],
     )
 
 
 class ChangePasswordForm(NewPasswordForm):
     current_password = PasswordField(_l("Current password"),
-                                     validators=[DataRequired(), Length(max=256)])
+                                     validators=[required(), at_most(256)])
 
 
 class TokenForm(FlaskForm):
-    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=80)],
+    name = StringField(_l("Token name"), validators=[required(), at_most(80)],
                        description=_l("What the token is for, e.g. “municipal portal”."))
 
 

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
+from app import MAX_ID
 from app.accounts.models import ApiToken, Role, RoleGrant, User, UserSession, token_digest
 from app.accounts.passwords import hash_password, password_problems, verify_password
 from app.core.audit import record_audit
@@ -61,9 +62,11 @@ def _check_profile(data: dict, errors: dict) -> dict:
         values["municipality_id"] = None
     else:
         try:
-            municipality = db.session.get(Municipality, int(municipality_id))
-        except (TypeError, ValueError, OverflowError):
-            municipality = None
+            number = int(municipality_id)
+        except (TypeError, ValueError):
+            number = 0
+        # A number the id column cannot hold matches nothing (and must not reach the database).
+        municipality = db.session.get(Municipality, number) if 0 < number <= MAX_ID else None
         if municipality is None:
             errors["municipality_id"] = [_l("Choose a municipality from the list.")]
         values["municipality_id"] = municipality.id if municipality else None
@@ -116,6 +119,7 @@ def register_user(data: dict) -> User | None:
         raise Invalid(errors=errors)
     existing = find_user_by_email(email)
     if existing is not None:
+        hash_password(password)  # the same work as for a new account: timing tells nothing
         queue_mail(existing.email, "account_exists", locale=existing.locale, user=existing,
                    kind=f"account-exists:{existing.id}",
                    login_url=url_for("accounts.login", _external=True),

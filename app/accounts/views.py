@@ -82,7 +82,10 @@ def login():
             form.form_errors.append(_("Confirm your e-mail address first: open the link we "
                                       "sent you. You can ask for a new link below."))
         else:
+            lang = session.get("lang")
             session.clear()  # a fresh session at sign-in
+            if lang:  # but the language the visitor just chose stays
+                session["lang"] = lang
             ops.start_session(user, remember=form.remember.data, ip=client_address(),
                               user_agent=request.user_agent.string or "")
             db.session.commit()
@@ -101,8 +104,9 @@ def logout():
         security_log("sign_out", user_id=current_user.id)
         ops.end_session(current_user.current_session_token)
         db.session.commit()
-    logout_user()
+    # Clear first: logout_user() then leaves its flag that deletes the remember cookie.
     session.clear()
+    logout_user()
     flash(_("You have signed out."), "success")
     return redirect(url_for("public.home"))
 

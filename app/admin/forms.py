@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
-from wtforms.validators import DataRequired, Length
+
+from app.core.forms import at_most, required
 
 
 def region_choices(blank=None):
@@ -31,7 +32,7 @@ class GrantRoleForm(FlaskForm):
 
 
 class MunicipalityForm(FlaskForm):
-    name = StringField(_l("Official short name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Official short name"), validators=[required(), at_most(120)])
     kind = SelectField(_l("Kind"), choices=[("state_city", _l("State city")),
                                             ("county", _l("County"))])
     region_code = SelectField(_l("Planning region"), choices=[], validate_choice=False)
@@ -42,11 +43,11 @@ class MunicipalityForm(FlaskForm):
 
 
 class RegionForm(FlaskForm):
-    name_lv = StringField(_l("Name in Latvian"), validators=[DataRequired(), Length(max=120)])
-    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
+    name_lv = StringField(_l("Name in Latvian"), validators=[required(), at_most(120)])
+    name_en = StringField(_l("Name in English"), validators=[required(), at_most(120)])
     service_direction_lv = StringField(_l("Public-service direction in Latvian"),
-                                       validators=[Length(max=300)])
+                                       validators=[at_most(300)])
     service_direction_en = StringField(_l("Public-service direction in English"),
-                                       validators=[Length(max=300)])
-    envelope_eur = StringField(_l("Programme envelope, EUR"), validators=[DataRequired()])
-    vat_envelope_eur = StringField(_l("VAT envelope, EUR"), validators=[DataRequired()])
+                                       validators=[at_most(300)])
+    envelope_eur = StringField(_l("Programme envelope, EUR"), validators=[required()])
+    vat_envelope_eur = StringField(_l("VAT envelope, EUR"), validators=[required()])

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
+from app import MAX_ID
 from app.accounts import operations as account_ops
 from app.accounts.forms import EmptyForm
 from app.accounts.models import Role, RoleGrant, User
@@ -43,6 +44,8 @@ def users():
     q = (request.args.get("q") or "").strip()[:100]
     role = request.args.get("role") or ""
     municipality_id = request.args.get("municipality", type=int)
+    if municipality_id is not None and not 0 < municipality_id <= MAX_ID:
+        municipality_id = None  # no such row can exist; the database would refuse the number
     query = select(User).order_by(User.name, User.id)
     if q:
         like = f"%{q.lower()}%"

@@ -30,16 +30,17 @@ api = TalkaApi()
 
 
 def init_api(app: Flask) -> None:
-    from app.api import accounts, hackathons, ideas, judging, places, teams
+    from app.api import accounts, hackathons, ideas, judging, pilots, places, teams
 
     api.init_app(app, spec_kwargs={
         "info": {"description": "Talka JSON API. See the contract in API.md."},
     })
-    from app import IdConverter
+    from app import MAX_ID, IdConverter
     from app.api.http_cache import init_http_cache
 
     api.register_converter(
-        IdConverter, lambda _c: {"type": "integer", "format": "int64", "minimum": 1}
+        IdConverter,
+        lambda _c: {"type": "integer", "format": "int32", "minimum": 1, "maximum": MAX_ID},
     )
 
     init_http_cache(app)
@@ -47,6 +48,6 @@ def init_api(app: Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )
     for blueprint in (places.blp, accounts.blp, teams.blp, hackathons.blp, ideas.blp,
-                      judging.blp):
+                      judging.blp, pilots.blp):
         csrf.exempt(blueprint)  # token-only: no cookie can authorise an API call
         api.register_blueprint(blueprint, url_prefix="/api/v1")

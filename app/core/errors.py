@@ -94,6 +94,8 @@ def problem(status: int, detail=None, *, errors: dict | None = None, **extra) ->
     response = jsonify(body)
     response.status_code = status
     response.mimetype = "application/problem+json"
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="Talka API"'
     return response
 
 
@@ -159,6 +161,11 @@ def handle_unexpected(error: Exception):
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
     log.exception("Unhandled error on %s %s", request.method, request.path)
+    # A failed statement leaves PostgreSQL's transaction aborted; the error page
+    # (which loads the signed-in user) needs a usable session.
+    from app.extensions import db
+
+    db.session.rollback()
     if wants_json():
         return problem(500)
     return render_error_page(500)

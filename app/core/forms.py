@@ -1,10 +1,24 @@
-"""Form helpers shared by features: carry service-layer errors onto a WTForm."""
+"""Form helpers shared by features: localised validators, and service-layer errors on a WTForm."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.validators import DataRequired, Length
 
 from app.core.errors import Invalid
+
+
+# WTForms ships no Latvian messages, so its defaults would show English on a Latvian
+# page; these validators carry messages from our own catalog.
+def required(message=None) -> DataRequired:
+    """A field that must be filled in."""
+    return DataRequired(message=message or _l("Fill in this field."))
+
+
+def at_most(n: int) -> Length:
+    """At most `n` characters."""
+    return Length(max=n, message=_l("Use at most %(max)d characters."))
 
 
 def apply_errors(form: FlaskForm, error: Invalid, field_map: dict[str, str] | None = None) -> None:

@@ -62,7 +62,7 @@ def add_security_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     from flask_login import current_user
 
-    if current_user and current_user.is_authenticated:
+    if current_user and current_user.is_authenticated and request.endpoint != "static":
         headers["Cache-Control"] = "no-store"
     from flask import current_app
 

@@ -101,7 +101,8 @@ def _money(value, field: str, errors: dict) -> Decimal | None:
     except (InvalidOperation, ValueError):
         errors[field] = [_l("Enter an amount in euros, e.g. 366722.00.")]
         return None
-    if amount < 0 or amount >= Decimal("1e10") or not amount.is_finite():
+    # is_finite first: comparing NaN raises InvalidOperation.
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
         errors[field] = [_l("Enter an amount between 0 and 9 999 999 999.99.")]
         return None
     return amount.quantize(Decimal("0.01"))

@@ -1,0 +1,149 @@
+"""Sign-in throttling: per account and per address, only failures count, a localised
+429, and the counters in Redis when RATELIMIT_STORAGE_URI points there."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from markupsafe import escape
+
+from app import create_app
+from tests.conftest import DEFAULT_PASSWORD
+
+REDIS_URI = "redis://127.0.0.1:6379/15"
+
+
+def in_latvian(message: str) -> str:
+    from flask_babel import force_locale, gettext
+
+    with force_locale("lv"):
+        return str(escape(gettext(message)))
+
+
+def attempt(client, email, password="not the right password", address="10.0.0.1"):
+    return client.post("/login", data={"email": email, "password": password},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def test_five_failures_lock_the_account_even_from_another_address(client, make_user):
+    user = make_user("target@example.lv")
+    for _ in range(5):
+        assert attempt(client, user.email).status_code == 422
+    # The right password, from elsewhere, is still refused for now.
+    assert attempt(client, user.email, DEFAULT_PASSWORD, address="10.9.9.9").status_code == 429
+    # The lock is on the account (however its address is spelt), not on everyone.
+    assert attempt(client, "TARGET@Example.lv", DEFAULT_PASSWORD,
+                   address="10.8.8.8").status_code == 429
+    other = make_user()
+    assert attempt(client, other.email, DEFAULT_PASSWORD, address="10.9.9.9").status_code == 302
+
+
+def test_twenty_failures_from_one_address_block_that_address(client, make_user):
+    user = make_user()
+    for n in range(20):
+        assert attempt(client, f"guess{n}@example.lv", address="203.0.113.5").status_code == 422
+    assert attempt(client, user.email, DEFAULT_PASSWORD, address="203.0.113.5").status_code == 429
+    assert attempt(client, user.email, DEFAULT_PASSWORD, address="203.0.113.6").status_code == 302
+
+
+def test_successful_sign_ins_do_not_count(app, make_user):
+    user = make_user()
+    for _ in range(25):
+        browser = app.test_client()
+        assert attempt(browser, user.email, DEFAULT_PASSWORD).status_code == 302
+    browser = app.test_client()
+    for _ in range(5):
+        assert attempt(browser, user.email).status_code == 422
+    assert attempt(browser, user.email).status_code == 429
+
+
+def test_the_throttle_is_logged_without_the_password(client, make_user, caplog):
+    caplog.set_level(logging.INFO, logger="talka.security")
+    user = make_user()
+    for _ in range(6):
+        attempt(client, user.email, password="guessing very hard 42")
+    throttled = [r for r in caplog.records if getattr(r, "event", "") == "sign_in_throttled"]
+    assert throttled and throttled[0].fields["email"] == user.email
+    assert throttled[0].fields["ip"] == "10.0.0.1"
+    assert not any("guessing very hard 42" in r.getMessage() for r in caplog.records)
+
+
+def test_the_429_page_is_latvian_by_default_and_english_after_switching(client, make_user):
+    user = make_user()
+    for _ in range(5):
+        attempt(client, user.email)
+    response = attempt(client, user.email)
+    assert response.status_code == 429
+    html = response.get_data(as_text=True)
+    assert '<html lang="lv">' in html
+    assert in_latvian("Too many attempts") in html
+    assert "Too many attempts" not in html
+
+    client.post("/language", data={"lang": "en"})
+    html = attempt(client, user.email).get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert "Too many attempts in a short time. Wait a few minutes and try again." in html
+
+
+def test_limits_are_kept_in_memory_by_default(monkeypatch):
+    from app.config import load_config
+
+    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
+    assert load_config({"TESTING": True})["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_limits_are_kept_in_redis_when_configured(test_config, make_user):
+    redis = pytest.importorskip("redis")
+    store = redis.Redis.from_url(REDIS_URI)
+    try:
+        store.ping()
+    except redis.exceptions.ConnectionError:
+        pytest.skip("no Redis server answers at 127.0.0.1:6379")
+    store.flushdb()
+    user = make_user()
+    try:
+        worker_one = create_app({**test_config, "RATELIMIT_STORAGE_URI": REDIS_URI})
+        browser = worker_one.test_client()
+        for _ in range(5):
+            assert attempt(browser, user.email).status_code == 422
+        assert store.keys("*"), "no rate-limit counters were written to Redis"
+        # Another worker (a new app, a new storage connection) sees the same counters.
+        worker_two = create_app({**test_config, "RATELIMIT_STORAGE_URI": REDIS_URI})
+        answer = attempt(worker_two.test_client(), user.email, DEFAULT_PASSWORD)
+        assert answer.status_code == 429
+    finally:
+        store.flushdb()
+        # The limiter is one shared object: bind it back to in-memory storage.
+        create_app(test_config)
+
+
+def test_behind_a_trusted_proxy_the_throttle_counts_the_real_address(test_config, make_user):
+    # README's production: gunicorn on 127.0.0.1 behind a TLS proxy. Without trusting
+    # the proxy, every visitor would share the proxy's address and its 20 failures.
+    proxied = create_app({**test_config, "TRUSTED_PROXIES": 1})
+    browser = proxied.test_client()
+    user = make_user()
+
+    def through_proxy(email, password, visitor):
+        return browser.post("/login", data={"email": email, "password": password},
+                            headers={"X-Forwarded-For": visitor},
+                            environ_base={"REMOTE_ADDR": "127.0.0.1"})
+
+    for n in range(20):
+        assert through_proxy(f"guess{n}@example.lv", "wrong but long", "203.0.113.5"
+                             ).status_code == 422
+    assert through_proxy(user.email, DEFAULT_PASSWORD, "203.0.113.5").status_code == 429
+    assert through_proxy(user.email, DEFAULT_PASSWORD, "198.51.100.7").status_code == 302
+
+
+def test_without_a_trusted_proxy_a_forged_forwarded_header_is_ignored(client, make_user):
+    user = make_user()
+    for n in range(20):
+        client.post("/login", data={"email": f"guess{n}@example.lv", "password": "wrong one"},
+                    headers={"X-Forwarded-For": f"10.1.1.{n}"},
+                    environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    response = client.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD},
+                           headers={"X-Forwarded-For": "10.2.2.2"},
+                           environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert response.status_code == 429
