@@ -1,0 +1,320 @@
+"""Hackathons, their phases and judging criteria.
+
+Thin adapters over app.hackathons.operations, the same ones the pages call.
+The schemas only read JSON types; every rule and message is the operation's,
+so a request with several problems hears about all of them at once.
+"""
+
+from __future__ import annotations
+
+from flask import abort, url_for
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.api.schemas import PageArgs, page_body, page_schema
+from app.core import access
+from app.core.clock import RIGA
+from app.core.errors import StaleVersion
+from app.core.pagination import paginate
+from app.core.sanitize import render_markdown
+from app.extensions import db
+from app.hackathons import operations as ops
+from app.hackathons.models import Criterion, Hackathon, PhaseChange
+from app.hackathons.phases import Phase
+from app.hackathons.queries import hackathon_by_id, hackathon_list_query
+from app.places.models import REGION_CODES
+
+blp = Blueprint("api_hackathons", __name__,
+                description="Hackathons, their phases and judging criteria")
+SECURITY = [{"bearerAuth": []}]
+PHASES = [p.value for p in Phase]
+
+
+class RigaDateTime(fields.DateTime):
+    """An aware datetime, written in ISO 8601 with the Europe/Riga offset."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else value.astimezone(RIGA).isoformat()
+
+
+def _moment_field(description: str) -> fields.String:
+    return fields.String(allow_none=True, metadata={
+        "format": "date-time",
+        "description": description + " ISO 8601; without an offset it is Latvian time.",
+    })
+
+
+# --- schemas --------------------------------------------------------------------------
+
+class HackathonFields(Schema):
+    """What a coordinator writes; the operation checks lengths, ranges and dates."""
+
+    title = fields.String(metadata={"description": "At most 200 characters"})
+    description = fields.String(metadata={"description": "Markdown"})
+    region = fields.String(allow_none=True, metadata={
+        "enum": list(REGION_CODES), "description": "Organising planning region; null = national"})
+    theme = fields.String(metadata={"description": "Public-service theme, at most 200 characters"})
+    eligible_regions = fields.List(fields.String(), metadata={
+        "description": "Planning regions whose municipalities may take part; [] = all"})
+    submission_opens_at = _moment_field("When submissions open.")
+    submission_closes_at = _moment_field("The submission deadline.")
+    judging_closes_at = _moment_field("When judging closes.")
+    reviews_per_idea = fields.Raw(metadata={"type": "integer", "minimum": 1, "maximum": 10,
+                                            "default": 3})
+    blind_review = fields.Boolean()
+    public_voting = fields.Boolean()
+    prize_text = fields.String(metadata={"description": "Optional, at most 500 characters"})
+    ranking_order = fields.String(metadata={"enum": ["score", "normalized_score"],
+                                            "default": "score"})
+
+
+class HackathonCreateSchema(HackathonFields):
+    title = fields.String(required=True, metadata={"description": "At most 200 characters"})
+
+
+class HackathonPatchSchema(HackathonFields):
+    version = fields.Integer(strict=True, metadata={
+        "description": "The version you edited; a stale one answers 409 with the current object"})
+
+
+class HackathonSchema(Schema):
+    id = fields.Integer()
+    slug = fields.String()
+    url = fields.Function(lambda h: url_for("hackathons.detail", slug=h.slug, _external=True))
+    title = fields.String()
+    description = fields.String()
+    description_html = fields.Function(lambda h: str(render_markdown(h.description)))
+    region = fields.String(attribute="region_code", allow_none=True)
+    theme = fields.String()
+    eligible_regions = fields.Function(lambda h: h.eligible_region_codes,
+                                       metadata={"type": "array", "items": {"type": "string"}})
+    submission_opens_at = RigaDateTime(allow_none=True)
+    submission_closes_at = RigaDateTime(allow_none=True)
+    judging_closes_at = RigaDateTime(allow_none=True)
+    reviews_per_idea = fields.Integer()
+    blind_review = fields.Boolean()
+    public_voting = fields.Boolean()
+    prize_text = fields.String()
+    ranking_order = fields.String()
+    phase = fields.Function(lambda h: h.phase_at().value, metadata={
+        "enum": PHASES, "description": "The effective phase (the deadline counts at its instant)"})
+    accepts_submissions = fields.Function(lambda h: h.accepts_submissions(),
+                                          metadata={"type": "boolean"})
+    version = fields.Integer()
+    created_at = RigaDateTime()
+
+
+HackathonPage = page_schema(HackathonSchema, "HackathonPage")
+
+
+class HackathonListArgs(PageArgs):
+    region = fields.String(validate=validate.OneOf([*REGION_CODES, "national"]))
+    phase = fields.String(validate=validate.OneOf(PHASES))
+
+
+class TransitionSchema(Schema):
+    to = fields.String(required=True, validate=validate.OneOf(PHASES),
+                       metadata={"description": "The next phase; only forward, one step"})
+    reason = fields.String(allow_none=True, metadata={"description": "Recorded in the history"})
+
+
+class PhaseChangeSchema(Schema):
+    from_phase = fields.Function(lambda c: c.from_phase.value, metadata={"enum": PHASES})
+    to_phase = fields.Function(lambda c: c.to_phase.value, metadata={"enum": PHASES})
+    at = RigaDateTime()
+    actor_id = fields.Integer(allow_none=True,
+                              metadata={"description": "null: the clock, at the deadline"})
+    reason = fields.String()
+
+
+class CriterionFields(Schema):
+    name = fields.String(metadata={"description": "At most 200 characters"})
+    description = fields.String()
+    weight = fields.Raw(metadata={"type": "number", "exclusiveMinimum": 0})
+    max_score = fields.Raw(metadata={"type": "integer", "minimum": 1})
+    low_description = fields.String()
+    mid_description = fields.String()
+    high_description = fields.String()
+    position = fields.Raw(allow_none=True, metadata={"type": "integer", "minimum": 0})
+
+
+class CriterionCreateSchema(CriterionFields):
+    name = fields.String(required=True, metadata={"description": "At most 200 characters"})
+    weight = fields.Raw(required=True, metadata={"type": "number", "exclusiveMinimum": 0})
+    max_score = fields.Raw(required=True, metadata={"type": "integer", "minimum": 1})
+
+
+class CriterionSchema(Schema):
+    id = fields.Integer()
+    hackathon_id = fields.Integer()
+    name = fields.String()
+    description = fields.String()
+    weight = fields.Float()
+    max_score = fields.Integer()
+    low_description = fields.String()
+    mid_description = fields.String()
+    high_description = fields.String()
+    position = fields.Integer()
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def _visible_or_404(hackathon_id: int) -> Hackathon:
+    hackathon = hackathon_by_id(hackathon_id)
+    if hackathon is None:
+        abort(404)
+    access.require(hackathon.is_visible_to(current_user), hide=True)
+    return hackathon
+
+
+def _manageable(hackathon_id: int) -> Hackathon:
+    hackathon = _visible_or_404(hackathon_id)
+    access.require(hackathon.can_manage(current_user))
+    return hackathon
+
+
+def _criterion_manageable(criterion_id: int) -> Criterion:
+    criterion = db.session.get(Criterion, criterion_id)
+    if criterion is None:
+        abort(404)
+    access.require(criterion.hackathon.is_visible_to(current_user), hide=True)
+    access.require(criterion.hackathon.can_manage(current_user))
+    return criterion
+
+
+# --- hackathons --------------------------------------------------------------------------
+
+@blp.route("/hackathons", methods=["GET"])
+@blp.arguments(HackathonListArgs, location="query")
+@blp.response(200, HackathonPage)
+@access.public
+def list_hackathons(args):
+    """Hackathons, newest first; drafts only for those who may manage them."""
+    query = hackathon_list_query(current_user, region=args.get("region"),
+                                 phase=args.get("phase"))
+    return page_body(paginate(query, args["page"], args["per_page"]))
+
+
+@blp.route("/hackathons", methods=["POST"])
+@blp.arguments(HackathonCreateSchema)
+@blp.response(201, HackathonSchema)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def create_hackathon(data):
+    """Create a hackathon (a draft). Regional coordinators: only in their region."""
+    hackathon = ops.create_hackathon(data, actor=current_user)
+    db.session.commit()
+    return hackathon
+
+
+@blp.route("/hackathons/<id:hackathon_id>", methods=["GET"])
+@blp.response(200, HackathonSchema)
+@access.public
+def get_hackathon(hackathon_id: int):
+    """One hackathon."""
+    return _visible_or_404(hackathon_id)
+
+
+@blp.route("/hackathons/<id:hackathon_id>", methods=["PATCH"])
+@blp.arguments(HackathonPatchSchema)
+@blp.response(200, HackathonSchema)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def patch_hackathon(data, hackathon_id: int):
+    """Change some fields. Send `version` to be sure not to overwrite someone's change."""
+    hackathon = _manageable(hackathon_id)
+    try:
+        ops.update_hackathon(hackathon, data, actor=current_user)
+    except StaleVersion as error:
+        raise StaleVersion(error.detail,
+                           current=HackathonSchema().dump(error.current or hackathon)) from None
+    db.session.commit()
+    return hackathon
+
+
+@blp.route("/hackathons/<id:hackathon_id>/transition", methods=["POST"])
+@blp.arguments(TransitionSchema)
+@blp.response(200, HackathonSchema)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def transition(data, hackathon_id: int):
+    """Move the hackathon one phase forward (never back); 409 when the rules do not allow it."""
+    hackathon = _manageable(hackathon_id)
+    ops.transition_hackathon(hackathon, data["to"], actor=current_user,
+                             reason=data.get("reason"))
+    db.session.commit()
+    return hackathon
+
+
+@blp.route("/hackathons/<id:hackathon_id>/phase-changes", methods=["GET"])
+@blp.response(200, PhaseChangeSchema(many=True))
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def phase_changes(hackathon_id: int):
+    """The phase history, oldest first (actor_id null: the deadline's automatic step)."""
+    hackathon = _manageable(hackathon_id)
+    return db.session.scalars(
+        select(PhaseChange).where(PhaseChange.hackathon_id == hackathon.id)
+        .order_by(PhaseChange.at, PhaseChange.id)
+    ).all()
+
+
+# --- criteria ------------------------------------------------------------------------------
+
+@blp.route("/hackathons/<id:hackathon_id>/criteria", methods=["GET"])
+@blp.response(200, CriterionSchema(many=True))
+@access.public
+def list_criteria(hackathon_id: int):
+    """The judging criteria in order (anyone once the hackathon is open)."""
+    hackathon = _visible_or_404(hackathon_id)
+    return db.session.scalars(
+        select(Criterion).where(Criterion.hackathon_id == hackathon.id)
+        .order_by(Criterion.position, Criterion.id)
+    ).all()
+
+
+@blp.route("/hackathons/<id:hackathon_id>/criteria", methods=["POST"])
+@blp.arguments(CriterionCreateSchema)
+@blp.response(201, CriterionSchema)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def add_criterion(data, hackathon_id: int):
+    """Add a criterion; 409 once judging has started (the criteria are frozen)."""
+    hackathon = db.session.scalar(
+        select(Hackathon).where(Hackathon.id == hackathon_id)
+        .options(selectinload(Hackathon.criteria)))
+    if hackathon is None:
+        abort(404)
+    access.require(hackathon.is_visible_to(current_user), hide=True)
+    access.require(hackathon.can_manage(current_user))
+    criterion = ops.add_criterion(hackathon, data, actor=current_user)
+    db.session.commit()
+    return criterion
+
+
+@blp.route("/criteria/<id:criterion_id>", methods=["PATCH"])
+@blp.arguments(CriterionFields)
+@blp.response(200, CriterionSchema)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def patch_criterion(data, criterion_id: int):
+    """Change a criterion; 409 once judging has started."""
+    criterion = _criterion_manageable(criterion_id)
+    ops.update_criterion(criterion, data, actor=current_user)
+    db.session.commit()
+    return criterion
+
+
+@blp.route("/criteria/<id:criterion_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def delete_criterion(criterion_id: int):
+    """Delete a criterion; 409 once judging has started."""
+    criterion = _criterion_manageable(criterion_id)
+    ops.delete_criterion(criterion, actor=current_user)
+    db.session.commit()
+    return ""

@@ -1,0 +1,1 @@
+"""Hackathons: the call for ideas, its phases, dates and judging criteria."""

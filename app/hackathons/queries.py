@@ -1,0 +1,67 @@
+"""Reading hackathons: the visible ones, filtered, for the list page and the API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.core.clock import now_utc
+from app.extensions import db
+from app.hackathons.models import Hackathon
+from app.hackathons.phases import Phase
+
+
+def _visible_to(query: Select, viewer) -> Select:
+    """Drafts only for those who may manage them (the same rule as Hackathon.is_visible_to)."""
+    if viewer is not None and getattr(viewer, "is_authenticated", False):
+        if viewer.is_admin or viewer.is_national_coordinator:
+            return query
+        codes = viewer.coordinated_region_codes()
+        if codes:
+            return query.where(or_(Hackathon.phase != Phase.DRAFT,
+                                   Hackathon.region_code.in_(sorted(codes))))
+    return query.where(Hackathon.phase != Phase.DRAFT)
+
+
+def hackathon_list_query(viewer, *, region: str | None = None, phase: str | None = None,
+                         q: str | None = None, now: datetime | None = None) -> Select:
+    """Hackathons the viewer may see, newest first; `phase` is the effective phase.
+
+    Loads the regions with the rows, so a page of any size costs the same queries.
+    """
+    now = now or now_utc()
+    query = select(Hackathon).options(joinedload(Hackathon.region),
+                                      selectinload(Hackathon.eligible_regions))
+    query = _visible_to(query, viewer)
+    if region == "national":
+        query = query.where(Hackathon.region_code.is_(None))
+    elif region:
+        query = query.where(Hackathon.region_code == region)
+    if phase:
+        query = query.where(Hackathon.effective_phase_is(Phase(phase), now))
+    if q:
+        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        query = query.where(or_(Hackathon.theme.ilike(like, escape="\\"),
+                                Hackathon.title.ilike(like, escape="\\")))
+    return query.order_by(Hackathon.created_at.desc(), Hackathon.id.desc())
+
+
+def hackathon_by_slug(slug: str) -> Hackathon | None:
+    """One hackathon with its region, eligible regions and criteria loaded."""
+    return db.session.scalar(
+        select(Hackathon).where(Hackathon.slug == slug).options(
+            joinedload(Hackathon.region), selectinload(Hackathon.eligible_regions),
+            selectinload(Hackathon.criteria),
+        )
+    )
+
+
+def hackathon_by_id(hackathon_id: int) -> Hackathon | None:
+    return db.session.scalar(
+        select(Hackathon).where(Hackathon.id == hackathon_id).options(
+            joinedload(Hackathon.region), selectinload(Hackathon.eligible_regions),
+        )
+    )
