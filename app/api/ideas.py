@@ -1,0 +1,377 @@
+"""Ideas: list a hackathon's ideas, create, read, edit (version-checked), submit, withdraw,
+rule out, revisions and attachments.
+
+Thin adapters over app.ideas.operations, the same ones the pages call.
+"""
+
+from __future__ import annotations
+
+from flask import abort, jsonify, request, send_file, url_for
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import select
+
+from app.api.schemas import PageArgs, page_body, page_schema
+from app.core import access
+from app.core.clock import now_utc
+from app.core.errors import StaleVersion
+from app.core.pagination import paginate
+from app.core.sanitize import render_markdown
+from app.extensions import db
+from app.hackathons.models import Hackathon, Phase
+from app.ideas import attachments as files
+from app.ideas import operations as ops
+from app.ideas import queries
+from app.ideas.models import Attachment, Idea
+from app.ideas.status import IdeaStatus
+from app.places.models import REGION_CODES
+
+blp = Blueprint("api_ideas", __name__, description="Ideas of municipal teams")
+SECURITY = [{"bearerAuth": []}]
+
+
+# --- schemas ---------------------------------------------------------------------------
+
+class IndicatorSchema(Schema):
+    name = fields.String(required=True)
+    baseline = fields.String(load_default="")
+    target = fields.String(load_default="")
+
+
+class IdeaFieldsSchema(Schema):
+    title = fields.String(allow_none=True, metadata={"description": "At most 200 characters"})
+    summary = fields.String(allow_none=True, metadata={"description": "At most 300 characters"})
+    problem = fields.String(allow_none=True, metadata={"description": "Markdown"})
+    solution = fields.String(allow_none=True, metadata={"description": "Markdown"})
+    target_group = fields.String(allow_none=True, metadata={"description": "Markdown"})
+    expected_impact = fields.String(allow_none=True, metadata={"description": "Markdown"})
+    partners = fields.String(allow_none=True, metadata={"description": "Markdown"})
+    budget_eur = fields.Raw(allow_none=True, metadata={
+        "type": "string", "example": "15000.00",
+        "description": "EUR, ≥ 0, at most two decimals; a decimal string (a number is accepted)"})
+    duration_months = fields.Raw(allow_none=True, metadata={
+        "type": "integer", "minimum": 1, "maximum": 120})
+    indicators = fields.List(fields.Nested(IndicatorSchema), validate=validate.Length(max=50),
+                             metadata={"description": "Proposed indicators; replaces the list"})
+
+
+class IdeaCreateSchema(IdeaFieldsSchema):
+    team_id = fields.Integer(required=True, strict=True,
+                             metadata={"description": "One of the caller's teams"})
+
+
+class IdeaUpdateSchema(IdeaFieldsSchema):
+    version = fields.Integer(strict=True, metadata={
+        "description": "The version you edited; a stale one answers 409 with `current`"})
+
+
+class IneligibleSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=10_000))
+
+
+class IdeaListArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf([s.value for s in IdeaStatus]))
+    region = fields.String(validate=validate.OneOf(REGION_CODES))
+    municipality = fields.Integer(metadata={"description": "Lead or partner municipality id"})
+    q = fields.String(validate=validate.Length(max=100),
+                      metadata={"description": "Search in the title and texts"})
+
+
+class IdeaMunicipalitySchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    region = fields.String(attribute="region_code")
+
+
+class IdeaTeamSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    municipality = fields.Nested(IdeaMunicipalitySchema)
+    partner_municipalities = fields.List(fields.Nested(IdeaMunicipalitySchema))
+
+
+class AttachmentSchema(Schema):
+    id = fields.Integer()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+    sha256 = fields.String()
+    uploaded_at = fields.DateTime()
+    url = fields.Function(lambda a: url_for("api_ideas.download_attachment",
+                                            idea_id=a.idea_id, attachment_id=a.id,
+                                            _external=True))
+
+
+def _money(idea: Idea):
+    return f"{idea.budget_eur:.2f}" if idea.budget_eur is not None else None
+
+
+def _html(name: str) -> fields.Function:
+    return fields.Function(lambda idea: str(render_markdown(getattr(idea, name))),
+                           metadata={"description": f"`{name}` rendered and sanitised"})
+
+
+class PublicIdeaSchema(Schema):
+    """What anyone may read about a winning idea: no personal data."""
+
+    id = fields.Integer()
+    hackathon_id = fields.Integer()
+    status = fields.Function(lambda i: i.status.value,
+                             metadata={"enum": [s.value for s in IdeaStatus]})
+    team = fields.Function(lambda i: {"name": i.team.name,
+                                      "municipality": IdeaMunicipalitySchema().dump(
+                                          i.team.municipality),
+                                      "partner_municipalities": IdeaMunicipalitySchema(
+                                          many=True).dump(i.team.partner_municipalities)})
+    title = fields.String()
+    summary = fields.String()
+    problem = fields.String()
+    problem_html = _html("problem")
+    solution = fields.String()
+    solution_html = _html("solution")
+    target_group = fields.String()
+    target_group_html = _html("target_group")
+    expected_impact = fields.String()
+    expected_impact_html = _html("expected_impact")
+    indicators = fields.List(fields.Nested(IndicatorSchema))
+    budget_eur = fields.Function(_money, metadata={"type": "string", "example": "15000.00"})
+    duration_months = fields.Integer(allow_none=True)
+    submitted_at = fields.DateTime(allow_none=True)
+
+
+class IdeaSchema(PublicIdeaSchema):
+    """Every field, for the team and those who may read submitted ideas."""
+
+    team_id = fields.Integer()
+    team = fields.Nested(IdeaTeamSchema)
+    partners = fields.String()
+    partners_html = _html("partners")
+    version = fields.Integer()
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+    withdrawn_at = fields.DateTime(allow_none=True)
+    ineligible_reason = fields.String()
+    attachments = fields.List(fields.Nested(AttachmentSchema))
+
+
+class RevisionSchema(Schema):
+    number = fields.Integer()
+    saved_at = fields.DateTime()
+    saved_by = fields.Function(lambda r: r.saved_by.name if r.saved_by else None)
+    status = fields.Function(lambda r: r.status.value)
+    data = fields.Dict()
+
+
+IdeaPageSchema = page_schema(IdeaSchema, "IdeaPage")
+
+
+# --- loading ---------------------------------------------------------------------------------
+
+def _hackathon(hackathon_id: int) -> Hackathon:
+    hackathon = db.session.get(Hackathon, hackathon_id)
+    access.require(hackathon is not None and hackathon.is_visible_to(current_user), hide=True)
+    return hackathon
+
+
+def _idea(idea_id: int) -> Idea:
+    idea = queries.idea_by_id(idea_id)
+    access.require(idea is not None, hide=True)
+    return idea
+
+
+def _private_idea(idea_id: int) -> Idea:
+    idea = _idea(idea_id)
+    access.require(idea.can_view_private(current_user), hide=True)
+    return idea
+
+
+def _team_idea(idea_id: int) -> Idea:
+    """Readers who are not in the team get 403; those who may not know of the idea, 404."""
+    idea = _private_idea(idea_id)
+    access.require(idea.is_team_member(current_user))
+    return idea
+
+
+def _dump(idea: Idea) -> dict:
+    return IdeaSchema().dump(idea)
+
+
+# --- endpoints ----------------------------------------------------------------------------------
+
+@blp.route("/hackathons/<id:hackathon_id>/ideas", methods=["GET"])
+@blp.arguments(IdeaListArgs, location="query")
+@blp.response(200, IdeaPageSchema)
+@blp.doc(security=[{}, {"bearerAuth": []}])
+@access.public
+def list_ideas(args, hackathon_id: int):
+    """A hackathon's ideas: all submitted ones for its coordinators; for everyone else
+    only the winners, once results are published (public fields only)."""
+    hackathon = _hackathon(hackathon_id)
+    page, per_page = args["page"], args["per_page"]
+    filters = {"status": args.get("status", ""), "region": args.get("region", ""),
+               "municipality": args.get("municipality"), "q": args.get("q", "")}
+    if hackathon.can_manage(current_user):
+        query = queries.hackathon_ideas_query(hackathon, current_user, details=True, **filters)
+        return page_body(paginate(query, page, per_page))
+    if hackathon.phase_at(now_utc()) in (Phase.RESULTS, Phase.CLOSED):
+        filters["status"] = IdeaStatus.WINNER.value
+        query = queries.hackathon_ideas_query(hackathon, None, details=True, **filters)
+    else:
+        query = queries.hackathon_ideas_query(hackathon, None).where(db.false())
+    result = paginate(query, page, per_page)
+    result.items = PublicIdeaSchema(many=True).dump(result.items)
+    return jsonify(page_body(result))  # public fields only: not dumped as IdeaSchema
+
+
+@blp.route("/hackathons/<id:hackathon_id>/ideas", methods=["POST"])
+@blp.arguments(IdeaCreateSchema)
+@blp.response(201, IdeaSchema)
+@blp.doc(security=SECURITY)
+@access.signed_in
+def create_idea(data, hackathon_id: int):
+    """Start a draft for one of the caller's teams; it may be incomplete."""
+    from app.teams.models import Team
+
+    hackathon = _hackathon(hackathon_id)
+    team = db.session.get(Team, data.pop("team_id"))
+    idea = ops.create_idea(hackathon, team, data, actor=current_user)
+    db.session.commit()
+    return idea
+
+
+@blp.route("/ideas/<id:idea_id>", methods=["GET"])
+@blp.response(200, IdeaSchema)
+@blp.doc(security=[{}, {"bearerAuth": []}])
+@access.public
+def get_idea(idea_id: int):
+    """An idea: every field for its readers; public fields of a published winner for anyone."""
+    idea = _idea(idea_id)
+    if idea.can_view_private(current_user):
+        return idea
+    access.require(idea.is_public(), hide=True)
+    return jsonify(PublicIdeaSchema().dump(idea))  # public fields only
+
+
+@blp.route("/ideas/<id:idea_id>", methods=["PATCH"])
+@blp.arguments(IdeaUpdateSchema)
+@blp.response(200, IdeaSchema)
+@blp.doc(security=SECURITY)
+@access.signed_in
+def update_idea(data, idea_id: int):
+    """Change the fields sent; send `version` so that no one's save is overwritten."""
+    idea = _team_idea(idea_id)
+    version = data.pop("version", None)
+    try:
+        ops.save_idea(idea, data, actor=current_user, expected_version=version)
+    except ops.StaleIdea as error:
+        raise StaleVersion(error.detail, current=_dump(error.idea)) from None
+    db.session.commit()
+    return idea
+
+
+@blp.route("/ideas/<id:idea_id>/submit", methods=["POST"])
+@blp.response(200, IdeaSchema)
+@blp.doc(security=SECURITY)
+@access.signed_in
+def submit_idea(idea_id: int):
+    """Submit a complete draft while the hackathon is open and before its deadline.
+
+    A missing field answers 422 listing every missing one; a closed hackathon 409."""
+    idea = _team_idea(idea_id)
+    ops.submit_idea(idea, actor=current_user)
+    db.session.commit()
+    return idea
+
+
+@blp.route("/ideas/<id:idea_id>/withdraw", methods=["POST"])
+@blp.response(200, IdeaSchema)
+@blp.doc(security=SECURITY)
+@access.signed_in
+def withdraw_idea(idea_id: int):
+    """Withdraw a submitted idea before the deadline (final)."""
+    idea = _team_idea(idea_id)
+    ops.withdraw_idea(idea, actor=current_user)
+    db.session.commit()
+    return idea
+
+
+@blp.route("/ideas/<id:idea_id>/ineligible", methods=["POST"])
+@blp.arguments(IneligibleSchema)
+@blp.response(200, IdeaSchema)
+@blp.doc(security=SECURITY)
+@access.signed_in
+def mark_ineligible(data, idea_id: int):
+    """The hackathon's coordinators rule a submitted idea out; the team sees the reason."""
+    idea = _private_idea(idea_id)
+    access.require(idea.hackathon.can_manage(current_user))
+    ops.mark_ineligible(idea, data["reason"], actor=current_user)
+    db.session.commit()
+    return idea
+
+
+@blp.route("/ideas/<id:idea_id>/revisions", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, page_schema(RevisionSchema, "RevisionPage"))
+@blp.doc(security=SECURITY)
+@access.signed_in
+def list_revisions(args, idea_id: int):
+    """Every saved revision of the idea, newest first."""
+    from app.ideas.models import IdeaRevision
+
+    idea = _private_idea(idea_id)
+    query = (select(IdeaRevision).where(IdeaRevision.idea_id == idea.id)
+             .order_by(IdeaRevision.number.desc()))
+    return page_body(paginate(query, args["page"], args["per_page"]))
+
+
+@blp.route("/ideas/<id:idea_id>/attachments", methods=["POST"])
+@blp.response(201, AttachmentSchema)
+@blp.doc(security=SECURITY, requestBody={"content": {"multipart/form-data": {"schema": {
+    "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+    description="PDF, DOCX, XLSX, ODT, PNG or JPEG (checked by content), at most 10 MB, "
+                "at most 5 per idea; a request over the server's limit answers 413.")
+@access.signed_in
+def upload_attachment(idea_id: int):
+    """Attach a file (multipart form field `file`)."""
+    idea = _team_idea(idea_id)
+    upload = request.files.get("file")
+    data = upload.read(files.MAX_FILE_BYTES + 1) if upload else b""
+    attachment = ops.add_attachment(idea, getattr(upload, "filename", None), data,
+                                    actor=current_user)
+    db.session.commit()
+    return attachment
+
+
+@blp.route("/ideas/<id:idea_id>/attachments/<id:attachment_id>", methods=["GET"])
+@blp.doc(security=SECURITY, responses={"200": {"description": "The file, as an attachment"}})
+@access.signed_in
+def download_attachment(idea_id: int, attachment_id: int):
+    """Download an attachment (readers of the idea's every field only)."""
+    idea = _private_idea(idea_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    access.require(attachment is not None and attachment.idea_id == idea.id, hide=True)
+    path = files.stored_path(attachment.stored_name)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.filename, max_age=0, conditional=False)
+    response.headers["Content-Disposition"] = files.content_disposition(attachment.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@blp.route("/ideas/<id:idea_id>/attachments/<id:attachment_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.doc(security=SECURITY)
+@access.signed_in
+def delete_attachment(idea_id: int, attachment_id: int):
+    """Remove an attachment while the idea may still be changed."""
+    idea = _team_idea(idea_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    access.require(attachment is not None and attachment.idea_id == idea.id, hide=True)
+    stored_name = ops.remove_attachment(attachment, actor=current_user)
+    db.session.commit()
+    files.delete_file(stored_name)
+

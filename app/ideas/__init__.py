@@ -1,0 +1,1 @@
+"""Ideas: what a municipal team proposes in a hackathon, its revisions and attachments."""

@@ -1,0 +1,596 @@
+"""Idea operations: create, save (version-checked), submit, withdraw, rule out, attach.
+
+Operations validate, flush and never commit; the page view or the API endpoint
+commits. Each takes `now` (default: the clock), so the server's clock decides
+deadlines and tests need no time-freezing.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from app.core.audit import record_audit
+from app.core.clock import now_utc
+from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
+from app.core.formatting import fmt_datetime
+from app.extensions import db
+from app.hackathons.models import Hackathon, Phase
+from app.ideas import attachments as files
+from app.ideas.models import (
+    BUDGET_MAX,
+    DRAFT_SAVE_PHASES,
+    DURATION_MAX,
+    DURATION_MIN,
+    EDITABLE_FIELDS,
+    INDICATOR_NAME_MAX,
+    INDICATOR_VALUE_MAX,
+    INDICATORS_MAX,
+    LONG_TEXT_MAX,
+    MARKDOWN_FIELDS,
+    PARTNERS_MAX,
+    REQUIRED_TO_SUBMIT,
+    SUMMARY_MAX,
+    TITLE_MAX,
+    Attachment,
+    Idea,
+    IdeaRevision,
+    KeptText,
+    ProposedIndicator,
+)
+from app.ideas.status import IdeaStatus, can_move
+from app.mail.operations import queue_mail
+
+REASON_MAX = 2_000
+KEEP_DAYS = {"signed_out": 7, "expired_form": 7, "late": 60}
+
+FIELD_LABELS = {
+    "title": _l("Title"),
+    "summary": _l("Short summary"),
+    "problem": _l("Problem"),
+    "solution": _l("Proposed solution"),
+    "target_group": _l("Target group"),
+    "expected_impact": _l("Expected impact"),
+    "partners": _l("Partners"),
+    "budget_eur": _l("Estimated budget (EUR)"),
+    "duration_months": _l("Duration in months"),
+    "indicators": _l("Proposed indicators"),
+    "team_id": _l("Team"),
+}
+
+_TEXT_LIMITS = {"title": TITLE_MAX, "summary": SUMMARY_MAX, "partners": PARTNERS_MAX,
+                **{name: LONG_TEXT_MAX for name in MARKDOWN_FIELDS if name != "partners"}}
+_BUDGET = re.compile(r"\d+(?:[.,]\d+)?")
+
+
+class StaleIdea(StaleVersion):
+    """A save based on an older version; `idea` is the stored one (API adds `current`)."""
+
+    def __init__(self, idea: Idea):
+        super().__init__(_l("Someone in your team saved this idea after you opened it. "
+                            "Compare the two texts, merge them and save again."))
+        self.idea = idea
+
+
+# --- reading and checking fields ----------------------------------------------------------
+
+def _text(value: Any) -> str | None:
+    """User text with normalised line ends; None when it is not text at all."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return None
+    return value.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def parse_budget(value: Any) -> tuple[Decimal | None, Any]:
+    """EUR amount from a form or JSON: "1500", "1 500,50", 1500.5. Exact, never rounded."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    if isinstance(value, bool):
+        return None, _l("Enter the budget as a number of euros, e.g. 15000 or 15000,50.")
+    if isinstance(value, int | float | Decimal):
+        value = str(value)
+    if not isinstance(value, str):
+        return None, _l("Enter the budget as a number of euros, e.g. 15000 or 15000,50.")
+    text = re.sub(r"[\s\u00a0\u202f]", "", value).removesuffix("€").removeprefix("€")
+    if text.startswith("-"):
+        return None, _l("The budget cannot be negative.")
+    if not _BUDGET.fullmatch(text):
+        return None, _l("Enter the budget as a number of euros, e.g. 15000 or 15000,50.")
+    try:
+        amount = Decimal(text.replace(",", "."))
+    except InvalidOperation:
+        return None, _l("Enter the budget as a number of euros, e.g. 15000 or 15000,50.")
+    if amount > BUDGET_MAX:
+        return None, _l("The budget is too large for one pilot.")
+    if amount != amount.quantize(Decimal("0.01")):
+        return None, _l("Use at most two decimal places (euro cents).")
+    return amount.quantize(Decimal("0.01")), None
+
+
+def parse_duration(value: Any) -> tuple[int | None, Any]:
+    """Whole months, 1–120."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None
+    message = _l("Enter the duration as whole months from %(min)d to %(max)d.",
+                 min=DURATION_MIN, max=DURATION_MAX)
+    if isinstance(value, bool):
+        return None, message
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,6}\s*", value):
+        value = int(value)
+    if not isinstance(value, int) or not DURATION_MIN <= value <= DURATION_MAX:
+        return None, message
+    return value, None
+
+
+def parse_indicators(value: Any) -> tuple[list[dict] | None, list]:
+    """[{name, baseline, target}, ...]; wholly empty rows are dropped."""
+    if value is None:
+        return [], []
+    if not isinstance(value, list | tuple):
+        return None, [_l("Send the indicators as a list of {name, baseline, target}.")]
+    rows, errors = [], []
+    for number, item in enumerate(value, start=1):
+        if not isinstance(item, dict):
+            errors.append(_l("Indicator %(n)d: send name, baseline and target.", n=number))
+            continue
+        name, baseline, target = (_text(item.get(k)) for k in ("name", "baseline", "target"))
+        if name is None or baseline is None or target is None:
+            errors.append(_l("Indicator %(n)d: name, baseline and target must be text.",
+                             n=number))
+            continue
+        name, baseline, target = " ".join(name.split()), baseline.strip(), target.strip()
+        if not (name or baseline or target):
+            continue
+        if not name:
+            errors.append(_l("Indicator %(n)d: give the indicator a name.", n=number))
+        elif len(name) > INDICATOR_NAME_MAX:
+            errors.append(_l("Indicator %(n)d: the name may have at most %(max)d characters.",
+                             n=number, max=INDICATOR_NAME_MAX))
+        if len(baseline) > INDICATOR_VALUE_MAX or len(target) > INDICATOR_VALUE_MAX:
+            errors.append(_l("Indicator %(n)d: baseline and target may have at most %(max)d "
+                             "characters each.", n=number, max=INDICATOR_VALUE_MAX))
+        rows.append({"name": name, "baseline": baseline, "target": target})
+    if len(rows) > INDICATORS_MAX:
+        errors.append(_l("Propose at most %(max)d indicators.", max=INDICATORS_MAX))
+    return rows, errors
+
+
+def check_fields(data: dict) -> tuple[dict, dict]:
+    """Clean the fields present in `data`; return (values, errors). Missing keys are left out.
+
+    Format rules hold for drafts too (a 301-character summary is never stored);
+    completeness is checked only on submit.
+    """
+    values: dict[str, Any] = {}
+    errors: dict[str, list] = {}
+    for name, limit in _TEXT_LIMITS.items():
+        if name not in data:
+            continue
+        text = _text(data[name])
+        if text is None:
+            errors[name] = [_l("Enter text.")]
+            continue
+        text = " ".join(text.split()) if name == "title" else text.strip()
+        if len(text) > limit:
+            errors[name] = [_l("Use at most %(max)d characters (now %(n)d).", max=limit,
+                               n=len(text))]
+            continue
+        values[name] = text
+    if "budget_eur" in data:
+        amount, error = parse_budget(data["budget_eur"])
+        if error:
+            errors["budget_eur"] = [error]
+        else:
+            values["budget_eur"] = amount
+    if "duration_months" in data:
+        months, error = parse_duration(data["duration_months"])
+        if error:
+            errors["duration_months"] = [error]
+        else:
+            values["duration_months"] = months
+    if "indicators" in data:
+        rows, row_errors = parse_indicators(data["indicators"])
+        if row_errors:
+            errors["indicators"] = row_errors
+        else:
+            values["indicators"] = rows
+    return values, errors
+
+
+def missing_for_submit(idea: Idea) -> dict[str, list]:
+    """Every required field that is still empty, all at once."""
+    missing: dict[str, list] = {}
+    for name in REQUIRED_TO_SUBMIT:
+        if name == "indicators":
+            empty = not idea.indicators
+        else:
+            value = getattr(idea, name)
+            empty = value is None or (isinstance(value, str) and not value.strip())
+        if empty:
+            message = (_l("Propose at least one indicator, with its baseline and target.")
+                       if name == "indicators" else _l("Fill this in to submit the idea."))
+            missing[name] = [message]
+    for number, indicator in enumerate(idea.indicators, start=1):
+        if not indicator.baseline or not indicator.target:
+            missing.setdefault("indicators", []).append(
+                _l("Indicator %(n)d: give its baseline and target.", n=number))
+    return missing
+
+
+# --- snapshots ------------------------------------------------------------------------------
+
+def snapshot(idea: Idea) -> dict[str, Any]:
+    """The fields of an idea as plain JSON data (for revisions and comparisons)."""
+    data: dict[str, Any] = {name: getattr(idea, name) or "" for name in
+                            ("title", "summary", *MARKDOWN_FIELDS)}
+    data["budget_eur"] = f"{idea.budget_eur:.2f}" if idea.budget_eur is not None else ""
+    data["duration_months"] = idea.duration_months if idea.duration_months is not None else ""
+    data["indicators"] = [i.as_dict() for i in idea.indicators]
+    data["attachments"] = [a.filename for a in idea.attachments]
+    return data
+
+
+def _add_revision(idea: Idea, *, actor, now: datetime) -> IdeaRevision:
+    number = db.session.scalar(
+        select(db.func.coalesce(db.func.max(IdeaRevision.number), 0))
+        .where(IdeaRevision.idea_id == idea.id)
+    ) if idea.id else 0
+    revision = IdeaRevision(idea_id=idea.id, number=(number or 0) + 1, saved_at=now,
+                            saved_by_id=getattr(actor, "id", None), status=idea.status,
+                            data=snapshot(idea))
+    db.session.add(revision)
+    return revision
+
+
+def _flush(idea: Idea) -> None:
+    """Flush; a concurrent save that won the race makes this one stale, never lost silently."""
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        db.session.refresh(idea)
+        raise StaleIdea(idea) from None
+
+
+def _apply(idea: Idea, values: dict) -> None:
+    for name in EDITABLE_FIELDS:
+        if name in values:
+            setattr(idea, name, values[name])
+    if "indicators" in values and values["indicators"] != [i.as_dict() for i in idea.indicators]:
+        idea.indicators = [ProposedIndicator(position=i, **row)
+                           for i, row in enumerate(values["indicators"])]
+
+
+# --- ideas ------------------------------------------------------------------------------------
+
+def teams_for(user, hackathon: Hackathon) -> list:
+    """The user's teams whose lead municipality may take part in the hackathon."""
+    from app.teams.models import Team, TeamMember
+
+    teams = db.session.scalars(
+        select(Team).join(TeamMember, TeamMember.team_id == Team.id)
+        .where(TeamMember.user_id == user.id).order_by(Team.name)
+    ).unique().all()
+    return [t for t in teams if hackathon.municipality_may_take_part(t.municipality)]
+
+
+def may_create_in(hackathon: Hackathon, now: datetime | None = None) -> bool:
+    """Teams may start an idea once the hackathon is open, and save drafts until results."""
+    return hackathon.phase_at(now) in DRAFT_SAVE_PHASES
+
+
+def create_idea(hackathon: Hackathon, team, data: dict, *, actor,
+                now: datetime | None = None) -> Idea:
+    """Start a draft for `team` in `hackathon`; it may be incomplete."""
+    now = now or now_utc()
+    if not may_create_in(hackathon, now):
+        raise WrongState(_l("This hackathon does not take ideas now."))
+    errors: dict[str, list] = {}
+    if team is None or not team.is_member(actor):
+        errors["team_id"] = [_l("Choose one of your teams.")]
+    elif not hackathon.municipality_may_take_part(team.municipality):
+        errors["team_id"] = [_l("The team's lead municipality may not take part in this "
+                                "hackathon.")]
+    values, field_errors = check_fields(data)
+    errors.update(field_errors)
+    if errors:
+        raise Invalid(errors=errors)
+    idea = Idea(hackathon=hackathon, team=team, status=IdeaStatus.DRAFT, created_at=now,
+                created_by_id=actor.id, updated_at=now, updated_by_id=actor.id)
+    _apply(idea, values)
+    db.session.add(idea)
+    db.session.flush()
+    _add_revision(idea, actor=actor, now=now)
+    db.session.flush()
+    record_audit("idea.create", actor=actor, object_type="idea", object_id=idea.id,
+                 after={"hackathon_id": hackathon.id, "team_id": team.id}, now=now)
+    return idea
+
+
+def _not_editable_message(idea: Idea, now: datetime):
+    if idea.status == IdeaStatus.SUBMITTED and idea.hackathon.submission_closes_at \
+            and now >= idea.hackathon.submission_closes_at:
+        return _l("The submission deadline passed at %(when)s: the submitted idea can no "
+                  "longer be changed.", when=fmt_datetime(idea.hackathon.submission_closes_at))
+    if idea.status == IdeaStatus.SUBMITTED:
+        return _l("Judging has started: the submitted idea can no longer be changed.")
+    if idea.status == IdeaStatus.DRAFT:
+        return _l("This hackathon is over: the draft can no longer be changed.")
+    return _l("An idea that is %(status)s can no longer be changed.",
+              status=idea.status.label)
+
+
+def save_idea(idea: Idea, data: dict, *, actor, expected_version: int | None = None,
+              now: datetime | None = None) -> bool:
+    """Save the fields present in `data` as a new revision; False when nothing changed.
+
+    A draft saves incomplete; a submitted idea stays submitted. A stale
+    `expected_version` raises StaleIdea and changes nothing.
+    """
+    now = now or now_utc()
+    if not idea.is_team_member(actor):
+        raise NotAllowed(_l("Only the idea's team can change it."))
+    if not idea.editable_at(now):
+        raise WrongState(_not_editable_message(idea, now))
+    if expected_version is not None and expected_version != idea.version:
+        raise StaleIdea(idea)
+    values, errors = check_fields(data)
+    if errors:
+        raise Invalid(errors=errors)
+    before = snapshot(idea)
+    _apply(idea, values)
+    if snapshot(idea) == before:
+        return False
+    idea.updated_at = now
+    idea.updated_by_id = actor.id
+    _flush(idea)
+    _add_revision(idea, actor=actor, now=now)
+    db.session.flush()
+    return True
+
+
+def submit_idea(idea: Idea, *, actor, now: datetime | None = None) -> Idea:
+    """Submit a complete draft while the hackathon accepts submissions; mail the team."""
+    now = now or now_utc()
+    if not idea.is_team_member(actor):
+        raise NotAllowed(_l("Only the idea's team can submit it."))
+    if not can_move(idea.status, IdeaStatus.SUBMITTED):
+        raise WrongState(_l("Only a draft can be submitted; this idea is %(status)s.",
+                            status=idea.status.label))
+    hackathon = idea.hackathon
+    if not hackathon.accepts_submissions(now):
+        closes = hackathon.submission_closes_at
+        if closes is not None and now >= closes:
+            raise WrongState(_l("The submission deadline passed at %(when)s. The idea is "
+                                "kept as a draft but can no longer be submitted.",
+                                when=fmt_datetime(closes)))
+        if hackathon.phase_at(now) != Phase.OPEN:
+            raise WrongState(_l("The hackathon does not take submissions now; the idea is "
+                                "kept as a draft."))
+        raise WrongState(_l("Submissions open at %(when)s; the idea is kept as a draft "
+                            "until then.", when=fmt_datetime(hackathon.submission_opens_at)))
+    missing = missing_for_submit(idea)
+    if missing:
+        names = ", ".join(str(FIELD_LABELS[name]) for name in missing)
+        raise Invalid(_l("To submit, fill in every required field. Missing: %(names)s.",
+                         names=names), errors=missing)
+    idea.status = IdeaStatus.SUBMITTED
+    idea.submitted_at = now
+    idea.updated_at = now
+    idea.updated_by_id = actor.id
+    _flush(idea)
+    _add_revision(idea, actor=actor, now=now)
+    db.session.flush()
+    record_audit("idea.submit", actor=actor, object_type="idea", object_id=idea.id,
+                 before={"status": "draft"}, after={"status": "submitted"}, now=now)
+    url = url_for("ideas.idea", idea_id=idea.id, _external=True)
+    for member in idea.team.members:
+        user = member.user
+        queue_mail(user.email, "idea_submitted", locale=user.locale,
+                   kind=f"idea-submitted:{idea.id}:{user.id}", user=user, idea=idea,
+                   hackathon=hackathon, submitted_by=actor, url=url)
+    return idea
+
+
+def withdraw_idea(idea: Idea, *, actor, now: datetime | None = None) -> Idea:
+    """Withdraw a submitted idea before the deadline (final)."""
+    now = now or now_utc()
+    if not idea.is_team_member(actor):
+        raise NotAllowed(_l("Only the idea's team can withdraw it."))
+    if not can_move(idea.status, IdeaStatus.WITHDRAWN):
+        raise WrongState(_l("Only a submitted idea can be withdrawn; this idea is "
+                            "%(status)s.", status=idea.status.label))
+    if not idea.hackathon.accepts_submissions(now):
+        raise WrongState(_l("The submission deadline has passed: the idea can no longer be "
+                            "withdrawn."))
+    idea.status = IdeaStatus.WITHDRAWN
+    idea.withdrawn_at = now
+    idea.updated_at = now
+    idea.updated_by_id = actor.id
+    _flush(idea)
+    record_audit("idea.withdraw", actor=actor, object_type="idea", object_id=idea.id,
+                 before={"status": "submitted"}, after={"status": "withdrawn"}, now=now)
+    return idea
+
+
+def mark_ineligible(idea: Idea, reason: str, *, actor, now: datetime | None = None) -> Idea:
+    """A coordinator rules a submitted idea out; the team sees the reason and is told."""
+    now = now or now_utc()
+    if not idea.hackathon.can_manage(actor):
+        raise NotAllowed(_l("Only the hackathon's coordinators can do this."))
+    if not can_move(idea.status, IdeaStatus.INELIGIBLE):
+        raise WrongState(_l("Only a submitted idea can be marked ineligible; this idea is "
+                            "%(status)s.", status=idea.status.label))
+    text = (_text(reason) or "").strip()
+    if not text:
+        raise Invalid(errors={"reason": [_l("Explain to the team why the idea is "
+                                            "ineligible.")]})
+    if len(text) > REASON_MAX:
+        raise Invalid(errors={"reason": [_l("Use at most %(max)d characters (now %(n)d).",
+                                            max=REASON_MAX, n=len(text))]})
+    idea.status = IdeaStatus.INELIGIBLE
+    idea.ineligible_reason = text
+    idea.ineligible_at = now
+    idea.ineligible_by_id = actor.id
+    _flush(idea)
+    record_audit("idea.ineligible", actor=actor, object_type="idea", object_id=idea.id,
+                 before={"status": "submitted"},
+                 after={"status": "ineligible", "reason": text}, now=now)
+    url = url_for("ideas.idea", idea_id=idea.id, _external=True)
+    for member in idea.team.members:
+        user = member.user
+        queue_mail(user.email, "idea_ineligible", locale=user.locale,
+                   kind=f"idea-ineligible:{idea.id}:{user.id}", user=user, idea=idea,
+                   hackathon=idea.hackathon, reason=text, url=url)
+    return idea
+
+
+def record_decision(idea: Idea, status: IdeaStatus | str, *, actor,
+                    now: datetime | None = None) -> Idea:
+    """Judging's outcome for a submitted idea: winner or not_selected (called by judging)."""
+    now = now or now_utc()
+    status = IdeaStatus(status)
+    if status not in (IdeaStatus.WINNER, IdeaStatus.NOT_SELECTED):
+        raise WrongState(_l("A decision is either winner or not selected."))
+    if not can_move(idea.status, status):
+        raise WrongState(_l("Only a submitted idea can be decided; this idea is %(status)s.",
+                            status=idea.status.label))
+    before = idea.status
+    idea.status = status
+    _flush(idea)
+    record_audit("idea.decision", actor=actor, object_type="idea", object_id=idea.id,
+                 before={"status": before}, after={"status": status}, now=now)
+    return idea
+
+
+# --- attachments ------------------------------------------------------------------------------
+
+def add_attachment(idea: Idea, filename: str | None, data: bytes, *, actor,
+                   now: datetime | None = None) -> Attachment:
+    """Attach a PDF, DOCX, XLSX, ODT, PNG or JPEG (by content), ≤ 10 MB, ≤ 5 per idea."""
+    now = now or now_utc()
+    if not idea.is_team_member(actor):
+        raise NotAllowed(_l("Only the idea's team can add files."))
+    if not idea.editable_at(now):
+        raise WrongState(_not_editable_message(idea, now))
+    if len(idea.attachments) >= files.MAX_FILES_PER_IDEA:
+        raise Invalid(errors={"file": [_l("An idea may have at most %(max)d files. Remove "
+                                          "one first.", max=files.MAX_FILES_PER_IDEA)]})
+    if not data:
+        raise Invalid(errors={"file": [_l("Choose a file to upload.")]})
+    if len(data) > files.MAX_FILE_BYTES:
+        raise Invalid(errors={"file": [_l("The file is larger than 10 MB. Make it smaller "
+                                          "(e.g. save the PDF with reduced image quality) "
+                                          "or split it.")]})
+    kind = files.detect_kind(data)
+    if kind is None:
+        raise Invalid(errors={"file": [_l("This file type is not accepted. Upload a PDF, "
+                                          "DOCX, XLSX, ODT, PNG or JPEG file.")]})
+    stored_name, digest = files.write_file(data)
+    attachment = Attachment(idea=idea, stored_name=stored_name,
+                            filename=files.clean_filename(filename, kind),
+                            content_type=kind.content_type, kind=kind.code, size=len(data),
+                            sha256=digest, uploaded_at=now, uploaded_by_id=actor.id)
+    db.session.add(attachment)
+    db.session.flush()
+    record_audit("idea.attachment.add", actor=actor, object_type="idea", object_id=idea.id,
+                 after={"attachment_id": attachment.id, "filename": attachment.filename,
+                        "size": attachment.size, "sha256": digest}, now=now)
+    return attachment
+
+
+def remove_attachment(attachment: Attachment, *, actor, now: datetime | None = None) -> str:
+    """Remove an attachment; returns the stored name so the caller deletes the file
+    after the commit (a rolled-back request must not lose the file)."""
+    now = now or now_utc()
+    idea = attachment.idea
+    if not idea.is_team_member(actor):
+        raise NotAllowed(_l("Only the idea's team can remove files."))
+    if not idea.editable_at(now):
+        raise WrongState(_not_editable_message(idea, now))
+    stored_name = attachment.stored_name
+    record_audit("idea.attachment.remove", actor=actor, object_type="idea", object_id=idea.id,
+                 before={"attachment_id": attachment.id, "filename": attachment.filename},
+                 now=now)
+    idea.attachments.remove(attachment)
+    db.session.delete(attachment)
+    db.session.flush()
+    return stored_name
+
+
+# --- kept texts (nothing lost) ------------------------------------------------------------------
+
+KEPT_FIELDS = (*EDITABLE_FIELDS, "team_id", "version", "action")
+
+
+def keep_text(data: dict, *, reason: str, idea: Idea | None = None,
+              hackathon: Hackathon | None = None, user=None,
+              now: datetime | None = None) -> KeptText:
+    """Keep the posted text of an idea form that could not be saved, under a random key."""
+    now = now or now_utc()
+    db.session.execute(delete(KeptText).where(KeptText.expires_at < now))
+    kept: dict[str, Any] = {}
+    for name in KEPT_FIELDS:
+        value = data.get(name)
+        if isinstance(value, str):
+            kept[name] = value[: LONG_TEXT_MAX + 1000]
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            kept[name] = value
+    rows = data.get("indicators") or []
+    kept["indicators"] = [
+        {k: str(row.get(k) or "")[:500] for k in ("name", "baseline", "target")}
+        for row in rows[: INDICATORS_MAX + 5] if isinstance(row, dict)
+    ]
+    row = KeptText(key=secrets.token_urlsafe(32), reason=reason,
+                   idea_id=idea.id if idea else None,
+                   hackathon_id=(hackathon.id if hackathon else
+                                 idea.hackathon_id if idea else None),
+                   user_id=getattr(user, "id", None), data=kept, created_at=now,
+                   expires_at=now + timedelta(days=KEEP_DAYS.get(reason, 7)))
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def find_kept_text(key: str | None, *, user, now: datetime | None = None) -> KeptText | None:
+    """A live kept text for this user; the first signed-in opener of an anonymous one claims it."""
+    if not key or len(key) > 64:
+        return None
+    row = db.session.scalar(select(KeptText).where(KeptText.key == key))
+    if row is None or not row.is_live(now):
+        return None
+    if row.user_id is None:
+        row.user_id = user.id
+        db.session.flush()
+    return row if row.user_id == user.id else None
+
+
+def kept_texts_for(idea: Idea, user, now: datetime | None = None) -> list[KeptText]:
+    """Texts the user posted for this idea that were kept but not applied."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    now = now or now_utc()
+    return list(db.session.scalars(
+        select(KeptText).where(KeptText.idea_id == idea.id, KeptText.user_id == user.id,
+                               KeptText.used_at.is_(None), KeptText.expires_at > now)
+        .order_by(KeptText.created_at.desc())
+    ))
+
+
+def use_kept_text(row: KeptText | None, now: datetime | None = None) -> None:
+    """The kept text has been saved (or dismissed): stop offering it."""
+    if row is not None and row.used_at is None:
+        row.used_at = now or now_utc()
+        db.session.flush()

@@ -1,0 +1,135 @@
+"""Reading ideas: one idea with what its pages show, lists in a fixed number of queries,
+and the CSV export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.core.clock import now_utc
+from app.extensions import db
+from app.hackathons.models import Hackathon, Phase
+from app.ideas.models import Idea
+from app.ideas.status import IdeaStatus
+
+
+def idea_by_id(idea_id: int) -> Idea | None:
+    """One idea with its team (members, municipalities), hackathon, indicators and files.
+
+    Revisions are not loaded here: only the history pages read them.
+    """
+    from app.teams.models import Team, TeamMember
+
+    return db.session.scalar(
+        select(Idea).where(Idea.id == idea_id).options(
+            joinedload(Idea.team).selectinload(Team.members).joinedload(TeamMember.user),
+            joinedload(Idea.hackathon),
+            selectinload(Idea.indicators),
+            selectinload(Idea.attachments),
+            joinedload(Idea.updated_by),
+        )
+    )
+
+
+def ideas_of_user(user) -> list[Idea]:
+    """The ideas of every team the user is in, newest first."""
+    from app.teams.models import TeamMember
+
+    return list(db.session.scalars(
+        select(Idea)
+        .where(Idea.team_id.in_(select(TeamMember.team_id).where(TeamMember.user_id == user.id)))
+        .options(joinedload(Idea.team), joinedload(Idea.hackathon))
+        .order_by(Idea.updated_at.desc(), Idea.id.desc())
+    ).unique())
+
+
+def hackathons_taking_ideas(now: datetime | None = None) -> list[Hackathon]:
+    """Hackathons that accept submissions now (opened, deadline ahead)."""
+    now = now or now_utc()
+    return list(db.session.scalars(
+        select(Hackathon).where(Hackathon.phase == Phase.OPEN,
+                                Hackathon.submission_opens_at <= now,
+                                Hackathon.submission_closes_at > now)
+        .order_by(Hackathon.submission_closes_at)
+    ))
+
+
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def hackathon_ideas_query(hackathon: Hackathon, viewer, *, status: str = "",
+                          region: str = "", municipality: int | None = None,
+                          q: str = "", details: bool = False) -> Select:
+    """A hackathon's ideas for its coordinators: drafts only for admins; filtered.
+
+    The team, its municipalities and the hackathon load with the rows, so a page of
+    any size costs the same number of queries.
+    """
+    from app.places.models import Municipality
+    from app.teams.models import Team, team_partner
+
+    query = (select(Idea).where(Idea.hackathon_id == hackathon.id)
+             .join(Team, Idea.team_id == Team.id)
+             .join(Municipality, Team.municipality_id == Municipality.id)
+             .options(joinedload(Idea.team).joinedload(Team.municipality),
+                      joinedload(Idea.team).selectinload(Team.partner_municipalities)))
+    if details:  # the API answers every field: indicators and attachments too
+        query = query.options(selectinload(Idea.indicators), selectinload(Idea.attachments))
+    if not getattr(viewer, "is_admin", False):
+        query = query.where(Idea.status != IdeaStatus.DRAFT)
+    if status:
+        query = query.where(Idea.status == IdeaStatus(status))
+    if region:
+        query = query.where(Municipality.region_code == region)
+    if municipality:
+        partners = select(team_partner.c.team_id).where(
+            team_partner.c.municipality_id == municipality)
+        query = query.where(or_(Team.municipality_id == municipality, Team.id.in_(partners)))
+    if q:
+        like = _like(q)
+        query = query.where(or_(*(column.ilike(like, escape="\\") for column in (
+            Idea.title, Idea.summary, Idea.problem, Idea.solution, Idea.target_group,
+            Idea.expected_impact))))
+    return query.order_by(Idea.submitted_at.desc().nulls_last(), Idea.id.desc())
+
+
+# Cells that a spreadsheet would run as a formula start with one of these.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A cell made safe from formula injection: a leading = + - @ gets an apostrophe."""
+    text = "" if value is None else str(value)
+    if text.startswith(_FORMULA_START):
+        return "'" + text
+    return text
+
+
+CSV_COLUMNS = ("id", "title", "status", "team", "lead_municipality", "partner_municipalities",
+               "region", "budget_eur", "duration_months", "submitted_at", "summary", "url")
+
+
+def ideas_csv(ideas: list[Idea], *, url: Callable[[Idea], str], delimiter: str = ",") -> str:
+    """UTF-8 with a byte-order mark, so that Excel reads the Latvian letters right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for idea in ideas:
+        team = idea.team
+        writer.writerow([csv_cell(v) for v in (
+            idea.id, idea.title, idea.status.value, team.name, team.municipality.name,
+            "; ".join(m.name for m in team.partner_municipalities),
+            team.municipality.region_code,
+            f"{idea.budget_eur:.2f}" if idea.budget_eur is not None else "",
+            idea.duration_months or "",
+            idea.submitted_at.isoformat() if idea.submitted_at else "",
+            idea.summary, url(idea),
+        )])
+    return "\ufeff" + buffer.getvalue()
