@@ -1,0 +1,382 @@
+"""Loading pilots for pages, the API, the portfolio, CSV and e-mails in a fixed number of queries.
+
+Lists load the pilots with their milestones in one go, then the money and the date of
+the last report for all of them in one query each (`load_figures`), and hand the plain
+numbers to the pure rules (health.py, money.py). The number of queries does not grow
+with the number of pilots.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import false, func, or_, select, true
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.extensions import db
+from app.hackathons.models import Hackathon
+from app.pilots import health as rules
+from app.pilots import money
+from app.pilots.models import (
+    Expense,
+    Indicator,
+    Milestone,
+    Pilot,
+    PilotUpdate,
+    pilot_partner,
+)
+from app.pilots.states import PilotStatus, UpdateStatus
+from app.places.models import REGION_CODES, Region
+
+COMING_DAYS = 30  # the portfolio lists milestones falling due in the next 30 days
+_SEVERITY = {rules.RED: 0, rules.AMBER: 1, rules.GREEN: 2}
+
+
+# --- one pilot ---------------------------------------------------------------------------------
+
+def pilot_by_id(pilot_id: int) -> Pilot | None:
+    """A pilot with what its page shows, loaded up front."""
+    from app.teams.models import Team, TeamMember
+
+    return db.session.scalar(
+        select(Pilot).where(Pilot.id == pilot_id).options(
+            joinedload(Pilot.hackathon), joinedload(Pilot.lead_municipality),
+            joinedload(Pilot.coordinator), joinedload(Pilot.idea),
+            joinedload(Pilot.team).selectinload(Team.members).joinedload(TeamMember.user),
+            selectinload(Pilot.partner_municipalities),
+            selectinload(Pilot.milestones).joinedload(Milestone.evidence_document),
+            selectinload(Pilot.indicators).selectinload(Indicator.measurements),
+            selectinload(Pilot.funding_lines), selectinload(Pilot.expenses),
+            selectinload(Pilot.updates).joinedload(PilotUpdate.created_by),
+            selectinload(Pilot.status_changes), selectinload(Pilot.replications),
+            selectinload(Pilot.evaluation), selectinload(Pilot.documents),
+        )
+    )
+
+
+# --- lists -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Figures:
+    """What a list needs besides the pilot's own columns and milestones."""
+
+    spent: Decimal = Decimal("0.00")
+    last_report_on: date | None = None
+
+
+@dataclass
+class PilotRow:
+    """A pilot with its computed values, as lists, the API and e-mails show it."""
+
+    pilot: Pilot
+    progress: int
+    health: rules.Health
+    spent: Decimal
+    remaining: Decimal
+    next_milestone: Milestone | None
+    last_report_on: date | None
+
+    @property
+    def level(self) -> str:
+        return self.health.level
+
+
+def summarize(pilot: Pilot, figures: Figures | None, today: date) -> PilotRow:
+    """The computed values of one pilot. Without `figures`, from the pilot's own rows."""
+    if figures is None:
+        figures = Figures(spent=pilot.spent_eur, last_report_on=pilot.last_report_on)
+    facts = pilot.facts(spent=figures.spent, last_report_on=figures.last_report_on,
+                        loaded=False)
+    return PilotRow(
+        pilot=pilot, progress=rules.progress(facts.milestones),
+        health=rules.health(facts, today), spent=figures.spent,
+        remaining=money.remaining_eur(pilot.approved_budget_eur, figures.spent),
+        next_milestone=pilot.next_milestone(), last_report_on=figures.last_report_on)
+
+
+def load_figures(condition) -> dict[int, Figures]:
+    """Spent (exact, via money.spent_eur) and last report date of the pilots matching
+    `condition` (a where-clause on Pilot): two queries, whatever their number."""
+    amounts: dict[int, list[Decimal]] = defaultdict(list)
+    for pilot_id, amount in db.session.execute(
+            select(Expense.pilot_id, Expense.amount_eur)
+            .join(Pilot, Pilot.id == Expense.pilot_id).where(condition)):
+        amounts[pilot_id].append(amount)
+    reports = {pilot_id: last for pilot_id, last in db.session.execute(
+        select(PilotUpdate.pilot_id, func.max(PilotUpdate.reported_on))
+        .join(Pilot, Pilot.id == PilotUpdate.pilot_id).where(condition)
+        .group_by(PilotUpdate.pilot_id))}
+    ids = set(amounts) | set(reports)
+    return {i: Figures(spent=money.spent_eur(amounts.get(i, ())),
+                       last_report_on=reports.get(i)) for i in ids}
+
+
+def summarize_all(pilots: Iterable[Pilot], figures: dict[int, Figures], today: date
+                  ) -> list[PilotRow]:
+    return [summarize(p, figures.get(p.id, Figures()), today) for p in pilots]
+
+
+def _list_options():
+    return (joinedload(Pilot.lead_municipality), joinedload(Pilot.hackathon),
+            joinedload(Pilot.region), joinedload(Pilot.coordinator),
+            selectinload(Pilot.partner_municipalities), selectinload(Pilot.milestones))
+
+
+def scope_condition(user):
+    """The pilots a user follows in the portfolio: admins and national coordinators all;
+    a regional coordinator those of their regions and of their regions' hackathons."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return false()
+    if user.is_admin or user.is_national_coordinator:
+        return true()
+    codes = sorted(user.coordinated_region_codes())
+    if not codes:
+        return false()
+    return or_(Pilot.region_code.in_(codes),
+               Pilot.hackathon_id.in_(select(Hackathon.id)
+                                      .where(Hackathon.region_code.in_(codes))))
+
+
+def municipality_condition(municipality_id: int):
+    """Pilots led by the municipality or with it as a partner."""
+    return or_(Pilot.lead_municipality_id == municipality_id,
+               Pilot.id.in_(select(pilot_partner.c.pilot_id)
+                            .where(pilot_partner.c.municipality_id == municipality_id)))
+
+
+def public_list_query(*, region: str = "", status: str = "", municipality: int | None = None,
+                      hackathon: int | None = None):
+    """Every pilot (their public fields are public), newest start first, filtered."""
+    query = select(Pilot).options(*_list_options()).order_by(Pilot.start_date.desc(),
+                                                               Pilot.id.desc())
+    if region:
+        query = query.where(Pilot.region_code == region)
+    if status:
+        query = query.where(Pilot.status == PilotStatus(status))
+    if municipality:
+        query = query.where(municipality_condition(municipality))
+    if hackathon:
+        query = query.where(Pilot.hackathon_id == hackathon)
+    return query
+
+
+def my_pilots(user) -> list[Pilot]:
+    """The pilots of the user's teams."""
+    from app.teams.models import TeamMember
+
+    return list(db.session.scalars(
+        select(Pilot).join(TeamMember, TeamMember.team_id == Pilot.team_id)
+        .where(TeamMember.user_id == user.id).options(*_list_options())
+        .order_by(Pilot.start_date.desc(), Pilot.id.desc())).unique())
+
+
+# --- the portfolio -----------------------------------------------------------------------------
+
+@dataclass
+class RegionMoney:
+    """A planning region's pilots' money against its programme envelope."""
+
+    region: Region
+    pilots: int
+    approved: Decimal
+    spent: Decimal
+
+    @property
+    def envelope(self) -> Decimal:
+        return money.funding_total([self.region.envelope_eur or 0,
+                                    self.region.vat_envelope_eur or 0])
+
+    @property
+    def unallocated(self) -> Decimal:
+        """What the envelope (with VAT) still holds after the approved budgets."""
+        return money.remaining_eur(self.envelope, self.approved)
+
+    @property
+    def over_envelope(self) -> bool:
+        return self.approved > self.envelope
+
+
+@dataclass
+class DueMilestone:
+    milestone: Milestone
+    pilot: Pilot
+    days: int  # negative: overdue by that many days
+
+    @property
+    def overdue(self) -> bool:
+        return self.days < 0
+
+
+@dataclass
+class Portfolio:
+    rows: list[PilotRow]
+    total: int  # in scope, before the filters
+    counts: dict[str, int]
+    overdue: list[DueMilestone]
+    coming: list[DueMilestone]
+    waiting: list[PilotUpdate]
+    money: list[RegionMoney]
+    filters: dict[str, Any] = field(default_factory=dict)
+
+
+def clean_filters(args) -> dict[str, Any]:
+    """Portfolio filters from the query string; anything unknown is dropped."""
+    def number(name):
+        value = (args.get(name) or "").strip()
+        return int(value) if value.isdigit() and len(value) < 10 else None
+
+    region = args.get("region") or ""
+    status = args.get("status") or ""
+    level = args.get("health") or ""
+    return {
+        "region": region if region in REGION_CODES else "",
+        "status": status if status in {s.value for s in PilotStatus} else "",
+        "health": level if level in rules.LEVELS else "",
+        "municipality": number("municipality"),
+        "hackathon": number("hackathon"),
+    }
+
+
+def _matches(row: PilotRow, filters: dict[str, Any]) -> bool:
+    pilot = row.pilot
+    if filters.get("region") and pilot.region_code != filters["region"]:
+        return False
+    if filters.get("status") and pilot.status.value != filters["status"]:
+        return False
+    if filters.get("health") and row.level != filters["health"]:
+        return False
+    if filters.get("municipality") and filters["municipality"] not in pilot.municipality_ids():
+        return False
+    return not (filters.get("hackathon") and pilot.hackathon_id != filters["hackathon"])
+
+
+def sort_key(row: PilotRow):
+    """Red first, then amber, then green; within each, the next milestone due first."""
+    due = row.next_milestone.due_date if row.next_milestone else date.max
+    return (_SEVERITY[row.level], due, row.pilot.title.lower(), row.pilot.id)
+
+
+def load_scope(user, today: date) -> list[PilotRow]:
+    """Every pilot the user follows, with computed values: four queries in all."""
+    condition = scope_condition(user)
+    pilots = db.session.scalars(select(Pilot).where(condition).options(*_list_options())
+                                ).unique().all()
+    return summarize_all(pilots, load_figures(condition), today)
+
+
+def portfolio(user, filters: dict[str, Any], today: date) -> Portfolio:
+    """The coordinators' portfolio: the pilots in the user's scope, filtered, with the
+    milestones overdue and coming, the reports waiting for approval and each region's money
+    against its envelope."""
+    scope = load_scope(user, today)
+    rows = sorted((r for r in scope if _matches(r, filters)), key=sort_key)
+    counts = {level: 0 for level in rules.LEVELS}
+    for row in rows:
+        counts[row.level] += 1
+    overdue, coming = due_milestones(rows, today)
+    return Portfolio(rows=rows, total=len(scope), counts=counts, overdue=overdue,
+                     coming=coming, waiting=waiting_updates(user), money=region_money(
+                         user, scope), filters=filters)
+
+
+def due_milestones(rows: Iterable[PilotRow], today: date, *, days: int = COMING_DAYS
+                   ) -> tuple[list[DueMilestone], list[DueMilestone]]:
+    """Open milestones already overdue, and those falling due within `days`."""
+    overdue, coming = [], []
+    horizon = today + timedelta(days=days)
+    for row in rows:
+        if row.pilot.has_ended:
+            continue
+        for milestone in row.pilot.milestones:
+            if not milestone.is_open or milestone.due_date > horizon:
+                continue
+            item = DueMilestone(milestone, row.pilot, (milestone.due_date - today).days)
+            (overdue if item.overdue else coming).append(item)
+    overdue.sort(key=lambda d: (d.days, d.pilot.id))
+    coming.sort(key=lambda d: (d.days, d.pilot.id))
+    return overdue, coming
+
+
+def waiting_updates(user) -> list[PilotUpdate]:
+    """Public reports submitted and waiting for a coordinator's approval, oldest first."""
+    return list(db.session.scalars(
+        select(PilotUpdate).join(Pilot, Pilot.id == PilotUpdate.pilot_id)
+        .where(PilotUpdate.status == UpdateStatus.SUBMITTED, scope_condition(user))
+        .options(joinedload(PilotUpdate.pilot), joinedload(PilotUpdate.created_by))
+        .order_by(PilotUpdate.submitted_at, PilotUpdate.id)))
+
+
+def region_money(user, scope: list[PilotRow]) -> list[RegionMoney]:
+    """Each region the user coordinates (all five for national ones): approved and spent."""
+    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
+    if not (user.is_admin or user.is_national_coordinator):
+        codes = user.coordinated_region_codes()
+        regions = [r for r in regions if r.code in codes]
+    approved: dict[str, list[Decimal]] = defaultdict(list)
+    spent: dict[str, list[Decimal]] = defaultdict(list)
+    for row in scope:
+        approved[row.pilot.region_code].append(row.pilot.approved_budget_eur)
+        spent[row.pilot.region_code].append(row.spent)
+    return [RegionMoney(region=r, pilots=len(approved[r.code]),
+                        approved=money.funding_total(approved[r.code]),
+                        spent=money.spent_eur(spent[r.code])) for r in regions]
+
+
+def filter_options() -> dict[str, list]:
+    """The choices of the portfolio's filters (two queries)."""
+    from app.places.models import Municipality
+
+    return {
+        "municipalities": db.session.scalars(select(Municipality)
+                                             .order_by(Municipality.name)).all(),
+        "hackathons": db.session.scalars(
+            select(Hackathon).where(Hackathon.id.in_(select(Pilot.hackathon_id)))
+            .order_by(Hackathon.title)).all(),
+    }
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+CSV_COLUMNS = ["id", "title", "status", "health", "health_reasons", "progress_percent",
+               "region", "lead_municipality", "partner_municipalities", "hackathon",
+               "start_date", "end_date", "approved_budget_eur", "spent_eur", "remaining_eur",
+               "next_milestone", "next_milestone_due", "last_report_on", "url"]
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|")
+
+
+def csv_cell(value: Any) -> Any:
+    """A spreadsheet must not run what a user typed: text that starts like a formula gets
+    a leading apostrophe. Numbers we wrote ourselves (e.g. "-120.00") stay numbers."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def portfolio_csv(rows: list[PilotRow], *, url: Callable[[Pilot], str],
+                  reason_text: Callable[[rules.Reason], str], delimiter: str = ",") -> str:
+    """UTF-8 with a byte-order mark, so that Excel reads the Latvian letters right."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        pilot, nxt = row.pilot, row.next_milestone
+        writer.writerow([
+            pilot.id, csv_cell(pilot.title), pilot.status.value, row.level,
+            csv_cell(" | ".join(reason_text(r) for r in row.health.reasons)),
+            row.progress, pilot.region_code, csv_cell(pilot.lead_municipality.name),
+            csv_cell("; ".join(m.name for m in pilot.partner_municipalities)),
+            csv_cell(pilot.hackathon.title), pilot.start_date.isoformat(),
+            pilot.end_date.isoformat(), f"{pilot.approved_budget_eur:.2f}",
+            f"{row.spent:.2f}", f"{row.remaining:.2f}",
+            csv_cell(nxt.title) if nxt else "", nxt.due_date.isoformat() if nxt else "",
+            row.last_report_on.isoformat() if row.last_report_on else "", url(pilot),
+        ])
+    return "\ufeff" + buffer.getvalue()
+
