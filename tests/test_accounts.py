@@ -365,7 +365,7 @@ def test_language_switch_never_redirects_off_site(client, target):
 
 def test_api_token_is_shown_once_and_only_its_hash_is_stored(client, signed_in):
     user = signed_in()
-    response = client.post("/account/tokens", data={"name": "municipal portal"})
+    response = client.post("/account/tokens", data={"token-name": "municipal portal"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     token = db.session.scalar(select(ApiToken).where(ApiToken.user_id == user.id))
@@ -382,7 +382,7 @@ def test_api_token_is_shown_once_and_only_its_hash_is_stored(client, signed_in):
 
 def test_revoked_api_token_gets_401(client, signed_in):
     signed_in()
-    html = client.post("/account/tokens", data={"name": "script"}).get_data(as_text=True)
+    html = client.post("/account/tokens", data={"token-name": "script"}).get_data(as_text=True)
     raw = html.split('id="new-token">')[1].split("<")[0]
     token = db.session.scalar(select(ApiToken))
     response = client.post(f"/account/tokens/{token.id}/revoke")
@@ -403,7 +403,7 @@ def test_nobody_can_revoke_someone_elses_token(client, make_user, signed_in, tok
 
 def test_an_unnamed_token_is_refused(client, signed_in):
     signed_in()
-    response = client.post("/account/tokens", data={"name": "   "})
+    response = client.post("/account/tokens", data={"token-name": "   "})
     assert response.status_code == 422
     assert db.session.scalar(select(func.count(ApiToken.id))) == 0
 

@@ -206,7 +206,7 @@ def _account_page(**forms):
     forms.setdefault("profile_form", ProfileForm(formdata=None, obj=user,
                                                  municipality_id=str(user.municipality_id or "")))
     forms.setdefault("password_form", ChangePasswordForm(formdata=None))
-    forms.setdefault("token_form", TokenForm(formdata=None))
+    forms.setdefault("token_form", TokenForm(formdata=None, prefix="token"))
     tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
                                 .order_by(ApiToken.created_at.desc())).all()
     sessions = db.session.scalars(select(UserSession).where(UserSession.user_id == user.id)
@@ -263,7 +263,7 @@ def account_password():
 @bp.route("/account/tokens", methods=["POST"])
 @access.signed_in
 def account_token_create():
-    form = TokenForm()
+    form = TokenForm(prefix="token")
     if form.validate_on_submit():
         try:
             token, raw = ops.create_api_token(current_user, form.name.data)
