@@ -1,0 +1,488 @@
+"""Judging: the jury, assignments, reviews, conflicts, the ranking, winners and the public vote.
+
+Thin adapters over app.judging.operations, the same ones the pages call.
+"""
+
+from __future__ import annotations
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.api.schemas import PageArgs, page_body, page_schema
+from app.core import access
+from app.core.errors import WrongState
+from app.core.pagination import Page
+from app.extensions import db
+from app.hackathons.models import Hackathon
+from app.ideas.models import Idea
+from app.ideas.status import IdeaStatus
+from app.judging import operations as ops
+from app.judging import queries
+from app.judging.models import (
+    COMMENT_MAX,
+    JUSTIFICATION_MAX,
+    REASON_MAX,
+    JuryMember,
+    Review,
+    WinnerDecision,
+    results_published,
+)
+
+blp = Blueprint("api_judging", __name__, description="Jury, reviews, ranking and winners")
+SECURITY = [{"bearerAuth": []}]
+TEXT_LIMIT = 50_000  # the operations give the precise limits; this only stops giant bodies
+
+
+# --- schemas ----------------------------------------------------------------------------------
+
+class JudgeAddSchema(Schema):
+    email = fields.String(required=True, validate=validate.Length(max=1000))
+
+
+class JudgeSchema(Schema):
+    id = fields.Integer(metadata={"description": "The jury membership"})
+    user_id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    municipality_id = fields.Integer(allow_none=True)
+    added_at = fields.DateTime()
+
+
+class ShortfallSchema(Schema):
+    idea_id = fields.Integer()
+    idea_title = fields.String()
+    missing = fields.Integer(metadata={"description": "How many more judges the idea needs"})
+    reason = fields.String(metadata={"enum": ["no_judges", "too_few_eligible_judges"]})
+    jury_size = fields.Integer()
+    reviewing = fields.Integer(metadata={"description": "Judges who review it after this building"})
+    same_municipality = fields.Integer()
+    declared_conflict = fields.Integer()
+    municipalities = fields.List(fields.String(), metadata={
+        "description": "The judges' municipalities that are the idea's own"})
+    message = fields.String(metadata={"description": "The shortfall in words"})
+
+
+class AssignmentsSchema(Schema):
+    created = fields.Integer(metadata={"description": "Reviews added by this building"})
+    shortfalls = fields.List(fields.Nested(ShortfallSchema))
+
+
+class RankedSchema(Schema):
+    idea_id = fields.Integer()
+    title = fields.String()
+    rank = fields.Integer(allow_none=True, metadata={"description": "None: no submitted review"})
+    score = fields.Float(allow_none=True)
+    normalized_score = fields.Float(allow_none=True)
+    reviews = fields.Integer(metadata={"description": "Submitted reviews that count"})
+    median = fields.Float(allow_none=True)
+    stdev = fields.Float(allow_none=True)
+    flags = fields.List(fields.String(), metadata={"description": (
+        "incomplete_reviews, high_disagreement, conflict_declared, judge_not_normalised")})
+    round = fields.Integer(metadata={"description": "2: a finalist, ranked by the final round"})
+
+
+class WinnersArgs(Schema):
+    idea_ids = fields.List(fields.Raw(), required=True, validate=validate.Length(max=1000))
+    justification = fields.String(load_default="",
+                                  validate=validate.Length(max=JUSTIFICATION_MAX + 1000))
+
+
+class DecisionSchema(Schema):
+    hackathon_id = fields.Integer()
+    idea_ids = fields.List(fields.Integer())
+    justification = fields.String()
+    departs_from_ranking = fields.Boolean()
+    ranking_order = fields.String()
+    published_at = fields.DateTime()
+
+
+class MyReviewSchema(Schema):
+    id = fields.Integer()
+    idea_id = fields.Integer()
+    hackathon_id = fields.Integer()
+    status = fields.Function(lambda r: r.status.value,
+                             metadata={"enum": ["pending", "submitted", "conflict"]})
+    idea_title = fields.Function(lambda r: r.idea.title)
+    version = fields.Integer()
+
+
+class CriterionRefSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    weight = fields.Decimal(as_string=True)
+    max_score = fields.Integer()
+
+
+class ReviewSchema(Schema):
+    id = fields.Integer()
+    idea_id = fields.Integer()
+    hackathon_id = fields.Integer()
+    status = fields.String(metadata={"enum": ["pending", "submitted", "conflict"]})
+    version = fields.Integer()
+    scores = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True),
+                         metadata={"description": "{criterion_id: score or null}"})
+    comments = fields.Dict(keys=fields.String(), values=fields.String())
+    comment = fields.String()
+    score = fields.Float(allow_none=True, metadata={"description": "0–100, once submitted"})
+    submitted_at = fields.DateTime(allow_none=True)
+    criteria = fields.List(fields.Nested(CriterionRefSchema))
+
+
+class ReviewUpdateSchema(Schema):
+    scores = fields.Dict(keys=fields.String(validate=validate.Length(max=20)),
+                         values=fields.Raw(allow_none=True), load_default=dict,
+                         validate=validate.Length(max=200))
+    comments = fields.Dict(keys=fields.String(validate=validate.Length(max=20)),
+                           values=fields.Raw(allow_none=True), load_default=dict,
+                           validate=validate.Length(max=200))
+    comment = fields.String(validate=validate.Length(max=COMMENT_MAX + 1000))
+    submit = fields.Boolean(load_default=False)
+    version = fields.Integer(strict=True, validate=validate.Range(min=1, max=2**31),
+                             metadata={"description": "The version you read; stale → 409"})
+
+
+class ConflictArgs(Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=REASON_MAX + 1000))
+
+
+class ConflictResultSchema(Schema):
+    review = fields.Nested(ReviewSchema)
+    reassigned = fields.Integer(metadata={"description": "Reviews given to other judges"})
+    shortfalls = fields.List(fields.Nested(ShortfallSchema))
+
+
+class ReopenArgs(Schema):
+    reason = fields.String(load_default="", validate=validate.Length(max=REASON_MAX + 1000))
+
+
+class WinnerSchema(Schema):
+    idea_id = fields.Integer()
+    title = fields.String()
+    summary = fields.String()
+    municipality = fields.String()
+    hackathon_id = fields.Integer()
+    hackathon_slug = fields.String()
+    hackathon_title = fields.String()
+    rank = fields.Integer(allow_none=True)
+    score = fields.Float(allow_none=True)
+    normalized_score = fields.Float(allow_none=True)
+    published_at = fields.DateTime()
+
+
+WinnerPageSchema = page_schema(WinnerSchema, "WinnerPage")
+
+
+class VoteArgs(Schema):
+    idea_id = fields.Integer(required=True, strict=True)
+
+
+class VoteSchema(Schema):
+    hackathon_id = fields.Integer()
+    idea_id = fields.Integer()
+    changed_at = fields.DateTime()
+
+
+class VoteCountSchema(Schema):
+    idea_id = fields.Integer()
+    votes = fields.Integer()
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+def _hackathon(hackathon_id: int) -> Hackathon:
+    hackathon = db.session.get(Hackathon, hackathon_id)
+    access.require(hackathon is not None and hackathon.is_visible_to(current_user), hide=True)
+    return hackathon
+
+
+def _managed(hackathon_id: int) -> Hackathon:
+    hackathon = _hackathon(hackathon_id)
+    access.require(hackathon.can_manage(current_user))
+    return hackathon
+
+
+def _shortfalls(items: list[dict]) -> list[dict]:
+    from app.judging.views import shortfall_text
+
+    return [item | {"message": shortfall_text(item)} for item in items]
+
+
+def review_body(review: Review) -> dict:
+    criteria = list(review.hackathon.criteria)
+    scores, comments = {}, {}
+    for c in criteria:
+        row = review.score_for(c.id)
+        scores[str(c.id)] = float(row.score) if row and row.score is not None else None
+        comments[str(c.id)] = row.comment if row else ""
+    return {"id": review.id, "idea_id": review.idea_id, "hackathon_id": review.hackathon_id,
+            "status": review.status.value, "version": review.version, "scores": scores,
+            "comments": comments, "comment": review.comment,
+            "score": float(review.score) if review.score is not None else None,
+            "submitted_at": review.submitted_at, "criteria": criteria}
+
+
+def _own_review(review_id: int) -> Review:
+    """The caller's own review; anyone else's is 404."""
+    review = queries.load_review(review_id)
+    access.require(review is not None and review.is_judge(current_user), hide=True)
+    return review
+
+
+# --- the jury and assignments -----------------------------------------------------------------
+
+@blp.route("/hackathons/<id:hackathon_id>/jury", methods=["GET"])
+@blp.response(200, JudgeSchema(many=True))
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def list_jury(hackathon_id: int):
+    """The hackathon's judges (its coordinators)."""
+    hackathon = _managed(hackathon_id)
+    members = db.session.scalars(
+        select(JuryMember).where(JuryMember.hackathon_id == hackathon.id)
+        .options(joinedload(JuryMember.user)).order_by(JuryMember.added_at, JuryMember.id))
+    return [{"id": m.id, "user_id": m.user_id, "name": m.user.name, "email": m.user.email,
+             "municipality_id": m.user.municipality_id, "added_at": m.added_at}
+            for m in members]
+
+
+@blp.route("/hackathons/<id:hackathon_id>/jury", methods=["POST"])
+@blp.arguments(JudgeAddSchema)
+@blp.response(201, JudgeSchema)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def add_judge(data, hackathon_id: int):
+    """Add a registered user, by e-mail, as a judge; they are told by e-mail."""
+    hackathon = _managed(hackathon_id)
+    member = ops.add_judge(hackathon, data["email"], actor=current_user)
+    db.session.commit()
+    return {"id": member.id, "user_id": member.user_id, "name": member.user.name,
+            "email": member.user.email, "municipality_id": member.user.municipality_id,
+            "added_at": member.added_at}
+
+
+@blp.route("/hackathons/<id:hackathon_id>/jury/<id:user_id>", methods=["DELETE"])
+@blp.response(204)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def remove_judge(hackathon_id: int, user_id: int):
+    """Remove a judge before judging starts (409 after)."""
+    hackathon = _managed(hackathon_id)
+    member = db.session.scalar(select(JuryMember).where(
+        JuryMember.hackathon_id == hackathon.id, JuryMember.user_id == user_id))
+    if member is None:
+        abort(404)
+    ops.remove_judge(member, actor=current_user)
+    db.session.commit()
+
+
+@blp.route("/hackathons/<id:hackathon_id>/assignments", methods=["POST"])
+@blp.response(200, AssignmentsSchema)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def build_assignments(hackathon_id: int):
+    """Build the review assignments, adding only what is missing; say exactly what cannot be met."""
+    hackathon = _managed(hackathon_id)
+    result = ops.build_assignments(hackathon, actor=current_user)
+    db.session.commit()
+    return {"created": len(result.created), "shortfalls": _shortfalls(result.shortfalls)}
+
+
+# --- ranking and winners ----------------------------------------------------------------------
+
+@blp.route("/hackathons/<id:hackathon_id>/ranking", methods=["GET"])
+@blp.response(200, RankedSchema(many=True))
+@access.public
+def ranking(hackathon_id: int):
+    """The ranking, best first: for coordinators always, for anyone once results are published."""
+    hackathon = _hackathon(hackathon_id)
+    decision = queries.published_decision(hackathon)
+    if decision is not None:
+        return decision.ranking
+    if not current_user.is_authenticated:
+        access.refuse(401, reason="not_signed_in")
+    access.require(hackathon.can_manage(current_user))
+    result = queries.final_ranking(hackathon)
+    return [queries.ranked_body(row.ranked) | {"title": row.idea.title, "round": row.round}
+            for row in result.rows]
+
+
+class FinalRoundArgs(Schema):
+    size = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10**6))
+    note = fields.String(load_default="", validate=validate.Length(max=REASON_MAX + 1000))
+
+
+class FinalRoundSchema(Schema):
+    hackathon_id = fields.Integer()
+    size = fields.Integer()
+    idea_ids = fields.List(fields.Integer(), metadata={"description": "The finalists"})
+    note = fields.String()
+    created_at = fields.DateTime()
+
+
+@blp.route("/hackathons/<id:hackathon_id>/final-round", methods=["POST"])
+@blp.arguments(FinalRoundArgs)
+@blp.response(201, FinalRoundSchema)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def start_final_round(data, hackathon_id: int):
+    """Shortlist the top N for a final round on the same criteria (phase judging; once)."""
+    hackathon = _managed(hackathon_id)
+    final = ops.start_final_round(hackathon, data["size"], actor=current_user,
+                                  note=data["note"])
+    db.session.commit()
+    return final
+
+
+@blp.route("/hackathons/<id:hackathon_id>/winners", methods=["POST"])
+@blp.arguments(WinnersArgs)
+@blp.response(201, DecisionSchema)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def publish_winners(data, hackathon_id: int):
+    """Record and publish the winners (phase results); a second call answers 409."""
+    hackathon = _managed(hackathon_id)
+    decision = ops.publish_results(hackathon, data, actor=current_user)
+    db.session.commit()
+    return decision
+
+
+@blp.route("/winners", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, WinnerPageSchema)
+@access.public
+def list_winners(args):
+    """All published winners, newest first."""
+    from app.teams.models import Team
+
+    base = (select(Idea, WinnerDecision)
+            .join(WinnerDecision, WinnerDecision.hackathon_id == Idea.hackathon_id)
+            .where(Idea.status == IdeaStatus.WINNER, WinnerDecision.published_at.is_not(None)))
+    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
+    page, per_page = args["page"], args["per_page"]
+    rows = db.session.execute(
+        base.options(joinedload(Idea.hackathon), joinedload(Idea.team)
+                     .joinedload(Team.municipality))
+        .order_by(WinnerDecision.published_at.desc(), Idea.id)
+        .limit(per_page).offset((page - 1) * per_page)).unique().all()
+    items = []
+    for idea, decision in rows:
+        ranked = next((r for r in decision.ranking if r.get("idea_id") == idea.id), {})
+        items.append({"idea_id": idea.id, "title": idea.title, "summary": idea.summary,
+                      "municipality": idea.team.municipality.name,
+                      "hackathon_id": idea.hackathon_id, "hackathon_slug": idea.hackathon.slug,
+                      "hackathon_title": idea.hackathon.title, "rank": ranked.get("rank"),
+                      "score": ranked.get("score"),
+                      "normalized_score": ranked.get("normalized_score"),
+                      "published_at": decision.published_at})
+    return page_body(Page(items, page, per_page, total or 0))
+
+
+# --- reviews ----------------------------------------------------------------------------------
+
+@blp.route("/me/reviews", methods=["GET"])
+@blp.response(200, MyReviewSchema(many=True))
+@blp.doc(security=SECURITY)
+@access.signed_in
+def my_reviews():
+    """The caller's reviews as a judge (of ideas still in the competition)."""
+    ops.ensure_assignments_for_judge(current_user)
+    db.session.commit()
+    return queries.my_reviews(current_user)
+
+
+@blp.route("/reviews/<id:review_id>", methods=["GET"])
+@blp.response(200, ReviewSchema)
+@blp.doc(security=SECURITY)
+@access.signed_in
+def get_review(review_id: int):
+    """A review: for its judge and the hackathon's coordinators (404 for anyone else)."""
+    review = queries.load_review(review_id)
+    access.require(review is not None and review.can_read(current_user), hide=True)
+    return review_body(review)
+
+
+@blp.route("/reviews/<id:review_id>", methods=["PUT"])
+@blp.arguments(ReviewUpdateSchema)
+@blp.response(200, ReviewSchema)
+@blp.doc(security=SECURITY)
+@access.signed_in
+def save_review(data, review_id: int):
+    """Save scores and comments (as often as you like); `submit: true` makes the review final.
+
+    Scores are 0 … the criterion's maximum in whole or half points. Submitting
+    needs every criterion (all missing ones are listed at once, 422). A stale
+    `version` answers 409 with the stored review as `current`.
+    """
+    review = _own_review(review_id)
+    try:
+        review = ops.save_review(review, data, actor=current_user)
+    except ops.StaleReview as stale:
+        stale.current = ReviewSchema().dump(review_body(stale.review))
+        raise
+    db.session.commit()
+    return review_body(review)
+
+
+@blp.route("/reviews/<id:review_id>/conflict", methods=["POST"])
+@blp.arguments(ConflictArgs)
+@blp.response(200, ConflictResultSchema)
+@blp.doc(security=SECURITY)
+@access.signed_in
+def declare_conflict(data, review_id: int):
+    """Declare a conflict of interest with a reason: kept on record; the idea goes to another
+    judge."""
+    review = _own_review(review_id)
+    result = ops.declare_conflict(review, data["reason"], actor=current_user)
+    db.session.commit()
+    return {"review": review_body(review), "reassigned": len(result.created),
+            "shortfalls": _shortfalls(result.shortfalls)}
+
+
+@blp.route("/reviews/<id:review_id>/reopen", methods=["POST"])
+@blp.arguments(ReopenArgs)
+@blp.response(200, ReviewSchema)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def reopen_review(data, review_id: int):
+    """A coordinator reopens a submitted review so that its judge can change it."""
+    review = queries.load_review(review_id)
+    access.require(review is not None and review.can_read(current_user), hide=True)
+    ops.reopen_review(review, actor=current_user, reason=data["reason"])
+    db.session.commit()
+    return review_body(review)
+
+
+# --- the public vote --------------------------------------------------------------------------
+
+@blp.route("/hackathons/<id:hackathon_id>/vote", methods=["PUT"])
+@blp.arguments(VoteArgs)
+@blp.response(200, VoteSchema)
+@blp.doc(security=SECURITY)
+@access.signed_in
+def cast_vote(data, hackathon_id: int):
+    """Vote for one idea (confirmed e-mail needed); voting again changes the vote."""
+    hackathon = _hackathon(hackathon_id)
+    vote = ops.cast_vote(hackathon, data["idea_id"], actor=current_user)
+    db.session.commit()
+    return vote
+
+
+@blp.route("/hackathons/<id:hackathon_id>/votes", methods=["GET"])
+@blp.response(200, VoteCountSchema(many=True))
+@access.public
+def vote_counts(hackathon_id: int):
+    """Votes per idea, once the results are published (kept apart from the jury's ranking)."""
+    hackathon = _hackathon(hackathon_id)
+    if not hackathon.public_voting:
+        abort(404)
+    if not results_published(hackathon.id):
+        raise WrongState(_l("The count of the public vote is hidden until the results."))
+    counts = ops.vote_counts(hackathon)
+    return [{"idea_id": i, "votes": n} for i, n in sorted(counts.items(),
+                                                          key=lambda kv: (-kv[1], kv[0]))]
+

@@ -1,0 +1,430 @@
+"""The jury, reviews and their scores, conflicts of interest, winners and the public vote.
+
+Who may do what is answered by predicates here (`review.can_score(user)`,
+`jury_member.can_be_removed()`); views, the API and templates ask the same ones.
+The review status machine is the table TRANSITIONS beside ReviewStatus; only
+operations assign `.status`.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Enum,
+    ForeignKey,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    exists,
+    select,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.clock import now_utc
+from app.extensions import db
+from app.hackathons.models import Phase
+
+COMMENT_MAX = 5_000
+REASON_MAX = 2_000
+JUSTIFICATION_MAX = 5_000
+
+# Phases in which a coordinator may still change the jury (before judging starts).
+JURY_EDITABLE = frozenset({Phase.DRAFT, Phase.OPEN})
+# Phases in which assignments may be built: on demand before reviews begin, and in judging.
+ASSIGNABLE = frozenset({Phase.OPEN, Phase.JUDGING})
+
+
+class ReviewStatus(enum.StrEnum):
+    PENDING = "pending"
+    SUBMITTED = "submitted"
+    CONFLICT = "conflict"
+
+    @property
+    def label(self):
+        return REVIEW_STATUS_LABELS[self]
+
+
+# pending → submitted (the judge), pending → conflict (the judge declares one),
+# submitted → pending (a coordinator reopens it). A conflict is final.
+TRANSITIONS: dict[ReviewStatus, frozenset[ReviewStatus]] = {
+    ReviewStatus.PENDING: frozenset({ReviewStatus.SUBMITTED, ReviewStatus.CONFLICT}),
+    ReviewStatus.SUBMITTED: frozenset({ReviewStatus.PENDING}),
+    ReviewStatus.CONFLICT: frozenset(),
+}
+
+REVIEW_STATUS_LABELS = {
+    ReviewStatus.PENDING: _l("To do"),
+    ReviewStatus.SUBMITTED: _l("Submitted"),
+    ReviewStatus.CONFLICT: _l("Conflict of interest"),
+}
+
+
+def can_move(current: ReviewStatus | str, to: ReviewStatus | str) -> bool:
+    """True when the table allows `current` → `to`."""
+    return ReviewStatus(to) in TRANSITIONS[ReviewStatus(current)]
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def _enum(kind):
+    return Enum(kind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+
+
+class JuryMember(db.Model):
+    """A registered user who judges one hackathon."""
+
+    __tablename__ = "jury_member"
+    __table_args__ = (UniqueConstraint("hackathon_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hackathon_id: Mapped[int] = mapped_column(
+        ForeignKey("hackathon.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    added_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    hackathon = relationship("Hackathon")
+    user = relationship("User", foreign_keys=[user_id], lazy="joined")
+    added_by = relationship("User", foreign_keys=[added_by_id])
+
+    def can_be_removed(self, now: datetime | None = None) -> bool:
+        """Judges are removed only before judging starts."""
+        return self.hackathon.phase_at(now) in JURY_EDITABLE
+
+    def __repr__(self) -> str:
+        return f"<JuryMember hackathon={self.hackathon_id} user={self.user_id}>"
+
+
+class Review(db.Model):
+    """One judge's review of one idea: a score per criterion, comments, a status."""
+
+    __tablename__ = "review"
+    __table_args__ = (UniqueConstraint("idea_id", "judge_id", "round"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hackathon_id: Mapped[int] = mapped_column(
+        ForeignKey("hackathon.id", ondelete="CASCADE"), index=True
+    )
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # 1 = the jury's round; a later final round would use 2.
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[ReviewStatus] = mapped_column(
+        _enum(ReviewStatus), default=ReviewStatus.PENDING, index=True
+    )
+    comment: Mapped[str] = mapped_column(Text, default="")
+    # The review score (0–100) from scoring.review_score, stored when submitted so a
+    # ranking of thousands of ideas reads one number per review.
+    score: Mapped[Decimal | None] = mapped_column(Numeric(5, 2))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+    submitted_at: Mapped[datetime | None]
+
+    hackathon = relationship("Hackathon")
+    idea = relationship("Idea")
+    judge = relationship("User", lazy="joined")
+    scores: Mapped[list[ReviewScore]] = relationship(
+        back_populates="review",
+        cascade="all, delete-orphan",
+        order_by="ReviewScore.id",
+    )
+
+    # An UPDATE carries "WHERE version = <old>": two tabs saving at once cannot both win.
+    __mapper_args__ = {"version_id_col": version}
+
+    # --- facts ------------------------------------------------------------------------
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ReviewStatus.PENDING
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == ReviewStatus.SUBMITTED
+
+    @property
+    def is_conflict(self) -> bool:
+        return self.status == ReviewStatus.CONFLICT
+
+    def score_for(self, criterion_id: int) -> ReviewScore | None:
+        return next((s for s in self.scores if s.criterion_id == criterion_id), None)
+
+    # --- who may do what ------------------------------------------------------------
+    def is_judge(self, user) -> bool:
+        """The signed-in user is the judge this review belongs to."""
+        return _signed_in(user) and user.id == self.judge_id
+
+    def can_read(self, user) -> bool:
+        """The judge reads their own review; the hackathon's coordinators read every one."""
+        return self.is_judge(user) or (_signed_in(user) and self.hackathon.can_manage(user))
+
+    def can_score(self, user, now: datetime | None = None) -> bool:
+        """The judge scores a pending review while the hackathon is judging."""
+        return (
+            self.is_judge(user)
+            and self.is_pending
+            and self.hackathon.phase_at(now) == Phase.JUDGING
+            and not results_published(self.hackathon_id)
+        )
+
+    def can_declare_conflict(self, user, now: datetime | None = None) -> bool:
+        """The judge declares a conflict on a review not yet submitted, before results."""
+        return (
+            self.is_judge(user) and self.is_pending and self.hackathon.phase_at(now) in ASSIGNABLE
+        )
+
+    def can_reopen(self, user, now: datetime | None = None) -> bool:
+        """A coordinator reopens a submitted review until the results are published."""
+        return (
+            self.is_submitted
+            and _signed_in(user)
+            and self.hackathon.can_manage(user)
+            and self.hackathon.phase_at(now) in (Phase.JUDGING, Phase.RESULTS)
+            and not results_published(self.hackathon_id)
+        )
+
+    def __repr__(self) -> str:
+        return f"<Review {self.id} idea={self.idea_id} judge={self.judge_id} {self.status}>"
+
+
+class ReviewScore(db.Model):
+    """The score (0 … maximum, whole or half points) and comment for one criterion."""
+
+    __tablename__ = "review_score"
+    __table_args__ = (UniqueConstraint("review_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(
+        ForeignKey("criterion.id", ondelete="CASCADE"), index=True
+    )
+    # None while a draft leaves the criterion unscored.
+    score: Mapped[Decimal | None] = mapped_column(Numeric(5, 1))
+    comment: Mapped[str] = mapped_column(Text, default="")
+
+    review: Mapped[Review] = relationship(back_populates="scores")
+    criterion = relationship("Criterion")
+
+    def __repr__(self) -> str:
+        return f"<ReviewScore review={self.review_id} criterion={self.criterion_id} {self.score}>"
+
+
+class ConflictDeclaration(db.Model):
+    """A judge's declared conflict of interest on an idea, with the reason. Kept forever."""
+
+    __tablename__ = "conflict_declaration"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hackathon_id: Mapped[int] = mapped_column(
+        ForeignKey("hackathon.id", ondelete="CASCADE"), index=True
+    )
+    review_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review.id", ondelete="SET NULL"), index=True
+    )
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    declared_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    judge = relationship("User", lazy="joined")
+    idea = relationship("Idea")
+
+    def __repr__(self) -> str:
+        return f"<ConflictDeclaration idea={self.idea_id} judge={self.judge_id}>"
+
+
+class AssignmentRun(db.Model):
+    """One building of the assignments: by a coordinator, or automatically when judging began."""
+
+    __tablename__ = "assignment_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hackathon_id: Mapped[int] = mapped_column(
+        ForeignKey("hackathon.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=now_utc)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # "manual" | "judging_started" | "conflict"
+    trigger: Mapped[str] = mapped_column(String(20), default="manual")
+    created: Mapped[int] = mapped_column(Integer, default=0)
+    # The shortfalls as plain data (idea id, missing, reason, counts), for the dashboard.
+    shortfalls: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+
+    actor = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<AssignmentRun {self.hackathon_id} {self.trigger} +{self.created}>"
+
+
+class WinnerDecision(db.Model):
+    """The coordinator's published choice of winners, with the ranking it was made from."""
+
+    __tablename__ = "winner_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hackathon_id: Mapped[int] = mapped_column(
+        ForeignKey("hackathon.id", ondelete="CASCADE"), unique=True
+    )
+    idea_ids: Mapped[list[int]] = mapped_column(JSON)
+    justification: Mapped[str] = mapped_column(Text, default="")
+    # True when the winners are not the top of the ranking (then a justification is required).
+    departs_from_ranking: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The ranking as published, frozen: [{idea_id, rank, score, normalized_score, reviews,
+    # flags, median, stdev}], best first.
+    ranking: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    ranking_order: Mapped[str] = mapped_column(String(20), default="score")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime] = mapped_column(default=now_utc)
+    published_at: Mapped[datetime | None] = mapped_column(index=True)
+
+    hackathon = relationship("Hackathon")
+    decided_by = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<WinnerDecision hackathon={self.hackathon_id} {self.idea_ids}>"
+
+
+FIRST_ROUND = 1
+FINAL_ROUND = 2
+
+
+class FinalRound(db.Model):
+    """A shortlist of the top ideas for a final round (e.g. a pitch day), scored again by the
+    jury on the same criteria; the final ranking then comes from this round."""
+
+    __tablename__ = "final_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hackathon_id: Mapped[int] = mapped_column(
+        ForeignKey("hackathon.id", ondelete="CASCADE"), unique=True
+    )
+    size: Mapped[int] = mapped_column(Integer)
+    # The finalists, best first by the first round (ties at the cut all go through).
+    idea_ids: Mapped[list[int]] = mapped_column(JSON)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    def __repr__(self) -> str:
+        return f"<FinalRound hackathon={self.hackathon_id} {self.idea_ids}>"
+
+
+class PublicVote(db.Model):
+    """A signed-in resident's one vote in a hackathon with public voting; changeable."""
+
+    __tablename__ = "public_vote"
+    __table_args__ = (UniqueConstraint("hackathon_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hackathon_id: Mapped[int] = mapped_column(
+        ForeignKey("hackathon.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    cast_at: Mapped[datetime] = mapped_column(default=now_utc)
+    changed_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    def __repr__(self) -> str:
+        return f"<PublicVote hackathon={self.hackathon_id} user={self.user_id}>"
+
+
+# --- queries the predicates need ------------------------------------------------------------
+
+
+def results_published(hackathon_id: int) -> bool:
+    """True once the hackathon's winners are published: scores and decisions are frozen."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    WinnerDecision.hackathon_id == hackathon_id,
+                    WinnerDecision.published_at.is_not(None),
+                )
+            )
+        )
+    )
+
+
+def is_jury_member(hackathon, user) -> bool:
+    """The signed-in user is on the hackathon's jury."""
+    if not _signed_in(user):
+        return False
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    JuryMember.hackathon_id == hackathon.id, JuryMember.user_id == user.id
+                )
+            )
+        )
+    )
+
+
+def judge_may_read_idea(idea, user) -> bool:
+    """Idea reader rule: a judge reads the ideas assigned to them (not after a conflict)."""
+    return bool(
+        db.session.scalar(
+            select(
+                exists().where(
+                    Review.idea_id == idea.id,
+                    Review.judge_id == user.id,
+                    Review.status != ReviewStatus.CONFLICT,
+                )
+            )
+        )
+    )
+
+
+def reads_blind(idea, user) -> bool:
+    """True when `user` reads `idea` only as its judge in a blind review: hide team,
+    municipality and member names (coordinators and the team always see them)."""
+    if not idea.hackathon.blind_review or not _signed_in(user):
+        return False
+    return not (user.is_admin or idea.is_team_member(user) or idea.hackathon.can_manage(user))
+
+
+class KeptReview(db.Model):
+    """The text of a scoring form that arrived after the judge's session had ended.
+
+    The key travels in the sign-in link; after signing in, the judge finds the
+    form filled with what they typed (nothing lost) and saves it again. Only the
+    review's own judge can open it.
+    """
+
+    __tablename__ = "kept_review"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"),
+                                           index=True)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+
+    def is_live(self, now: datetime | None = None) -> bool:
+        return self.used_at is None and (now or now_utc()) < self.expires_at
+
+    def __repr__(self) -> str:
+        return f"<KeptReview {self.id} review={self.review_id}>"
+
+
+def _register_reader_rule() -> None:
+    from app.ideas.models import Idea
+
+    Idea.register_reader_rule(judge_may_read_idea)
+
+
+_register_reader_rule()

@@ -1,0 +1,388 @@
+"""Reading judging data in a fixed handful of queries: rankings, progress, lists, exports.
+
+The numbers are computed by the pure scoring module; these functions only load
+its input (plain tuples, not ORM objects, so thousands of reviews stay cheap) and
+put names beside the ids.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, func, select, type_coerce
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.accounts.models import User
+from app.core.clock import now_utc
+from app.extensions import db
+from app.hackathons.models import Criterion, Hackathon
+from app.ideas.models import Idea
+from app.ideas.status import IdeaStatus
+from app.judging import scoring
+from app.judging.models import (
+    FINAL_ROUND,
+    FIRST_ROUND,
+    AssignmentRun,
+    FinalRound,
+    JuryMember,
+    Review,
+    ReviewScore,
+    ReviewStatus,
+    WinnerDecision,
+)
+
+# The ideas that take part in the ranking: submitted ones, and after publishing the decided.
+RANKED_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.WINNER, IdeaStatus.NOT_SELECTED)
+
+
+@dataclass
+class IdeaInfo:
+    id: int
+    title: str
+    status: IdeaStatus
+    team_name: str
+    municipality: str
+
+
+@dataclass
+class RankingRow:
+    """One line of the ranking: the idea, its ranked numbers and (optionally) its breakdown."""
+
+    idea: IdeaInfo
+    ranked: scoring.RankedIdea
+    breakdown: scoring.IdeaBreakdown | None = None
+    review_scores: list[float] = field(default_factory=list)
+    pending: int = 0
+    conflicts: int = 0
+    round: int = FIRST_ROUND
+
+    @property
+    def disagreement(self) -> bool:
+        return scoring.FLAG_HIGH_DISAGREEMENT in self.ranked.flags
+
+
+@dataclass
+class Ranking:
+    """A hackathon's ranking, best first, with what the dashboard shows beside it."""
+
+    order_by: str
+    criteria: list[Criterion]
+    rows: list[RankingRow]
+
+    @property
+    def ranked(self) -> list[scoring.RankedIdea]:
+        return [row.ranked for row in self.rows]
+
+    def snapshot(self) -> list[dict[str, Any]]:
+        """The ranking as plain data, as published (frozen on the winner decision)."""
+        return [ranked_body(row.ranked) | {"title": row.idea.title,
+                                           "municipality": row.idea.municipality,
+                                           "round": row.round}
+                for row in self.rows]
+
+
+def ranked_body(ranked: scoring.RankedIdea) -> dict[str, Any]:
+    return {"idea_id": ranked.idea_id, "rank": ranked.rank, "score": ranked.score,
+            "normalized_score": ranked.normalized_score, "reviews": ranked.reviews,
+            "median": ranked.median, "stdev": ranked.stdev, "flags": list(ranked.flags)}
+
+
+def _criteria(hackathon: Hackathon) -> list[Criterion]:
+    return list(db.session.scalars(
+        select(Criterion).where(Criterion.hackathon_id == hackathon.id)
+        .order_by(Criterion.position, Criterion.id)))
+
+
+def _ideas(hackathon: Hackathon) -> dict[int, IdeaInfo]:
+    from app.places.models import Municipality
+    from app.teams.models import Team
+
+    rows = db.session.execute(
+        select(Idea.id, Idea.title, Idea.status, Team.name, Municipality.name)
+        .join(Team, Team.id == Idea.team_id)
+        .join(Municipality, Municipality.id == Team.municipality_id)
+        .where(Idea.hackathon_id == hackathon.id, Idea.status.in_(RANKED_STATUSES))
+        .order_by(Idea.id))
+    return {r[0]: IdeaInfo(r[0], r[1], IdeaStatus(r[2]), r[3], r[4]) for r in rows}
+
+
+def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
+                 round_: int = FIRST_ROUND, idea_ids: list[int] | None = None) -> Ranking:
+    """The live ranking of one round from its reviews: 3 queries (4 with the per-criterion
+    breakdown). `idea_ids` limits it to some ideas (a final round's finalists)."""
+    criteria = _criteria(hackathon)
+    ideas = _ideas(hackathon)
+    if idea_ids is not None:
+        ideas = {i: ideas[i] for i in idea_ids if i in ideas}
+    reviews = db.session.execute(
+        select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.score)
+        .join(Idea, Idea.id == Review.idea_id)
+        .where(Review.hackathon_id == hackathon.id, Review.round == round_,
+               Idea.status.in_(RANKED_STATUSES))).all()
+    reviews = [r for r in reviews if r.idea_id in ideas]
+    inputs = [scoring.ReviewInput(r.idea_id, r.judge_id, r.score,
+                                  submitted=r.status == ReviewStatus.SUBMITTED,
+                                  conflict=r.status == ReviewStatus.CONFLICT)
+              for r in reviews]
+    order_by = hackathon.ranking_order if hackathon.ranking_order in scoring.ORDERS \
+        else scoring.ORDER_BY_SCORE
+    ranked = scoring.rank_ideas(inputs, expected_reviews=hackathon.reviews_per_idea,
+                                order_by=order_by, idea_ids=ideas.keys())
+    breakdowns: dict[int, scoring.IdeaBreakdown] = {}
+    if breakdown and criteria:
+        scores: dict[int, dict[int, Any]] = defaultdict(dict)
+        for review_id, criterion_id, score in db.session.execute(
+                # Valid scores are whole or half points, exact as floats; reading them as
+                # floats (not Decimals) keeps 50 000 scores quick.
+                select(ReviewScore.review_id, ReviewScore.criterion_id,
+                       type_coerce(ReviewScore.score, Float))
+                .join(Review, Review.id == ReviewScore.review_id)
+                .join(Idea, Idea.id == Review.idea_id)
+                .where(Review.hackathon_id == hackathon.id, Review.round == round_,
+                       Review.status == ReviewStatus.SUBMITTED,
+                       Idea.status.in_(RANKED_STATUSES))):
+            scores[review_id][criterion_id] = score
+        breakdowns = scoring.criterion_breakdown(
+            [scoring.ReviewScores(r.idea_id, r.judge_id, scores.get(r.id, {}))
+             for r in reviews if r.status == ReviewStatus.SUBMITTED],
+            [scoring.CriterionSpec(c.id, c.weight, c.max_score) for c in criteria],
+            idea_ids=ideas.keys())
+    per_idea_scores: dict[int, list[float]] = defaultdict(list)
+    pending: dict[int, int] = defaultdict(int)
+    conflicts: dict[int, int] = defaultdict(int)
+    for r in reviews:
+        if r.status == ReviewStatus.SUBMITTED:
+            per_idea_scores[r.idea_id].append(float(r.score))  # stored with 2 decimals
+        elif r.status == ReviewStatus.PENDING:
+            pending[r.idea_id] += 1
+        else:
+            conflicts[r.idea_id] += 1
+    rows = [RankingRow(ideas[item.idea_id], item, breakdowns.get(item.idea_id),
+                       sorted(per_idea_scores[item.idea_id], reverse=True),
+                       pending[item.idea_id], conflicts[item.idea_id], round_)
+            for item in ranked if item.idea_id in ideas]
+    return Ranking(order_by=order_by, criteria=criteria, rows=rows)
+
+
+def final_round_of(hackathon: Hackathon) -> FinalRound | None:
+    return db.session.scalar(select(FinalRound).where(FinalRound.hackathon_id == hackathon.id))
+
+
+def final_ranking(hackathon: Hackathon, *, breakdown: bool = False) -> Ranking:
+    """The ranking the winners are chosen from: the first round's, or with a final round the
+    finalists by their final-round scores first, then everyone else in first-round order
+    (ranks continue after the finalists; ties stay ties)."""
+    first = load_ranking(hackathon, breakdown=breakdown)
+    final = final_round_of(hackathon)
+    if final is None:
+        return first
+    second = load_ranking(hackathon, breakdown=breakdown, round_=FINAL_ROUND,
+                          idea_ids=final.idea_ids)
+    finalists = {row.idea.id for row in second.rows}
+    rest = [row for row in first.rows if row.idea.id not in finalists]
+    offset = len(second.rows)
+    for row in rest:
+        if row.ranked.rank is not None:
+            better = sum(1 for other in rest if other.ranked.rank is not None
+                         and other.ranked.rank < row.ranked.rank)
+            row.ranked = replace(row.ranked, rank=offset + better + 1)
+    return Ranking(order_by=first.order_by, criteria=first.criteria, rows=second.rows + rest)
+
+
+def published_decision(hackathon: Hackathon) -> WinnerDecision | None:
+    return db.session.scalar(select(WinnerDecision).where(
+        WinnerDecision.hackathon_id == hackathon.id, WinnerDecision.published_at.is_not(None)))
+
+
+# --- progress ----------------------------------------------------------------------------------
+
+def judge_progress(hackathon: Hackathon, *, now: datetime | None = None) -> list:
+    """Per judge: reviews done of those that count, conflicts, behind or not: 3 queries."""
+    from app.judging.operations import JudgeProgress, is_behind, reminded_today
+
+    now = now or now_utc()
+    members = db.session.scalars(
+        select(JuryMember).where(JuryMember.hackathon_id == hackathon.id)
+        .options(joinedload(JuryMember.user))).all()
+    counts = db.session.execute(
+        select(Review.judge_id, Review.status, func.count(Review.id))
+        .join(Idea, Idea.id == Review.idea_id)
+        .where(Review.hackathon_id == hackathon.id, Idea.status.in_(RANKED_STATUSES))
+        .group_by(Review.judge_id, Review.status)).all()
+    reminded = reminded_today(hackathon, now)
+    progress = {m.user_id: JudgeProgress(user=m.user, reminded_today=m.user_id in reminded)
+                for m in members}
+    for judge_id, status, n in counts:
+        item = progress.get(judge_id)
+        if item is None:
+            continue  # a judge removed from the jury keeps their record, not their place here
+        if status == ReviewStatus.CONFLICT:
+            item.conflicts += n
+            continue
+        item.total += n
+        if status == ReviewStatus.SUBMITTED:
+            item.done += n
+    for item in progress.values():
+        item.behind = is_behind(item, hackathon, now)
+    return sorted(progress.values(), key=lambda p: (p.user.name.lower(), p.user.id))
+
+
+def latest_run(hackathon: Hackathon) -> AssignmentRun | None:
+    return db.session.scalar(
+        select(AssignmentRun).where(AssignmentRun.hackathon_id == hackathon.id,
+                                    AssignmentRun.trigger != "final_round")
+        .order_by(AssignmentRun.at.desc(), AssignmentRun.id.desc()).limit(1))
+
+
+def current_shortfalls(hackathon: Hackathon) -> list[dict[str, Any]]:
+    """The shortfalls of the latest building of the assignments that are still true."""
+    run = latest_run(hackathon)
+    return list(run.shortfalls or []) if run else []
+
+
+def my_reviews(user, *, hackathon_id: int | None = None) -> list[Review]:
+    """The judge's reviews of ideas still in the competition, with idea, team and hackathon:
+    3 queries whatever their number."""
+    from app.teams.models import Team
+
+    query = (
+        select(Review).join(Idea, Idea.id == Review.idea_id)
+        .where(Review.judge_id == user.id, Idea.status.in_(RANKED_STATUSES))
+        .options(joinedload(Review.idea).joinedload(Idea.team).joinedload(Team.municipality),
+                 joinedload(Review.hackathon))
+        .order_by(Review.hackathon_id.desc(), Review.round.desc(), Review.status, Review.id)
+    )
+    if hackathon_id is not None:
+        query = query.where(Review.hackathon_id == hackathon_id)
+    return list(db.session.scalars(query).unique())
+
+
+def load_review(review_id: int) -> Review | None:
+    """One review with its scores, idea, team and the hackathon's criteria."""
+    return db.session.scalar(
+        select(Review).where(Review.id == review_id).options(
+            selectinload(Review.scores),
+            joinedload(Review.idea),
+            joinedload(Review.hackathon).selectinload(Hackathon.criteria)))
+
+
+# --- what teams learn ------------------------------------------------------------------------
+
+@dataclass
+class ReviewFeedback:
+    """One review as the team sees it: "Judge 2", the scores and comments, no name."""
+
+    label: int
+    score: float | None
+    comment: str
+    criteria: list[tuple[Criterion, Any, str]]
+    round: int = FIRST_ROUND
+
+
+@dataclass
+class TeamFeedback:
+    idea: Idea
+    ranked: scoring.RankedIdea | None
+    breakdown: scoring.IdeaBreakdown | None
+    reviews: list[ReviewFeedback]
+    means: list[tuple[Criterion, scoring.CriterionMean]] = field(default_factory=list)
+
+
+def team_feedback(hackathon: Hackathon, ranking: Ranking | None = None) -> list[TeamFeedback]:
+    """For each submitted idea: its rank, per-criterion averages and each submitted review's
+    scores and comments, numbered instead of named (a fixed number of queries)."""
+    from app.teams.models import Team, TeamMember
+
+    ranking = ranking if ranking is not None and any(r.breakdown for r in ranking.rows) \
+        else final_ranking(hackathon, breakdown=True)
+    by_idea = {row.idea.id: row for row in ranking.rows}
+    criteria = ranking.criteria
+    ideas = db.session.scalars(
+        select(Idea).where(Idea.id.in_(sorted(by_idea)))
+        .options(joinedload(Idea.team).selectinload(Team.members)
+                 .joinedload(TeamMember.user))).unique().all()
+    reviews = db.session.scalars(
+        select(Review).where(Review.hackathon_id == hackathon.id,
+                             Review.status == ReviewStatus.SUBMITTED,
+                             Review.idea_id.in_(sorted(by_idea)))
+        .options(selectinload(Review.scores))
+        .order_by(Review.idea_id, Review.round, Review.id)).all()
+    grouped: dict[int, list[Review]] = defaultdict(list)
+    for review in reviews:
+        grouped[review.idea_id].append(review)
+    result = []
+    for idea in sorted(ideas, key=lambda i: i.id):
+        row = by_idea[idea.id]
+        items = []
+        for number, review in enumerate(grouped[idea.id], start=1):
+            per = []
+            for c in criteria:
+                s = review.score_for(c.id)
+                per.append((c, s.score if s else None, s.comment if s else ""))
+            items.append(ReviewFeedback(number, scoring.round_score(review.score)
+                                        if review.score is not None else None,
+                                        review.comment, per, review.round))
+        means = list(zip(criteria, row.breakdown.criteria, strict=True)) if row.breakdown \
+            else []
+        result.append(TeamFeedback(idea, row.ranked, row.breakdown, items, means))
+    return result
+
+
+# --- the CSV export --------------------------------------------------------------------------
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def safe_cell(value: Any) -> Any:
+    """A spreadsheet must not run what a user typed: text starting like a formula gets a '."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+CSV_HEADER = ["hackathon", "idea_id", "idea_title", "team", "municipality", "review_id",
+              "judge", "review_status", "review_score", "submitted_at", "criterion_id",
+              "criterion", "weight", "max_score", "score", "criterion_comment",
+              "overall_comment"]
+
+
+def scores_csv(hackathon: Hackathon) -> str:
+    """Every score of every review, one row per review and criterion (3 queries)."""
+    from app.places.models import Municipality
+    from app.teams.models import Team
+
+    criteria = _criteria(hackathon)
+    reviews = db.session.execute(
+        select(Review.id, Review.idea_id, Review.status, Review.score, Review.submitted_at,
+               Review.comment, User.name, Idea.title, Team.name, Municipality.name)
+        .join(User, User.id == Review.judge_id)
+        .join(Idea, Idea.id == Review.idea_id)
+        .join(Team, Team.id == Idea.team_id)
+        .join(Municipality, Municipality.id == Team.municipality_id)
+        .where(Review.hackathon_id == hackathon.id)
+        .order_by(Review.idea_id, Review.id)).all()
+    scores: dict[tuple[int, int], tuple[Any, str]] = {}
+    for review_id, criterion_id, score, comment in db.session.execute(
+            select(ReviewScore.review_id, ReviewScore.criterion_id, ReviewScore.score,
+                   ReviewScore.comment).join(Review, Review.id == ReviewScore.review_id)
+            .where(Review.hackathon_id == hackathon.id)):
+        scores[(review_id, criterion_id)] = (score, comment)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for r in reviews:
+        for c in criteria:
+            score, comment = scores.get((r[0], c.id), (None, ""))
+            writer.writerow([safe_cell(v) for v in (
+                hackathon.slug, r[1], r[7], r[8], r[9], r[0], r[6], str(r[2].value
+                                                                      if hasattr(r[2], "value")
+                                                                      else r[2]),
+                "" if r[3] is None else f"{r[3]:.2f}",
+                r[4].isoformat() if r[4] else "", c.id, c.name, f"{c.weight}", c.max_score,
+                "" if score is None else f"{score}", comment or "", r[5] or "")])
+    return out.getvalue()

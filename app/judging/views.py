@@ -1,0 +1,675 @@
+"""Judging pages: the jury, the coordinator's dashboard, a judge's reviews and the scoring
+form, conflicts, winners, public results, the public vote and "how we rank".
+
+Each view loads (404), checks access (403/404), reads the form, calls one
+operation and commits. The rules are in operations.py and models.py.
+"""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError, validate_csrf
+from sqlalchemy import String, cast, or_, select
+from sqlalchemy.orm import joinedload
+from wtforms.validators import ValidationError
+
+from app.accounts.forms import EmptyForm
+from app.core import access
+from app.core.audit import AuditEntry
+from app.core.clock import now_utc
+from app.core.errors import Invalid, NotAllowed, WrongState
+from app.core.forms import apply_errors
+from app.core.pagination import clamp, paginate
+from app.core.sanitize import render_markdown
+from app.extensions import csrf, db
+from app.hackathons.models import Hackathon, Phase
+from app.hackathons.queries import hackathon_by_slug
+from app.ideas.models import Idea
+from app.ideas.status import IdeaStatus
+from app.judging import operations as ops
+from app.judging import queries, scoring
+from app.judging.forms import (
+    ConflictForm,
+    FinalRoundForm,
+    JuryForm,
+    ReopenForm,
+    ReviewForm,
+    VoteForm,
+    WinnersForm,
+)
+from app.judging.models import (
+    ASSIGNABLE,
+    FINAL_ROUND,
+    ConflictDeclaration,
+    JuryMember,
+    PublicVote,
+    Review,
+    reads_blind,
+    results_published,
+)
+
+bp = Blueprint("judging", __name__)
+
+def flag_label(flag: str) -> str:
+    labels = {
+        scoring.FLAG_INCOMPLETE_REVIEWS: _("Incomplete reviews"),
+        scoring.FLAG_HIGH_DISAGREEMENT: _("High disagreement"),
+        scoring.FLAG_CONFLICT_DECLARED: _("Conflict declared"),
+        scoring.FLAG_JUDGE_NOT_NORMALISED: _("Judge not normalised"),
+    }
+    return labels.get(flag, flag)
+
+
+def shortfall_text(item: dict) -> str:
+    """“Idea X lacks 1 judge: every other judge is from Dobeles novads.”"""
+    title = item.get("idea_title") or _("Untitled idea")
+    missing = int(item.get("missing", 0))
+    lacks = ngettext("“%(title)s” lacks %(num)d judge", "“%(title)s” lacks %(num)d judges",
+                     missing, title=title)
+    if item.get("reason") == "no_judges":
+        return _("%(lacks)s: the jury is empty. Add judges, then build the assignments again.",
+                 lacks=lacks)
+    jury, already = item.get("jury_size", 0), item.get("reviewing", 0)
+    same, declared = item.get("same_municipality", 0), item.get("declared_conflict", 0)
+    places = ", ".join(item.get("municipalities") or [])
+    others = jury - already
+    if same and same == others and places:
+        return _("%(lacks)s: every other judge is from %(places)s, the idea's own "
+                 "municipality.", lacks=lacks, places=places)
+    if declared and declared == others:
+        return _("%(lacks)s: every other judge declared a conflict of interest on it.",
+                 lacks=lacks)
+    parts = [ngettext("%(num)d judge reviews it", "%(num)d judges review it",
+                      already)]
+    if same:
+        parts.append(ngettext("%(num)d is from %(places)s", "%(num)d are from %(places)s",
+                              same, places=places or _("its municipality")))
+    if declared:
+        parts.append(ngettext("%(num)d declared a conflict of interest",
+                              "%(num)d declared a conflict of interest", declared))
+    return _("%(lacks)s: the jury has %(jury)d members; %(why)s. Add judges from other "
+             "municipalities, then build again.", lacks=lacks, jury=jury,
+             why="; ".join(parts))
+
+
+@bp.app_template_global()
+def judging_nav_visible() -> bool:
+    """base.html: show “My reviews” to signed-in users who sit on a jury."""
+    if not current_user.is_authenticated:
+        return False
+    if "is_judge" not in g:  # asked once per request
+        g.is_judge = bool(db.session.scalar(select(JuryMember.id).where(
+            JuryMember.user_id == current_user.id).limit(1)))
+    return g.is_judge
+
+
+def has_endpoint(name: str) -> bool:
+    """Templates link to other features' pages only when those pages exist."""
+    return name in current_app.view_functions
+
+
+@bp.app_context_processor
+def judging_helpers():
+    return {"flag_label": flag_label, "shortfall_text": shortfall_text,
+            "has_endpoint": has_endpoint}
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+def _managed(slug: str) -> Hackathon:
+    """The hackathon, if the signed-in coordinator may manage it (others: 404/403)."""
+    hackathon = hackathon_by_slug(slug)
+    if hackathon is None:
+        abort(404)
+    access.require(hackathon.is_visible_to(current_user), hide=True)
+    access.require(hackathon.can_manage(current_user))
+    return hackathon
+
+
+def _public(slug: str) -> Hackathon:
+    hackathon = hackathon_by_slug(slug)
+    if hackathon is None or not hackathon.is_visible_to(current_user):
+        abort(404)
+    return hackathon
+
+
+def _review_for_judge(review_id: int) -> Review:
+    """The review, only for its judge: anyone else gets 404 (it is not theirs to know)."""
+    review = queries.load_review(review_id)
+    access.require(review is not None and review.is_judge(current_user), hide=True)
+    return review
+
+
+# --- the jury ---------------------------------------------------------------------------------
+
+def _jury_page(hackathon: Hackathon, form=None, status: int = 200):
+    members = db.session.scalars(
+        select(JuryMember).where(JuryMember.hackathon_id == hackathon.id)
+        .options(joinedload(JuryMember.user))
+        .order_by(JuryMember.added_at, JuryMember.id)).all()
+    now = now_utc()
+    phase = hackathon.phase_at(now)
+    return render_template(
+        "judging/jury.html", h=hackathon, members=members, form=form or JuryForm(formdata=None),
+        action_form=EmptyForm(), can_add=phase in (Phase.DRAFT, Phase.OPEN, Phase.JUDGING),
+        can_remove=phase in (Phase.DRAFT, Phase.OPEN), phase=phase,
+    ), status
+
+
+@bp.route("/hackathons/<slug>/jury")
+@access.coordinator_only
+def jury(slug: str):
+    return _jury_page(_managed(slug))
+
+
+@bp.route("/hackathons/<slug>/jury", methods=["POST"])
+@access.coordinator_only
+def add_judge(slug: str):
+    hackathon = _managed(slug)
+    form = JuryForm()
+    if form.validate_on_submit():
+        try:
+            member = ops.add_judge(hackathon, form.email.data, actor=current_user)
+        except Invalid as error:
+            apply_errors(form, error)
+        except WrongState as error:
+            form.form_errors.append(str(error.detail))
+        else:
+            db.session.commit()
+            flash(_("%(name)s is now on the jury and has been told by e-mail.",
+                    name=member.user.name), "success")
+            return redirect(url_for("judging.jury", slug=slug))
+    return _jury_page(hackathon, form, status=422)
+
+
+@bp.route("/hackathons/<slug>/jury/<id:member_id>/remove", methods=["POST"])
+@access.coordinator_only
+def remove_judge(slug: str, member_id: int):
+    hackathon = _managed(slug)
+    member = db.session.get(JuryMember, member_id)
+    access.require(member is not None and member.hackathon_id == hackathon.id, hide=True)
+    if EmptyForm().validate_on_submit():
+        try:
+            ops.remove_judge(member, actor=current_user)
+        except WrongState as error:
+            flash(str(error.detail), "error")
+            return redirect(url_for("judging.jury", slug=slug))
+        name = member.user.name
+        db.session.commit()
+        flash(_("%(name)s is no longer on the jury.", name=name), "success")
+    return redirect(url_for("judging.jury", slug=slug))
+
+
+# --- assignments and the dashboard ------------------------------------------------------------
+
+@bp.route("/hackathons/<slug>/assignments", methods=["POST"])
+@access.coordinator_only
+def build_assignments(slug: str):
+    hackathon = _managed(slug)
+    if EmptyForm().validate_on_submit():
+        try:
+            result = ops.build_assignments(hackathon, actor=current_user)
+        except WrongState as error:
+            db.session.rollback()
+            flash(str(error.detail), "error")
+            return redirect(url_for("judging.dashboard", slug=slug))
+        db.session.commit()
+        flash(ngettext("%(num)d review assigned.", "%(num)d reviews assigned.",
+                       len(result.created)), "success")
+        for item in result.shortfalls[:20]:
+            flash(shortfall_text(item), "error")
+        if len(result.shortfalls) > 20:
+            flash(_("… and %(n)d more ideas lack judges: see the list below.",
+                    n=len(result.shortfalls) - 20), "error")
+    return redirect(url_for("judging.dashboard", slug=slug) + "#assignments")
+
+
+@bp.route("/hackathons/<slug>/judging")
+@access.coordinator_only
+def dashboard(slug: str):
+    hackathon = _managed(slug)
+    now = now_utc()
+    if ops.ensure_assignments(hackathon, now=now):
+        db.session.commit()
+    phase = hackathon.phase_at(now)
+    ranking = queries.load_ranking(hackathon, breakdown=True)
+    progress = queries.judge_progress(hackathon, now=now)
+    conflicts = db.session.scalars(
+        select(ConflictDeclaration).where(ConflictDeclaration.hackathon_id == hackathon.id)
+        .options(joinedload(ConflictDeclaration.judge), joinedload(ConflictDeclaration.idea))
+        .order_by(ConflictDeclaration.declared_at.desc())).unique().all()
+    reviews = db.session.execute(
+        select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.score,
+               Review.round)
+        .where(Review.hackathon_id == hackathon.id).order_by(Review.id)).all()
+    judge_names = {p.user.id: p.user.name for p in progress}
+    reviews_of: dict[tuple[int, int], list] = {}
+    for r in reviews:
+        reviews_of.setdefault((r.round, r.idea_id), []).append(r)
+    total = sum(p.total for p in progress)
+    done = sum(p.done for p in progress)
+    final = queries.final_round_of(hackathon)
+    final_ranking = (queries.load_ranking(hackathon, breakdown=True, round_=FINAL_ROUND,
+                                          idea_ids=final.idea_ids) if final else None)
+    return render_template(
+        "judging/dashboard.html", h=hackathon, phase=phase, ranking=ranking,
+        final=final, final_ranking=final_ranking, final_form=FinalRoundForm(formdata=None),
+        can_start_final=(phase == Phase.JUDGING and final is None
+                         and not results_published(hackathon.id)
+                         and sum(1 for r in ranking.rows if r.ranked.rank) >= 2),
+        progress=progress, conflicts=conflicts, run=queries.latest_run(hackathon),
+        reviews_of=reviews_of, judge_names=judge_names, total=total, done=done,
+        behind=[p for p in progress if p.behind and not p.reminded_today],
+        can_build=phase in ASSIGNABLE and not results_published(hackathon.id),
+        decision=queries.published_decision(hackathon), action_form=EmptyForm(),
+        disagreement=scoring.DISAGREEMENT_THRESHOLD,
+    )
+
+
+@bp.route("/hackathons/<slug>/final-round", methods=["POST"])
+@access.coordinator_only
+def start_final_round(slug: str):
+    hackathon = _managed(slug)
+    form = FinalRoundForm()
+    if form.validate_on_submit():
+        try:
+            final = ops.start_final_round(hackathon, form.size.data, actor=current_user,
+                                          note=form.note.data)
+        except (Invalid, WrongState) as error:
+            db.session.rollback()
+            flash(str(error.detail or next(iter(error.errors.values()))[0]), "error")
+            return redirect(url_for("judging.dashboard", slug=slug) + "#final-round")
+        db.session.commit()
+        flash(ngettext("%(num)d idea goes to the final round; the judges have been told.",
+                       "%(num)d ideas go to the final round; the judges have been told.",
+                       len(final.idea_ids)), "success")
+    else:
+        flash(_("Enter how many ideas go to the final round."), "error")
+    return redirect(url_for("judging.dashboard", slug=slug) + "#final-round")
+
+
+@bp.route("/hackathons/<slug>/judging/reminders", methods=["POST"])
+@access.coordinator_only
+def remind_judges(slug: str):
+    hackathon = _managed(slug)
+    if EmptyForm().validate_on_submit():
+        try:
+            reminded = ops.send_judge_reminders(hackathon, actor=current_user)
+        except WrongState as error:
+            flash(str(error.detail), "error")
+            return redirect(url_for("judging.dashboard", slug=slug))
+        db.session.commit()
+        if reminded:
+            flash(ngettext("A reminder has been sent to %(num)d judge.",
+                           "Reminders have been sent to %(num)d judges.", len(reminded)),
+                  "success")
+        else:
+            flash(_("Nobody needed a reminder: no judge is behind, or each was reminded "
+                    "today already."), "info")
+    return redirect(url_for("judging.dashboard", slug=slug) + "#judges")
+
+
+@bp.route("/hackathons/<slug>/judging/scores.csv")
+@access.coordinator_only
+def scores_csv(slug: str):
+    hackathon = _managed(slug)
+    body = "\ufeff" + queries.scores_csv(hackathon)  # BOM: spreadsheets read UTF-8 as such
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{hackathon.slug}-scores.csv"',
+        "X-Content-Type-Options": "nosniff"})
+
+
+@bp.route("/hackathons/<slug>/judging/audit")
+@access.coordinator_only
+def audit(slug: str):
+    hackathon = _managed(slug)
+    review_ids = select(cast(Review.id, String)).where(Review.hackathon_id == hackathon.id)
+    idea_ids = select(cast(Idea.id, String)).where(Idea.hackathon_id == hackathon.id)
+    query = select(AuditEntry).where(or_(
+        (AuditEntry.object_type == "hackathon") & (AuditEntry.object_id == str(hackathon.id)),
+        (AuditEntry.object_type == "review") & AuditEntry.object_id.in_(review_ids),
+        (AuditEntry.object_type == "idea") & AuditEntry.object_id.in_(idea_ids),
+    )).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 50)
+    return render_template("judging/audit.html", h=hackathon,
+                           page=paginate(query, page, per_page))
+
+
+# --- a judge's reviews ------------------------------------------------------------------------
+
+@bp.route("/reviews")
+@access.signed_in
+def my_reviews():
+    ops.ensure_assignments_for_judge(current_user)
+    db.session.commit()
+    reviews = queries.my_reviews(current_user)
+    groups: list[dict] = []
+    for review in reviews:
+        if not groups or groups[-1]["hackathon"].id != review.hackathon_id:
+            groups.append({"hackathon": review.hackathon, "reviews": [], "done": 0,
+                           "total": 0})
+        group = groups[-1]
+        group["reviews"].append(review)
+        if not review.is_conflict:
+            group["total"] += 1
+            group["done"] += review.is_submitted
+    now = now_utc()
+    for group in groups:
+        group["phase"] = group["hackathon"].phase_at(now)
+    return render_template("judging/my_reviews.html", groups=groups, Phase=Phase)
+
+
+def _idea_fields(idea: Idea) -> dict:
+    return {name: render_markdown(getattr(idea, name) or "")
+            for name in ("problem", "solution", "target_group", "expected_impact")}
+
+
+def _review_page(review: Review, form: ReviewForm, *, values: dict | None = None,
+                 errors: dict | None = None, notice: str | None = None, status: int = 200,
+                 stale_posted: dict | None = None):
+    idea = review.idea
+    criteria = list(review.hackathon.criteria)
+    if values is None:
+        values = {"scores": {str(c.id): _fmt_score(s.score) if (s := review.score_for(c.id))
+                             else "" for c in criteria},
+                  "comments": {str(c.id): s.comment if (s := review.score_for(c.id)) else ""
+                               for c in criteria}}
+    done, total = _progress_of(current_user, review.hackathon_id)
+    return render_template(
+        "judging/review.html", review=review, idea=idea, h=review.hackathon, criteria=criteria,
+        form=form, values=values, errors=errors or {}, notice=notice,
+        blind=reads_blind(idea, current_user), fields=_idea_fields(idea),
+        can_score=review.can_score(current_user),
+        can_declare=review.can_declare_conflict(current_user), done=done, total=total,
+        stale_posted=stale_posted,
+    ), status
+
+
+def _fmt_score(value) -> str:
+    if value is None:
+        return ""
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _progress_of(user, hackathon_id: int) -> tuple[int, int]:
+    reviews = [r for r in queries.my_reviews(user, hackathon_id=hackathon_id)
+               if not r.is_conflict]
+    return sum(r.is_submitted for r in reviews), len(reviews)
+
+
+@bp.route("/reviews/<id:review_id>")
+@access.signed_in
+def review(review_id: int):
+    found = queries.load_review(review_id)
+    access.require(found is not None and found.can_read(current_user), hide=True)
+    if not found.is_judge(current_user):
+        return _coordinator_review(found)
+    form = ReviewForm(formdata=None, version=str(found.version), comment=found.comment)
+    kept = ops.find_kept_review(request.args.get("kept"), found, current_user)
+    if kept is not None:
+        data = kept.data
+        form.comment.data = data.get("comment", "")
+        if data.get("version"):
+            form.version.data = str(data["version"])
+        notice = _("Your session had ended when you saved, so your scores and comments were "
+                   "kept. They are filled in below: check them and save again.")
+        return _review_page(found, form, values=data, notice=notice)
+    return _review_page(found, form)
+
+
+@bp.route("/reviews/<id:review_id>", methods=["POST"])
+@csrf.exempt  # checked below, so that an expired form keeps what the judge typed
+@access.public  # a judge whose session ended must not lose the text: see below
+def save_review(review_id: int):
+    found = queries.load_review(review_id)
+    if found is None:
+        abort(404)
+    form = ReviewForm()
+    data = form.read(found.hackathon.criteria, request.form)
+    posted = {k: data[k] for k in ("scores", "comments", "comment")}
+    token_ok = True
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        try:
+            validate_csrf(request.form.get("csrf_token"))
+        except (ValidationError, CSRFError):
+            token_ok = False
+    if not current_user.is_authenticated:
+        if not token_ok:
+            abort(400)
+        kept = ops.keep_review_text(found, data)
+        db.session.commit()
+        flash(_("Your session has ended. Sign in again: your scores and comments have been "
+                "kept and will be filled in."), "info")
+        return redirect(url_for("accounts.login", next=url_for(
+            "judging.review", review_id=found.id, kept=kept.key)))
+    access.require(found.is_judge(current_user), hide=True)
+    if not token_ok:
+        form = ReviewForm(formdata=None, version=str(found.version), comment=posted["comment"])
+        return _review_page(found, form, values=posted, status=400, notice=_(
+            "The form had expired, so nothing was saved yet. Your scores and comments are "
+            "filled in below: check them and save again."))
+    try:
+        ops.save_review(found, data, actor=current_user)
+    except ops.StaleReview as stale:
+        db.session.rollback()
+        current = queries.load_review(review_id)
+        form = ReviewForm(formdata=None, version=str(current.version), comment=current.comment)
+        return _review_page(current, form, values=posted, status=409, stale_posted=posted,
+                            notice=str(stale.detail))
+    except Invalid as error:
+        db.session.rollback()
+        found = queries.load_review(review_id)
+        # Score and comment errors are shown beside their criterion by the template.
+        form.comment.errors = [str(m) for m in error.errors.get("comment", [])]
+        if error.detail:
+            form.form_errors.append(str(error.detail))
+        return _review_page(found, form, values=posted, errors=error.errors, status=422)
+    except WrongState as error:
+        db.session.rollback()
+        found = queries.load_review(review_id)
+        form = ReviewForm(formdata=None, version=str(found.version), comment=posted["comment"])
+        form.form_errors.append(str(error.detail))
+        return _review_page(found, form, values=posted, status=409)
+    except NotAllowed:
+        abort(404)
+    db.session.commit()
+    if data["submit"]:
+        flash(_("Your review of “%(title)s” is submitted. Thank you!",
+                title=found.idea.display_title), "success")
+        return redirect(url_for("judging.my_reviews"))
+    flash(_("Saved. You can come back and change it until you submit."), "success")
+    return redirect(url_for("judging.review", review_id=found.id))
+
+
+def _coordinator_review(review: Review):
+    """A coordinator reads any review of their hackathon (and may reopen a submitted one)."""
+    return render_template("judging/review_readonly.html", review=review, idea=review.idea,
+                           h=review.hackathon, criteria=list(review.hackathon.criteria),
+                           reopen_form=ReopenForm(formdata=None),
+                           can_reopen=review.can_reopen(current_user))
+
+
+@bp.route("/reviews/<id:review_id>/reopen", methods=["POST"])
+@access.coordinator_only
+def reopen_review(review_id: int):
+    found = queries.load_review(review_id)
+    access.require(found is not None and found.can_read(current_user), hide=True)
+    access.require(found.hackathon.can_manage(current_user))
+    form = ReopenForm()
+    if form.validate_on_submit():
+        try:
+            ops.reopen_review(found, actor=current_user, reason=form.reason.data)
+        except (WrongState, Invalid) as error:
+            db.session.rollback()
+            flash(str(error.detail or next(iter(error.errors.values()))[0]), "error")
+            return redirect(url_for("judging.review", review_id=review_id))
+        db.session.commit()
+        flash(_("The review is open again; the judge has been told by e-mail."), "success")
+    return redirect(url_for("judging.dashboard", slug=found.hackathon.slug))
+
+
+@bp.route("/reviews/<id:review_id>/conflict", methods=["GET", "POST"])
+@access.signed_in
+def declare_conflict(review_id: int):
+    found = _review_for_judge(review_id)
+    form = ConflictForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            result = ops.declare_conflict(found, form.reason.data, actor=current_user)
+        except Invalid as error:
+            apply_errors(form, error)
+        except WrongState as error:
+            form.form_errors.append(str(error.detail))
+        else:
+            db.session.commit()
+            message = _("Your conflict of interest is on record; the idea is no longer yours "
+                        "to score.")
+            if result.created:
+                message += " " + _("Another judge has been assigned.")
+            flash(message, "success")
+            return redirect(url_for("judging.my_reviews"))
+        db.session.rollback()
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template("judging/conflict.html", review=found, idea=found.idea,
+                           h=found.hackathon, form=form,
+                           blind=reads_blind(found.idea, current_user)), status
+
+
+# --- winners and results ----------------------------------------------------------------------
+
+@bp.route("/hackathons/<slug>/winners", methods=["GET", "POST"])
+@access.coordinator_only
+def winners(slug: str):
+    hackathon = _managed(slug)
+    decision = queries.published_decision(hackathon)
+    if decision is not None:
+        return redirect(url_for("judging.results", slug=slug))
+    form = WinnersForm()
+    chosen = [str(i) for i in WinnersForm.chosen_ids(request.form)]
+    status = 200
+    errors: dict = {}
+    if form.validate_on_submit():
+        try:
+            ops.publish_results(hackathon, {"idea_ids": chosen,
+                                            "justification": form.justification.data},
+                                actor=current_user)
+        except Invalid as error:
+            db.session.rollback()
+            # The chosen ideas' errors are shown beside the table by the template.
+            form.justification.errors = [str(m) for m in error.errors.get("justification", [])]
+            if error.detail:
+                form.form_errors.append(str(error.detail))
+            errors = error.errors
+            status = 422
+        except WrongState as error:
+            db.session.rollback()
+            form.form_errors.append(str(error.detail))
+            status = 409
+        else:
+            db.session.commit()
+            flash(_("The results are published. Every team has been sent its scores and the "
+                    "judges' comments."), "success")
+            return redirect(url_for("judging.results", slug=slug))
+    elif form.is_submitted():
+        status = 422
+    ranking = queries.final_ranking(hackathon)
+    return render_template("judging/winners.html", h=hackathon, form=form, ranking=ranking,
+                           chosen=set(chosen), errors=errors,
+                           phase=hackathon.phase_at(now_utc())), status
+
+
+@bp.route("/hackathons/<slug>/results")
+@access.public
+def results(slug: str):
+    hackathon = _public(slug)
+    decision = queries.published_decision(hackathon)
+    if decision is None:
+        abort(404)
+    votes = ops.vote_counts(hackathon) if hackathon.public_voting else {}
+    titles = {row["idea_id"]: row for row in decision.ranking}
+    vote_rows = sorted(((titles[i], n) for i, n in votes.items() if i in titles),
+                       key=lambda pair: (-pair[1], pair[0]["idea_id"]))
+    return render_template("judging/results.html", h=hackathon, decision=decision,
+                           winners=[titles[i] for i in decision.idea_ids if i in titles],
+                           vote_rows=vote_rows, votes_total=sum(votes.values()))
+
+
+@bp.route("/how-we-rank")
+@access.public
+def how_we_rank():
+    return render_template("judging/how_we_rank.html",
+                           threshold=scoring.DISAGREEMENT_THRESHOLD,
+                           min_reviews=scoring.MIN_REVIEWS_TO_NORMALISE)
+
+
+# --- the public vote --------------------------------------------------------------------------
+
+def _vote_page(hackathon: Hackathon, status: int = 200, error: str | None = None):
+    now = now_utc()
+    ideas = db.session.scalars(
+        select(Idea).where(Idea.hackathon_id == hackathon.id,
+                           Idea.status.in_([IdeaStatus.SUBMITTED, IdeaStatus.WINNER,
+                                            IdeaStatus.NOT_SELECTED]))
+        .order_by(Idea.title, Idea.id)).all()
+    mine = None
+    if current_user.is_authenticated:
+        mine = db.session.scalar(select(PublicVote.idea_id).where(
+            PublicVote.hackathon_id == hackathon.id, PublicVote.user_id == current_user.id))
+    return render_template("judging/vote.html", h=hackathon, ideas=ideas, mine=mine,
+                           open=ops.voting_open(hackathon, now), form=VoteForm(),
+                           window=ops.vote_window(hackathon), error=error,
+                           published=results_published(hackathon.id)), status
+
+
+@bp.route("/hackathons/<slug>/vote")
+@access.public
+def vote(slug: str):
+    hackathon = _public(slug)
+    if not hackathon.public_voting or hackathon.phase_at(now_utc()) in (Phase.DRAFT,
+                                                                         Phase.OPEN):
+        abort(404)
+    return _vote_page(hackathon)
+
+
+@bp.route("/hackathons/<slug>/vote", methods=["POST"])
+@access.signed_in
+def cast_vote(slug: str):
+    hackathon = _public(slug)
+    if not hackathon.public_voting:
+        abort(404)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        return _vote_page(hackathon, 400, _("The form has expired. Send it again."))
+    try:
+        if request.form.get("action") == "withdraw":
+            ops.withdraw_vote(hackathon, actor=current_user)
+            message = _("Your vote has been taken back.")
+        else:
+            ops.cast_vote(hackathon, request.form.get("idea_id"), actor=current_user)
+            message = _("Thank you: your vote is counted. You can change it until the vote "
+                        "closes.")
+    except (Invalid, WrongState, NotAllowed) as error:
+        db.session.rollback()
+        text = error.detail or next(iter(error.errors.values()))[0]
+        return _vote_page(hackathon, error.status, str(text))
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("judging.vote", slug=slug))
