@@ -2,7 +2,7 @@
 
 Revision ID: 0001initial
 Revises: 
-Create Date: 2026-11-21 20:26:02.535022
+Create Date: 2026-11-21 21:00:20.932418
 
 """
 from alembic import op
