@@ -17,7 +17,7 @@ from collections import defaultdict
 from datetime import date, datetime, timedelta
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.clock import now_utc, today_riga
@@ -56,11 +56,12 @@ def _running_rows(today: date) -> list[queries.PilotRow]:
     return queries.summarize_all(pilots, queries.load_figures(condition), today)
 
 
-def _recently_reminded(now: datetime) -> set[int]:
-    """Pilots whose team had a reminder in the last 7 days."""
-    since = now - timedelta(days=TEAM_REMINDER_EVERY_DAYS - 1, hours=12)
+def _recently_reminded(today: date) -> set[int]:
+    """Pilots whose team had a reminder in the last 7 days (by the Riga date in its kind,
+    so the answer follows the `now` passed in, not the time the row was written)."""
+    days = [today - timedelta(days=back) for back in range(TEAM_REMINDER_EVERY_DAYS)]
     kinds = db.session.scalars(select(OutboxMessage.kind).where(
-        OutboxMessage.kind.like("pilot-reminder:%"), OutboxMessage.created_at >= since))
+        or_(*(OutboxMessage.kind.like(f"pilot-reminder:%:{day.isoformat()}") for day in days))))
     return {int(kind.split(":")[1]) for kind in kinds if kind.split(":")[1].isdigit()}
 
 
@@ -69,7 +70,7 @@ def send_pilot_reminders(now: datetime | None = None) -> int:
     now = now or now_utc()
     today = today_riga(now)
     rows = _running_rows(today)
-    reminded = _recently_reminded(now)
+    reminded = _recently_reminded(today)
     sent_today = set(db.session.execute(
         select(OutboxMessage.kind, OutboxMessage.recipient)
         .where(OutboxMessage.kind.like("pilot-reminder:%:" + today.isoformat()))).tuples())
