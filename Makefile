@@ -34,7 +34,7 @@ test: $(VENV)/.installed translations
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check app tests
-	$(BIN)/bandit -q -c pyproject.toml -r app
+	$(BIN)/bandit -q -c pyproject.toml -r app --severity-level medium  # medium/high: none, or # nosec BXXX - why
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot .
@@ -42,3 +42,24 @@ extract-messages: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# --- Browser journeys (tests/browser) -----------------------------------------------------
+# They need Debian's Chromium (as root: apt-get install chromium), the `browser` extra
+# (Playwright, which drives that Chromium and never downloads a browser) and axe-core from
+# npm. `make test` runs them when all three are there and otherwise skips them, saying so.
+.PHONY: browser-tools test-browser
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENV)/.browser-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e ".[test,browser]"
+	touch $@
+
+browser-tools: $(VENV)/.browser-installed node_modules/axe-core/axe.min.js
+	@test -x /usr/bin/chromium || echo "Chromium is missing: as root, apt-get install chromium"
+
+# Only the journeys; here a missing browser is an error, not a skip.
+test-browser: browser-tools translations
+	TALKA_BROWSER_REQUIRED=1 $(BIN)/python -m pytest tests/browser $(PYTEST_ARGS)

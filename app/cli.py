@@ -96,8 +96,13 @@ def register_cli(app: Flask) -> None:
         click.echo(raw)
 
     @app.cli.command("seed-demo")
-    def seed_demo_command():
+    @click.option("--ideas", type=click.IntRange(min=1), default=None, metavar="N",
+                  help="Also add a batch of N ideas across about N/50 hackathons, with "
+                       "reviews, results and pilots (each run adds another batch).")
+    def seed_demo_command(ideas):
         """Load realistic demo data (idempotent) and print the demo sign-ins."""
+        import time
+
         from flask import current_app
 
         from app.demo import DEMO_PASSWORD, seed_demo
@@ -110,6 +115,18 @@ def register_cli(app: Flask) -> None:
         load_reference_data()
         users = seed_demo()
         db.session.commit()
+        if ideas:
+            from app.demo.volume import VolumeError, seed_volume
+
+            started = time.perf_counter()
+            try:
+                report = seed_volume(ideas)
+            except VolumeError as error:
+                _fail(error)
+            db.session.commit()
+            rows = ", ".join(f"{n} {table}" for table, n in report.counts.items())
+            click.echo(f"Volume batch {report.batch}: {rows} "
+                       f"in {time.perf_counter() - started:.1f} s.")
         click.echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for demo in users:
             click.echo(f"  {demo.email:<32} {demo.what}")

@@ -36,4 +36,4 @@ def render_markdown(text: str | None) -> Markup:
     )
     linked = bleach.linkify(cleaned, callbacks=[_link_attrs], parse_email=False)
     # The bleach output above is the sanitised allow-list, safe to mark as HTML.
-    return Markup(linked)  # noqa: S704  # nosec B704 - sanitised by bleach just above
+    return Markup(linked)  # noqa: S704 - sanitised by bleach just above  # nosec B704
