@@ -12,7 +12,6 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app.api.schemas import PageArgs, page_body, page_schema
 from app.core import access
@@ -283,14 +282,7 @@ def list_criteria(hackathon_id: int):
 @access.coordinator_only
 def add_criterion(data, hackathon_id: int):
     """Add a criterion; 409 once judging has started (the criteria are frozen)."""
-    hackathon = db.session.scalar(
-        select(Hackathon).where(Hackathon.id == hackathon_id)
-        .options(selectinload(Hackathon.criteria)))
-    if hackathon is None:
-        abort(404)
-    access.require(hackathon.is_visible_to(current_user), hide=True)
-    access.require(hackathon.can_manage(current_user))
-    criterion = ops.add_criterion(hackathon, data, actor=current_user)
+    criterion = ops.add_criterion(_manageable(hackathon_id), data, actor=current_user)
     db.session.commit()
     return criterion
 

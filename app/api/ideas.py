@@ -6,12 +6,13 @@ Thin adapters over app.ideas.operations, the same ones the pages call.
 
 from __future__ import annotations
 
-from flask import abort, jsonify, request, send_file, url_for
+from flask import jsonify, request, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
+from app import MAX_ID
 from app.api.schemas import PageArgs, page_body, page_schema
 from app.core import access
 from app.core.clock import now_utc
@@ -73,7 +74,8 @@ class IneligibleSchema(Schema):
 class IdeaListArgs(PageArgs):
     status = fields.String(validate=validate.OneOf([s.value for s in IdeaStatus]))
     region = fields.String(validate=validate.OneOf(REGION_CODES))
-    municipality = fields.Integer(metadata={"description": "Lead or partner municipality id"})
+    municipality = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
+                                  metadata={"description": "Lead or partner municipality id"})
     q = fields.String(validate=validate.Length(max=100),
                       metadata={"description": "Search in the title and texts"})
 
@@ -155,6 +157,17 @@ class IdeaSchema(PublicIdeaSchema):
     attachments = fields.List(fields.Nested(AttachmentSchema))
 
 
+class BlindIdeaSchema(IdeaSchema):
+    """Every field but those that name the team, for a judge of a blind review."""
+
+    attachments = fields.Function(lambda idea: [
+        {**AttachmentSchema().dump(a), "filename": a.name_for(blind=True)}
+        for a in idea.attachments])
+
+    class Meta:
+        exclude = ("team", "team_id", "partners", "partners_html")
+
+
 class RevisionSchema(Schema):
     number = fields.Integer()
     saved_at = fields.DateTime()
@@ -184,6 +197,12 @@ def _private_idea(idea_id: int) -> Idea:
     idea = _idea(idea_id)
     access.require(idea.can_view_private(current_user), hide=True)
     return idea
+
+
+def _attachment(idea: Idea, attachment_id: int) -> Attachment:
+    attachment = queries.attachment_of(idea, attachment_id)
+    access.require(attachment is not None, hide=True)
+    return attachment
 
 
 def _team_idea(idea_id: int) -> Idea:
@@ -231,10 +250,8 @@ def list_ideas(args, hackathon_id: int):
 @access.signed_in
 def create_idea(data, hackathon_id: int):
     """Start a draft for one of the caller's teams; it may be incomplete."""
-    from app.teams.models import Team
-
     hackathon = _hackathon(hackathon_id)
-    team = db.session.get(Team, data.pop("team_id"))
+    team = queries.team_by_id(data.pop("team_id"))
     idea = ops.create_idea(hackathon, team, data, actor=current_user)
     db.session.commit()
     return idea
@@ -248,6 +265,8 @@ def get_idea(idea_id: int):
     """An idea: every field for its readers; public fields of a published winner for anyone."""
     idea = _idea(idea_id)
     if idea.can_view_private(current_user):
+        if idea.hides_team_from(current_user):
+            return jsonify(BlindIdeaSchema().dump(idea))  # a judge of a blind review
         return idea
     access.require(idea.is_public(), hide=True)
     return jsonify(PublicIdeaSchema().dump(idea))  # public fields only
@@ -319,7 +338,8 @@ def list_revisions(args, idea_id: int):
     """Every saved revision of the idea, newest first."""
     from app.ideas.models import IdeaRevision
 
-    idea = _private_idea(idea_id)
+    idea = _idea(idea_id)
+    access.require(idea.can_see_history(current_user), hide=True)
     query = (select(IdeaRevision).where(IdeaRevision.idea_id == idea.id)
              .order_by(IdeaRevision.number.desc()))
     return page_body(paginate(query, args["page"], args["per_page"]))
@@ -349,17 +369,9 @@ def upload_attachment(idea_id: int):
 def download_attachment(idea_id: int, attachment_id: int):
     """Download an attachment (readers of the idea's every field only)."""
     idea = _private_idea(idea_id)
-    attachment = db.session.get(Attachment, attachment_id)
-    access.require(attachment is not None and attachment.idea_id == idea.id, hide=True)
-    path = files.stored_path(attachment.stored_name)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, max_age=0, conditional=False)
-    response.headers["Content-Disposition"] = files.content_disposition(attachment.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    attachment = _attachment(idea, attachment_id)
+    return files.send_attachment(
+        attachment, download_name=attachment.name_for(idea.hides_team_from(current_user)))
 
 
 @blp.route("/ideas/<id:idea_id>/attachments/<id:attachment_id>", methods=["DELETE"])
@@ -369,9 +381,7 @@ def download_attachment(idea_id: int, attachment_id: int):
 def delete_attachment(idea_id: int, attachment_id: int):
     """Remove an attachment while the idea may still be changed."""
     idea = _team_idea(idea_id)
-    attachment = db.session.get(Attachment, attachment_id)
-    access.require(attachment is not None and attachment.idea_id == idea.id, hide=True)
-    stored_name = ops.remove_attachment(attachment, actor=current_user)
+    stored_name = ops.remove_attachment(_attachment(idea, attachment_id), actor=current_user)
     db.session.commit()
     files.delete_file(stored_name)
 

@@ -106,6 +106,11 @@ class Hackathon(db.Model):
             return False
         return self.submission_opens_at <= now < self.submission_closes_at
 
+    def takes_new_ideas(self, now: datetime | None = None) -> bool:
+        """Teams may start an idea while the hackathon is effectively open (also before
+        submissions open); never after the deadline or once judging has started early."""
+        return self.phase_at(now) == Phase.OPEN
+
     def criteria_editable(self, now: datetime | None = None) -> bool:
         """Criteria may be changed until judging starts, and are frozen after."""
         return self.phase_at(now) in CRITERIA_EDITABLE

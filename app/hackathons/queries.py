@@ -41,11 +41,9 @@ def hackathon_list_query(viewer, *, region: str | None = None, phase: str | None
         query = query.where(Hackathon.region_code == region)
     if phase:
         query = query.where(Hackathon.effective_phase_is(Phase(phase), now))
-    if q:
-        escaped = q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        like = f"%{escaped}%"
-        query = query.where(or_(Hackathon.theme.ilike(like, escape="\\"),
-                                Hackathon.title.ilike(like, escape="\\")))
+    if q:  # autoescape: % and _ in the search are letters, not wildcards
+        query = query.where(or_(Hackathon.theme.icontains(q, autoescape=True),
+                                Hackathon.title.icontains(q, autoescape=True)))
     return query.order_by(Hackathon.created_at.desc(), Hackathon.id.desc())
 
 

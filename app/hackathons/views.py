@@ -35,6 +35,7 @@ from app.hackathons.models import Criterion, Hackathon, PhaseChange, may_create_
 from app.hackathons.phases import ORDER, Phase
 from app.hackathons.queries import hackathon_by_slug, hackathon_list_query
 from app.places.models import REGION_CODES
+from app.public.cache import public_page
 
 bp = Blueprint("hackathons", __name__)
 
@@ -64,6 +65,7 @@ def _manageable(slug: str) -> Hackathon:
 # --- public pages -------------------------------------------------------------------
 
 @bp.route("/")
+@public_page(per_minute=True)
 @access.public
 def index():
     now = now_utc()
@@ -86,14 +88,21 @@ def index():
 
 
 @bp.route("/<slug>")
+@public_page(per_minute=True)  # the countdown is in minutes
 @access.public
 def detail(slug: str):
+    from app.public import queries as public_queries
+
     hackathon = _visible_or_404(slug)
     now = now_utc()
+    # After the results: the winners, the published justification and the frozen ranking
+    # (ideas and municipalities only; judges are never named).
+    decision = public_queries.published_results(hackathon)
     return render_template(
         "hackathons/detail.html", h=hackathon, now=now, phase=hackathon.phase_at(now),
         countdown=countdown_text(hackathon, now), can_manage=hackathon.can_manage(current_user),
         description_html=render_markdown(hackathon.description),
+        decision=decision, winners=public_queries.hackathon_winners(hackathon),
     )
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import filetype
-from flask import current_app
+from flask import Response, abort, current_app, send_file
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_IDEA = 5
@@ -153,3 +153,22 @@ def delete_file(stored_name: str) -> None:
         stored_path(stored_name).unlink(missing_ok=True)
     except (OSError, ValueError):
         current_app.logger.warning("Could not delete attachment file %s", stored_name)
+
+
+def send_attachment(attachment, *, download_name: str | None = None) -> Response:
+    """The stored file as a download (pages and API alike): never shown inline, never
+    sniffed as another type, never cached by a shared proxy."""
+    try:
+        path = stored_path(attachment.stored_name)
+    except ValueError:
+        abort(404)
+    if not path.is_file():
+        abort(404)
+    name = download_name or attachment.filename
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=name, max_age=0, conditional=False)
+    response.headers["Content-Disposition"] = content_disposition(name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -49,7 +49,8 @@ class IdeaForm(FlaskForm):
                                     description=_l("Needed to submit. What changes for the "
                                                    "residents; measure it with the indicators "
                                                    "below."))
-    indicators = FieldList(FormField(IndicatorForm), min_entries=0, max_entries=INDICATORS_MAX)
+    indicators = FieldList(FormField(IndicatorForm), _l("Proposed indicators"), min_entries=0,
+                           max_entries=INDICATORS_MAX)
     budget_eur = StringField(_l("Estimated budget (EUR)"),
                              description=_l("Needed to submit. In euros, e.g. 25000 or "
                                             "25000,50."))

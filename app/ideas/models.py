@@ -198,9 +198,19 @@ class Idea(db.Model):
         """The hackathon's coordinators rule a submitted idea out, with a reason."""
         return self.status == IdeaStatus.SUBMITTED and self.hackathon.can_manage(user)
 
+    def hides_team_from(self, user, now: datetime | None = None) -> bool:
+        """Blind review: a reader who is not the team, an admin or one of the hackathon's
+        coordinators (i.e. an assigned judge) does not learn who wrote the idea, until it
+        is a public winner."""
+        if not self.hackathon.blind_review or self.is_public(now):
+            return False
+        return not (_signed_in(user) and (user.is_admin or self.is_team_member(user)
+                                          or self.hackathon.can_manage(user)))
+
     def can_see_history(self, user) -> bool:
-        """Revisions are for the team and those who may read all fields."""
-        return self.can_view_private(user)
+        """Revisions (who saved what, and when) are for those who may read every field and
+        may know the team."""
+        return self.can_view_private(user) and not self.hides_team_from(user)
 
     def __repr__(self) -> str:
         return f"<Idea {self.id} {self.status} {self.title[:30]!r}>"
@@ -267,6 +277,13 @@ class Attachment(db.Model):
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     idea: Mapped[Idea] = relationship(back_populates="attachments")
+
+    def name_for(self, blind: bool = False) -> str:
+        """The file name to offer: under blind review one that cannot name the team."""
+        if not blind:
+            return self.filename
+        extension = self.filename.rpartition(".")[2] or self.kind
+        return f"attachment-{self.id}.{extension}"
 
     def __repr__(self) -> str:
         return f"<Attachment {self.id} {self.filename!r}>"

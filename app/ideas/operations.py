@@ -287,7 +287,9 @@ def teams_for(user, hackathon: Hackathon) -> list:
 
 
 def may_create_in(hackathon: Hackathon, now: datetime | None = None) -> bool:
-    """Teams may start an idea once the hackathon is open, and save drafts until results."""
+    """A posted new idea is stored while drafts may be saved, so that a form sent a moment
+    after the deadline is kept as a draft; the empty form is offered only while
+    Hackathon.takes_new_ideas()."""
     return hackathon.phase_at(now) in DRAFT_SAVE_PHASES
 
 
@@ -361,6 +363,16 @@ def save_idea(idea: Idea, data: dict, *, actor, expected_version: int | None = N
     return True
 
 
+def _mail_team(idea: Idea, template: str, kind: str, **context) -> None:
+    """One e-mail to each team member, in their language, with a link to the idea."""
+    url = url_for("ideas.idea", idea_id=idea.id, _external=True)
+    for member in idea.team.members:
+        user = member.user
+        queue_mail(user.email, template, locale=user.locale,
+                   kind=f"{kind}:{idea.id}:{user.id}", user=user, idea=idea,
+                   hackathon=idea.hackathon, url=url, **context)
+
+
 def submit_idea(idea: Idea, *, actor, now: datetime | None = None) -> Idea:
     """Submit a complete draft while the hackathon accepts submissions; mail the team."""
     now = now or now_utc()
@@ -395,12 +407,7 @@ def submit_idea(idea: Idea, *, actor, now: datetime | None = None) -> Idea:
     db.session.flush()
     record_audit("idea.submit", actor=actor, object_type="idea", object_id=idea.id,
                  before={"status": "draft"}, after={"status": "submitted"}, now=now)
-    url = url_for("ideas.idea", idea_id=idea.id, _external=True)
-    for member in idea.team.members:
-        user = member.user
-        queue_mail(user.email, "idea_submitted", locale=user.locale,
-                   kind=f"idea-submitted:{idea.id}:{user.id}", user=user, idea=idea,
-                   hackathon=hackathon, submitted_by=actor, url=url)
+    _mail_team(idea, "idea_submitted", "idea-submitted", submitted_by=actor)
     return idea
 
 
@@ -448,12 +455,7 @@ def mark_ineligible(idea: Idea, reason: str, *, actor, now: datetime | None = No
     record_audit("idea.ineligible", actor=actor, object_type="idea", object_id=idea.id,
                  before={"status": "submitted"},
                  after={"status": "ineligible", "reason": text}, now=now)
-    url = url_for("ideas.idea", idea_id=idea.id, _external=True)
-    for member in idea.team.members:
-        user = member.user
-        queue_mail(user.email, "idea_ineligible", locale=user.locale,
-                   kind=f"idea-ineligible:{idea.id}:{user.id}", user=user, idea=idea,
-                   hackathon=idea.hackathon, reason=text, url=url)
+    _mail_team(idea, "idea_ineligible", "idea-ineligible", reason=text)
     return idea
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.core.clock import now_utc
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
-from app.ideas.models import Idea
+from app.ideas.models import Attachment, Idea
 from app.ideas.status import IdeaStatus
 
 
@@ -36,6 +36,22 @@ def idea_by_id(idea_id: int) -> Idea | None:
     )
 
 
+def team_by_id(value):
+    """The team a form or JSON names, or None for anything that is not one of our ids
+    (an id past 32 bits would make PostgreSQL fail instead of finding nothing)."""
+    from app import MAX_ID
+    from app.teams.models import Team
+    from app.teams.operations import as_id
+
+    team_id = as_id(value)
+    return db.session.get(Team, team_id) if team_id and team_id <= MAX_ID else None
+
+
+def attachment_of(idea: Idea, attachment_id: int) -> Attachment | None:
+    """One of the idea's files (already loaded with the idea), or None."""
+    return next((a for a in idea.attachments if a.id == attachment_id), None)
+
+
 def ideas_of_user(user) -> list[Idea]:
     """The ideas of every team the user is in, newest first."""
     from app.teams.models import TeamMember
@@ -49,19 +65,13 @@ def ideas_of_user(user) -> list[Idea]:
 
 
 def hackathons_taking_ideas(now: datetime | None = None) -> list[Hackathon]:
-    """Hackathons that accept submissions now (opened, deadline ahead)."""
+    """Hackathons where teams may start an idea now: the SQL twin of
+    Hackathon.takes_new_ideas (effectively open)."""
     now = now or now_utc()
     return list(db.session.scalars(
-        select(Hackathon).where(Hackathon.phase == Phase.OPEN,
-                                Hackathon.submission_opens_at <= now,
-                                Hackathon.submission_closes_at > now)
+        select(Hackathon).where(Hackathon.effective_phase_is(Phase.OPEN, now))
         .order_by(Hackathon.submission_closes_at)
     ))
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 def hackathon_ideas_query(hackathon: Hackathon, viewer, *, status: str = "",
@@ -92,9 +102,8 @@ def hackathon_ideas_query(hackathon: Hackathon, viewer, *, status: str = "",
         partners = select(team_partner.c.team_id).where(
             team_partner.c.municipality_id == municipality)
         query = query.where(or_(Team.municipality_id == municipality, Team.id.in_(partners)))
-    if q:
-        like = _like(q)
-        query = query.where(or_(*(column.ilike(like, escape="\\") for column in (
+    if q:  # autoescape: % and _ in the search are letters, not wildcards
+        query = query.where(or_(*(column.icontains(q, autoescape=True) for column in (
             Idea.title, Idea.summary, Idea.problem, Idea.solution, Idea.target_group,
             Idea.expected_impact))))
     return query.order_by(Idea.submitted_at.desc().nulls_last(), Idea.id.desc())

@@ -18,7 +18,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
     url_for,
 )
 from flask_babel import gettext as _
@@ -27,6 +26,7 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app import MAX_ID
 from app.accounts.forms import EmptyForm
 from app.core import access
 from app.core.clock import now_utc
@@ -49,6 +49,7 @@ from app.ideas.models import (
 )
 from app.ideas.status import IdeaStatus
 from app.places.models import REGION_CODES, Region
+from app.public.cache import public_page
 
 bp = Blueprint("ideas", __name__)
 
@@ -69,6 +70,12 @@ def _idea_or_404(idea_id: int) -> Idea:
 def _readable(idea_id: int) -> Idea:
     idea = _idea_or_404(idea_id)
     access.require(idea.can_view_private(current_user), hide=True)
+    return idea
+
+
+def _history_readable(idea_id: int) -> Idea:
+    idea = _idea_or_404(idea_id)
+    access.require(idea.can_see_history(current_user), hide=True)
     return idea
 
 
@@ -121,26 +128,10 @@ def _pad_indicators(form: IdeaForm) -> None:
 
 
 def _initial(idea: Idea) -> dict:
-    return {
-        **{name: getattr(idea, name) for name in ("title", "summary", *MARKDOWN_FIELDS)},
-        "budget_eur": f"{idea.budget_eur:.2f}" if idea.budget_eur is not None else "",
-        "duration_months": str(idea.duration_months or ""),
-        "indicators": [i.as_dict() for i in idea.indicators],
-        "version": str(idea.version),
-        "team_id": str(idea.team_id),
-    }
-
-
-def _apply_idea_errors(form: IdeaForm, error: Invalid) -> None:
-    """Field errors beside their fields; indicator rows' errors above the indicator table."""
-    rows = error.errors.get("indicators", [])
-    rest = Invalid(error.detail, errors={k: v for k, v in error.errors.items()
-                                         if k != "indicators"})
-    apply_errors(form, rest)
-    form.indicator_errors = [str(m) for m in rows]
-    if rows:
-        form.form_errors.append(_("Proposed indicators: %(msg)s", msg=" ".join(
-            str(m) for m in rows)))
+    """The stored idea as the form's starting values (the form ignores "attachments")."""
+    data = ops.snapshot(idea)
+    return {**data, "duration_months": str(data["duration_months"]),
+            "version": str(idea.version), "team_id": str(idea.team_id)}
 
 
 def _form_page(form: IdeaForm, *, idea: Idea | None = None, hackathon: Hackathon,
@@ -156,7 +147,6 @@ def _form_page(form: IdeaForm, *, idea: Idea | None = None, hackathon: Hackathon
         notice=notice, saved=saved, now=now,
         can_submit=(idea.can_submit(current_user, now) if idea is not None
                     else hackathon.accepts_submissions(now)),
-        indicator_errors=getattr(form, "indicator_errors", []),
     ), status
 
 
@@ -192,6 +182,12 @@ def _kept_row():
     return ops.find_kept_text(key, user=current_user) if key else None
 
 
+def _submitted(idea: Idea):
+    flash(_("The idea has been submitted. Every team member gets a confirmation e-mail. "
+            "You can still change it until the deadline."), "success")
+    return redirect(url_for("ideas.idea", idea_id=idea.id))
+
+
 def _save_and_maybe_submit(idea: Idea, form: IdeaForm):
     """After a successful save: submit when asked; a failed submit keeps the saved draft."""
     now = now_utc()
@@ -206,7 +202,7 @@ def _save_and_maybe_submit(idea: Idea, form: IdeaForm):
         ops.submit_idea(idea, actor=current_user, now=now)
     except Invalid as error:
         db.session.commit()  # the draft is saved; only the submission waits
-        _apply_idea_errors(form, error)
+        apply_errors(form, error)
         form.version.data = str(idea.version)
         return _form_page(form, idea=idea, hackathon=idea.hackathon, status=422, saved=True,
                           notice=_("Your draft has been saved, but it was not submitted: "
@@ -217,9 +213,7 @@ def _save_and_maybe_submit(idea: Idea, form: IdeaForm):
               "error")
         return redirect(url_for("ideas.idea", idea_id=idea.id))
     db.session.commit()
-    flash(_("The idea has been submitted. Every team member gets a confirmation e-mail. "
-            "You can still change it until the deadline."), "success")
-    return redirect(url_for("ideas.idea", idea_id=idea.id))
+    return _submitted(idea)
 
 
 @bp.errorhandler(CSRFError)
@@ -231,7 +225,8 @@ def csrf_expired(error):
     idea = queries.idea_by_id(args["idea_id"]) if "idea_id" in args else None
     hackathon = (idea.hackathon if idea is not None else
                  db.session.scalar(select(Hackathon).where(Hackathon.slug == args.get("slug"))))
-    if hackathon is None or (idea is None and "idea_id" in args):
+    if hackathon is None or (idea is None and "idea_id" in args) \
+            or not hackathon.is_visible_to(current_user):
         return handle_http_exception(error)
     if not current_user.is_authenticated:
         return _keep_and_sign_in(idea=idea, hackathon=hackathon)
@@ -282,10 +277,7 @@ def my_ideas():
 def new(slug: str):
     hackathon = _hackathon_or_404(slug)
     now = now_utc()
-    if not ops.may_create_in(hackathon, now) or (
-            not hackathon.accepts_submissions(now)
-            and hackathon.submission_closes_at is not None
-            and now >= hackathon.submission_closes_at):
+    if not hackathon.takes_new_ideas(now):
         flash(_("This hackathon does not take ideas now."), "error")
         return redirect(url_for("hackathons.detail", slug=hackathon.slug))
     form = IdeaForm(formdata=None)
@@ -316,16 +308,12 @@ def create(slug: str):
     form = IdeaForm()
     if not form.validate_on_submit():
         return _form_page(form, hackathon=hackathon, status=422)
-    from app.teams.models import Team
-    from app.teams.operations import as_id
-
-    team_id = as_id(form.team_id.data)
-    team = db.session.get(Team, team_id) if team_id else None
+    team = queries.team_by_id(form.team_id.data)
     now = now_utc()
     try:
         idea = ops.create_idea(hackathon, team, form_data(form), actor=current_user, now=now)
     except Invalid as error:
-        _apply_idea_errors(form, error)
+        apply_errors(form, error)
         return _form_page(form, hackathon=hackathon, status=422)
     except WrongState as error:
         kept = ops.keep_text(_posted_data(), reason="late", hackathon=hackathon,
@@ -338,6 +326,7 @@ def create(slug: str):
 # --- the idea page ----------------------------------------------------------------------------
 
 @bp.route("/ideas/<id:idea_id>")
+@public_page  # anonymous visitors see winners' public fields: cached, conditional GET
 @access.public
 def idea(idea_id: int):
     idea = _idea_or_404(idea_id)
@@ -347,6 +336,8 @@ def idea(idea_id: int):
     html = {name: render_markdown(getattr(idea, name)) for name in MARKDOWN_FIELDS}
     return render_template(
         "ideas/idea.html", idea=idea, h=idea.hackathon, private=private, html=html, now=now,
+        blind=idea.hides_team_from(current_user, now),
+        can_see_history=idea.can_see_history(current_user),
         can_edit=idea.can_edit(current_user, now),
         can_submit=idea.can_submit(current_user, now),
         can_withdraw=idea.can_withdraw(current_user, now),
@@ -395,7 +386,7 @@ def save(idea_id: int):
         return _form_page(form, idea=error.idea, hackathon=error.idea.hackathon, status=409,
                           conflict=conflict)
     except Invalid as error:
-        _apply_idea_errors(form, error)
+        apply_errors(form, error)
         return _form_page(form, idea=idea, hackathon=idea.hackathon, status=422)
     except WrongState as error:
         # Too late for this idea (e.g. a submitted idea after the deadline): keep the text.
@@ -422,9 +413,7 @@ def submit(idea_id: int):
         flash(str(error.detail), "error")
         return redirect(url_for("ideas.idea", idea_id=idea.id))
     db.session.commit()
-    flash(_("The idea has been submitted. Every team member gets a confirmation e-mail. "
-            "You can still change it until the deadline."), "success")
-    return redirect(url_for("ideas.idea", idea_id=idea.id))
+    return _submitted(idea)
 
 
 @bp.route("/ideas/<id:idea_id>/withdraw", methods=["POST"])
@@ -523,7 +512,7 @@ def kept_dismiss(key: str):
 @bp.route("/ideas/<id:idea_id>/history")
 @access.signed_in
 def history(idea_id: int):
-    idea = _readable(idea_id)
+    idea = _history_readable(idea_id)
     revisions = list(reversed(idea.revisions))
     return render_template("ideas/history.html", idea=idea, h=idea.hackathon,
                            revisions=revisions)
@@ -532,7 +521,7 @@ def history(idea_id: int):
 @bp.route("/ideas/<id:idea_id>/diff")
 @access.signed_in
 def diff(idea_id: int):
-    idea = _readable(idea_id)
+    idea = _history_readable(idea_id)
     revisions = {r.number: r for r in idea.revisions}
     if not revisions:
         abort(404)
@@ -556,6 +545,7 @@ def _attachments_page(idea: Idea, form: AttachmentForm | None = None, status: in
     return render_template("ideas/attachments.html", idea=idea, h=idea.hackathon,
                            form=form or AttachmentForm(formdata=None),
                            can_edit=idea.can_edit(current_user, now),
+                           blind=idea.hides_team_from(current_user, now),
                            empty_form=EmptyForm(formdata=None),
                            accept=files.ACCEPT_ATTRIBUTE,
                            max_files=files.MAX_FILES_PER_IDEA), status
@@ -591,8 +581,8 @@ def upload(idea_id: int):
 
 
 def _attachment_of(idea: Idea, attachment_id: int) -> Attachment:
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.idea_id != idea.id:
+    attachment = queries.attachment_of(idea, attachment_id)
+    if attachment is None:
         abort(404)
     return attachment
 
@@ -604,19 +594,8 @@ def download(idea_id: int, attachment_id: int):
     # Attachments are never public: only those who may read every field of the idea.
     access.require(idea.can_view_private(current_user), hide=True)
     attachment = _attachment_of(idea, attachment_id)
-    try:
-        path = files.stored_path(attachment.stored_name)
-    except ValueError:
-        abort(404)
-    if not path.is_file():
-        abort(404)
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, max_age=0, conditional=False)
-    response.headers["Content-Disposition"] = files.content_disposition(attachment.filename)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return files.send_attachment(
+        attachment, download_name=attachment.name_for(idea.hides_team_from(current_user)))
 
 
 @bp.route("/ideas/<id:idea_id>/attachments/<id:attachment_id>/delete", methods=["POST"])
@@ -648,6 +627,8 @@ def _list_filters() -> dict:
     if region not in REGION_CODES:
         region = ""
     municipality = request.args.get("municipality", type=int)
+    if municipality is not None and not 0 < municipality <= MAX_ID:
+        municipality = None
     q = " ".join((request.args.get("q") or "").split())[:100]
     return {"status": status, "region": region, "municipality": municipality, "q": q}
 

@@ -62,6 +62,13 @@ def test_list_shows_public_hackathons_with_filters(client):
     assert client.get("/hackathons/?region=marss&phase=x&page=abc").status_code == 200
 
 
+def test_list_search_takes_percent_and_underscore_literally(client):
+    make_hackathon(title="Atlaide 100% jauniešiem")
+    make_hackathon(title="Atlaide 1000 jauniešiem")
+    assert "1 hackathon found." in _text(client.get("/hackathons/?q=100%25"))
+    assert "0 hackathons found." in _text(client.get("/hackathons/?q=10_0"))
+
+
 def test_list_phase_filter_uses_the_effective_phase(client):
     past = now_utc() - timedelta(minutes=5)
     late = make_hackathon(title="Termiņš pagājis", opens_at=past - timedelta(days=2),

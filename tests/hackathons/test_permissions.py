@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 
 from app.core.clock import now_utc
+from app.extensions import db as _db
+from app.hackathons.models import Phase
 from tests.conftest import login
 from tests.factories_hackathons import make_hackathon
 
@@ -72,6 +74,8 @@ def test_api_edit(client, people, token_for, actor):
     response = client.patch(f"/api/v1/hackathons/{h.id}",
                             headers=_headers(people, token_for, actor), json={"title": "Cits"})
     assert response.status_code == _api_expect(actor, 200)
+    _db.session.expire_all()
+    assert (h.title == "Cits") is (actor in MANAGERS)
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -80,6 +84,8 @@ def test_api_transition(client, people, token_for, actor):
     response = client.post(f"/api/v1/hackathons/{h.id}/transition",
                            headers=_headers(people, token_for, actor), json={"to": "judging"})
     assert response.status_code == _api_expect(actor, 200)
+    _db.session.expire_all()
+    assert h.phase == (Phase.JUDGING if actor in MANAGERS else Phase.OPEN)
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -136,6 +142,8 @@ def test_page_edit(client, people, actor):
     # The form always sends every field; frozen ones are ignored by the view.
     data.update({k: v for k, v in _form().items() if k not in data and k != "region"})
     _check_page(client.post(f"/hackathons/{h.slug}/edit", data=data), _page_expect(actor))
+    _db.session.expire_all()
+    assert (h.title == "Cits nosaukums") is (actor in MANAGERS)
 
 
 @pytest.mark.parametrize("actor", ACTORS)
@@ -144,6 +152,8 @@ def test_page_transition(client, people, actor):
     _sign_in(client, people, actor)
     _check_page(client.post(f"/hackathons/{h.slug}/phase", data={"to": "judging"}),
                 _page_expect(actor))
+    _db.session.expire_all()
+    assert h.phase == (Phase.JUDGING if actor in MANAGERS else Phase.OPEN)
 
 
 @pytest.mark.parametrize("actor", ACTORS)

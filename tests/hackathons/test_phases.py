@@ -61,6 +61,18 @@ def test_accepts_submissions(stored, now, accepts):
     assert _hackathon(stored).accepts_submissions(now) is accepts
 
 
+@pytest.mark.parametrize(("stored", "now", "takes"), [
+    ("open", OPENS - SECOND, True),     # a draft may be started before submissions open
+    ("open", DEADLINE - MICRO, True),
+    ("open", DEADLINE, False),
+    ("draft", BEFORE, False),
+    ("judging", BEFORE, False),         # judging started early
+    ("results", BEFORE, False),
+])
+def test_teams_start_new_ideas_only_while_effectively_open(stored, now, takes):
+    assert _hackathon(stored).takes_new_ideas(now) is takes
+
+
 @pytest.mark.parametrize("now", [OPENS - SECOND, BEFORE, DEADLINE - MICRO])
 def test_criteria_editable_until_judging_starts(now):
     assert _hackathon("draft").criteria_editable(now)

@@ -57,6 +57,16 @@ def test_bad_input_is_422_never_500(client, world, token_for):
     assert idea.version == 1
 
 
+def test_ids_out_of_range_are_not_found_never_500(client, world, token_for):
+    huge = 2 ** 40
+    created = client.post(f"/api/v1/hackathons/{world.hackathon.id}/ideas",
+                          json={"team_id": huge}, headers=token_for(world.member))
+    assert created.status_code == 422 and "team_id" in created.json["errors"]
+    listed = client.get(f"/api/v1/hackathons/{world.hackathon.id}/ideas?municipality={huge}",
+                        headers=token_for(world.coordinator))
+    assert listed.status_code == 422
+
+
 def test_submit_and_withdraw_after_the_deadline_answer_409(client, world, token_for):
     draft = make_idea(world.hackathon, world.team)
     submitted = make_idea(world.hackathon, world.team, status="submitted")

@@ -203,6 +203,25 @@ def test_no_uploads_to_a_submitted_idea_after_the_deadline(client, world):
     assert b"deadline passed" in response.data
 
 
+def test_no_file_is_removed_from_a_submitted_idea_after_the_deadline(client, world, app):
+    from datetime import timedelta
+
+    from app.core.clock import now_utc
+
+    idea = make_idea(world.hackathon, world.team, status="submitted")
+    sign_in(client, world.member)
+    upload(client, idea, PDF(), "plāns.pdf")
+    attachment = db.session.scalar(db.select(Attachment))
+    path = Path(app.config["UPLOAD_DIR"]) / "ideas" / attachment.stored_name
+    world.hackathon.submission_closes_at = now_utc() - timedelta(minutes=1)
+    db.session.commit()
+    response = client.post(f"/ideas/{idea.id}/attachments/{attachment.id}/delete",
+                           follow_redirects=True)
+    assert "deadline passed" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Attachment.id))) == 1
+    assert path.read_bytes() == PDF()
+
+
 def test_the_api_takes_files_by_content_too(client, world, token_for):
     idea = make_idea(world.hackathon, world.team)
     headers = token_for(world.member)
@@ -216,5 +235,7 @@ def test_the_api_takes_files_by_content_too(client, world, token_for):
     download = client.get(good.json["url"].split("talka.test", 1)[1], headers=headers)
     assert download.status_code == 200 and download.data == ODT()
     assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    assert "sandbox" in download.headers["Content-Security-Policy"]
     gone = client.delete(f"{url}/{good.json['id']}", headers=headers)
     assert gone.status_code == 204

@@ -62,6 +62,7 @@ def test_coordinators_see_submitted_ideas_but_not_drafts(client, world, listed):
     ("q=kur+pulc", {"Jauniešu centrs"}),
     ("q=100%25", set()),  # LIKE wildcards are literal
     ("status=bogus", {"Ūdens skaitītāji", "Jauniešu centrs", "Ceļu bedres"}),
+    ("municipality=1099511627776", {"Ūdens skaitītāji", "Jauniešu centrs", "Ceļu bedres"}),
 ])
 def test_filters_and_search(client, world, listed, query, expected):
     sign_in(client, world.coordinator)
@@ -142,10 +143,21 @@ def test_csv_cells_that_could_run_as_formulas_get_an_apostrophe(value, safe):
 # --- a fixed number of queries, whatever the number of ideas -----------------------------------
 
 def _many_ideas(world, count: int) -> None:
-    """`count` submitted ideas, stored in one go."""
+    """`count` submitted ideas, stored in one go, ten to a team of their own with a lead and
+    a partner municipality: a query per team or per municipality makes the count grow."""
+    from app.places.models import Municipality
+    from app.teams.models import Team, TeamMember
+
     now = now_utc()
+    places = db.session.scalars(db.select(Municipality).order_by(Municipality.id)).all()
+    team = None
     for n in range(count):
-        idea = Idea(hackathon=world.hackathon, team=world.team, status=IdeaStatus.SUBMITTED,
+        if n % 10 == 0:
+            lead, partner = places[n // 10 % len(places)], places[(n // 10 + 1) % len(places)]
+            team = Team(name=f"Komanda {n}", municipality_id=lead.id,
+                        partner_municipalities=[partner],
+                        members=[TeamMember(user_id=world.member.id, is_lead=True)])
+        idea = Idea(hackathon=world.hackathon, team=team, status=IdeaStatus.SUBMITTED,
                     title=f"Ideja {n}", summary="Kopsavilkums", budget_eur=Decimal("1000"),
                     duration_months=6, submitted_at=now, created_at=now, updated_at=now)
         idea.indicators = [ProposedIndicator(name="Rādītājs", baseline="1", target="2")]

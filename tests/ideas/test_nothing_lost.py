@@ -205,3 +205,43 @@ def test_an_edit_of_a_submitted_idea_after_the_deadline_is_kept_to_copy(client, 
     # The idea page offers the kept text until it is dismissed.
     page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
     assert "was kept but not applied" in page
+
+
+def test_a_text_kept_at_sign_out_is_shown_to_copy_not_saved_after_the_deadline(client, world):
+    """Restoring a kept text asks the same predicate as every other save."""
+    idea = make_idea(world.hackathon, world.team, status="submitted", title="Iesniegtais")
+    sign_in(client, None)
+    response = client.post(f"/ideas/{idea.id}/edit", data=form_fields(
+        version=idea.version, title="Uzrakstīts pirms termiņa"))
+    kept_path = unquote(urlsplit(response.headers["Location"]).query.split("next=")[1])
+    key = kept_path.rsplit("/", 1)[1]
+    _deadline_passes(world.hackathon)
+    sign_in(client, world.member)
+    page = client.get(kept_path)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Uzrakstīts pirms termiņa" in html and "nothing is lost" in html
+    assert f'action="/ideas/{idea.id}/edit"' not in html  # no form that could save it
+    late = client.post(f"/ideas/{idea.id}/edit", data=form_fields(
+        version=idea.version, title="Uzrakstīts pirms termiņa", kept=key))
+    assert late.status_code == 409
+    db.session.expire_all()
+    assert idea.title == "Iesniegtais" and idea.status == IdeaStatus.SUBMITTED
+
+
+def test_an_expired_form_for_a_draft_hackathon_reveals_nothing(client, world, csrf_enabled):
+    from tests.factories_hackathons import make_hackathon
+
+    hidden = make_hackathon(region="zemgale", phase="draft", title="Slepenais hakatons")
+    url = f"/hackathons/{hidden.slug}/ideas/new"
+    anonymous = client.post(url, data=form_fields(team_id=world.team.id))
+    assert anonymous.status_code == 400
+    assert db.session.scalar(db.select(db.func.count(KeptText.id))) == 0
+    token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"',
+                      client.get("/login").data)
+    client.post("/login", data={"email": world.member.email, "csrf_token": token.group(1),
+                                "password": "a long and quiet evening"})
+    response = client.post(url, data=form_fields(team_id=world.team.id,
+                                                 csrf_token="an-expired-token"))
+    assert response.status_code == 400
+    assert "Slepenais hakatons" not in response.get_data(as_text=True)

@@ -16,6 +16,7 @@ from app.ideas.models import IdeaRevision
 from app.ideas.status import TRANSITIONS, IdeaStatus, can_move
 from tests.factories_hackathons import make_hackathon
 from tests.factories_ideas import complete_fields, make_idea
+from tests.ideas.test_attachments import PNG
 
 pytestmark = pytest.mark.usefixtures("request_context")
 
@@ -184,6 +185,42 @@ def test_once_judging_started_early_nothing_changes(world):
         ops.withdraw_idea(idea, actor=world.member)
     with pytest.raises(WrongState):
         ops.submit_idea(draft, actor=world.member)
+
+
+# --- the deadline: every path that changes an idea asks the same predicate ---------------------
+
+CHANGES = {
+    "save": lambda idea, who, now: ops.save_idea(idea, {"title": "Vēlu"}, actor=who, now=now),
+    "withdraw": lambda idea, who, now: ops.withdraw_idea(idea, actor=who, now=now),
+    "add a file": lambda idea, who, now: ops.add_attachment(idea, "vēlu.png", PNG(), actor=who,
+                                                            now=now),
+    "remove a file": lambda idea, who, now: ops.remove_attachment(idea.attachments[0],
+                                                                  actor=who, now=now),
+}
+
+
+@pytest.mark.parametrize("moment", ["deadline instant", "judging started early"])
+@pytest.mark.parametrize("change", CHANGES)
+def test_no_change_of_a_submitted_idea_once_submissions_are_over(world, change, moment):
+    idea = make_idea(world.hackathon, world.team, status="submitted")
+    ops.add_attachment(idea, "plāns.png", PNG(), actor=world.member)
+    db.session.commit()
+    deadline = world.hackathon.submission_closes_at
+    now = deadline
+    if moment == "judging started early":
+        world.hackathon.phase = Phase.JUDGING
+        db.session.commit()
+        now = deadline - timedelta(days=1)
+    before = (ops.snapshot(idea), idea.version)
+    with pytest.raises(WrongState):
+        CHANGES[change](idea, world.member, now)
+    db.session.rollback()
+    db.session.refresh(idea)
+    assert (ops.snapshot(idea), idea.version) == before
+    assert idea.status == IdeaStatus.SUBMITTED
+    if moment == "deadline instant":  # a microsecond earlier the same change goes through
+        CHANGES[change](idea, world.member, deadline - timedelta(microseconds=1))
+        assert (ops.snapshot(idea), idea.status) != (before[0], IdeaStatus.SUBMITTED)
 
 
 # --- edit, withdraw after submitting ----------------------------------------------------------

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from app.extensions import db
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
@@ -46,7 +48,17 @@ def test_a_team_member_writes_a_draft_then_submits_it(client, world, outbox):
     page = client.get(f"/ideas/{idea.id}")
     assert b"Submitted on" in page.data
     assert "Kļūdaino rēķinu skaits mēnesī".encode() in page.data
-    assert "€".encode() in page.data
+    assert "€".encode() in page.data and b"12 months" in page.data
+    assert b"Dobeles novads, with Jelgava" in page.data
+
+
+def test_a_new_idea_for_a_team_id_past_32_bits_is_a_message_not_a_crash(client, world):
+    sign_in(client, world.member)
+    response = client.post(f"/hackathons/{world.hackathon.slug}/ideas/new",
+                           data={"team_id": str(2 ** 40), "title": "Ideja"})
+    assert response.status_code == 422
+    assert "Choose one of your teams." in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Idea.id))) == 0
 
 
 def test_the_form_shows_errors_inline_with_a_summary_linking_to_fields(client, world):
@@ -78,6 +90,7 @@ def test_save_and_submit_with_missing_fields_saves_the_draft_and_lists_them(clie
     html = response.get_data(as_text=True)
     assert "Your draft has been saved" in html
     assert 'href="#problem"' in html and 'href="#solution"' in html
+    assert 'href="#indicators"' in html and 'id="indicators"' in html
     assert "at least one indicator" in html
     db.session.expire_all()
     assert idea.title == "Jauns nosaukums" and idea.status == IdeaStatus.DRAFT
@@ -95,6 +108,27 @@ def test_a_submitted_idea_is_edited_and_withdrawn_before_the_deadline(client, wo
     db.session.expire_all()
     assert idea.status == IdeaStatus.WITHDRAWN
     assert b"withdrew the idea" in client.get(f"/ideas/{idea.id}").data
+
+
+@pytest.mark.parametrize("moment", ["deadline passed", "judging started early"])
+def test_no_new_idea_is_offered_once_submissions_are_over(client, world, moment):
+    from datetime import timedelta
+
+    from app.core.clock import now_utc
+    from app.hackathons.models import Phase
+
+    if moment == "deadline passed":
+        world.hackathon.submission_closes_at = now_utc() - timedelta(seconds=1)
+    else:
+        world.hackathon.phase = Phase.JUDGING
+    db.session.commit()
+    sign_in(client, world.member)
+    new = f"/hackathons/{world.hackathon.slug}/ideas/new"
+    response = client.get(new)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/hackathons/{world.hackathon.slug}")
+    assert new not in client.get(f"/hackathons/{world.hackathon.slug}").get_data(as_text=True)
+    assert new not in client.get("/ideas").get_data(as_text=True)
 
 
 def test_my_ideas_lists_the_ideas_of_all_my_teams(client, world):
