@@ -48,9 +48,8 @@ def users():
         municipality_id = None  # no such row can exist; the database would refuse the number
     query = select(User).order_by(User.name, User.id)
     if q:
-        like = f"%{q.lower()}%"
-        query = query.where(or_(func.lower(User.name).like(like),
-                                func.lower(User.email).like(like)))
+        query = query.where(or_(User.name.icontains(q, autoescape=True),
+                                User.email.icontains(q, autoescape=True)))
     if role in ("admin", "coordinator"):
         query = query.where(User.roles.any(RoleGrant.role == Role(role)))
     elif role == "disabled":
@@ -210,7 +209,7 @@ def outbox():
     query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(),
                                            OutboxMessage.id.desc())
     if q:
-        query = query.where(func.lower(OutboxMessage.recipient).like(f"%{q.lower()}%"))
+        query = query.where(OutboxMessage.recipient.icontains(q, autoescape=True))
     page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 50), 50)
     return render_template("admin/outbox.html", page=paginate(query, page, per_page), q=q)
 
@@ -230,7 +229,7 @@ def audit():
     action = (request.args.get("action") or "").strip()[:80]
     query = select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     if action:
-        query = query.where(AuditEntry.action.like(f"{action}%"))
+        query = query.where(AuditEntry.action.startswith(action, autoescape=True))
     page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 50), 50)
     return render_template("admin/audit.html", page=paginate(query, page, per_page),
                            action=action)

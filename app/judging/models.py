@@ -390,9 +390,7 @@ def judge_may_read_idea(idea, user) -> bool:
 def reads_blind(idea, user) -> bool:
     """True when `user` reads `idea` only as its judge in a blind review: hide team,
     municipality and member names (coordinators and the team always see them)."""
-    if not idea.hackathon.blind_review or not _signed_in(user):
-        return False
-    return not (user.is_admin or idea.is_team_member(user) or idea.hackathon.can_manage(user))
+    return idea.hides_team_from(user)  # one rule, kept with the idea
 
 
 class KeptReview(db.Model):

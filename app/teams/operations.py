@@ -13,6 +13,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from app import MAX_ID
 from app.accounts.models import User, token_digest
 from app.accounts.operations import find_user_by_email, normalise_email
 from app.core.audit import record_audit
@@ -38,7 +39,7 @@ def as_id(value) -> int | None:
         number = int(value)
     except (TypeError, ValueError, OverflowError):
         return None
-    return number if 0 < number < 2**63 else None
+    return number if 0 < number <= MAX_ID else None
 
 
 def _check_team(data: dict) -> tuple[dict, dict]:
