@@ -39,7 +39,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA busy_timeout=30000")  # as long as a gunicorn worker may take
         cursor.close()
 
 
@@ -135,6 +135,7 @@ def _import_models() -> None:
     from app.mail import models as _mail  # noqa: F401
     from app.pilots import models as _pilots  # noqa: F401
     from app.places import models as _places  # noqa: F401
+    from app.public import models as _public  # noqa: F401
     from app.teams import models as _teams  # noqa: F401
 
 
@@ -145,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.hackathons.views import bp as hackathons_bp
     from app.ideas.views import bp as ideas_bp
     from app.judging.views import bp as judging_bp
+    from app.opendata.views import bp as opendata_bp
     from app.pilots.views import bp as pilots_bp
     from app.public.views import bp as public_bp
     from app.teams.views import bp as teams_bp
@@ -155,6 +157,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(hackathons_bp, url_prefix="/hackathons")
     app.register_blueprint(teams_bp)
     app.register_blueprint(ideas_bp)
+    app.register_blueprint(opendata_bp)
     app.register_blueprint(judging_bp)
     app.register_blueprint(pilots_bp)
     init_api(app)

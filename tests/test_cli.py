@@ -160,3 +160,16 @@ def test_seed_demo_refuses_in_production(test_config, tmp_path):
     assert result.exit_code == 1
     assert "production" in result.output
     assert user_count() == before
+
+
+def test_create_user_finds_a_municipality_with_latvian_capitals(app, db):
+    """'Ādažu novads' must be found whatever the case, on SQLite too (lower() is ASCII-only)."""
+    from app.accounts.operations import find_user_by_email
+
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "anna@adazi.lv", "--name", "Anna Ozola",
+              "--municipality", "ĀDAŽU NOVADS", "--password-stdin"],
+        input="a long and quiet evening\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert find_user_by_email("anna@adazi.lv").municipality.name == "Ādažu novads"

@@ -363,9 +363,10 @@ def create_user(email: str, name: str, password: str, *, role: str | None = None
     """A confirmed, active account, as operators create it from the command line."""
     data = {"name": name, "locale": "lv"}
     if municipality_name:
-        municipality = db.session.scalar(
-            select(Municipality).where(func.lower(Municipality.name) == municipality_name.lower())
-        )
+        # Compared in Python: SQLite's lower() folds only ASCII ("Ādažu novads").
+        wanted = municipality_name.strip().casefold()
+        municipality = next((m for m in db.session.scalars(select(Municipality))
+                             if m.name.casefold() == wanted), None)
         if municipality is None:
             raise Invalid(errors={"municipality": [_l("No municipality has this name.")]})
         data["municipality_id"] = municipality.id
