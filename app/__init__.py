@@ -47,13 +47,14 @@ def select_locale() -> str:
     languages = ("lv", "en")
     if not has_request_context():  # commands and jobs: no session, no browser
         return "lv"
+    if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
+        # An API client that names a language gets it, whoever the token belongs to.
+        return request.accept_languages.best_match(languages) or "lv"
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
-    if request.path.startswith("/api/"):
-        return request.accept_languages.best_match(languages) or "lv"
     return "lv"
 
 

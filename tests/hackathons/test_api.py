@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale, gettext
 
 from app.core.clock import now_utc
 from app.hackathons.models import Hackathon, Phase
@@ -244,7 +245,10 @@ def test_criteria_post_and_frozen_409(client, coordinator):
                 json={"to": "judging"})
     frozen = client.post(f"/api/v1/hackathons/{h.id}/criteria", headers=headers,
                          json={"name": "Vēlāk", "weight": 1, "max_score": 5})
-    assert frozen.status_code == 409 and "frozen" in frozen.json["detail"]
+    with force_locale("lv"):  # the coordinator's language
+        expected = gettext("The criteria are frozen: judging has started, and every idea "
+                           "must be judged against the same criteria.")
+    assert frozen.status_code == 409 and frozen.json["detail"] == expected
     assert client.patch(f"/api/v1/criteria/{criterion_id}", headers=headers,
                         json={"weight": 3}).status_code == 409
     assert client.delete(f"/api/v1/criteria/{criterion_id}", headers=headers).status_code == 409

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from app.core.audit import AuditEntry
@@ -306,7 +308,10 @@ def test_criteria_are_frozen_once_judging_starts(db, stored, now):
                        judging_closes_at=JUDGING_ENDS)
     coordinator = make_coordinator("zemgale")
     criterion = h.criteria[0]
-    with pytest.raises(WrongState, match="frozen"):
+    with force_locale("lv"):  # the request's language
+        frozen = gettext("The criteria are frozen: judging has started, and every idea must "
+                         "be judged against the same criteria.")
+    with pytest.raises(WrongState, match=f"^{re.escape(frozen)}$"):
         ops.add_criterion(h, {"name": "Vēlāk", "weight": 1, "max_score": 5},
                           actor=coordinator, now=now)
     with pytest.raises(WrongState):

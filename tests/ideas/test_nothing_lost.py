@@ -6,6 +6,9 @@ import re
 from datetime import timedelta
 from urllib.parse import unquote, urlsplit
 
+from flask_babel import force_locale, gettext
+from markupsafe import escape
+
 from app.core.clock import now_utc
 from app.extensions import db
 from app.hackathons.models import Phase
@@ -81,7 +84,11 @@ def test_a_form_posted_after_the_session_ended_keeps_its_text_through_sign_in(cl
 
     # Sign in (the login page sends the user on to `next`) and see the text again.
     login_page = client.get(response.headers["Location"])
-    assert b"Your text has been kept" in login_page.data
+    with force_locale("lv"):  # signed out, so the page is Latvian
+        kept_notice = str(escape(gettext(
+            "Your session had ended, so the idea was not saved yet. Your text has been kept: "
+            "sign in and it will be shown again for you to check and save.")))
+    assert kept_notice in login_page.get_data(as_text=True)
     signed = client.post("/login", data={"email": world.member.email,
                                          "password": "a long and quiet evening",
                                          "next": kept_path})

@@ -6,9 +6,11 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale, gettext
 
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
+from app.core.formatting import fmt_datetime
 from app.extensions import db
 from app.hackathons.models import Phase
 from app.ideas import operations as ops
@@ -19,6 +21,13 @@ from tests.factories_ideas import complete_fields, make_idea
 from tests.ideas.test_attachments import PNG
 
 pytestmark = pytest.mark.usefixtures("request_context")
+
+
+def latvian(message: str, **variables) -> str:
+    """The message as the Latvian catalog has it: operations speak the request's language,
+    and the test request (nobody signed in) is Latvian."""
+    with force_locale("lv"):
+        return gettext(message, **variables)
 
 
 # --- the status machine -----------------------------------------------------------------
@@ -44,20 +53,27 @@ def test_budget_is_read_exactly(raw, expected):
     assert ops.parse_budget(raw) == (expected, None)
 
 
-@pytest.mark.parametrize("raw, fragment", [
-    ("-1", "negative"), ("-0.01", "negative"), ("abc", "number"), ("12e3", "number"),
-    ("1.2.3", "number"), (True, "number"), ("10.001", "two decimal"),
-    ("1" * 30, "too large"), (["1"], "number"),
-])
-def test_bad_budgets_are_refused_with_a_message(raw, fragment):
+NEGATIVE = "The budget cannot be negative."
+NUMBER = "Enter the budget as a number of euros, e.g. 15000 or 15000,50."
+CENTS = "Use at most two decimal places (euro cents)."
+TOO_LARGE = "The budget is too large for one pilot."
+
+
+@pytest.mark.parametrize("raw, message", [
+    ("-1", NEGATIVE), ("-0.01", NEGATIVE), ("abc", NUMBER), ("12e3", NUMBER),
+    ("1.2.3", NUMBER), (True, NUMBER), ("10.001", CENTS),
+    ("1" * 30, TOO_LARGE), (["1"], NUMBER),
+], ids=["-1", "-0.01", "abc", "12e3", "1.2.3", "True", "10.001", "30 digits", "list"])
+def test_bad_budgets_are_refused_with_a_message(raw, message):
     value, error = ops.parse_budget(raw)
-    assert value is None and fragment in str(error)
+    assert value is None and str(error) == latvian(message)
 
 
 @pytest.mark.parametrize("raw", [0, "0", 121, "abc", -3, 2.5, True, "1e2"])
 def test_bad_durations_are_refused(raw):
     value, error = ops.parse_duration(raw)
-    assert value is None and "1 to 120" in str(error)
+    assert value is None and str(error) == latvian(
+        "Enter the duration as whole months from %(min)d to %(max)d.", min=1, max=120)
 
 
 @pytest.mark.parametrize("raw, expected", [(1, 1), ("120", 120), (12.0, 12), ("", None)])
@@ -69,7 +85,8 @@ def test_a_301_character_summary_is_refused_even_in_a_draft_and_nothing_changes(
     idea = make_idea(world.hackathon, world.team, status="draft", summary="Īsi.")
     with pytest.raises(Invalid) as caught:
         ops.save_idea(idea, {"summary": "ā" * 301}, actor=world.member)
-    assert "at most 300 characters (now 301)" in str(caught.value.errors["summary"][0])
+    assert str(caught.value.errors["summary"][0]) == latvian(
+        "Use at most %(max)d characters (now %(n)d).", max=300, n=301)
     db.session.rollback()
     db.session.refresh(idea)
     assert idea.summary == "Īsi." and idea.version == 1
@@ -129,7 +146,8 @@ def test_a_team_from_a_municipality_that_may_not_take_part_is_refused(world, mak
     kurzeme_only = make_hackathon(region="kurzeme", eligible_regions=["kurzeme"])
     with pytest.raises(Invalid) as caught:
         ops.create_idea(kurzeme_only, world.team, {}, actor=world.member)
-    assert "may not take part" in str(caught.value.errors["team_id"][0])
+    assert str(caught.value.errors["team_id"][0]) == latvian(
+        "The team's lead municipality may not take part in this hackathon.")
 
 
 # --- submit ---------------------------------------------------------------------------------
@@ -161,7 +179,11 @@ def test_submit_after_the_deadline_is_refused_and_the_draft_stays(world):
     late = world.hackathon.submission_closes_at + timedelta(seconds=1)
     with pytest.raises(WrongState) as caught:
         ops.submit_idea(idea, actor=world.member, now=late)
-    assert "deadline passed" in str(caught.value.detail)
+    with force_locale("lv"):
+        expected = latvian("The submission deadline passed at %(when)s. The idea is kept as a "
+                           "draft but can no longer be submitted.",
+                           when=fmt_datetime(world.hackathon.submission_closes_at))
+    assert str(caught.value.detail) == expected
     assert idea.status == IdeaStatus.DRAFT
 
 
@@ -232,7 +254,11 @@ def test_a_submitted_idea_can_be_edited_until_the_deadline_and_stays_submitted(w
     after = world.hackathon.submission_closes_at + timedelta(minutes=1)
     with pytest.raises(WrongState) as caught:
         ops.save_idea(idea, {"title": "Pēc termiņa"}, actor=world.member, now=after)
-    assert "deadline passed" in str(caught.value.detail)
+    with force_locale("lv"):
+        expected = latvian("The submission deadline passed at %(when)s: the submitted idea can "
+                           "no longer be changed.",
+                           when=fmt_datetime(world.hackathon.submission_closes_at))
+    assert str(caught.value.detail) == expected
 
 
 def test_a_draft_may_still_be_saved_after_the_deadline_but_not_submitted(world):
@@ -300,7 +326,10 @@ def test_create_works_before_submissions_open_but_submit_waits(world):
     idea = ops.create_idea(soon, world.team, complete_fields(), actor=world.member)
     with pytest.raises(WrongState) as caught:
         ops.submit_idea(idea, actor=world.member)
-    assert "open at" in str(caught.value.detail)
+    with force_locale("lv"):
+        expected = latvian("Submissions open at %(when)s; the idea is kept as a draft until "
+                           "then.", when=fmt_datetime(soon.submission_opens_at))
+    assert str(caught.value.detail) == expected
 
 
 def test_a_save_racing_another_one_is_stale_not_lost(world):

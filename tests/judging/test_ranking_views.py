@@ -7,6 +7,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale, gettext
 
 from app.core.clock import now_utc
 from app.extensions import db
@@ -94,6 +95,8 @@ def test_reminders_go_to_judges_who_are_behind_never_twice_a_day(client, scored,
 
 def test_how_we_rank_is_public_and_quotes_the_maths(client):
     page = client.get("/how-we-rank").get_data(as_text=True)
-    assert "100 × Σ (weight × score ÷ maximum) ÷ Σ weight" in page or \
-        "100 × Σ" in page
-    assert "z-score" in page or "z-" in page
+    with force_locale("lv"):  # the page's language
+        formulas = [gettext("review score = 100 × Σ (weight × score ÷ maximum) ÷ Σ weight"),
+                    gettext("normalised score = hackathon average + average z-score × "
+                            "hackathon spread")]
+    assert all(formula in page for formula in formulas)

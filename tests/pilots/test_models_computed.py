@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale, format_date, ngettext
 
 from app.core.clock import today_riga
 from app.pilots import queries
@@ -69,7 +70,11 @@ def test_health_with_its_reasons_from_the_rows(db, client):
     body = client.get(f"/api/v1/pilots/{pilot.id}").json
     assert body["health"] == "red"
     texts = [r["text"] for r in body["health_reasons"]]
-    assert 'Milestone "Iepirkums" is 20 days overdue' in texts[0]
+    with force_locale("lv"):  # an API call without Accept-Language answers in Latvian
+        overdue = ngettext('Milestone "%(title)s" is %(num)d day overdue (due %(due)s).',
+                           'Milestone "%(title)s" is %(num)d days overdue (due %(due)s).',
+                           20, title="Iepirkums", due=format_date(today - timedelta(days=20)))
+    assert texts[0] == overdue
     assert body["health_reasons"][1]["params"]["over_by"] == "0.01"
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from app.core.audit import AuditEntry
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
+from app.core.formatting import fmt_datetime
 from app.extensions import db
 from app.teams import operations as ops
 from app.teams.models import Team, TeamMember
@@ -22,6 +25,20 @@ def request_context(app, db):
     # Messages are lazy strings: the locale selector reads the request's session.
     with app.test_request_context():
         yield
+
+
+USED = ("This invitation has already been used. If you accepted it, the team is on your "
+        "“My teams” page; otherwise ask the team lead for a new invitation.")
+WITHDRAWN = ("This invitation has been withdrawn or replaced by a newer one. Use the link in "
+             "the latest e-mail, or ask the team lead for a new invitation.")
+LINK_INVALID = ("This invitation link is not valid. Copy the whole link from the e-mail, or "
+                "ask the team lead for a new invitation.")
+
+
+def latvian(message: str, **variables) -> str:
+    """A pattern for the whole message as the Latvian catalog has it (the request's locale)."""
+    with force_locale("lv"):
+        return "^" + re.escape(gettext(message, **variables)) + "$"
 
 
 def audit_actions(team):
@@ -143,7 +160,7 @@ def test_invitation_works_once(make_user):
     member = ops.accept_invitation(invitation.token, user=guest)
     db.session.commit()
     assert team.is_member(guest) and not member.is_lead
-    with pytest.raises(WrongState, match="already been used"):
+    with pytest.raises(WrongState, match=latvian(USED)):
         ops.accept_invitation(invitation.token, user=guest)
     assert audit_actions(team) == ["team.create", "team.invite", "team.member_join"]
 
@@ -154,7 +171,9 @@ def test_invitation_expires_after_seven_days(make_user):
     sent = now_utc()
     invitation = invite(team, guest.email, now=sent)
     almost = sent + timedelta(days=7) - timedelta(seconds=1)
-    with pytest.raises(WrongState, match="expired"):
+    expired = latvian("This invitation expired on %(when)s. Ask the team lead to invite you "
+                      "again.", when=fmt_datetime(invitation.expires_at))
+    with pytest.raises(WrongState, match=expired):
         ops.accept_invitation(invitation.token, user=guest, now=sent + timedelta(days=7))
     ops.accept_invitation(invitation.token, user=guest, now=almost)
     assert team.is_member(guest)
@@ -170,16 +189,16 @@ def test_invitation_for_another_address_is_refused(make_user):
 
 
 def test_unknown_or_mangled_token_is_refused(make_user):
-    with pytest.raises(WrongState, match="not valid"):
+    with pytest.raises(WrongState, match=latvian(LINK_INVALID)):
         ops.accept_invitation("nonsense", user=make_user())
-    with pytest.raises(WrongState, match="not valid"):
+    with pytest.raises(WrongState, match=latvian(LINK_INVALID)):
         ops.accept_invitation("x" * 5000, user=make_user())
 
 
 @pytest.mark.parametrize("other_request, message", [
-    ("accept", "already been used"),  # a second tab, a double click
-    ("revoke", "withdrawn"),          # the lead withdraws it at that moment
-])
+    ("accept", USED),       # a second tab, a double click
+    ("revoke", WITHDRAWN),  # the lead withdraws it at that moment
+], ids=["accept", "revoke"])
 def test_link_used_by_another_request_meanwhile_is_refused(app, make_user, other_request,
                                                            message):
     from app.accounts.models import User
@@ -198,7 +217,7 @@ def test_link_used_by_another_request_meanwhile_is_refused(app, make_user, other
         else:
             ops.revoke_invitation(other, actor=db.session.get(User, team.lead.user_id))
         db.session.commit()
-    with pytest.raises(WrongState, match=message):
+    with pytest.raises(WrongState, match=latvian(message)):
         ops.accept_invitation(invitation.token, user=guest)
     db.session.rollback()
     joined = db.session.scalars(select(TeamMember.user_id).where(
@@ -226,7 +245,7 @@ def test_new_invitation_replaces_the_pending_one(make_user):
     team = make_team(make_user())
     first = invite(team, guest.email)
     second = invite(team, guest.email)
-    with pytest.raises(WrongState, match="withdrawn or replaced"):
+    with pytest.raises(WrongState, match=latvian(WITHDRAWN)):
         ops.accept_invitation(first.token, user=guest)
     ops.accept_invitation(second.token, user=guest)
     assert team.is_member(guest)
@@ -307,7 +326,8 @@ def test_hand_over_to_a_non_member_or_by_a_member_is_refused(make_user):
 def test_the_lead_cannot_leave(make_user):
     lead = make_user()
     team = make_team(lead)
-    with pytest.raises(WrongState, match="Hand over the lead"):
+    with pytest.raises(WrongState, match=latvian(
+            "Hand over the lead to another member before you leave the team.")):
         ops.leave_team(team, user=lead)
 
 
