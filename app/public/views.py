@@ -1,12 +1,21 @@
-"""Public pages: home, language switch and the health check."""
+"""Public pages: home, winners, municipalities, feeds, sitemap, language switch, health check.
+
+Nothing here needs a sign-in, and nothing here shows a person: teams and municipalities are
+named, people never are. Anonymous views are cached and answered conditionally
+(app.public.cache); each loads what it shows in a fixed number of queries.
+"""
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date
 
 from flask import (
     Blueprint,
+    Response,
+    abort,
     current_app,
+    flash,
     jsonify,
     redirect,
     render_template,
@@ -14,25 +23,224 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import text
+from flask_wtf.csrf import validate_csrf
+from sqlalchemy import select, text
+from wtforms.validators import ValidationError
 
 from app.core import access
+from app.core.clock import now_utc, today_riga
+from app.core.pagination import clamp
 from app.core.security import is_safe_next
-from app.extensions import db
+from app.extensions import csrf, db
 from app.places.models import Region
+from app.public import cache, feeds, sitemap
+from app.public import follow as follow_ops
+from app.public import queries as q
+from app.public.cache import public_page
 
 bp = Blueprint("public", __name__)
+cache.install()
 
+
+# --- addresses ---------------------------------------------------------------------------------
+
+def site_url() -> str:
+    """The site's public address: SITE_URL when configured, else the request's host."""
+    return (current_app.config.get("SITE_URL") or request.host_url).rstrip("/")
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    return site_url() + url_for(endpoint, **values)
+
+
+@bp.app_template_global()
+def canonical_url() -> str:
+    """This page's canonical address: the site's host and the path, never the query string
+    (filters, page numbers and tracking arguments are variants of the same page)."""
+    return site_url() + request.path
+
+
+@bp.app_template_global()
+def endpoint_exists(name: str) -> bool:
+    """Templates link to other features' pages only when those pages exist."""
+    return name in current_app.view_functions
+
+
+def _feed_locale() -> str | None:
+    """Feeds are read by programs without our cookie: ?lang=en asks for English."""
+    lang = request.args.get("lang")
+    return lang if lang in ("lv", "en") else None
+
+
+# --- the home page -----------------------------------------------------------------------------
 
 @bp.route("/")
+@public_page
 @access.public
 def home():
-    regions = db.session.scalars(db.select(Region).order_by(Region.code)).all()
-    return render_template("public/home.html", regions=regions)
+    now = now_utc()
+    today = today_riga(now)
+    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
+    return render_template(
+        "public/home.html", regions=regions, figures=q.headline_figures(today),
+        hackathons=q.hackathons_now(now), winners=q.latest_winners(),
+        pilots=q.pilots_in_progress(today=today), now=now)
 
+
+# --- winners -----------------------------------------------------------------------------------
+
+WINNERS_PER_PAGE = 20
+
+
+@bp.route("/winners")
+@public_page
+@access.public
+def winners():
+    filters = q.WinnerFilters.from_args(request.args)
+    page, per_page = clamp(request.args.get("page"), request.args.get("per_page"),
+                           WINNERS_PER_PAGE)
+    return render_template("public/winners.html", page=q.winners_page(filters, page, per_page),
+                           filters=filters, options=q.winner_options())
+
+
+# --- pilots --------------------------------------------------------------------------------------
+
+PILOTS_PER_PAGE = 25
+
+
+@bp.route("/pilots")
+@public_page
+@access.public
+def pilots():
+    from app.pilots.health import AMBER, GREEN, RED
+    from app.pilots.states import PilotStatus
+    from app.places.models import Municipality
+
+    filters = q.PilotFilters.from_args(request.args)
+    page, per_page = clamp(request.args.get("page"), request.args.get("per_page"),
+                           PILOTS_PER_PAGE)
+    return render_template(
+        "public/pilots.html", filters=filters,
+        page=q.pilots_page(filters, page, per_page, today_riga()),
+        regions=db.session.scalars(select(Region).order_by(Region.code)).all(),
+        municipalities=db.session.scalars(select(Municipality).order_by(Municipality.name)).all(),
+        statuses=list(PilotStatus),
+        health_levels=[(GREEN, _("Green: on track")), (AMBER, _("Amber: needs attention")),
+                       (RED, _("Red: at risk"))])
+
+
+# --- municipalities ----------------------------------------------------------------------------
+
+@bp.route("/municipalities")
+@public_page
+@access.public
+def municipalities():
+    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
+    from app.places.models import Municipality
+
+    places = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    by_region = {r.code: [m for m in places if m.region_code == r.code] for r in regions}
+    return render_template("public/municipalities.html", regions=regions, by_region=by_region)
+
+
+@bp.route("/municipalities/<id:municipality_id>")
+@public_page
+@access.public
+def municipality(municipality_id: int):
+    place = q.municipality_by_id(municipality_id)
+    if place is None:
+        abort(404)
+    today = today_riga()
+    comparison = q.region_comparison(place.region, today)
+    mine = next(row for row in comparison.rows if row.municipality.id == place.id)
+    return render_template(
+        "public/municipality.html", m=place, comparison=comparison, mine=mine,
+        winners=q.latest_winners(limit=100, municipality=place.id),
+        pilots=q.municipality_pilots(place.id, today))
+
+
+# --- feeds -------------------------------------------------------------------------------------
+
+def _atom(body: bytes) -> Response:
+    return Response(body, mimetype="application/atom+xml")
+
+
+@bp.route("/feed.atom")
+@public_page
+@access.public
+def feed():
+    lang = _feed_locale()
+    with force_locale(lang) if lang else nullcontext():
+        return _atom(feeds.site_feed(site_url()))
+
+
+@bp.route("/pilots/<id:pilot_id>/feed.atom")
+@public_page
+@access.public
+def pilot_feed(pilot_id: int):
+    pilot = _pilot_or_404(pilot_id)
+    lang = _feed_locale()
+    with force_locale(lang) if lang else nullcontext():
+        return _atom(feeds.pilot_feed(pilot, site_url()))
+
+
+# --- following a pilot ---------------------------------------------------------------------------
+
+def _pilot_or_404(pilot_id: int):
+    from app.pilots.models import Pilot
+
+    pilot = db.session.get(Pilot, pilot_id)
+    if pilot is None:
+        abort(404)
+    return pilot
+
+
+def _back_to(pilot) -> str:
+    return url_for("pilots.pilot", pilot_id=pilot.id) + "#follow"
+
+
+@bp.route("/pilots/<id:pilot_id>/follow", methods=["POST"])
+@access.signed_in
+def follow(pilot_id: int):
+    pilot = _pilot_or_404(pilot_id)
+    access.require(follow_ops.may_follow(pilot, current_user))
+    follow_ops.follow_pilot(pilot, actor=current_user)
+    db.session.commit()
+    flash(_("You follow “%(title)s”: we will e-mail you when its news is published.",
+            title=pilot.title), "success")
+    return redirect(_back_to(pilot))
+
+
+@bp.route("/pilots/<id:pilot_id>/unfollow", methods=["POST"])
+@access.signed_in
+def unfollow(pilot_id: int):
+    pilot = _pilot_or_404(pilot_id)
+    follow_ops.unfollow_pilot(pilot, actor=current_user)
+    db.session.commit()
+    flash(_("You no longer follow “%(title)s”.", title=pilot.title), "success")
+    return redirect(_back_to(pilot))
+
+
+# --- sitemap and robots ------------------------------------------------------------------------
+
+@bp.route("/sitemap.xml")
+@public_page
+@access.public
+def sitemap_xml():
+    return Response(sitemap.build(site_url()), mimetype="application/xml")
+
+
+@bp.route("/robots.txt")
+@access.public
+def robots_txt():
+    return Response(sitemap.robots(site_url()), mimetype="text/plain")
+
+
+# --- information pages -------------------------------------------------------------------------
 
 PAGES = {
     # Long legal texts live in one template per language (public/pages/<page>_<lang>.html).
@@ -47,35 +255,54 @@ def _static_page(page: str):
         "public/page.html", page=page, title=PAGES[page],
         operator=current_app.config.get("OPERATOR_NAME") or _("the programme's operator"),
         contact=current_app.config.get("CONTACT_EMAIL") or "talka@varam.gov.lv",
-        site=current_app.config.get("SITE_URL") or request.host_url.rstrip("/"),
+        site=site_url(),
         prepared=STATEMENT_PREPARED,
     )
 
 
 @bp.route("/accessibility")
+@public_page
 @access.public
 def accessibility():
     return _static_page("accessibility")
 
 
 @bp.route("/privacy")
+@public_page
 @access.public
 def privacy():
     return _static_page("privacy")
 
 
 @bp.route("/language", methods=["POST"])
+@csrf.exempt
 @access.public
 def set_language():
-    """Remember the chosen language (and keep it as the signed-in user's preference)."""
+    """Remember the chosen language (and keep it as the signed-in user's preference).
+
+    Anonymous pages are cached and so carry no CSRF token; choosing a language for one's own
+    browser needs none. Only a signed-in user's stored preference is changed, and only with a
+    valid token (their pages always carry one).
+    """
     lang = request.form.get("lang")
     if lang in ("lv", "en"):
         session["lang"] = lang
-        if current_user.is_authenticated and current_user.locale != lang:
+        if (current_user.is_authenticated and current_user.locale != lang
+                and _csrf_token_valid()):
             current_user.locale = lang
             db.session.commit()
     target = request.form.get("next")
     return redirect(target if is_safe_next(target) else url_for("public.home"))
+
+
+def _csrf_token_valid() -> bool:
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return True
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except ValidationError:
+        return False
+    return True
 
 
 @bp.route("/healthz")

@@ -1,0 +1,321 @@
+"""Cheap repeat views of public pages: a public data version, conditional GET and a small
+in-process cache of rendered pages.
+
+Invalidation
+    Every commit that inserts, changes or deletes a row that public pages show (hackathons,
+    criteria, ideas other than drafts, teams, winner decisions, pilots and all their parts,
+    places) raises the single row of `public_data_version` in the same transaction. Nobody
+    has to remember to do it: ORM flushes are watched (`after_flush`), and so are bulk
+    statements run through the session (`do_orm_execute`); the raise happens once per
+    transaction, just before it commits (`before_commit`). Code that writes with raw SQL
+    behind the session's back calls `bump_public_version()` itself.
+
+    What a page shows also depends on the clock: health and overdue milestones on the date
+    in Riga, and whether a hackathon is open on its opening and closing instants. So the
+    cache key is (version, time of the last change, today in Riga, the last opening or
+    closing instant already passed), read in ONE query per request. The key changes when
+    any of these does; cached pages of an older key are never served again and fall out of
+    the small LRU.
+
+Only anonymous GET requests without pending flash messages use the cache: a signed-in
+user's pages are personal (Cache-Control: no-store). Anonymous pages carry no CSRF token
+(base.html renders the language form's token for signed-in users only, and the language
+switch needs none from anonymous visitors), and a response that sets a cookie is never
+stored, so nothing personal is shared.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, time
+from functools import wraps
+from itertools import chain
+
+from flask import Response, current_app, make_response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy.orm import Session
+from werkzeug.http import is_resource_modified
+
+from app.core.clock import RIGA, as_utc, now_utc, today_riga
+from app.extensions import db
+
+DIRTY = "talka_public_dirty"
+MAX_ENTRIES = 512
+MAX_BODY_BYTES = 2 * 1024 * 1024  # a larger page is served, not kept
+MAX_TOTAL_BYTES = 64 * 1024 * 1024  # per process, whatever query strings visitors send
+
+# Tables whose rows public pages show. Changes to any other table (users, sessions, the
+# outbox, reviews, drafts...) leave the public cache alone.
+WATCHED_TABLES = frozenset({
+    "hackathon", "criterion", "hackathon_eligible_region", "phase_change",
+    "idea", "proposed_indicator", "team", "team_partner", "winner_decision",
+    "pilot", "pilot_partner", "pilot_status_change", "milestone", "indicator", "measurement",
+    "funding_line", "expense", "pilot_update", "pilot_evaluation", "replication",
+    "region", "municipality",
+})
+
+
+# --- noticing changes ----------------------------------------------------------------------------
+
+def _table_of(obj) -> str | None:
+    table = getattr(type(obj), "__table__", None)
+    return getattr(table, "name", None)
+
+
+def _touches_public(obj) -> bool:
+    name = _table_of(obj)
+    if name not in WATCHED_TABLES:
+        return False
+    if name == "idea":
+        # A team saving its draft changes nothing public; a status change or a change to a
+        # submitted idea may (the figures count them; winners are shown).
+        state = inspect(obj)
+        status = getattr(obj, "status", None)
+        if status is not None and getattr(status, "value", status) != "draft":
+            return True
+        return state.attrs.status.history.has_changes() or state.deleted or state.was_deleted
+    return True
+
+
+def _after_flush(session: Session, _context) -> None:
+    if session.info.get(DIRTY):
+        return
+    for obj in chain(session.new, session.dirty, session.deleted):
+        if _touches_public(obj):
+            session.info[DIRTY] = True
+            return
+
+
+def _on_execute(state) -> None:
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    if getattr(table, "name", None) in WATCHED_TABLES:
+        state.session.info[DIRTY] = True
+
+
+def _before_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # the outer transaction raises the version once, when it commits
+    if session.new or session.dirty or session.deleted:
+        session.flush()
+    if session.info.pop(DIRTY, False):
+        bump_public_version(session)
+
+
+def _after_soft_rollback(session: Session, previous_transaction) -> None:
+    if previous_transaction.parent is None:  # the whole transaction is gone, not a savepoint
+        session.info.pop(DIRTY, None)
+
+
+def install() -> None:
+    """Watch every session for changes to public data (idempotent)."""
+    for name, fn in (("after_flush", _after_flush), ("do_orm_execute", _on_execute),
+                     ("before_commit", _before_commit),
+                     ("after_soft_rollback", _after_soft_rollback)):
+        if not event.contains(Session, name, fn):
+            event.listen(Session, name, fn)
+
+
+def bump_public_version(session: Session | None = None, *, now: datetime | None = None) -> None:
+    """Raise the public data version (an upsert: the row is made if it is missing)."""
+    from app.public.models import PublicDataVersion
+
+    session = session or db.session
+    now = now or now_utc()
+    table = PublicDataVersion.__table__
+    dialect = session.get_bind().dialect.name
+    if dialect in ("postgresql", "sqlite"):
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert
+        statement = insert(table).values(id=1, version=1, changed_at=now)
+        statement = statement.on_conflict_do_update(
+            index_elements=[table.c.id],
+            set_={"version": table.c.version + 1, "changed_at": now})
+        session.execute(statement)
+        return
+    done = session.execute(update(table).where(table.c.id == 1).values(
+        version=table.c.version + 1, changed_at=now))
+    if not done.rowcount:
+        session.execute(table.insert().values(id=1, version=1, changed_at=now))
+
+
+# --- the state a page depends on -----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PublicState:
+    version: int
+    changed_at: datetime | None
+    today: str
+    last_boundary: datetime | None
+
+    @property
+    def key(self) -> str:
+        return "|".join((str(self.version), self.changed_at.isoformat() if self.changed_at
+                         else "-", self.today, self.last_boundary.isoformat()
+                         if self.last_boundary else "-"))
+
+    @property
+    def last_modified(self) -> datetime:
+        """The newest of: the last change, midnight in Riga today, the last deadline."""
+        midnight = datetime.combine(datetime.fromisoformat(self.today).date(), time(),
+                                    RIGA).astimezone(UTC)
+        times = [t for t in (self.changed_at, self.last_boundary) if t is not None]
+        return max([midnight, *times]).replace(microsecond=0)
+
+
+def public_state(now: datetime | None = None) -> PublicState:
+    """The version and the clock's boundaries: one query."""
+    from app.hackathons.models import Hackathon
+    from app.public.models import PublicDataVersion
+
+    now = now or now_utc()
+    row = db.session.execute(select(
+        select(PublicDataVersion.version).where(PublicDataVersion.id == 1).scalar_subquery(),
+        select(PublicDataVersion.changed_at).where(PublicDataVersion.id == 1)
+        .scalar_subquery(),
+        select(func.max(Hackathon.submission_opens_at))
+        .where(Hackathon.submission_opens_at <= now).scalar_subquery(),
+        select(func.max(Hackathon.submission_closes_at))
+        .where(Hackathon.submission_closes_at <= now).scalar_subquery(),
+    )).one()
+    def aware(value):
+        return as_utc(value) if isinstance(value, datetime) else None
+
+    boundaries = [t for t in (aware(row[2]), aware(row[3])) if t is not None]
+    return PublicState(version=row[0] or 0, changed_at=aware(row[1]),
+                       today=today_riga(now).isoformat(),
+                       last_boundary=max(boundaries) if boundaries else None)
+
+
+# --- the page cache ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CachedPage:
+    body: bytes
+    status: int
+    mimetype: str
+    headers: tuple[tuple[str, str], ...]
+
+
+class PageCache:
+    """A small, thread-safe LRU of rendered pages, per process."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES,
+                 max_bytes: int = MAX_TOTAL_BYTES) -> None:
+        self.max_entries = max_entries
+        self.max_bytes = max_bytes
+        self._items: OrderedDict[tuple, CachedPage] = OrderedDict()
+        self._lock = threading.Lock()
+        self.size = 0
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: tuple) -> CachedPage | None:
+        with self._lock:
+            page = self._items.get(key)
+            if page is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return page
+
+    def put(self, key: tuple, page: CachedPage) -> None:
+        with self._lock:
+            old = self._items.pop(key, None)
+            if old is not None:
+                self.size -= len(old.body)
+            self._items[key] = page
+            self.size += len(page.body)
+            while self._items and (len(self._items) > self.max_entries
+                                   or self.size > self.max_bytes):
+                _key, dropped = self._items.popitem(last=False)
+                self.size -= len(dropped.body)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self.size = self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+page_cache = PageCache()
+KEPT_HEADERS = ("Content-Language",)
+
+
+def anonymous_read() -> bool:
+    """A request whose answer is the same for every anonymous visitor in that language."""
+    return (request.method in ("GET", "HEAD") and not current_user.is_authenticated
+            and "_flashes" not in session and "Authorization" not in request.headers)
+
+
+def _etag(state: PublicState, locale: str) -> str:
+    raw = "\n".join((state.key, locale, request.path, request.query_string.decode(
+        "latin-1")))
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def _finish(response: Response, etag: str, state: PublicState) -> Response:
+    response.set_etag(etag)
+    response.last_modified = state.last_modified
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.vary.add("Cookie")
+    response.vary.add("Accept-Language")
+    return response
+
+
+def public_page(view: Callable | None = None, *, per_minute: bool = False):
+    """Serve the view with ETag/Last-Modified and from the page cache to anonymous visitors.
+
+    Put it above the access decorator: `@public_page` then `@access.public` then `def`.
+    `per_minute=True` is for pages that count down to a deadline in minutes: their key also
+    changes every minute.
+    """
+    if view is None:
+        return lambda v: public_page(v, per_minute=per_minute)
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not anonymous_read() or not current_app.config.get("PUBLIC_CACHE", True):
+            return view(*args, **kwargs)
+        state = public_state()
+        if per_minute:
+            minute = now_utc().replace(second=0, microsecond=0)
+            state = replace(state, last_boundary=max(filter(None, (state.last_boundary,
+                                                                   minute))))
+        locale = str(get_locale() or "lv")
+        etag = _etag(state, locale)
+        if not is_resource_modified(request.environ, etag=etag,
+                                    last_modified=state.last_modified):
+            return _finish(Response(status=304), etag, state)
+        key = (request.endpoint, request.path, request.query_string, locale, state.key)
+        page = page_cache.get(key)
+        if page is not None:
+            response = Response(page.body, status=page.status, mimetype=page.mimetype)
+            for name, value in page.headers:
+                response.headers[name] = value
+            return _finish(response, etag, state)
+        response = make_response(view(*args, **kwargs))
+        if (response.status_code == 200 and not response.direct_passthrough
+                and not response.headers.getlist("Set-Cookie")):
+            body = response.get_data()
+            if len(body) <= MAX_BODY_BYTES:
+                page_cache.put(key, CachedPage(
+                    body=body, status=response.status_code, mimetype=response.mimetype,
+                    headers=tuple((n, response.headers[n]) for n in KEPT_HEADERS
+                                  if n in response.headers)))
+            return _finish(response, etag, state)
+        return response
+
+    return wrapper

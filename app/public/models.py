@@ -1,0 +1,45 @@
+"""The public data version (what the page cache keys on) and the followers of pilots."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.core.clock import now_utc
+from app.extensions import db
+
+
+class PublicDataVersion(db.Model):
+    """One row (id 1): raised by every commit that changes data public pages show.
+
+    Public pages are cached per process under this number, and anonymous visitors get an
+    ETag made from it, so a change anywhere is seen everywhere at once (app.public.cache).
+    """
+
+    __tablename__ = "public_data_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    changed_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    def __repr__(self) -> str:
+        return f"<PublicDataVersion {self.version} {self.changed_at}>"
+
+
+class PilotFollower(db.Model):
+    """A signed-in user who asked to be e-mailed about a pilot's published news."""
+
+    __tablename__ = "pilot_follower"
+    __table_args__ = (UniqueConstraint("pilot_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    user = relationship("User", lazy="joined")
+
+    def __repr__(self) -> str:
+        return f"<PilotFollower pilot={self.pilot_id} user={self.user_id}>"

@@ -1,0 +1,68 @@
+"""/municipalities/<id>: one municipality's winners and pilots, compared within its region."""
+
+from __future__ import annotations
+
+import re
+
+from tests.factories_teams import _municipality
+from tests.public.conftest import main_of
+
+
+def _row(page: str, name: str) -> list[str]:
+    """The cells of the comparison table's row for `name`."""
+    table = page[page.index('class="benchmark-table"'):]
+    for row in re.findall(r"<tr.*?</tr>", table, re.S):
+        if f">{name}<" in row:
+            return [re.sub(r"<[^>]+>", "", c).strip()
+                    for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.S)]
+    raise AssertionError(f"no row for {name}")
+
+
+def test_municipality_page_shows_its_winners_and_pilots(client, world, english):
+    dobele = _municipality("Dobeles novads")
+    page = main_of(client.get(f"/municipalities/{dobele.id}"))
+    assert "<h1>Dobeles novads</h1>" in page
+    assert "County · Zemgale Planning Region" in page or "County ·" in page
+    assert world.winner.title in page
+    assert world.pilot.title in page and f'href="/pilots/{world.pilot.id}"' in page
+    assert world.second.title not in page  # Jelgava's
+    assert world.pending.title not in page and world.draft.title not in page
+
+
+def test_a_partner_municipality_sees_the_pilots_it_takes_part_in(client, world, english):
+    bauska = _municipality("Bauskas novads")
+    page = main_of(client.get(f"/municipalities/{bauska.id}"))
+    assert world.pilot.title in page  # Bauska is the team's partner
+    assert world.winner.title in page
+
+
+def test_comparison_with_the_region_counts_and_shares(client, world, english):
+    dobele = _municipality("Dobeles novads")
+    page = main_of(client.get(f"/municipalities/{dobele.id}"))
+    # Dobele led 2 competing ideas of the region's 4 (Jelgava led 2: a winner and the
+    # idea not selected); its pending Kurzeme idea counts too, the draft does not.
+    dobele_row = _row(page, "Dobeles novads")
+    assert dobele_row[1:5] == ["2", "50 %", "0", "1"]
+    assert dobele_row[5] == "50 %"  # one of its two ideas won
+    assert dobele_row[6] == "1"  # pilots led
+    assert dobele_row[8].startswith("50 %")  # one of two milestones met on time
+    jelgava_row = _row(page, "Jelgava")
+    assert jelgava_row[1:5] == ["2", "50 %", "0", "1"]
+    bauska_row = _row(page, "Bauskas novads")
+    assert bauska_row[3] == "2" and bauska_row[7] == "1"  # partner of 2 ideas and a pilot
+    assert "this municipality" in page
+    # Every municipality of Zemgale is in the table, and none of another region.
+    assert ">Aizkraukles novads<" in page and ">Rēzekne<" not in page
+    table = page[page.index('class="benchmark-table"'):]
+    assert table.count("<tr") == 1 + 6 + 1  # the header, six municipalities, the total
+
+
+def test_unknown_municipality_is_404(client, db):
+    assert client.get("/municipalities/999999").status_code == 404
+    assert client.get("/municipalities/99999999999999").status_code == 404
+
+
+def test_the_list_of_municipalities_links_all_43(client, english):
+    page = main_of(client.get("/municipalities"))
+    assert page.count('href="/municipalities/') == 43
+    assert "Zemgale" in page

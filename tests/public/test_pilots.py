@@ -1,0 +1,181 @@
+"""/pilots and the public /pilots/<id>: what everyone sees, and what stays internal."""
+
+from __future__ import annotations
+
+import re
+
+from tests.conftest import login
+from tests.factories_public import many_winners, person
+from tests.factories_teams import _municipality
+from tests.public.conftest import main_of
+
+# --- the list --------------------------------------------------------------------------------
+
+def test_pilot_list_shows_every_pilot_with_status_health_progress_and_money(client, world,
+                                                                           english):
+    page = main_of(client.get("/pilots"))
+    assert "2 pilots found." in page
+    assert world.pilot.title in page and world.ended.title in page
+    assert f'href="/pilots/{world.pilot.id}"' in page
+    assert "Active" in page and "Completed" in page
+    assert "Green: on track" in page
+    assert "66" in page  # progress of the running pilot
+    assert "€20,000.00" in page and "€2,000.00" in page
+    assert "Dobeles novads" in page and "Bauskas novads" in page  # lead and partner
+
+
+def test_pilot_list_filters(client, world, english):
+    page = main_of(client.get("/pilots?status=completed"))
+    assert world.ended.title in page and world.pilot.title not in page
+    page = main_of(client.get("/pilots?region=kurzeme"))
+    assert "No pilot matches these filters." in page
+    bauska = _municipality("Bauskas novads")  # a partner of the Dobele pilot only
+    page = main_of(client.get(f"/pilots?municipality={bauska.id}"))
+    assert world.pilot.title in page and world.ended.title not in page
+    page = main_of(client.get("/pilots?health=green"))
+    assert world.pilot.title in page
+
+
+def test_pilot_list_filters_by_health(client, english):
+    many_winners(8)  # milestones in all states: some pilots are red
+    red_page = main_of(client.get("/pilots?health=red"))
+    green_page = main_of(client.get("/pilots?health=green"))
+    red, green = (p[p.index('role="status"'):] for p in (red_page, green_page))
+    assert "Red: at risk" in red and "Green: on track" not in red
+    assert "Red: at risk" not in green
+    found = [int(n) for n in re.findall(r"(\d+) pilots? found", red + green)]
+    assert 0 < sum(found) <= 8
+
+
+def test_pilot_list_ignores_nonsense_and_pages(client, english):
+    many_winners(30)
+    assert client.get("/pilots?status=x&health=blue&region=mars&municipality=abc"
+                      ).status_code == 200
+    page = main_of(client.get("/pilots"))
+    assert "30 pilots found." in page and "Page 1 of 2" in page
+    assert main_of(client.get("/pilots?page=2")).count('<th scope="row">') == 5
+
+
+def test_the_navigation_has_the_public_pilot_list(client, db):
+    page = client.get("/pilots").get_data(as_text=True)
+    nav = page[page.index('class="main-nav"'):page.index("</nav>")]
+    assert 'href="/pilots" aria-current="page"' in nav
+
+
+def test_my_pilots_moved_to_pilots_mine(client, world):
+    login(client, world.lead)
+    page = client.get("/pilots/mine").get_data(as_text=True)
+    assert world.pilot.title in page
+
+
+# --- one pilot -------------------------------------------------------------------------------
+
+def test_anyone_sees_the_public_parts_of_a_pilot(client, world, english):
+    page = main_of(client.get(f"/pilots/{world.pilot.id}"))
+    assert f"<h1>{world.pilot.title}</h1>" in page
+    assert "Active" in page and "Green: on track" in page  # status, health
+    assert "No milestone is late" in page  # and why
+    assert "66" in page  # progress
+    for title in ("Skaitītāju iepirkums", "Uzstādīšana", "Norēķinu sasaiste"):
+        assert title in page  # the milestone timeline
+    assert "<svg" in page  # the indicator chart ...
+    assert "Measurements of “Kļūdaino rēķinu skaits”" in page  # ... with its data table
+    assert "Norēķinu sistēma" in page
+    assert "€20,000.00" in page and "€2,000.00" in page  # approved and spent
+    assert "Uzstādīti <strong>200</strong> skaitītāji." in page  # the approved public report
+    assert "Tukuma novads" in page  # replication
+    assert world.team.name in page and f'href="/ideas/{world.winner.id}"' in page
+
+
+def test_internal_parts_stay_internal(client, world):
+    page = client.get(f"/pilots/{world.pilot.id}").get_data(as_text=True)
+    assert "Vēl nepārbaudīta ziņa" not in page  # waiting for approval
+    assert "Iekšēja piezīme" not in page  # an internal report
+    assert "Iekšējs rēķins" not in page  # an expense's description
+    assert "Iekšējais līgums" not in page  # milestone evidence
+    assert 'id="status-h"' not in page  # the status history names who changed it
+    assert "csrf_token" not in page and "<form method=\"post\"" not in page.split("</header>")[1]
+    for user in world.people:
+        assert user.name not in page and user.email not in page
+
+
+def test_the_team_still_sees_everything(client, world):
+    login(client, world.lead)
+    page = client.get(f"/pilots/{world.pilot.id}").get_data(as_text=True)
+    assert "Iekšēja piezīme" in page and "Iekšējs rēķins" in page
+    assert "Vēl nepārbaudīta ziņa" in page
+
+
+def test_an_ended_pilot_shows_its_final_evaluation(client, world, english):
+    page = main_of(client.get(f"/pilots/{world.ended.id}"))
+    assert "Final evaluation" in page
+    assert "Sasniegts mērķis." in page and "Vajag vairāk laika." in page
+    assert "Scale up" in page
+
+
+def test_unknown_pilot_is_404(client, db):
+    assert client.get("/pilots/999999").status_code == 404
+
+
+def test_pilot_page_invites_to_follow_and_links_its_feed(client, world, english):
+    page = main_of(client.get(f"/pilots/{world.pilot.id}"))
+    assert "Sign in to follow this pilot by e-mail" in page
+    assert f'href="/pilots/{world.pilot.id}/feed.atom"' in page
+    login(client, person("Lasītāja Anna"))
+    page = main_of(client.get(f"/pilots/{world.pilot.id}"))
+    assert f'action="/pilots/{world.pilot.id}/follow"' in page
+    client.post(f"/pilots/{world.pilot.id}/follow")
+    page = main_of(client.get(f"/pilots/{world.pilot.id}"))
+    assert f'action="/pilots/{world.pilot.id}/unfollow"' in page
+
+
+def test_pilot_page_meta(client, world):
+    page = client.get(f"/pilots/{world.pilot.id}?utm_source=x").get_data(as_text=True)
+    assert f'<link rel="canonical" href="http://talka.test/pilots/{world.pilot.id}">' in page
+    assert '<meta property="og:type" content="article">' in page
+    assert f"<title>{world.pilot.title} · Talka</title>" in page
+
+
+def test_pilot_pages_are_in_the_sitemap(client, world):
+    text = client.get("/sitemap.xml").get_data(as_text=True)
+    assert f"<loc>http://talka.test/pilots/{world.pilot.id}</loc>" in text
+    assert "<loc>http://talka.test/pilots</loc>" in text
+
+
+def test_anonymous_pilot_page_is_conditional_and_cached(client, world):
+    first = client.get(f"/pilots/{world.pilot.id}")
+    again = client.get(f"/pilots/{world.pilot.id}",
+                       headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+# --- followers, through the pilots' own operations ---------------------------------------------
+
+def test_approving_a_report_emails_the_followers(client, world, outbox):
+    reader = person("Follower Ann", locale="en")
+    login(client, reader)
+    client.post(f"/pilots/{world.pilot.id}/follow")
+    client.post("/logout")
+    login(client, world.coordinator)
+    response = client.post(f"/updates/{world.waiting.id}/approve")
+    assert response.status_code == 302
+    [mail] = outbox(reader.email)
+    assert "News from the pilot" in mail.subject and "Vēl nepārbaudīta ziņa." in mail.body
+    # ... and the public page shows the report at once.
+    client.post("/logout")
+    assert "Vēl nepārbaudīta ziņa." in client.get(f"/pilots/{world.pilot.id}").get_data(
+        as_text=True)
+
+
+def test_a_status_change_emails_the_followers(client, world, outbox):
+    reader = person("Follower Ben", locale="en")
+    login(client, reader)
+    client.post(f"/pilots/{world.pilot.id}/follow")
+    client.post("/logout")
+    login(client, world.coordinator)
+    response = client.post(f"/pilots/{world.pilot.id}/status",
+                           data={"status": "on_hold", "reason": "Piegādātāja kavēšanās"})
+    assert response.status_code == 302
+    [mail] = outbox(reader.email)
+    assert "On hold" in mail.subject
+    assert "Piegādātāja kavēšanās" not in mail.body  # the reason may be internal
