@@ -1,4 +1,4 @@
-"""Latvian first: every message in the code has a Latvian translation, with the same placeholders."""
+"""Latvian first: every message in the code has a Latvian translation, same placeholders."""
 
 from __future__ import annotations
 

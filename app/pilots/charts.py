@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from app.pilots.indicators import achievement
@@ -242,11 +242,17 @@ def _describe(points: Sequence, baseline, target, with_unit, format_date) -> str
     sentences = []
     if points:
         latest = points[-1]
-        sentences.append(ngettext(
-            "%(num)d measurement, on %(first)s: %(latest)s.",
-            "%(num)d measurements from %(first)s to %(last)s; the latest is %(latest)s.",
-            len(points), first=format_date(points[0].measured_on),
-            last=format_date(latest.measured_on), latest=with_unit(latest.value)))
+        # Two plain messages rather than ngettext: Latvian puts 21, 31 … in the
+        # "singular" form, which must still name the date range.
+        if len(points) == 1:
+            sentences.append(gettext("One measurement, on %(first)s: %(latest)s.",
+                                     first=format_date(latest.measured_on),
+                                     latest=with_unit(latest.value)))
+        else:
+            sentences.append(gettext(
+                "Measurements: %(num)d, from %(first)s to %(last)s; the latest is %(latest)s.",
+                num=len(points), first=format_date(points[0].measured_on),
+                last=format_date(latest.measured_on), latest=with_unit(latest.value)))
         low = min(points, key=lambda p: p.value)
         high = max(points, key=lambda p: p.value)
         if len(points) > 2:

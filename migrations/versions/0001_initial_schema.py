@@ -2,7 +2,7 @@
 
 Revision ID: 0001initial
 Revises: 
-Create Date: 2026-11-21 21:00:20.932418
+Create Date: 2026-11-21 21:42:03.879236
 
 """
 from alembic import op

@@ -62,7 +62,7 @@ def test_the_chart_is_an_accessible_image_with_title_and_description():
     desc = root.find(f"{NS}desc")
     assert title.get("id") == "indicator-7-title" and title.text == "Youth centre visits"
     assert desc.get("id") == "indicator-7-desc"
-    assert desc.text == ("3 measurements from 2025-01-01 to 2025-03-02; the latest is "
+    assert desc.text == ("Measurements: 3, from 2025-01-01 to 2025-03-02; the latest is "
                          "18 visits. Lowest 12 visits, highest 18 visits. "
                          "Baseline: 10 visits. Target: 20 visits.")
 
@@ -131,7 +131,7 @@ def test_one_measurement_is_a_point_in_the_middle_without_a_line():
     circle, = find_all(root, "circle")
     assert polyline_points(root) == []
     assert float(circle.get("cx")) == pytest.approx((72 + 640 - 24) / 2)
-    assert root.find(f"{NS}desc").text == "1 measurement, on 2025-01-01: 7."
+    assert root.find(f"{NS}desc").text == "One measurement, on 2025-01-01: 7."
 
 
 def test_many_measurements_are_joined_in_date_order():
