@@ -112,21 +112,25 @@ def register_cli(app: Flask) -> None:
             click.echo("seed-demo does not run in production: its accounts share one "
                        "published password.", err=True)
             sys.exit(1)
-        load_reference_data()
-        users = seed_demo()
-        db.session.commit()
-        if ideas:
-            from app.demo.volume import VolumeError, seed_volume
-
-            started = time.perf_counter()
-            try:
-                report = seed_volume(ideas)
-            except VolumeError as error:
-                _fail(error)
+        # The demo goes through the operations, and some of them e-mail links: url_for needs
+        # a host (SITE_URL when set), as in send-reminders. Nothing is served.
+        base_url = current_app.config.get("SITE_URL") or "http://localhost:5000"
+        with current_app.test_request_context(base_url=base_url):
+            load_reference_data()
+            users = seed_demo()
             db.session.commit()
-            rows = ", ".join(f"{n} {table}" for table, n in report.counts.items())
-            click.echo(f"Volume batch {report.batch}: {rows} "
-                       f"in {time.perf_counter() - started:.1f} s.")
+            if ideas:
+                from app.demo.volume import VolumeError, seed_volume
+
+                started = time.perf_counter()
+                try:
+                    report = seed_volume(ideas)
+                except VolumeError as error:
+                    _fail(error)
+                db.session.commit()
+                rows = ", ".join(f"{n} {table}" for table, n in report.counts.items())
+                click.echo(f"Volume batch {report.batch}: {rows} "
+                           f"in {time.perf_counter() - started:.1f} s.")
         click.echo(f"Demo sign-ins (password for all: {DEMO_PASSWORD}):")
         for demo in users:
             click.echo(f"  {demo.email:<32} {demo.what}")

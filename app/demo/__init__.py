@@ -60,6 +60,21 @@ def seed_demo() -> list[DemoUser]:
         if demo.role and not user.has_role(Role(demo.role), demo.region):
             account_ops.grant_role(user, Role(demo.role), demo.region, actor=None)
     db.session.flush()
+    from app.hackathons.demo import seed_demo_hackathons
+
+    seed_demo_hackathons()
+    from app.teams.demo import seed_demo_teams
+
+    seed_demo_teams()
+    from app.ideas.demo import seed_demo_ideas
+
+    seed_demo_ideas()
+    from app.judging.demo import seed_demo_judging
+
+    seed_demo_judging()
+    from app.pilots.demo import seed_demo_pilots
+
+    seed_demo_pilots()
     return DEMO_USERS
 
 

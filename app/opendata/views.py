@@ -1,0 +1,191 @@
+"""/data: the open data page, the data dictionary, and the downloads (CSV, JSON, SQLite).
+
+Every download is a file built once per state of the public data and kept
+(export.kept_file), then sent from disk. Downloads answer conditionally: the ETag comes
+from the state of the public data (export.data_state, one query), so a repeat download
+costs one query and a 304, and nothing is built before that check. They may be fetched
+from any origin.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    make_response,
+    render_template,
+    request,
+    send_file,
+)
+from flask_babel import get_locale
+from werkzeug.http import is_resource_modified
+
+from app.core import access
+from app.opendata import dictionary as d
+from app.opendata import export
+from app.public.cache import anonymous_read
+
+bp = Blueprint("opendata", __name__, url_prefix="/data")
+
+
+def site_url() -> str:
+    """The site's public address: SITE_URL when configured, else the request's host."""
+    return (current_app.config.get("SITE_URL") or request.host_url).rstrip("/")
+
+
+def _table_or_404(name: str) -> d.PublicTable:
+    table = d.table_named(name)
+    if table is None:
+        abort(404)
+    return table
+
+
+def _finish(response: Response, etag: str, state: export.DataState, *,
+            filename: str | None = None) -> Response:
+    response.set_etag(etag)
+    response.last_modified = state.last_modified
+    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.vary.add("Cookie")  # the language of titles in JSON follows the session
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _locale() -> str:
+    """JSON files carry titles and the attribution in the reader's language."""
+    return str(get_locale() or "lv")
+
+
+def _unchanged(etag: str, state: export.DataState) -> bool:
+    return not is_resource_modified(request.environ, etag=etag,
+                                    last_modified=state.last_modified)
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+_RENDERED: dict[tuple[str, str, str], tuple[bytes, str]] = {}
+_RENDERED_MAX = 16  # keys include the Host header: keep the table small whatever it says
+
+
+def unchanging_page(view):
+    """For a page that shows no data, only the language and the code's own description:
+    rendered once per process, language and host, then answered without a query (and with
+    an ETag, so a repeat view is a 304). Signed-in visitors get a fresh, personal page."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.public_page = True  # base.html: no per-visitor CSRF token in a shared page
+        if not anonymous_read() or request.query_string:  # the page takes no arguments
+            return view(*args, **kwargs)
+        key = (request.endpoint, _locale(), request.host)
+        cached = _RENDERED.get(key)
+        if cached is None:
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200 or response.headers.getlist("Set-Cookie"):
+                return response
+            body = response.get_data()
+            cached = (body, hashlib.sha256(body).hexdigest()[:32])
+            if len(_RENDERED) >= _RENDERED_MAX:
+                _RENDERED.clear()
+            _RENDERED[key] = cached
+        body, etag = cached
+        if etag in request.if_none_match:
+            response = Response(status=304)
+        else:
+            response = Response(body, mimetype="text/html")
+        response.set_etag(etag)
+        response.headers["Cache-Control"] = "public, no-cache"
+        response.vary.add("Cookie")
+        return response
+
+    return wrapper
+
+
+@bp.route("")
+@unchanging_page
+@access.public
+def index():
+    return render_template("opendata/index.html", tables=d.TABLES, licence_url=d.LICENCE_URL,
+                           attribution=export.attribution(site_url()))
+
+
+@bp.route("/dictionary")
+@unchanging_page
+@access.public
+def dictionary():
+    return render_template("opendata/dictionary.html", tables=d.TABLES,
+                           type_labels=d.TYPE_LABELS)
+
+
+# --- downloads ---------------------------------------------------------------------------------
+
+def _download(kind: str, filename: str, download_name: str, mimetype: str, writer):
+    """A kept export file, answered conditionally; `writer(state)` makes the file's writer.
+
+    Nothing is built before the ETag check. The file is opened at once: should a newer
+    build remove its folder in between, it is asked for once more.
+    """
+    state = export.data_state()
+    etag = state.etag(kind, filename)
+    if _unchanged(etag, state):
+        return _finish(Response(status=304), etag, state)
+    for _attempt in range(2):
+        path = export.kept_file(state, filename, writer(state))
+        try:
+            handle = open(path, "rb")  # noqa: SIM115  # the response closes it
+        except FileNotFoundError:
+            continue
+        response = send_file(handle, mimetype=mimetype, as_attachment=True,
+                             download_name=download_name, conditional=False, max_age=None)
+        return _finish(response, etag, state, filename=download_name)
+    abort(503)
+
+
+@bp.route("/<name>.csv")
+@access.public
+def table_csv(name: str):
+    table = _table_or_404(name)
+    return _download("csv", f"{table.name}.csv", f"talka-{table.name}.csv",
+                     "text/csv; charset=utf-8",
+                     lambda state: export.write_chunks(export.csv_chunks(table,
+                                                                         export.moment())))
+
+
+@bp.route("/<name>.json")
+@access.public
+def table_json(name: str):
+    table = _table_or_404(name)
+    site = site_url()
+    # Titles, descriptions and the attribution are in the reader's language.
+    return _download("json", f"{table.name}.{_locale()}.json", f"talka-{table.name}.json",
+                     "application/json",
+                     lambda state: export.write_chunks(export.json_chunks(
+                         table, export.moment(), site=site)))
+
+
+@bp.route("/" + export.SQLITE_NAME)
+@access.public
+def sqlite():
+    site = site_url()
+    return _download("sqlite", export.SQLITE_NAME, export.SQLITE_NAME,
+                     "application/vnd.sqlite3",
+                     lambda state: lambda path: export.build_sqlite(
+                         path, export.moment(), site=site, state_key=state.key))
+
+
+@bp.route("/datapackage.json")
+@access.public
+def datapackage():
+    state = export.data_state()
+    etag = state.etag("datapackage", _locale())
+    if _unchanged(etag, state):
+        return _finish(Response(status=304), etag, state)
+    return _finish(jsonify(export.datapackage(site_url())), etag, state)
