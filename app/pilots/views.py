@@ -117,6 +117,18 @@ def _valid_post() -> None:
         abort(400)
 
 
+def _remove_child(model, object_id: int, operation, predicate: str, message, anchor: str):
+    """The shared way of a removal: load, ask the pilot's predicate, check the form,
+    run the one operation, commit, and go back to the right part of the pilot page."""
+    obj, pilot = _child(model, object_id)
+    access.require(getattr(pilot, predicate)(current_user))
+    _valid_post()
+    operation(obj, actor=current_user)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("pilots.pilot", pilot_id=pilot.id) + anchor)
+
+
 def _upload(form_field, pilot: Pilot, field_name: str = "document"):
     """Store the file sent in `form_field`, if any (the operation checks its content)."""
     upload = form_field.data
@@ -489,25 +501,15 @@ def add_expense(pilot_id: int):
 @bp.route("/expenses/<id:expense_id>/delete", methods=["POST"])
 @access.signed_in
 def delete_expense(expense_id: int):
-    expense, pilot = _child(Expense, expense_id)
-    access.require(pilot.can_edit(current_user))
-    _valid_post()
-    ops.delete_expense(expense, actor=current_user)
-    db.session.commit()
-    flash(_("The expense has been removed."), "success")
-    return redirect(url_for("pilots.pilot", pilot_id=pilot.id) + "#money")
+    return _remove_child(Expense, expense_id, ops.delete_expense, "can_edit",
+                         _("The expense has been removed."), "#money")
 
 
 @bp.route("/measurements/<id:measurement_id>/delete", methods=["POST"])
 @access.signed_in
 def delete_measurement(measurement_id: int):
-    measurement, pilot = _child(Measurement, measurement_id)
-    access.require(pilot.can_edit(current_user))
-    _valid_post()
-    ops.delete_measurement(measurement, actor=current_user)
-    db.session.commit()
-    flash(_("The measurement has been removed."), "success")
-    return redirect(url_for("pilots.pilot", pilot_id=pilot.id) + "#indicators")
+    return _remove_child(Measurement, measurement_id, ops.delete_measurement, "can_edit",
+                         _("The measurement has been removed."), "#indicators")
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -545,13 +547,8 @@ def add_funding(pilot_id: int):
 @bp.route("/funding/<id:line_id>/delete", methods=["POST"])
 @access.signed_in
 def delete_funding(line_id: int):
-    line, pilot = _child(FundingLine, line_id)
-    access.require(pilot.can_manage(current_user))
-    _valid_post()
-    ops.remove_funding_line(line, actor=current_user)
-    db.session.commit()
-    flash(_("The funding line has been removed."), "success")
-    return redirect(url_for("pilots.pilot", pilot_id=pilot.id) + "#money")
+    return _remove_child(FundingLine, line_id, ops.remove_funding_line, "can_manage",
+                         _("The funding line has been removed."), "#money")
 
 
 # --- milestones ----------------------------------------------------------------------------------
