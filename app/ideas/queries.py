@@ -12,6 +12,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.clock import now_utc
+from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
 from app.ideas.models import Attachment, Idea
@@ -109,16 +110,9 @@ def hackathon_ideas_query(hackathon: Hackathon, viewer, *, status: str = "",
     return query.order_by(Idea.submitted_at.desc().nulls_last(), Idea.id.desc())
 
 
-# Cells that a spreadsheet would run as a formula start with one of these.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 def csv_cell(value) -> str:
-    """A cell made safe from formula injection: a leading = + - @ gets an apostrophe."""
-    text = "" if value is None else str(value)
-    if text.startswith(_FORMULA_START):
-        return "'" + text
-    return text
+    """A cell as text, made safe from formula injection (app/core/spreadsheet.py)."""
+    return formula_safe("" if value is None else str(value))
 
 
 CSV_COLUMNS = ("id", "title", "status", "team", "lead_municipality", "partner_municipalities",

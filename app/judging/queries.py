@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.core.clock import now_utc
+from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.hackathons.models import Criterion, Hackathon
 from app.ideas.models import Idea
@@ -335,14 +336,7 @@ def team_feedback(hackathon: Hackathon, ranking: Ranking | None = None) -> list[
 
 # --- the CSV export --------------------------------------------------------------------------
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def safe_cell(value: Any) -> Any:
-    """A spreadsheet must not run what a user typed: text starting like a formula gets a '."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
+safe_cell = formula_safe  # the one rule, in app/core/spreadsheet.py
 
 
 CSV_HEADER = ["hackathon", "idea_id", "idea_title", "team", "municipality", "review_id",

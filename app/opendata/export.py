@@ -42,6 +42,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from app.core.clock import as_utc, now_utc, today_riga
+from app.core.spreadsheet import formula_safe
 from app.opendata import dictionary as d
 from app.opendata.sources import SOURCES, Moment
 
@@ -49,7 +50,6 @@ from app.opendata.sources import SOURCES, Moment
 FORMAT_VERSION = "1"
 SQLITE_NAME = "talka.sqlite"
 KEEP_FOLDERS = 2  # the newest states' files are kept: a download of the previous may be running
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --- values -----------------------------------------------------------------------------------
@@ -83,9 +83,7 @@ def csv_cell(column: d.Column, value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     value = str(value)
-    if column.type in d.TEXT_TYPES and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+    return formula_safe(value) if column.type in d.TEXT_TYPES else value
 
 
 def records(table: d.PublicTable, at: Moment) -> Iterator[dict[str, Any]]:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.pilots import health as rules
@@ -348,15 +349,7 @@ CSV_COLUMNS = ["id", "title", "status", "health", "health_reasons", "progress_pe
                "region", "lead_municipality", "partner_municipalities", "hackathon",
                "start_date", "end_date", "approved_budget_eur", "spent_eur", "remaining_eur",
                "next_milestone", "next_milestone_due", "last_report_on", "url"]
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "|")
-
-
-def csv_cell(value: Any) -> Any:
-    """A spreadsheet must not run what a user typed: text that starts like a formula gets
-    a leading apostrophe. Numbers we wrote ourselves (e.g. "-120.00") stay numbers."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+csv_cell = formula_safe  # the one rule, in app/core/spreadsheet.py
 
 
 def portfolio_csv(rows: list[PilotRow], *, url: Callable[[Pilot], str],
