@@ -238,3 +238,20 @@ class LiveServer:
                 return response.status, json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
+
+    def create_token(self, email: str, name: str = "journey") -> str:
+        """An API token for the account, made as an operator makes one (`flask create-token`)."""
+        return self.flask("create-token", email, "--name", name).strip().splitlines()[-1]
+
+    def api_send(self, method: str, path: str, token: str,
+                 body: dict | None = None) -> tuple[int, dict]:
+        """POST/PUT/PATCH/DELETE `body` as JSON to the API with a bearer token."""
+        request = urllib.request.Request(
+            self.url + path, method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return response.status, json.loads(response.read() or b"{}")
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"{}")
