@@ -255,3 +255,58 @@ class LiveServer:
                 return response.status, json.loads(response.read() or b"{}")
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
+
+    def scenario(self, name: str, *args: str) -> dict:
+        """Build a starting state in the server's database with tests/browser/scenarios.py
+        (`python -m tests.browser.scenarios NAME ARGS`, the server's environment); what it
+        made (ids, slugs, e-mail addresses, passwords), as the JSON it prints."""
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.browser.scenarios", name, *args],
+            cwd=ROOT, env=self.env, capture_output=True, text=True, timeout=120,
+        )
+        if result.returncode != 0:
+            raise RuntimeError(f"scenario {name} failed ({result.returncode}):\n"
+                               f"{result.stdout}\n{result.stderr}")
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+    # Several commands of the command-line contract in one interpreter: each `flask` run
+    # costs seconds of start-up, a journey that needs a cast of people pays it once.
+    _CLI_BATCH = (
+        "import json, sys\n"
+        "from wsgi import app\n"
+        "runner = app.test_cli_runner()\n"
+        "done = []\n"
+        "for args, stdin in json.load(sys.stdin):\n"
+        "    result = runner.invoke(args=args, input=stdin)\n"
+        "    done.append({'args': args, 'code': result.exit_code, 'output': result.output})\n"
+        "    if result.exit_code:\n"
+        "        break\n"
+        "print(json.dumps(done))\n"
+    )
+
+    def flask_batch(self, commands: list[tuple[list[str], str | None]]) -> list[str]:
+        """Run `flask ARGS` for each (args, stdin) in one process, in order; their outputs."""
+        result = subprocess.run([sys.executable, "-c", self._CLI_BATCH], cwd=ROOT, env=self.env,
+                                input=json.dumps(commands), capture_output=True, text=True,
+                                timeout=180)
+        if result.returncode != 0:
+            raise RuntimeError(f"the batch of flask commands failed:\n{result.stderr}")
+        done = json.loads(result.stdout.strip().splitlines()[-1])
+        for item in done:
+            if item["code"] != 0:
+                raise RuntimeError(f"flask {' '.join(item['args'])} failed ({item['code']}):\n"
+                                   f"{item['output']}")
+        if len(done) != len(commands):
+            raise RuntimeError(f"only {len(done)} of {len(commands)} flask commands ran")
+        return [item["output"] for item in done]
+
+    def create_users(self, people: list[dict]) -> None:
+        """create_user() for each dict of its keyword arguments, in one process."""
+        commands = []
+        for person in people:
+            args = ["create-user", person["email"], "--name", person["name"], "--password-stdin"]
+            for option in ("role", "region", "municipality"):
+                if person.get(option):
+                    args += [f"--{option}", person[option]]
+            commands.append((args, person["password"] + "\n"))
+        self.flask_batch(commands)
