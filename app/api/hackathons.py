@@ -25,6 +25,7 @@ from app.hackathons.models import Criterion, Hackathon, PhaseChange
 from app.hackathons.phases import Phase
 from app.hackathons.queries import hackathon_by_id, hackathon_list_query
 from app.places.models import REGION_CODES
+from app.public.cache import public_page
 
 blp = Blueprint("api_hackathons", __name__,
                 description="Hackathons, their phases and judging criteria")
@@ -187,6 +188,7 @@ def _criterion_manageable(criterion_id: int) -> Criterion:
 # --- hackathons --------------------------------------------------------------------------
 
 @blp.route("/hackathons", methods=["GET"])
+@public_page
 @blp.arguments(HackathonListArgs, location="query")
 @blp.response(200, HackathonPage)
 @access.public
@@ -210,6 +212,7 @@ def create_hackathon(data):
 
 
 @blp.route("/hackathons/<id:hackathon_id>", methods=["GET"])
+@public_page
 @blp.response(200, HackathonSchema)
 @access.public
 def get_hackathon(hackathon_id: int):
@@ -264,6 +267,7 @@ def phase_changes(hackathon_id: int):
 # --- criteria ------------------------------------------------------------------------------
 
 @blp.route("/hackathons/<id:hackathon_id>/criteria", methods=["GET"])
+@public_page
 @blp.response(200, CriterionSchema(many=True))
 @access.public
 def list_criteria(hackathon_id: int):

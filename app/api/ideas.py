@@ -27,6 +27,7 @@ from app.ideas import queries
 from app.ideas.models import Attachment, Idea
 from app.ideas.status import IdeaStatus
 from app.places.models import REGION_CODES
+from app.public.cache import public_page
 
 blp = Blueprint("api_ideas", __name__, description="Ideas of municipal teams")
 SECURITY = [{"bearerAuth": []}]
@@ -219,6 +220,7 @@ def _dump(idea: Idea) -> dict:
 # --- endpoints ----------------------------------------------------------------------------------
 
 @blp.route("/hackathons/<id:hackathon_id>/ideas", methods=["GET"])
+@public_page
 @blp.arguments(IdeaListArgs, location="query")
 @blp.response(200, IdeaPageSchema)
 @blp.doc(security=[{}, {"bearerAuth": []}])
@@ -258,6 +260,7 @@ def create_idea(data, hackathon_id: int):
 
 
 @blp.route("/ideas/<id:idea_id>", methods=["GET"])
+@public_page
 @blp.response(200, IdeaSchema)
 @blp.doc(security=[{}, {"bearerAuth": []}])
 @access.public

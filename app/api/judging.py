@@ -32,6 +32,7 @@ from app.judging.models import (
     WinnerDecision,
     results_published,
 )
+from app.public.cache import public_page
 
 blp = Blueprint("api_judging", __name__, description="Jury, reviews, ranking and winners")
 SECURITY = [{"bearerAuth": []}]
@@ -295,6 +296,7 @@ def build_assignments(hackathon_id: int):
 # --- ranking and winners ----------------------------------------------------------------------
 
 @blp.route("/hackathons/<id:hackathon_id>/ranking", methods=["GET"])
+@public_page
 @blp.response(200, RankedSchema(many=True))
 @access.public
 def ranking(hackathon_id: int):
@@ -352,6 +354,7 @@ def publish_winners(data, hackathon_id: int):
 
 
 @blp.route("/winners", methods=["GET"])
+@public_page
 @blp.arguments(PageArgs, location="query")
 @blp.response(200, WinnerPageSchema)
 @access.public

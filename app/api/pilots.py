@@ -37,6 +37,7 @@ from app.pilots.states import (
     UpdateStatus,
 )
 from app.places.models import REGION_CODES
+from app.public.cache import public_page
 
 blp = Blueprint("api_pilots", __name__, description="Pilot projects of winning ideas")
 SECURITY = [{"bearerAuth": []}]
@@ -444,6 +445,7 @@ def create_pilot(data, idea_id: int):
 
 
 @blp.route("/pilots", methods=["GET"])
+@public_page
 @blp.arguments(PilotListArgs, location="query")
 @blp.response(200, PilotPageSchema)
 @blp.doc(security=PUBLIC_OR_TOKEN)
@@ -463,6 +465,7 @@ def list_pilots(args):
 
 
 @blp.route("/pilots/<id:pilot_id>", methods=["GET"])
+@public_page
 @blp.response(200, PilotSchema)
 @blp.doc(security=PUBLIC_OR_TOKEN)
 @access.public

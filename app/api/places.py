@@ -9,6 +9,7 @@ from sqlalchemy import select
 from app.core import access
 from app.extensions import db
 from app.places.models import REGION_CODES, Municipality, Region
+from app.public.cache import public_page
 
 blp = Blueprint("api_places", __name__, description="Planning regions and municipalities")
 
@@ -33,6 +34,7 @@ class MunicipalityArgs(Schema):
 
 
 @blp.route("/regions")
+@public_page
 @blp.response(200, RegionSchema(many=True))
 @access.public
 def list_regions():
@@ -41,6 +43,7 @@ def list_regions():
 
 
 @blp.route("/municipalities")
+@public_page
 @blp.arguments(MunicipalityArgs, location="query")
 @blp.response(200, MunicipalitySchema(many=True))
 @access.public

@@ -31,8 +31,8 @@ FILE = {"accept": ACCEPT_ATTRIBUTE}
 DIRECTION_CHOICES = [("increase", _l("Should increase")), ("decrease", _l("Should decrease"))]
 
 
-def _date(label, description=None):
-    return StringField(label, description=description, render_kw=DATE)
+def _date(label, description=None, **kw):
+    return StringField(label, description=description, render_kw=DATE, **kw)
 
 
 class IndicatorRow(Form):
@@ -76,8 +76,11 @@ class PilotEditForm(PilotFieldsForm):
     version = HiddenField()
 
 
+# The status form and the replication form share the pilot page (with the section
+# id="status"): their fields get ids of their own, so that each label names its own field.
 class StatusForm(FlaskForm):
-    status = SelectField(_l("New status"), choices=[], validate_choice=False)
+    status = SelectField(_l("New status"), choices=[], validate_choice=False,
+                         id="new-status")
     reason = TextAreaField(_l("Reason (optional)"),
                            description=_l("Recorded with the change and shown in its history."))
 
@@ -159,11 +162,12 @@ class EvaluationForm(FlaskForm):
 
 
 class ReplicationForm(FlaskForm):
-    municipality_id = SelectField(_l("Municipality"), choices=[], validate_choice=False)
+    municipality_id = SelectField(_l("Municipality"), choices=[], validate_choice=False,
+                                  id="replication-municipality")
     status = SelectField(_l("Status"), choices=[(s.value, s.label) for s in ReplicationStatus],
-                         validate_choice=False)
-    started_on = _date(_l("Since"), _l("Today if left empty."))
-    note = StringField(_l("Note (optional)"))
+                         validate_choice=False, id="replication-status")
+    started_on = _date(_l("Since"), _l("Today if left empty."), id="replication-since")
+    note = StringField(_l("Note (optional)"), id="replication-note")
 
 
 class ReplicationStatusForm(FlaskForm):
