@@ -300,8 +300,10 @@ class LiveServer:
             raise RuntimeError(f"only {len(done)} of {len(commands)} flask commands ran")
         return [item["output"] for item in done]
 
-    def create_users(self, people: list[dict]) -> None:
-        """create_user() for each dict of its keyword arguments, in one process."""
+    def create_users(self, people: list[dict], *, tokens_for: tuple[str, ...] = ()
+                     ) -> dict[str, str]:
+        """create_user() for each dict of its keyword arguments, then an API token for each
+        e-mail address in `tokens_for` (`flask create-token`), in one process; the tokens."""
         commands = []
         for person in people:
             args = ["create-user", person["email"], "--name", person["name"], "--password-stdin"]
@@ -309,4 +311,7 @@ class LiveServer:
                 if person.get(option):
                     args += [f"--{option}", person[option]]
             commands.append((args, person["password"] + "\n"))
-        self.flask_batch(commands)
+        commands += [(["create-token", email, "--name", "journey"], None) for email in tokens_for]
+        outputs = self.flask_batch(commands)[len(people):]
+        return {email: output.strip().splitlines()[-1]
+                for email, output in zip(tokens_for, outputs, strict=True)}
