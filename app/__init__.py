@@ -68,6 +68,9 @@ def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=settings["INSTANCE_PATH"],
                 instance_relative_config=False)
     app.config.update(settings)
+    from app.public import front
+
+    front.install(app)  # anonymous repeat views of public pages; inside ProxyFix
     if app.config.get("TRUSTED_PROXIES"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

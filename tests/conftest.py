@@ -95,7 +95,10 @@ def _clean_tables():
 def db(app):
     """A clean database with the reference data, inside an app context."""
     from app.places.operations import load_reference_data
+    from app.public.cache import forget_recent_state, page_cache
 
+    page_cache.clear()  # pages kept by an earlier test's app
+    forget_recent_state()
     with app.app_context():
         _clean_tables()
         load_reference_data()

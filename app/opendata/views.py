@@ -30,6 +30,7 @@ from werkzeug.http import is_resource_modified
 from app.core import access
 from app.opendata import dictionary as d
 from app.opendata import export
+from app.public import front
 from app.public.cache import anonymous_read
 
 bp = Blueprint("opendata", __name__, url_prefix="/data")
@@ -104,6 +105,8 @@ def unchanging_page(view):
         response.set_etag(etag)
         response.headers["Cache-Control"] = "public, no-cache"
         response.vary.add("Cookie")
+        if "HTTP_COOKIE" not in request.environ:
+            response.headers[front.MARKER] = front.marker(front.STATIC)
         return response
 
     return wrapper

@@ -29,6 +29,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import threading
+import time as monotonic_clock
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -47,7 +48,9 @@ from app.core.clock import RIGA, as_utc, now_utc, today_riga
 from app.extensions import db
 
 DIRTY = "talka_public_dirty"
+BUMPED = "talka_public_bumped"
 MAX_ENTRIES = 512
+STATE_TTL_SECONDS = 1.0
 MAX_BODY_BYTES = 2 * 1024 * 1024  # a larger page is served, not kept
 MAX_TOTAL_BYTES = 64 * 1024 * 1024  # per process, whatever query strings visitors send
 
@@ -55,7 +58,8 @@ MAX_TOTAL_BYTES = 64 * 1024 * 1024  # per process, whatever query strings visito
 # outbox, reviews, drafts...) leave the public cache alone.
 WATCHED_TABLES = frozenset({
     "hackathon", "criterion", "hackathon_eligible_region", "phase_change",
-    "idea", "proposed_indicator", "team", "team_partner", "winner_decision",
+    "idea", "proposed_indicator", "idea_attachment", "team", "team_partner",
+    "winner_decision", "final_round", "pilot_document",
     "pilot", "pilot_partner", "pilot_status_change", "milestone", "indicator", "measurement",
     "funding_line", "expense", "pilot_update", "pilot_evaluation", "replication",
     "region", "municipality",
@@ -108,17 +112,24 @@ def _before_commit(session: Session) -> None:
         session.flush()
     if session.info.pop(DIRTY, False):
         bump_public_version(session)
+        session.info[BUMPED] = True
+
+
+def _after_commit(session: Session) -> None:
+    if session.info.pop(BUMPED, False):
+        forget_recent_state()  # this process sees its own change at once
 
 
 def _after_soft_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the whole transaction is gone, not a savepoint
         session.info.pop(DIRTY, None)
+        session.info.pop(BUMPED, None)
 
 
 def install() -> None:
     """Watch every session for changes to public data (idempotent)."""
     for name, fn in (("after_flush", _after_flush), ("do_orm_execute", _on_execute),
-                     ("before_commit", _before_commit),
+                     ("before_commit", _before_commit), ("after_commit", _after_commit),
                      ("after_soft_rollback", _after_soft_rollback)):
         if not event.contains(Session, name, fn):
             event.listen(Session, name, fn)
@@ -192,10 +203,45 @@ def _state_statement():
     )
 
 
-def public_state(now: datetime | None = None) -> PublicState:
-    """The version and the clock's boundaries: one query."""
+# The state read last in this process, and until when (time.monotonic) it is used without
+# asking the database again. Changes made in this process forget it at once (after_commit);
+# another worker's change is seen within STATE_TTL_SECONDS. Under a rush of readers this
+# turns one query per request into one per second per process.
+_recent: tuple[float, PublicState] | None = None
+
+
+def forget_recent_state() -> None:
+    global _recent
+    _recent = None
+
+
+def current_state(*, per_minute: bool = False, ttl: float | None = None,
+                  read: Callable[[], PublicState] | None = None) -> PublicState:
+    """The public state now (read with `read`, by default public_state() in the session, at
+    most once per `ttl` seconds per process, see `_recent`); with `per_minute`, it also
+    changes every minute."""
+    global _recent
+    if ttl is None:
+        ttl = current_app.config.get("PUBLIC_STATE_TTL_SECONDS", STATE_TTL_SECONDS)
+    moment = monotonic_clock.monotonic()
+    recent = _recent
+    if recent is not None and moment < recent[0]:
+        state = recent[1]
+    else:
+        state = (read or public_state)()
+        if ttl > 0:
+            _recent = (moment + ttl, state)
+    if per_minute:
+        minute = now_utc().replace(second=0, microsecond=0)
+        state = replace(state, last_boundary=max(filter(None, (state.last_boundary, minute))))
+    return state
+
+
+def public_state(now: datetime | None = None, *, connection=None) -> PublicState:
+    """The version and the clock's boundaries: one query (on `connection` when given, else
+    in the session)."""
     now = now or now_utc()
-    row = db.session.execute(_state_statement(), {"now": now}).one()
+    row = (connection or db.session).execute(_state_statement(), {"now": now}).one()
 
     def aware(value):
         return as_utc(value) if isinstance(value, datetime) else None
@@ -285,6 +331,17 @@ def _finish(response: Response, etag: str, state: PublicState) -> Response:
     return response
 
 
+def _for_front(response: Response, state: PublicState, per_minute: bool) -> Response:
+    """Let the front cache (app/public/front.py) keep this answer for visitors who send no
+    cookie: the answer to them is the same for everyone."""
+    if "HTTP_COOKIE" not in request.environ:
+        from app.public import front
+
+        response.headers[front.MARKER] = front.marker(
+            front.MINUTE if per_minute else front.STATE, state.key)
+    return response
+
+
 def public_page(view: Callable | None = None, *, per_minute: bool = False):
     """Serve the view with ETag/Last-Modified and from the page cache to anonymous visitors.
 
@@ -299,11 +356,7 @@ def public_page(view: Callable | None = None, *, per_minute: bool = False):
     def wrapper(*args, **kwargs):
         if not anonymous_read() or not current_app.config.get("PUBLIC_CACHE", True):
             return view(*args, **kwargs)
-        state = public_state()
-        if per_minute:
-            minute = now_utc().replace(second=0, microsecond=0)
-            state = replace(state, last_boundary=max(filter(None, (state.last_boundary,
-                                                                   minute))))
+        state = current_state(per_minute=per_minute)
         locale = str(get_locale() or "lv")
         etag = _etag(state, locale)
         if not is_resource_modified(request.environ, etag=etag,
@@ -315,17 +368,18 @@ def public_page(view: Callable | None = None, *, per_minute: bool = False):
             response = Response(page.body, status=page.status, mimetype=page.mimetype)
             for name, value in page.headers:
                 response.headers[name] = value
-            return _finish(response, etag, state)
+            return _for_front(_finish(response, etag, state), state, per_minute)
         response = make_response(view(*args, **kwargs))
         if (response.status_code == 200 and not response.direct_passthrough
                 and not response.headers.getlist("Set-Cookie")):
             body = response.get_data()
-            if len(body) <= MAX_BODY_BYTES:
-                page_cache.put(key, CachedPage(
-                    body=body, status=response.status_code, mimetype=response.mimetype,
-                    headers=tuple((n, response.headers[n]) for n in KEPT_HEADERS
-                                  if n in response.headers)))
-            return _finish(response, etag, state)
+            if len(body) > MAX_BODY_BYTES:
+                return _finish(response, etag, state)
+            page_cache.put(key, CachedPage(
+                body=body, status=response.status_code, mimetype=response.mimetype,
+                headers=tuple((n, response.headers[n]) for n in KEPT_HEADERS
+                              if n in response.headers)))
+            return _for_front(_finish(response, etag, state), state, per_minute)
         return response
 
     return wrapper
