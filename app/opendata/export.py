@@ -118,9 +118,9 @@ class DataState:
 
 def data_state(now: datetime | None = None) -> DataState:
     """The state of the public data: one query (see the module's docstring)."""
-    from app.public.cache import public_state
+    from app.public.cache import current_state, public_state
 
-    state = public_state(now)
+    state = public_state(now) if now is not None else current_state()
     return DataState(key=state.key, last_modified=state.last_modified)
 
 

@@ -169,3 +169,15 @@ def test_the_front_cache_follows_the_switch(app, anonymous, world, views_called)
     finally:
         app.config.pop("PUBLIC_CACHE")
     assert views_called == {"public.winners": 2}
+
+
+def test_open_data_downloads_are_kept_until_the_data_change(anonymous, world, views_called):
+    first = anonymous.get("/data/ideas.csv")
+    assert first.status_code == 200
+    assert first.headers["Content-Disposition"] == 'attachment; filename="talka-ideas.csv"'
+    again = anonymous.get("/data/ideas.csv")
+    assert again.data == first.data and views_called == {"opendata.table_csv": 1}
+    extra = many_winners(1, municipality="Jelgava", pilots=False)
+    fresh = anonymous.get("/data/ideas.csv")
+    assert extra.ideas[0].title in fresh.get_data(as_text=True)
+    assert views_called == {"opendata.table_csv": 2}
