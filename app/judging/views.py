@@ -61,6 +61,7 @@ from app.judging.models import (
     reads_blind,
     results_published,
 )
+from app.public.cache import public_page
 
 bp = Blueprint("judging", __name__)
 
@@ -597,6 +598,7 @@ def winners(slug: str):
 
 
 @bp.route("/hackathons/<slug>/results")
+@public_page  # published results are frozen: kept for anonymous readers
 @access.public
 def results(slug: str):
     hackathon = _public(slug)

@@ -9,14 +9,14 @@ deadline passed, ideas submitted before it). It runs in its own process with the
 server's environment, so it writes to the server's database exactly as the app does
 (and raises the public cache's data version as every commit does):
 
-    python -m tests.browser.scenarios results_ready  [TAG]
-    python -m tests.browser.scenarios pilot_ready    [TAG]
-    python -m tests.browser.scenarios pilot_running  [TAG]
+    python -m tests.browser.scenarios results_ready [--tag=TAG]
+    python -m tests.browser.scenarios results_ready pilot_ready pilot_running
 
 or, from a journey, `live_server.scenario("results_ready")`. It prints one line of
 JSON: the people (e-mail, name, password), the hackathon's slug and title, the ideas
-in the order of the jury's ranking, and the pilot. TAG (default: random) keeps the
-e-mail addresses and the slug apart when a scenario is built more than once.
+in the order of the jury's ranking, and the pilot; given several scenarios, an object
+with each of them by name (one process, so the app is loaded once). TAG (default:
+random) keeps the e-mail addresses and the slugs apart when a scenario is built twice.
 
 - results_ready: a hackathon of Zemgale in judging whose deadline has passed, three
   submitted ideas from three teams, three judges from other regions, every review
@@ -70,6 +70,7 @@ class IdeaSpec:
 
 @dataclass(frozen=True)
 class WorldSpec:
+    slug: str
     region: str
     coordinator: str
     hackathon: str
@@ -79,7 +80,7 @@ class WorldSpec:
 
 WORLDS = {
     "results_ready": WorldSpec(
-        region="zemgale", coordinator="Inese Kalniņa",
+        slug="zemgales-komunalais-hakatons", region="zemgale", coordinator="Inese Kalniņa",
         hackathon="Zemgales komunālo pakalpojumu hakatons",
         theme="Komunālie un sabiedriskās drošības pakalpojumi",
         ideas=(
@@ -97,7 +98,7 @@ WORLDS = {
                      ("Negadījumu skaits pie skolām gadā", "9", "3")),
         )),
     "pilot_ready": WorldSpec(
-        region="zemgale", coordinator="Dace Ozoliņa",
+        slug="zemgales-ielu-hakatons", region="zemgale", coordinator="Dace Ozoliņa",
         hackathon="Zemgales ielu un ceļu uzturēšanas hakatons",
         theme="Komunālie un sabiedriskās drošības pakalpojumi",
         ideas=(
@@ -113,7 +114,7 @@ WORLDS = {
                      "Pēteris Ābols", "9000.00", ("Dienas līdz bedres salabošanai", "30", "7")),
         )),
     "pilot_running": WorldSpec(
-        region="kurzeme", coordinator="Sandra Vītiņa",
+        slug="kurzemes-jaunatnes-hakatons", region="kurzeme", coordinator="Sandra Vītiņa",
         hackathon="Kurzemes jaunatnes darba hakatons", theme="Darbs ar jaunatni",
         ideas=(
             IdeaSpec("Jauniešu centrs uz riteņiem", "Mikroautobuss ar jaunatnes darbinieku "
@@ -163,7 +164,7 @@ def build_judged(world: WorldSpec, tag: str) -> dict:
     # Opened 40 days ago, the deadline 10 days ago; judging closed yesterday.
     hackathon = make_hackathon(
         region=world.region, phase="judging", title=world.hackathon, theme=world.theme,
-        slug=f"{world.region}-hakatons-{tag}", created_by=coordinator, criteria=2,
+        slug=f"{world.slug}-{tag}", created_by=coordinator, criteria=2,
         reviews_per_idea=3, opens_at=now - timedelta(days=40),
         closes_at=now - timedelta(days=10), judging_closes_at=now - timedelta(days=1),
         description="Pašvaldību ideju hakatons par labākiem pakalpojumiem iedzīvotājiem.")
@@ -326,11 +327,13 @@ SCENARIOS = {"results_ready": results_ready, "pilot_ready": pilot_ready,
 
 
 def main(argv: list[str]) -> int:
-    if not argv or argv[0] not in SCENARIOS:
-        print(f"usage: python -m tests.browser.scenarios {{{'|'.join(SCENARIOS)}}} [TAG]",
-              file=sys.stderr)
+    names = [a for a in argv if not a.startswith("--tag=")]
+    tags = [a.removeprefix("--tag=") for a in argv if a.startswith("--tag=")]
+    if not names or any(name not in SCENARIOS for name in names):
+        print(f"usage: python -m tests.browser.scenarios {{{'|'.join(SCENARIOS)}}}... "
+              "[--tag=TAG]", file=sys.stderr)
         return 2
-    tag = argv[1] if len(argv) > 1 else secrets.token_hex(3)
+    tag = tags[-1] if tags else secrets.token_hex(3)
     from flask import current_app
 
     from app import create_app
@@ -341,8 +344,11 @@ def main(argv: list[str]) -> int:
         # seed-demo and send-reminders commands. Nothing is served.
         base_url = current_app.config.get("SITE_URL") or "http://localhost"
         with app.test_request_context(base_url=base_url):
-            made = SCENARIOS[argv[0]](tag)
-    print(json.dumps(made, ensure_ascii=False, default=str))
+            # Each scenario its own tag: the judges' names recur from one world to another.
+            made = {name: SCENARIOS[name](tag if len(names) == 1 else f"{tag}{n}")
+                    for n, name in enumerate(names)}
+    print(json.dumps(made if len(names) > 1 else made[names[0]], ensure_ascii=False,
+                     default=str))
     return 0
 
 
