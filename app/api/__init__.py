@@ -7,9 +7,13 @@ app.core.errors, never by the library's own handler.
 
 from __future__ import annotations
 
+import http
+
 from flask import Flask
 from flask_smorest import Api
+from flask_smorest.utils import prepare_response
 
+from app.api.schemas import ProblemSchema
 from app.core import access
 from app.extensions import csrf
 
@@ -17,8 +21,23 @@ from app.extensions import csrf
 class TalkaApi(Api):
     """flask-smorest's Api with Talka's error answers and access rules."""
 
+    ERROR_SCHEMA = ProblemSchema
+
     def _register_error_handlers(self):
         """Errors are answered by app.core.errors for pages and API alike."""
+
+    def _register_responses(self):
+        """Document the error answers as they are sent: problem+json (app.core.errors)."""
+        for status in http.HTTPStatus:
+            response = {"description": status.phrase}
+            if not (100 <= status < 200) and status not in (204, 304):
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+        response = {"description": "An error: 401, 403, 404, 409, 413, 415, 422, 429",
+                    "schema": self.ERROR_SCHEMA}
+        prepare_response(response, self.spec, PROBLEM_JSON)
+        self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
 
     def _openapi_json(self):
         return super()._openapi_json()
@@ -26,6 +45,7 @@ class TalkaApi(Api):
     _openapi_json.access_rule = access.PUBLIC
 
 
+PROBLEM_JSON = "application/problem+json"
 api = TalkaApi()
 
 

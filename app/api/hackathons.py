@@ -130,10 +130,14 @@ class PhaseChangeSchema(Schema):
     reason = fields.String()
 
 
+# OpenAPI 3.0: exclusiveMinimum is a flag on minimum (a number there is an invalid document).
+WEIGHT_DOC = {"type": "number", "minimum": 0, "exclusiveMinimum": True}
+
+
 class CriterionFields(Schema):
     name = fields.String(metadata={"description": "At most 200 characters"})
     description = fields.String()
-    weight = fields.Raw(metadata={"type": "number", "exclusiveMinimum": 0})
+    weight = fields.Raw(metadata=WEIGHT_DOC)
     max_score = fields.Raw(metadata={"type": "integer", "minimum": 1})
     low_description = fields.String()
     mid_description = fields.String()
@@ -143,7 +147,7 @@ class CriterionFields(Schema):
 
 class CriterionCreateSchema(CriterionFields):
     name = fields.String(required=True, metadata={"description": "At most 200 characters"})
-    weight = fields.Raw(required=True, metadata={"type": "number", "exclusiveMinimum": 0})
+    weight = fields.Raw(required=True, metadata=WEIGHT_DOC)
     max_score = fields.Raw(required=True, metadata={"type": "integer", "minimum": 1})
 
 

@@ -115,7 +115,7 @@ class MyReviewSchema(Schema):
 class CriterionRefSchema(Schema):
     id = fields.Integer()
     name = fields.String()
-    weight = fields.Decimal(as_string=True)
+    weight = fields.Decimal(as_string=True, metadata={"type": "string", "example": "1.00"})
     max_score = fields.Integer()
 
 

@@ -14,6 +14,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
+from app import MAX_ID
 from app.api.schemas import PageArgs, page_schema
 from app.core import access
 from app.core.clock import today_riga
@@ -168,8 +169,9 @@ class ReplicationInSchema(Schema):
 class PilotListArgs(PageArgs):
     region = fields.String(validate=validate.OneOf(REGION_CODES))
     status = fields.String(validate=validate.OneOf([s.value for s in PilotStatus]))
-    municipality = fields.Integer(metadata={"description": "Lead or partner municipality id"})
-    hackathon = fields.Integer()
+    municipality = fields.Integer(validate=validate.Range(min=1, max=MAX_ID),
+                                  metadata={"description": "Lead or partner municipality id"})
+    hackathon = fields.Integer(validate=validate.Range(min=1, max=MAX_ID))
 
 
 # --- response schemas (what the bodies below hold) ---------------------------------------------
@@ -189,6 +191,7 @@ class ReasonOut(Schema):
 
 class MilestoneOut(Schema):
     id = fields.Integer()
+    pilot_id = fields.Integer()
     title = fields.String()
     description = fields.String()
     due_date = fields.String(metadata=DATE_DOC)
@@ -202,6 +205,7 @@ class MilestoneOut(Schema):
 
 class MeasurementOut(Schema):
     id = fields.Integer()
+    indicator_id = fields.Integer()
     value = fields.String()
     measured_on = fields.String(metadata=DATE_DOC)
     note = fields.String()
@@ -209,6 +213,7 @@ class MeasurementOut(Schema):
 
 class IndicatorOut(Schema):
     id = fields.Integer()
+    pilot_id = fields.Integer()
     name = fields.String()
     unit = fields.String()
     direction = fields.String()
@@ -222,6 +227,7 @@ class IndicatorOut(Schema):
 
 class ExpenseOut(Schema):
     id = fields.Integer()
+    pilot_id = fields.Integer()
     amount_eur = fields.String()
     spent_on = fields.String()
     description = fields.String()
@@ -230,12 +236,21 @@ class ExpenseOut(Schema):
 
 class UpdateOut(Schema):
     id = fields.Integer()
+    pilot_id = fields.Integer()
     reported_on = fields.String()
     body = fields.String()
     body_html = fields.String()
     public = fields.Boolean()
     status = fields.String(metadata={"enum": [s.value for s in UpdateStatus]})
     review_note = fields.String()
+    submitted_at = fields.DateTime(allow_none=True)
+
+
+class FundingOut(Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"enum": [k.value for k in FundingKind]})
+    label = fields.String()
+    amount_eur = fields.String(metadata=MONEY_DOC)
 
 
 class PublicPilotSchema(Schema):
@@ -265,7 +280,7 @@ class PublicPilotSchema(Schema):
 class PilotDetailPublicSchema(PublicPilotSchema):
     milestones = fields.List(fields.Nested(MilestoneOut))
     indicators = fields.List(fields.Nested(IndicatorOut))
-    funding = fields.List(fields.Dict())
+    funding = fields.List(fields.Nested(FundingOut))
     updates = fields.List(fields.Nested(UpdateOut), metadata={
         "description": "Published reports only, unless you are the team or a coordinator"})
     replications = fields.List(fields.Dict())
@@ -567,7 +582,7 @@ def add_expense(data, pilot_id: int):
 
 @blp.route("/pilots/<id:pilot_id>/funding", methods=["POST"])
 @blp.arguments(FundingInSchema)
-@blp.response(201, FundingInSchema)
+@blp.response(201, FundingOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
 def add_funding(data, pilot_id: int):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import INCLUDE, Schema, fields, validate
 
 
 class PageArgs(Schema):
@@ -11,11 +11,18 @@ class PageArgs(Schema):
 
 
 class ProblemSchema(Schema):
-    type = fields.String()
-    title = fields.String()
-    status = fields.Integer()
-    detail = fields.String()
-    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    """An error answer, application/problem+json (RFC 9457), as app.core.errors writes it."""
+
+    type = fields.String(required=True)
+    title = fields.String(required=True)
+    status = fields.Integer(required=True)
+    detail = fields.String(required=True)
+    errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()),
+                         metadata={"description": "422: messages per field"})
+
+    class Meta:
+        # Extension members: a stale version's 409 carries the stored object as `current`.
+        unknown = INCLUDE
 
 
 def page_schema(item_schema: type[Schema], name: str) -> type[Schema]:

@@ -80,10 +80,15 @@ def _check_length(errors: dict, field: str, value: str, limit: int) -> None:
             _l("Use at most %(n)d characters (now %(m)d).", n=limit, m=len(value)))
 
 
+MOMENT_YEARS = (2000, 2100)
+
+
 def parse_moment(value) -> datetime | None:
     """A datetime from a form or JSON; a time without an offset is Latvian time.
 
-    Raises ValueError for text that is not a date and time.
+    Raises ValueError for text that is not a date and time, and for one outside the years
+    a hackathon can take place in (year 1 or 9999 would overflow on conversion to UTC, and a
+    date before 1926 has Riga's local mean time, an offset with seconds, in its ISO form).
     """
     if value is None or value == "":
         return None
@@ -93,6 +98,8 @@ def parse_moment(value) -> datetime | None:
         moment = datetime.fromisoformat(str(value).strip().replace(" ", "T", 1))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=RIGA)
+    if not MOMENT_YEARS[0] <= moment.year <= MOMENT_YEARS[1]:
+        raise ValueError(value)
     return as_utc(moment)
 
 
