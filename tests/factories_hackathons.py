@@ -32,14 +32,17 @@ def make_coordinator(region: str | None = "zemgale"):
     return user
 
 
-def make_criterion(hackathon, *, name=None, weight="1", max_score=10, position=None, **fields):
-    """Add a criterion directly (no phase rules), committed."""
+def make_criterion(hackathon, *, name=None, weight="1", max_score=10, position=None, round=1,
+                   **fields):
+    """Add a criterion of `round` (1 the jury's, 2 a final round's own) directly (no phase
+    rules), committed."""
     from app.hackathons.models import Criterion
 
-    position = len(hackathon.criteria) + 1 if position is None else position
-    criterion = Criterion(hackathon=hackathon, name=name or f"Kritērijs {position}",
+    same_round = hackathon.criteria if round == 1 else hackathon.final_criteria
+    position = len(same_round) + 1 if position is None else position
+    criterion = Criterion(hackathon_id=hackathon.id, name=name or f"Kritērijs {position}",
                           weight=Decimal(str(weight)), max_score=max_score,
-                          position=position, **fields)
+                          position=position, round=round, **fields)
     db.session.add(criterion)
     db.session.commit()
     return criterion

@@ -75,15 +75,15 @@ def make_team_idea(hackathon, *, municipality="Dobeles novads", partners=(), sta
     return make_idea(hackathon, team, status=status, title=title or f"Ideja {n}")
 
 
-def make_review(idea, judge, *, status="pending", scores=None, comment=""):
-    """A review of `idea` by `judge`; `scores` maps criterion positions (0, 1, …) to points.
-    A submitted review gets its review score from scoring.review_score."""
+def make_review(idea, judge, *, status="pending", scores=None, comment="", round=1):
+    """A review of `idea` by `judge` in `round`; `scores` maps the positions (0, 1, …) of the
+    round's criteria to points. A submitted review gets its score from scoring.review_score."""
     from app.judging import scoring
-    from app.judging.models import Review, ReviewScore, ReviewStatus
+    from app.judging.models import Review, ReviewScore, ReviewStatus, round_criteria
 
-    criteria = list(idea.hackathon.criteria)
+    criteria = round_criteria(idea.hackathon, round)
     review = Review(hackathon_id=idea.hackathon_id, idea_id=idea.id, judge_id=judge.id,
-                    status=ReviewStatus(status), comment=comment)
+                    status=ReviewStatus(status), comment=comment, round=round)
     for position, value in (scores or {}).items():
         review.scores.append(ReviewScore(criterion_id=criteria[position].id,
                                          score=Decimal(str(value)),

@@ -21,7 +21,7 @@ from app.core.pagination import paginate
 from app.core.sanitize import render_markdown
 from app.extensions import db
 from app.hackathons import operations as ops
-from app.hackathons.models import Criterion, Hackathon, PhaseChange
+from app.hackathons.models import FIRST_ROUND, Criterion, Hackathon, PhaseChange
 from app.hackathons.phases import Phase
 from app.hackathons.queries import hackathon_by_id, hackathon_list_query
 from app.places.models import REGION_CODES
@@ -147,6 +147,10 @@ class CriterionFields(Schema):
 
 class CriterionCreateSchema(CriterionFields):
     name = fields.String(required=True, metadata={"description": "At most 200 characters"})
+    round = fields.Raw(metadata={
+        "type": "integer", "enum": [1, 2], "default": 1,
+        "description": "1: the jury round; 2: a final round with its own criteria (after "
+                       "starting it with criteria \"own\", until its scoring opens)"})
     weight = fields.Raw(required=True, metadata=WEIGHT_DOC)
     max_score = fields.Raw(required=True, metadata={"type": "integer", "minimum": 1})
 
@@ -162,6 +166,13 @@ class CriterionSchema(Schema):
     mid_description = fields.String()
     high_description = fields.String()
     position = fields.Integer()
+    round = fields.Integer(metadata={
+        "enum": [1, 2], "description": "1: the jury round; 2: a final round's own criteria"})
+
+
+class CriteriaArgs(Schema):
+    round = fields.Integer(validate=validate.OneOf([1, 2]),
+                           metadata={"description": "Only the criteria of this round"})
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -272,15 +283,25 @@ def phase_changes(hackathon_id: int):
 
 @blp.route("/hackathons/<id:hackathon_id>/criteria", methods=["GET"])
 @public_page
+@blp.arguments(CriteriaArgs, location="query")
 @blp.response(200, CriterionSchema(many=True))
 @access.public
-def list_criteria(hackathon_id: int):
-    """The judging criteria in order (anyone once the hackathon is open)."""
+def list_criteria(args, hackathon_id: int):
+    """The judging criteria in order, the jury round's (round 1) first (anyone once the
+    hackathon is open). A final round's own criteria (round 2) follow: for its coordinators
+    while they are set, for anyone once the final round's scoring has opened."""
+    from app.judging.models import final_round_of
+
     hackathon = _visible_or_404(hackathon_id)
+    query = select(Criterion).where(Criterion.hackathon_id == hackathon.id)
+    if args.get("round"):
+        query = query.where(Criterion.round == args["round"])
+    if not hackathon.can_manage(current_user):
+        final = final_round_of(hackathon.id)
+        if final is None or not final.scoring_open:
+            query = query.where(Criterion.round == FIRST_ROUND)
     return db.session.scalars(
-        select(Criterion).where(Criterion.hackathon_id == hackathon.id)
-        .order_by(Criterion.position, Criterion.id)
-    ).all()
+        query.order_by(Criterion.round, Criterion.position, Criterion.id)).all()
 
 
 @blp.route("/hackathons/<id:hackathon_id>/criteria", methods=["POST"])
@@ -289,7 +310,8 @@ def list_criteria(hackathon_id: int):
 @blp.doc(security=SECURITY)
 @access.coordinator_only
 def add_criterion(data, hackathon_id: int):
-    """Add a criterion; 409 once judging has started (the criteria are frozen)."""
+    """Add a criterion; 409 once judging has started (the criteria are frozen). With `round`
+    2, a criterion of a final round that has its own criteria; 409 once its scoring opens."""
     criterion = ops.add_criterion(_manageable(hackathon_id), data, actor=current_user)
     db.session.commit()
     return criterion
@@ -301,7 +323,8 @@ def add_criterion(data, hackathon_id: int):
 @blp.doc(security=SECURITY)
 @access.coordinator_only
 def patch_criterion(data, criterion_id: int):
-    """Change a criterion; 409 once judging has started."""
+    """Change a criterion; 409 once its round's criteria are frozen (judging has started;
+    for a final round's own criteria: its scoring has opened)."""
     criterion = _criterion_manageable(criterion_id)
     ops.update_criterion(criterion, data, actor=current_user)
     db.session.commit()
@@ -313,7 +336,7 @@ def patch_criterion(data, criterion_id: int):
 @blp.doc(security=SECURITY)
 @access.coordinator_only
 def delete_criterion(criterion_id: int):
-    """Delete a criterion; 409 once judging has started."""
+    """Delete a criterion; 409 once its round's criteria are frozen."""
     criterion = _criterion_manageable(criterion_id)
     ops.delete_criterion(criterion, actor=current_user)
     db.session.commit()

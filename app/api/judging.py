@@ -110,6 +110,7 @@ class MyReviewSchema(Schema):
                              metadata={"enum": ["pending", "submitted", "conflict"]})
     idea_title = fields.Function(lambda r: r.idea.title)
     version = fields.Integer()
+    round = fields.Integer(metadata={"description": "1: the jury round; 2: the final round"})
 
 
 class CriterionRefSchema(Schema):
@@ -117,6 +118,7 @@ class CriterionRefSchema(Schema):
     name = fields.String()
     weight = fields.Decimal(as_string=True, metadata={"type": "string", "example": "1.00"})
     max_score = fields.Integer()
+    round = fields.Integer(metadata={"description": "1: the jury round's; 2: a final round's own"})
 
 
 class ReviewSchema(Schema):
@@ -131,7 +133,10 @@ class ReviewSchema(Schema):
     comment = fields.String()
     score = fields.Float(allow_none=True, metadata={"description": "0–100, once submitted"})
     submitted_at = fields.DateTime(allow_none=True)
-    criteria = fields.List(fields.Nested(CriterionRefSchema))
+    round = fields.Integer(metadata={"description": "1: the jury round; 2: the final round"})
+    criteria = fields.List(fields.Nested(CriterionRefSchema), metadata={
+        "description": "The criteria this review is scored on: its round's (a final round "
+                       "may have its own)"})
 
 
 class ReviewUpdateSchema(Schema):
@@ -214,7 +219,7 @@ def _shortfalls(items: list[dict]) -> list[dict]:
 
 
 def review_body(review: Review) -> dict:
-    criteria = list(review.hackathon.criteria)
+    criteria = review.criteria  # its round's
     scores, comments = {}, {}
     for c in criteria:
         row = review.score_for(c.id)
@@ -224,7 +229,7 @@ def review_body(review: Review) -> dict:
             "status": review.status.value, "version": review.version, "scores": scores,
             "comments": comments, "comment": review.comment,
             "score": float(review.score) if review.score is not None else None,
-            "submitted_at": review.submitted_at, "criteria": criteria}
+            "submitted_at": review.submitted_at, "round": review.round, "criteria": criteria}
 
 
 def _own_review(review_id: int) -> Review:
@@ -316,6 +321,11 @@ def ranking(hackathon_id: int):
 class FinalRoundArgs(Schema):
     size = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=10**6))
     note = fields.String(load_default="", validate=validate.Length(max=REASON_MAX + 1000))
+    criteria = fields.Raw(load_default="same", metadata={
+        "type": "string", "enum": ["same", "own"], "default": "same",
+        "description": "same: scored on the jury round's criteria, scoring opens at once; "
+                       "own: add the final round's criteria (POST …/criteria with round 2), "
+                       "then open its scoring (POST …/final-round/open)"})
 
 
 class FinalRoundSchema(Schema):
@@ -323,7 +333,24 @@ class FinalRoundSchema(Schema):
     size = fields.Integer()
     idea_ids = fields.List(fields.Integer(), metadata={"description": "The finalists"})
     note = fields.String()
+    criteria = fields.Function(lambda f: "own" if f.own_criteria else "same",
+                               metadata={"enum": ["same", "own"]})
+    scoring_opened_at = fields.DateTime(allow_none=True, metadata={
+        "description": "When the finalists went to the judges; null: own criteria still "
+                       "being set"})
     created_at = fields.DateTime()
+
+
+@blp.route("/hackathons/<id:hackathon_id>/final-round", methods=["GET"])
+@blp.response(200, FinalRoundSchema)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def get_final_round(hackathon_id: int):
+    """The hackathon's final round (its coordinators); 404 when it has none."""
+    final = queries.final_round_of(_managed(hackathon_id))
+    if final is None:
+        abort(404)
+    return final
 
 
 @blp.route("/hackathons/<id:hackathon_id>/final-round", methods=["POST"])
@@ -332,10 +359,24 @@ class FinalRoundSchema(Schema):
 @blp.doc(security=SECURITY)
 @access.coordinator_only
 def start_final_round(data, hackathon_id: int):
-    """Shortlist the top N for a final round on the same criteria (phase judging; once)."""
+    """Shortlist the top N for a final round on the same criteria or its own (phase judging;
+    once)."""
     hackathon = _managed(hackathon_id)
     final = ops.start_final_round(hackathon, data["size"], actor=current_user,
-                                  note=data["note"])
+                                  note=data["note"], criteria=data["criteria"])
+    db.session.commit()
+    return final
+
+
+@blp.route("/hackathons/<id:hackathon_id>/final-round/open", methods=["POST"])
+@blp.response(200, FinalRoundSchema)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def open_final_scoring(hackathon_id: int):
+    """Open the scoring of a final round on its own criteria: the finalists go to the judges,
+    who are told, and the final round's criteria are frozen (409 if already open)."""
+    hackathon = _managed(hackathon_id)
+    final = ops.open_final_scoring(hackathon, actor=current_user)
     db.session.commit()
     return final
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from sqlalchemy import (
     Boolean,
+    CheckConstraint,
     Column,
     Enum,
     ForeignKey,
@@ -30,9 +31,15 @@ from app.hackathons.phases import (
     effective_phase,
 )
 
-__all__ = ["PHASE_LABELS", "TRANSITIONS", "Criterion", "Hackathon", "Phase", "PhaseChange"]
+__all__ = ["FINAL_ROUND", "FIRST_ROUND", "PHASE_LABELS", "TRANSITIONS", "Criterion",
+           "Hackathon", "Phase", "PhaseChange"]
 
 RANKING_ORDERS = ("score", "normalized_score")
+# The rounds a criterion (and a review) belongs to: the jury's round, and an optional final
+# round that a coordinator may give its own criteria (app/judging runs that round).
+FIRST_ROUND = 1
+FINAL_ROUND = 2
+ROUNDS = (FIRST_ROUND, FINAL_ROUND)
 
 
 def _phase_enum():
@@ -78,9 +85,17 @@ class Hackathon(db.Model):
     region = relationship("Region")
     eligible_regions = relationship("Region", secondary=hackathon_eligible_region,
                                     order_by="Region.code")
+    # The jury round's criteria: what teams read on the hackathon's page.
     criteria: Mapped[list[Criterion]] = relationship(
+        primaryjoin="and_(Hackathon.id == Criterion.hackathon_id, Criterion.round == 1)",
         back_populates="hackathon", cascade="all, delete-orphan",
-        order_by="(Criterion.position, Criterion.id)",
+        order_by="(Criterion.position, Criterion.id)", overlaps="final_criteria",
+    )
+    # A final round's own criteria (empty unless its coordinator chose own criteria).
+    final_criteria: Mapped[list[Criterion]] = relationship(
+        primaryjoin="and_(Hackathon.id == Criterion.hackathon_id, Criterion.round == 2)",
+        cascade="all, delete-orphan", order_by="(Criterion.position, Criterion.id)",
+        overlaps="criteria,hackathon",
     )
     phase_changes: Mapped[list[PhaseChange]] = relationship(
         back_populates="hackathon", cascade="all, delete-orphan",
@@ -179,9 +194,13 @@ def may_create_hackathon(user) -> bool:
 
 
 class Criterion(db.Model):
-    """A judging criterion: a weight and a maximum score, with guidance for judges."""
+    """A judging criterion: a weight and a maximum score, with guidance for judges.
+
+    It belongs to the jury round (1) or to a final round that has its own criteria (2).
+    """
 
     __tablename__ = "criterion"
+    __table_args__ = (CheckConstraint("round IN (1, 2)", name="round_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     hackathon_id: Mapped[int] = mapped_column(
@@ -195,11 +214,14 @@ class Criterion(db.Model):
     mid_description: Mapped[str] = mapped_column(Text, default="")
     high_description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
+    round: Mapped[int] = mapped_column(Integer, default=FIRST_ROUND)
 
-    hackathon: Mapped[Hackathon] = relationship(back_populates="criteria")
+    hackathon: Mapped[Hackathon] = relationship(back_populates="criteria",
+                                                overlaps="final_criteria")
 
     def __repr__(self) -> str:
-        return f"<Criterion {self.id} {self.name!r} w={self.weight} max={self.max_score}>"
+        return (f"<Criterion {self.id} {self.name!r} w={self.weight} max={self.max_score} "
+                f"round={self.round}>")
 
 
 class PhaseChange(db.Model):

@@ -20,7 +20,9 @@ from app.core.clock import RIGA, as_utc, now_utc
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
 from app.extensions import db
 from app.hackathons.models import (
+    FIRST_ROUND,
     RANKING_ORDERS,
+    ROUNDS,
     Criterion,
     Hackathon,
     PhaseChange,
@@ -455,13 +457,41 @@ def transition_hackathon(hackathon: Hackathon, to, *, actor, reason: str | None 
 
 
 # --- criteria ---------------------------------------------------------------------------
+# One set of rules for the criteria of both rounds: the jury round's (round 1) freeze when
+# judging starts; a final round's own criteria (round 2) when that round's scoring opens,
+# a rule of the final round, which app/judging runs.
 
-def _check_criteria_editable(hackathon: Hackathon, actor, now: datetime) -> None:
+def _check_criteria_editable(hackathon: Hackathon, actor, now: datetime,
+                             round_: int = FIRST_ROUND) -> None:
     if not hackathon.can_manage(actor):
         raise NotAllowed()
+    if round_ != FIRST_ROUND:
+        from app.judging.operations import check_final_criteria_editable
+
+        check_final_criteria_editable(hackathon, now)
+        return
     if not hackathon.criteria_editable(now):
         raise WrongState(_l("The criteria are frozen: judging has started, and every idea "
                             "must be judged against the same criteria."))
+
+
+def _round_of(data: dict) -> int:
+    """The round a new criterion is for (default: the jury round); Invalid if unknown."""
+    value = data.get("round")
+    if value in (None, ""):
+        return FIRST_ROUND
+    try:
+        round_ = _parse_int(value)
+    except (TypeError, ValueError):
+        round_ = None
+    if round_ not in ROUNDS:
+        raise Invalid(errors={"round": [_l("Choose the round: 1 for the jury round or 2 for "
+                                           "the final round.")]})
+    return round_
+
+
+def _round_list(hackathon: Hackathon, round_: int) -> list[Criterion]:
+    return hackathon.criteria if round_ == FIRST_ROUND else hackathon.final_criteria
 
 
 def _clean_criterion(data: dict, *, partial: bool) -> dict:
@@ -517,25 +547,38 @@ def _clean_criterion(data: dict, *, partial: bool) -> dict:
 
 def add_criterion(hackathon: Hackathon, data: dict, *, actor,
                   now: datetime | None = None) -> Criterion:
-    """Add a criterion while the hackathon is a draft or open (before judging)."""
+    """Add a criterion: to the jury round while the hackathon is a draft or open (before
+    judging); with `round` 2, to a final round with own criteria until its scoring opens."""
     now = now or now_utc()
-    _check_criteria_editable(hackathon, actor, now)
+    if not hackathon.can_manage(actor):
+        raise NotAllowed()
+    try:
+        round_ = _round_of(data)
+    except Invalid as bad_round:  # say every problem at once
+        try:
+            _clean_criterion(data, partial=False)
+        except Invalid as more:
+            raise Invalid(errors={**more.errors, **bad_round.errors}) from None
+        raise
+    _check_criteria_editable(hackathon, actor, now, round_)
     values = _clean_criterion(data, partial=False)
+    criteria = _round_list(hackathon, round_)
     if "position" not in values:
-        values["position"] = max((c.position for c in hackathon.criteria), default=0) + 1
-    criterion = Criterion(**values)
-    hackathon.criteria.append(criterion)
+        values["position"] = max((c.position for c in criteria), default=0) + 1
+    criterion = Criterion(round=round_, **values)
+    criteria.append(criterion)
     db.session.flush()
     record_audit("criterion.add", actor=actor, object_type="criterion", object_id=criterion.id,
-                 after=snapshot(criterion, [*CRITERION_FIELDS, "hackathon_id"]), now=now)
+                 after=snapshot(criterion, [*CRITERION_FIELDS, "hackathon_id", "round"]),
+                 now=now)
     return criterion
 
 
 def update_criterion(criterion: Criterion, data: dict, *, actor,
                      now: datetime | None = None) -> Criterion:
-    """Change a criterion's fields present in `data`, before judging starts."""
+    """Change a criterion's fields present in `data`, until its round's criteria freeze."""
     now = now or now_utc()
-    _check_criteria_editable(criterion.hackathon, actor, now)
+    _check_criteria_editable(criterion.hackathon, actor, now, criterion.round)
     values = _clean_criterion(data, partial=True)
     before = snapshot(criterion, CRITERION_FIELDS)
     for key, value in values.items():
@@ -548,13 +591,13 @@ def update_criterion(criterion: Criterion, data: dict, *, actor,
 
 
 def delete_criterion(criterion: Criterion, *, actor, now: datetime | None = None) -> None:
-    """Remove a criterion, before judging starts."""
+    """Remove a criterion, until its round's criteria freeze."""
     now = now or now_utc()
     hackathon = criterion.hackathon
-    _check_criteria_editable(hackathon, actor, now)
-    before = snapshot(criterion, [*CRITERION_FIELDS, "hackathon_id"])
+    _check_criteria_editable(hackathon, actor, now, criterion.round)
+    before = snapshot(criterion, [*CRITERION_FIELDS, "hackathon_id", "round"])
     criterion_id = criterion.id
-    hackathon.criteria.remove(criterion)
+    _round_list(hackathon, criterion.round).remove(criterion)
     db.session.flush()
     record_audit("criterion.delete", actor=actor, object_type="criterion",
                  object_id=criterion_id, before=before, now=now)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, IntegerField, TextAreaField
+from wtforms import EmailField, HiddenField, IntegerField, RadioField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 
 from app.judging.models import COMMENT_MAX, JUSTIFICATION_MAX, REASON_MAX
@@ -76,3 +77,9 @@ class FinalRoundForm(FlaskForm):
     note = TextAreaField(_l("Note for the judges (optional)"),
                          validators=[Length(max=REASON_MAX)],
                          description=_l("For example the date and place of the pitch day."))
+    criteria = RadioField(
+        _l("Criteria of the final round"), default="same", validate_choice=False,
+        choices=[SelectChoice("same", _l("The same criteria as the jury round: scoring starts "
+                                         "at once")),
+                 SelectChoice("own", _l("Its own criteria: you set them next, then open the "
+                                        "scoring"))])

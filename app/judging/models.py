@@ -31,7 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
 from app.extensions import db
-from app.hackathons.models import Phase
+from app.hackathons.models import FINAL_ROUND, FIRST_ROUND, Criterion, Phase
 
 COMMENT_MAX = 5_000
 REASON_MAX = 2_000
@@ -119,7 +119,7 @@ class Review(db.Model):
     )
     idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
     judge_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
-    # 1 = the jury's round; a later final round would use 2.
+    # FIRST_ROUND (1) = the jury's round; FINAL_ROUND (2) = a final round.
     round: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[ReviewStatus] = mapped_column(
         _enum(ReviewStatus), default=ReviewStatus.PENDING, index=True
@@ -160,6 +160,11 @@ class Review(db.Model):
 
     def score_for(self, criterion_id: int) -> ReviewScore | None:
         return next((s for s in self.scores if s.criterion_id == criterion_id), None)
+
+    @property
+    def criteria(self) -> list[Criterion]:
+        """The criteria this review is scored on: those of its round (see round_criteria)."""
+        return round_criteria(self.hackathon, self.round)
 
     # --- who may do what ------------------------------------------------------------
     def is_judge(self, user) -> bool:
@@ -296,13 +301,17 @@ class WinnerDecision(db.Model):
         return f"<WinnerDecision hackathon={self.hackathon_id} {self.idea_ids}>"
 
 
-FIRST_ROUND = 1
-FINAL_ROUND = 2
-
-
 class FinalRound(db.Model):
     """A shortlist of the top ideas for a final round (e.g. a pitch day), scored again by the
-    jury on the same criteria; the final ranking then comes from this round."""
+    jury on the same criteria as the jury round or on the final round's own criteria; the
+    final ranking then comes from this round.
+
+    With the same criteria, scoring opens when the round is started. With own criteria the
+    coordinator first sets them (criteria of round 2), then opens the scoring: only then are
+    the finalists assigned and the judges told, and from then on the final round's criteria
+    are frozen, as the jury round's freeze when judging starts, so that every finalist is
+    judged against the same criteria.
+    """
 
     __tablename__ = "final_round"
 
@@ -314,8 +323,37 @@ class FinalRound(db.Model):
     # The finalists, best first by the first round (ties at the cut all go through).
     idea_ids: Mapped[list[int]] = mapped_column(JSON)
     note: Mapped[str] = mapped_column(Text, default="")
+    # True: scored on its own criteria (Criterion.round 2); False: on the jury round's.
+    own_criteria: Mapped[bool] = mapped_column(Boolean, default=False)
+    # When the finalists were assigned to the judges: scoring is open, the criteria frozen.
+    scoring_opened_at: Mapped[datetime | None]
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    hackathon = relationship("Hackathon")
+
+    @property
+    def scoring_open(self) -> bool:
+        return self.scoring_opened_at is not None
+
+    @property
+    def criteria_round(self) -> int:
+        """The round whose criteria this round is scored on."""
+        return FINAL_ROUND if self.own_criteria else FIRST_ROUND
+
+    def criteria_editable(self, now: datetime | None = None) -> bool:
+        """Own criteria may change until the final round's scoring opens (and only while
+        the hackathon is judging, before the results)."""
+        return (self.own_criteria and not self.scoring_open
+                and self.hackathon.phase_at(now) == Phase.JUDGING
+                and not results_published(self.hackathon_id))
+
+    def can_open_scoring(self, user, now: datetime | None = None) -> bool:
+        """A coordinator opens the scoring of a final round on own criteria once they are set."""
+        return (self.own_criteria and not self.scoring_open and _signed_in(user)
+                and self.hackathon.can_manage(user)
+                and self.hackathon.phase_at(now) == Phase.JUDGING
+                and not results_published(self.hackathon_id))
 
     def __repr__(self) -> str:
         return f"<FinalRound hackathon={self.hackathon_id} {self.idea_ids}>"
@@ -341,6 +379,20 @@ class PublicVote(db.Model):
 
 
 # --- queries the predicates need ------------------------------------------------------------
+
+
+def final_round_of(hackathon_id: int) -> FinalRound | None:
+    return db.session.scalar(select(FinalRound).where(FinalRound.hackathon_id == hackathon_id))
+
+
+def round_criteria(hackathon, round_: int, final: FinalRound | None = None) -> list[Criterion]:
+    """The criteria a round's reviews are scored on: the jury round's, or in a final round
+    with its own criteria those (`final`: the hackathon's final round, when already loaded)."""
+    if round_ == FINAL_ROUND:
+        final = final if final is not None else final_round_of(hackathon.id)
+        if final is not None and final.own_criteria:
+            return list(hackathon.final_criteria)
+    return list(hackathon.criteria)
 
 
 def results_published(hackathon_id: int) -> bool:

@@ -49,6 +49,7 @@ from app.judging.models import (
     WinnerDecision,
     can_move,
     results_published,
+    round_criteria,
 )
 from app.mail.models import OutboxMessage
 from app.mail.operations import queue_mail
@@ -419,14 +420,16 @@ def _score_message(code: str, criterion: Criterion | None):
     }[code]
 
 
-def check_review_data(review: Review, data: dict, *, submit: bool
+def check_review_data(review: Review, data: dict, *, submit: bool,
+                      criteria: list[Criterion] | None = None
                       ) -> tuple[dict[int, Decimal | None], dict[int, str], str]:
     """Read and check posted scores and comments; raise Invalid listing every problem.
 
+    The criteria are those of the review's round (`criteria`, when already loaded).
     Errors are keyed `scores.<criterion id>`, `comments.<criterion id>` and `comment`.
     A draft may leave scores blank; submitting needs every criterion scored.
     """
-    criteria = list(review.hackathon.criteria)
+    criteria = list(criteria if criteria is not None else review.criteria)
     by_id = {c.id: c for c in criteria}
     errors: dict[str, list] = {}
     raw_scores = data.get("scores") or {}
@@ -520,11 +523,13 @@ def save_review(review: Review, data: dict, *, actor, now: datetime | None = Non
     if version is not None and version != review.version:
         raise StaleReview(review, data)
     submit = bool(data.get("submit"))
-    scores, comments, comment = check_review_data(review, data, submit=submit)
+    criteria = review.criteria  # its round's: a final round may have its own
+    scores, comments, comment = check_review_data(review, data, submit=submit,
+                                                  criteria=criteria)
 
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
-    for criterion in review.hackathon.criteria:
+    for criterion in criteria:
         row = review.score_for(criterion.id)
         new_score = scores.get(criterion.id)
         new_comment = comments.get(criterion.id, row.comment if row else "")
@@ -542,8 +547,7 @@ def save_review(review: Review, data: dict, *, actor, now: datetime | None = Non
     review.updated_at = now
     if submit:
         review.score = Decimal(str(scoring.review_score(
-            {k: v for k, v in scores.items() if v is not None},
-            criterion_specs(review.hackathon.criteria))))
+            {k: v for k, v in scores.items() if v is not None}, criterion_specs(criteria))))
         review.submitted_at = now
     try:
         db.session.flush()
@@ -590,12 +594,22 @@ def reopen_review(review: Review, *, actor, reason: Any = "",
 
 # --- the optional final round --------------------------------------------------------------
 
+SAME_CRITERIA = "same"
+OWN_CRITERIA = "own"
+CRITERIA_CHOICES = (SAME_CRITERIA, OWN_CRITERIA)
+
+
 def start_final_round(hackathon: Hackathon, size: Any, *, actor, note: Any = "",
+                      criteria: Any = SAME_CRITERIA,
                       now: datetime | None = None) -> FinalRound:
     """Shortlist the top `size` ideas of the first round for a final round (e.g. a pitch day):
-    every judge who may (no own municipality, no declared conflict) scores every finalist on
-    the same criteria, and the final ranking comes from this round. Ideas tied at the cut all
-    go through."""
+    every judge who may (no own municipality, no declared conflict) scores every finalist,
+    and the final ranking comes from this round. Ideas tied at the cut all go through.
+
+    `criteria` "same": scored on the jury round's criteria, and scoring opens at once.
+    "own": the coordinator sets the final round's criteria next (criteria of round 2) and
+    then opens the scoring with open_final_scoring; until then nobody is assigned.
+    """
     from app.judging.queries import final_round_of, load_ranking
 
     now = now or now_utc()
@@ -606,17 +620,25 @@ def start_final_round(hackathon: Hackathon, size: Any, *, actor, note: Any = "",
     if final_round_of(hackathon) is not None:
         raise WrongState(_l("This hackathon already has a final round."))
     ranked = [row for row in load_ranking(hackathon).rows if row.ranked.rank is not None]
+    errors: dict[str, list] = {}
     number = _key(size)
     if number is None or not 1 <= number <= max(len(ranked) - 1, 0):
-        raise Invalid(errors={"size": [_l(
+        errors["size"] = [_l(
             "Choose how many ideas go to the final round: from 1 to %(n)d (fewer than the "
-            "%(all)d ideas with scores).", n=max(len(ranked) - 1, 0), all=len(ranked))]})
+            "%(all)d ideas with scores).", n=max(len(ranked) - 1, 0), all=len(ranked))]
     text = _text(note)
     if text is None or len(text) > REASON_MAX:
-        raise Invalid(errors={"note": [_l("Use at most %(n)d characters.", n=REASON_MAX)]})
+        errors["note"] = [_l("Use at most %(n)d characters.", n=REASON_MAX)]
+    mode = SAME_CRITERIA if criteria in (None, "") else criteria
+    if mode not in CRITERIA_CHOICES:
+        errors["criteria"] = [_l("Choose the criteria of the final round: the same as the "
+                                 "jury round's (“same”) or its own (“own”).")]
+    if errors:
+        raise Invalid(errors=errors)
     cut = ranked[number - 1].ranked.rank
     finalists = [row.idea.id for row in ranked if row.ranked.rank <= cut]
-    final = FinalRound(hackathon_id=hackathon.id, size=number, idea_ids=finalists, note=text,
+    final = FinalRound(hackathon_id=hackathon.id, hackathon=hackathon, size=number,
+                       idea_ids=finalists, note=text, own_criteria=mode == OWN_CRITERIA,
                        created_by_id=actor.id, created_at=now)
     db.session.add(final)
     try:
@@ -624,18 +646,75 @@ def start_final_round(hackathon: Hackathon, size: Any, *, actor, note: Any = "",
             db.session.flush()
     except IntegrityError:
         raise WrongState(_l("This hackathon already has a final round.")) from None
-    created = _assign_final_round(hackathon, finalists, now)
     record_audit("final_round.start", actor=actor, object_type="hackathon",
                  object_id=hackathon.id,
-                 after={"size": number, "finalists": finalists, "reviews": len(created)},
-                 now=now)
+                 after={"size": number, "finalists": finalists, "criteria": mode}, now=now)
+    if mode == SAME_CRITERIA:
+        _open_final_scoring(hackathon, final, actor=actor, now=now)
+    return final
+
+
+def check_final_criteria_editable(hackathon: Hackathon, now: datetime | None = None) -> None:
+    """Raise WrongState unless the final round's own criteria may change now: they exist only
+    in a final round with own criteria, and freeze when its scoring opens."""
+    from app.judging.queries import final_round_of
+
+    final = final_round_of(hackathon)
+    if final is None or not final.own_criteria:
+        raise WrongState(_l("Criteria of the final round are set after starting a final round "
+                            "with its own criteria."))
+    if final.scoring_open:
+        raise WrongState(_l("The final round’s criteria are frozen: its scoring has started, "
+                            "and every finalist must be judged against the same criteria."))
+    if not final.criteria_editable(now):
+        raise WrongState(_l("The final round’s criteria can change only while the hackathon "
+                            "is judging, before the results."))
+
+
+def open_final_scoring(hackathon: Hackathon, *, actor,
+                       now: datetime | None = None) -> FinalRound:
+    """Open the scoring of a final round on its own criteria: every eligible judge gets every
+    finalist and is told; the final round's criteria are frozen from now on."""
+    now = now or now_utc()
+    _check_manager(hackathon, actor)
+    # Locked (PostgreSQL) and read afresh, so two coordinators pressing at once open it once.
+    final = db.session.scalar(
+        select(FinalRound).where(FinalRound.hackathon_id == hackathon.id).with_for_update()
+        .execution_options(populate_existing=True))
+    if final is None:
+        raise WrongState(_l("This hackathon has no final round."))
+    if final.scoring_open:
+        raise WrongState(_l("The final round’s scoring is already open."))
+    if hackathon.phase_at(now) != Phase.JUDGING:
+        raise WrongState(_l("A final round is held while the hackathon is judging."))
+    _check_not_frozen(hackathon)
+    if not hackathon.final_criteria:
+        raise WrongState(_l("Add at least one criterion for the final round first."))
+    _open_final_scoring(hackathon, final, actor=actor, now=now)
+    return final
+
+
+def _open_final_scoring(hackathon: Hackathon, final: FinalRound, *, actor,
+                        now: datetime) -> list[Review]:
+    """Assign every finalist to every eligible judge, tell them, and mark the scoring open."""
+    final.scoring_opened_at = now
+    created = _assign_final_round(hackathon, final.idea_ids, now)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # opened at the same moment in another request
+        raise WrongState(_l("The final round’s scoring is already open.")) from None
+    record_audit("final_round.open", actor=actor, object_type="hackathon",
+                 object_id=hackathon.id,
+                 after={"reviews": len(created), "criteria": [
+                     c.id for c in round_criteria(hackathon, FINAL_ROUND, final)]}, now=now)
     if created:
         run = AssignmentRun(hackathon_id=hackathon.id, at=now, actor_id=actor.id,
                             trigger="final_round", created=len(created), shortfalls=[])
         db.session.add(run)
         db.session.flush()
         _tell_judges_of_new_reviews(hackathon, created, run)
-    return final
+    return created
 
 
 def _assign_final_round(hackathon: Hackathon, finalists: list[int], now: datetime
@@ -657,7 +736,6 @@ def _assign_final_round(hackathon: Hackathon, finalists: list[int], now: datetim
                         status=ReviewStatus.PENDING, created_at=now, updated_at=now)
         db.session.add(review)
         created.append(review)
-    db.session.flush()
     return created
 
 
@@ -958,7 +1036,7 @@ def keep_review_text(review: Review, data: dict, *, now: datetime | None = None)
 
     now = now or now_utc()
     db.session.execute(delete(KeptReview).where(KeptReview.expires_at < now))
-    criteria = {str(c.id) for c in review.hackathon.criteria}
+    criteria = {str(c.id) for c in review.criteria}
 
     def clip(value, limit=COMMENT_MAX + 100):
         return value[:limit] if isinstance(value, str) else ""

@@ -36,6 +36,7 @@ from app.judging.models import (
     ReviewStatus,
     WinnerDecision,
 )
+from app.judging.models import final_round_of as _final_round_of
 
 # The ideas that take part in the ranking: submitted ones, and after publishing the decided.
 RANKED_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.WINNER, IdeaStatus.NOT_SELECTED)
@@ -69,15 +70,27 @@ class RankingRow:
 
 @dataclass
 class Ranking:
-    """A hackathon's ranking, best first, with what the dashboard shows beside it."""
+    """A hackathon's ranking, best first, with what the dashboard shows beside it.
+
+    `criteria` are those its rows are scored on; in the final ranking, which joins the
+    finalists (round 2) to the others (round 1), those of the first round, and
+    `final_criteria` the final round's (its own, or the same again).
+    """
 
     order_by: str
     criteria: list[Criterion]
     rows: list[RankingRow]
+    final_criteria: list[Criterion] | None = None
 
     @property
     def ranked(self) -> list[scoring.RankedIdea]:
         return [row.ranked for row in self.rows]
+
+    def criteria_of(self, round_: int) -> list[Criterion]:
+        """The criteria of the reviews and breakdowns of a row of round `round_`."""
+        if round_ == FINAL_ROUND and self.final_criteria is not None:
+            return self.final_criteria
+        return self.criteria
 
     def snapshot(self) -> list[dict[str, Any]]:
         """The ranking as plain data, as published (frozen on the winner decision)."""
@@ -93,10 +106,19 @@ def ranked_body(ranked: scoring.RankedIdea) -> dict[str, Any]:
             "median": ranked.median, "stdev": ranked.stdev, "flags": list(ranked.flags)}
 
 
-def _criteria(hackathon: Hackathon) -> list[Criterion]:
+def _criteria(hackathon: Hackathon, criteria_round: int = FIRST_ROUND) -> list[Criterion]:
     return list(db.session.scalars(
-        select(Criterion).where(Criterion.hackathon_id == hackathon.id)
+        select(Criterion).where(Criterion.hackathon_id == hackathon.id,
+                                Criterion.round == criteria_round)
         .order_by(Criterion.position, Criterion.id)))
+
+
+def _criteria_round(hackathon: Hackathon, round_: int, final: FinalRound | None) -> int:
+    """Whose criteria a round's reviews are scored on: a final round may have its own."""
+    if round_ != FINAL_ROUND:
+        return FIRST_ROUND
+    final = final if final is not None else final_round_of(hackathon)
+    return final.criteria_round if final is not None else FIRST_ROUND
 
 
 def _ideas(hackathon: Hackathon) -> dict[int, IdeaInfo]:
@@ -113,10 +135,12 @@ def _ideas(hackathon: Hackathon) -> dict[int, IdeaInfo]:
 
 
 def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
-                 round_: int = FIRST_ROUND, idea_ids: list[int] | None = None) -> Ranking:
+                 round_: int = FIRST_ROUND, idea_ids: list[int] | None = None,
+                 final: FinalRound | None = None) -> Ranking:
     """The live ranking of one round from its reviews: 3 queries (4 with the per-criterion
-    breakdown). `idea_ids` limits it to some ideas (a final round's finalists)."""
-    criteria = _criteria(hackathon)
+    breakdown, one more for the final round unless its `final` is given). `idea_ids` limits
+    it to some ideas (a final round's finalists). The breakdown is by the round's criteria."""
+    criteria = _criteria(hackathon, _criteria_round(hackathon, round_, final))
     ideas = _ideas(hackathon)
     if idea_ids is not None:
         ideas = {i: ideas[i] for i in idea_ids if i in ideas}
@@ -171,7 +195,7 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
 
 
 def final_round_of(hackathon: Hackathon) -> FinalRound | None:
-    return db.session.scalar(select(FinalRound).where(FinalRound.hackathon_id == hackathon.id))
+    return _final_round_of(hackathon.id)
 
 
 def final_ranking(hackathon: Hackathon, *, breakdown: bool = False) -> Ranking:
@@ -183,7 +207,7 @@ def final_ranking(hackathon: Hackathon, *, breakdown: bool = False) -> Ranking:
     if final is None:
         return first
     second = load_ranking(hackathon, breakdown=breakdown, round_=FINAL_ROUND,
-                          idea_ids=final.idea_ids)
+                          idea_ids=final.idea_ids, final=final)
     finalists = {row.idea.id for row in second.rows}
     rest = [row for row in first.rows if row.idea.id not in finalists]
     offset = len(second.rows)
@@ -192,7 +216,8 @@ def final_ranking(hackathon: Hackathon, *, breakdown: bool = False) -> Ranking:
             better = sum(1 for other in rest if other.ranked.rank is not None
                          and other.ranked.rank < row.ranked.rank)
             row.ranked = replace(row.ranked, rank=offset + better + 1)
-    return Ranking(order_by=first.order_by, criteria=first.criteria, rows=second.rows + rest)
+    return Ranking(order_by=first.order_by, criteria=first.criteria, rows=second.rows + rest,
+                   final_criteria=second.criteria)
 
 
 def published_decision(hackathon: Hackathon) -> WinnerDecision | None:
@@ -291,7 +316,9 @@ class TeamFeedback:
     ranked: scoring.RankedIdea | None
     breakdown: scoring.IdeaBreakdown | None
     reviews: list[ReviewFeedback]
+    # Per criterion of the round the idea is ranked by (a finalist's: the final round's).
     means: list[tuple[Criterion, scoring.CriterionMean]] = field(default_factory=list)
+    round: int = FIRST_ROUND
 
 
 def team_feedback(hackathon: Hackathon, ranking: Ranking | None = None) -> list[TeamFeedback]:
@@ -302,7 +329,6 @@ def team_feedback(hackathon: Hackathon, ranking: Ranking | None = None) -> list[
     ranking = ranking if ranking is not None and any(r.breakdown for r in ranking.rows) \
         else final_ranking(hackathon, breakdown=True)
     by_idea = {row.idea.id: row for row in ranking.rows}
-    criteria = ranking.criteria
     ideas = db.session.scalars(
         select(Idea).where(Idea.id.in_(sorted(by_idea)))
         .options(joinedload(Idea.team).selectinload(Team.members)
@@ -322,15 +348,15 @@ def team_feedback(hackathon: Hackathon, ranking: Ranking | None = None) -> list[
         items = []
         for number, review in enumerate(grouped[idea.id], start=1):
             per = []
-            for c in criteria:
+            for c in ranking.criteria_of(review.round):  # each review by its round's criteria
                 s = review.score_for(c.id)
                 per.append((c, s.score if s else None, s.comment if s else ""))
             items.append(ReviewFeedback(number, scoring.round_score(review.score)
                                         if review.score is not None else None,
                                         review.comment, per, review.round))
-        means = list(zip(criteria, row.breakdown.criteria, strict=True)) if row.breakdown \
-            else []
-        result.append(TeamFeedback(idea, row.ranked, row.breakdown, items, means))
+        means = list(zip(ranking.criteria_of(row.round), row.breakdown.criteria, strict=True)
+                     ) if row.breakdown else []
+        result.append(TeamFeedback(idea, row.ranked, row.breakdown, items, means, row.round))
     return result
 
 
@@ -342,18 +368,24 @@ safe_cell = formula_safe  # the one rule, in app/core/spreadsheet.py
 CSV_HEADER = ["hackathon", "idea_id", "idea_title", "team", "municipality", "review_id",
               "judge", "review_status", "review_score", "submitted_at", "criterion_id",
               "criterion", "weight", "max_score", "score", "criterion_comment",
-              "overall_comment"]
+              "overall_comment", "round"]
 
 
 def scores_csv(hackathon: Hackathon) -> str:
-    """Every score of every review, one row per review and criterion (3 queries)."""
+    """Every score of every review, one row per review and criterion of the review's round
+    (a final round may have its own criteria): at most 5 queries."""
     from app.places.models import Municipality
     from app.teams.models import Team
 
-    criteria = _criteria(hackathon)
+    criteria = {FIRST_ROUND: _criteria(hackathon)}
+    final = final_round_of(hackathon)
+    criteria[FINAL_ROUND] = (_criteria(hackathon, FINAL_ROUND)
+                             if final is not None and final.own_criteria
+                             else criteria[FIRST_ROUND])
     reviews = db.session.execute(
         select(Review.id, Review.idea_id, Review.status, Review.score, Review.submitted_at,
-               Review.comment, User.name, Idea.title, Team.name, Municipality.name)
+               Review.comment, User.name, Idea.title, Team.name, Municipality.name,
+               Review.round)
         .join(User, User.id == Review.judge_id)
         .join(Idea, Idea.id == Review.idea_id)
         .join(Team, Team.id == Idea.team_id)
@@ -370,7 +402,7 @@ def scores_csv(hackathon: Hackathon) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_HEADER)
     for r in reviews:
-        for c in criteria:
+        for c in criteria.get(r[10], criteria[FIRST_ROUND]):
             score, comment = scores.get((r[0], c.id), (None, ""))
             writer.writerow([safe_cell(v) for v in (
                 hackathon.slug, r[1], r[7], r[8], r[9], r[0], r[6], str(r[2].value
@@ -378,5 +410,5 @@ def scores_csv(hackathon: Hackathon) -> str:
                                                                       else r[2]),
                 "" if r[3] is None else f"{r[3]:.2f}",
                 r[4].isoformat() if r[4] else "", c.id, c.name, f"{c.weight}", c.max_score,
-                "" if score is None else f"{score}", comment or "", r[5] or "")])
+                "" if score is None else f"{score}", comment or "", r[5] or "", r[10])])
     return out.getvalue()

@@ -70,6 +70,10 @@ a ranking by hand; the "how we rank" page quotes it.
    nobody can see. "Standard deviation" is the population one (divide by the
    number of reviews, not by one less): we describe the reviews that exist,
    not a sample of imagined ones. The same formula is used everywhere.
+
+A final round, where a hackathon has one, is ranked by the same rules from its
+own reviews alone; its review scores use the final round's criteria (the
+first round's again, or criteria of its own).
 """
 
 # How the code keeps that promise (for maintainers): review scores, averages,

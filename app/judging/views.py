@@ -36,7 +36,9 @@ from app.core.forms import apply_errors
 from app.core.pagination import clamp, paginate
 from app.core.sanitize import render_markdown
 from app.extensions import csrf, db
-from app.hackathons.models import Hackathon, Phase
+from app.hackathons import operations as hackathon_ops
+from app.hackathons.forms import CriterionForm, criterion_initial
+from app.hackathons.models import Criterion, Hackathon, Phase
 from app.hackathons.queries import hackathon_by_slug
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
@@ -55,6 +57,7 @@ from app.judging.models import (
     ASSIGNABLE,
     FINAL_ROUND,
     ConflictDeclaration,
+    FinalRound,
     JuryMember,
     PublicVote,
     Review,
@@ -121,6 +124,12 @@ def judging_nav_visible() -> bool:
 def has_endpoint(name: str) -> bool:
     """Templates link to other features' pages only when those pages exist."""
     return name in current_app.view_functions
+
+
+@bp.app_template_global()
+def final_round_for(hackathon: Hackathon) -> FinalRound | None:
+    """The criteria page links to a final round's own criteria (one query)."""
+    return queries.final_round_of(hackathon)
 
 
 @bp.app_context_processor
@@ -265,10 +274,12 @@ def dashboard(slug: str):
     done = sum(p.done for p in progress)
     final = queries.final_round_of(hackathon)
     final_ranking = (queries.load_ranking(hackathon, breakdown=True, round_=FINAL_ROUND,
-                                          idea_ids=final.idea_ids) if final else None)
+                                          idea_ids=final.idea_ids, final=final)
+                     if final else None)
     return render_template(
         "judging/dashboard.html", h=hackathon, phase=phase, ranking=ranking,
         final=final, final_ranking=final_ranking, final_form=FinalRoundForm(formdata=None),
+        can_open_final=final is not None and final.can_open_scoring(current_user, now),
         can_start_final=(phase == Phase.JUDGING and final is None
                          and not results_published(hackathon.id)
                          and sum(1 for r in ranking.rows if r.ranked.rank) >= 2),
@@ -289,18 +300,152 @@ def start_final_round(slug: str):
     if form.validate_on_submit():
         try:
             final = ops.start_final_round(hackathon, form.size.data, actor=current_user,
-                                          note=form.note.data)
+                                          note=form.note.data, criteria=form.criteria.data)
         except (Invalid, WrongState) as error:
             db.session.rollback()
-            flash(str(error.detail or next(iter(error.errors.values()))[0]), "error")
+            for message in ([error.detail] if error.detail else
+                            [m for ms in error.errors.values() for m in ms]):
+                flash(str(message), "error")
             return redirect(url_for("judging.dashboard", slug=slug) + "#final-round")
         db.session.commit()
+        if final.own_criteria:
+            flash(ngettext("%(num)d idea goes to the final round. Now set the final round’s "
+                           "criteria, then open its scoring: the judges are told then.",
+                           "%(num)d ideas go to the final round. Now set the final round’s "
+                           "criteria, then open its scoring: the judges are told then.",
+                           len(final.idea_ids)), "success")
+            return redirect(url_for("judging.final_criteria", slug=slug))
         flash(ngettext("%(num)d idea goes to the final round; the judges have been told.",
                        "%(num)d ideas go to the final round; the judges have been told.",
                        len(final.idea_ids)), "success")
     else:
         flash(_("Enter how many ideas go to the final round."), "error")
     return redirect(url_for("judging.dashboard", slug=slug) + "#final-round")
+
+
+@bp.route("/hackathons/<slug>/final-round/open", methods=["POST"])
+@access.coordinator_only
+def open_final_scoring(slug: str):
+    hackathon = _managed(slug)
+    if EmptyForm().validate_on_submit():
+        try:
+            ops.open_final_scoring(hackathon, actor=current_user)
+        except WrongState as error:
+            db.session.rollback()
+            flash(str(error.detail), "error")
+            return redirect(url_for("judging.final_criteria", slug=slug))
+        db.session.commit()
+        flash(_("The final round’s scoring is open and its criteria are frozen; the judges "
+                "have been told."), "success")
+    return redirect(url_for("judging.dashboard", slug=slug) + "#final-round")
+
+
+# --- a final round's own criteria: the criteria pages' form and rules, for round 2 ------------
+
+def _final_with_own_criteria(hackathon: Hackathon) -> FinalRound:
+    """The hackathon's final round, if it has its own criteria (else 404)."""
+    final = queries.final_round_of(hackathon)
+    if final is None or not final.own_criteria:
+        abort(404)
+    return final
+
+
+def _final_criterion(hackathon: Hackathon, criterion_id: int) -> Criterion:
+    criterion = db.session.get(Criterion, criterion_id)
+    if criterion is None or criterion.hackathon_id != hackathon.id \
+            or criterion.round != FINAL_ROUND:
+        abort(404)
+    return criterion
+
+
+def _final_criteria_page(hackathon: Hackathon, final: FinalRound, form: CriterionForm,
+                         status: int = 200):
+    now = now_utc()
+    criteria = list(hackathon.final_criteria)
+    return render_template(
+        "judging/final_criteria.html", h=hackathon, final=final, form=form, criteria=criteria,
+        editable=final.criteria_editable(now),
+        can_open=bool(criteria) and final.can_open_scoring(current_user, now),
+        delete_form=EmptyForm(), action_form=EmptyForm()), status
+
+
+@bp.route("/hackathons/<slug>/final-round/criteria", methods=["GET", "POST"])
+@access.coordinator_only
+def final_criteria(slug: str):
+    hackathon = _managed(slug)
+    final = _final_with_own_criteria(hackathon)
+    form = CriterionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return _final_criteria_page(hackathon, final, form, 422)
+        try:
+            hackathon_ops.add_criterion(hackathon, form.to_data() | {"round": FINAL_ROUND},
+                                        actor=current_user)
+        except Invalid as error:
+            apply_errors(form, error)
+            return _final_criteria_page(hackathon, final, form, 422)
+        except WrongState as error:
+            form.form_errors.append(str(error.detail))
+            return _final_criteria_page(hackathon, final, form, 409)
+        db.session.commit()
+        flash(_("The criterion has been added."), "success")
+        return redirect(url_for("judging.final_criteria", slug=slug))
+    return _final_criteria_page(hackathon, final, CriterionForm(formdata=None))
+
+
+@bp.route("/hackathons/<slug>/final-round/criteria/<id:criterion_id>",
+          methods=["GET", "POST"])
+@access.coordinator_only
+def final_criterion_edit(slug: str, criterion_id: int):
+    hackathon = _managed(slug)
+    final = _final_with_own_criteria(hackathon)
+    criterion = _final_criterion(hackathon, criterion_id)
+    status = 200
+    if request.method == "POST":
+        form = CriterionForm()
+        if form.validate_on_submit():
+            try:
+                hackathon_ops.update_criterion(criterion, form.to_data(), actor=current_user)
+            except Invalid as error:
+                apply_errors(form, error)
+                status = 422
+            except WrongState as error:
+                form.form_errors.append(str(error.detail))
+                status = 409
+            else:
+                db.session.commit()
+                flash(_("The criterion has been saved."), "success")
+                return redirect(url_for("judging.final_criteria", slug=slug))
+        else:
+            status = 422
+    else:
+        form = CriterionForm(data=criterion_initial(criterion))
+    return render_template(
+        "hackathons/criterion_form.html", h=hackathon, criterion=criterion, form=form,
+        editable=final.criteria_editable(now_utc()),
+        back_url=url_for("judging.final_criteria", slug=slug),
+        back_label=_("Criteria of the final round"),
+        frozen_text=_("The final round’s criteria are frozen: its scoring has started, and "
+                      "every finalist must be judged against the same criteria.")), status
+
+
+@bp.route("/hackathons/<slug>/final-round/criteria/<id:criterion_id>/delete",
+          methods=["POST"])
+@access.coordinator_only
+def final_criterion_delete(slug: str, criterion_id: int):
+    hackathon = _managed(slug)
+    _final_with_own_criteria(hackathon)
+    criterion = _final_criterion(hackathon, criterion_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        hackathon_ops.delete_criterion(criterion, actor=current_user)
+    except WrongState as error:
+        flash(str(error.detail), "error")
+        return redirect(url_for("judging.final_criteria", slug=slug))
+    db.session.commit()
+    flash(_("The criterion has been deleted."), "success")
+    return redirect(url_for("judging.final_criteria", slug=slug))
 
 
 @bp.route("/hackathons/<slug>/judging/reminders", methods=["POST"])
@@ -383,7 +528,7 @@ def _review_page(review: Review, form: ReviewForm, *, values: dict | None = None
                  errors: dict | None = None, notice: str | None = None, status: int = 200,
                  stale_posted: dict | None = None):
     idea = review.idea
-    criteria = list(review.hackathon.criteria)
+    criteria = review.criteria  # its round's
     if values is None:
         values = {"scores": {str(c.id): _fmt_score(s.score) if (s := review.score_for(c.id))
                              else "" for c in criteria},
@@ -441,7 +586,7 @@ def save_review(review_id: int):
     if found is None:
         abort(404)
     form = ReviewForm()
-    data = form.read(found.hackathon.criteria, request.form)
+    data = form.read(found.criteria, request.form)
     posted = {k: data[k] for k in ("scores", "comments", "comment")}
     token_ok = True
     if current_app.config.get("WTF_CSRF_ENABLED", True):
@@ -500,7 +645,7 @@ def save_review(review_id: int):
 def _coordinator_review(review: Review):
     """A coordinator reads any review of their hackathon (and may reopen a submitted one)."""
     return render_template("judging/review_readonly.html", review=review, idea=review.idea,
-                           h=review.hackathon, criteria=list(review.hackathon.criteria),
+                           h=review.hackathon, criteria=review.criteria,
                            reopen_form=ReopenForm(formdata=None),
                            can_reopen=review.can_reopen(current_user))
 
@@ -609,9 +754,12 @@ def results(slug: str):
     titles = {row["idea_id"]: row for row in decision.ranking}
     vote_rows = sorted(((titles[i], n) for i, n in votes.items() if i in titles),
                        key=lambda pair: (-pair[1], pair[0]["idea_id"]))
+    final = queries.final_round_of(hackathon)
     return render_template("judging/results.html", h=hackathon, decision=decision,
                            winners=[titles[i] for i in decision.idea_ids if i in titles],
-                           vote_rows=vote_rows, votes_total=sum(votes.values()))
+                           vote_rows=vote_rows, votes_total=sum(votes.values()), final=final,
+                           final_criteria=(list(hackathon.final_criteria)
+                                           if final and final.own_criteria else []))
 
 
 @bp.route("/how-we-rank")

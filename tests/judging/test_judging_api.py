@@ -79,7 +79,7 @@ def test_a_judge_reads_and_scores_their_review(client, w, token_for):
     mine = client.get("/api/v1/me/reviews", headers=headers).get_json()
     assert mine == [{"id": review.id, "idea_id": w.ideas[0].id,
                      "hackathon_id": w.hackathon.id, "status": "pending",
-                     "idea_title": w.ideas[0].title, "version": 1}]
+                     "idea_title": w.ideas[0].title, "version": 1, "round": 1}]
     body = client.get(f"/api/v1/reviews/{review.id}", headers=headers).get_json()
     assert body["scores"] == {str(w.impact.id): None, str(w.feasibility.id): None}
     response = client.put(f"/api/v1/reviews/{review.id}", headers=headers, json={

@@ -111,6 +111,11 @@ def test_every_judging_route_has_a_decision_in_the_matrix(app):
         "api_judging.publish_winners", "api_judging.save_review",
         "api_judging.declare_conflict", "api_judging.reopen_review", "api_judging.cast_vote",
         "api_judging.vote_counts", "api_judging.start_final_round",
+        # The final round's own criteria and its opening: test_final_round_criteria.py
+        # (pages and API for coordinators, judges, other coordinators and anonymous).
+        "judging.open_final_scoring", "judging.final_criteria", "judging.final_criterion_edit",
+        "judging.final_criterion_delete", "api_judging.get_final_round",
+        "api_judging.open_final_scoring",
     }
     missing = [rule.rule for rule in app.url_map.iter_rules()
                if rule.endpoint.startswith(("judging.", "api_judging."))
