@@ -31,7 +31,13 @@ from app.hackathons.forms import (
     criterion_initial,
     hackathon_initial,
 )
-from app.hackathons.models import Criterion, Hackathon, PhaseChange, may_create_hackathon
+from app.hackathons.models import (
+    FIRST_ROUND,
+    Criterion,
+    Hackathon,
+    PhaseChange,
+    may_create_hackathon,
+)
 from app.hackathons.phases import ORDER, Phase
 from app.hackathons.queries import hackathon_by_slug, hackathon_list_query
 from app.places.models import REGION_CODES
@@ -207,8 +213,10 @@ def criteria(slug: str):
 
 
 def _criterion_or_404(hackathon: Hackathon, criterion_id: int) -> Criterion:
+    """A criterion of the jury's round (a final round's own are edited on its own page)."""
     criterion = db.session.get(Criterion, criterion_id)
-    if criterion is None or criterion.hackathon_id != hackathon.id:
+    if (criterion is None or criterion.hackathon_id != hackathon.id
+            or criterion.round != FIRST_ROUND):
         abort(404)
     return criterion
 

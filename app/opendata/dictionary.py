@@ -188,6 +188,8 @@ TABLES: tuple[PublicTable, ...] = (
         (
             Column("id", INTEGER, _l("Identifier of the criterion.")),
             Column("hackathon_id", INTEGER, _l("The hackathon."), references="hackathons.id"),
+            Column("round", INTEGER, _l("1 for the jury's round, 2 for a final round scored "
+                                        "on criteria of its own.")),
             Column("position", INTEGER, _l("Order on the scoring form.")),
             Column("name", TEXT, _l("Name of the criterion.")),
             Column("description", MARKDOWN, _l("What the criterion asks.")),

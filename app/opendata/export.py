@@ -47,7 +47,7 @@ from app.opendata import dictionary as d
 from app.opendata.sources import SOURCES, Moment
 
 # Raise when the shape of the files changes, so that clients' cached copies are refetched.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"  # 2: criteria.round
 SQLITE_NAME = "talka.sqlite"
 KEEP_FOLDERS = 2  # the newest states' files are kept: a download of the previous may be running
 

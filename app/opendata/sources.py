@@ -19,7 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import select, true
+from sqlalchemy import or_, select, true
 
 from app.extensions import db
 
@@ -95,15 +95,22 @@ def hackathon_regions(at: Moment) -> Rows:
 
 
 def criteria(at: Moment) -> Rows:
-    from app.hackathons.models import Criterion, Hackathon
+    from app.hackathons.models import FIRST_ROUND, Criterion, Hackathon
+    from app.judging.models import FinalRound
 
-    return _stream(select(Criterion.id, Criterion.hackathon_id, Criterion.position,
-                          Criterion.name, Criterion.description, Criterion.weight,
-                          Criterion.max_score, Criterion.low_description,
+    # A final round's own criteria become public when its scoring opens (until then the
+    # coordinators are still drafting them).
+    opened = (select(FinalRound.id)
+              .where(FinalRound.hackathon_id == Criterion.hackathon_id,
+                     FinalRound.scoring_opened_at.is_not(None)).exists())
+    return _stream(select(Criterion.id, Criterion.hackathon_id, Criterion.round,
+                          Criterion.position, Criterion.name, Criterion.description,
+                          Criterion.weight, Criterion.max_score, Criterion.low_description,
                           Criterion.mid_description, Criterion.high_description)
                    .join(Hackathon, Hackathon.id == Criterion.hackathon_id)
-                   .where(_announced())
-                   .order_by(Criterion.hackathon_id, Criterion.position, Criterion.id))
+                   .where(_announced(), or_(Criterion.round == FIRST_ROUND, opened))
+                   .order_by(Criterion.hackathon_id, Criterion.round, Criterion.position,
+                             Criterion.id))
 
 
 def _published_decisions():

@@ -612,3 +612,25 @@ def test_a_final_scoring_page_costs_the_same_with_more_reviews(client, count_que
         make_review(idea, judge, round=FINAL_ROUND)  # more final reviews for the same judge
     large = _queries(count_queries, client, f"/reviews/{reviews[0].id}")
     assert small == large
+
+
+def test_open_data_lists_the_final_rounds_criteria_once_its_scoring_opens(own):
+    from app.opendata.export import moment
+    from app.opendata.sources import criteria
+
+    def published() -> list[tuple[int, str]]:
+        return [(row["round"], row["name"]) for row in criteria(moment())
+                if row["hackathon_id"] == own.hackathon.id]
+
+    drafting = published()
+    assert drafting and all(round_ == 1 for round_, _name in drafting)
+    opened(own)
+    assert published() == [*drafting, (2, PITCH["name"]), (2, TEAM["name"])]
+
+
+def test_the_jury_rounds_criterion_pages_do_not_open_a_final_round_criterion(client, own):
+    sign_in(client, own.coordinator)
+    slug = own.hackathon.slug
+    assert client.get(f"/hackathons/{slug}/criteria/{own.pitch.id}").status_code == 404
+    first = own.hackathon.criteria[0]
+    assert client.get(f"/hackathons/{slug}/criteria/{first.id}").status_code == 200
