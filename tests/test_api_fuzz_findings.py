@@ -59,3 +59,45 @@ def test_error_answers_are_documented_as_the_problem_json_they_are(client):
     problem = spec["components"]["schemas"]["Problem"]
     assert set(problem["required"]) == {"type", "title", "status", "detail"}
     assert problem["properties"]["status"]["type"] == "integer"
+
+
+def test_text_with_a_nul_character_is_a_field_error_on_every_database(
+        client, coordinator_headers):
+    # PostgreSQL refuses NUL in text, so this was a 500 there (and stored on SQLite).
+    response = client.post("/api/v1/hackathons", headers=coordinator_headers,
+                           json={"title": "Hakatons\x00", "theme": "Pakalpojumi"})
+
+    assert response.status_code == 422
+    assert response.get_json()["errors"] == {
+        "title": ["The text contains a NUL character, which cannot be stored."]}
+    assert client.get("/api/v1/hackathons").get_json()["total"] == 0
+
+
+@pytest.mark.parametrize("query", ["q=a%00b", "status=sub%00mitted"])
+def test_a_nul_character_in_a_query_is_a_field_error(client, coordinator_headers, query):
+    from tests.factories_hackathons import make_hackathon
+
+    hackathon = make_hackathon()
+    response = client.get(f"/api/v1/hackathons/{hackathon.id}/ideas?{query}",
+                          headers=coordinator_headers)
+
+    assert response.status_code == 422
+    assert list(response.get_json()["errors"]) == [query.split("=")[0]]
+
+
+def test_a_nul_character_in_an_uploaded_file_name_is_refused(client, token_for):
+    from io import BytesIO
+
+    from tests.factories_hackathons import make_hackathon
+    from tests.factories_ideas import make_idea
+    from tests.factories_pilots import make_user_in
+    from tests.factories_teams import make_team
+
+    lead = make_user_in("Dobeles novads")
+    idea = make_idea(make_hackathon(), make_team(lead), status="draft")
+    response = client.post(
+        f"/api/v1/ideas/{idea.id}/attachments", headers=token_for(lead),
+        data={"file": (BytesIO(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64), "plāns\x00.png")})
+
+    assert response.status_code == 422
+    assert list(response.get_json()["errors"]) == ["file"]

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import http
 
-from flask import Flask
+from flask import Flask, request
+from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from app.api.schemas import ProblemSchema
 from app.core import access
+from app.core.errors import Invalid
 from app.extensions import csrf
 
 
@@ -49,6 +51,34 @@ PROBLEM_JSON = "application/problem+json"
 api = TalkaApi()
 
 
+def _holds_nul(value) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
+def refuse_nul_characters() -> None:
+    """before_request: a NUL character anywhere in an API request's query, JSON, form fields
+    or file names is a 422 naming the field. PostgreSQL cannot store one in text (the
+    statement fails: a 500), and no one means to send it."""
+    if not request.path.startswith("/api/"):
+        return
+    fields = [*request.args.items(multi=True), *request.form.items(multi=True),
+              *((name, upload.filename) for name, upload in request.files.items(multi=True))]
+    if request.is_json:
+        body = request.get_json(silent=True)  # malformed JSON: the usual 400 follows
+        fields += body.items() if isinstance(body, dict) else [("_", body)]
+    bad = sorted({"_" if _holds_nul(name) else str(name)
+                  for name, value in fields if _holds_nul(name) or _holds_nul(value)})
+    if bad:
+        message = _l("The text contains a NUL character, which cannot be stored.")
+        raise Invalid(errors={name: [message] for name in bad})
+
+
 def init_api(app: Flask) -> None:
     from app.api import accounts, hackathons, ideas, judging, pilots, places, teams
 
@@ -64,6 +94,7 @@ def init_api(app: Flask) -> None:
     )
 
     init_http_cache(app)
+    app.before_request(refuse_nul_characters)
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )
