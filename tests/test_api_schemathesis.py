@@ -4,6 +4,13 @@ coordinator, against a database with real objects in it.
 
 Every answer must be no server error, carry a documented status and content type, and match
 its declared schema; an operation that needs a token must refuse the request without one.
+
+One test per caller runs every operation in a loop (hypothesis `@given` over each
+operation's strategy) rather than `@schema.parametrize()`: the schema comes from the app, a
+fixture, and schemathesis' fixture loader (`schemathesis.pytest.from_fixture`, 4.32.5) uses a
+pytest attribute that pytest 9.2 no longer has; and one item per operation would rebuild the
+seeded world 190 times. State carries over between operations within a caller's test (a
+hackathon moved on, a criterion deleted), as it does for a real client.
 """
 
 from __future__ import annotations
@@ -27,6 +34,14 @@ from sqlalchemy import select
 from app.extensions import db as _db
 from app.extensions import limiter
 
+# Left out (tried: they fail on behaviour that is right here): positive_data_acceptance
+# expects 2xx for every schema-valid request, but the schema does not carry every rule - a
+# team name must not be blank, an expense is a positive amount, an end date follows the start -
+# the operations check those with localised 422 messages, and who asks decides first (a
+# member's valid body to a coordinator's endpoint is rightly 403, a wrong phase 409).
+# negative_data_rejection flags unknown query parameters, which reads ignore, as is usual.
+# The stateful checks (use_after_free, ensure_resource_availability) need schemathesis'
+# stateful runner; max_response_time would make the run depend on the machine.
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_schema_conformance, ignored_auth]
 
