@@ -227,6 +227,15 @@ def criterion_edit(slug: str, criterion_id: int):
     hackathon = _manageable(slug)
     criterion = _criterion_or_404(hackathon, criterion_id)
     now = now_utc()
+    return criterion_edit_page(hackathon, criterion,
+                               back_url=url_for("hackathons.criteria", slug=hackathon.slug),
+                               editable=hackathon.criteria_editable(now), now=now)
+
+
+def criterion_edit_page(hackathon: Hackathon, criterion: Criterion, *, back_url: str,
+                        editable: bool, now=None, **shown):
+    """The page that edits one criterion, of either round: on a valid POST the criterion is
+    saved through the one service rule and the coordinator goes back to `back_url`."""
     status = 200
     if request.method == "POST":
         form = CriterionForm()
@@ -242,13 +251,13 @@ def criterion_edit(slug: str, criterion_id: int):
             else:
                 db.session.commit()
                 flash(_("The criterion has been saved."), "success")
-                return redirect(url_for("hackathons.criteria", slug=hackathon.slug))
+                return redirect(back_url)
         else:
             status = 422
     else:
         form = CriterionForm(data=criterion_initial(criterion))
     return render_template("hackathons/criterion_form.html", h=hackathon, criterion=criterion,
-                           form=form, editable=hackathon.criteria_editable(now)), status
+                           form=form, editable=editable, back_url=back_url, **shown), status
 
 
 @bp.route("/<slug>/criteria/<id:criterion_id>/delete", methods=["POST"])

@@ -37,9 +37,10 @@ from app.core.pagination import clamp, paginate
 from app.core.sanitize import render_markdown
 from app.extensions import csrf, db
 from app.hackathons import operations as hackathon_ops
-from app.hackathons.forms import CriterionForm, criterion_initial
+from app.hackathons.forms import CriterionForm
 from app.hackathons.models import Criterion, Hackathon, Phase
 from app.hackathons.queries import hackathon_by_slug
+from app.hackathons.views import criterion_edit_page
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 from app.judging import operations as ops
@@ -400,33 +401,12 @@ def final_criterion_edit(slug: str, criterion_id: int):
     hackathon = _managed(slug)
     final = _final_with_own_criteria(hackathon)
     criterion = _final_criterion(hackathon, criterion_id)
-    status = 200
-    if request.method == "POST":
-        form = CriterionForm()
-        if form.validate_on_submit():
-            try:
-                hackathon_ops.update_criterion(criterion, form.to_data(), actor=current_user)
-            except Invalid as error:
-                apply_errors(form, error)
-                status = 422
-            except WrongState as error:
-                form.form_errors.append(str(error.detail))
-                status = 409
-            else:
-                db.session.commit()
-                flash(_("The criterion has been saved."), "success")
-                return redirect(url_for("judging.final_criteria", slug=slug))
-        else:
-            status = 422
-    else:
-        form = CriterionForm(data=criterion_initial(criterion))
-    return render_template(
-        "hackathons/criterion_form.html", h=hackathon, criterion=criterion, form=form,
+    return criterion_edit_page(
+        hackathon, criterion, back_url=url_for("judging.final_criteria", slug=slug),
         editable=final.criteria_editable(now_utc()),
-        back_url=url_for("judging.final_criteria", slug=slug),
         back_label=_("Criteria of the final round"),
         frozen_text=_("The final round’s criteria are frozen: its scoring has started, and "
-                      "every finalist must be judged against the same criteria.")), status
+                      "every finalist must be judged against the same criteria."))
 
 
 @bp.route("/hackathons/<slug>/final-round/criteria/<id:criterion_id>/delete",

@@ -94,12 +94,13 @@ def test_the_scoring_cannot_open_without_a_final_criterion_nor_twice(ranked):
     ops.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator, criteria="own")
     with pytest.raises(WrongState) as empty:
         ops.open_final_scoring(ranked.hackathon, actor=ranked.coordinator)
-    assert str(empty.value.detail) == "Add at least one criterion for the final round first."
+    assert str(empty.value.detail) == message(
+        "Add at least one criterion for the final round first.")
     hackathon_ops.add_criterion(ranked.hackathon, PITCH | {"round": 2}, actor=ranked.coordinator)
     opened(ranked)
     with pytest.raises(WrongState) as twice:
         ops.open_final_scoring(ranked.hackathon, actor=ranked.coordinator)
-    assert str(twice.value.detail) == "The final round’s scoring is already open."
+    assert str(twice.value.detail) == message("The final round’s scoring is already open.")
 
 
 def test_a_final_review_is_scored_on_the_final_rounds_own_criteria(own):
@@ -143,8 +144,8 @@ def test_final_criteria_change_until_the_scoring_opens_and_are_frozen_after(own)
     assert [(c.name, str(c.weight), c.position) for c in own.hackathon.final_criteria] == [
         (PITCH["name"], "2.00", 1), (TEAM["name"], "1.00", 2)]
     opened(own)
-    frozen = ("The final round’s criteria are frozen: its scoring has started, and every "
-              "finalist must be judged against the same criteria.")
+    frozen = message("The final round’s criteria are frozen: its scoring has started, and every "
+                     "finalist must be judged against the same criteria.")
     for change in (lambda: hackathon_ops.update_criterion(own.pitch, {"weight": "5"}, actor=actor),
                    lambda: hackathon_ops.delete_criterion(own.team, actor=actor),
                    lambda: hackathon_ops.add_criterion(own.hackathon, TEAM | {"round": 2},
@@ -157,8 +158,8 @@ def test_final_criteria_change_until_the_scoring_opens_and_are_frozen_after(own)
 
 
 def test_final_criteria_need_a_final_round_with_own_criteria(ranked):
-    needs = ("Criteria of the final round are set after starting a final round with its own "
-             "criteria.")
+    needs = message("Criteria of the final round are set after starting a final round with its own "
+                    "criteria.")
     with pytest.raises(WrongState) as before:
         hackathon_ops.add_criterion(ranked.hackathon, PITCH | {"round": 2},
                                     actor=ranked.coordinator)
