@@ -6,6 +6,7 @@ import logging
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask, request
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 log = logging.getLogger("talka.security")
 
@@ -71,5 +72,31 @@ def add_security_headers(response):
     return response
 
 
+def drop_nul_characters() -> None:
+    """before_request, pages only: NUL characters are removed from the query, the form fields
+    and the names of uploaded files. No one types one (it arrives from a pasted binary or a
+    probe), PostgreSQL cannot store it in text, and refusing the request would lose what a
+    team or a judge typed. The API refuses them instead, naming the field (app/api)."""
+    if request.path.startswith("/api/") or request.method == "OPTIONS":
+        return
+    query = request.args
+    if any("\x00" in k or "\x00" in v for k, v in query.items(multi=True)):
+        request.args = _without_nul(query)
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        form = request.form
+        if any("\x00" in k or "\x00" in v for k, v in form.items(multi=True)):
+            request.form = _without_nul(form)
+        for upload in request.files.values():
+            if upload.filename and "\x00" in upload.filename:
+                upload.filename = upload.filename.replace("\x00", "")
+
+
+def _without_nul(fields: MultiDict) -> ImmutableMultiDict:
+    return ImmutableMultiDict([(k.replace("\x00", ""), v.replace("\x00", ""))
+                               for k, v in fields.items(multi=True)])
+
+
 def init_security(app: Flask) -> None:
     app.after_request(add_security_headers)
+    app.before_request(drop_nul_characters)
