@@ -105,7 +105,7 @@ def unchanging_page(view):
         response.set_etag(etag)
         response.headers["Cache-Control"] = "public, no-cache"
         response.vary.add("Cookie")
-        if "HTTP_COOKIE" not in request.environ:
+        if front.shareable():
             response.headers[front.MARKER] = front.marker(front.STATIC)
         return response
 
@@ -146,7 +146,7 @@ def _download(kind: str, filename: str, download_name: str, mimetype: str, write
             handle = open(path, "rb")  # noqa: SIM115  # the response closes it
         except FileNotFoundError:
             continue
-        if "HTTP_COOKIE" not in request.environ and path.stat().st_size <= MAX_BODY_BYTES:
+        if front.shareable() and path.stat().st_size <= MAX_BODY_BYTES:
             # Small enough to keep whole: the front cache answers the next reader.
             with handle:
                 response = Response(handle.read(), mimetype=mimetype)

@@ -334,9 +334,9 @@ def _finish(response: Response, etag: str, state: PublicState) -> Response:
 def _for_front(response: Response, state: PublicState, per_minute: bool) -> Response:
     """Let the front cache (app/public/front.py) keep this answer for visitors who send no
     cookie: the answer to them is the same for everyone."""
-    if "HTTP_COOKIE" not in request.environ:
-        from app.public import front
+    from app.public import front
 
+    if front.shareable():
         response.headers[front.MARKER] = front.marker(
             front.MINUTE if per_minute else front.STATE, state.key)
     return response

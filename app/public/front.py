@@ -1,23 +1,24 @@
-"""The front cache: public pages answered before Flask is reached, for visitors who send no
-cookie and no token.
+"""The front cache: public pages answered before Flask is reached, for anonymous readers.
 
 A news story sends thousands of readers to one page at once, none of them signed in and
 most of them with no cookie of ours. What each of them gets is the same page, so the first
 answer is kept (whole: status, headers, body) and the next ones are answered here, in the
-WSGI layer, without a request context, a session, the locale selector, the access check or
-a template: one look at the public state (app/public/cache.py) decides whether the kept
+WSGI layer, without a request context, the locale selector, the access check or a
+template: one look at the public state (app/public/cache.py) decides whether the kept
 answer is still current.
 
 Which answers are kept is decided by the views, not here: `public_page` and
 `unchanging_page` put the marker header below on an answer that is the same for every
-visitor without a cookie, together with the state it was made in. This layer only keeps
-answers that carry the marker, removes it, and never keeps an answer that sets a cookie.
+reader of that address and language (`shareable()`), together with the state it was made
+in. This layer only keeps answers that carry the marker, removes it, and never keeps an
+answer that sets a cookie.
 
-The key is the host, path and query string (and, for the API, the Accept-Language header,
-which chooses the API's language). A request with a cookie (a signed-in member, or a
-visitor who chose English) or an Authorization header always goes to the application,
-where `public_page` serves the anonymous ones from the same cache of rendered pages.
-"""
+Anonymous readers are those with no cookie, and those whose only cookie is a session that
+holds nothing but the language they chose (and perhaps a CSRF token): the session's
+signature is checked here as Flask checks it. The key is the host, scheme, path, query
+string and that language (and, for the API, the Accept-Language header, which chooses the
+API's language). Any other cookie (a signed-in member, a pending message) or an
+Authorization header goes to the application, which answers it in full."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Flask
-from werkzeug.http import is_resource_modified, parse_date, unquote_etag
+from itsdangerous import BadSignature
+from werkzeug.http import is_resource_modified, parse_cookie, parse_date, unquote_etag
 
 from app.extensions import db
 from app.public.cache import STATE_TTL_SECONDS, current_state, page_cache, public_state
@@ -55,11 +57,30 @@ def marker(mode: str, state_key: str = "-") -> str:
     return f"{mode} {state_key}"
 
 
-def _key(environ) -> tuple:
+# What a reader's session may hold for the reader to count as anonymous here: the language
+# they chose, a CSRF token a form page once gave them (anonymous public pages carry none)
+# and Flask-Login's freshness flag, which it leaves after a sign-out.
+SHAREABLE_SESSION_KEYS = frozenset({"lang", "csrf_token", "_fresh"})
+
+
+def shareable() -> bool:
+    """In a request: is the answer to this reader the answer to every reader of the same
+    address and language? True with no cookie at all, or with only the session cookie
+    holding nothing but a chosen language (see SHAREABLE_SESSION_KEYS)."""
+    from flask import current_app, request, session
+
+    cookies = request.cookies
+    if not cookies:
+        return True
+    return (set(cookies) == {current_app.config["SESSION_COOKIE_NAME"]}
+            and set(session.keys()) <= SHAREABLE_SESSION_KEYS)
+
+
+def _key(environ, chosen: str) -> tuple:
     path = environ.get("PATH_INFO", "")
     language = environ.get("HTTP_ACCEPT_LANGUAGE", "") if path.startswith("/api/") else ""
     return ("front", environ.get("HTTP_HOST", ""), environ.get("wsgi.url_scheme", ""),
-            path, environ.get("QUERY_STRING", ""), language)
+            path, environ.get("QUERY_STRING", ""), language, chosen)
 
 
 class FrontCache:
@@ -69,18 +90,45 @@ class FrontCache:
         self.app = app
         self.wsgi_app = wsgi_app
         self._engine = None
+        self._serializer = None
 
     def __call__(self, environ, start_response) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
-        if (method not in ("GET", "HEAD") or "HTTP_COOKIE" in environ
-                or "HTTP_AUTHORIZATION" in environ
-                or not self.app.config.get("PUBLIC_CACHE", True)):
-            return self.wsgi_app(environ, start_response)
-        key = _key(environ)
+        chosen = None
+        if (method in ("GET", "HEAD") and "HTTP_AUTHORIZATION" not in environ
+                and self.app.config.get("PUBLIC_CACHE", True)):
+            chosen = self._chosen_language(environ)
+        if chosen is None:  # personal, or not a read: the application answers, nothing kept
+            return self._pass_and_keep(None, environ, start_response, keep=False)
+        key = _key(environ, chosen)
         entry = page_cache.get(key)
         if entry is not None and self._current(entry):
             return self._answer(entry, environ, start_response, head=method == "HEAD")
         return self._pass_and_keep(key, environ, start_response, keep=method == "GET")
+
+    def _chosen_language(self, environ) -> str | None:
+        """"" for a reader with no cookie; the chosen language ("lv"/"en", or "-" for none)
+        when the only cookie is a valid session holding nothing personal; None otherwise."""
+        header = environ.get("HTTP_COOKIE")
+        if not header:
+            return ""
+        cookies = parse_cookie(header)
+        name = self.app.config["SESSION_COOKIE_NAME"]
+        if set(cookies) != {name}:
+            return None
+        try:
+            data = self._session_serializer().loads(
+                cookies[name], max_age=int(self.app.permanent_session_lifetime.total_seconds()))
+        except BadSignature:
+            return None
+        if not isinstance(data, dict) or not set(data) <= SHAREABLE_SESSION_KEYS:
+            return None
+        return str(data.get("lang") or "-")
+
+    def _session_serializer(self):
+        if self._serializer is None:
+            self._serializer = self.app.session_interface.get_signing_serializer(self.app)
+        return self._serializer
 
     # --- a kept answer ------------------------------------------------------------------------
     def _current(self, entry: FrontEntry) -> bool:

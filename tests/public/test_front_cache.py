@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 
 import pytest
+from flask_babel import force_locale, gettext
 from sqlalchemy import text
 
 from app.extensions import db
@@ -181,3 +182,34 @@ def test_open_data_downloads_are_kept_until_the_data_change(anonymous, world, vi
     fresh = anonymous.get("/data/ideas.csv")
     assert extra.ideas[0].title in fresh.get_data(as_text=True)
     assert views_called == {"opendata.table_csv": 2}
+
+
+def test_a_reader_who_chose_english_gets_kept_english_pages(app, world, views_called):
+    reader = app.test_client()  # keeps the session cookie that holds the language
+    reader.post("/language", data={"lang": "en"})
+    first = reader.get("/winners")
+    again = reader.get("/winners")
+    assert "Winning ideas" in again.get_data(as_text=True) and again.data == first.data
+    latvian = app.test_client(use_cookies=False).get("/winners")
+    assert "Winning ideas" not in latvian.get_data(as_text=True)
+    assert views_called["public.winners"] == 2  # once in English, once in Latvian
+    assert _front_entries() == 2
+
+
+def test_a_forged_language_cookie_is_answered_by_the_application(anonymous, world,
+                                                                 views_called):
+    for _ in range(2):
+        response = anonymous.get("/winners",
+                                 headers={"Cookie": "session=eyJsYW5nIjoiZW4ifQ.x.y"})
+        assert response.status_code == 200 and front.MARKER not in response.headers
+    assert views_called == {"public.winners": 2}
+
+
+def test_a_session_with_a_pending_message_is_never_answered_from_a_copy(
+        app, client, world, signed_in):
+    app.test_client(use_cookies=False).get("/")  # a kept home page for other readers
+    signed_in()
+    client.post("/logout")  # leaves "signed out" for the next page
+    page = client.get("/").get_data(as_text=True)
+    with force_locale("lv"):
+        assert gettext("You have signed out.") in page
