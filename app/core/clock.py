@@ -4,6 +4,9 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 RIGA = ZoneInfo("Europe/Riga")
+# The years a date in Talka can fall in: a programme's hackathons, pilots and their records.
+# Outside them a date is a typing slip (and year 1 or 9999 overflows on conversion to UTC).
+PLAUSIBLE_YEARS = (2000, 2100)
 
 
 def now_utc() -> datetime:

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.audit import record_audit, snapshot
-from app.core.clock import RIGA, as_utc, now_utc
+from app.core.clock import PLAUSIBLE_YEARS, RIGA, as_utc, now_utc
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
 from app.extensions import db
 from app.hackathons.models import (
@@ -82,7 +82,7 @@ def _check_length(errors: dict, field: str, value: str, limit: int) -> None:
             _l("Use at most %(n)d characters (now %(m)d).", n=limit, m=len(value)))
 
 
-MOMENT_YEARS = (2000, 2100)
+MOMENT_YEARS = PLAUSIBLE_YEARS
 
 
 def parse_moment(value) -> datetime | None:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.audit import record_audit
-from app.core.clock import now_utc, today_riga
+from app.core.clock import PLAUSIBLE_YEARS, now_utc, today_riga
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
 from app.extensions import db
 from app.ideas.models import Idea
@@ -147,6 +147,10 @@ class _Fields:
                 self.fail(name, _l("Enter a date."))
             else:
                 self.fail(name, _l("Enter a date as YYYY-MM-DD or DD.MM.YYYY."))
+        elif not PLAUSIBLE_YEARS[0] <= parsed.year <= PLAUSIBLE_YEARS[1]:
+            self.fail(name, _l("Enter a date between the years %(first)d and %(last)d.",
+                               first=PLAUSIBLE_YEARS[0], last=PLAUSIBLE_YEARS[1]))
+            return None
         return parsed
 
     def amount(self, name: str, *, allow_zero: bool = True) -> Decimal | None:

@@ -52,6 +52,17 @@ def test_a_milestone_is_added_and_ordered_by_due_date(client, token_for, world):
     assert [m["title"] for m in body["milestones"]] == ["Pirmais", "Otrais", "Trešais"]
 
 
+@pytest.mark.parametrize("due_date", ["0001-01-01", "9999-12-31", "1.01.1999."])
+def test_a_date_outside_plausible_years_is_a_field_error(client, token_for, world, due_date):
+    response = client.post(f"/api/v1/pilots/{world.pilot.id}/milestones",
+                           headers=token_for(world.member),
+                           json={"title": "Iepirkums", "due_date": due_date})
+    assert response.status_code == 422
+    assert set(response.json["errors"]) == {"due_date"}
+    assert "2000" in response.json["errors"]["due_date"][0]
+    assert db.session.query(Milestone).count() == 0
+
+
 def test_a_milestone_needs_a_title_and_a_due_date(client, token_for, world):
     response = client.post(f"/api/v1/pilots/{world.pilot.id}/milestones",
                            headers=token_for(world.member),
