@@ -11,23 +11,13 @@ from app.judging import operations as ops
 from app.judging import scoring
 from app.judging.models import FINAL_ROUND, Review, ReviewScore, ReviewStatus
 from app.judging.queries import final_ranking
-from tests.factories_judging import judging_world, make_judge, make_review, sign_in
+from tests.factories_judging import make_judge, make_review, sign_in
 
 
 @pytest.fixture(autouse=True)
 def request_context(app):
     with app.test_request_context("/"):
         yield
-
-
-@pytest.fixture
-def ranked(db):
-    """Four ideas ranked A > B > C > D in the first round by three judges."""
-    w = judging_world(judges=3, ideas=4, reviews_per_idea=3, criteria=2)
-    for idea, points in zip(w.ideas, (9, 7, 5, 3), strict=True):
-        for judge in w.judges:
-            make_review(idea, judge, status="submitted", scores={0: points, 1: points})
-    return w
 
 
 def final_reviews(hackathon):
