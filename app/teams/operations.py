@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import select, text, update
 
 from app import MAX_ID
 from app.accounts.models import User, token_digest
@@ -276,12 +276,27 @@ def leave_team(team: Team, *, user: User, now: datetime | None = None) -> None:
     remove_member(team, user, actor=user, now=now)
 
 
+def _lock_team(team: Team) -> None:
+    """Hold the team until the transaction ends: PostgreSQL locks its row; SQLite has no row
+    locks, so a no-op write takes the database's write lock at once."""
+    if db.session.get_bind().dialect.name == "sqlite":
+        db.session.execute(text("UPDATE team SET id = id WHERE id = :id"), {"id": team.id})
+    else:
+        db.session.execute(select(Team.id).where(Team.id == team.id).with_for_update())
+
+
 def hand_over_lead(team: Team, new_lead_user: User | None, *, actor: User,
                    now: datetime | None = None) -> None:
     """The lead makes another member the lead and stays on as a member.
 
     `new_lead_user` None (an unknown or malformed id) is refused like a non-member.
     """
+    # Two hand-overs at once: the second waits for the first and then reads who leads now,
+    # so it is refused clearly instead of breaking the one-lead index (a 500).
+    _lock_team(team)
+    db.session.refresh(team, attribute_names=["members"])
+    for member in team.members:
+        db.session.refresh(member, attribute_names=["is_lead"])
     if not team.can_manage(actor):
         raise NotAllowed(_l("Only the team lead can hand over the lead."))
     new_lead = team.membership(new_lead_user)

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.core.audit import AuditEntry
 from app.core.clock import now_utc
@@ -386,3 +386,24 @@ def test_who_may_remove_whom(make_user, actor, target, allowed):
     else:
         with pytest.raises((NotAllowed, WrongState)):
             ops.remove_member(team, people[target], actor=people[actor])
+
+
+def test_a_hand_over_after_another_one_committed_is_refused_clearly(make_user):
+    """Two browsers of the lead hand over at once to different members: the second one reads
+    the lead the first one made and is refused, not a 500 from the one-lead index."""
+    lead, first, second = make_user(), make_user(), make_user()
+    team = make_team(lead, members=[first, second])
+    assert team.is_lead(lead)  # this request has loaded the team and its members
+    with db.engine.begin() as other:  # the other request commits its hand-over meanwhile
+        other.execute(update(TeamMember).where(TeamMember.team_id == team.id,
+                                               TeamMember.user_id == lead.id)
+                      .values(is_lead=False))
+        other.execute(update(TeamMember).where(TeamMember.team_id == team.id,
+                                               TeamMember.user_id == first.id)
+                      .values(is_lead=True))
+    with pytest.raises(NotAllowed):
+        ops.hand_over_lead(team, second, actor=lead)
+    db.session.rollback()
+    leads = db.session.scalars(select(TeamMember.user_id).where(TeamMember.team_id == team.id,
+                                                                TeamMember.is_lead)).all()
+    assert leads == [first.id]
