@@ -408,6 +408,22 @@ def save(pilot_id: int):
     return redirect(url_for("pilots.pilot", pilot_id=pilot.id))
 
 
+def _on_pilot_page(pilot: Pilot, action, success, *, anchor: str = "",
+                   refused: type[DomainError] = DomainError):
+    """Run a small form's `action()`: commit and say `success` (text, or a function of
+    nothing for a message about the result), or show every message of a refusal; then back
+    to the pilot's page at `anchor`."""
+    try:
+        action()
+    except refused as error:
+        messages = [m for msgs in error.errors.values() for m in msgs] or [error.detail]
+        flash(" ".join(str(m) for m in messages), "error")
+    else:
+        db.session.commit()
+        flash(success() if callable(success) else success, "success")
+    return redirect(url_for("pilots.pilot", pilot_id=pilot.id) + anchor)
+
+
 @bp.route("/pilots/<id:pilot_id>/status", methods=["POST"])
 @access.signed_in
 def change_status(pilot_id: int):
@@ -415,16 +431,10 @@ def change_status(pilot_id: int):
     form = StatusForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        ops.transition_pilot(pilot, form.status.data, actor=current_user,
-                             reason=form.reason.data or "")
-    except DomainError as error:
-        messages = [m for msgs in error.errors.values() for m in msgs] or [error.detail]
-        flash(" ".join(str(m) for m in messages), "error")
-        return redirect(url_for("pilots.pilot", pilot_id=pilot.id))
-    db.session.commit()
-    flash(_("The pilot is now %(status)s.", status=pilot.status.label), "success")
-    return redirect(url_for("pilots.pilot", pilot_id=pilot.id))
+    return _on_pilot_page(
+        pilot, lambda: ops.transition_pilot(pilot, form.status.data, actor=current_user,
+                                            reason=form.reason.data or ""),
+        lambda: _("The pilot is now %(status)s.", status=pilot.status.label))
 
 
 # --- quick entry: a measurement or an expense on one screen --------------------------------------
@@ -533,15 +543,10 @@ def add_funding(pilot_id: int):
     form = FundingForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        ops.add_funding_line(pilot, _form_data(form, ("kind", "label", "amount_eur")),
-                             actor=current_user)
-    except Invalid as error:
-        flash(" ".join(str(m) for msgs in error.errors.values() for m in msgs), "error")
-        return redirect(url_for("pilots.pilot", pilot_id=pilot.id) + "#money")
-    db.session.commit()
-    flash(_("The funding line has been added."), "success")
-    return redirect(url_for("pilots.pilot", pilot_id=pilot.id) + "#money")
+    return _on_pilot_page(
+        pilot, lambda: ops.add_funding_line(
+            pilot, _form_data(form, ("kind", "label", "amount_eur")), actor=current_user),
+        _("The funding line has been added."), anchor="#money", refused=Invalid)
 
 
 @bp.route("/funding/<id:line_id>/delete", methods=["POST"])
@@ -801,16 +806,11 @@ def add_replication(pilot_id: int):
     form = ReplicationForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        ops.add_replication(pilot, _form_data(form, ("municipality_id", "status",
-                                                     "started_on", "note")),
-                            actor=current_user)
-    except Invalid as error:
-        flash(" ".join(str(m) for msgs in error.errors.values() for m in msgs), "error")
-        return redirect(url_for("pilots.pilot", pilot_id=pilot.id) + "#replication")
-    db.session.commit()
-    flash(_("The municipality has been recorded."), "success")
-    return redirect(url_for("pilots.pilot", pilot_id=pilot.id) + "#replication")
+    return _on_pilot_page(
+        pilot, lambda: ops.add_replication(
+            pilot, _form_data(form, ("municipality_id", "status", "started_on", "note")),
+            actor=current_user),
+        _("The municipality has been recorded."), anchor="#replication", refused=Invalid)
 
 
 @bp.route("/replications/<id:replication_id>", methods=["POST"])
@@ -820,16 +820,10 @@ def update_replication(replication_id: int):
     form = ReplicationStatusForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        ops.update_replication(replication, _form_data(form, ("status", "note")),
-                               actor=current_user)
-    except DomainError as error:
-        messages = [m for msgs in error.errors.values() for m in msgs] or [error.detail]
-        flash(" ".join(str(m) for m in messages), "error")
-    else:
-        db.session.commit()
-        flash(_("The replication has been updated."), "success")
-    return redirect(url_for("pilots.pilot", pilot_id=pilot.id) + "#replication")
+    return _on_pilot_page(
+        pilot, lambda: ops.update_replication(
+            replication, _form_data(form, ("status", "note")), actor=current_user),
+        _("The replication has been updated."), anchor="#replication")
 
 
 # --- documents -----------------------------------------------------------------------------------
