@@ -64,8 +64,10 @@ def select_timezone() -> str:
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; `config` overrides settings read from the environment."""
+    from app.core.web import Talka
+
     settings = load_config(config)
-    app = Flask(__name__, instance_path=settings["INSTANCE_PATH"],
+    app = Talka(__name__, instance_path=settings["INSTANCE_PATH"],
                 instance_relative_config=False)
     app.config.update(settings)
     from app.public import front

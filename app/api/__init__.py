@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import http
 
+from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow import resolver
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
@@ -79,11 +81,19 @@ def refuse_nul_characters() -> None:
         raise Invalid(errors={name: [message] for name in bad})
 
 
+def schema_name(schema) -> str:
+    """A schema's name in the OpenAPI document; the same schema loaded partially (a PATCH)
+    is a shape of its own, named `…Patch`."""
+    name = resolver(schema)
+    return f"{name}Patch" if getattr(schema, "partial", False) else name
+
+
 def init_api(app: Flask) -> None:
     from app.api import accounts, hackathons, ideas, judging, pilots, places, teams
 
     api.init_app(app, spec_kwargs={
         "info": {"description": "Talka JSON API. See the contract in API.md."},
+        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
     })
     from app import MAX_ID, IdConverter
     from app.api.http_cache import init_http_cache

@@ -100,27 +100,24 @@ def problem(status: int, detail=None, *, errors: dict | None = None, **extra) ->
 
 
 def _flatten_webargs(messages) -> dict[str, list[str]]:
-    """webargs nests messages by location ({"json": {"field": [...]}}); flatten them."""
-    flat: dict[str, list[str]] = {}
+    """webargs nests messages by location ({"json": {"field": [...]}}); flatten and localise."""
+    from app.core.schema import flatten
+
     if not isinstance(messages, dict):
-        return {"_": [str(messages)]}
+        return flatten(messages)
+    flat: dict[str, list[str]] = {}
     for location, fields in messages.items():
-        if not isinstance(fields, dict):
-            flat.setdefault(location, []).extend(
-                fields if isinstance(fields, list) else [str(fields)]
-            )
-            continue
-        for field, msgs in fields.items():
-            if isinstance(msgs, dict):  # nested schema
-                msgs = [f"{k}: {v}" for k, v in msgs.items()]
-            flat.setdefault(str(field), []).extend(str(m) for m in msgs)
+        for field, texts in (flatten(fields) if isinstance(fields, dict)
+                             else {location: flatten(fields)["_"]}).items():
+            flat.setdefault(field, []).extend(texts)
     return flat
 
 
-def render_error_page(status: int, detail=None):
+def render_error_page(status: int, detail=None, *, back: str | None = None):
     title = TITLES.get(status, TITLES[500])
     text = detail or DETAILS.get(status, "")
-    return render_template("errors/error.html", status=status, title=title, detail=text), status
+    return render_template("errors/error.html", status=status, title=title, detail=text,
+                           back=back), status
 
 
 def handle_http_exception(error: HTTPException):
@@ -152,7 +149,9 @@ def handle_domain_error(error: DomainError):
         extra = {}
         current = getattr(error, "current", None)
         if current is not None:
-            extra["current"] = current
+            from app.core.schema import dump
+
+            extra["current"] = dump(current)
         return problem(error.status, error.detail, errors=error.errors, **extra)
     return render_error_page(error.status, error.detail)
 

@@ -1,0 +1,193 @@
+"""The one door every request passes, for pages and the API alike.
+
+A request's way, written once here so that a view only names its parts:
+
+1. **load** the object by id or slug (`load`): missing, or hidden from this user → 404;
+2. **check** what the user may do with it (`load(..., may=...)`): visible but refused → 403;
+3. **validate** the input with the feature's marshmallow schema (`core.schema.load`, or
+   flask-smorest's `@blp.arguments` with the same schema);
+4. run **one operation** (`submit` / `act` for pages; the API view calls it directly);
+5. **commit** at the edge (`Talka.dispatch_request`): a request that ends without an
+   exception commits, one that raises rolls back; views and operations never commit;
+6. **answer**: a redirect with a message, the re-rendered form with what the user typed
+   (422 invalid, 409 wrong state or stale version), or problem+json from `core.errors`.
+
+Indico's request handlers (`RH._process_args`, `_check_access`, `_process`) are the model;
+here the steps are functions rather than a class, since Flask views are functions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
+
+from flask import Flask, flash, redirect
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import Select, inspect
+from werkzeug.wrappers import Response
+
+from app.core import access
+from app.core.errors import DomainError, Invalid, NotAllowed, StaleVersion, render_error_page
+from app.core.forms import apply_errors
+from app.core.schema import load as load_schema
+from app.extensions import db
+
+T = TypeVar("T")
+R = TypeVar("R")
+Predicate = Callable[[Any, Any], bool]
+
+
+# --- 5. the transaction boundary -------------------------------------------------------------
+
+class Talka(Flask):
+    """Flask with one transaction per request, committed or rolled back at the edge."""
+
+    def dispatch_request(self) -> ResponseReturnValue:  # type: ignore[override]
+        response = self.make_response(super().dispatch_request())
+        # Reached only when the view returned: whatever it answers (a re-rendered form
+        # included), its changes stand. A failed operation was already undone to its
+        # savepoint by `attempt`; an exception skips this and `handle_user_exception`
+        # rolls everything back.
+        db.session.commit()
+        return response
+
+    def handle_user_exception(self, e: Exception) -> Any:
+        db.session.rollback()
+        return super().handle_user_exception(e)
+
+
+# --- 1 and 2. load and check ----------------------------------------------------------------
+
+def _entity(source: Select) -> Any:
+    return source.column_descriptions[0]["entity"]
+
+
+def load(source: type[T] | Select, ident: Any = None, *, see: Predicate | None = None,
+         may: Predicate | None = None) -> T:
+    """The object, or the request ends: 404 if it does not exist or `see(obj, user)` is
+    false (so nobody learns that it exists), 403 if `may(obj, user)` is false.
+
+    `source` is a model (looked up by primary key `ident`) or a select statement (with
+    `ident`, narrowed to that primary key; without, its first row). The predicates are the
+    models' own (`Team.can_view`, `Idea.can_edit`), asked about the signed-in user.
+    """
+    if isinstance(source, Select):
+        statement = source
+        if ident is not None:
+            key = inspect(_entity(source)).primary_key[0]
+            statement = source.where(key == ident)
+        found = db.session.scalars(statement).first()
+    else:
+        found = db.session.get(source, ident) if ident is not None else None
+    if found is None:
+        access.refuse(404, reason="not_found")
+    if see is not None and not see(found, current_user):
+        access.refuse(404, reason="hidden")
+    if may is not None and not may(found, current_user):
+        access.refuse(403, reason="predicate")
+    return cast(T, found)
+
+
+def check_found(found: object) -> None:
+    """404 unless `found` (a part of an object already loaded: a member, an invitation)."""
+    if found is None:
+        access.refuse(404, reason="not_found")
+
+
+def check(allowed: bool) -> None:
+    """403 unless `allowed` (for a rule about an object already loaded)."""
+    if not allowed:
+        access.refuse(403, reason="predicate")
+
+
+# --- 4. one operation, undone alone if it fails -------------------------------------------------
+
+def attempt(operation: Callable[[], R]) -> R:
+    """Run one operation inside a savepoint: if it raises, what it wrote is undone and the
+    error goes on, while the rest of the request (a draft saved just before, a text kept for
+    the user) still commits at the edge."""
+    with db.session.begin_nested():
+        return operation()
+
+
+def expect_version(obj: Any, expected: int | None) -> None:
+    """A stale edit: someone saved a newer version since the form or client read `obj`."""
+    if expected is not None and expected != obj.version:
+        raise StaleVersion(current=obj)
+
+
+def form_data(form: FlaskForm) -> dict[str, Any]:
+    """What a form posted, in the operation's field names (the form may map its own)."""
+    to_data = getattr(form, "to_data", None)
+    if callable(to_data):
+        return cast(dict[str, Any], to_data())
+    return {name: field.data for name, field in form._fields.items() if name != "csrf_token"}
+
+
+def done(message: str | None, url: str, category: str = "success") -> Response:
+    """After a change: say what happened, and go where the user sees it (post/redirect/get)."""
+    if message:
+        flash(message, category)
+    return redirect(url)
+
+
+Page = Callable[[int], ResponseReturnValue]
+
+
+def submit(form: FlaskForm, *, run: Callable[[dict[str, Any]], R],
+           success: Callable[[R], ResponseReturnValue], page: Page, schema: Any = None,
+           field_map: dict[str, str] | None = None,
+           stale: Callable[[StaleVersion], ResponseReturnValue] | None = None,
+           ) -> ResponseReturnValue:
+    """A form page's whole way: show the form; or validate what was posted, run one
+    operation with it and answer `success(result)`.
+
+    Whatever goes wrong, the page comes back with what the user typed and the reason beside
+    the field it concerns: 422 for invalid fields, 409 for a wrong state (too late, frozen),
+    or `stale(error)` for a newer version saved meanwhile. `page(status)` renders the form.
+    """
+    if not form.is_submitted():
+        return page(200)
+    if not form.validate():
+        return page(422)
+    try:
+        data = form_data(form)
+        if schema is not None:
+            data = load_schema(schema, data)
+        result = attempt(lambda: run(data))
+    except StaleVersion as error:
+        if stale is None:
+            form.form_errors.append(str(error.detail))
+            return page(409)
+        return stale(error)
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        apply_errors(form, _as_invalid(error), field_map)
+        return page(error.status)
+    return success(result)
+
+
+def act(run: Callable[[], R], *, success: Callable[[R], ResponseReturnValue],
+        back: str) -> ResponseReturnValue:
+    """A button that changes one thing (withdraw, revoke, remove): run the operation, or
+    answer why not with the refusal's own status (as the API does) and a way back."""
+    try:
+        result = attempt(run)
+    except NotAllowed:
+        raise
+    except DomainError as error:
+        return render_error_page(error.status, _message(error), back=back)
+    return success(result)
+
+
+def _as_invalid(error: DomainError) -> Invalid:
+    return error if isinstance(error, Invalid) else Invalid(error.detail, errors=error.errors)
+
+
+def _message(error: DomainError) -> str:
+    if error.detail:
+        return str(error.detail)
+    return "; ".join(str(m) for messages in error.errors.values() for m in messages)
