@@ -130,6 +130,15 @@ class Team(db.Model):
         now = now or now_utc()
         return [i for i in self.invitations if i.is_pending(now)]
 
+    @property
+    def partner_municipality_ids(self) -> list[int]:
+        return [m.id for m in self.partner_municipalities]
+
+    @property
+    def open_invitations(self) -> list[TeamInvitation]:
+        """The invitations pending now."""
+        return self.pending_invitations()
+
     def __repr__(self) -> str:
         return f"<Team {self.id} {self.name!r}>"
 

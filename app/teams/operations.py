@@ -20,10 +20,12 @@ from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.core.formatting import fmt_datetime
+from app.core.schema import load
 from app.extensions import db
 from app.mail.operations import queue_mail
 from app.places.models import Municipality
-from app.teams.models import INVITATION_DAYS, NAME_MAX, Team, TeamInvitation, TeamMember
+from app.teams.models import INVITATION_DAYS, Team, TeamInvitation, TeamMember
+from app.teams.schemas import CHOOSE_LEAD, CHOOSE_PARTNERS, TeamInput
 
 NOT_A_MEMBER = _l("Choose a member of the team.")
 INVITATION_LINK_INVALID = _l("This invitation link is not valid. Copy the whole link from the "
@@ -42,43 +44,26 @@ def as_id(value) -> int | None:
     return number if 0 < number <= MAX_ID else None
 
 
-def _check_team(data: dict) -> tuple[dict, dict]:
-    """The cleaned fields of a team and the errors found; municipalities are loaded once."""
-    errors: dict[str, list] = {}
-    name = " ".join(str(data.get("name") or "").split())
-    if not name:
-        errors["name"] = [_l("Enter the team's name.")]
-    elif len(name) > NAME_MAX:
-        errors["name"] = [_l("Use at most %(n)d characters.", n=NAME_MAX)]
-
-    lead_id = as_id(data.get("municipality_id"))
-    raw_partners = data.get("partner_municipality_ids") or []
-    if not isinstance(raw_partners, (list, tuple, set)):
-        raw_partners = [raw_partners]
-    partner_ids: list[int] = []
-    bad_partner = False
-    for raw in raw_partners:
-        number = as_id(raw)
-        if number is None:
-            bad_partner = True
-        elif number not in partner_ids:  # a repeated partner counts once
-            partner_ids.append(number)
-
-    wanted = {i for i in [lead_id, *partner_ids] if i is not None}
+def _check_team(data: dict) -> dict:
+    """The team's fields loaded by its schema, with the municipalities they name (one query);
+    Invalid with every field's message otherwise."""
+    values = load(TeamInput, data)
+    lead_id = values["municipality_id"]
+    partner_ids = list(dict.fromkeys(values["partner_municipality_ids"]))  # once each
     found = {m.id: m for m in db.session.scalars(
-        select(Municipality).where(Municipality.id.in_(wanted)))} if wanted else {}
-
-    municipality = found.get(lead_id) if lead_id else None
-    if municipality is None:
-        errors["municipality_id"] = [_l("Choose the lead municipality from the list.")]
-    if bad_partner or any(i not in found for i in partner_ids):
-        errors.setdefault("partner_municipality_ids", []).append(
-            _l("Choose partner municipalities from the list."))
-    if lead_id is not None and lead_id in partner_ids:
+        select(Municipality).where(Municipality.id.in_({lead_id, *partner_ids})))}
+    errors: dict[str, list] = {}
+    if lead_id not in found:
+        errors["municipality_id"] = [CHOOSE_LEAD]
+    if any(i not in found for i in partner_ids):
+        errors.setdefault("partner_municipality_ids", []).append(CHOOSE_PARTNERS)
+    if lead_id in partner_ids:
         errors.setdefault("partner_municipality_ids", []).append(
             _l("The lead municipality cannot also be a partner."))
-    partners = sorted((found[i] for i in partner_ids if i in found), key=lambda m: m.name)
-    return {"name": name, "municipality": municipality, "partners": partners}, errors
+    if errors:
+        raise Invalid(errors=errors)
+    partners = sorted((found[i] for i in partner_ids), key=lambda m: m.name)
+    return {"name": values["name"], "municipality": found[lead_id], "partners": partners}
 
 
 def _snapshot(team: Team) -> dict:
@@ -95,9 +80,7 @@ def _member_ids(team: Team) -> list[int]:
 def create_team(data: dict, *, actor: User, now: datetime | None = None) -> Team:
     """Create a team; the actor becomes its lead member."""
     now = now or now_utc()
-    values, errors = _check_team(data)
-    if errors:
-        raise Invalid(errors=errors)
+    values = _check_team(data)
     team = Team(name=values["name"], municipality=values["municipality"],
                 partner_municipalities=values["partners"], created_at=now,
                 created_by_id=actor.id)
@@ -110,12 +93,10 @@ def create_team(data: dict, *, actor: User, now: datetime | None = None) -> Team
 
 
 def update_team(team: Team, data: dict, *, actor: User, now: datetime | None = None) -> Team:
-    """Rename the team or change its municipalities (the lead only)."""
+    """Rename the team or change its municipalities (the lead only); fields not sent stay."""
     if not team.can_manage(actor):
         raise NotAllowed(_l("Only the team lead can change the team."))
-    values, errors = _check_team(data)
-    if errors:
-        raise Invalid(errors=errors)
+    values = _check_team({**_snapshot(team), **data})
     before = _snapshot(team)
     team.name = values["name"]
     team.municipality = values["municipality"]

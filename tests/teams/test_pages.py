@@ -319,7 +319,8 @@ def test_member_leaves_and_lead_cannot(client, signed_in, make_user):
 
     client.post("/logout")
     login(client, lead)
-    response = client.post(f"/teams/{team.id}/leave", follow_redirects=True)
+    response = client.post(f"/teams/{team.id}/leave")
+    assert response.status_code == 409
     assert in_latvian("Hand over the lead to another member before you leave the team.") in \
         response.get_data(as_text=True)
     assert fresh(team).is_lead(lead)
