@@ -38,7 +38,9 @@ lint: $(VENV)/.installed
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot .
-	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	# The Latvian catalog is kept 100 columns wide (as its translators wrote it), English at the default.
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l en --no-fuzzy-matching
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations -l lv --no-fuzzy-matching -w 100
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

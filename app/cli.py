@@ -55,6 +55,13 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Database is at the newest schema; added {added['regions']} regions and "
                    f"{added['municipalities']} municipalities.")
 
+    @app.cli.command("rerender-markdown")
+    def rerender_markdown():
+        """Render every stored Markdown text to HTML again (after a sanitiser upgrade)."""
+        from app.core.sanitize import rerender_all
+
+        click.echo(f"Rendered {rerender_all()} rows again.")
+
     @app.cli.command("create-user")
     @click.argument("email")
     @click.option("--name", required=True)

@@ -28,6 +28,9 @@ def fmt_number(value) -> str:
 
 
 def init_formatting(app: Flask) -> None:
+    from app.core.sanitize import stored_html
+
     app.jinja_env.filters.update(
-        datetime=fmt_datetime, date=fmt_date, money=fmt_money, number=fmt_number
+        datetime=fmt_datetime, date=fmt_date, money=fmt_money, number=fmt_number,
+        stored_html=stored_html,
     )
