@@ -146,7 +146,8 @@ def submit(form: FlaskForm, *, run: Callable[[dict[str, Any]], R],
 
     Whatever goes wrong, the page comes back with what the user typed and the reason beside
     the field it concerns: 422 for invalid fields, 409 for a wrong state (too late, frozen),
-    or `stale(error)` for a newer version saved meanwhile. `page(status)` renders the form.
+    403 for input this user may not use (another region's municipality), or `stale(error)`
+    for a newer version saved meanwhile. `page(status)` renders the form.
     """
     if not form.is_submitted():
         return page(200)
@@ -162,9 +163,9 @@ def submit(form: FlaskForm, *, run: Callable[[dict[str, Any]], R],
             form.form_errors.append(str(error.detail))
             return page(409)
         return stale(error)
-    except NotAllowed:
-        raise
     except DomainError as error:
+        # A refusal of this input (a region the coordinator does not run) keeps the form too:
+        # what was typed is not lost, and the reason stands on top with the refusal's status.
         apply_errors(form, _as_invalid(error), field_map)
         return page(error.status)
     return success(result)
