@@ -7,23 +7,23 @@ so a request with several problems hears about all of them at once.
 
 from __future__ import annotations
 
-from flask import abort, url_for
+from flask import url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from app.api.schemas import PageArgs, page_body, page_schema
-from app.core import access
+from app.core import access, web
 from app.core.clock import RIGA
-from app.core.errors import StaleVersion
 from app.core.pagination import paginate
 from app.core.sanitize import render_markdown
+from app.core.schema import dumps
 from app.extensions import db
 from app.hackathons import operations as ops
 from app.hackathons.models import FIRST_ROUND, Criterion, Hackathon, PhaseChange
 from app.hackathons.phases import Phase
-from app.hackathons.queries import hackathon_by_id, hackathon_list_query
+from app.hackathons.queries import hackathon_list_query, load_hackathon
 from app.places.models import REGION_CODES
 from app.public.cache import public_page
 
@@ -80,6 +80,7 @@ class HackathonPatchSchema(HackathonFields):
         "description": "The version you edited; a stale one answers 409 with the current object"})
 
 
+@dumps(Hackathon)
 class HackathonSchema(Schema):
     id = fields.Integer()
     slug = fields.String()
@@ -177,27 +178,10 @@ class CriteriaArgs(Schema):
 
 # --- helpers ------------------------------------------------------------------------------
 
-def _visible_or_404(hackathon_id: int) -> Hackathon:
-    hackathon = hackathon_by_id(hackathon_id)
-    if hackathon is None:
-        abort(404)
-    access.require(hackathon.is_visible_to(current_user), hide=True)
-    return hackathon
-
-
-def _manageable(hackathon_id: int) -> Hackathon:
-    hackathon = _visible_or_404(hackathon_id)
-    access.require(hackathon.can_manage(current_user))
-    return hackathon
-
-
 def _criterion_manageable(criterion_id: int) -> Criterion:
-    criterion = db.session.get(Criterion, criterion_id)
-    if criterion is None:
-        abort(404)
-    access.require(criterion.hackathon.is_visible_to(current_user), hide=True)
-    access.require(criterion.hackathon.can_manage(current_user))
-    return criterion
+    return web.load(Criterion, criterion_id,
+                    see=lambda c, user: c.hackathon.is_visible_to(user),
+                    may=lambda c, user: c.hackathon.can_manage(user))
 
 
 # --- hackathons --------------------------------------------------------------------------
@@ -222,7 +206,6 @@ def list_hackathons(args):
 def create_hackathon(data):
     """Create a hackathon (a draft). Regional coordinators: only in their region."""
     hackathon = ops.create_hackathon(data, actor=current_user)
-    db.session.commit()
     return hackathon
 
 
@@ -232,7 +215,7 @@ def create_hackathon(data):
 @access.public
 def get_hackathon(hackathon_id: int):
     """One hackathon."""
-    return _visible_or_404(hackathon_id)
+    return load_hackathon(hackathon_id)
 
 
 @blp.route("/hackathons/<id:hackathon_id>", methods=["PATCH"])
@@ -242,13 +225,8 @@ def get_hackathon(hackathon_id: int):
 @access.coordinator_only
 def patch_hackathon(data, hackathon_id: int):
     """Change some fields. Send `version` to be sure not to overwrite someone's change."""
-    hackathon = _manageable(hackathon_id)
-    try:
-        ops.update_hackathon(hackathon, data, actor=current_user)
-    except StaleVersion as error:
-        raise StaleVersion(error.detail,
-                           current=HackathonSchema().dump(error.current or hackathon)) from None
-    db.session.commit()
+    hackathon = load_hackathon(hackathon_id, manage=True)
+    ops.update_hackathon(hackathon, data, actor=current_user)
     return hackathon
 
 
@@ -259,10 +237,9 @@ def patch_hackathon(data, hackathon_id: int):
 @access.coordinator_only
 def transition(data, hackathon_id: int):
     """Move the hackathon one phase forward (never back); 409 when the rules do not allow it."""
-    hackathon = _manageable(hackathon_id)
+    hackathon = load_hackathon(hackathon_id, manage=True)
     ops.transition_hackathon(hackathon, data["to"], actor=current_user,
                              reason=data.get("reason"))
-    db.session.commit()
     return hackathon
 
 
@@ -272,7 +249,7 @@ def transition(data, hackathon_id: int):
 @access.coordinator_only
 def phase_changes(hackathon_id: int):
     """The phase history, oldest first (actor_id null: the deadline's automatic step)."""
-    hackathon = _manageable(hackathon_id)
+    hackathon = load_hackathon(hackathon_id, manage=True)
     return db.session.scalars(
         select(PhaseChange).where(PhaseChange.hackathon_id == hackathon.id)
         .order_by(PhaseChange.at, PhaseChange.id)
@@ -292,7 +269,7 @@ def list_criteria(args, hackathon_id: int):
     while they are set, for anyone once the final round's scoring has opened."""
     from app.judging.models import final_round_of
 
-    hackathon = _visible_or_404(hackathon_id)
+    hackathon = load_hackathon(hackathon_id)
     query = select(Criterion).where(Criterion.hackathon_id == hackathon.id)
     if args.get("round"):
         query = query.where(Criterion.round == args["round"])
@@ -312,9 +289,7 @@ def list_criteria(args, hackathon_id: int):
 def add_criterion(data, hackathon_id: int):
     """Add a criterion; 409 once judging has started (the criteria are frozen). With `round`
     2, a criterion of a final round that has its own criteria; 409 once its scoring opens."""
-    criterion = ops.add_criterion(_manageable(hackathon_id), data, actor=current_user)
-    db.session.commit()
-    return criterion
+    return ops.add_criterion(load_hackathon(hackathon_id, manage=True), data, actor=current_user)
 
 
 @blp.route("/criteria/<id:criterion_id>", methods=["PATCH"])
@@ -327,7 +302,6 @@ def patch_criterion(data, criterion_id: int):
     for a final round's own criteria: its scoring has opened)."""
     criterion = _criterion_manageable(criterion_id)
     ops.update_criterion(criterion, data, actor=current_user)
-    db.session.commit()
     return criterion
 
 
@@ -339,5 +313,4 @@ def delete_criterion(criterion_id: int):
     """Delete a criterion; 409 once its round's criteria are frozen."""
     criterion = _criterion_manageable(criterion_id)
     ops.delete_criterion(criterion, actor=current_user)
-    db.session.commit()
     return ""

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core import web
 from app.core.clock import now_utc
 from app.extensions import db
 from app.hackathons.models import Hackathon
@@ -47,19 +48,22 @@ def hackathon_list_query(viewer, *, region: str | None = None, phase: str | None
     return query.order_by(Hackathon.created_at.desc(), Hackathon.id.desc())
 
 
+def load_hackathon(key: int | str, *, manage: bool = False) -> Hackathon:
+    """The hackathon by id (API) or slug (pages) for the signed-in user: 404 for a draft she
+    may not manage, and with `manage`, 403 for a visible one she may not manage."""
+    column = Hackathon.id if isinstance(key, int) else Hackathon.slug
+    return web.load(
+        select(Hackathon).where(column == key).options(
+            joinedload(Hackathon.region), selectinload(Hackathon.eligible_regions),
+            selectinload(Hackathon.criteria)),
+        see=Hackathon.is_visible_to, may=Hackathon.can_manage if manage else None)
+
+
 def hackathon_by_slug(slug: str) -> Hackathon | None:
     """One hackathon with its region, eligible regions and criteria loaded."""
     return db.session.scalar(
         select(Hackathon).where(Hackathon.slug == slug).options(
             joinedload(Hackathon.region), selectinload(Hackathon.eligible_regions),
             selectinload(Hackathon.criteria),
-        )
-    )
-
-
-def hackathon_by_id(hackathon_id: int) -> Hackathon | None:
-    return db.session.scalar(
-        select(Hackathon).where(Hackathon.id == hackathon_id).options(
-            joinedload(Hackathon.region), selectinload(Hackathon.eligible_regions),
         )
     )

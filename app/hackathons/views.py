@@ -1,12 +1,12 @@
 """Hackathon pages: the public list and page, and the coordinator's management pages.
 
-Each view loads (404), checks access (403/404), reads the form, calls one
-operation and commits. The rules are in operations.py and models.py.
+Each view names its object, its predicate and its one operation; app.core.web does the rest
+(load, check, validate, commit at the edge, answer). The rules are in operations.py and models.py.
 """
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,10 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.forms import EmptyForm
-from app.core import access
+from app.core import access, web
 from app.core.clock import now_utc
-from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
-from app.core.forms import apply_errors
+from app.core.errors import StaleVersion
 from app.core.pagination import clamp, paginate
 from app.core.sanitize import render_markdown
 from app.extensions import db
@@ -39,7 +38,7 @@ from app.hackathons.models import (
     may_create_hackathon,
 )
 from app.hackathons.phases import ORDER, Phase
-from app.hackathons.queries import hackathon_by_slug, hackathon_list_query
+from app.hackathons.queries import hackathon_list_query, load_hackathon
 from app.places.models import REGION_CODES
 from app.public.cache import public_page
 
@@ -51,21 +50,6 @@ FIELD_MAP = {"region_code": "region", "eligible_region_codes": "eligible_regions
 
 def _locale() -> str:
     return str(get_locale() or "lv")
-
-
-def _visible_or_404(slug: str) -> Hackathon:
-    hackathon = hackathon_by_slug(slug)
-    if hackathon is None:
-        abort(404)
-    access.require(hackathon.is_visible_to(current_user), hide=True)
-    return hackathon
-
-
-def _manageable(slug: str) -> Hackathon:
-    """The hackathon, if the signed-in coordinator may manage it (drafts hidden: 404)."""
-    hackathon = _visible_or_404(slug)
-    access.require(hackathon.can_manage(current_user))
-    return hackathon
 
 
 # --- public pages -------------------------------------------------------------------
@@ -99,7 +83,7 @@ def index():
 def detail(slug: str):
     from app.public import queries as public_queries
 
-    hackathon = _visible_or_404(slug)
+    hackathon = load_hackathon(slug)
     now = now_utc()
     # After the results: the winners, the published justification and the frozen ranking
     # (ideas and municipalities only; judges are never named).
@@ -118,24 +102,14 @@ def detail(slug: str):
 @access.coordinator_only
 def create():
     form = HackathonForm(actor=current_user, locale=_locale())
-    status = 200
-    if form.validate_on_submit():
-        try:
-            hackathon = ops.create_hackathon(form.to_data(), actor=current_user)
-        except Invalid as error:
-            apply_errors(form, error, FIELD_MAP)
-            status = 422
-        except NotAllowed as error:
-            form.form_errors.append(str(error.detail))
-            status = 403
-        else:
-            db.session.commit()
-            flash(_("The hackathon has been saved as a draft. Add its judging criteria, "
-                    "then open it."), "success")
-            return redirect(url_for("hackathons.criteria", slug=hackathon.slug))
-    elif form.is_submitted():
-        status = 422
-    return render_template("hackathons/form.html", form=form, h=None, frozen=()), status
+    return web.submit(
+        form, run=lambda data: ops.create_hackathon(data, actor=current_user),
+        field_map=FIELD_MAP,
+        success=lambda hackathon: web.done(
+            _("The hackathon has been saved as a draft. Add its judging criteria, then open it."),
+            url_for("hackathons.criteria", slug=hackathon.slug)),
+        page=lambda status: (render_template("hackathons/form.html", form=form, h=None,
+                                             frozen=()), status))
 
 
 def _frozen_form_fields(hackathon: Hackathon, now) -> tuple[str, ...]:
@@ -145,40 +119,33 @@ def _frozen_form_fields(hackathon: Hackathon, now) -> tuple[str, ...]:
 @bp.route("/<slug>/edit", methods=["GET", "POST"])
 @access.coordinator_only
 def edit(slug: str):
-    hackathon = _manageable(slug)
+    hackathon = load_hackathon(slug, manage=True)
     now = now_utc()
     frozen = _frozen_form_fields(hackathon, now)
-    conflict = None
-    status = 200
     if request.method == "POST":
         form = HackathonForm(actor=current_user, locale=_locale(),
                              current_region=hackathon.region_code)
-        if form.validate_on_submit():
-            data = {k: v for k, v in form.to_data().items() if k not in frozen}
-            try:
-                ops.update_hackathon(hackathon, data, actor=current_user, now=now)
-            except StaleVersion as error:
-                # Keep what the user typed; show what is saved now; the next save replaces it.
-                conflict = error.current or hackathon
-                form.version.data = str(conflict.version)
-                status = 409
-            except (Invalid, WrongState) as error:
-                apply_errors(form, error, FIELD_MAP)
-                status = 422 if isinstance(error, Invalid) else 409
-            except NotAllowed as error:
-                form.form_errors.append(str(error.detail or _("You may not do this.")))
-                status = 403
-            else:
-                db.session.commit()
-                flash(_("The changes have been saved."), "success")
-                return redirect(url_for("hackathons.detail", slug=hackathon.slug))
-        else:
-            status = 422
     else:
         form = HackathonForm(data=hackathon_initial(hackathon), actor=current_user,
                              locale=_locale(), current_region=hackathon.region_code)
-    return render_template("hackathons/form.html", form=form, h=hackathon, frozen=frozen,
-                           conflict=conflict, phase=hackathon.phase_at(now)), status
+
+    def page(status: int, conflict: Hackathon | None = None):
+        return render_template("hackathons/form.html", form=form, h=hackathon, frozen=frozen,
+                               conflict=conflict, phase=hackathon.phase_at(now)), status
+
+    def stale(error: StaleVersion):
+        # Keep what the user typed; show what is saved now; the next save replaces it.
+        conflict = error.current or hackathon
+        form.version.data = str(conflict.version)
+        return page(409, conflict)
+
+    return web.submit(
+        form, field_map=FIELD_MAP, stale=stale, page=page,
+        run=lambda data: ops.update_hackathon(
+            hackathon, {k: v for k, v in data.items() if k not in frozen},
+            actor=current_user, now=now),
+        success=lambda _result: web.done(_("The changes have been saved."),
+                                         url_for("hackathons.detail", slug=hackathon.slug)))
 
 
 # --- criteria -------------------------------------------------------------------------------
@@ -193,39 +160,28 @@ def _criteria_page(hackathon: Hackathon, form: CriterionForm, status: int = 200)
 @bp.route("/<slug>/criteria", methods=["GET", "POST"])
 @access.coordinator_only
 def criteria(slug: str):
-    hackathon = _manageable(slug)
-    form = CriterionForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return _criteria_page(hackathon, form, 422)
-        try:
-            ops.add_criterion(hackathon, form.to_data(), actor=current_user)
-        except Invalid as error:
-            apply_errors(form, error)
-            return _criteria_page(hackathon, form, 422)
-        except WrongState as error:
-            form.form_errors.append(str(error.detail))
-            return _criteria_page(hackathon, form, 409)
-        db.session.commit()
-        flash(_("The criterion has been added."), "success")
-        return redirect(url_for("hackathons.criteria", slug=hackathon.slug))
-    return _criteria_page(hackathon, CriterionForm(formdata=None))
+    hackathon = load_hackathon(slug, manage=True)
+    form = CriterionForm(formdata=None if request.method == "GET" else request.form)
+    return web.submit(
+        form, run=lambda data: ops.add_criterion(hackathon, data, actor=current_user),
+        success=lambda _criterion: web.done(
+            _("The criterion has been added."),
+            url_for("hackathons.criteria", slug=hackathon.slug)),
+        page=lambda status: _criteria_page(hackathon, form, status))
 
 
-def _criterion_or_404(hackathon: Hackathon, criterion_id: int) -> Criterion:
+def _criterion_of_first_round(hackathon: Hackathon, criterion_id: int) -> Criterion:
     """A criterion of the jury's round (a final round's own are edited on its own page)."""
-    criterion = db.session.get(Criterion, criterion_id)
-    if (criterion is None or criterion.hackathon_id != hackathon.id
-            or criterion.round != FIRST_ROUND):
-        abort(404)
-    return criterion
+    return web.load(Criterion, criterion_id,
+                    see=lambda c, _user: (c.hackathon_id == hackathon.id
+                                          and c.round == FIRST_ROUND))
 
 
 @bp.route("/<slug>/criteria/<id:criterion_id>", methods=["GET", "POST"])
 @access.coordinator_only
 def criterion_edit(slug: str, criterion_id: int):
-    hackathon = _manageable(slug)
-    criterion = _criterion_or_404(hackathon, criterion_id)
+    hackathon = load_hackathon(slug, manage=True)
+    criterion = _criterion_of_first_round(hackathon, criterion_id)
     now = now_utc()
     return criterion_edit_page(hackathon, criterion,
                                back_url=url_for("hackathons.criteria", slug=hackathon.slug),
@@ -236,46 +192,29 @@ def criterion_edit_page(hackathon: Hackathon, criterion: Criterion, *, back_url:
                         editable: bool, now=None, **shown):
     """The page that edits one criterion, of either round: on a valid POST the criterion is
     saved through the one service rule and the coordinator goes back to `back_url`."""
-    status = 200
     if request.method == "POST":
         form = CriterionForm()
-        if form.validate_on_submit():
-            try:
-                ops.update_criterion(criterion, form.to_data(), actor=current_user, now=now)
-            except Invalid as error:
-                apply_errors(form, error)
-                status = 422
-            except WrongState as error:
-                form.form_errors.append(str(error.detail))
-                status = 409
-            else:
-                db.session.commit()
-                flash(_("The criterion has been saved."), "success")
-                return redirect(back_url)
-        else:
-            status = 422
     else:
         form = CriterionForm(data=criterion_initial(criterion))
-    return render_template("hackathons/criterion_form.html", h=hackathon, criterion=criterion,
-                           form=form, editable=editable, back_url=back_url, **shown), status
+    return web.submit(
+        form, run=lambda data: ops.update_criterion(criterion, data, actor=current_user, now=now),
+        success=lambda _result: web.done(_("The criterion has been saved."), back_url),
+        page=lambda status: (render_template(
+            "hackathons/criterion_form.html", h=hackathon, criterion=criterion, form=form,
+            editable=editable, back_url=back_url, **shown), status))
 
 
 @bp.route("/<slug>/criteria/<id:criterion_id>/delete", methods=["POST"])
 @access.coordinator_only
 def criterion_delete(slug: str, criterion_id: int):
-    hackathon = _manageable(slug)
-    criterion = _criterion_or_404(hackathon, criterion_id)
-    form = EmptyForm()
-    if not form.validate_on_submit():
+    hackathon = load_hackathon(slug, manage=True)
+    criterion = _criterion_of_first_round(hackathon, criterion_id)
+    back = url_for("hackathons.criteria", slug=hackathon.slug)
+    if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        ops.delete_criterion(criterion, actor=current_user)
-    except WrongState as error:
-        flash(str(error.detail), "error")
-        return redirect(url_for("hackathons.criteria", slug=hackathon.slug))
-    db.session.commit()
-    flash(_("The criterion has been deleted."), "success")
-    return redirect(url_for("hackathons.criteria", slug=hackathon.slug))
+    return web.act(lambda: ops.delete_criterion(criterion, actor=current_user),
+                   success=lambda _result: web.done(_("The criterion has been deleted."), back),
+                   back=back)
 
 
 # --- phases -----------------------------------------------------------------------------------
@@ -283,37 +222,27 @@ def criterion_delete(slug: str, criterion_id: int):
 @bp.route("/<slug>/phase", methods=["GET", "POST"])
 @access.coordinator_only
 def phase(slug: str):
-    hackathon = _manageable(slug)
+    hackathon = load_hackathon(slug, manage=True)
     form = TransitionForm()
-    status = 200
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                ops.transition_hackathon(hackathon, form.to.data, actor=current_user,
-                                         reason=form.reason.data)
-            except Invalid as error:
-                apply_errors(form, error)
-                status = 422
-            except WrongState as error:
-                form.form_errors.append(str(error.detail))
-                form.form_errors.extend(str(m) for msgs in error.errors.values() for m in msgs)
-                status = 409
-            else:
-                db.session.commit()
-                flash(_("The hackathon is now in the phase “%(phase)s”.",
-                        phase=hackathon.phase.label), "success")
-                return redirect(url_for("hackathons.phase", slug=hackathon.slug))
-        else:
-            status = 422
-    now = now_utc()
-    history = db.session.scalars(
-        select(PhaseChange).where(PhaseChange.hackathon_id == hackathon.id)
-        .options(selectinload(PhaseChange.actor))
-        .order_by(PhaseChange.at, PhaseChange.id)
-    ).all()
-    current = hackathon.phase_at(now)
-    upcoming = hackathon.allowed_transitions(now)
-    problems = (ops.readiness_problems(hackathon, now) if Phase.OPEN in upcoming else {})
-    return render_template("hackathons/phase.html", h=hackathon, form=form, now=now,
-                           current=current, upcoming=upcoming, history=history,
-                           problems=problems, lags=hackathon.phase_lags(now)), status
+
+    def page(status: int):
+        now = now_utc()
+        history = db.session.scalars(
+            select(PhaseChange).where(PhaseChange.hackathon_id == hackathon.id)
+            .options(selectinload(PhaseChange.actor))
+            .order_by(PhaseChange.at, PhaseChange.id)
+        ).all()
+        upcoming = hackathon.allowed_transitions(now)
+        problems = (ops.readiness_problems(hackathon, now) if Phase.OPEN in upcoming else {})
+        return render_template("hackathons/phase.html", h=hackathon, form=form, now=now,
+                               current=hackathon.phase_at(now), upcoming=upcoming,
+                               history=history, problems=problems,
+                               lags=hackathon.phase_lags(now)), status
+
+    return web.submit(
+        form, page=page,
+        run=lambda data: ops.transition_hackathon(hackathon, data["to"], actor=current_user,
+                                                  reason=data["reason"]),
+        success=lambda _result: web.done(
+            _("The hackathon is now in the phase “%(phase)s”.", phase=hackathon.phase.label),
+            url_for("hackathons.phase", slug=hackathon.slug)))

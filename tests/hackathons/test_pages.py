@@ -263,7 +263,9 @@ def test_criteria_are_frozen_on_the_page_once_judging_starts(client, coordinator
                        data={"name": "Pārdēvēts", "weight": "1", "max_score": "5"})
     assert edit.status_code == 409
     delete = client.post(f"/hackathons/{h.slug}/criteria/{h.criteria[0].id}/delete")
-    assert delete.status_code == 302
+    # The same answer as the API's, with the reason and a way back to the criteria.
+    assert delete.status_code == 409 and "frozen" in _text(delete)
+    assert f'href="/hackathons/{h.slug}/criteria"' in delete.get_data(as_text=True)
     _db.session.expire_all()
     assert len(_db.session.get(Hackathon, h.id).criteria) == 2
 
