@@ -1,4 +1,4 @@
-"""Journeys from the results to the pilot and to the public (issue 7, journeys 4–6).
+"""Journeys from the results to the pilot and to the public, journeys 4–6.
 
 4. The coordinator moves the judged hackathon to "Results", chooses the SECOND idea of
    the ranking, is asked for the justification this needs, publishes it, and turns the

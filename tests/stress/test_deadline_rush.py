@@ -1,4 +1,4 @@
-"""Nothing lost under stress: the deadline rush (issue 7).
+"""Nothing lost under stress: the deadline rush.
 
 50 API clients save and submit ideas in the last seconds before a hackathon's
 deadline, against gunicorn with several workers, on SQLite (WAL) or, when the suite
