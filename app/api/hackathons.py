@@ -24,6 +24,13 @@ from app.hackathons import operations as ops
 from app.hackathons.models import FIRST_ROUND, Criterion, Hackathon, PhaseChange
 from app.hackathons.phases import Phase
 from app.hackathons.queries import hackathon_list_query, load_hackathon
+from app.hackathons.schemas import (
+    CriterionCreate,
+    CriterionInput,
+    HackathonCreate,
+    HackathonEdit,
+    TransitionInput,
+)
 from app.places.models import REGION_CODES
 from app.public.cache import public_page
 
@@ -40,45 +47,7 @@ class RigaDateTime(fields.DateTime):
         return None if value is None else value.astimezone(RIGA).isoformat()
 
 
-def _moment_field(description: str) -> fields.String:
-    return fields.String(allow_none=True, metadata={
-        "format": "date-time",
-        "description": description + " ISO 8601; without an offset it is Latvian time.",
-    })
-
-
 # --- schemas --------------------------------------------------------------------------
-
-class HackathonFields(Schema):
-    """What a coordinator writes; the operation checks lengths, ranges and dates."""
-
-    title = fields.String(metadata={"description": "At most 200 characters"})
-    description = fields.String(metadata={"description": "Markdown"})
-    region = fields.String(allow_none=True, metadata={
-        "enum": list(REGION_CODES), "description": "Organising planning region; null = national"})
-    theme = fields.String(metadata={"description": "Public-service theme, at most 200 characters"})
-    eligible_regions = fields.List(fields.String(), metadata={
-        "description": "Planning regions whose municipalities may take part; [] = all"})
-    submission_opens_at = _moment_field("When submissions open.")
-    submission_closes_at = _moment_field("The submission deadline.")
-    judging_closes_at = _moment_field("When judging closes.")
-    reviews_per_idea = fields.Raw(metadata={"type": "integer", "minimum": 1, "maximum": 10,
-                                            "default": 3})
-    blind_review = fields.Boolean()
-    public_voting = fields.Boolean()
-    prize_text = fields.String(metadata={"description": "Optional, at most 500 characters"})
-    ranking_order = fields.String(metadata={"enum": ["score", "normalized_score"],
-                                            "default": "score"})
-
-
-class HackathonCreateSchema(HackathonFields):
-    title = fields.String(required=True, metadata={"description": "At most 200 characters"})
-
-
-class HackathonPatchSchema(HackathonFields):
-    version = fields.Integer(strict=True, metadata={
-        "description": "The version you edited; a stale one answers 409 with the current object"})
-
 
 @dumps(Hackathon)
 class HackathonSchema(Schema):
@@ -116,12 +85,6 @@ class HackathonListArgs(PageArgs):
     phase = fields.String(validate=validate.OneOf(PHASES))
 
 
-class TransitionSchema(Schema):
-    to = fields.String(required=True, validate=validate.OneOf(PHASES),
-                       metadata={"description": "The next phase; only forward, one step"})
-    reason = fields.String(allow_none=True, metadata={"description": "Recorded in the history"})
-
-
 class PhaseChangeSchema(Schema):
     from_phase = fields.Function(lambda c: c.from_phase.value, metadata={"enum": PHASES})
     to_phase = fields.Function(lambda c: c.to_phase.value, metadata={"enum": PHASES})
@@ -129,31 +92,6 @@ class PhaseChangeSchema(Schema):
     actor_id = fields.Integer(allow_none=True,
                               metadata={"description": "null: the clock, at the deadline"})
     reason = fields.String()
-
-
-# OpenAPI 3.0: exclusiveMinimum is a flag on minimum (a number there is an invalid document).
-WEIGHT_DOC = {"type": "number", "minimum": 0, "exclusiveMinimum": True}
-
-
-class CriterionFields(Schema):
-    name = fields.String(metadata={"description": "At most 200 characters"})
-    description = fields.String()
-    weight = fields.Raw(metadata=WEIGHT_DOC)
-    max_score = fields.Raw(metadata={"type": "integer", "minimum": 1})
-    low_description = fields.String()
-    mid_description = fields.String()
-    high_description = fields.String()
-    position = fields.Raw(allow_none=True, metadata={"type": "integer", "minimum": 0})
-
-
-class CriterionCreateSchema(CriterionFields):
-    name = fields.String(required=True, metadata={"description": "At most 200 characters"})
-    round = fields.Raw(metadata={
-        "type": "integer", "enum": [1, 2], "default": 1,
-        "description": "1: the jury round; 2: a final round with its own criteria (after "
-                       "starting it with criteria \"own\", until its scoring opens)"})
-    weight = fields.Raw(required=True, metadata=WEIGHT_DOC)
-    max_score = fields.Raw(required=True, metadata={"type": "integer", "minimum": 1})
 
 
 class CriterionSchema(Schema):
@@ -199,7 +137,7 @@ def list_hackathons(args):
 
 
 @blp.route("/hackathons", methods=["POST"])
-@blp.arguments(HackathonCreateSchema)
+@blp.arguments(HackathonCreate)
 @blp.response(201, HackathonSchema)
 @blp.doc(security=SECURITY)
 @access.coordinator_only
@@ -219,7 +157,7 @@ def get_hackathon(hackathon_id: int):
 
 
 @blp.route("/hackathons/<id:hackathon_id>", methods=["PATCH"])
-@blp.arguments(HackathonPatchSchema)
+@blp.arguments(HackathonEdit(partial=True))
 @blp.response(200, HackathonSchema)
 @blp.doc(security=SECURITY)
 @access.coordinator_only
@@ -231,7 +169,7 @@ def patch_hackathon(data, hackathon_id: int):
 
 
 @blp.route("/hackathons/<id:hackathon_id>/transition", methods=["POST"])
-@blp.arguments(TransitionSchema)
+@blp.arguments(TransitionInput)
 @blp.response(200, HackathonSchema)
 @blp.doc(security=SECURITY)
 @access.coordinator_only
@@ -282,7 +220,7 @@ def list_criteria(args, hackathon_id: int):
 
 
 @blp.route("/hackathons/<id:hackathon_id>/criteria", methods=["POST"])
-@blp.arguments(CriterionCreateSchema)
+@blp.arguments(CriterionCreate)
 @blp.response(201, CriterionSchema)
 @blp.doc(security=SECURITY)
 @access.coordinator_only
@@ -293,7 +231,7 @@ def add_criterion(data, hackathon_id: int):
 
 
 @blp.route("/criteria/<id:criterion_id>", methods=["PATCH"])
-@blp.arguments(CriterionFields)
+@blp.arguments(CriterionInput(partial=True))
 @blp.response(200, CriterionSchema)
 @blp.doc(security=SECURITY)
 @access.coordinator_only
