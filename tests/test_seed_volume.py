@@ -184,3 +184,14 @@ def test_the_volume_needs_the_demo_coordinators(db):
 
     with pytest.raises(VolumeError, match="demo coordinators"):
         seed_volume(10)
+
+
+def test_the_volume_stores_the_html_of_its_markdown(volume, db):
+    from app.core.sanitize import render_markdown
+    from app.ideas.models import Idea
+
+    ideas = db.session.scalars(select(Idea)).all()
+    assert ideas
+    for idea in ideas[:40]:
+        for name in ("problem", "solution", "target_group", "expected_impact", "partners"):
+            assert getattr(idea, f"{name}_html") == str(render_markdown(getattr(idea, name)))

@@ -17,7 +17,6 @@ from app.api.schemas import PageArgs, page_body, page_schema
 from app.core import access, web
 from app.core.clock import RIGA
 from app.core.pagination import paginate
-from app.core.sanitize import render_markdown
 from app.core.schema import dumps
 from app.extensions import db
 from app.hackathons import operations as ops
@@ -56,7 +55,7 @@ class HackathonSchema(Schema):
     url = fields.Function(lambda h: url_for("hackathons.detail", slug=h.slug, _external=True))
     title = fields.String()
     description = fields.String()
-    description_html = fields.Function(lambda h: str(render_markdown(h.description)))
+    description_html = fields.String()
     region = fields.String(attribute="region_code", allow_none=True)
     theme = fields.String()
     eligible_regions = fields.Function(lambda h: h.eligible_region_codes,

@@ -18,7 +18,6 @@ from app.core import access
 from app.core.clock import now_utc
 from app.core.errors import StaleVersion
 from app.core.pagination import paginate
-from app.core.sanitize import render_markdown
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
 from app.ideas import attachments as files
@@ -111,7 +110,7 @@ def _money(idea: Idea):
 
 
 def _html(name: str) -> fields.Function:
-    return fields.Function(lambda idea: str(render_markdown(getattr(idea, name))),
+    return fields.Function(lambda idea: getattr(idea, f"{name}_html"),
                            metadata={"description": f"`{name}` rendered and sanitised"})
 
 

@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from app.core.clock import RIGA, now_utc, today_riga
+from app.core.sanitize import RENDERED, render_markdown
 from app.extensions import db
 
 DAY = timedelta(days=1)
@@ -249,14 +250,27 @@ class Builder:
         # Demo data, not secrets: a seeded generator makes runs repeatable.
         self.rng = random.Random(seed if seed is not None else batch)  # noqa: S311  # nosec B311
         self.report = VolumeReport(batch=batch)
+        self._rendered: dict[str, str] = {}
 
     # -- writing ------------------------------------------------------------------------------
+    def _html(self, text: str) -> str:
+        """Sanitised HTML of a demo text, rendered once per distinct text."""
+        found = self._rendered.get(text)
+        if found is None:
+            found = self._rendered[text] = str(render_markdown(text))
+        return found
+
     def _insert(self, model, rows: list[dict[str, Any]], *, ids: bool = False) -> list[int]:
         """One bulk INSERT; with ids=True the new ids, in the order of `rows`."""
         if not rows:
             return []
         table = getattr(model, "__table__", model)
         self.report.add(table.name, len(rows))
+        # A bulk INSERT passes the ORM by: its Markdown's stored HTML is filled in here.
+        for text, html in RENDERED.get(model, {}).items():
+            for row in rows:
+                if text in row and html not in row:
+                    row[html] = self._html(row[text])
         if ids:
             statement = insert(model).returning(model.id, sort_by_parameter_order=True)
             return list(db.session.scalars(statement, rows))
@@ -574,12 +588,15 @@ class Builder:
             theme = THEMES[h.region]
             team = teams[h.region][idea.team]
             n, k = self.rng.randrange(20, 400), self.rng.randrange(2, 9)
+            problem = self.rng.choice(theme.problems)
             decided = h.judging_closes if idea.status in ("winner", "not_selected") else None
             ineligible = idea.status == "ineligible"
             rows.append({
                 "hackathon_id": h.id, "team_id": team["id"], "title": idea.title,
                 "summary": idea.summary[:300],
-                "problem": self.rng.choice(theme.problems).format(n=n, k=k),
+                "problem": problem.format(n=n, k=k),
+                # The numbers go into the rendered template: one rendering per template.
+                "problem_html": self._html(problem).format(n=n, k=k),
                 "solution": f"- {idea.title.split(' ')[0]} ar skaidru atbildīgo un grafiku\n"
                             "- Izmēģinājums vienā pašvaldībā, tad kaimiņos\n"
                             "- Rezultātus mēra katru mēnesi un publicē",

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
+from app.core.sanitize import rendered
 from app.extensions import db
 from app.hackathons.phases import (
     CRITERIA_EDITABLE,
@@ -65,6 +66,7 @@ class Hackathon(db.Model):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    description_html: Mapped[str] = mapped_column(Text, default="")  # set with description
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
     theme: Mapped[str] = mapped_column(String(200), default="")
     submission_opens_at: Mapped[datetime | None]
@@ -177,6 +179,9 @@ class Hackathon(db.Model):
 
     def __repr__(self) -> str:
         return f"<Hackathon {self.id} {self.slug} {self.phase}>"
+
+
+rendered(Hackathon, description="description_html")
 
 
 def may_manage_region(user, region_code: str | None) -> bool:

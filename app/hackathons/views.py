@@ -18,7 +18,7 @@ from app.core import access, web
 from app.core.clock import now_utc
 from app.core.errors import StaleVersion
 from app.core.pagination import clamp, paginate
-from app.core.sanitize import render_markdown
+from app.core.sanitize import stored_html
 from app.extensions import db
 from app.hackathons import operations as ops
 from app.hackathons.countdown import countdown_text
@@ -91,7 +91,7 @@ def detail(slug: str):
     return render_template(
         "hackathons/detail.html", h=hackathon, now=now, phase=hackathon.phase_at(now),
         countdown=countdown_text(hackathon, now), can_manage=hackathon.can_manage(current_user),
-        description_html=render_markdown(hackathon.description),
+        description_html=stored_html(hackathon.description_html),
         decision=decision, winners=public_queries.hackathon_winners(hackathon),
     )
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, ClassVar
 
+from markupsafe import Markup
 from sqlalchemy import (
     JSON,
     Enum,
@@ -24,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
+from app.core.sanitize import rendered, stored_html
 from app.extensions import db
 from app.hackathons.models import Phase
 from app.ideas.status import SUBMITTED_ONCE, TRANSITIONS, IdeaStatus, can_move
@@ -41,8 +43,8 @@ INDICATORS_MAX = 10
 BUDGET_MAX = Decimal("99999999.99")
 DURATION_MIN, DURATION_MAX = 1, 120
 
-# Markdown fields: rendered through app.core.sanitize.render_markdown, and the API
-# answers each also as `<name>_html`.
+# Markdown fields: rendered through app.core.sanitize.render_markdown when saved and kept in
+# `<name>_html`, which pages show and the API answers.
 MARKDOWN_FIELDS = ("problem", "solution", "target_group", "expected_impact", "partners")
 TEXT_FIELDS = ("title", "summary", *MARKDOWN_FIELDS)
 # Everything a save may change; a revision is a snapshot of these (plus indicators).
@@ -82,6 +84,12 @@ class Idea(db.Model):
     target_group: Mapped[str] = mapped_column(Text, default="")
     expected_impact: Mapped[str] = mapped_column(Text, default="")
     partners: Mapped[str] = mapped_column(Text, default="")
+    # Each Markdown field's sanitised HTML, set whenever the text is (see the end of the file).
+    problem_html: Mapped[str] = mapped_column(Text, default="")
+    solution_html: Mapped[str] = mapped_column(Text, default="")
+    target_group_html: Mapped[str] = mapped_column(Text, default="")
+    expected_impact_html: Mapped[str] = mapped_column(Text, default="")
+    partners_html: Mapped[str] = mapped_column(Text, default="")
     budget_eur: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     duration_months: Mapped[int | None] = mapped_column(Integer)
     # Only operations assign the status, along status.TRANSITIONS.
@@ -121,6 +129,10 @@ class Idea(db.Model):
     # Other features add who else may read a submitted idea (judging: assigned judges).
     # Each rule is `rule(idea, user) -> bool` and is asked only for signed-in users.
     private_reader_rules: ClassVar[list[Callable[[Idea, Any], bool]]] = []
+
+    def html(self, name: str) -> Markup:
+        """A Markdown field as the HTML sanitised when it was saved."""
+        return stored_html(getattr(self, f"{name}_html"))
 
     @classmethod
     def register_reader_rule(cls, rule: Callable[[Idea, Any], bool]) -> None:
@@ -321,3 +333,6 @@ class KeptText(db.Model):
 
     def __repr__(self) -> str:
         return f"<KeptText {self.id} {self.reason} idea={self.idea_id}>"
+
+
+rendered(Idea, **{name: f"{name}_html" for name in MARKDOWN_FIELDS})

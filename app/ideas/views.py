@@ -33,7 +33,6 @@ from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState, handle_http_exception
 from app.core.forms import apply_errors
 from app.core.pagination import clamp, paginate
-from app.core.sanitize import render_markdown
 from app.extensions import db, limiter
 from app.hackathons.models import Hackathon
 from app.ideas import attachments as files
@@ -333,7 +332,7 @@ def idea(idea_id: int):
     now = now_utc()
     access.require(idea.can_view(current_user, now), hide=True)
     private = idea.can_view_private(current_user)
-    html = {name: render_markdown(getattr(idea, name)) for name in MARKDOWN_FIELDS}
+    html = {name: idea.html(name) for name in MARKDOWN_FIELDS}
     return render_template(
         "ideas/idea.html", idea=idea, h=idea.hackathon, private=private, html=html, now=now,
         blind=idea.hides_team_from(current_user, now),

@@ -34,7 +34,6 @@ from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.core.forms import apply_errors
 from app.core.pagination import clamp, paginate
-from app.core.sanitize import render_markdown
 from app.extensions import csrf, db
 from app.hackathons import operations as hackathon_ops
 from app.hackathons.forms import CriterionForm
@@ -500,7 +499,7 @@ def my_reviews():
 
 
 def _idea_fields(idea: Idea) -> dict:
-    return {name: render_markdown(getattr(idea, name) or "")
+    return {name: idea.html(name)
             for name in ("problem", "solution", "target_group", "expected_impact")}
 
 
