@@ -41,6 +41,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")  # as long as a gunicorn worker may take
         cursor.close()
+        from app.core.folding import SQLITE_FUNCTION, fold
+
+        dbapi_connection.create_function(SQLITE_FUNCTION, 1, fold, deterministic=True)
 
 
 def select_locale() -> str:
@@ -155,6 +158,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.opendata.views import bp as opendata_bp
     from app.pilots.views import bp as pilots_bp
     from app.public.views import bp as public_bp
+    from app.search.views import bp as search_bp
     from app.teams.views import bp as teams_bp
 
     app.register_blueprint(public_bp)
@@ -165,5 +169,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(ideas_bp)
     app.register_blueprint(opendata_bp)
     app.register_blueprint(judging_bp)
+    app.register_blueprint(search_bp)
     app.register_blueprint(pilots_bp)
     init_api(app)

@@ -96,6 +96,19 @@ def detail(slug: str):
     )
 
 
+@bp.route("/<slug>/all-ideas")
+@public_page
+@access.public
+def all_ideas(slug: str):
+    """Every judged idea of the hackathon with its status, once the results are out."""
+    from app.ideas.queries import published_ideas
+
+    hackathon = load_hackathon(slug)
+    published = hackathon.phase_at(now_utc()) in (Phase.RESULTS, Phase.CLOSED)
+    return render_template("hackathons/all_ideas.html", h=hackathon, published=published,
+                           ideas=published_ideas(hackathon) if published else [])
+
+
 # --- creating and editing ---------------------------------------------------------------
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -28,7 +28,7 @@ from app.core.clock import now_utc
 from app.core.sanitize import rendered, stored_html
 from app.extensions import db
 from app.hackathons.models import Phase
-from app.ideas.status import SUBMITTED_ONCE, TRANSITIONS, IdeaStatus, can_move
+from app.ideas.status import PUBLIC_AFTER_RESULTS, SUBMITTED_ONCE, TRANSITIONS, IdeaStatus, can_move
 
 __all__ = ["TRANSITIONS", "Attachment", "Idea", "IdeaRevision", "IdeaStatus", "KeptText",
            "ProposedIndicator", "can_move"]
@@ -161,8 +161,8 @@ class Idea(db.Model):
         return _signed_in(user) and self.team.is_member(user)
 
     def is_public(self, now: datetime | None = None) -> bool:
-        """Everyone may read the public fields of a winner once results are out."""
-        return (self.status == IdeaStatus.WINNER
+        """Everyone may read the public fields of a judged idea once results are out."""
+        return (self.status in PUBLIC_AFTER_RESULTS
                 and self.hackathon.phase_at(now) in (Phase.RESULTS, Phase.CLOSED))
 
     def can_view_private(self, user) -> bool:

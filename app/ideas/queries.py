@@ -136,3 +136,17 @@ def ideas_csv(ideas: list[Idea], *, url: Callable[[Idea], str], delimiter: str =
             idea.summary, url(idea),
         )])
     return "\ufeff" + buffer.getvalue()
+
+
+def published_ideas(hackathon: Hackathon) -> list[Idea]:
+    """Every idea the hackathon's jury judged or ruled out, for the public list after the
+    results: winners first, then the others, each with its team's municipality (two queries).
+    Drafts and withdrawn ideas stay the team's."""
+    from app.teams.models import Team
+
+    order = {IdeaStatus.WINNER: 0, IdeaStatus.NOT_SELECTED: 1, IdeaStatus.INELIGIBLE: 2}
+    ideas = db.session.scalars(
+        select(Idea).where(Idea.hackathon_id == hackathon.id, Idea.status.in_(order))
+        .options(joinedload(Idea.team).joinedload(Team.municipality))
+    ).all()
+    return sorted(ideas, key=lambda i: (order[i.status], i.title.casefold(), i.id))

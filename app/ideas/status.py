@@ -49,6 +49,12 @@ STATUS_LABELS = {
 SUBMITTED_ONCE = frozenset(set(IdeaStatus) - {IdeaStatus.DRAFT})
 
 
+# Once the results are out, anyone may read these ideas' public fields: every idea the jury
+# judged, as Decidim and CONSUL show every proposal. Drafts and withdrawn ideas stay the
+# team's; an ineligible one is listed by its title and status only.
+PUBLIC_AFTER_RESULTS = frozenset({IdeaStatus.WINNER, IdeaStatus.NOT_SELECTED})
+
+
 def can_move(current: IdeaStatus | str, to: IdeaStatus | str) -> bool:
     """True when the table allows `current` → `to`."""
     return IdeaStatus(to) in TRANSITIONS[IdeaStatus(current)]

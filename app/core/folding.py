@@ -1,0 +1,49 @@
+"""Text compared without regard to Latvian diacritics or case: "cesis" matches "Cēsis".
+
+One letter table serves Python (`fold`) and SQL (`folded(column)`): on SQLite `folded` calls
+`fold` itself, registered on each connection; on PostgreSQL it is `translate(lower(...))`,
+so both databases match alike without an extension.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from typing import Any
+
+from sqlalchemy import String
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
+
+LETTERS = {"ā": "a", "č": "c", "ē": "e", "ģ": "g", "ī": "i", "ķ": "k", "ļ": "l", "ņ": "n",
+           "ō": "o", "ŗ": "r", "š": "s", "ū": "u", "ž": "z"}
+SQLITE_FUNCTION = "talka_fold"
+
+
+def fold(text: str | None) -> str:
+    """Lower case without diacritics: the form both sides of a match are compared in."""
+    if text is None:
+        return ""
+    plain = "".join(LETTERS.get(ch, ch) for ch in text.lower())
+    decomposed = unicodedata.normalize("NFKD", plain)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+class folded(FunctionElement):
+    """`fold(column)` inside a query."""
+
+    type = String()
+    inherit_cache = True
+    name = "folded"
+
+
+@compiles(folded, "sqlite")
+def _folded_sqlite(element: folded, compiler: Any, **kw: Any) -> str:
+    return f"{SQLITE_FUNCTION}({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(folded)
+def _folded_other(element: folded, compiler: Any, **kw: Any) -> str:
+    source = "".join(LETTERS)
+    target = "".join(LETTERS.values())
+    return (f"translate(lower({compiler.process(element.clauses, **kw)}), "
+            f"'{source}', '{target}')")

@@ -1,0 +1,1 @@
+"""Site search: municipalities, hackathons, public ideas and pilots, Latvian letters folded."""
