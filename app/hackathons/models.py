@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import (
     Boolean,
@@ -169,6 +169,14 @@ class Hackathon(db.Model):
         codes = self.eligible_region_codes
         return not codes or municipality.region_code in codes
 
+    def user_may_take_part(self, user) -> bool | None:
+        """Whether a signed-in person's own municipality may take part (None: no
+        municipality on the account, so it cannot be told)."""
+        municipality = getattr(user, "municipality", None)
+        if municipality is None:
+            return None
+        return self.municipality_may_take_part(municipality)
+
     @property
     def eligible_region_codes(self) -> list[str]:
         return [r.code for r in self.eligible_regions]
@@ -182,6 +190,16 @@ class Hackathon(db.Model):
 
 
 rendered(Hackathon, description="description_html")
+
+
+def weight_shares(criteria: list[Criterion]) -> dict[int, Decimal]:
+    """Each criterion's share of its round's total weight, in per cent to one decimal: what
+    a weight means to a judge or a team reading the criteria."""
+    total = sum((c.weight for c in criteria), Decimal(0))
+    if not total:
+        return {c.id: Decimal(0) for c in criteria}
+    return {c.id: (c.weight * 100 / total).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+            for c in criteria}
 
 
 def may_manage_region(user, region_code: str | None) -> bool:

@@ -36,6 +36,7 @@ from app.hackathons.models import (
     Hackathon,
     PhaseChange,
     may_create_hackathon,
+    weight_shares,
 )
 from app.hackathons.phases import ORDER, Phase
 from app.hackathons.queries import hackathon_list_query, load_hackathon
@@ -43,6 +44,7 @@ from app.places.models import REGION_CODES
 from app.public.cache import public_page
 
 bp = Blueprint("hackathons", __name__)
+bp.add_app_template_global(weight_shares)
 
 # Operation field names that the form shows under another name.
 FIELD_MAP = {"region_code": "region", "eligible_region_codes": "eligible_regions"}

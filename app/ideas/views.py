@@ -154,9 +154,15 @@ def _conflict_view(idea: Idea, form: IdeaForm):
     stored = ops.snapshot(idea)
     mine = form_data(form)
     differs = {}
+    def same(text: object) -> str:
+        # A browser sends CRLF and trailing blanks that the stored text does not have:
+        # those are not a change anyone made.
+        return "\n".join(line.rstrip() for line in str(text or "").replace("\r\n", "\n")
+                         .split("\n")).strip()
+
     for name in ("title", "summary", *MARKDOWN_FIELDS, "budget_eur", "duration_months"):
         theirs = str(stored.get(name) or "")
-        if (mine.get(name) or "").strip() != theirs.strip():
+        if same(mine.get(name)) != same(theirs):
             differs[name] = theirs
     mine_rows = [r for r in mine["indicators"] if any(r.values())]
     if mine_rows != stored["indicators"]:

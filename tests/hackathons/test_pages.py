@@ -319,3 +319,32 @@ def test_the_last_phase_offers_no_further_step(client, coordinator):
     page = _text(client.get(f"/hackathons/{h.slug}/phase"))
     assert "This is the last phase." in page
     assert client.post(f"/hackathons/{h.slug}/edit", data=_form(version="1")).status_code == 409
+
+
+def test_the_hackathon_page_says_whether_my_municipality_may_take_part(client, make_user):
+    from tests.conftest import login
+
+    hackathon = make_hackathon(region="zemgale", eligible_regions=("zemgale",))
+    dobele = make_user("dalibniece@dobele.example.lv", municipality="Dobeles novads",
+                       locale="en")
+    login(client, dobele)
+    page = _text(client.get(f"/hackathons/{hackathon.slug}"))
+    assert "Your municipality, Dobeles novads, is in Zemgale" in page
+    assert "may take part" in page and "Write an idea" in page
+    client.post("/logout")
+    cesis = make_user("dalibnieks@cesis.example.lv", municipality="Cēsu novads", locale="en")
+    login(client, cesis)
+    page = _text(client.get(f"/hackathons/{hackathon.slug}"))
+    assert "Only municipalities of these planning regions may take part: Zemgale" in page
+    assert "Cēsu novads, is in Vidzeme" in page and "Write an idea" not in page
+
+
+def test_the_criteria_show_each_weight_share_and_the_level_descriptions(client, coordinator):
+    h = make_hackathon(region="zemgale", phase="draft", criteria=0)
+    for name, weight in (("Ietekme", "3"), ("Izmaksas", "1")):
+        client.post(f"/hackathons/{h.slug}/criteria", data={
+            "name": name, "weight": weight, "max_score": "5",
+            "low_description": "Maza ietekme", "high_description": "Liela ietekme"})
+    page = _text(client.get(f"/hackathons/{h.slug}/criteria"))
+    assert "75&nbsp;%" in page and "25&nbsp;%" in page
+    assert "Maza ietekme" in page and "Liela ietekme" in page

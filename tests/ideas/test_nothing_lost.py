@@ -29,11 +29,14 @@ def test_a_stale_save_shows_both_texts_side_by_side_and_the_next_save_wins(clien
         version=opened_version, summary="Annas kopsavilkums."))
     # Jānis saves the page he opened before that.
     sign_in(client, world.member)
+    # His browser sends the unchanged solution with CRLF line endings: not a difference.
     response = client.post(f"/ideas/{idea.id}/edit", data=form_fields(
-        version=opened_version, summary="Jāņa kopsavilkums."))
+        version=opened_version, summary="Jāņa kopsavilkums.",
+        solution=idea.solution.replace("\n", "\r\n") + "  "))
     assert response.status_code == 409
     html = response.get_data(as_text=True)
-    assert "Someone saved this idea while you were editing it" in html
+    assert "Anna Kalniņa saved this idea while you were editing it" in html
+    assert html.count('class="conflict-pair"') == 1  # the summary only
     assert "Jāņa kopsavilkums." in html and "Annas kopsavilkums." in html
     assert "Your text" in html and "Saved version" in html
     assert 'class="conflict-pair"' in html
