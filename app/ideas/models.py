@@ -24,7 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.core.clock import now_utc
+from app.core.clock import RIGA, now_utc
 from app.core.sanitize import rendered, stored_html
 from app.extensions import db
 from app.hackathons.models import Phase
@@ -146,6 +146,14 @@ class Idea(db.Model):
         from flask_babel import gettext as _
 
         return self.title or _("Untitled idea")
+
+    @property
+    def reference(self) -> str:
+        """The receipt's number, quoted in letters and calls: the year it was submitted and
+        the idea's id (stable, and readable over the phone)."""
+        moment = self.submitted_at or self.created_at
+        year = moment.astimezone(RIGA).year if moment else 0
+        return f"TLK-{year}-{self.id:06d}"
 
     @property
     def is_draft(self) -> bool:

@@ -28,7 +28,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app import MAX_ID
 from app.accounts.forms import EmptyForm
-from app.core import access
+from app.core import access, web
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState, handle_http_exception
 from app.core.forms import apply_errors
@@ -188,8 +188,9 @@ def _kept_row():
 
 
 def _submitted(idea: Idea):
-    flash(_("The idea has been submitted. Every team member gets a confirmation e-mail. "
-            "You can still change it until the deadline."), "success")
+    flash(_("The idea has been submitted; its reference number is %(reference)s. Every team "
+            "member gets a confirmation e-mail listing what was submitted. You can still "
+            "change it until the deadline.", reference=idea.reference), "success")
     return redirect(url_for("ideas.idea", idea_id=idea.id))
 
 
@@ -421,20 +422,21 @@ def submit(idea_id: int):
     return _submitted(idea)
 
 
-@bp.route("/ideas/<id:idea_id>/withdraw", methods=["POST"])
+@bp.route("/ideas/<id:idea_id>/withdraw", methods=["GET", "POST"])
 @access.signed_in
 def withdraw(idea_id: int):
+    """Withdrawing is final, so it is asked for on a page of its own that says what follows."""
     idea = _team_idea(idea_id)
-    if not EmptyForm().validate_on_submit():
+    back = url_for("ideas.idea", idea_id=idea.id)
+    form = EmptyForm()
+    if request.method == "GET":
+        return render_template("ideas/withdraw.html", idea=idea, h=idea.hackathon, form=form,
+                               may=idea.can_withdraw(current_user, now_utc()))
+    if not form.validate_on_submit():
         abort(400)
-    try:
-        ops.withdraw_idea(idea, actor=current_user)
-    except WrongState as error:
-        flash(str(error.detail), "error")
-        return redirect(url_for("ideas.idea", idea_id=idea.id))
-    db.session.commit()
-    flash(_("The idea has been withdrawn. It will not be judged."), "success")
-    return redirect(url_for("ideas.idea", idea_id=idea.id))
+    return web.act(lambda: ops.withdraw_idea(idea, actor=current_user), back=back,
+                   success=lambda _idea: web.done(
+                       _("The idea has been withdrawn. It will not be judged."), back))
 
 
 @bp.route("/ideas/<id:idea_id>/ineligible", methods=["POST"])

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from app.core.clock import RIGA
 from app.extensions import db
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
@@ -45,8 +46,12 @@ def test_a_team_member_writes_a_draft_then_submits_it(client, world, outbox):
     db.session.expire_all()
     assert idea.status == IdeaStatus.SUBMITTED
     assert len(outbox()) == 2
+    reference = f"TLK-{idea.submitted_at.astimezone(RIGA).year}-{idea.id:06d}"
+    receipt = outbox(world.member.email)[0].body
+    assert reference in receipt  # a receipt that says what was submitted
+    assert "Kļūdaino rēķinu skaits mēnesī" in receipt and idea.summary in receipt
     page = client.get(f"/ideas/{idea.id}")
-    assert b"Submitted on" in page.data
+    assert b"Submitted on" in page.data and reference.encode() in page.data
     assert "Kļūdaino rēķinu skaits mēnesī".encode() in page.data
     assert "€".encode() in page.data and b"12 months" in page.data
     assert b"Dobeles novads, with Jelgava" in page.data
@@ -104,10 +109,21 @@ def test_a_submitted_idea_is_edited_and_withdrawn_before_the_deadline(client, wo
     assert response.status_code == 302
     db.session.expire_all()
     assert idea.title == "Labots" and idea.status == IdeaStatus.SUBMITTED
+    # The idea page offers withdrawing as a link to a page that says what follows.
+    page = client.get(f"/ideas/{idea.id}").get_data(as_text=True)
+    assert f'<a class="link-danger" href="/ideas/{idea.id}/withdraw">' in page
+    confirm = client.get(f"/ideas/{idea.id}/withdraw").get_data(as_text=True)
+    assert "Withdraw the idea?" in confirm and "cannot be undone" in confirm
+    db.session.expire_all()
+    assert idea.status == IdeaStatus.SUBMITTED  # looking is not withdrawing
     assert client.post(f"/ideas/{idea.id}/withdraw").status_code == 302
     db.session.expire_all()
     assert idea.status == IdeaStatus.WITHDRAWN
     assert b"withdrew the idea" in client.get(f"/ideas/{idea.id}").data
+    again = client.post(f"/ideas/{idea.id}/withdraw")
+    assert again.status_code == 409  # the same answer as the API's
+    assert "no longer be withdrawn" in client.get(f"/ideas/{idea.id}/withdraw").get_data(
+        as_text=True)
 
 
 @pytest.mark.parametrize("moment", ["deadline passed", "judging started early"])
