@@ -47,3 +47,9 @@ def _folded_other(element: folded, compiler: Any, **kw: Any) -> str:
     target = "".join(LETTERS.values())
     return (f"translate(lower({compiler.process(element.clauses, **kw)}), "
             f"'{source}', '{target}')")
+
+
+def contains_folded(column: Any, word: str) -> Any:
+    """`column` contains `word`, both folded; LIKE's wildcards in `word` match themselves."""
+    escaped = fold(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return folded(column).like(f"%{escaped}%", escape="\\")

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 
-from app.core.folding import fold, folded
+from app.core.folding import contains_folded, fold
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.hackathons.phases import Phase
@@ -23,14 +23,8 @@ LIMIT = 20
 RESULTS_PHASES = (Phase.RESULTS, Phase.CLOSED)
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def _matches(term: str, *columns: Any) -> ColumnElement:
-    pattern = _like(term)
-    return or_(*(folded(c).like(pattern, escape="\\") for c in columns))
+    return or_(*(contains_folded(c, term) for c in columns))
 
 
 @dataclass

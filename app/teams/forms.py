@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, SelectMultipleField, StringField
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from app.teams.models import INVITATION_DAYS, NAME_MAX
@@ -88,3 +88,10 @@ class HandOverForm(FlaskForm):
         if team is not None:
             self.user_id.choices = [SelectChoice(str(m.user_id), m.user.name)
                                     for m in team.members if not m.is_lead]
+
+
+class JoinRequestForm(FlaskForm):
+    message = TextAreaField(
+        _l("A note for the team lead (optional)"), render_kw={"rows": 3, "maxlength": 500},
+        description=_l("For example, what you could bring to the team. The lead will see your "
+                       "name, e-mail address and municipality, and can invite you."))

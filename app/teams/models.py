@@ -157,6 +157,20 @@ def select_teams(*, member_id: int | None = None, invitations: bool = False) -> 
     return query
 
 
+def directory_query(*, region: str | None = None, q: str | None = None) -> Select:
+    """The team directory: every team by name, narrowed to a lead municipality's planning
+    region and to names containing `q` (Latvian letters folded)."""
+    from app.core.folding import contains_folded, fold
+    from app.places.models import Municipality
+
+    query = select_teams().order_by(Team.name, Team.id)
+    if region:
+        query = query.where(Team.municipality.has(Municipality.region_code == region))
+    for word in fold(q or "").split():
+        query = query.where(contains_folded(Team.name, word))
+    return query
+
+
 class TeamMember(db.Model):
     """A user's membership of a team; exactly one member of a team is its lead."""
 

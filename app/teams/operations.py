@@ -25,7 +25,7 @@ from app.extensions import db
 from app.mail.operations import queue_mail
 from app.places.models import Municipality
 from app.teams.models import INVITATION_DAYS, Team, TeamInvitation, TeamMember
-from app.teams.schemas import CHOOSE_LEAD, CHOOSE_PARTNERS, TeamInput
+from app.teams.schemas import CHOOSE_LEAD, CHOOSE_PARTNERS, JoinRequestInput, TeamInput
 
 NOT_A_MEMBER = _l("Choose a member of the team.")
 INVITATION_LINK_INVALID = _l("This invitation link is not valid. Copy the whole link from the "
@@ -293,3 +293,22 @@ def hand_over_lead(team: Team, new_lead_user: User | None, *, actor: User,
     record_audit("team.lead_handover", actor=actor, object_type="team", object_id=team.id,
                  before={"lead_user_id": old_lead.user_id},
                  after={"lead_user_id": new_lead.user_id}, now=now)
+
+
+def ask_to_join(team: Team, data: dict, *, actor: User, now: datetime | None = None) -> None:
+    """E-mail the team's lead that `actor` would like to join; the lead decides by inviting
+    her as usual. The lead learns the asker's name, e-mail and municipality, which the form
+    says before it is sent."""
+    now = now or now_utc()
+    values = load(JoinRequestInput, data)
+    if team.is_member(actor):
+        raise WrongState(_l("You are already a member of this team."))
+    lead = team.lead
+    if lead is None:  # pragma: no cover - the database keeps exactly one lead
+        raise WrongState(_l("This team has no lead to ask."))
+    queue_mail(lead.user.email, "team_join_request", locale=lead.user.locale,
+               kind=f"team-join-request:{team.id}:{actor.id}:{now.date().isoformat()}",
+               team=team, lead=lead.user, asker=actor, message=values["message"],
+               url=url_for("teams.team", team_id=team.id, _external=True))
+    record_audit("team.join_request", actor=actor, object_type="team", object_id=team.id,
+                 after={"user_id": actor.id}, now=now)

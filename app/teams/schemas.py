@@ -53,6 +53,27 @@ class InviteInput(Schema):
     email = fields.String(required=True, validate=validate.Length(max=1000))
 
 
+JOIN_MESSAGE_MAX = 500
+
+
+class JoinRequestInput(Schema):
+    """A person's request to join a team: a short note for the lead, which may be empty."""
+
+    message = fields.String(load_default="", validate=validate.Length(
+        max=JOIN_MESSAGE_MAX, error=_l("Use at most %(n)d characters.", n=JOIN_MESSAGE_MAX)))
+
+    @pre_load
+    def _trim(self, data: Any, **_kwargs: Any) -> Any:
+        if isinstance(data, dict) and "message" in data:
+            message = data["message"]
+            if message is None:
+                message = ""
+            if isinstance(message, str):
+                message = message.strip().replace("\r\n", "\n")
+            data = {**data, "message": message}
+        return data
+
+
 class AcceptInput(Schema):
     token = fields.String(required=True, validate=validate.Length(max=200),
                           metadata={"description": "The token from the invitation link"})

@@ -9,14 +9,17 @@ from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from app.accounts.forms import EmptyForm
 from app.core import access, web
 from app.core.errors import NotAllowed, WrongState
+from app.core.pagination import clamp, paginate
 from app.extensions import db, limiter
+from app.places.models import REGION_CODES, Region
 from app.teams import operations as ops
-from app.teams.forms import HandOverForm, InviteForm, TeamForm
-from app.teams.models import Team, select_teams
+from app.teams.forms import HandOverForm, InviteForm, JoinRequestForm, TeamForm
+from app.teams.models import Team, directory_query, select_teams
 
 bp = Blueprint("teams", __name__)
 
@@ -63,6 +66,38 @@ def _team_page(team: Team, *, invite_form=None, hand_over_form=None, status: int
 def my_teams():
     teams = db.session.scalars(select_teams(member_id=current_user.id)).all()
     return render_template("teams/list.html", teams=teams)
+
+
+@bp.route("/teams/directory")
+@access.signed_in
+def directory():
+    """Every team, so that a person can find one to join and ask its lead; members are
+    counted, not named."""
+    region = request.args.get("region") or ""
+    if region not in REGION_CODES:
+        region = ""
+    q = " ".join((request.args.get("q") or "").split())[:100]
+    page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 20))
+    result = paginate(directory_query(region=region or None, q=q or None), page, per_page)
+    return render_template("teams/directory.html", page=result, q=q, region=region,
+                           regions=db.session.scalars(select(Region).order_by(Region.code)).all(),
+                           join_form=JoinRequestForm(formdata=None))
+
+
+@bp.route("/teams/<id:team_id>/join-request", methods=["GET", "POST"])
+@limiter.limit("20 per day", scope="team-join", methods=["POST"])
+@access.signed_in
+def ask_to_join(team_id: int):
+    team = web.load(select_teams(), team_id)
+    form = JoinRequestForm()
+    return web.submit(
+        form, run=lambda data: ops.ask_to_join(team, data, actor=current_user),
+        success=lambda _none: web.done(
+            _("Your request has been sent to the lead of “%(name)s”. If they agree, you "
+              "will get an invitation by e-mail.", name=team.name),
+            url_for("teams.directory")),
+        page=lambda status: (render_template("teams/join_request.html", team=team,
+                                             form=form), status))
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])

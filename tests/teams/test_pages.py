@@ -462,3 +462,46 @@ def test_team_page_uses_a_fixed_number_of_queries(client, signed_in, make_user, 
         assert response.get_data(as_text=True).count("<tr>") >= size
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+# --- the directory and asking to join ----------------------------------------------------------
+
+def test_the_directory_lists_teams_without_naming_their_members(client, signed_in, make_user):
+    lead = make_user("vaditaja@cesis.example.lv", name="Vadītāja Slepena",
+                     municipality="Cēsu novads")
+    make_team(lead, name="Cēsu digitālā komanda", municipality="Cēsu novads")
+    make_team(make_user(municipality="Jelgava"), name="Jelgavas komanda", municipality="Jelgava")
+    signed_in(municipality="Dobeles novads")
+    page = client.get("/teams/directory").get_data(as_text=True)
+    assert "Cēsu digitālā komanda" in page and "Jelgavas komanda" in page
+    assert "Vadītāja Slepena" not in page and "vaditaja@cesis" not in page
+    found = client.get("/teams/directory?q=CESU+digitala").get_data(as_text=True)
+    assert "Cēsu digitālā komanda" in found and "Jelgavas komanda" not in found
+    by_region = client.get("/teams/directory?region=zemgale").get_data(as_text=True)
+    assert "Jelgavas komanda" in by_region and "Cēsu digitālā komanda" not in by_region
+    assert client.get("/teams/directory?q=%25%25_").status_code == 200
+    client.post("/logout")
+    assert client.get("/teams/directory").status_code == 302  # to sign in
+
+
+def test_asking_to_join_mails_the_lead_who_decides_by_inviting(client, signed_in, make_user,
+                                                               outbox):
+    lead = make_user("vaditajs@cesis.example.lv", municipality="Cēsu novads")
+    team = make_team(lead, name="Cēsu komanda", municipality="Cēsu novads")
+    asker = signed_in(email="jautataja@dobele.example.lv", name="Ilze Jautātāja",
+                      municipality="Dobeles novads")
+    long = client.post(f"/teams/{team.id}/join-request", data={"message": "x" * 501})
+    assert long.status_code == 422 and "x" * 501 in long.get_data(as_text=True)  # kept
+    response = client.post(f"/teams/{team.id}/join-request",
+                           data={"message": "Varu palīdzēt ar datu analīzi."})
+    assert response.status_code == 302
+    (mail,) = outbox("vaditajs@cesis.example.lv")
+    assert "Ilze Jautātāja" in mail.body and "jautataja@dobele.example.lv" in mail.body
+    assert "Varu palīdzēt ar datu analīzi." in mail.body
+    assert not fresh(team).is_member(asker)  # only an invitation makes a member
+    assert client.post(f"/teams/{team.id}/join-request").status_code == 302
+    client.post("/logout")
+    login(client, lead)
+    again = client.post(f"/teams/{team.id}/join-request", data={"message": ""})
+    assert again.status_code == 409  # already a member
+    assert client.get("/teams/999999/join-request").status_code == 404
