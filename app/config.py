@@ -89,6 +89,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "PREFERRED_URL_SCHEME": "https" if production else "http",
         "PASSWORD_RESET_MAX_AGE": 60 * 60,
         "EMAIL_CONFIRM_MAX_AGE": 60 * 60 * 24 * 3,
+        # The programme's result indicator: people trained, in all and per planning region
+        # ("260" for every region, or "riga=300,kurzeme=260,..."), over the programme's period.
+        "PROGRAMME_TARGET_TOTAL": int(os.environ.get("PROGRAMME_TARGET_TOTAL", "1300")),
+        "PROGRAMME_TARGET_PER_REGION": os.environ.get("PROGRAMME_TARGET_PER_REGION", "260"),
+        "PROGRAMME_STARTS_ON": os.environ.get("PROGRAMME_STARTS_ON", "2023-01-01"),
+        "PROGRAMME_ENDS_ON": os.environ.get("PROGRAMME_ENDS_ON", "2026-08-31"),
         # Babel: Latvian first.
         "BABEL_DEFAULT_LOCALE": "lv",
         "BABEL_DEFAULT_TIMEZONE": "Europe/Riga",

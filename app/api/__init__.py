@@ -88,7 +88,7 @@ def schema_name(schema) -> str:
 
 
 def init_api(app: Flask) -> None:
-    from app.api import accounts, hackathons, ideas, judging, pilots, places, teams
+    from app.api import accounts, hackathons, ideas, judging, pilots, places, programme, teams
 
     api.init_app(app, spec_kwargs={
         "info": {"description": "Talka JSON API. See the contract in API.md."},
@@ -108,6 +108,6 @@ def init_api(app: Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )
     for blueprint in (places.blp, accounts.blp, teams.blp, hackathons.blp, ideas.blp,
-                      judging.blp, pilots.blp):
+                      judging.blp, pilots.blp, programme.blp):
         csrf.exempt(blueprint)  # token-only: no cookie can authorise an API call
         api.register_blueprint(blueprint, url_prefix="/api/v1")

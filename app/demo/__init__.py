@@ -75,6 +75,9 @@ def seed_demo() -> list[DemoUser]:
     from app.pilots.demo import seed_demo_pilots
 
     seed_demo_pilots()
+    from app.demo.programme import seed_demo_programme
+
+    seed_demo_programme()
     return DEMO_USERS
 
 

@@ -1,0 +1,47 @@
+"""The programme's training indicator: aggregated figures only, never a name."""
+
+from __future__ import annotations
+
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from app.core import access
+from app.programme import queries
+
+blp = Blueprint("api_programme", __name__,
+                description="The programme's result indicator: people trained")
+
+
+class RegionTrainedSchema(Schema):
+    region = fields.String(attribute="code", required=True)
+    trained = fields.Integer(required=True, metadata={"description": "Unique people"})
+    target = fields.Integer(required=True)
+    forecast = fields.Integer(required=True, metadata={
+        "description": "At the pace so far, by the programme's end"})
+    reached = fields.Boolean(required=True)
+    on_track = fields.Boolean(required=True)
+
+
+class TrainingIndicatorSchema(Schema):
+    trained = fields.Integer(required=True, metadata={
+        "description": "Unique people trained; each counts once, in the region and year of "
+                       "their first event"})
+    target = fields.Integer(required=True)
+    forecast = fields.Integer(required=True)
+    ends_on = fields.Date(required=True)
+    regions = fields.List(fields.Nested(RegionTrainedSchema), required=True)
+    by_year = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    by_kind = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    by_format = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+@blp.route("/programme/indicator")
+@blp.response(200, TrainingIndicatorSchema)
+@access.public
+def indicator():
+    """People trained, in all and by region, year, kind and format, against the targets."""
+    figure = queries.indicator()
+    return {"trained": figure.trained, "target": figure.target, "forecast": figure.forecast,
+            "ends_on": queries.targets().ends_on, "regions": figure.regions,
+            "by_year": {str(k): v for k, v in figure.by_year.items()},
+            "by_kind": figure.by_kind, "by_format": figure.by_format}

@@ -1,0 +1,103 @@
+"""What a coordinator sends about an event and its attendees: one schema per shape, for the
+pages and the API alike."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+
+from app.core.clock import PLAUSIBLE_YEARS
+from app.places.models import REGION_CODES
+from app.programme.models import NAME_MAX, TEXT_MAX, TITLE_MAX, EventFormat, EventKind
+
+CHOOSE_KIND = _l("Choose the kind of event from the list.")
+CHOOSE_FORMAT = _l("Choose the format from the list.")
+CHOOSE_REGION = _l("Choose a planning region, or none for a national event.")
+ENTER_DATE = _l("Enter a date like 2025-03-14.")
+
+
+def _blank_is_none(value: Any) -> Any:
+    return None if isinstance(value, str) and not value.strip() else value
+
+
+class Day(fields.Date):
+    """A date within the years the programme can have happened in."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> date:
+        if isinstance(value, date):
+            result = value
+        else:
+            result = super()._deserialize(value, attr, data, **kwargs)
+        if not PLAUSIBLE_YEARS[0] <= result.year <= PLAUSIBLE_YEARS[1]:
+            raise self.make_error("invalid")
+        return result
+
+
+class EventInput(Schema):
+    title = fields.String(required=True, validate=validate.Length(
+        min=1, max=TITLE_MAX, error=_l("Enter a title of at most %(n)d characters.", n=TITLE_MAX)),
+        error_messages={"required": _l("Enter the event's title.")})
+    kind = fields.String(required=True, validate=validate.OneOf(
+        [k.value for k in EventKind], error=CHOOSE_KIND),
+        error_messages={"required": CHOOSE_KIND, "null": CHOOSE_KIND})
+    format = fields.String(required=True, validate=validate.OneOf(
+        [f.value for f in EventFormat], error=CHOOSE_FORMAT),
+        error_messages={"required": CHOOSE_FORMAT, "null": CHOOSE_FORMAT})
+    region = fields.String(allow_none=True, load_default=None,
+                           validate=validate.OneOf(REGION_CODES, error=CHOOSE_REGION),
+                           metadata={"description": "Organising planning region; null = national"})
+    theme = fields.String(load_default="", validate=validate.Length(max=TITLE_MAX))
+    starts_on = Day(required=True, error_messages={"required": ENTER_DATE, "invalid": ENTER_DATE})
+    ends_on = Day(allow_none=True, load_default=None, error_messages={"invalid": ENTER_DATE})
+    place = fields.String(load_default="", validate=validate.Length(max=TEXT_MAX),
+                          metadata={"description": "A place, or the link of an online event"})
+    organiser = fields.String(load_default="", validate=validate.Length(max=TITLE_MAX))
+
+    @pre_load
+    def _tidy(self, data: Any, **_kwargs: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for key in ("title", "theme", "place", "organiser"):
+            if isinstance(data.get(key), str):
+                data[key] = " ".join(data[key].split())
+            elif key in data and data[key] is None:
+                data[key] = ""
+        for key in ("region", "ends_on"):
+            if key in data:
+                data[key] = _blank_is_none(data[key])
+        return data
+
+    @validates_schema
+    def _in_order(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            raise ValidationError({"ends_on": [_l("The event cannot end before it starts.")]})
+
+
+class AttendeeInput(Schema):
+    """One attendee as a coordinator types them or a sign-in sheet lists them."""
+
+    name = fields.String(required=True, validate=validate.Length(
+        min=1, max=NAME_MAX, error=_l("Enter the name (at most %(n)d characters).", n=NAME_MAX)),
+        error_messages={"required": _l("Enter the name."), "null": _l("Enter the name.")})
+    email = fields.String(load_default="", validate=validate.Length(max=254))
+    municipality = fields.String(load_default="", validate=validate.Length(max=120),
+                                 metadata={"description": "The municipality's official name"})
+    region = fields.String(load_default="", validate=validate.Length(max=120), metadata={
+        "description": "For planning-region staff: the region's code or name"})
+
+    @pre_load
+    def _tidy(self, data: Any, **_kwargs: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        return {k: (" ".join(v.split()) if isinstance(v, str) else ("" if v is None else v))
+                for k, v in data.items()}
+
+
+class MergeInput(Schema):
+    keep_id = fields.Integer(required=True, strict=False)
+    duplicate_id = fields.Integer(required=True, strict=False)

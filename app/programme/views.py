@@ -1,0 +1,158 @@
+"""Programme pages: the public indicator, and the coordinator's events and attendance.
+
+The public sees aggregated figures only, never a name; attendance lists are for the
+coordinators of the event's region.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.accounts.forms import EmptyForm
+from app.core import access, web
+from app.core.errors import Invalid
+from app.core.pagination import clamp, paginate
+from app.core.spreadsheet import formula_safe
+from app.extensions import db
+from app.places.models import Region
+from app.programme import operations as ops
+from app.programme import queries
+from app.programme.forms import AttendeeForm, EventForm, ImportForm
+from app.programme.models import Event, EventFormat, EventKind, Person, may_record_events
+
+bp = Blueprint("programme", __name__, url_prefix="/programme")
+
+
+def _locale() -> str:
+    return str(get_locale() or "lv")
+
+
+def _regions() -> list[Region]:
+    return list(db.session.scalars(select(Region).order_by(Region.code)))
+
+
+# --- public ---------------------------------------------------------------------------------
+
+@bp.route("/")
+@access.public
+def dashboard():
+    figure = queries.indicator()
+    return render_template("programme/dashboard.html", figure=figure, targets=queries.targets(),
+                           regions={r.code: r for r in _regions()}, kinds=EventKind,
+                           formats=EventFormat)
+
+
+@bp.route("/indicator.csv")
+@access.public
+def indicator_csv():
+    figure = queries.indicator()
+    rows: list[list] = [["dimension", "value", "people_trained", "target", "forecast"],
+                        ["total", "all", figure.trained, figure.target, figure.forecast]]
+    rows += [["region", r.code, r.trained, r.target, r.forecast] for r in figure.regions]
+    rows += [["year", year, count, "", ""] for year, count in figure.by_year.items()]
+    rows += [["kind", kind, count, "", ""] for kind, count in figure.by_kind.items()]
+    rows += [["format", fmt, count, "", ""] for fmt, count in figure.by_format.items()]
+    out = io.StringIO()
+    csv.writer(out).writerows([[formula_safe(str(cell)) for cell in row] for row in rows])
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=training-indicator.csv"})
+
+
+# --- the coordinator's events ------------------------------------------------------------------
+
+@bp.route("/events")
+@access.coordinator_only
+def events():
+    page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 20))
+    result = paginate(queries.events_query(), page, per_page, scalars=False)
+    return render_template("programme/events.html", page=result,
+                           can_record=may_record_events(current_user))
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@access.coordinator_only
+def new_event():
+    form = EventForm(regions=_regions(), locale=_locale())
+    return web.submit(
+        form, run=lambda data: ops.create_event(data, actor=current_user),
+        success=lambda event: web.done(
+            _("The event has been recorded. Now add who attended."),
+            url_for("programme.event", event_id=event.id)),
+        page=lambda status: (render_template("programme/event_form.html", form=form), status))
+
+
+def _event(event_id: int) -> Event:
+    return web.load(Event, event_id, may=Event.can_manage)
+
+
+def _event_page(event: Event, *, attendee_form=None, import_form=None, status: int = 200):
+    return render_template(
+        "programme/event.html", event=event,
+        attendee_form=attendee_form or AttendeeForm(formdata=None),
+        import_form=import_form or ImportForm(formdata=None)), status
+
+
+@bp.route("/events/<id:event_id>")
+@access.coordinator_only
+def event(event_id: int):
+    return _event_page(_event(event_id))
+
+
+@bp.route("/events/<id:event_id>/attendance", methods=["POST"])
+@access.coordinator_only
+def add_attendee(event_id: int):
+    found = _event(event_id)
+    form = AttendeeForm()
+    return web.submit(
+        form, run=lambda data: ops.record_attendance(found, data, actor=current_user),
+        success=lambda added: web.done(
+            _("The attendee has been added.") if added else
+            _("This person is already on the list."), url_for("programme.event",
+                                                            event_id=found.id) + "#attendance",
+            "success" if added else "info"),
+        page=lambda status: _event_page(found, attendee_form=form, status=status))
+
+
+@bp.route("/events/<id:event_id>/import", methods=["POST"])
+@access.coordinator_only
+def import_sheet(event_id: int):
+    found = _event(event_id)
+    form = ImportForm()
+
+    def run(_data):
+        sheet = form.sheet.data
+        if sheet is None or not getattr(sheet, "filename", ""):
+            raise Invalid(errors={"sheet": [_("Choose a CSV file to import.")]})
+        return ops.import_attendance(found, sheet.read(ops.SHEET_MAX_BYTES + 1),
+                                     sheet.filename, actor=current_user)
+
+    return web.submit(
+        form, run=run,
+        success=lambda result: web.done(
+            _("Imported: %(added)d added, %(already)d already on the list.",
+              added=result.added, already=result.already),
+            url_for("programme.event", event_id=found.id) + "#attendance"),
+        page=lambda status: _event_page(found, import_form=form, status=status))
+
+
+@bp.route("/people/duplicates", methods=["GET", "POST"])
+@access.coordinator_only
+def duplicates():
+    form = EmptyForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        keep = web.load(Person, request.form.get("keep_id", type=int))
+        duplicate = web.load(Person, request.form.get("duplicate_id", type=int))
+        return web.act(lambda: ops.merge_people(keep, duplicate, actor=current_user),
+                       back=url_for("programme.duplicates"),
+                       success=lambda _kept: web.done(_("The two records are now one person."),
+                                                      url_for("programme.duplicates")))
+    return render_template("programme/duplicates.html", pairs=ops.duplicate_people(), form=form)
