@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INSTANCE = PROJECT_ROOT / "instance"
@@ -113,4 +114,36 @@ def load_config(overrides: dict | None = None) -> dict:
     config.update(overrides)
     if production and not config.get("SECRET_KEY"):
         raise ConfigError("SECRET_KEY must be set when TALKA_ENV=production.")
+    site = str(config.get("SITE_URL") or "").rstrip("/")
+    if production and not site:
+        raise ConfigError("SITE_URL must be set when TALKA_ENV=production, e.g. "
+                          "https://talka.example.lv: every link in e-mails, feeds and pages "
+                          "is built from it, never from the request's Host header.")
+    if site:
+        parts = urlsplit(site)
+        if parts.scheme not in ("http", "https") or not parts.hostname or parts.path:
+            raise ConfigError("SITE_URL must be an origin like https://talka.example.lv "
+                              "(a scheme and a host, no path).")
+        config["SITE_URL"] = site
+    config["TRUSTED_HOSTS"] = trusted_hosts(config)
     return config
+
+
+def trusted_hosts(config: dict) -> list[str]:
+    """The Host headers answered: TRUSTED_HOSTS when set; else SITE_URL's host plus the
+    machine's own names (health checks, local tools); with no SITE_URL (local use) the
+    machine's own names and SERVER_NAME. Any other Host gets 400, so that nobody can have a
+    reset link or a cached page built for a host of their choosing."""
+    if "TRUSTED_HOSTS" in config and config["TRUSTED_HOSTS"] is not None:
+        raw = config["TRUSTED_HOSTS"]
+        return [h.strip() for h in (raw.split(",") if isinstance(raw, str) else raw)
+                if h.strip()]
+    listed = os.environ.get("TRUSTED_HOSTS", "")
+    if listed.strip():
+        return [h.strip() for h in listed.split(",") if h.strip()]
+    local = ["localhost", "127.0.0.1"]
+    site = config.get("SITE_URL")
+    if site:
+        return [str(urlsplit(site).hostname), *local]
+    server = str(config.get("SERVER_NAME") or "").split(":")[0]
+    return [server, *local] if server else local

@@ -391,6 +391,7 @@ def main() -> int:
     env = {**os.environ, "INSTANCE_PATH": str(folder),
            "DATABASE_URL": f"sqlite:///{folder / 'talka.sqlite'}",
            "SECRET_KEY": "benchmark-only-secret-key", "TALKA_ENV": "development",
+           "SITE_URL": f"http://{HOST}",
            "MAIL_SERVER": "", "PYTHONDONTWRITEBYTECODE": "1"}
     servers: list[Server] = []
     try:

@@ -153,6 +153,7 @@ def test_seed_demo_refuses_in_production(test_config, tmp_path):
     config = {key: value for key, value in test_config.items() if key != "TESTING"}
     production = create_app({**config, "TALKA_ENV": "production",
                              "SECRET_KEY": "a production secret, long and random",
+                             "SITE_URL": "https://talka.example.lv",
                              "INSTANCE_PATH": str(tmp_path)})
     before = user_count()
     with production.app_context():

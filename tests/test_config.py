@@ -16,7 +16,7 @@ from app.config import ConfigError, load_config
 @pytest.fixture
 def clean_env(monkeypatch):
     for name in ("SECRET_KEY", "TALKA_ENV", "DATABASE_URL", "INSTANCE_PATH", "UPLOAD_DIR",
-                 "PORT", "MAIL_SERVER", "RATELIMIT_STORAGE_URI"):
+                 "PORT", "MAIL_SERVER", "RATELIMIT_STORAGE_URI", "SITE_URL", "TRUSTED_HOSTS"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -33,6 +33,7 @@ def test_production_without_a_secret_key_refuses_to_start(clean_env, tmp_path):
 def test_production_starts_with_a_secret_key_from_the_environment(clean_env, tmp_path):
     clean_env.setenv("TALKA_ENV", "production")
     clean_env.setenv("SECRET_KEY", "from the environment, long and random")
+    clean_env.setenv("SITE_URL", "https://talka.example.lv")
     app = create_app({"INSTANCE_PATH": str(tmp_path)})
     assert app.secret_key == "from the environment, long and random"
     assert app.config["SESSION_COOKIE_SECURE"] is True
@@ -40,6 +41,7 @@ def test_production_starts_with_a_secret_key_from_the_environment(clean_env, tmp
 
 def test_production_starts_with_a_secret_key_given_to_create_app(clean_env, tmp_path):
     app = create_app({"TALKA_ENV": "production", "SECRET_KEY": "given directly, long enough",
+                      "SITE_URL": "https://talka.example.lv",
                       "INSTANCE_PATH": str(tmp_path)})
     assert app.secret_key == "given directly, long enough"
 

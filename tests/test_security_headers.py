@@ -118,7 +118,7 @@ def production_app(test_config, tmp_path):
     config = {key: value for key, value in test_config.items()
               if key not in ("TESTING", "WTF_CSRF_ENABLED")}
     config.update({"TALKA_ENV": "production", "SECRET_KEY": "a production secret " * 3,
-                   "INSTANCE_PATH": str(tmp_path)})
+                   "SITE_URL": "https://talka.test", "INSTANCE_PATH": str(tmp_path)})
     return create_app(config)
 
 

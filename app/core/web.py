@@ -20,12 +20,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
+from urllib.parse import urlsplit
 
 from flask import Flask, flash, redirect
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import Select, inspect
+from werkzeug.exceptions import SecurityError
 from werkzeug.wrappers import Response
 
 from app.core import access
@@ -55,7 +57,23 @@ class Talka(Flask):
 
     def handle_user_exception(self, e: Exception) -> Any:
         db.session.rollback()
+        if isinstance(e, SecurityError):
+            # A Host this site does not answer to: no page is built for it, so no link in
+            # it can point anywhere (the error page itself would need the Host for URLs).
+            return Response("400 Bad Request: this site does not answer to that host name.\n",
+                            status=400, mimetype="text/plain")
         return super().handle_user_exception(e)
+
+    def create_url_adapter(self, request: Any) -> Any:
+        """Every absolute URL (e-mail links, canonical links, feeds, API `url` fields) comes
+        from SITE_URL when it is set, whatever Host the request carried."""
+        adapter = super().create_url_adapter(request)
+        site = self.config.get("SITE_URL")
+        if adapter is not None and site and request is not None:
+            parts = urlsplit(site)
+            adapter.server_name = parts.netloc
+            adapter.url_scheme = parts.scheme
+        return adapter
 
 
 # --- 1 and 2. load and check ----------------------------------------------------------------

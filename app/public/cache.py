@@ -317,8 +317,9 @@ def anonymous_read() -> bool:
 
 
 def _etag(state: PublicState, locale: str) -> str:
-    raw = "\n".join((state.key, locale, request.path, request.query_string.decode(
-        "latin-1")))
+    # The host too: without SITE_URL, pages carry the host they were asked for.
+    raw = "\n".join((state.key, locale, request.host, request.path,
+                     request.query_string.decode("latin-1")))
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -362,7 +363,10 @@ def public_page(view: Callable | None = None, *, per_minute: bool = False):
         if not is_resource_modified(request.environ, etag=etag,
                                     last_modified=state.last_modified):
             return _finish(Response(status=304), etag, state)
-        key = (request.endpoint, request.path, request.query_string, locale, state.key)
+        # The host is part of the key: a page rendered for one host (its links built from
+        # it when SITE_URL is unset) is never served to a reader who asked another.
+        key = (request.host, request.endpoint, request.path, request.query_string, locale,
+               state.key)
         page = page_cache.get(key)
         if page is not None:
             response = Response(page.body, status=page.status, mimetype=page.mimetype)
