@@ -46,6 +46,39 @@ def _account_key() -> str:
     return "login:" + (ops.normalise_email(request.form.get("email")) or "-")
 
 
+# A browser that signed in to an address before may still sign in to it while the address
+# is locked by failures from elsewhere: the lock stops guessing, not the owner.
+DEVICE_COOKIE = "talka_device"
+DEVICE_DAYS = 180
+DEVICE_ADDRESSES = 5
+
+
+def _device_addresses() -> list[str]:
+    raw = request.cookies.get(DEVICE_COOKIE)
+    if not raw or len(raw) > 2000:
+        return []
+    try:
+        data = ops.read_link_token("device", raw, max_age=DEVICE_DAYS * 86400)
+    except WrongState:
+        return []
+    addresses = data.get("e") if isinstance(data, dict) else None
+    return [a for a in addresses if isinstance(a, str)] if isinstance(addresses, list) else []
+
+
+def _known_device() -> bool:
+    """This browser signed in to the submitted address before (a signed cookie)."""
+    email = ops.normalise_email(request.form.get("email"))
+    return bool(email) and email in _device_addresses()
+
+
+def _remember_device(response, email: str):
+    addresses = [email, *[a for a in _device_addresses() if a != email]][:DEVICE_ADDRESSES]
+    response.set_cookie(DEVICE_COOKIE, ops.make_link_token("device", {"e": addresses}),
+                        max_age=DEVICE_DAYS * 86400, httponly=True, samesite="Lax",
+                        secure=bool(current_app.config.get("SESSION_COOKIE_SECURE")))
+    return response
+
+
 def _log_breach(limit) -> None:
     security_log("sign_in_throttled", email=ops.normalise_email(request.form.get("email")),
                  limit=str(limit.limit))
@@ -62,7 +95,7 @@ def _next_url(default: str) -> str:
                deduct_when=_login_failed, on_breach=_log_breach, scope="login-address")
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], methods=["POST"],
                key_func=_account_key, deduct_when=_login_failed, on_breach=_log_breach,
-               scope="login-account")
+               exempt_when=_known_device, scope="login-account")
 def login():
     form = LoginForm()
     unconfirmed = None
@@ -91,7 +124,7 @@ def login():
             db.session.commit()
             login_user(user, remember=form.remember.data)
             security_log("sign_in", user_id=user.id)
-            return redirect(_next_url(url_for("public.home")))
+            return _remember_device(redirect(_next_url(url_for("public.home"))), user.email)
     status = 200 if not form.errors and not form.form_errors else 422
     return render_template("accounts/login.html", form=form, unconfirmed=unconfirmed,
                            resend_form=EmailForm(formdata=None, email=unconfirmed)), status

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
@@ -141,7 +141,31 @@ def handle_http_exception(error: HTTPException):
             _l("The form's security token is missing or has expired. Go back, reload the "
                "page and send the form again; copy your text first if it is long."),
         )
+    if status == 429:
+        return _too_many()
     return render_error_page(status)
+
+
+def _too_many():
+    """429 that says how long to wait (and Retry-After for programs)."""
+    import math
+    import time
+
+    from flask_babel import ngettext
+
+    from app.extensions import limiter
+
+    current = limiter.current_limit
+    seconds = max(1, math.ceil(current.reset_at - time.time())) if current else 60
+    minutes = max(1, math.ceil(seconds / 60))
+    detail = ngettext("Too many attempts in a short time. Try again in %(num)d minute.",
+                      "Too many attempts in a short time. Try again in %(num)d minutes.",
+                      minutes)
+    response = problem(429, detail) if wants_json() else render_error_page(429, detail)
+    if isinstance(response, tuple):
+        response = make_response(response)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 def handle_domain_error(error: DomainError):
