@@ -86,8 +86,29 @@ class Team(db.Model):
         return self.is_member(user) or user.is_coordinator or user.is_admin
 
     def can_see_contacts(self, user) -> bool:
-        """Who may read members' e-mail addresses: the same people who may view the team."""
-        return self.can_view(user)
+        """Who may read members' e-mail addresses: the members, admins and national
+        coordinators; a regional coordinator only for a team of her region (its lead or a
+        partner municipality there) or one that entered a hackathon she coordinates."""
+        if not self.can_view(user):
+            return False
+        if self.is_member(user) or user.is_admin or user.is_national_coordinator:
+            return True
+        regions = user.coordinated_region_codes()
+        if not regions:
+            return False
+        if self.municipality.region_code in regions or any(
+                m.region_code in regions for m in self.partner_municipalities):
+            return True
+        return self.region_codes_entered() & regions != set()
+
+    def region_codes_entered(self) -> set[str]:
+        """The organising regions of the hackathons this team has an idea in."""
+        from app.hackathons.models import Hackathon
+        from app.ideas.models import Idea
+
+        return set(db.session.scalars(
+            select(Hackathon.region_code).join(Idea, Idea.hackathon_id == Hackathon.id)
+            .where(Idea.team_id == self.id, Hackathon.region_code.is_not(None)).distinct()))
 
     def can_manage(self, user) -> bool:
         """Only the lead invites, removes members, hands over the lead and edits the team."""

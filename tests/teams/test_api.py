@@ -105,7 +105,7 @@ INVITE = {"lead": 201, "member": 403, "coordinator": 403, "admin": 403, "other":
 @pytest.fixture
 def people(make_user):
     return {"lead": make_user(), "member": make_user(), "other": make_user(),
-            "coordinator": make_user(role="coordinator", region="riga"),
+            "coordinator": make_user(role="coordinator", region="zemgale"),  # the team's region
             "admin": make_user(role="admin")}
 
 

@@ -505,3 +505,30 @@ def test_asking_to_join_mails_the_lead_who_decides_by_inviting(client, signed_in
     again = client.post(f"/teams/{team.id}/join-request", data={"message": ""})
     assert again.status_code == 409  # already a member
     assert client.get("/teams/999999/join-request").status_code == 404
+
+
+# --- whose contacts --------------------------------------------------------------------------
+
+def test_a_coordinator_reads_e_mails_only_of_teams_of_her_region(client, make_user, token_for):
+    from tests.factories_hackathons import make_hackathon
+    from tests.factories_ideas import make_idea
+
+    lead = make_user("vaditajs@jelgava.example.lv", municipality="Jelgava")
+    team = make_team(lead, name="Jelgavas komanda", municipality="Jelgava")
+    kurzeme = make_user(role="coordinator", region="kurzeme")
+    zemgale = make_user(role="coordinator", region="zemgale")
+    national = make_user(role="coordinator", region=None)
+
+    def sees(user) -> tuple[bool, bool]:
+        client.post("/logout")
+        login(client, user)
+        page = client.get(f"/teams/{team.id}").get_data(as_text=True)
+        api = client.get(f"/api/v1/teams/{team.id}", headers=token_for(user)).json
+        return lead.email in page, any("email" in m for m in api["members"])
+
+    assert sees(kurzeme) == (False, False)  # a Zemgale team: not hers
+    assert sees(zemgale) == (True, True)
+    assert sees(national) == (True, True)
+    # Once the team enters a Kurzeme hackathon, its coordinator may reach it.
+    make_idea(make_hackathon(region="kurzeme"), team, status="submitted")
+    assert sees(kurzeme) == (True, True)
