@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
+from app.core.kept import KeptDraftMixin
 from app.extensions import db
 from app.hackathons.models import FINAL_ROUND, FIRST_ROUND, Criterion, Phase
 
@@ -445,27 +446,19 @@ def reads_blind(idea, user) -> bool:
     return idea.hides_team_from(user)  # one rule, kept with the idea
 
 
-class KeptReview(db.Model):
+class KeptReview(KeptDraftMixin, db.Model):
     """The text of a scoring form that arrived after the judge's session had ended.
 
-    The key travels in the sign-in link; after signing in, the judge finds the
-    form filled with what they typed (nothing lost) and saves it again. Only the
-    review's own judge can open it.
+    It belongs to the browser that posted it (app.core.kept) and is offered only there,
+    and only to the review's own judge once she has signed in; saved, it is deleted.
     """
 
     __tablename__ = "kept_review"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(64), unique=True)
     review_id: Mapped[int] = mapped_column(ForeignKey("review.id", ondelete="CASCADE"),
                                            index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    expires_at: Mapped[datetime]
-    used_at: Mapped[datetime | None]
-
-    def is_live(self, now: datetime | None = None) -> bool:
-        return self.used_at is None and (now or now_utc()) < self.expires_at
 
     def __repr__(self) -> str:
         return f"<KeptReview {self.id} review={self.review_id}>"

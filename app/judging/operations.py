@@ -25,6 +25,7 @@ from app.core.audit import record_audit
 from app.core.clock import now_utc, today_riga
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
 from app.core.formatting import fmt_datetime
+from app.core.kept import discard, keep, offered
 from app.extensions import db
 from app.hackathons.models import Criterion, Hackathon, Phase
 from app.ideas.models import Idea
@@ -1028,14 +1029,11 @@ def vote_counts(hackathon: Hackathon) -> dict[int, int]:
 KEEP_DAYS = 7
 
 
-def keep_review_text(review: Review, data: dict, *, now: datetime | None = None):
-    """Keep what a judge posted while signed out, under a random key for the sign-in link."""
-    import secrets
-
+def keep_review_text(review: Review, data: dict, *, now: datetime | None = None) -> None:
+    """Keep what was posted to a review while signed out, for this browser only: offered
+    back after sign-in if, and only if, the signed-in user is the review's judge."""
     from app.judging.models import KeptReview
 
-    now = now or now_utc()
-    db.session.execute(delete(KeptReview).where(KeptReview.expires_at < now))
     criteria = {str(c.id) for c in review.criteria}
 
     def clip(value, limit=COMMENT_MAX + 100):
@@ -1049,27 +1047,22 @@ def keep_review_text(review: Review, data: dict, *, now: datetime | None = None)
         "comment": clip(data.get("comment")),
         "version": data.get("version") if isinstance(data.get("version"), int) else None,
     }
-    row = KeptReview(key=secrets.token_urlsafe(32), review_id=review.id, data=kept,
-                     created_at=now, expires_at=now + timedelta(days=KEEP_DAYS))
-    db.session.add(row)
-    db.session.flush()
-    return row
+    keep(KeptReview(review_id=review.id, data=kept), days=KEEP_DAYS, now=now)
 
 
-def find_kept_review(key: Any, review: Review, user, *, now: datetime | None = None):
-    """The live kept text for this review, only for the review's own judge."""
+def kept_review_for(review: Review, user, *, now: datetime | None = None):
+    """The newest text this browser kept for the review, if `user` is its judge."""
     from app.judging.models import KeptReview
 
-    if not isinstance(key, str) or not key or len(key) > 64 or not review.is_judge(user):
-        return None
-    row = db.session.scalar(select(KeptReview).where(KeptReview.key == key))
-    if row is None or row.review_id != review.id or not row.is_live(now):
-        return None
-    return row
+    found = offered(select(KeptReview).where(KeptReview.review_id == review.id),
+                    allowed=lambda _row: review.is_judge(user), now=now)
+    return found[0] if found else None
 
 
-def use_kept_review(row, *, now: datetime | None = None) -> None:
-    """The kept text was saved: stop offering it."""
-    if row is not None and row.used_at is None:
-        row.used_at = now or now_utc()
-        db.session.flush()
+def use_kept_review(review: Review, user) -> None:
+    """The judge saved the review: what this browser kept for it is never offered again."""
+    from app.judging.models import KeptReview
+
+    for row in offered(select(KeptReview).where(KeptReview.review_id == review.id),
+                       allowed=lambda _row: review.is_judge(user)):
+        discard(row)

@@ -34,7 +34,7 @@ from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.core.forms import apply_errors
 from app.core.pagination import clamp, paginate
-from app.extensions import csrf, db
+from app.extensions import csrf, db, limiter
 from app.hackathons import operations as hackathon_ops
 from app.hackathons.forms import CriterionForm
 from app.hackathons.models import Criterion, Hackathon, Phase
@@ -545,7 +545,7 @@ def review(review_id: int):
     if not found.is_judge(current_user):
         return _coordinator_review(found)
     form = ReviewForm(formdata=None, version=str(found.version), comment=found.comment)
-    kept = ops.find_kept_review(request.args.get("kept"), found, current_user)
+    kept = ops.kept_review_for(found, current_user)
     if kept is not None:
         data = kept.data
         form.comment.data = data.get("comment", "")
@@ -558,30 +558,34 @@ def review(review_id: int):
 
 
 @bp.route("/reviews/<id:review_id>", methods=["POST"])
+@limiter.limit("30 per hour", exempt_when=lambda: current_user.is_authenticated,
+               scope="reviews-keep")
 @csrf.exempt  # checked below, so that an expired form keeps what the judge typed
 @access.public  # a judge whose session ended must not lose the text: see below
 def save_review(review_id: int):
-    found = queries.load_review(review_id)
-    if found is None:
-        abort(404)
-    form = ReviewForm()
-    data = form.read(found.criteria, request.form)
-    posted = {k: data[k] for k in ("scores", "comments", "comment")}
     token_ok = True
     if current_app.config.get("WTF_CSRF_ENABLED", True):
         try:
             validate_csrf(request.form.get("csrf_token"))
         except (ValidationError, CSRFError):
             token_ok = False
+    found = queries.load_review(review_id)
     if not current_user.is_authenticated:
+        # Signed out: keep the text for this browser and send it to sign in. A real and a
+        # made-up id answer alike, so nobody learns which reviews exist.
         if not token_ok:
             abort(400)
-        kept = ops.keep_review_text(found, data)
-        db.session.commit()
+        if found is not None:
+            ops.keep_review_text(found, ReviewForm().read(found.criteria, request.form))
         flash(_("Your session has ended. Sign in again: your scores and comments have been "
                 "kept and will be filled in."), "info")
-        return redirect(url_for("accounts.login", next=url_for(
-            "judging.review", review_id=found.id, kept=kept.key)))
+        return redirect(url_for("accounts.login", next=url_for("judging.review",
+                                                               review_id=review_id)))
+    if found is None:
+        abort(404)
+    form = ReviewForm()
+    data = form.read(found.criteria, request.form)
+    posted = {k: data[k] for k in ("scores", "comments", "comment")}
     access.require(found.is_judge(current_user), hide=True)
     if not token_ok:
         form = ReviewForm(formdata=None, version=str(found.version), comment=posted["comment"])
@@ -612,6 +616,7 @@ def save_review(review_id: int):
         return _review_page(found, form, values=posted, status=409)
     except NotAllowed:
         abort(404)
+    ops.use_kept_review(found, current_user)
     db.session.commit()
     if data["submit"]:
         flash(_("Your review of “%(title)s” is submitted. Thank you!",

@@ -265,3 +265,44 @@ def test_a_judge_cannot_reopen_and_nobody_reopens_a_pending_review(client, scene
     client.post(f"/reviews/{scene.review.id}/reopen", follow_redirects=False)
     assert stored(scene.review.id).status == ReviewStatus.PENDING
     assert make_judge  # factory is importable for the other modules
+
+
+def test_text_planted_by_another_browser_never_reaches_the_judge(app, client, scene):
+    """Anyone may post to a review's address while signed out; what they post stays in
+    their own browser and is never offered to the judge."""
+    planter = app.test_client()
+    planted = planter.post(f"/reviews/{scene.review.id}",
+                           data=form(scene, "10", "5", comment="Iestādīts teksts", version=1))
+    made_up = planter.post("/reviews/987654", data=form(scene, "1", "1", comment="x"))
+    # A real and a made-up review answer alike.
+    assert planted.status_code == made_up.status_code == 302
+    assert "/login" in planted.location and "/login" in made_up.location
+    sign_in(client, scene.judge)
+    page = client.get(f"/reviews/{scene.review.id}").get_data(as_text=True)
+    assert "Iestādīts teksts" not in page and "were kept" not in page
+    # The sign-in link the planter was given, sent to the judge, fills nothing in either.
+    from urllib.parse import unquote
+
+    page = client.get(unquote(planted.location.split("next=")[1])).get_data(as_text=True)
+    assert "Iestādīts teksts" not in page
+
+
+def test_the_judges_own_kept_text_is_offered_once_and_deleted_when_saved(client, scene):
+    from app.accounts.models import UserSession
+    from app.judging.models import KeptReview
+
+    sign_in(client, scene.judge)
+    db.session.execute(UserSession.__table__.delete())  # the session ended meanwhile
+    db.session.commit()
+    client.post(f"/reviews/{scene.review.id}",
+                data=form(scene, "6", "4", comment="Mans saglabātais teksts", version=1))
+    sign_in(client, scene.judge)
+    page = client.get(f"/reviews/{scene.review.id}").get_data(as_text=True)
+    assert "Mans saglabātais teksts" in page
+    saved = client.post(f"/reviews/{scene.review.id}",
+                        data=form(scene, "6", "4", comment="Mans saglabātais teksts",
+                                  version=1))
+    assert saved.status_code == 302
+    assert db.session.scalar(db.select(db.func.count(KeptReview.id))) == 0
+    page = client.get(f"/reviews/{scene.review.id}").get_data(as_text=True)
+    assert "were kept" not in page
