@@ -332,9 +332,14 @@ class KeptText(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"),
                                                 index=True)
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The browser that posted it (app.core.kept): the text is offered there only, so a
+    # link with its key, sent to someone else, fills nothing into their form.
+    browser_hash: Mapped[str] = mapped_column(String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    expires_at: Mapped[datetime]
+    expires_at: Mapped[datetime] = mapped_column(index=True)
     used_at: Mapped[datetime | None]
+
+    idea: Mapped[Idea | None] = relationship()
 
     def is_live(self, now: datetime | None = None) -> bool:
         return self.used_at is None and (now or now_utc()) < self.expires_at

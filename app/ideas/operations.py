@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -22,6 +22,7 @@ from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
 from app.core.formatting import fmt_datetime
+from app.core.kept import browser_hash, keep
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
 from app.ideas import attachments as files
@@ -559,10 +560,8 @@ def keep_text(data: dict, *, reason: str, idea: Idea | None = None,
                    idea_id=idea.id if idea else None,
                    hackathon_id=(hackathon.id if hackathon else
                                  idea.hackathon_id if idea else None),
-                   user_id=getattr(user, "id", None), data=kept, created_at=now,
-                   expires_at=now + timedelta(days=KEEP_DAYS.get(reason, 7)))
-    db.session.add(row)
-    db.session.flush()
+                   user_id=getattr(user, "id", None), data=kept)
+    keep(row, days=KEEP_DAYS.get(reason, 7), now=now)
     return row
 
 
@@ -571,12 +570,26 @@ def find_kept_text(key: str | None, *, user, now: datetime | None = None) -> Kep
     if not key or len(key) > 64:
         return None
     row = db.session.scalar(select(KeptText).where(KeptText.key == key))
-    if row is None or not row.is_live(now):
+    if row is None or not row.is_live(now) or row.browser_hash != browser_hash():
+        return None
+    if row.idea_id is not None and not row.idea.is_team_member(user):
         return None
     if row.user_id is None:
         row.user_id = user.id
         db.session.flush()
     return row if row.user_id == user.id else None
+
+
+def latest_kept_text(*, user, now: datetime | None = None) -> KeptText | None:
+    """The newest live text this browser kept that `user` may take back."""
+    mine = browser_hash()
+    if mine is None:
+        return None
+    rows = db.session.scalars(
+        select(KeptText).where(KeptText.browser_hash == mine, KeptText.used_at.is_(None),
+                               KeptText.expires_at > (now or now_utc()))
+        .order_by(KeptText.created_at.desc(), KeptText.id.desc()))
+    return next((row for row in rows if find_kept_text(row.key, user=user, now=now)), None)
 
 
 def kept_texts_for(idea: Idea, user, now: datetime | None = None) -> list[KeptText]:
@@ -586,6 +599,7 @@ def kept_texts_for(idea: Idea, user, now: datetime | None = None) -> list[KeptTe
     now = now or now_utc()
     return list(db.session.scalars(
         select(KeptText).where(KeptText.idea_id == idea.id, KeptText.user_id == user.id,
+                               KeptText.browser_hash == (browser_hash() or "-"),
                                KeptText.used_at.is_(None), KeptText.expires_at > now)
         .order_by(KeptText.created_at.desc())
     ))

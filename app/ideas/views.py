@@ -173,12 +173,17 @@ def _conflict_view(idea: Idea, form: IdeaForm):
 
 
 def _keep_and_sign_in(*, idea: Idea | None = None, hackathon: Hackathon | None = None):
-    """The session has ended: keep the posted text, and bring it back after sign-in."""
-    kept = ops.keep_text(_posted_data(), reason="signed_out", idea=idea, hackathon=hackathon)
-    db.session.commit()
+    """The session has ended: keep the posted text in this browser, and bring it back
+    after sign-in (only here, and only to a member of the idea's team)."""
+    if idea is not None or hackathon is not None:
+        ops.keep_text(_posted_data(), reason="signed_out", idea=idea, hackathon=hackathon)
+        # Committed here: this also runs from the CSRF error handler, after the request's
+        # transaction was rolled back at the edge.
+        db.session.commit()
     flash(_("Your session had ended, so the idea was not saved yet. Your text has been "
             "kept: sign in and it will be shown again for you to check and save."), "info")
-    return redirect(url_for("accounts.login", next=url_for("ideas.kept", key=kept.key)))
+    # The same answer whether or not the idea exists: the key never leaves the server.
+    return redirect(url_for("accounts.login", next=url_for("ideas.latest_kept")))
 
 
 def _kept_row():
@@ -308,9 +313,12 @@ KEEP_LIMIT = limiter.limit("60 per hour", exempt_when=_signed_in, scope="ideas-k
 @KEEP_LIMIT
 @access.public
 def create(slug: str):
-    hackathon = _hackathon_or_404(slug)
     if not current_user.is_authenticated:
-        return _keep_and_sign_in(hackathon=hackathon)
+        # Signed out: a real and an unknown hackathon answer alike (kept, then sign in).
+        found = db.session.scalar(select(Hackathon).where(Hackathon.slug == slug))
+        return _keep_and_sign_in(
+            hackathon=found if found is not None and found.is_visible_to(None) else None)
+    hackathon = _hackathon_or_404(slug)
     form = IdeaForm()
     if not form.validate_on_submit():
         return _form_page(form, hackathon=hackathon, status=422)
@@ -373,9 +381,10 @@ def edit(idea_id: int):
 @KEEP_LIMIT
 @access.public
 def save(idea_id: int):
-    idea = _idea_or_404(idea_id)
     if not current_user.is_authenticated:
-        return _keep_and_sign_in(idea=idea)
+        # Signed out: a real and a made-up idea answer alike (kept, then sign in).
+        return _keep_and_sign_in(idea=queries.idea_by_id(idea_id))
+    idea = _idea_or_404(idea_id)
     access.require(idea.is_team_member(current_user), hide=True)
     form = IdeaForm()
     if not form.validate_on_submit():
@@ -466,6 +475,17 @@ def _kept_page(kept, *, hackathon, idea=None, reason=None, status=200):
                            reason=reason, field_labels=ops.FIELD_LABELS,
                            fields=("title", "summary", *MARKDOWN_FIELDS, "budget_eur",
                                    "duration_months")), status
+
+
+@bp.route("/ideas/kept")
+@access.signed_in
+def latest_kept():
+    """After signing in: the newest text this browser kept that the user may take back."""
+    row = ops.latest_kept_text(user=current_user)
+    if row is None:
+        flash(_("Nothing was kept in this browser for you."), "info")
+        return redirect(url_for("ideas.my_ideas"))
+    return redirect(url_for("ideas.kept", key=row.key))
 
 
 @bp.route("/ideas/kept/<key>")

@@ -80,8 +80,8 @@ def test_a_form_posted_after_the_session_ended_keeps_its_text_through_sign_in(cl
     assert response.status_code == 302
     location = urlsplit(response.headers["Location"])
     assert location.path == "/login"
-    kept_path = unquote(location.query.split("next=")[1])
-    assert kept_path.startswith("/ideas/kept/")
+    # The key never leaves the server: the browser is sent to "its" kept texts.
+    assert unquote(location.query.split("next=")[1]) == "/ideas/kept"
     db.session.expire_all()
     assert idea.solution == "Vecais risinājums."  # not saved by an anonymous request
 
@@ -94,8 +94,9 @@ def test_a_form_posted_after_the_session_ended_keeps_its_text_through_sign_in(cl
     assert kept_notice in login_page.get_data(as_text=True)
     signed = client.post("/login", data={"email": world.member.email,
                                          "password": "a long and quiet evening",
-                                         "next": kept_path})
-    assert signed.headers["Location"].endswith(kept_path)
+                                         "next": "/ideas/kept"})
+    assert signed.headers["Location"].endswith("/ideas/kept")
+    kept_path = client.get("/ideas/kept").headers["Location"]
     page = client.get(kept_path)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -117,9 +118,13 @@ def test_a_kept_text_is_only_for_the_team(client, world):
     sign_in(client, None)
     response = client.post(f"/ideas/{idea.id}/edit",
                            data=form_fields(version=1, title="Slepens"))
-    kept_path = unquote(urlsplit(response.headers["Location"]).query.split("next=")[1])
+    assert response.status_code == 302
     sign_in(client, world.other)
-    assert client.get(kept_path).status_code == 404
+    # In the same browser, but not of the team: nothing is offered.
+    offered = client.get("/ideas/kept")
+    assert offered.status_code == 302 and offered.headers["Location"].endswith("/ideas")
+    key = db.session.scalar(db.select(KeptText.key))
+    assert client.get(f"/ideas/kept/{key}").status_code == 404
 
 
 def test_a_new_idea_posted_after_the_session_ended_is_kept_too(client, world):
@@ -128,7 +133,7 @@ def test_a_new_idea_posted_after_the_session_ended_is_kept_too(client, world):
                            data=form_fields(team_id=world.team.id, title="Jauna ideja"))
     kept_path = unquote(urlsplit(response.headers["Location"]).query.split("next=")[1])
     sign_in(client, world.member)
-    html = client.get(kept_path).get_data(as_text=True)
+    html = client.get(kept_path, follow_redirects=True).get_data(as_text=True)
     assert 'value="Jauna ideja"' in html
     assert f'action="/hackathons/{world.hackathon.slug}/ideas/new"' in html
 
@@ -161,7 +166,7 @@ def test_an_expired_token_and_session_together_keep_the_text_through_sign_in(cli
     response = client.post(f"/ideas/{idea.id}/edit", data=form_fields(
         version=idea.version, title="Bez sesijas un žetona"))
     assert response.status_code == 302
-    assert "/ideas/kept/" in unquote(response.headers["Location"])
+    assert unquote(response.headers["Location"]).endswith("next=/ideas/kept")
     kept = db.session.scalar(db.select(KeptText))
     assert kept.data["title"] == "Bez sesijas un žetona" and kept.idea_id == idea.id
 
@@ -223,10 +228,11 @@ def test_a_text_kept_at_sign_out_is_shown_to_copy_not_saved_after_the_deadline(c
     sign_in(client, None)
     response = client.post(f"/ideas/{idea.id}/edit", data=form_fields(
         version=idea.version, title="Uzrakstīts pirms termiņa"))
-    kept_path = unquote(urlsplit(response.headers["Location"]).query.split("next=")[1])
-    key = kept_path.rsplit("/", 1)[1]
+    assert response.status_code == 302
     _deadline_passes(world.hackathon)
     sign_in(client, world.member)
+    kept_path = client.get("/ideas/kept").headers["Location"]
+    key = kept_path.rsplit("/", 1)[1]
     page = client.get(kept_path)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -255,3 +261,21 @@ def test_an_expired_form_for_a_draft_hackathon_reveals_nothing(client, world, cs
                                                  csrf_token="an-expired-token"))
     assert response.status_code == 400
     assert "Slepenais hakatons" not in response.get_data(as_text=True)
+
+
+def test_text_planted_for_a_team_never_reaches_it(app, client, world):
+    """Another browser may post to an idea's address while signed out; its text stays in
+    that browser, and made-up ideas answer the same."""
+    idea = make_idea(world.hackathon, world.team, title="Īstais nosaukums")
+    planter = app.test_client()
+    planted = planter.post(f"/ideas/{idea.id}/edit",
+                           data=form_fields(version=idea.version, title="Iestādīts"))
+    made_up = planter.post("/ideas/987654/edit", data=form_fields(version=1, title="X"))
+    assert planted.status_code == made_up.status_code == 302
+    assert planted.headers["Location"] == made_up.headers["Location"]
+    sign_in(client, world.member)
+    for path in ("/ideas/kept", f"/ideas/{idea.id}", f"/ideas/{idea.id}/edit"):
+        assert "Iestādīts" not in client.get(path, follow_redirects=True).get_data(
+            as_text=True), path
+    key = db.session.scalar(db.select(KeptText.key))
+    assert client.get(f"/ideas/kept/{key}").status_code == 404  # the link proves nothing
