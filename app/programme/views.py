@@ -17,15 +17,27 @@ from sqlalchemy import select
 
 from app.accounts.forms import EmptyForm
 from app.core import access, web
+from app.core.clock import today_riga
 from app.core.errors import Invalid
 from app.core.pagination import clamp, paginate
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.places.models import Region
+from app.programme import assessing, queries
 from app.programme import operations as ops
-from app.programme import queries
+from app.programme.benchmark import compare, region_medians, theme_scores
 from app.programme.forms import AttendeeForm, EventForm, ImportForm
-from app.programme.models import Event, EventFormat, EventKind, Person, may_record_events
+from app.programme.models import (
+    AssessmentResponse,
+    AssessmentRound,
+    Event,
+    EventFormat,
+    EventKind,
+    Instrument,
+    Person,
+    RoundKind,
+    may_record_events,
+)
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")
 
@@ -156,3 +168,106 @@ def duplicates():
                        success=lambda _kept: web.done(_("The two records are now one person."),
                                                       url_for("programme.duplicates")))
     return render_template("programme/duplicates.html", pairs=ops.duplicate_people(), form=form)
+
+
+# --- assessments and benchlearning ------------------------------------------------------------
+
+def _regions_of_municipalities() -> dict[int, str]:
+    from app.places.models import Municipality
+
+    return dict(db.session.execute(select(Municipality.id, Municipality.region_code)).all())
+
+
+@bp.route("/assessments")
+@access.public
+def assessments():
+    instruments = db.session.scalars(select(Instrument).order_by(Instrument.id)).all()
+    mine = {}
+    if current_user.is_authenticated and current_user.municipality_id:
+        mine = {r.round_id: r for r in db.session.scalars(select(AssessmentResponse).where(
+            AssessmentResponse.municipality_id == current_user.municipality_id))}
+    return render_template("programme/assessments.html", instruments=instruments, mine=mine,
+                           today=today_riga())
+
+
+@bp.route("/assessments/rounds/<id:round_id>/answer", methods=["GET", "POST"])
+@access.signed_in
+def answer(round_id: int):
+    round_ = web.load(AssessmentRound, round_id)
+    response = assessing.response_for(round_, current_user)
+    web.check(response.can_answer(current_user) or response.respondent_id == current_user.id
+              or current_user.is_admin)
+    form = EmptyForm()
+
+    def page(status: int, errors: dict | None = None):
+        given = {a.question_id: a for a in response.answers}
+        return render_template("programme/answer.html", round=round_, response=response,
+                               given=given, form=form, errors=errors or {},
+                               posted=request.form if request.method == "POST" else {}), status
+
+    if request.method == "GET":
+        return page(200)
+    if not form.validate_on_submit():
+        return page(400)
+    submit = request.form.get("action") == "submit"
+    try:
+        web.attempt(lambda: assessing.save_answers(response, request.form.to_dict(),
+                                                   submit=submit, actor=current_user))
+    except Invalid as error:
+        # Nothing is saved, nothing is lost: the page comes back with every answer given.
+        return page(422, error.errors)
+    return web.done(_("The answers have been submitted. Thank you!") if submit else
+                    _("The draft has been saved."),
+                    url_for("programme.answer", round_id=round_.id))
+
+
+def _round_results(round_: AssessmentRound | None, theme_ids: list[int]):
+    if round_ is None:
+        return {}, {}
+    scores = theme_scores(assessing.answered(round_.id))
+    return scores, region_medians(_regions_of_municipalities(), scores, theme_ids)
+
+
+@bp.route("/assessments/<id:instrument_id>/results")
+@access.public
+def results(instrument_id: int):
+    instrument = web.load(Instrument, instrument_id)
+    theme_ids = [t.id for t in instrument.themes]
+    baseline = next((r for r in instrument.rounds if r.kind == RoundKind.BASELINE), None)
+    final = next((r for r in instrument.rounds if r.kind == RoundKind.FINAL), None)
+    _b_scores, before = _round_results(baseline, theme_ids)
+    _f_scores, after = _round_results(final, theme_ids)
+    return render_template("programme/results.html", instrument=instrument, before=before,
+                           after=after, regions=_regions(), baseline=baseline, final=final)
+
+
+@bp.route("/benchlearning")
+@access.signed_in
+def benchlearning():
+    """My municipality beside its region, the country and the best, theme by theme; and who
+    does best, among those who agreed to be asked."""
+    from app.places.models import Municipality
+
+    instrument = db.session.scalar(select(Instrument).order_by(Instrument.id))
+    municipality_id = current_user.municipality_id
+    rows, leaders = [], {}
+    if instrument is not None:
+        done = [r for r in instrument.rounds if r.closes_on <= today_riga()] or instrument.rounds
+        latest = done[-1] if done else None
+        if latest is not None:
+            scores = theme_scores(assessing.answered(latest.id))
+            theme_ids = [t.id for t in instrument.themes]
+            if municipality_id:
+                rows = compare(municipality_id, _regions_of_municipalities(), scores, theme_ids)
+            sharing = set(db.session.scalars(select(AssessmentResponse.municipality_id).where(
+                AssessmentResponse.round_id == latest.id,
+                AssessmentResponse.shares_contact.is_(True),
+                AssessmentResponse.submitted_at.is_not(None))))
+            names = dict(db.session.execute(select(Municipality.id, Municipality.name)).all())
+            for theme in theme_ids:
+                best = sorted(((s, m) for (m, t), s in scores.items()
+                               if t == theme and m in sharing), reverse=True)[:3]
+                leaders[theme] = [(names[m], m, s) for s, m in best]
+    themes = {t.id: t for t in instrument.themes} if instrument else {}
+    return render_template("programme/benchlearning.html", instrument=instrument, rows=rows,
+                           leaders=leaders, themes=themes)
