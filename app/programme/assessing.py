@@ -14,8 +14,14 @@ from app.core.audit import record_audit
 from app.core.clock import now_utc, today_riga
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.extensions import db
-from app.programme.benchmark import Answered
-from app.programme.models import Answer, AssessmentResponse, AssessmentRound
+from app.programme.benchmark import Answered, region_medians, theme_scores
+from app.programme.models import (
+    Answer,
+    AssessmentResponse,
+    AssessmentRound,
+    Instrument,
+    RoundKind,
+)
 
 EVIDENCE_MAX = 2000
 
@@ -113,3 +119,22 @@ def answered(round_id: int) -> list[Answered]:
                AssessmentResponse.submitted_at.is_not(None), Answer.level.is_not(None)))
     return [Answered(r.municipality_id, r.region_code, r.theme_id, r.level, len(r.levels))
             for r in rows]
+
+
+def regions_of_municipalities() -> dict[int, str]:
+    from app.places.models import Municipality
+
+    return {m: r for m, r in db.session.execute(
+        select(Municipality.id, Municipality.region_code))}
+
+
+def round_medians(instrument: Instrument) -> tuple[dict, dict]:
+    """{(region, theme): median or None} at the baseline and at the final round."""
+    theme_ids = [t.id for t in instrument.themes]
+    region_of = regions_of_municipalities()
+    medians = []
+    for kind in (RoundKind.BASELINE, RoundKind.FINAL):
+        round_ = next((r for r in instrument.rounds if r.kind == kind), None)
+        medians.append(region_medians(region_of, theme_scores(answered(round_.id)), theme_ids)
+                       if round_ is not None else {})
+    return medians[0], medians[1]

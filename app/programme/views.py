@@ -25,7 +25,7 @@ from app.extensions import db
 from app.places.models import Region
 from app.programme import assessing, queries
 from app.programme import operations as ops
-from app.programme.benchmark import compare, region_medians, theme_scores
+from app.programme.benchmark import compare, theme_scores
 from app.programme.forms import AttendeeForm, EventForm, ImportForm
 from app.programme.models import (
     AssessmentResponse,
@@ -35,7 +35,6 @@ from app.programme.models import (
     EventKind,
     Instrument,
     Person,
-    RoundKind,
     may_record_events,
 )
 
@@ -172,12 +171,6 @@ def duplicates():
 
 # --- assessments and benchlearning ------------------------------------------------------------
 
-def _regions_of_municipalities() -> dict[int, str]:
-    from app.places.models import Municipality
-
-    return dict(db.session.execute(select(Municipality.id, Municipality.region_code)).all())
-
-
 @bp.route("/assessments")
 @access.public
 def assessments():
@@ -221,24 +214,13 @@ def answer(round_id: int):
                     url_for("programme.answer", round_id=round_.id))
 
 
-def _round_results(round_: AssessmentRound | None, theme_ids: list[int]):
-    if round_ is None:
-        return {}, {}
-    scores = theme_scores(assessing.answered(round_.id))
-    return scores, region_medians(_regions_of_municipalities(), scores, theme_ids)
-
-
 @bp.route("/assessments/<id:instrument_id>/results")
 @access.public
 def results(instrument_id: int):
     instrument = web.load(Instrument, instrument_id)
-    theme_ids = [t.id for t in instrument.themes]
-    baseline = next((r for r in instrument.rounds if r.kind == RoundKind.BASELINE), None)
-    final = next((r for r in instrument.rounds if r.kind == RoundKind.FINAL), None)
-    _b_scores, before = _round_results(baseline, theme_ids)
-    _f_scores, after = _round_results(final, theme_ids)
+    before, after = assessing.round_medians(instrument)
     return render_template("programme/results.html", instrument=instrument, before=before,
-                           after=after, regions=_regions(), baseline=baseline, final=final)
+                           after=after, regions=_regions())
 
 
 @bp.route("/benchlearning")
@@ -258,7 +240,8 @@ def benchlearning():
             scores = theme_scores(assessing.answered(latest.id))
             theme_ids = [t.id for t in instrument.themes]
             if municipality_id:
-                rows = compare(municipality_id, _regions_of_municipalities(), scores, theme_ids)
+                rows = compare(municipality_id, assessing.regions_of_municipalities(), scores,
+                               theme_ids)
             sharing = set(db.session.scalars(select(AssessmentResponse.municipality_id).where(
                 AssessmentResponse.round_id == latest.id,
                 AssessmentResponse.shares_contact.is_(True),

@@ -112,3 +112,21 @@ def test_benchlearning_shows_my_place_and_only_leaders_who_agreed(client, make_u
     assert "Your municipality" in page and "Atklātība" in page
     assert places[4].name not in page  # the best-scoring did not agree to be named
     assert places[2].name in page
+
+
+def test_the_api_publishes_region_medians_and_nulls_small_groups(client, instrument):
+    round_ = instrument.rounds[0]
+    questions = instrument.themes[0].questions
+    zemgale = db.session.scalars(db.select(Municipality).where(
+        Municipality.region_code == "zemgale").order_by(Municipality.id)).all()[:3]
+    kurzeme = db.session.scalars(db.select(Municipality).where(
+        Municipality.region_code == "kurzeme").order_by(Municipality.id)).all()[:1]
+    for place in zemgale + kurzeme:
+        response = AssessmentResponse(round_id=round_.id, municipality_id=place.id,
+                                      submitted_at=now_utc())
+        response.answers = [Answer(question_id=q.id, level=2) for q in questions]
+        db.session.add(response)
+    db.session.commit()
+    body = client.get(f"/api/v1/programme/assessments/{instrument.id}/results").json
+    by_region = {r["region"]: r["baseline"] for r in body["results"]}
+    assert by_region["zemgale"] == 50.0 and by_region["kurzeme"] is None
