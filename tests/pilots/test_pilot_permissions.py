@@ -39,7 +39,7 @@ def _headers(token_for, world, role):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_pilot_page_is_public_and_its_internal_parts_are_for_insiders(client, world, role):
-    """Issue 6: everyone reads the public parts; the team and its coordinators the rest."""
+    """Everyone reads the public parts; the team and its coordinators the rest."""
     user = _user(world, role)
     if user:
         login(client, user)
