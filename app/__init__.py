@@ -141,6 +141,7 @@ def _import_models() -> None:
     from app.mail import models as _mail  # noqa: F401
     from app.pilots import models as _pilots  # noqa: F401
     from app.places import models as _places  # noqa: F401
+    from app.privacy import models as _privacy  # noqa: F401
     from app.public import models as _public  # noqa: F401
     from app.teams import models as _teams  # noqa: F401
 
@@ -154,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.judging.views import bp as judging_bp
     from app.opendata.views import bp as opendata_bp
     from app.pilots.views import bp as pilots_bp
+    from app.privacy.views import bp as privacy_bp
     from app.public.views import bp as public_bp
     from app.teams.views import bp as teams_bp
 
@@ -166,4 +168,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(opendata_bp)
     app.register_blueprint(judging_bp)
     app.register_blueprint(pilots_bp)
+    app.register_blueprint(privacy_bp)
     init_api(app)
