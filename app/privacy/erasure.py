@@ -143,7 +143,7 @@ def close_account(user: User, data: dict, *, now: datetime) -> Erasure:
 
 
 def _delete_what_only_served_the_person(user: User, email: str) -> None:
-    from app.ideas.models import IdeaKeptText
+    from app.ideas.models import KeptText
     from app.judging.models import KeptReview, Review
     from app.mail.models import OutboxMessage
     from app.public.models import PilotFollower
@@ -154,7 +154,7 @@ def _delete_what_only_served_the_person(user: User, email: str) -> None:
         delete(UserSession).where(UserSession.user_id == user.id),
         delete(ApiToken).where(ApiToken.user_id == user.id),
         delete(PilotFollower).where(PilotFollower.user_id == user.id),
-        delete(IdeaKeptText).where(IdeaKeptText.user_id == user.id),
+        delete(KeptText).where(KeptText.user_id == user.id),
         delete(KeptReview).where(KeptReview.review_id.in_(own_reviews)),
         delete(OutboxMessage).where(OutboxMessage.recipient.ilike(email)),
         delete(TeamInvitation).where(TeamInvitation.email.ilike(email),

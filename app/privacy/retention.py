@@ -83,10 +83,10 @@ def kept_text_models() -> list[type]:
     """Every table of texts kept for a person who could not save them: the two of the first
     round and every table built on core.kept's KeptDraftMixin."""
     from app.core.kept import KeptDraftMixin
-    from app.ideas.models import IdeaKeptText
+    from app.ideas.models import KeptText
     from app.judging.models import KeptReview
 
-    models: list[type] = [IdeaKeptText, KeptReview]
+    models: list[type] = [KeptText, KeptReview]
     for mapper in db.Model.registry.mappers:
         cls = mapper.class_
         if issubclass(cls, KeptDraftMixin) and cls not in models:
