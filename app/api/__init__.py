@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import http
 
-from apispec.ext.marshmallow import MarshmallowPlugin
-from apispec.ext.marshmallow import resolver
+from apispec.ext.marshmallow import MarshmallowPlugin, resolver
 from flask import Flask, request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import Api

@@ -19,7 +19,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
-from sqlalchemy import JSON, Enum, String, Text, Table, cast, delete, or_, select, update
+from sqlalchemy import JSON, Enum, String, Table, Text, cast, delete, or_, select, update
 
 from app.accounts.models import ApiToken, User, UserSession
 from app.accounts.passwords import verify_password

@@ -15,21 +15,24 @@ DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "records-of-processing
 
 def _section(locale: str) -> list[str]:
     with force_locale(locale):
-        lines = [f"## {_('Record of processing activities')} ({locale})", "",
+        heading = _("Record of processing activities")
+        why, basis, keep = _("Why"), _("Legal basis"), _("How long")
+        who, where, purged = _("Who sees it"), _("Where"), _("Deleted automatically")
+        lines = [f"## {heading} ({locale})", "",
                  _("Controller: the programme's operator (OPERATOR_NAME); processor of the "
                    "platform: the same, unless a contract says otherwise."), ""]
         for rule in RETENTION:
-            lines += [f"### {rule.data}", "",
-                      f"- **{_('Why')}:** {rule.purpose}",
-                      f"- **{_('Legal basis')}:** {rule.basis}",
-                      f"- **{_('How long')}:** {rule.keep}",
-                      f"- **{_('Who sees it')}:** {rule.recipients}",
-                      f"- **{_('Where')}:** "
-                      + (", ".join(f"`{t}`" for t in rule.tables) or _("the server's log")),
-                      f"- **{_('Deleted automatically')}:** "
-                      + (_("yes, by `flask enforce-retention` (daily)") if rule.purge
+            tables = ", ".join(f"`{t}`" for t in rule.tables) or _("the server's log")
+            automatic = (_("yes, by `flask enforce-retention` (daily)") if rule.purge
                          else _("no: ends with the purpose, on erasure or closing the "
-                                "account")), ""]
+                                "account"))
+            lines += [f"### {rule.data}", "",
+                      f"- **{why}:** {rule.purpose}",
+                      f"- **{basis}:** {rule.basis}",
+                      f"- **{keep}:** {rule.keep}",
+                      f"- **{who}:** {rule.recipients}",
+                      f"- **{where}:** {tables}",
+                      f"- **{purged}:** {automatic}", ""]
     return lines
 
 
