@@ -19,7 +19,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
-from sqlalchemy import JSON, Enum, String, Table, Text, cast, delete, or_, select, update
+from sqlalchemy import JSON, Enum, String, Table, Text, cast, delete, func, or_, select, update
 
 from app.accounts.models import ApiToken, User, UserSession
 from app.accounts.passwords import verify_password
@@ -156,8 +156,8 @@ def _delete_what_only_served_the_person(user: User, email: str) -> None:
         delete(PilotFollower).where(PilotFollower.user_id == user.id),
         delete(KeptText).where(KeptText.user_id == user.id),
         delete(KeptReview).where(KeptReview.review_id.in_(own_reviews)),
-        delete(OutboxMessage).where(OutboxMessage.recipient.ilike(email)),
-        delete(TeamInvitation).where(TeamInvitation.email.ilike(email),
+        delete(OutboxMessage).where(func.lower(OutboxMessage.recipient) == email.lower()),
+        delete(TeamInvitation).where(func.lower(TeamInvitation.email) == email.lower(),
                                      TeamInvitation.accepted_at.is_(None)),
     ):
         db.session.execute(statement.execution_options(synchronize_session=False))
