@@ -628,9 +628,20 @@ def save_review(review_id: int):
     if data["submit"]:
         flash(_("Your review of “%(title)s” is submitted. Thank you!",
                 title=found.idea.display_title), "success")
-        return redirect(url_for("judging.my_reviews"))
+        return redirect(_next_open_review(found))
     flash(_("Saved. You can come back and change it until you submit."), "success")
+    if request.form.get("action") == "next":
+        return redirect(_next_open_review(found))
     return redirect(url_for("judging.review", review_id=found.id))
+
+
+def _next_open_review(done: Review) -> str:
+    """Where a judge goes after a review: her next one still to score, else her list."""
+    following = next((r for r in queries.my_reviews(current_user)
+                      if r.id != done.id and r.can_score(current_user)), None)
+    if following is None:
+        return url_for("judging.my_reviews")
+    return url_for("judging.review", review_id=following.id)
 
 
 def _coordinator_review(review: Review, exclude_form: ExcludeForm | None = None,
