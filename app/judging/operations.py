@@ -221,6 +221,16 @@ def _assignment_input(hackathon: Hackathon):
     return ideas, facts, judges, reviews, declared
 
 
+def _tied(pair: tuple[int, int], facts: dict, place_of: dict[int, int | None]) -> bool:
+    """The conflict rule for one existing (idea, judge) pair (`place_of`: the jury's
+    municipalities by user id)."""
+    idea_id, judge_id = pair
+    found = facts.get(idea_id)
+    if found is None or judge_id not in place_of:
+        return False
+    return conflicts.in_conflict(conflicts.JudgeFacts(judge_id, place_of[judge_id]), found)
+
+
 def _slot(idea_id: int, facts: dict, needed: int) -> assignment.IdeaSlot:
     found = facts.get(idea_id)
     if found is None:
@@ -273,6 +283,10 @@ def build_assignments(hackathon: Hackathon, *, actor, now: datetime | None = Non
     excluded = {(r.idea_id, r.judge_id) for r in reviews
                 if r.status in (ReviewStatus.CONFLICT, ReviewStatus.EXCLUDED)}
     excluded.update((d.idea_id, d.judge_id) for d in declared)
+    # A judge who became tied to an idea after it was assigned to her (she joined its team,
+    # say) keeps the review on record, but it no longer counts: the idea gets another judge.
+    place_of = {row.user_id: row.municipality_id for row in judges}
+    excluded.update(pair for pair in existing if _tied(pair, facts, place_of))
     plan = assignment.assign_reviews(slots, judge_slots, existing, sorted(excluded))
 
     created = []
@@ -532,6 +546,12 @@ def _check_scoring_allowed(review: Review, actor, now: datetime) -> None:
     if review.is_submitted:
         raise WrongState(_l("This review is submitted and final. The coordinator can reopen "
                             "it if something must change."))
+    if review.is_excluded:
+        raise WrongState(_l("The coordinator excluded this review: it no longer counts."))
+    if judge_is_tied(review, actor):
+        raise WrongState(_l("You are tied to this idea (on its team now or before, invited to "
+                            "it or inviting, its author, or from its municipality), so you do "
+                            "not score it. The jury page shows the coordinator this tie."))
     hackathon = review.hackathon
     phase = hackathon.phase_at(now)
     if phase in (Phase.DRAFT, Phase.OPEN):
@@ -543,6 +563,15 @@ def _check_scoring_allowed(review: Review, actor, now: datetime) -> None:
     if review.idea.status != IdeaStatus.SUBMITTED:
         raise WrongState(_l("This idea is no longer in the competition (%(status)s): it is "
                             "not scored.", status=review.idea.status.label))
+
+
+def judge_is_tied(review: Review, judge) -> bool:
+    """The conflict rule, asked about a review's judge now (ties can arise after assigning)."""
+    from app.judging.queries import conflict_facts
+
+    found = conflict_facts(review.hackathon, idea_ids=[review.idea_id]).get(review.idea_id)
+    return found is not None and conflicts.in_conflict(
+        conflicts.JudgeFacts(judge.id, judge.municipality_id), found)
 
 
 def save_review(review: Review, data: dict, *, actor, now: datetime | None = None) -> Review:

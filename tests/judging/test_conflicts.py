@@ -249,3 +249,26 @@ def _member(user):
     from app.teams.models import TeamMember
 
     return TeamMember(user_id=user.id, user=user, is_lead=False)
+
+
+def test_a_judge_who_joins_the_team_after_assignment_loses_the_idea_to_another_judge():
+    from app.core.errors import WrongState
+
+    w = judging_world(judges=3, ideas=0, reviews_per_idea=2)
+    idea = make_team_idea(w.hackathon)
+    ops.build_assignments(w.hackathon, actor=w.coordinator)
+    db.session.commit()
+    review = db.session.scalar(select(Review).where(Review.idea_id == idea.id)
+                               .order_by(Review.id))
+    joiner = review.judge
+    idea.team.members.append(_member(joiner))
+    db.session.commit()
+    ops.build_assignments(w.hackathon, actor=w.coordinator)
+    db.session.commit()
+    counting = {j for (i, j) in assigned_pairs(w.hackathon) if i == idea.id} - {joiner.id}
+    assert len(counting) == 2  # two judges without ties, as the idea needs
+    c1, c2 = w.hackathon.criteria
+    with pytest.raises(WrongState) as refused:
+        ops.save_review(review, {"scores": {str(c1.id): 5, str(c2.id): 5}, "submit": True},
+                        actor=joiner)
+    assert "tied to this idea" in str(refused.value.detail)
