@@ -115,7 +115,7 @@ class MyReviewSchema(Schema):
     idea_id = fields.Integer()
     hackathon_id = fields.Integer()
     status = fields.Function(lambda r: r.status.value,
-                             metadata={"enum": ["pending", "submitted", "conflict"]})
+                             metadata={"enum": ["pending", "submitted", "conflict", "excluded"]})
     idea_title = fields.Function(lambda r: r.idea.title)
     version = fields.Integer()
     round = fields.Integer(metadata={"description": "1: the jury round; 2: the final round"})
@@ -293,7 +293,6 @@ def remove_judge(hackathon_id: int, user_id: int):
     if member is None:
         abort(404)
     ops.remove_judge(member, actor=current_user)
-    db.session.commit()
 
 
 @blp.route("/hackathons/<id:hackathon_id>/assignments", methods=["POST"])
@@ -304,7 +303,6 @@ def build_assignments(hackathon_id: int):
     """Build the review assignments, adding only what is missing; say exactly what cannot be met."""
     hackathon = _managed(hackathon_id)
     result = ops.build_assignments(hackathon, actor=current_user)
-    db.session.commit()
     return {"created": len(result.created), "shortfalls": _shortfalls(result.shortfalls)}
 
 
@@ -374,7 +372,6 @@ def start_final_round(data, hackathon_id: int):
     hackathon = _managed(hackathon_id)
     final = ops.start_final_round(hackathon, data["size"], actor=current_user,
                                   note=data["note"], criteria=data["criteria"])
-    db.session.commit()
     return final
 
 
@@ -387,7 +384,6 @@ def open_final_scoring(hackathon_id: int):
     who are told, and the final round's criteria are frozen (409 if already open)."""
     hackathon = _managed(hackathon_id)
     final = ops.open_final_scoring(hackathon, actor=current_user)
-    db.session.commit()
     return final
 
 
@@ -400,7 +396,6 @@ def publish_winners(data, hackathon_id: int):
     """Record and publish the winners (phase results); a second call answers 409."""
     hackathon = _managed(hackathon_id)
     decision = ops.publish_results(hackathon, data, actor=current_user)
-    db.session.commit()
     return decision
 
 
@@ -445,7 +440,6 @@ def list_winners(args):
 def my_reviews():
     """The caller's reviews as a judge (of ideas still in the competition)."""
     ops.ensure_assignments_for_judge(current_user)
-    db.session.commit()
     return queries.my_reviews(current_user)
 
 
@@ -478,7 +472,6 @@ def save_review(data, review_id: int):
     except ops.StaleReview as stale:
         stale.current = ReviewSchema().dump(stale.review)
         raise
-    db.session.commit()
     return review
 
 
@@ -492,7 +485,6 @@ def declare_conflict(data, review_id: int):
     judge."""
     review = _own_review(review_id)
     result = ops.declare_conflict(review, data["reason"], actor=current_user)
-    db.session.commit()
     return {"review": review, "reassigned": len(result.created),
             "shortfalls": _shortfalls(result.shortfalls)}
 
@@ -507,7 +499,6 @@ def reopen_review(data, review_id: int):
     review = queries.load_review(review_id)
     access.require(review is not None and review.can_read(current_user), hide=True)
     ops.reopen_review(review, actor=current_user, reason=data["reason"])
-    db.session.commit()
     return review
 
 
@@ -540,7 +531,6 @@ def cast_vote(data, hackathon_id: int):
     """Vote for one idea (confirmed e-mail needed); voting again changes the vote."""
     hackathon = _hackathon(hackathon_id)
     vote = ops.cast_vote(hackathon, data["idea_id"], actor=current_user)
-    db.session.commit()
     return vote
 
 
