@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, func, literal, select, type_coerce, union_all
+from sqlalchemy import Float, case, func, literal, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
@@ -285,7 +285,10 @@ def my_reviews(user, *, hackathon_id: int | None = None) -> list[Review]:
         .where(Review.judge_id == user.id, Idea.status.in_(RANKED_STATUSES))
         .options(joinedload(Review.idea).joinedload(Idea.team).joinedload(Team.municipality),
                  joinedload(Review.hackathon))
-        .order_by(Review.hackathon_id.desc(), Review.round.desc(), Review.status, Review.id)
+        # Open work first, then what is done, then what is not hers to do.
+        .order_by(Review.hackathon_id.desc(), Review.round.desc(),
+                  case((Review.status == ReviewStatus.PENDING, 0),
+                       (Review.status == ReviewStatus.SUBMITTED, 1), else_=2), Review.id)
     )
     if hackathon_id is not None:
         query = query.where(Review.hackathon_id == hackathon_id)
