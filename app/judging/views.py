@@ -636,8 +636,10 @@ def save_review(review_id: int):
 
 
 def _next_open_review(done: Review) -> str:
-    """Where a judge goes after a review: her next one still to score, else her list."""
-    following = next((r for r in queries.my_reviews(current_user)
+    """Where a judge goes after a review: her next one of the same hackathon still to
+    score, else her list."""
+    following = next((r for r in queries.my_reviews(current_user,
+                                                    hackathon_id=done.hackathon_id)
                       if r.id != done.id and r.can_score(current_user)), None)
     if following is None:
         return url_for("judging.my_reviews")
