@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from app.api.schemas import PageArgs, page_body, page_schema
-from app.core import access
+from app.core import access, web
 from app.core.errors import WrongState
 from app.core.pagination import Page
+from app.core.schema import dumps
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas.models import Idea
@@ -43,15 +44,22 @@ TEXT_LIMIT = 50_000  # the operations give the precise limits; this only stops g
 
 class JudgeAddSchema(Schema):
     email = fields.String(required=True, validate=validate.Length(max=1000))
+    conflict_reason = fields.String(load_default="", validate=validate.Length(
+        max=REASON_MAX + 1000), metadata={"description": (
+            "Required when the user is tied to an idea of the hackathon (on its team now or "
+            "before, an inviter or invitee, an author): why she judges anyway (422 without). "
+            "She is never assigned those ideas.")})
 
 
 class JudgeSchema(Schema):
     id = fields.Integer(metadata={"description": "The jury membership"})
     user_id = fields.Integer()
-    name = fields.String()
-    email = fields.String()
-    municipality_id = fields.Integer(allow_none=True)
+    name = fields.String(attribute="user.name")
+    email = fields.String(attribute="user.email")
+    municipality_id = fields.Integer(attribute="user.municipality_id", allow_none=True)
     added_at = fields.DateTime()
+    conflict_reason = fields.String(metadata={
+        "description": "Why a judge tied to an idea of the hackathon was added anyway"})
 
 
 class ShortfallSchema(Schema):
@@ -107,7 +115,7 @@ class MyReviewSchema(Schema):
     idea_id = fields.Integer()
     hackathon_id = fields.Integer()
     status = fields.Function(lambda r: r.status.value,
-                             metadata={"enum": ["pending", "submitted", "conflict"]})
+                             metadata={"enum": ["pending", "submitted", "conflict", "excluded"]})
     idea_title = fields.Function(lambda r: r.idea.title)
     version = fields.Integer()
     round = fields.Integer(metadata={"description": "1: the jury round; 2: the final round"})
@@ -121,15 +129,19 @@ class CriterionRefSchema(Schema):
     round = fields.Integer(metadata={"description": "1: the jury round's; 2: a final round's own"})
 
 
+@dumps(Review)
 class ReviewSchema(Schema):
+    """A review as its judge and the hackathon's coordinators read it."""
+
     id = fields.Integer()
     idea_id = fields.Integer()
     hackathon_id = fields.Integer()
-    status = fields.String(metadata={"enum": ["pending", "submitted", "conflict"]})
+    status = fields.Function(lambda r: r.status.value, metadata={
+        "enum": ["pending", "submitted", "conflict", "excluded"]})
     version = fields.Integer()
-    scores = fields.Dict(keys=fields.String(), values=fields.Float(allow_none=True),
-                         metadata={"description": "{criterion_id: score or null}"})
-    comments = fields.Dict(keys=fields.String(), values=fields.String())
+    scores = fields.Method("_scores", metadata={
+        "type": "object", "description": "{criterion_id: score or null}"})
+    comments = fields.Method("_comments", metadata={"type": "object"})
     comment = fields.String()
     score = fields.Float(allow_none=True, metadata={"description": "0–100, once submitted"})
     submitted_at = fields.DateTime(allow_none=True)
@@ -137,6 +149,23 @@ class ReviewSchema(Schema):
     criteria = fields.List(fields.Nested(CriterionRefSchema), metadata={
         "description": "The criteria this review is scored on: its round's (a final round "
                        "may have its own)"})
+    excluded_at = fields.DateTime(allow_none=True, metadata={
+        "description": "When a coordinator excluded it from the ranking"})
+    exclusion_reason = fields.String(metadata={"description": "Why it was excluded"})
+
+    def _scores(self, review: Review) -> dict[str, float | None]:
+        return {str(c.id): float(row.score) if (row := review.score_for(c.id))
+                and row.score is not None else None for c in review.criteria}
+
+    def _comments(self, review: Review) -> dict[str, str]:
+        return {str(c.id): row.comment if (row := review.score_for(c.id)) else ""
+                for c in review.criteria}
+
+
+class ExcludeArgs(Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=REASON_MAX + 1000),
+                           metadata={"description": "Why the review is excluded (required; "
+                                                    "kept on record)"})
 
 
 class ReviewUpdateSchema(Schema):
@@ -218,20 +247,6 @@ def _shortfalls(items: list[dict]) -> list[dict]:
     return [item | {"message": shortfall_text(item)} for item in items]
 
 
-def review_body(review: Review) -> dict:
-    criteria = review.criteria  # its round's
-    scores, comments = {}, {}
-    for c in criteria:
-        row = review.score_for(c.id)
-        scores[str(c.id)] = float(row.score) if row and row.score is not None else None
-        comments[str(c.id)] = row.comment if row else ""
-    return {"id": review.id, "idea_id": review.idea_id, "hackathon_id": review.hackathon_id,
-            "status": review.status.value, "version": review.version, "scores": scores,
-            "comments": comments, "comment": review.comment,
-            "score": float(review.score) if review.score is not None else None,
-            "submitted_at": review.submitted_at, "round": review.round, "criteria": criteria}
-
-
 def _own_review(review_id: int) -> Review:
     """The caller's own review; anyone else's is 404."""
     review = queries.load_review(review_id)
@@ -248,12 +263,10 @@ def _own_review(review_id: int) -> Review:
 def list_jury(hackathon_id: int):
     """The hackathon's judges (its coordinators)."""
     hackathon = _managed(hackathon_id)
-    members = db.session.scalars(
+    return db.session.scalars(
         select(JuryMember).where(JuryMember.hackathon_id == hackathon.id)
-        .options(joinedload(JuryMember.user)).order_by(JuryMember.added_at, JuryMember.id))
-    return [{"id": m.id, "user_id": m.user_id, "name": m.user.name, "email": m.user.email,
-             "municipality_id": m.user.municipality_id, "added_at": m.added_at}
-            for m in members]
+        .options(joinedload(JuryMember.user)).order_by(JuryMember.added_at, JuryMember.id)
+    ).all()
 
 
 @blp.route("/hackathons/<id:hackathon_id>/jury", methods=["POST"])
@@ -264,11 +277,8 @@ def list_jury(hackathon_id: int):
 def add_judge(data, hackathon_id: int):
     """Add a registered user, by e-mail, as a judge; they are told by e-mail."""
     hackathon = _managed(hackathon_id)
-    member = ops.add_judge(hackathon, data["email"], actor=current_user)
-    db.session.commit()
-    return {"id": member.id, "user_id": member.user_id, "name": member.user.name,
-            "email": member.user.email, "municipality_id": member.user.municipality_id,
-            "added_at": member.added_at}
+    return ops.add_judge(hackathon, data["email"], actor=current_user,
+                         conflict_reason=data["conflict_reason"])
 
 
 @blp.route("/hackathons/<id:hackathon_id>/jury/<id:user_id>", methods=["DELETE"])
@@ -283,7 +293,6 @@ def remove_judge(hackathon_id: int, user_id: int):
     if member is None:
         abort(404)
     ops.remove_judge(member, actor=current_user)
-    db.session.commit()
 
 
 @blp.route("/hackathons/<id:hackathon_id>/assignments", methods=["POST"])
@@ -294,7 +303,6 @@ def build_assignments(hackathon_id: int):
     """Build the review assignments, adding only what is missing; say exactly what cannot be met."""
     hackathon = _managed(hackathon_id)
     result = ops.build_assignments(hackathon, actor=current_user)
-    db.session.commit()
     return {"created": len(result.created), "shortfalls": _shortfalls(result.shortfalls)}
 
 
@@ -364,7 +372,6 @@ def start_final_round(data, hackathon_id: int):
     hackathon = _managed(hackathon_id)
     final = ops.start_final_round(hackathon, data["size"], actor=current_user,
                                   note=data["note"], criteria=data["criteria"])
-    db.session.commit()
     return final
 
 
@@ -377,7 +384,6 @@ def open_final_scoring(hackathon_id: int):
     who are told, and the final round's criteria are frozen (409 if already open)."""
     hackathon = _managed(hackathon_id)
     final = ops.open_final_scoring(hackathon, actor=current_user)
-    db.session.commit()
     return final
 
 
@@ -390,7 +396,6 @@ def publish_winners(data, hackathon_id: int):
     """Record and publish the winners (phase results); a second call answers 409."""
     hackathon = _managed(hackathon_id)
     decision = ops.publish_results(hackathon, data, actor=current_user)
-    db.session.commit()
     return decision
 
 
@@ -435,7 +440,6 @@ def list_winners(args):
 def my_reviews():
     """The caller's reviews as a judge (of ideas still in the competition)."""
     ops.ensure_assignments_for_judge(current_user)
-    db.session.commit()
     return queries.my_reviews(current_user)
 
 
@@ -447,7 +451,7 @@ def get_review(review_id: int):
     """A review: for its judge and the hackathon's coordinators (404 for anyone else)."""
     review = queries.load_review(review_id)
     access.require(review is not None and review.can_read(current_user), hide=True)
-    return review_body(review)
+    return review
 
 
 @blp.route("/reviews/<id:review_id>", methods=["PUT"])
@@ -466,10 +470,9 @@ def save_review(data, review_id: int):
     try:
         review = ops.save_review(review, data, actor=current_user)
     except ops.StaleReview as stale:
-        stale.current = ReviewSchema().dump(review_body(stale.review))
+        stale.current = ReviewSchema().dump(stale.review)
         raise
-    db.session.commit()
-    return review_body(review)
+    return review
 
 
 @blp.route("/reviews/<id:review_id>/conflict", methods=["POST"])
@@ -482,8 +485,7 @@ def declare_conflict(data, review_id: int):
     judge."""
     review = _own_review(review_id)
     result = ops.declare_conflict(review, data["reason"], actor=current_user)
-    db.session.commit()
-    return {"review": review_body(review), "reassigned": len(result.created),
+    return {"review": review, "reassigned": len(result.created),
             "shortfalls": _shortfalls(result.shortfalls)}
 
 
@@ -497,8 +499,25 @@ def reopen_review(data, review_id: int):
     review = queries.load_review(review_id)
     access.require(review is not None and review.can_read(current_user), hide=True)
     ops.reopen_review(review, actor=current_user, reason=data["reason"])
-    db.session.commit()
-    return review_body(review)
+    return review
+
+
+@blp.route("/reviews/<id:review_id>/exclude", methods=["POST"])
+@blp.arguments(ExcludeArgs)
+@blp.response(200, ReviewSchema)
+@blp.alt_response(403, description="Not a coordinator of the hackathon")
+@blp.alt_response(404, description="No such review, or not one of your hackathons")
+@blp.alt_response(409, description="The results are published, or the review is not "
+                                   "submitted")
+@blp.alt_response(422, description="No reason given")
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def exclude_review(data, review_id: int):
+    """Exclude a submitted review from the ranking, with a reason that is kept on record;
+    another judge is assigned while judging runs. Until the results are published."""
+    review = web.load(queries.select_review(), review_id, see=Review.can_read,
+                      may=lambda found, user: found.hackathon.can_manage(user))
+    return ops.exclude_review(review, data, actor=current_user).review
 
 
 # --- the public vote --------------------------------------------------------------------------
@@ -512,7 +531,6 @@ def cast_vote(data, hackathon_id: int):
     """Vote for one idea (confirmed e-mail needed); voting again changes the vote."""
     hackathon = _hackathon(hackathon_id)
     vote = ops.cast_vote(hackathon, data["idea_id"], actor=current_user)
-    db.session.commit()
     return vote
 
 

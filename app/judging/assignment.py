@@ -2,9 +2,10 @@
 
 The rules
 - Each idea ends with `needed` different judges, counting the ones it already has.
-- A judge never gets an idea whose lead or partner municipality is the judge's
-  own municipality, nor an idea on which the judge declared a conflict of
-  interest, nor an idea the judge already reviews.
+- A judge never gets an idea she has a conflict of interest on, by the one rule in
+  conflicts.py (the idea's lead or partner municipality is hers; she is or was on
+  its team, invited to it or was invited; she wrote or edited the idea; she
+  declared a conflict), nor an idea she already reviews.
 - Existing assignments are never moved or removed; building again only adds
   what is missing. An existing assignment the judge later declared a conflict
   on is kept on record but no longer counts: the idea gets another judge.
@@ -55,8 +56,10 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from app.judging import conflicts
 
 # Why an idea lacks judges.
 NO_JUDGES = "no_judges"  # the jury is empty
@@ -65,11 +68,13 @@ TOO_FEW_ELIGIBLE_JUDGES = "too_few_eligible_judges"  # see the counts on the Sho
 
 @dataclass(frozen=True, slots=True)
 class IdeaSlot:
-    """An idea to be reviewed: its lead and partner municipalities and how many judges it needs."""
+    """An idea to be reviewed: its lead and partner municipalities, how many judges it needs,
+    and the people tied to it (its team past and present, inviters, invitees, authors)."""
 
     idea_id: int
     municipality_ids: frozenset[int]
     needed: int
+    ties: conflicts.Ties = field(default_factory=conflicts.Ties)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +97,10 @@ class Shortfall:
     """An idea that gets fewer judges than it needs, and why.
 
     Once the plan is carried out, every judge of the jury is one of: reviewing
-    the idea, from one of its municipalities, or having declared a conflict on
-    it (the three counts add up to `jury_size`); `missing` is how many more
-    judges it would need.
+    the idea, from one of its municipalities, tied to it in person (on its team
+    now or before, an inviter or invitee, an author), or having declared a
+    conflict on it (the four counts add up to `jury_size`); `missing` is how
+    many more judges it would need.
     """
 
     idea_id: int
@@ -104,6 +110,7 @@ class Shortfall:
     reviewing: int
     same_municipality: int
     declared_conflict: int
+    personal_conflict: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,14 +165,20 @@ def assign_reviews(
     shortfalls: list[Shortfall] = []
     for idea in ideas:
         already = reviewing[idea.idea_id]
-        same_place = declared = 0
+        same_place = personal = declared = 0
         allowed = []
+        facts = conflicts.IdeaFacts(idea.idea_id, idea.municipality_ids, idea.ties)
         for judge in judges:
             if judge.judge_id in already:
                 continue
-            if judge.municipality_id is not None and judge.municipality_id in idea.municipality_ids:
+            why = conflicts.reasons(
+                conflicts.JudgeFacts(judge.judge_id, judge.municipality_id), facts,
+                declared=Pair(idea.idea_id, judge.judge_id) in excluded_pairs)
+            if conflicts.SAME_MUNICIPALITY in why:
                 same_place += 1
-            elif Pair(idea.idea_id, judge.judge_id) in excluded_pairs:
+            elif conflicts.PERSONAL.intersection(why):
+                personal += 1
+            elif why:
                 declared += 1
             else:
                 allowed.append(judge.judge_id)
@@ -182,6 +195,7 @@ def assign_reviews(
                     reviewing=sum(1 for j in judges if j.judge_id in already) + len(allowed),
                     same_municipality=same_place,
                     declared_conflict=declared,
+                    personal_conflict=personal,
                 )
             )
 

@@ -21,6 +21,11 @@ class JuryForm(FlaskForm):
                        validators=[DataRequired(), Length(max=254)],
                        description=_l("The judge must already have a Talka account. Judges "
                                       "never get ideas from their own municipality."))
+    conflict_reason = TextAreaField(
+        _l("Why this judge, despite the tie"), validators=[Length(max=REASON_MAX)],
+        description=_l("Only for a judge tied to an idea of this hackathon (on its team now "
+                       "or before, invited or inviting, an author). The reason is kept on "
+                       "record; the judge never gets those ideas."))
 
 
 class ReviewForm(FlaskForm):
@@ -52,6 +57,13 @@ class ConflictForm(FlaskForm):
 class ReopenForm(FlaskForm):
     reason = TextAreaField(_l("Reason for reopening"), validators=[Length(max=REASON_MAX)],
                            description=_l("Optional. The judge receives it by e-mail."))
+
+
+class ExcludeForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for excluding"), validators=[Length(max=REASON_MAX)],
+                           description=_l("Required. It is kept in the audit trail; the "
+                                          "review then no longer counts in the ranking, and "
+                                          "another judge is assigned while judging runs."))
 
 
 class WinnersForm(FlaskForm):

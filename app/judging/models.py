@@ -48,6 +48,7 @@ class ReviewStatus(enum.StrEnum):
     PENDING = "pending"
     SUBMITTED = "submitted"
     CONFLICT = "conflict"
+    EXCLUDED = "excluded"
 
     @property
     def label(self):
@@ -55,17 +56,20 @@ class ReviewStatus(enum.StrEnum):
 
 
 # pending → submitted (the judge), pending → conflict (the judge declares one),
-# submitted → pending (a coordinator reopens it). A conflict is final.
+# submitted → pending (a coordinator reopens it), submitted → excluded (a coordinator rules
+# it out, with a reason). A conflict and an exclusion are final.
 TRANSITIONS: dict[ReviewStatus, frozenset[ReviewStatus]] = {
     ReviewStatus.PENDING: frozenset({ReviewStatus.SUBMITTED, ReviewStatus.CONFLICT}),
-    ReviewStatus.SUBMITTED: frozenset({ReviewStatus.PENDING}),
+    ReviewStatus.SUBMITTED: frozenset({ReviewStatus.PENDING, ReviewStatus.EXCLUDED}),
     ReviewStatus.CONFLICT: frozenset(),
+    ReviewStatus.EXCLUDED: frozenset(),
 }
 
 REVIEW_STATUS_LABELS = {
     ReviewStatus.PENDING: _l("To do"),
     ReviewStatus.SUBMITTED: _l("Submitted"),
     ReviewStatus.CONFLICT: _l("Conflict of interest"),
+    ReviewStatus.EXCLUDED: _l("Excluded"),
 }
 
 
@@ -95,6 +99,9 @@ class JuryMember(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     added_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     added_at: Mapped[datetime] = mapped_column(default=now_utc)
+    # Why the coordinator added a judge tied to an idea of the hackathon (she still never
+    # judges that idea); empty when there was no such tie.
+    conflict_reason: Mapped[str] = mapped_column(Text, default="")
 
     hackathon = relationship("Hackathon")
     user = relationship("User", foreign_keys=[user_id], lazy="joined")
@@ -133,10 +140,16 @@ class Review(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     updated_at: Mapped[datetime] = mapped_column(default=now_utc)
     submitted_at: Mapped[datetime | None]
+    # A coordinator's exclusion of a submitted review: it no longer counts in the ranking.
+    excluded_at: Mapped[datetime | None]
+    excluded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                                  ondelete="SET NULL"))
+    exclusion_reason: Mapped[str] = mapped_column(Text, default="")
 
     hackathon = relationship("Hackathon")
     idea = relationship("Idea")
-    judge = relationship("User", lazy="joined")
+    judge = relationship("User", lazy="joined", foreign_keys=[judge_id])
+    excluded_by = relationship("User", foreign_keys=[excluded_by_id])
     scores: Mapped[list[ReviewScore]] = relationship(
         back_populates="review",
         cascade="all, delete-orphan",
@@ -158,6 +171,15 @@ class Review(db.Model):
     @property
     def is_conflict(self) -> bool:
         return self.status == ReviewStatus.CONFLICT
+
+    @property
+    def is_excluded(self) -> bool:
+        return self.status == ReviewStatus.EXCLUDED
+
+    @property
+    def counts(self) -> bool:
+        """The review is the judge's work to do or done: not a conflict, not excluded."""
+        return not (self.is_conflict or self.is_excluded)
 
     def score_for(self, criterion_id: int) -> ReviewScore | None:
         return next((s for s in self.scores if s.criterion_id == criterion_id), None)
@@ -193,6 +215,17 @@ class Review(db.Model):
 
     def can_reopen(self, user, now: datetime | None = None) -> bool:
         """A coordinator reopens a submitted review until the results are published."""
+        return (
+            self.is_submitted
+            and _signed_in(user)
+            and self.hackathon.can_manage(user)
+            and self.hackathon.phase_at(now) in (Phase.JUDGING, Phase.RESULTS)
+            and not results_published(self.hackathon_id)
+        )
+
+    def can_exclude(self, user, now: datetime | None = None) -> bool:
+        """A coordinator excludes a submitted review, with a reason, until the results are
+        published."""
         return (
             self.is_submitted
             and _signed_in(user)
@@ -262,7 +295,7 @@ class AssignmentRun(db.Model):
     )
     at: Mapped[datetime] = mapped_column(default=now_utc)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    # "manual" | "judging_started" | "conflict"
+    # "manual" | "judging_started" | "conflict" | "exclusion" | "final_round"
     trigger: Mapped[str] = mapped_column(String(20), default="manual")
     created: Mapped[int] = mapped_column(Integer, default=0)
     # The shortfalls as plain data (idea id, missing, reason, counts), for the dashboard.

@@ -30,7 +30,7 @@ from app.extensions import db
 from app.hackathons.models import Criterion, Hackathon, Phase
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
-from app.judging import assignment, scoring
+from app.judging import assignment, conflicts, scoring
 from app.judging.models import (
     ASSIGNABLE,
     COMMENT_MAX,
@@ -92,8 +92,15 @@ def _move(review: Review, to: ReviewStatus, *, actor, now: datetime, **extra) ->
 # --- the jury ---------------------------------------------------------------------------------
 
 def add_judge(hackathon: Hackathon, email: Any, *, actor, now: datetime | None = None,
-              notify: bool = True) -> JuryMember:
-    """Add a registered user, found by e-mail, to the hackathon's jury; tell them."""
+              notify: bool = True, conflict_reason: Any = None) -> JuryMember:
+    """Add a registered user, found by e-mail, to the hackathon's jury; tell them.
+
+    A user tied in person to an idea of the hackathon (on its team now or before, an inviter
+    or invitee, an author) is added only with `conflict_reason`, which is kept on record;
+    she is never assigned those ideas whatever the reason.
+    """
+    from app.judging.queries import conflicts_of_judges
+
     now = now or now_utc()
     _check_manager(hackathon, actor)
     if hackathon.phase_at(now) not in (*JURY_EDITABLE, Phase.JUDGING):
@@ -110,9 +117,22 @@ def add_judge(hackathon: Hackathon, email: Any, *, actor, now: datetime | None =
     if already is not None:
         raise Invalid(errors={"email": [_l("%(name)s is already on the jury.",
                                            name=user.name)]})
+    ties = conflicts_of_judges(hackathon, [(user.id, user.municipality_id)]).get(user.id, [])
+    reason = _text(conflict_reason) or ""
+    if ties and not reason:
+        raise Invalid(errors={"conflict_reason": [_l(
+            "%(name)s is tied to ideas of this hackathon: %(ideas)s. Judges are never assigned "
+            "such ideas. To add %(name)s to the jury anyway, give the reason: it is kept on "
+            "record.",
+            name=user.name, ideas="; ".join(
+                f"“{t.title or t.idea_id}” ({', '.join(str(conflict_label(r)) for r in t.reasons)})"
+                for t in ties))]})
+    if len(reason) > REASON_MAX:
+        raise Invalid(errors={"conflict_reason": [_l(
+            "Use at most %(n)d characters (now %(m)d).", n=REASON_MAX, m=len(reason))]})
     member = JuryMember(hackathon_id=hackathon.id, user_id=user.id, user=user,
                         hackathon=hackathon, added_by_id=getattr(actor, "id", None),
-                        added_at=now)
+                        added_at=now, conflict_reason=reason if ties else "")
     db.session.add(member)
     try:
         with db.session.begin_nested():
@@ -120,14 +140,29 @@ def add_judge(hackathon: Hackathon, email: Any, *, actor, now: datetime | None =
     except IntegrityError:  # the same judge added in another tab a moment ago
         raise Invalid(errors={"email": [_l("%(name)s is already on the jury.",
                                            name=user.name)]}) from None
+    after: dict[str, Any] = {"user_id": user.id, "email": user.email}
+    if ties:
+        after |= {"conflicts": [{"idea_id": t.idea_id, "reasons": list(t.reasons)}
+                                for t in ties], "conflict_reason": reason}
     record_audit("jury.add", actor=actor, object_type="hackathon", object_id=hackathon.id,
-                 after={"user_id": user.id, "email": user.email}, now=now)
+                 after=after, now=now)
     if notify:
         queue_mail(user.email, "judging_jury_added", locale=user.locale,
                    kind=f"judging-jury:{hackathon.id}:{user.id}", user=user,
                    hackathon=hackathon,
                    url=url_for("judging.my_reviews", _external=True))
     return member
+
+
+def conflict_label(reason: str):
+    """A conflict reason's code (app.judging.conflicts) in words."""
+    return {
+        conflicts.SAME_MUNICIPALITY: _l("works for its municipality"),
+        conflicts.TEAM_MEMBER: _l("is or was on its team"),
+        conflicts.INVITATION: _l("invited to its team or was invited"),
+        conflicts.AUTHOR: _l("wrote or edited the idea"),
+        conflicts.DECLARED: _l("declared a conflict of interest"),
+    }.get(reason, reason)
 
 
 def remove_judge(member: JuryMember, *, actor, now: datetime | None = None) -> None:
@@ -163,23 +198,15 @@ class BuildResult:
 
 
 def _assignment_input(hackathon: Hackathon):
-    """Ideas (with their municipalities), judges (with theirs) and existing pairs: 5 queries."""
-    from app.teams.models import Team, team_partner
+    """Ideas, what the conflict rule needs about each (places and people), judges (with their
+    municipality), existing reviews and declared conflicts: 5 queries."""
+    from app.judging.queries import conflict_facts
 
     ideas = db.session.execute(
         select(Idea.id, Idea.team_id, Idea.title).where(
             Idea.hackathon_id == hackathon.id, Idea.status == IdeaStatus.SUBMITTED)
         .order_by(Idea.id)).all()
-    team_ids = sorted({row.team_id for row in ideas})
-    places: dict[int, set[int]] = {t: set() for t in team_ids}
-    if team_ids:
-        for team_id, municipality_id in db.session.execute(
-                select(Team.id, Team.municipality_id).where(Team.id.in_(team_ids))):
-            places[team_id].add(municipality_id)
-        for team_id, municipality_id in db.session.execute(
-                select(team_partner.c.team_id, team_partner.c.municipality_id)
-                .where(team_partner.c.team_id.in_(team_ids))):
-            places[team_id].add(municipality_id)
+    facts = conflict_facts(hackathon, idea_ids=[row.id for row in ideas])
     judges = db.session.execute(
         select(JuryMember.user_id, User.municipality_id)
         .join(User, User.id == JuryMember.user_id)
@@ -191,7 +218,24 @@ def _assignment_input(hackathon: Hackathon):
     declared = db.session.execute(
         select(ConflictDeclaration.idea_id, ConflictDeclaration.judge_id).where(
             ConflictDeclaration.hackathon_id == hackathon.id)).all()
-    return ideas, places, judges, reviews, declared
+    return ideas, facts, judges, reviews, declared
+
+
+def _tied(pair: tuple[int, int], facts: dict, place_of: dict[int, int | None]) -> bool:
+    """The conflict rule for one existing (idea, judge) pair (`place_of`: the jury's
+    municipalities by user id)."""
+    idea_id, judge_id = pair
+    found = facts.get(idea_id)
+    if found is None or judge_id not in place_of:
+        return False
+    return conflicts.in_conflict(conflicts.JudgeFacts(judge_id, place_of[judge_id]), found)
+
+
+def _slot(idea_id: int, facts: dict, needed: int) -> assignment.IdeaSlot:
+    found = facts.get(idea_id)
+    if found is None:
+        return assignment.IdeaSlot(idea_id, frozenset(), needed)
+    return assignment.IdeaSlot(idea_id, found.municipality_ids, needed, found.ties)
 
 
 def _plain_shortfall(short: assignment.Shortfall, idea_places: set[int],
@@ -203,6 +247,7 @@ def _plain_shortfall(short: assignment.Shortfall, idea_places: set[int],
             "reviewing": short.reviewing,
             "same_municipality": short.same_municipality,
             "declared_conflict": short.declared_conflict,
+            "personal_conflict": short.personal_conflict,
             "municipalities": [name for name in blocking if name]}
 
 
@@ -229,15 +274,19 @@ def build_assignments(hackathon: Hackathon, *, actor, now: datetime | None = Non
     # two coordinators pressing the button together cannot give an idea too many judges.
     db.session.execute(select(Hackathon.id).where(Hackathon.id == hackathon.id)
                        .with_for_update())
-    ideas, places, judges, reviews, declared = _assignment_input(hackathon)
+    ideas, facts, judges, reviews, declared = _assignment_input(hackathon)
     listed = {row.id for row in ideas}
-    slots = [assignment.IdeaSlot(row.id, frozenset(places.get(row.team_id, ())),
-                                 hackathon.reviews_per_idea) for row in ideas]
+    slots = [_slot(row.id, facts, hackathon.reviews_per_idea) for row in ideas]
     judge_slots = [assignment.JudgeSlot(row.user_id, row.municipality_id) for row in judges]
     # Reviews of ideas that were withdrawn or ruled out count for nobody's load.
     existing = [(r.idea_id, r.judge_id) for r in reviews if r.idea_id in listed]
-    excluded = {(r.idea_id, r.judge_id) for r in reviews if r.status == ReviewStatus.CONFLICT}
+    excluded = {(r.idea_id, r.judge_id) for r in reviews
+                if r.status in (ReviewStatus.CONFLICT, ReviewStatus.EXCLUDED)}
     excluded.update((d.idea_id, d.judge_id) for d in declared)
+    # A judge who became tied to an idea after it was assigned to her (she joined its team,
+    # say) keeps the review on record, but it no longer counts: the idea gets another judge.
+    place_of = {row.user_id: row.municipality_id for row in judges}
+    excluded.update(pair for pair in existing if _tied(pair, facts, place_of))
     plan = assignment.assign_reviews(slots, judge_slots, existing, sorted(excluded))
 
     created = []
@@ -251,13 +300,12 @@ def build_assignments(hackathon: Hackathon, *, actor, now: datetime | None = Non
     shortfalls: list[dict[str, Any]] = []
     if plan.shortfalls:
         titles = {row.id: row.title for row in ideas}
-        team_of = {row.id: row.team_id for row in ideas}
         wanted = {m for row in judges if row.municipality_id for m in [row.municipality_id]}
         names = dict(db.session.execute(select(Municipality.id, Municipality.name)
                                         .where(Municipality.id.in_(sorted(wanted)))).all()
                      ) if wanted else {}
-        shortfalls = [_plain_shortfall(s, places.get(team_of[s.idea_id], set()), judges,
-                                       titles, names) for s in plan.shortfalls]
+        shortfalls = [_plain_shortfall(s, set(_slot(s.idea_id, facts, 0).municipality_ids),
+                                       judges, titles, names) for s in plan.shortfalls]
     run = AssignmentRun(hackathon_id=hackathon.id, at=now, actor_id=getattr(actor, "id", None),
                         trigger=trigger, created=len(created), shortfalls=shortfalls)
     db.session.add(run)
@@ -498,6 +546,12 @@ def _check_scoring_allowed(review: Review, actor, now: datetime) -> None:
     if review.is_submitted:
         raise WrongState(_l("This review is submitted and final. The coordinator can reopen "
                             "it if something must change."))
+    if review.is_excluded:
+        raise WrongState(_l("The coordinator excluded this review: it no longer counts."))
+    if judge_is_tied(review, actor):
+        raise WrongState(_l("You are tied to this idea (on its team now or before, invited to "
+                            "it or inviting, its author, or from its municipality), so you do "
+                            "not score it. The jury page shows the coordinator this tie."))
     hackathon = review.hackathon
     phase = hackathon.phase_at(now)
     if phase in (Phase.DRAFT, Phase.OPEN):
@@ -509,6 +563,15 @@ def _check_scoring_allowed(review: Review, actor, now: datetime) -> None:
     if review.idea.status != IdeaStatus.SUBMITTED:
         raise WrongState(_l("This idea is no longer in the competition (%(status)s): it is "
                             "not scored.", status=review.idea.status.label))
+
+
+def judge_is_tied(review: Review, judge) -> bool:
+    """The conflict rule, asked about a review's judge now (ties can arise after assigning)."""
+    from app.judging.queries import conflict_facts
+
+    found = conflict_facts(review.hackathon, idea_ids=[review.idea_id]).get(review.idea_id)
+    return found is not None and conflicts.in_conflict(
+        conflicts.JudgeFacts(judge.id, judge.municipality_id), found)
 
 
 def save_review(review: Review, data: dict, *, actor, now: datetime | None = None) -> Review:
@@ -591,6 +654,52 @@ def reopen_review(review: Review, *, actor, reason: Any = "",
                review=review, hackathon=review.hackathon, reason=text,
                url=url_for("judging.review", review_id=review.id, _external=True))
     return review
+
+
+@dataclass
+class Exclusion:
+    """An excluded review, and the reviews given to other judges in its place."""
+
+    review: Review
+    replacements: list[Review]
+
+
+def exclude_review(review: Review, data: dict, *, actor,
+                   now: datetime | None = None) -> Exclusion:
+    """A coordinator excludes a submitted review with a reason (required, on record): it no
+    longer counts in the ranking, and while reviews are assigned another judge takes the
+    idea. Allowed until the results are published."""
+    now = now or now_utc()
+    _check_manager(review.hackathon, actor)
+    text = _text(data.get("reason"))
+    if not text:
+        raise Invalid(errors={"reason": [_l("Say why the review is excluded: the reason is "
+                                            "kept on record.")]})
+    if len(text) > REASON_MAX:
+        raise Invalid(errors={"reason": [_l("Use at most %(n)d characters (now %(m)d).",
+                                            n=REASON_MAX, m=len(text))]})
+    _check_not_frozen(review.hackathon)
+    if not review.is_submitted:
+        raise WrongState(_l("Only a submitted review can be excluded."))
+    phase = review.hackathon.phase_at(now)
+    if phase not in (Phase.JUDGING, Phase.RESULTS):
+        raise WrongState(_l("Reviews can be excluded while the hackathon is judging or in "
+                            "results, before they are published."))
+    previous = review.score
+    review.excluded_at = now
+    review.excluded_by_id = actor.id
+    review.exclusion_reason = text
+    _move(review, ReviewStatus.EXCLUDED, actor=actor, now=now, reason=text)
+    record_audit("review.exclude", actor=actor, object_type="review", object_id=review.id,
+                 before={"idea_id": review.idea_id, "judge_id": review.judge_id,
+                         "score": previous},
+                 after={"reason": text}, now=now)
+    db.session.flush()
+    replacements: list[Review] = []
+    if review.round == FIRST_ROUND and phase in ASSIGNABLE:
+        built = build_assignments(review.hackathon, actor=None, now=now, trigger="exclusion")
+        replacements = [r for r in built.created if r.idea_id == review.idea_id]
+    return Exclusion(review=review, replacements=replacements)
 
 
 # --- the optional final round --------------------------------------------------------------
@@ -721,10 +830,9 @@ def _open_final_scoring(hackathon: Hackathon, final: FinalRound, *, actor,
 def _assign_final_round(hackathon: Hackathon, finalists: list[int], now: datetime
                         ) -> list[Review]:
     """Every eligible judge reviews every finalist: assign_reviews with all judges needed."""
-    ideas, places, judges, _reviews, declared = _assignment_input(hackathon)
-    team_of = {row.id: row.team_id for row in ideas}
-    slots = [assignment.IdeaSlot(i, frozenset(places.get(team_of[i], ())), len(judges))
-             for i in finalists if i in team_of]
+    ideas, facts, judges, _reviews, declared = _assignment_input(hackathon)
+    listed = {row.id for row in ideas}
+    slots = [_slot(i, facts, len(judges)) for i in finalists if i in listed]
     judge_slots = [assignment.JudgeSlot(row.user_id, row.municipality_id) for row in judges]
     existing = db.session.execute(select(Review.idea_id, Review.judge_id).where(
         Review.hackathon_id == hackathon.id, Review.round == FINAL_ROUND)).all()

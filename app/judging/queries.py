@@ -14,17 +14,18 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, func, select, type_coerce
+from sqlalchemy import Float, case, func, literal, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.core.clock import now_utc
+from app.core.folding import latvian_order
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.hackathons.models import Criterion, Hackathon
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
-from app.judging import scoring
+from app.judging import conflicts, scoring
 from app.judging.models import (
     FINAL_ROUND,
     FIRST_ROUND,
@@ -148,6 +149,7 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
         select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.score)
         .join(Idea, Idea.id == Review.idea_id)
         .where(Review.hackathon_id == hackathon.id, Review.round == round_,
+               Review.status != ReviewStatus.EXCLUDED,
                Idea.status.in_(RANKED_STATUSES))).all()
     reviews = [r for r in reviews if r.idea_id in ideas]
     inputs = [scoring.ReviewInput(r.idea_id, r.judge_id, r.score,
@@ -250,12 +252,14 @@ def judge_progress(hackathon: Hackathon, *, now: datetime | None = None) -> list
         if status == ReviewStatus.CONFLICT:
             item.conflicts += n
             continue
+        if status == ReviewStatus.EXCLUDED:
+            continue
         item.total += n
         if status == ReviewStatus.SUBMITTED:
             item.done += n
     for item in progress.values():
         item.behind = is_behind(item, hackathon, now)
-    return sorted(progress.values(), key=lambda p: (p.user.name.lower(), p.user.id))
+    return sorted(progress.values(), key=lambda p: (latvian_order(p.user.name), p.user.id))
 
 
 def latest_run(hackathon: Hackathon) -> AssignmentRun | None:
@@ -281,20 +285,27 @@ def my_reviews(user, *, hackathon_id: int | None = None) -> list[Review]:
         .where(Review.judge_id == user.id, Idea.status.in_(RANKED_STATUSES))
         .options(joinedload(Review.idea).joinedload(Idea.team).joinedload(Team.municipality),
                  joinedload(Review.hackathon))
-        .order_by(Review.hackathon_id.desc(), Review.round.desc(), Review.status, Review.id)
+        # Open work first, then what is done, then what is not hers to do.
+        .order_by(Review.hackathon_id.desc(), Review.round.desc(),
+                  case((Review.status == ReviewStatus.PENDING, 0),
+                       (Review.status == ReviewStatus.SUBMITTED, 1), else_=2), Review.id)
     )
     if hackathon_id is not None:
         query = query.where(Review.hackathon_id == hackathon_id)
     return list(db.session.scalars(query).unique())
 
 
+def select_review():
+    """A review with its scores, idea, team and the hackathon's criteria."""
+    return select(Review).options(
+        selectinload(Review.scores),
+        joinedload(Review.idea),
+        joinedload(Review.hackathon).selectinload(Hackathon.criteria))
+
+
 def load_review(review_id: int) -> Review | None:
     """One review with its scores, idea, team and the hackathon's criteria."""
-    return db.session.scalar(
-        select(Review).where(Review.id == review_id).options(
-            selectinload(Review.scores),
-            joinedload(Review.idea),
-            joinedload(Review.hackathon).selectinload(Hackathon.criteria)))
+    return db.session.scalar(select_review().where(Review.id == review_id))
 
 
 # --- what teams learn ------------------------------------------------------------------------
@@ -308,6 +319,7 @@ class ReviewFeedback:
     comment: str
     criteria: list[tuple[Criterion, Any, str]]
     round: int = FIRST_ROUND
+    judge_id: int | None = None  # never shown: only to keep a judge's own review from her
 
 
 @dataclass
@@ -319,6 +331,12 @@ class TeamFeedback:
     # Per criterion of the round the idea is ranked by (a finalist's: the final round's).
     means: list[tuple[Criterion, scoring.CriterionMean]] = field(default_factory=list)
     round: int = FIRST_ROUND
+
+    def reviews_for(self, user_id: int) -> list[ReviewFeedback]:
+        """The reviews as one member reads them: a review she wrote herself is left out and
+        the others numbered without it, so that no "Judge N" is her own."""
+        others = [r for r in self.reviews if r.judge_id != user_id]
+        return [replace(r, label=number) for number, r in enumerate(others, start=1)]
 
 
 def team_feedback(hackathon: Hackathon, ranking: Ranking | None = None) -> list[TeamFeedback]:
@@ -353,7 +371,8 @@ def team_feedback(hackathon: Hackathon, ranking: Ranking | None = None) -> list[
                 per.append((c, s.score if s else None, s.comment if s else ""))
             items.append(ReviewFeedback(number, scoring.round_score(review.score)
                                         if review.score is not None else None,
-                                        review.comment, per, review.round))
+                                        review.comment, per, review.round,
+                                        review.judge_id))
         means = list(zip(ranking.criteria_of(row.round), row.breakdown.criteria, strict=True)
                      ) if row.breakdown else []
         result.append(TeamFeedback(idea, row.ranked, row.breakdown, items, means, row.round))
@@ -412,3 +431,83 @@ def scores_csv(hackathon: Hackathon) -> str:
                 r[4].isoformat() if r[4] else "", c.id, c.name, f"{c.weight}", c.max_score,
                 "" if score is None else f"{score}", comment or "", r[5] or "", r[10])])
     return out.getvalue()
+
+
+# --- who is tied to which idea (the input of the conflict rule) ------------------------------
+
+def conflict_facts(hackathon: Hackathon, *, idea_ids: list[int] | None = None
+                   ) -> dict[int, conflicts.IdeaFacts]:
+    """Each idea of the hackathon (or of `idea_ids`) with its municipalities and the people
+    tied to it, for conflicts.reasons: one query, a union of what each tie is made of."""
+    from app.accounts.models import User
+    from app.ideas.models import Attachment, IdeaRevision
+    from app.teams.models import FormerTeamMember, Team, TeamInvitation, TeamMember, team_partner
+
+    def part(kind: str, ref, *joins, where=None):
+        query = select(Idea.id.label("idea_id"), literal(kind).label("kind"),
+                       ref.label("ref")).select_from(Idea)
+        for target, on in joins:
+            query = query.join(target, on)
+        query = query.where(Idea.hackathon_id == hackathon.id, ref.is_not(None))
+        if idea_ids is not None:
+            query = query.where(Idea.id.in_(idea_ids))
+        return query.where(where) if where is not None else query
+
+    team = (Team, Team.id == Idea.team_id)
+    invitation = (TeamInvitation, TeamInvitation.team_id == Idea.team_id)
+    rows = db.session.execute(union_all(
+        part("place", Team.municipality_id, team),
+        part("place", team_partner.c.municipality_id,
+             (team_partner, team_partner.c.team_id == Idea.team_id)),
+        part("member", TeamMember.user_id, (TeamMember, TeamMember.team_id == Idea.team_id)),
+        part("member", FormerTeamMember.user_id,
+             (FormerTeamMember, FormerTeamMember.team_id == Idea.team_id)),
+        part("member", Team.created_by_id, team),
+        part("invitation", TeamInvitation.invited_by_id, invitation),
+        part("invitation", TeamInvitation.accepted_by_id, invitation),
+        part("invitation", User.id, invitation,
+             (User, func.lower(User.email) == func.lower(TeamInvitation.email))),
+        part("author", Idea.created_by_id),
+        part("author", Idea.updated_by_id),
+        part("author", IdeaRevision.saved_by_id, (IdeaRevision, IdeaRevision.idea_id == Idea.id)),
+        part("author", Attachment.uploaded_by_id, (Attachment, Attachment.idea_id == Idea.id)),
+    )).all()
+    found: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for idea_id, kind, ref in rows:
+        found[idea_id][kind].add(ref)
+    return {idea_id: conflicts.IdeaFacts(
+        idea_id, frozenset(parts["place"]),
+        conflicts.Ties(members=frozenset(parts["member"]),
+                       invitations=frozenset(parts["invitation"]),
+                       authors=frozenset(parts["author"])))
+        for idea_id, parts in found.items()}
+
+
+@dataclass
+class JudgeConflict:
+    """An idea a judge may not judge, and why (codes of app.judging.conflicts)."""
+
+    idea_id: int
+    title: str
+    reasons: tuple[str, ...]
+
+
+def conflicts_of_judges(hackathon: Hackathon, judges: list[tuple[int, int | None]]
+                        ) -> dict[int, list[JudgeConflict]]:
+    """For each (user id, municipality id): the hackathon's ideas, drafts too, she may not
+    judge for who she is (team, invitations, authorship) — what the jury page shows."""
+    facts = conflict_facts(hackathon)
+    if not facts:
+        return {}
+    titles = dict(db.session.execute(select(Idea.id, Idea.title)
+                                     .where(Idea.id.in_(sorted(facts)))).all())
+    result: dict[int, list[JudgeConflict]] = {}
+    for user_id, municipality_id in judges:
+        judge = conflicts.JudgeFacts(user_id, municipality_id)
+        for idea_id in sorted(facts):
+            why = conflicts.reasons(judge, facts[idea_id])
+            if conflicts.PERSONAL.intersection(why):
+                result.setdefault(user_id, []).append(
+                    JudgeConflict(idea_id, titles.get(idea_id, ""),
+                                  tuple(r for r in why if r in conflicts.PERSONAL)))
+    return result

@@ -28,10 +28,11 @@ from sqlalchemy.orm import joinedload
 from wtforms.validators import ValidationError
 
 from app.accounts.forms import EmptyForm
-from app.core import access
+from app.core import access, web
 from app.core.audit import AuditEntry
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
+from app.core.folding import latvian_order
 from app.core.forms import apply_errors
 from app.core.pagination import clamp, paginate
 from app.extensions import csrf, db, limiter
@@ -46,6 +47,7 @@ from app.judging import operations as ops
 from app.judging import queries, scoring
 from app.judging.forms import (
     ConflictForm,
+    ExcludeForm,
     FinalRoundForm,
     JuryForm,
     ReopenForm,
@@ -61,6 +63,7 @@ from app.judging.models import (
     JuryMember,
     PublicVote,
     Review,
+    ReviewStatus,
     reads_blind,
     results_published,
 )
@@ -166,16 +169,21 @@ def _review_for_judge(review_id: int) -> Review:
 
 # --- the jury ---------------------------------------------------------------------------------
 
-def _jury_page(hackathon: Hackathon, form=None, status: int = 200):
-    members = db.session.scalars(
+def _jury_page(hackathon: Hackathon, form: JuryForm | None = None, status: int = 200):
+    members = sorted(db.session.scalars(
         select(JuryMember).where(JuryMember.hackathon_id == hackathon.id)
-        .options(joinedload(JuryMember.user))
-        .order_by(JuryMember.added_at, JuryMember.id)).all()
+        .options(joinedload(JuryMember.user))).all(),
+        key=lambda m: (latvian_order(m.user.name), m.id))
+    ties = queries.conflicts_of_judges(
+        hackathon, [(m.user_id, m.user.municipality_id) for m in members])
+    form = form or JuryForm(formdata=None)
     now = now_utc()
     phase = hackathon.phase_at(now)
     return render_template(
-        "judging/jury.html", h=hackathon, members=members, form=form or JuryForm(formdata=None),
-        action_form=EmptyForm(), can_add=phase in (Phase.DRAFT, Phase.OPEN, Phase.JUDGING),
+        "judging/jury.html", h=hackathon, members=members, form=form, ties=ties,
+        conflict_label=ops.conflict_label, action_form=EmptyForm(),
+        asks_reason=bool(form.conflict_reason.data or form.conflict_reason.errors),
+        can_add=phase in (Phase.DRAFT, Phase.OPEN, Phase.JUDGING),
         can_remove=phase in (Phase.DRAFT, Phase.OPEN), phase=phase,
     ), status
 
@@ -191,19 +199,14 @@ def jury(slug: str):
 def add_judge(slug: str):
     hackathon = _managed(slug)
     form = JuryForm()
-    if form.validate_on_submit():
-        try:
-            member = ops.add_judge(hackathon, form.email.data, actor=current_user)
-        except Invalid as error:
-            apply_errors(form, error)
-        except WrongState as error:
-            form.form_errors.append(str(error.detail))
-        else:
-            db.session.commit()
-            flash(_("%(name)s is now on the jury and has been told by e-mail.",
-                    name=member.user.name), "success")
-            return redirect(url_for("judging.jury", slug=slug))
-    return _jury_page(hackathon, form, status=422)
+    return web.submit(
+        form,
+        run=lambda data: ops.add_judge(hackathon, data["email"], actor=current_user,
+                                       conflict_reason=data["conflict_reason"]),
+        success=lambda member: web.done(
+            _("%(name)s is now on the jury and has been told by e-mail.",
+              name=member.user.name), url_for("judging.jury", slug=slug)),
+        page=lambda status: _jury_page(hackathon, form, status))
 
 
 @bp.route("/hackathons/<slug>/jury/<id:member_id>/remove", methods=["POST"])
@@ -470,7 +473,12 @@ def audit(slug: str):
         (AuditEntry.object_type == "idea") & AuditEntry.object_id.in_(idea_ids),
     )).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"), 50)
-    return render_template("judging/audit.html", h=hackathon,
+    excluded = db.session.scalars(
+        select(Review).where(Review.hackathon_id == hackathon.id,
+                             Review.status == ReviewStatus.EXCLUDED)
+        .options(joinedload(Review.idea), joinedload(Review.excluded_by))
+        .order_by(Review.excluded_at.desc(), Review.id.desc())).all()
+    return render_template("judging/audit.html", h=hackathon, excluded=excluded,
                            page=paginate(query, page, per_page))
 
 
@@ -489,7 +497,7 @@ def my_reviews():
                            "total": 0})
         group = groups[-1]
         group["reviews"].append(review)
-        if not review.is_conflict:
+        if review.counts:
             group["total"] += 1
             group["done"] += review.is_submitted
     now = now_utc()
@@ -532,8 +540,7 @@ def _fmt_score(value) -> str:
 
 
 def _progress_of(user, hackathon_id: int) -> tuple[int, int]:
-    reviews = [r for r in queries.my_reviews(user, hackathon_id=hackathon_id)
-               if not r.is_conflict]
+    reviews = [r for r in queries.my_reviews(user, hackathon_id=hackathon_id) if r.counts]
     return sum(r.is_submitted for r in reviews), len(reviews)
 
 
@@ -621,17 +628,53 @@ def save_review(review_id: int):
     if data["submit"]:
         flash(_("Your review of “%(title)s” is submitted. Thank you!",
                 title=found.idea.display_title), "success")
-        return redirect(url_for("judging.my_reviews"))
+        return redirect(_next_open_review(found))
     flash(_("Saved. You can come back and change it until you submit."), "success")
+    if request.form.get("action") == "next":
+        return redirect(_next_open_review(found))
     return redirect(url_for("judging.review", review_id=found.id))
 
 
-def _coordinator_review(review: Review):
-    """A coordinator reads any review of their hackathon (and may reopen a submitted one)."""
+def _next_open_review(done: Review) -> str:
+    """Where a judge goes after a review: her next one of the same hackathon still to
+    score, else her list."""
+    following = next((r for r in queries.my_reviews(current_user,
+                                                    hackathon_id=done.hackathon_id)
+                      if r.id != done.id and r.can_score(current_user)), None)
+    if following is None:
+        return url_for("judging.my_reviews")
+    return url_for("judging.review", review_id=following.id)
+
+
+def _coordinator_review(review: Review, exclude_form: ExcludeForm | None = None,
+                        status: int = 200):
+    """A coordinator reads any review of their hackathon (and may reopen or exclude a
+    submitted one)."""
     return render_template("judging/review_readonly.html", review=review, idea=review.idea,
                            h=review.hackathon, criteria=review.criteria,
                            reopen_form=ReopenForm(formdata=None),
-                           can_reopen=review.can_reopen(current_user))
+                           exclude_form=exclude_form or ExcludeForm(formdata=None),
+                           can_reopen=review.can_reopen(current_user),
+                           can_exclude=review.can_exclude(current_user)), status
+
+
+@bp.route("/reviews/<id:review_id>/exclude", methods=["POST"])
+@access.coordinator_only
+def exclude_review(review_id: int):
+    found = web.load(queries.select_review(), review_id, see=Review.can_read,
+                     may=lambda review, user: review.hackathon.can_manage(user))
+    form = ExcludeForm()
+
+    def excluded(result: ops.Exclusion):
+        message = _("The review no longer counts in the ranking; the reason is on record.")
+        if result.replacements:
+            message += " " + _("Another judge has been assigned.")
+        return web.done(message, url_for("judging.dashboard", slug=found.hackathon.slug))
+
+    return web.submit(form, run=lambda data: ops.exclude_review(found, data,
+                                                                actor=current_user),
+                      success=excluded,
+                      page=lambda status: _coordinator_review(found, form, status))
 
 
 @bp.route("/reviews/<id:review_id>/reopen", methods=["POST"])

@@ -111,6 +111,7 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "shortfalls": NOT_PERSONAL,
     },
     "jury_member": {
+        "conflict_reason": _RECORDS,
         "id": NOT_PERSONAL, "hackathon_id": _RECORDS, "user_id": _RECORDS,
         "added_by_id": _RECORDS, "added_at": _RECORDS,
     },
@@ -142,6 +143,7 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "uploaded_by_id": _RECORDS,
     },
     "review": {
+        "excluded_at": NOT_PERSONAL, "excluded_by_id": _RECORDS, "exclusion_reason": _RECORDS,
         # A judge's scores and comments are the judge's personal data as well as records.
         "id": NOT_PERSONAL, "hackathon_id": NOT_PERSONAL, "idea_id": NOT_PERSONAL,
         "judge_id": _RECORDS, "round": NOT_PERSONAL, "status": NOT_PERSONAL,
@@ -212,6 +214,10 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "id": NOT_PERSONAL, "pilot_id": NOT_PERSONAL, "municipality_id": NOT_PERSONAL,
         "status": NOT_PERSONAL, "started_on": NOT_PERSONAL, "note": NOT_PERSONAL,
         "created_at": NOT_PERSONAL, "updated_at": NOT_PERSONAL, "created_by_id": _RECORDS,
+    },
+    "team_former_member": {
+        "id": NOT_PERSONAL, "team_id": NOT_PERSONAL, "user_id": _TEAMS,
+        "joined_at": _TEAMS, "left_at": _TEAMS,
     },
     "programme_person": {
         "id": NOT_PERSONAL, "name": _TRAINING, "email": _TRAINING,

@@ -220,7 +220,7 @@ RETENTION: tuple[Rule, ...] = (
     Rule(
         key="teams",
         data=_l("Team membership: which teams the person is in, as lead or member"),
-        tables=("team_member",),
+        tables=("team_member", "team_former_member"),
         keep=_l("For the programme's record-keeping period; on erasure it shows a pseudonym."),
         purpose=_l("Teams write ideas and run pilots; conflicts of interest are checked "
                    "against them"),

@@ -217,6 +217,22 @@ class TeamMember(db.Model):
         return f"<TeamMember team={self.team_id} user={self.user_id}{role}>"
 
 
+class FormerTeamMember(db.Model):
+    """Someone who was on the team and left or was removed: kept, because a former member
+    may not judge the team's ideas."""
+
+    __tablename__ = "team_former_member"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    joined_at: Mapped[datetime | None]
+    left_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    def __repr__(self) -> str:
+        return f"<FormerTeamMember team={self.team_id} user={self.user_id}>"
+
+
 class TeamInvitation(db.Model):
     """An e-mailed invitation to join a team: single use, valid for 7 days.
 

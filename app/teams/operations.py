@@ -24,7 +24,13 @@ from app.core.schema import load
 from app.extensions import db
 from app.mail.operations import queue_mail
 from app.places.models import Municipality
-from app.teams.models import INVITATION_DAYS, Team, TeamInvitation, TeamMember
+from app.teams.models import (
+    INVITATION_DAYS,
+    FormerTeamMember,
+    Team,
+    TeamInvitation,
+    TeamMember,
+)
 from app.teams.schemas import CHOOSE_LEAD, CHOOSE_PARTNERS, JoinRequestInput, TeamInput
 
 NOT_A_MEMBER = _l("Choose a member of the team.")
@@ -245,6 +251,8 @@ def remove_member(team: Team, member_user: User, *, actor: User,
                          if leaving else _l("The team lead cannot be removed."))
     before = _member_ids(team)
     team.members.remove(member)
+    db.session.add(FormerTeamMember(team_id=team.id, user_id=member_user.id,
+                                    joined_at=member.joined_at, left_at=now or now_utc()))
     db.session.flush()
     record_audit("team.member_leave" if leaving else "team.member_remove", actor=actor,
                  object_type="team", object_id=team.id,

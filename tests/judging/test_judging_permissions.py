@@ -116,6 +116,9 @@ def test_every_judging_route_has_a_decision_in_the_matrix(app):
         "judging.open_final_scoring", "judging.final_criteria", "judging.final_criterion_edit",
         "judging.final_criterion_delete", "api_judging.get_final_round",
         "api_judging.open_final_scoring",
+        # Excluding a review: test_exclusion.py (its coordinator, the judge, a signed-in
+        # stranger, another region's coordinator, a made-up id).
+        "judging.exclude_review", "api_judging.exclude_review",
     }
     missing = [rule.rule for rule in app.url_map.iter_rules()
                if rule.endpoint.startswith(("judging.", "api_judging."))
