@@ -154,8 +154,10 @@ def _differences(obj: Any, cells: dict[str, Any], readers: dict[str, Callable]
 class _Run:
     """One pass over the rows, as one user, from one file."""
 
-    def __init__(self, parsed: Parsed, *, actor: Any, now: datetime, source: str):
+    def __init__(self, parsed: Parsed, *, actor: Any, now: datetime, source: str,
+                 pilot: Pilot | None = None):
         self.parsed, self.actor, self.now, self.source = parsed, actor, now, source
+        self.only = pilot
         self.preview = Preview(problems=list(parsed.problems))
         self._load()
 
@@ -189,6 +191,9 @@ class _Run:
                                              getattr(pilot, "id", None), changes or {}))
 
     def may_edit(self, pilot: Pilot | None) -> bool:
+        """The forms' own rule; a batch for one pilot reaches no other."""
+        if self.only is not None and pilot is not None and pilot.id != self.only.id:
+            return False
         return pilot is not None and pilot.can_edit(self.actor)
 
     def call(self, sheet: str, row: int, operation: Callable[[], Any]) -> Any:
@@ -327,27 +332,34 @@ class _Run:
             self.outcome(sheet, row, action, created, pilot, changes)
 
 
-def preview_import(parsed: Parsed, *, actor: Any, source: str,
-                   now: datetime | None = None) -> Preview:
-    """What importing would do, row by row; nothing stays written."""
+def preview_import(parsed: Parsed, *, actor: Any, source: str, now: datetime | None = None,
+                   pilot: Pilot | None = None) -> Preview:
+    """What importing would do, row by row; nothing stays written. With `pilot`, rows of
+    any other pilot are refused."""
     savepoint = db.session.begin_nested()
     try:
-        return _Run(parsed, actor=actor, now=now or now_utc(), source=source).run()
+        return _Run(parsed, actor=actor, now=now or now_utc(), source=source,
+                    pilot=pilot).run()
     finally:
         savepoint.rollback()
         db.session.expire_all()
 
 
-def apply_import(parsed: Parsed, *, actor: Any, source: str,
-                 now: datetime | None = None) -> Preview:
-    """Import every row, or nothing: any problem raises Invalid (the caller's savepoint or
-    request then undoes the rows already written). Conflicts are left alone."""
-    preview = _Run(parsed, actor=actor, now=now or now_utc(), source=source).run()
-    if preview.problems:
-        raise Invalid(_l("The workbook has problems; nothing was imported."),
-                      errors={"rows": [f"{p.sheet} {p.row} {p.column}: {p.message}"
-                                       for p in preview.problems]})
-    db.session.flush()
+def apply_import(parsed: Parsed, *, actor: Any, source: str, now: datetime | None = None,
+                 pilot: Pilot | None = None) -> Preview:
+    """Import every row, or nothing: any problem raises Invalid, its errors keyed
+    "sheet.row.column" (the caller's savepoint or request then undoes the rows already
+    written). Conflicts are left alone."""
+    # One savepoint around all rows: a problem in the last row undoes the first, whatever
+    # transaction the caller has (or has not yet) begun.
+    with db.session.begin_nested():
+        preview = _Run(parsed, actor=actor, now=now or now_utc(), source=source,
+                       pilot=pilot).run()
+        if preview.problems:
+            errors: dict[str, list[str]] = {}
+            for p in preview.problems:
+                errors.setdefault(f"{p.sheet}.{p.row}.{p.column}", []).append(str(p.message))
+            raise Invalid(_l("The rows have problems; nothing was imported."), errors=errors)
     return preview
 
 
