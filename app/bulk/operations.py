@@ -20,12 +20,12 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import joinedload
 
 from app.bulk import sheets
 from app.bulk.parsing import Cell, Parsed
-from app.core.audit import record_audit
+from app.core.audit import AuditEntry, record_audit
 from app.core.clock import now_utc, today_riga
 from app.core.errors import DomainError, Invalid, NotAllowed
 from app.extensions import db
@@ -158,6 +158,8 @@ class _Run:
                  pilot: Pilot | None = None):
         self.parsed, self.actor, self.now, self.source = parsed, actor, now, source
         self.only = pilot
+        self._content: dict[tuple[str, int], dict[tuple, Any]] = {}
+        self._written: list[AuditEntry] = []
         self.preview = Preview(problems=list(parsed.problems))
         self._load()
 
@@ -182,6 +184,38 @@ class _Run:
                                 joinedload(Indicator.pilot))
         self.pilots = by_id(Pilot, self._ids("expenses", "pilot_id"))
 
+    def stored_as(self, sheet: str, owner: Any, data: dict[str, Any]) -> Any:
+        """The measurement (of indicator `owner`) or expense (of pilot `owner`) holding
+        exactly these values, if one is stored: such a row is already imported."""
+        index = self._content.get((sheet, owner.id))
+        if index is None:
+            objects = owner.measurements if sheet == "measurements" else owner.expenses
+            index = self._content[(sheet, owner.id)] = {
+                self.content_key(sheet, {n: _stored(o, n) for n in self.readers(sheet)}): o
+                for o in objects}
+        return index.get(self.content_key(sheet, data))
+
+    @staticmethod
+    def readers(sheet: str) -> dict[str, Callable[[Any], Any]]:
+        return _MEASUREMENT_READ if sheet == "measurements" else _EXPENSE_READ
+
+    def content_key(self, sheet: str, data: dict[str, Any]) -> tuple:
+        values = []
+        for name, read in self.readers(sheet).items():
+            value = data.get(name)
+            read_value = value if isinstance(value, date | Decimal) and name != "note" \
+                else read(value)
+            if isinstance(read_value, Decimal):
+                read_value = read_value.normalize()
+            values.append(read_value if read_value is not None else ("raw", str(value)))
+        return tuple(values)
+
+    def remember(self, sheet: str, owner: Any, obj: Any) -> None:
+        index = self._content.get((sheet, owner.id))
+        if index is not None:
+            index[self.content_key(sheet, {n: _stored(obj, n)
+                                           for n in self.readers(sheet)})] = obj
+
     def problem(self, sheet: str, row: int, column: str, message: Any) -> None:
         self.preview.problems.append(Cell(sheet, row, column, message))
 
@@ -197,11 +231,13 @@ class _Run:
         return pilot is not None and pilot.can_edit(self.actor)
 
     def call(self, sheet: str, row: int, operation: Callable[[], Any]) -> Any:
-        """Run one row's operations in a savepoint: a refusal becomes problems in the row's
-        cells, and what the row wrote is undone while the other rows go on."""
+        """Run one row's operations; a refusal becomes problems in the row's cells and the
+        other rows go on. No savepoint per row: the pilot operations check every field
+        before they write, and a row that replaces an object records the new one before
+        it removes the old, so a refused row has written nothing."""
+        self._written.clear()
         try:
-            with db.session.begin_nested():
-                return operation()
+            result = operation()
         except DomainError as error:
             if error.errors:
                 for name, messages in error.errors.items():
@@ -211,17 +247,32 @@ class _Run:
                 column = "status" if sheet == "milestones" else "id"
                 self.problem(sheet, row, column, error.detail or _NOT_YOURS)
             return None
+        self.mark_source(sheet, row)
+        return result
 
-    def audit(self, sheet: str, row: int, obj: Any, action: str, changes: dict) -> None:
-        record_audit(f"pilot.import.{action}", actor=self.actor, object_type=sheet[:-1],
-                     object_id=obj.id, now=self.now,
-                     before={k: old for k, (old, _new) in changes.items()} or None,
-                     after={"imported_from": self.source, "sheet": sheet, "row": row,
-                            **{k: new for k, (_old, new) in changes.items()}})
+    def mark_source(self, sheet: str, row: int) -> None:
+        """The audit entries the row's operations just wrote say that the change was
+        imported, and from which file and row."""
+        for entry in self._written:
+            entry.after = {**(entry.after or {}), "imported_from": self.source,
+                           "sheet": sheet, "row": row}
+
+    def _collect(self, _session: Any, instance: Any) -> None:
+        if isinstance(instance, AuditEntry):
+            self._written.append(instance)
+
 
     # --- the sheets ---------------------------------------------------------------------
 
     def run(self) -> Preview:
+        session = db.session()
+        event.listen(session, "transient_to_pending", self._collect)
+        try:
+            return self._rows()
+        finally:
+            event.remove(session, "transient_to_pending", self._collect)
+
+    def _rows(self) -> Preview:
         for number, cells in self.parsed.sheets.get("milestones", []):
             self.milestone(number, cells)
         for number, cells in self.parsed.sheets.get("measurements", []):
@@ -251,7 +302,6 @@ class _Run:
         data = {name: cells[name] for name in changes}
         if self.call(sheet, row, lambda: pilot_ops.update_milestone(
                 milestone, data, actor=self.actor, now=self.now)) is not None:
-            self.audit(sheet, row, milestone, CHANGE, changes)
             self.outcome(sheet, row, CHANGE, milestone, milestone.pilot, changes)
 
     def measurement(self, row: int, cells: dict[str, Any]) -> None:
@@ -267,8 +317,8 @@ class _Run:
             self.problem(sheet, row, "indicator_id" if ident is None else "id", _NOT_YOURS)
             return
         data = {name: cells.get(name, "") for name in _MEASUREMENT_READ}
-        same = next((m for m in ([stored] if stored else indicator.measurements)
-                     if not _differences(m, data, _MEASUREMENT_READ)), None)
+        same = (stored if stored and not _differences(stored, data, _MEASUREMENT_READ)
+                else None if stored else self.stored_as(sheet, indicator, data))
         if same is not None:
             self.outcome(sheet, row, UNCHANGED, same, indicator.pilot)
             return
@@ -281,16 +331,17 @@ class _Run:
                    {k: (None, _MEASUREMENT_READ[k](v)) for k, v in data.items()})
 
         def replace() -> Measurement:
-            document = stored.document if stored else None
+            new = pilot_ops.record_measurement(indicator, data, actor=self.actor,
+                                               now=self.now,
+                                               document=stored.document if stored else None)
             if stored is not None:
                 pilot_ops.delete_measurement(stored, actor=self.actor, now=self.now)
-            return pilot_ops.record_measurement(indicator, data, actor=self.actor,
-                                                now=self.now, document=document)
+            self.remember(sheet, indicator, new)
+            return new
 
         created = self.call(sheet, row, replace)
         if created is not None:
             action = CHANGE if stored else CREATE
-            self.audit(sheet, row, created, action, changes)
             self.outcome(sheet, row, action, created, indicator.pilot, changes)
 
     def expense(self, row: int, cells: dict[str, Any]) -> None:
@@ -305,8 +356,8 @@ class _Run:
             self.problem(sheet, row, "pilot_id" if ident is None else "id", _NOT_YOURS)
             return
         data = {name: cells.get(name, "") for name in _EXPENSE_READ}
-        same = next((e for e in ([stored] if stored else pilot.expenses)
-                     if not _differences(e, data, _EXPENSE_READ)), None)
+        same = (stored if stored and not _differences(stored, data, _EXPENSE_READ)
+                else None if stored else self.stored_as(sheet, pilot, data))
         if same is not None:
             self.outcome(sheet, row, UNCHANGED, same, pilot)
             return
@@ -319,16 +370,16 @@ class _Run:
                    {k: (None, _EXPENSE_READ[k](v)) for k, v in data.items()})
 
         def replace() -> Expense:
-            document = stored.document if stored else None
+            new = pilot_ops.record_expense(pilot, data, actor=self.actor, now=self.now,
+                                           document=stored.document if stored else None)
             if stored is not None:
                 pilot_ops.delete_expense(stored, actor=self.actor, now=self.now)
-            return pilot_ops.record_expense(pilot, data, actor=self.actor, now=self.now,
-                                            document=document)
+            self.remember(sheet, pilot, new)
+            return new
 
         created = self.call(sheet, row, replace)
         if created is not None:
             action = CHANGE if stored else CREATE
-            self.audit(sheet, row, created, action, changes)
             self.outcome(sheet, row, action, created, pilot, changes)
 
 
