@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from openpyxl import load_workbook  # noqa: E402
+from openpyxl import load_workbook
 
 MEASUREMENTS, EXPENSES = 300, 200
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))

@@ -104,7 +104,7 @@ def _as_status(value: Any) -> str:
     return text
 
 
-def _as_id(value: Any) -> int | None | str:
+def _as_id(value: Any) -> int | str | None:
     """An id cell: None when empty, the number, or "bad"."""
     if value in (None, ""):
         return None
