@@ -26,6 +26,7 @@ from openpyxl import load_workbook
 MEASUREMENTS, EXPENSES = 300, 200
 REPEATS = int(os.environ.get("BENCH_REPEATS", "3"))
 RESULTS = Path(__file__).with_name("RESULTS-bulk-import.md")
+LOAD = os.getloadavg()  # the machine may be shared: wall time then says little alone
 
 
 def main() -> None:
@@ -43,7 +44,8 @@ def main() -> None:
                       "WTF_CSRF_ENABLED": False, "SERVER_NAME": "talka.test",
                       "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "MAIL_SERVER": "",
                       "RATELIMIT_STORAGE_URI": "memory://"})
-    timings: dict[str, list[float]] = {"read": [], "preview": [], "apply": []}
+    timings: dict[str, list[float]] = {"read": [], "preview": [], "apply": [],
+                                       "apply (CPU time of this process)": []}
     with app.test_request_context():
         db.create_all()
         from app.places.operations import load_reference_data
@@ -74,10 +76,11 @@ def main() -> None:
             preview = ops.preview_import(parsed, actor=world.coordinator, source="bench.xlsx")
             timings["preview"].append(time.perf_counter() - started)
             assert preview.count(ops.CREATE) == MEASUREMENTS + EXPENSES, preview.problems[:3]
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             ops.apply_import(parsed, actor=world.coordinator, source="bench.xlsx")
             db.session.commit()
             timings["apply"].append(time.perf_counter() - started)
+            timings["apply (CPU time of this process)"].append(time.process_time() - cpu)
         assert db.session.query(Measurement).count() == MEASUREMENTS * REPEATS
     report(timings)
 
@@ -87,7 +90,8 @@ def report(timings: dict[str, list[float]]) -> None:
         "# Workbook import: 500 rows",
         "",
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · {platform.platform()} · "
-        f"Python {platform.python_version()} · {os.cpu_count()} cores · SQLite",
+        f"Python {platform.python_version()} · {os.cpu_count()} cores · SQLite · "
+        f"load average before the run {LOAD[0]:.1f}",
         "",
         f"One pilot; {MEASUREMENTS} new measurements and {EXPENSES} new expenses in an "
         f"XLSX workbook; {REPEATS} runs, each on top of the last (the pilot grows).",
@@ -99,7 +103,8 @@ def report(timings: dict[str, list[float]]) -> None:
                                             timings["apply"], strict=True)]
     for name, values in (*timings.items(), ("read + preview + apply", total)):
         lines.append(f"| {name} | {statistics.median(values):.3f} | {max(values):.3f} |")
-    lines += ["", "Target: applying 500 rows in under 2 s."]
+    lines += ["", "Target: applying 500 rows in under 2 s. Wall time includes waiting for a "
+              "core when the machine is busy; the CPU time is what the import itself costs."]
     text = "\n".join(lines) + "\n"
     print(text)
     if "--no-write" not in sys.argv:
