@@ -168,8 +168,10 @@ def sheet_titles() -> dict[str, str]:
 
 def _text_cell(value: Any) -> Any:
     """What a CSV cell holds: dates and amounts as text, other text formula-safe."""
-    if isinstance(value, Decimal | date):
-        return _plain(value) if isinstance(value, date) else format(value, "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value, "f")
     if value is None:
         return ""
     return formula_safe(value)

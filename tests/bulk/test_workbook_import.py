@@ -216,6 +216,13 @@ def test_a_huge_sheet_is_refused_as_too_large(client, world):
     assert "more than 5000 rows" in response.get_data(as_text=True)
 
 
+def test_a_file_over_the_size_limit_is_refused_as_too_large(client, world):
+    login(client, world.member)
+    response = _upload(client, b"ID,Version\r\n" + b"x" * (2 * 1024 * 1024), "liels.csv")
+    assert response.status_code == 413
+    assert "larger than 2 MB" in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize(("name", "content", "message"), [
     ("darbs.xlsx", b"%PDF-1.4 not a workbook", "is not an Excel workbook"),
     ("darbs.csv", b"PK\x03\x04binary", "is not a text file"),
