@@ -154,6 +154,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.api import init_api
+    from app.bulk.views import bp as bulk_bp
     from app.hackathons.views import bp as hackathons_bp
     from app.ideas.views import bp as ideas_bp
     from app.judging.views import bp as judging_bp
@@ -177,4 +178,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(programme_bp)
     app.register_blueprint(pilots_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(bulk_bp)
     init_api(app)

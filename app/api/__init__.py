@@ -89,6 +89,7 @@ def schema_name(schema) -> str:
 
 def init_api(app: Flask) -> None:
     from app.api import accounts, hackathons, ideas, judging, pilots, places, programme, teams
+    from app.bulk import api as bulk_api
 
     api.init_app(app, spec_kwargs={
         "info": {"description": "Talka JSON API. See the contract in API.md."},
@@ -108,6 +109,6 @@ def init_api(app: Flask) -> None:
         "bearerAuth", {"type": "http", "scheme": "bearer"}
     )
     for blueprint in (places.blp, accounts.blp, teams.blp, hackathons.blp, ideas.blp,
-                      judging.blp, pilots.blp, programme.blp):
+                      judging.blp, pilots.blp, programme.blp, bulk_api.blp):
         csrf.exempt(blueprint)  # token-only: no cookie can authorise an API call
         api.register_blueprint(blueprint, url_prefix="/api/v1")

@@ -1,0 +1,1 @@
+"""Bulk work on pilots: a workbook of milestones, measurements and expenses to edit and import."""
