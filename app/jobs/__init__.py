@@ -18,6 +18,7 @@ from pathlib import Path
 from flask import Flask
 from huey import Huey
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+from redis import ConnectionPool
 
 log = logging.getLogger("talka.jobs")
 
@@ -35,13 +36,19 @@ def init_app(app: Flask) -> None:
     huey.immediate = False
     redis_url = app.config.get("REDIS_URL")
     if redis_url:
-        # Short timeouts: a request that hands over mail must not hang on a lost Redis.
-        huey.storage = RedisStorage("talka", url=redis_url, socket_connect_timeout=1,
-                                    socket_timeout=5, health_check_interval=10)
+        huey.storage = redis_storage(redis_url)
     else:
         path = Path(app.config.get("JOBS_SQLITE") or Path(app.instance_path) / "jobs.sqlite")
         path.parent.mkdir(parents=True, exist_ok=True)
         huey.storage = SqliteStorage("talka", filename=str(path), timeout=30)
+
+
+def redis_storage(url: str, name: str = "talka") -> RedisStorage:
+    """The queue in Redis, with short timeouts: a request that hands over mail must not
+    hang on a Redis that went away."""
+    pool = ConnectionPool.from_url(url, socket_connect_timeout=1, socket_timeout=5,
+                                   health_check_interval=10)
+    return RedisStorage(name, connection_pool=pool)
 
 
 def current_app_for_jobs() -> Flask:

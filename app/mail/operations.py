@@ -19,7 +19,7 @@ from email.utils import make_msgid
 
 from flask import current_app, has_app_context, render_template
 from flask_babel import force_locale
-from sqlalchemy import and_, event, or_, select, update
+from sqlalchemy import and_, event, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.core.clock import now_utc
@@ -211,3 +211,9 @@ def deliver_due(now: datetime | None = None) -> int:
         if len(ids) < 500:
             break
     return total
+
+
+def waiting_count() -> int:
+    """How many messages wait unsent in the outbox (health checks)."""
+    return db.session.scalar(select(func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.sent_at.is_(None))) or 0

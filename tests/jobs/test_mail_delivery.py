@@ -15,7 +15,7 @@ from app.extensions import db
 from app.jobs import huey
 from app.mail.models import OutboxMessage
 from app.mail.operations import backoff, deliver_due, queue_mail, send_messages
-from tests.test_mail import parsed, smtp_server  # noqa: F401  # the local SMTP server
+from tests.test_mail import parsed
 
 
 @pytest.fixture
