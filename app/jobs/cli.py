@@ -28,5 +28,8 @@ def register_worker(app: Flask) -> None:
         click.echo(f"Talka worker: {type(huey.storage).__name__}, {threads} threads, "
                    f"periodic jobs {'on' if periodic else 'off'}.")
         consumer = huey.create_consumer(workers=threads, worker_type="thread",
-                                        periodic=periodic, check_worker_health=True)
+                                        periodic=periodic, check_worker_health=True,
+                                        # A worker killed while holding a job's lock
+                                        # would otherwise keep that job from ever running.
+                                        flush_locks=True)
         consumer.run()

@@ -3,7 +3,8 @@ and calls the same function a command line or a test calls.
 
 Periodic tasks replace the cron lines. Every periodic job is idempotent (mail claims, the
 reminders' `kind`, kept export files), and holds a lock while it runs, so a second worker
-that also schedules them (or a late run overlapping the next) does no work twice.
+that also schedules them (or a late run overlapping the next) does no work twice. Locks a
+killed worker left are cleared when a worker starts (`flask worker`).
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def enqueue_mail(ids: list[int]) -> None:
 
 
 @huey.periodic_task(crontab(minute="*"))
-@huey.lock_task("deliver-due-mail", ttl=600)
+@huey.lock_task("deliver-due-mail")
 @in_app
 def deliver_due_mail() -> int:
     """Every minute: send what is due (retries after backoff, work the queue lost)."""
@@ -89,7 +90,7 @@ queue_reminders = in_app(_queued)
 
 
 @huey.periodic_task(crontab(minute="5"))
-@huey.lock_task("idea-reminders", ttl=3600)
+@huey.lock_task("idea-reminders")
 @in_app
 def idea_reminders() -> int:
     """Hourly: deadline reminders to teams with ideas not yet submitted."""
@@ -99,7 +100,7 @@ def idea_reminders() -> int:
 
 
 @huey.periodic_task(crontab(minute="10"))
-@huey.lock_task("judge-reminders", ttl=3600)
+@huey.lock_task("judge-reminders")
 @in_app
 def judge_reminders() -> int:
     """Hourly: reminders to judges who are behind."""
@@ -109,7 +110,7 @@ def judge_reminders() -> int:
 
 
 @huey.periodic_task(crontab(minute="15"))
-@huey.lock_task("pilot-reminders", ttl=3600)
+@huey.lock_task("pilot-reminders")
 @in_app
 def pilot_reminders() -> int:
     """Hourly: overdue milestones and missing progress reports."""
@@ -119,7 +120,7 @@ def pilot_reminders() -> int:
 
 
 @huey.periodic_task(crontab(minute="20"))
-@huey.lock_task("follower-digest", ttl=3600)
+@huey.lock_task("follower-digest")
 @in_app
 def follower_digest() -> int:
     """Hourly check; each coordinator gets the digest of the pilots she follows once."""
@@ -131,7 +132,7 @@ def follower_digest() -> int:
 # --- upkeep ---------------------------------------------------------------------------------
 
 @huey.task()
-@huey.lock_task("rerender-markdown", ttl=3600)
+@huey.lock_task("rerender-markdown")
 @in_app
 def rerender_markdown() -> int:
     """Render every stored Markdown text again (after a sanitiser upgrade)."""
@@ -141,7 +142,7 @@ def rerender_markdown() -> int:
 
 
 @huey.periodic_task(crontab(minute="*/10"))
-@huey.lock_task("open-data-snapshot", ttl=3600)
+@huey.lock_task("open-data-snapshot")
 @in_app
 def open_data_snapshot() -> int:
     """Every ten minutes: write the open-data files for the current state of the data, so
@@ -157,7 +158,7 @@ def retention_job() -> Callable[[datetime], object] | None:
 
 
 @huey.periodic_task(crontab(hour="2", minute="30"))
-@huey.lock_task("retention", ttl=3600)
+@huey.lock_task("retention")
 @in_app
 def retention() -> None:
     """Daily: delete or anonymise what is kept past its time."""
