@@ -82,7 +82,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "OPERATOR_NAME": os.environ.get("OPERATOR_NAME", ""),
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", ""),
         # Rate limits: memory by default, Redis (or another store) for several workers.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or os.environ.get("REDIS_URL") or "memory://",
+        # Should Redis go away, limits count per process until it is back, rather than
+        # every limited page answering 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 10 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
