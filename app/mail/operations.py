@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import datetime, timedelta
 from email.message import EmailMessage
-from email.utils import make_msgid
 
 from flask import current_app, has_app_context, render_template
 from flask_babel import force_locale
@@ -122,7 +121,7 @@ def _email(message: OutboxMessage) -> EmailMessage:
     email["Subject"] = message.subject
     # The same id on every try: a server that sees it twice knows it is one message.
     domain = cfg["MAIL_SENDER"].rpartition("@")[2].strip(" >") or "talka.lv"
-    email["Message-ID"] = make_msgid(idstring=f"outbox.{message.key}", domain=domain)
+    email["Message-ID"] = f"<outbox.{message.key}@{domain}>"
     email.set_content(message.body)
     return email
 

@@ -142,7 +142,7 @@ def test_the_message_of_a_worker_that_died_goes_out_once_with_the_same_message_i
     [stored] = outbox()
     assert stored.attempts == 2
     assert stored.sent_at is not None
-    assert stored.key in parsed(delivery)["Message-ID"]
+    assert parsed(delivery)["Message-ID"] == f"<outbox.{stored.key}@talka.lv>"
 
 
 def test_a_sent_message_is_never_sent_again(app, make_user, outbox, smtp_server):
