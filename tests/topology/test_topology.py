@@ -44,7 +44,7 @@ def test_an_edit_on_one_instance_shows_on_the_other_within_a_second(topology, ru
     token = topology.flask("create-token", "koordinatore@varam.gov.lv").strip().splitlines()[-1]
     first, second = topology.instance_ports
     hackathon = rushed.world["hackathon_id"]
-    path = f"/hackathons/{hackathon}"
+    path = f"/hackathons/{topology.slug(hackathon)}"
     assert r.http_call("GET", second, path, None)[0] == 200  # kept in the second's cache
     title = f"Hakatons {uuid.uuid4().hex[:8]}"
     status, body = r.http_call("PATCH", first, f"/api/v1/hackathons/{hackathon}", token,

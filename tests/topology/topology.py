@@ -264,6 +264,14 @@ class Topology(Server):
                                      .where(OutboxMessage.kind == marker,
                                             OutboxMessage.sent_at.is_(None)))
 
+    def slug(self, hackathon_id: int) -> str:
+        from sqlalchemy import select
+
+        from app.hackathons.models import Hackathon
+
+        with self.engine.connect() as connection:
+            return connection.scalar(select(Hackathon.slug).where(Hackathon.id == hackathon_id))
+
     def keys(self, marker: str) -> list[str]:
         from sqlalchemy import select
 
