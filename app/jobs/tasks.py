@@ -33,7 +33,8 @@ def in_app(fn: Callable[..., R]) -> Callable[..., R]:
         from app.extensions import db
 
         # In tests a task runs at once inside the caller's app; a worker has its own.
-        app = current_app._get_current_object() if has_app_context() else current_app_for_jobs()
+        app = (current_app._get_current_object()  # type: ignore[attr-defined]
+               if has_app_context() else current_app_for_jobs())
         base_url = app.config.get("SITE_URL") or "http://localhost:5000"
         with app.app_context(), app.test_request_context(base_url=base_url):
             try:

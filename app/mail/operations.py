@@ -15,11 +15,14 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import datetime, timedelta
 from email.message import EmailMessage
+from typing import Any
 
 from flask import current_app, has_app_context, render_template
 from flask_babel import force_locale
 from sqlalchemy import and_, event, func, or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from app.core.clock import now_utc
 from app.extensions import db
@@ -90,7 +93,7 @@ def _claim_seconds() -> int:
     return int(current_app.config.get("MAIL_CLAIM_SECONDS", 300))
 
 
-def _claimable(now: datetime):
+def _claimable(now: datetime) -> ColumnElement[bool]:
     stale = now - timedelta(seconds=_claim_seconds())
     return and_(OutboxMessage.sent_at.is_(None),
                 OutboxMessage.attempts < MAX_ATTEMPTS,
@@ -102,7 +105,7 @@ def _claimable(now: datetime):
 def _claim(message_id: int, token: str, now: datetime) -> OutboxMessage | None:
     """Take the message for this worker in a committed UPDATE; None when it is sent, not due,
     or held by another worker whose claim is still fresh."""
-    taken = db.session.execute(
+    taken: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, _claimable(now))
         .values(claimed_by=token, claimed_at=now, attempts=OutboxMessage.attempts + 1)
