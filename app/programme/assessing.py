@@ -6,6 +6,7 @@ Operations flush and never commit; the request pipeline commits at the edge.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -26,7 +27,7 @@ from app.programme.models import (
 EVIDENCE_MAX = 2000
 
 
-def response_for(round_: AssessmentRound, user, *, today: date | None = None,
+def response_for(round_: AssessmentRound, user: Any, *, today: date | None = None,
                  now: datetime | None = None) -> AssessmentResponse:
     """The user's municipality's response in this round; the first to open it becomes its
     named respondent. Others of the municipality learn who that is."""
@@ -50,7 +51,7 @@ def response_for(round_: AssessmentRound, user, *, today: date | None = None,
     return found
 
 
-def save_answers(response: AssessmentResponse, data: dict, *, submit: bool, actor,
+def save_answers(response: AssessmentResponse, data: dict, *, submit: bool, actor: Any,
                  today: date | None = None, now: datetime | None = None) -> AssessmentResponse:
     """Store the answers given (a draft keeps whatever is there); submitting needs every
     question answered, and then the response is final."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, Enum, ForeignKey, String, UniqueConstraint
@@ -27,7 +28,7 @@ class EventKind(enum.StrEnum):
     EXCHANGE_VISIT = "exchange_visit"
 
     @property
-    def label(self):
+    def label(self) -> Any:
         return {
             EventKind.CONFERENCE: _l("Conference"),
             EventKind.NATIONAL_EVENT: _l("National event"),
@@ -43,7 +44,7 @@ class EventFormat(enum.StrEnum):
     SELF_PACED = "self_paced"
 
     @property
-    def label(self):
+    def label(self) -> Any:
         return {
             EventFormat.IN_PERSON: _l("In person"),
             EventFormat.ONLINE: _l("Online"),
@@ -81,7 +82,7 @@ class Event(db.Model):
         back_populates="event", cascade="all, delete-orphan",
         order_by="Attendance.id")
 
-    def can_manage(self, user) -> bool:
+    def can_manage(self, user: Any) -> bool:
         """The coordinators of its region (national events: national coordinators)."""
         return may_manage_region(user, self.region_code)
 
@@ -133,7 +134,7 @@ class Attendance(db.Model):
     municipality = relationship("Municipality")
 
 
-def may_record_events(user) -> bool:
+def may_record_events(user: Any) -> bool:
     """Coordinators and admins record events (each for the regions they coordinate)."""
     return bool(getattr(user, "is_authenticated", False)
                 and (user.is_admin or user.is_coordinator))
@@ -146,7 +147,7 @@ class RoundKind(enum.StrEnum):
     FINAL = "final"
 
     @property
-    def label(self):
+    def label(self) -> Any:
         return {RoundKind.BASELINE: _l("Initial assessment"),
                 RoundKind.FINAL: _l("Final assessment")}[self]
 
@@ -244,7 +245,7 @@ class AssessmentResponse(db.Model):
     answers: Mapped[list[Answer]] = relationship(back_populates="response",
                                                  cascade="all, delete-orphan")
 
-    def can_answer(self, user) -> bool:
+    def can_answer(self, user: Any) -> bool:
         """The named respondent, while it is a draft (admins too)."""
         if not getattr(user, "is_authenticated", False):
             return False

@@ -10,6 +10,7 @@ import csv
 import io
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -53,7 +54,7 @@ def _regions() -> list[Region]:
 
 @bp.route("/")
 @access.public
-def dashboard():
+def dashboard() -> ResponseReturnValue:
     figure = queries.indicator()
     return render_template("programme/dashboard.html", figure=figure, targets=queries.targets(),
                            regions={r.code: r for r in _regions()}, kinds=EventKind,
@@ -62,7 +63,7 @@ def dashboard():
 
 @bp.route("/indicator.csv")
 @access.public
-def indicator_csv():
+def indicator_csv() -> ResponseReturnValue:
     figure = queries.indicator()
     rows: list[list] = [["dimension", "value", "people_trained", "target", "forecast"],
                         ["total", "all", figure.trained, figure.target, figure.forecast]]
@@ -80,7 +81,7 @@ def indicator_csv():
 
 @bp.route("/events")
 @access.coordinator_only
-def events():
+def events() -> ResponseReturnValue:
     page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 20))
     result = paginate(queries.events_query(), page, per_page, scalars=False)
     return render_template("programme/events.html", page=result,
@@ -89,7 +90,7 @@ def events():
 
 @bp.route("/events/new", methods=["GET", "POST"])
 @access.coordinator_only
-def new_event():
+def new_event() -> ResponseReturnValue:
     form = EventForm(regions=_regions(), locale=_locale())
     return web.submit(
         form, run=lambda data: ops.create_event(data, actor=current_user),
@@ -103,7 +104,8 @@ def _event(event_id: int) -> Event:
     return web.load(Event, event_id, may=Event.can_manage)
 
 
-def _event_page(event: Event, *, attendee_form=None, import_form=None, status: int = 200):
+def _event_page(event: Event, *, attendee_form: AttendeeForm | None = None,
+                import_form: ImportForm | None = None, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "programme/event.html", event=event,
         attendee_form=attendee_form or AttendeeForm(formdata=None),
@@ -112,13 +114,13 @@ def _event_page(event: Event, *, attendee_form=None, import_form=None, status: i
 
 @bp.route("/events/<id:event_id>")
 @access.coordinator_only
-def event(event_id: int):
+def event(event_id: int) -> ResponseReturnValue:
     return _event_page(_event(event_id))
 
 
 @bp.route("/events/<id:event_id>/attendance", methods=["POST"])
 @access.coordinator_only
-def add_attendee(event_id: int):
+def add_attendee(event_id: int) -> ResponseReturnValue:
     found = _event(event_id)
     form = AttendeeForm()
     return web.submit(
@@ -133,11 +135,11 @@ def add_attendee(event_id: int):
 
 @bp.route("/events/<id:event_id>/import", methods=["POST"])
 @access.coordinator_only
-def import_sheet(event_id: int):
+def import_sheet(event_id: int) -> ResponseReturnValue:
     found = _event(event_id)
     form = ImportForm()
 
-    def run(_data):
+    def run(_data: dict) -> ops.ImportResult:
         sheet = form.sheet.data
         if sheet is None or not getattr(sheet, "filename", ""):
             raise Invalid(errors={"sheet": [_("Choose a CSV file to import.")]})
@@ -155,7 +157,7 @@ def import_sheet(event_id: int):
 
 @bp.route("/people/duplicates", methods=["GET", "POST"])
 @access.coordinator_only
-def duplicates():
+def duplicates() -> ResponseReturnValue:
     form = EmptyForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -173,7 +175,7 @@ def duplicates():
 
 @bp.route("/assessments")
 @access.public
-def assessments():
+def assessments() -> ResponseReturnValue:
     instruments = db.session.scalars(select(Instrument).order_by(Instrument.id)).all()
     mine = {}
     if current_user.is_authenticated and current_user.municipality_id:
@@ -185,14 +187,14 @@ def assessments():
 
 @bp.route("/assessments/rounds/<id:round_id>/answer", methods=["GET", "POST"])
 @access.signed_in
-def answer(round_id: int):
+def answer(round_id: int) -> ResponseReturnValue:
     round_ = web.load(AssessmentRound, round_id)
     response = assessing.response_for(round_, current_user)
     web.check(response.can_answer(current_user) or response.respondent_id == current_user.id
               or current_user.is_admin)
     form = EmptyForm()
 
-    def page(status: int, errors: dict | None = None):
+    def page(status: int, errors: dict | None = None) -> ResponseReturnValue:
         given = {a.question_id: a for a in response.answers}
         return render_template("programme/answer.html", round=round_, response=response,
                                given=given, form=form, errors=errors or {},
@@ -216,7 +218,7 @@ def answer(round_id: int):
 
 @bp.route("/assessments/<id:instrument_id>/results")
 @access.public
-def results(instrument_id: int):
+def results(instrument_id: int) -> ResponseReturnValue:
     instrument = web.load(Instrument, instrument_id)
     before, after = assessing.round_medians(instrument)
     return render_template("programme/results.html", instrument=instrument, before=before,
@@ -225,7 +227,7 @@ def results(instrument_id: int):
 
 @bp.route("/benchlearning")
 @access.signed_in
-def benchlearning():
+def benchlearning() -> ResponseReturnValue:
     """My municipality beside its region, the country and the best, theme by theme; and who
     does best, among those who agreed to be asked."""
     from app.places.models import Municipality
@@ -246,7 +248,8 @@ def benchlearning():
                 AssessmentResponse.round_id == latest.id,
                 AssessmentResponse.shares_contact.is_(True),
                 AssessmentResponse.submitted_at.is_not(None))))
-            names = dict(db.session.execute(select(Municipality.id, Municipality.name)).all())
+            names: dict[int, str] = {m: n for m, n in db.session.execute(
+                select(Municipality.id, Municipality.name))}
             for theme in theme_ids:
                 best = sorted(((s, m) for (m, t), s in scores.items()
                                if t == theme and m in sharing), reverse=True)[:3]
