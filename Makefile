@@ -26,7 +26,9 @@ run: $(VENV)/.installed translations
 	else \
 		echo "The database has data already: demo data not loaded (run 'flask --app wsgi seed-demo' to add it)."; \
 	fi
-	@echo "Talka is at http://127.0.0.1:$(PORT)"
+	@echo "Talka is at http://127.0.0.1:$(PORT); its job worker runs beside it (Ctrl-C stops both)."
+	@$(BIN)/flask worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(BIN)/flask run --host 127.0.0.1 --port $(PORT)
 
 test: $(VENV)/.installed translations

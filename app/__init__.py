@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 
-from flask import Flask, g, has_request_context, request, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -100,14 +100,16 @@ def create_app(config: dict | None = None) -> Flask:
     from app.core.errors import register_error_handlers
     from app.core.formatting import init_formatting
     from app.core.security import init_security
-    from app.mail.operations import deliver_after_request
+    from app.jobs import init_app as init_jobs
+    from app.mail.operations import install as install_mail
 
     init_auth(app)
     app.before_request(enforce_access)
     register_error_handlers(app)
     init_security(app)
     init_formatting(app)
-    app.after_request(deliver_after_request)
+    install_mail()  # committed mail goes to the job queue, never out from the request
+    init_jobs(app)
 
     _import_models()
     _register_blueprints(app)
@@ -126,10 +128,6 @@ def create_app(config: dict | None = None) -> Flask:
         # body (an error page for a too-large or malformed body would fail again).
         return {"current_locale": str(get_locale() or "lv"),
                 "logout_form": EmptyForm(formdata=None), "lang_form": EmptyForm(formdata=None)}
-
-    @app.teardown_request
-    def _forget_mail(exc):
-        g.pop("queued_mail", None)
 
     return app
 

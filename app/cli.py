@@ -29,9 +29,7 @@ def _fail(error) -> None:
 
 def reminder_jobs() -> list:
     """The jobs of `send-reminders`; each is `job(now=...) -> number of e-mails queued`.
-
-    Features add theirs here (ideas now; pilots and judging later).
-    """
+    The worker runs each of them hourly (app/jobs/tasks.py)."""
     from app.ideas.reminders import send_idea_reminders
     from app.judging.operations import send_judging_reminders
     from app.pilots.reminders import send_coordinator_digests, send_pilot_reminders
@@ -60,9 +58,9 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("rerender-markdown")
     def rerender_markdown():
         """Render every stored Markdown text to HTML again (after a sanitiser upgrade)."""
-        from app.core.sanitize import rerender_all
+        from app.jobs.tasks import rerender_markdown as job
 
-        click.echo(f"Rendered {rerender_all()} rows again.")
+        click.echo(f"Rendered {job.call_local()} rows again.")
 
     @app.cli.command("create-user")
     @click.argument("email")
@@ -146,31 +144,23 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("send-reminders")
     def send_reminders():
-        """Send the reminders that are due (safe to run every hour: none is sent twice)."""
-        from flask import current_app
+        """Queue the reminders and digests that are due now (the worker does this hourly;
+        none is sent twice)."""
+        from app.jobs.tasks import queue_reminders
 
-        from app.core.clock import now_utc
-
-        now = now_utc()
-        # E-mailed links need a host: SITE_URL when set (the request context is only
-        # for url_for; nothing is served).
-        base_url = current_app.config.get("SITE_URL") or "http://localhost:5000"
-        with current_app.test_request_context(base_url=base_url):
-            for job in reminder_jobs():
-                sent = job(now=now)
-                db.session.commit()
-                click.echo(f"{job.__module__}.{job.__name__}: {sent} e-mails queued.")
-        from app.mail.operations import deliver_pending, smtp_configured
-
-        if smtp_configured():
-            click.echo(f"Sent {deliver_pending()} messages.")
+        for job in reminder_jobs():
+            click.echo(f"{job.__module__}.{job.__name__}: {queue_reminders(job)} e-mails "
+                       "queued.")
 
     @app.cli.command("deliver-mail")
     def deliver_mail():
-        """Send outbox messages that SMTP has not accepted yet."""
-        from app.mail.operations import deliver_pending, smtp_configured
+        """Send the outbox messages that are due now, here rather than in the worker."""
+        from app.mail.operations import deliver_due, smtp_configured
 
         if not smtp_configured():
             click.echo("MAIL_SERVER is not set: messages stay in the outbox.")
             return
-        click.echo(f"Sent {deliver_pending()} messages.")
+        click.echo(f"Sent {deliver_due()} messages.")
+
+    from app.jobs.cli import register_worker
+    register_worker(app)

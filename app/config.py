@@ -66,6 +66,13 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Talka <noreply@talka.lv>"),
+        # How long a worker's claim on a message holds before another may take it over
+        # (the first worker died mid-send); longer than any SMTP conversation.
+        "MAIL_CLAIM_SECONDS": int(os.environ.get("MAIL_CLAIM_SECONDS", "300")),
+        # The job queue: Redis when set (several instances and workers), else SQLite in
+        # instance/. JOBS_IMMEDIATE runs every task at once in the caller (tests).
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "JOBS_IMMEDIATE": _bool("JOBS_IMMEDIATE", testing),
         "SITE_URL": os.environ.get("SITE_URL", ""),
         # How many reverse proxies stand in front (README: gunicorn behind a TLS proxy).
         # Their X-Forwarded-For/-Proto are trusted, so throttles and logs see the real
@@ -75,7 +82,12 @@ def load_config(overrides: dict | None = None) -> dict:
         "OPERATOR_NAME": os.environ.get("OPERATOR_NAME", ""),
         "CONTACT_EMAIL": os.environ.get("CONTACT_EMAIL", ""),
         # Rate limits: memory by default, Redis (or another store) for several workers.
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI")
+        or os.environ.get("REDIS_URL") or "memory://",
+        # Should Redis go away, limits count per process until it is back, rather than
+        # every limited page answering 500.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_LIMIT_PER_ADDRESS": os.environ.get("LOGIN_LIMIT_PER_ADDRESS", "20 per 10 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),

@@ -47,6 +47,8 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "revoked_at": _TOKENS,
     },
     "outbox_message": {
+        "key": NOT_PERSONAL, "attempts": NOT_PERSONAL, "next_attempt_at": NOT_PERSONAL,
+        "claimed_by": NOT_PERSONAL, "claimed_at": NOT_PERSONAL,
         "id": NOT_PERSONAL, "recipient": _MAIL, "subject": _MAIL, "body": _MAIL,
         "kind": NOT_PERSONAL, "created_at": NOT_PERSONAL, "sent_at": NOT_PERSONAL,
         "error": NOT_PERSONAL,

@@ -320,4 +320,11 @@ def healthz():
     except Exception:
         db.session.rollback()
         return jsonify(status="unavailable"), 503
+    from app.jobs import queue_health
+    from app.mail.operations import waiting_count
+
+    if queue_health() == "unavailable":
+        # Pages are still served (200); mail waits in the outbox until the queue is back.
+        return jsonify(status="degraded", detail={"queue": "unavailable",
+                                                  "mail_waiting": waiting_count()})
     return jsonify(status="ok")

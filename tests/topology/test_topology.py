@@ -1,0 +1,132 @@
+"""The production topology under load (see topology.py): a deadline rush through nginx
+across two instances, an edit seen by the other instance within a second, a worker killed
+mid-batch, and Redis stopped. Figures go to benchmarks/RESULTS-topology.md."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.stress import rush as r
+
+RESULTS = Path(__file__).resolve().parents[2] / "benchmarks" / "RESULTS-topology.md"
+FIGURES: dict = {}
+
+
+@pytest.fixture(scope="module")
+def rushed(topology):
+    result = r.run_rush(topology, topology.plan)
+    figures = r.figures(result)
+    accepted = {c.idea for c in result.calls if c.kind == "submit" and c.status == 200}
+    figures["lost_submissions"] = sum(result.state.ideas[i].status != "submitted"
+                                      for i in accepted)
+    figures["all_requests_p95_ms"] = r.percentile([c.latency * 1000 for c in result.calls], 95)
+    FIGURES["rush"] = figures
+    return result
+
+
+def test_deadline_rush_through_nginx_loses_nothing_and_answers_no_5xx(rushed):
+    problems = (r.check_answers(rushed) + r.check_saves_kept(rushed)
+                + r.check_deadline(rushed) + r.check_rows_whole(rushed))
+    assert problems == []
+    assert not [c for c in rushed.calls if c.status >= 500 or c.status == 0]
+    assert rushed.log_alarms == []
+
+
+def test_an_edit_on_one_instance_shows_on_the_other_within_a_second(topology, rushed):
+    topology.flask("create-user", "koordinatore@varam.gov.lv", "--name", "Koordinatore",
+                   "--role", "coordinator", "--password-stdin",
+                   stdin="a long and quiet evening\n")
+    token = topology.flask("create-token", "koordinatore@varam.gov.lv").strip().splitlines()[-1]
+    first, second = topology.instance_ports
+    hackathon = rushed.world["hackathon_id"]
+    path = f"/hackathons/{topology.slug(hackathon)}"
+    assert r.http_call("GET", second, path, None)[0] == 200  # kept in the second's cache
+    title = f"Hakatons {uuid.uuid4().hex[:8]}"
+    status, body = r.http_call("PATCH", first, f"/api/v1/hackathons/{hackathon}", token,
+                               {"title": title})
+    assert status == 200, body
+    changed = time.monotonic()
+    while True:
+        status, page = _page(second, path)
+        seen = time.monotonic() - changed
+        if title in page or seen > 5:
+            break
+        time.sleep(0.02)
+    FIGURES["edit seen on the other instance after (s)"] = round(seen, 3)
+    assert title in page
+    assert seen <= 1.0
+
+
+def test_a_worker_killed_mid_batch_sends_every_message_exactly_once(topology, rushed):
+    marker = f"topology-{uuid.uuid4().hex[:6]}"
+    topology.sink.delay = 0.02  # a slow SMTP server: the batch takes seconds
+    topology.queue_mail(200, marker)
+    time.sleep(1.0)
+    before_kill = 200 - topology.unsent(marker)
+    topology.kill_worker()
+    time.sleep(0.5)
+    topology.start_worker()
+    limit = time.monotonic() + 150  # a dead worker's claims expire; the minute sweep sends
+    while topology.unsent(marker) and time.monotonic() < limit:
+        time.sleep(1)
+    topology.sink.delay = 0
+    keys = topology.keys(marker)
+    deliveries = [topology.sink.deliveries.get(f"<outbox.{k}@talka.lv>", 0) for k in keys]
+    FIGURES["mail batch"] = {"messages": len(keys), "sent before the kill": before_kill,
+                             "delivered": sum(deliveries), "lost": deliveries.count(0),
+                             "duplicates": sum(n - 1 for n in deliveries if n > 1)}
+    assert 0 < before_kill < 200, "the kill did not land mid-batch"
+    assert topology.unsent(marker) == 0
+    assert deliveries == [1] * 200
+
+
+def test_with_redis_stopped_the_site_serves_and_healthz_says_so(topology, rushed):
+    topology.stop_redis()
+    try:
+        marker = f"redis-down-{uuid.uuid4().hex[:6]}"
+        topology.queue_mail(3, marker)  # committed; the hand-over to the queue fails
+        for port in (*topology.instance_ports, topology.port):
+            assert _page(port, "/")[0] == 200
+            status, body = r.http_call("GET", port, "/healthz", None)
+            assert status == 200
+            assert body["status"] == "degraded"
+            assert body["detail"]["queue"] == "unavailable"
+            assert body["detail"]["mail_waiting"] >= 3
+        assert topology.unsent(marker) == 3  # kept in the outbox
+    finally:
+        topology.start_redis()
+    limit = time.monotonic() + 150
+    while topology.unsent(marker) and time.monotonic() < limit:
+        time.sleep(1)
+    FIGURES["redis restarted: mail kept in the outbox was sent"] = topology.unsent(marker) == 0
+    assert topology.unsent(marker) == 0
+
+
+def _page(port: int, path: str) -> tuple[int, str]:
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode("utf-8", "replace")
+    finally:
+        connection.close()
+
+
+def teardown_module(module):
+    if "rush" not in FIGURES:
+        return
+    lines = ["# The topology under load", "",
+             "`deploy/test-topology.sh` (tests/topology): nginx → two gunicorn instances "
+             "(2 gthread workers × 4 threads each) → PostgreSQL; Redis for the job queue and "
+             "rate limits; one Huey worker; an aiosmtpd sink counting deliveries by "
+             "Message-ID. One 2-core machine, everything on it.", "",
+             "```json", json.dumps(FIGURES, indent=2, ensure_ascii=False, default=str), "```",
+             ""]
+    RESULTS.write_text("\n".join(lines))
