@@ -36,9 +36,17 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
+def name_limit(n: int):
+    """At most `n` characters, said in a message: no maxlength attribute, with which a
+    browser would drop the end of a long name without a word."""
+    validator = at_most(n)
+    validator.field_flags = {}
+    return validator
+
+
 class ProfileFields(FlaskForm):
     name = StringField(_l("Name and surname"),
-                       validators=[required(_l("Enter your name.")), at_most(120)])
+                       validators=[required(_l("Enter your name.")), name_limit(120)])
     municipality_id = SelectField(_l("Municipality you work for"), choices=[],
                                   validate_choice=False)
     locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)

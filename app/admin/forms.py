@@ -39,7 +39,7 @@ class MunicipalityForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[("state_city", _l("State city")),
                                             ("county", _l("County"))])
     region_code = SelectField(_l("Planning region"), choices=[], validate_choice=False)
-    email_domains = StringField(
+    staff_domains = StringField(
         _l("Staff e-mail domains"), validators=[at_most(1000)],
         description=_l("Separated by commas, e.g. “dobele.lv, dobelesnovads.lv”. A person "
                        "with a confirmed address at one of them is verified as working for "

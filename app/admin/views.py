@@ -166,7 +166,7 @@ def municipality_edit(municipality_id: int):
         abort(404)
     form = MunicipalityForm(obj=municipality,
                             kind=municipality.kind.value if request.method == "GET" else None,
-                            email_domains=", ".join(municipality.domain_names)
+                            staff_domains=", ".join(municipality.domain_names)
                             if request.method == "GET" else None)
     if form.validate_on_submit():
         try:

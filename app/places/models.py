@@ -63,7 +63,7 @@ class Municipality(db.Model):
     region: Mapped[Region] = relationship(back_populates="municipalities")
     email_domains: Mapped[list[MunicipalityDomain]] = relationship(
         back_populates="municipality", cascade="all, delete-orphan",
-        order_by="MunicipalityDomain.domain", lazy="selectin")
+        order_by="MunicipalityDomain.domain")
 
     @property
     def domain_names(self) -> list[str]:

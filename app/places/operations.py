@@ -73,14 +73,14 @@ def _domains(raw, municipality: Municipality, errors: dict) -> list[str] | None:
         d.strip().lstrip("@").lower() for d in re.split(r"[,;\s]+", str(raw)) if d.strip()))
     wrong = [d for d in names if not DOMAIN.match(d)]
     if wrong:
-        errors["email_domains"] = [_l("Not a domain: %(domains)s. Write domains like "
+        errors["staff_domains"] = [_l("Not a domain: %(domains)s. Write domains like "
                                       "dobele.lv.", domains=", ".join(wrong))]
         return None
     taken = db.session.scalars(select(MunicipalityDomain).where(
         MunicipalityDomain.domain.in_(names),
         MunicipalityDomain.municipality_id != municipality.id)).all()
     if taken:
-        errors["email_domains"] = [_l("%(domain)s belongs to %(municipality)s already.",
+        errors["staff_domains"] = [_l("%(domain)s belongs to %(municipality)s already.",
                                       domain=taken[0].domain,
                                       municipality=taken[0].municipality.name)]
         return None
@@ -108,7 +108,7 @@ def update_municipality(municipality: Municipality, data: dict, *, actor) -> Mun
         errors["kind"] = [_l("Choose a state city or a county.")]
     if db.session.get(Region, data.get("region_code") or "") is None:
         errors["region_code"] = [_l("Choose a planning region.")]
-    domains = _domains(data.get("email_domains"), municipality, errors)
+    domains = _domains(data.get("staff_domains"), municipality, errors)
     if errors:
         raise Invalid(errors=errors)
     before = snapshot(municipality, MUNICIPALITY_FIELDS)

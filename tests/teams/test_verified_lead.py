@@ -156,7 +156,7 @@ def test_admin_sets_a_municipalitys_staff_domains(client, signed_in):
     jelgava = municipality("Jelgava")
     response = client.post(f"/admin/municipalities/{jelgava.id}", data={
         "name": "Jelgava", "kind": "state_city", "region_code": "zemgale",
-        "email_domains": "@jelgava.example.lv, Dome.Jelgava.example.lv"})
+        "staff_domains": "@jelgava.example.lv, Dome.Jelgava.example.lv"})
     assert response.status_code == 302
     db.session.expire_all()
     assert municipality("Jelgava").domain_names == ["dome.jelgava.example.lv",
@@ -164,10 +164,10 @@ def test_admin_sets_a_municipalitys_staff_domains(client, signed_in):
     dobele = municipality("Dobeles novads")
     taken = client.post(f"/admin/municipalities/{dobele.id}", data={
         "name": "Dobeles novads", "kind": "county", "region_code": "zemgale",
-        "email_domains": "jelgava.example.lv"})
+        "staff_domains": "jelgava.example.lv"})
     assert taken.status_code == 422
     assert "Jelgava" in taken.get_data(as_text=True)
     bad = client.post(f"/admin/municipalities/{dobele.id}", data={
         "name": "Dobeles novads", "kind": "county", "region_code": "zemgale",
-        "email_domains": "not a domain!"})
+        "staff_domains": "not a domain!"})
     assert bad.status_code == 422
