@@ -93,12 +93,12 @@ def how_to_be_verified(municipality: Municipality) -> str:
     domains = ", ".join(f"@{d}" for d in municipality.domain_names)
     if domains:
         return str(_l("Only staff verified as working for %(municipality)s can lead a team "
-                      "for it. Confirm a work e-mail address (%(domains)s) on your account, "
-                      "or ask the coordinator of your planning region to verify you: "
-                      "“Account” → “Verification”. Your entries here are kept.",
-                      municipality=municipality.name, domains=domains))
+                      "for it. An account with a confirmed work e-mail address (%(domains)s) "
+                      "is verified at once; or ask the coordinator of your planning region "
+                      "to verify you: “My account” → “Verification”. Your entries here are "
+                      "kept.", municipality=municipality.name, domains=domains))
     return str(_l("Only staff verified as working for %(municipality)s can lead a team for "
-                  "it. Ask the coordinator of your planning region to verify you: “Account” "
+                  "it. Ask the coordinator of your planning region to verify you: “My account” "
                   "→ “Verification”. Your entries here are kept.",
                   municipality=municipality.name))
 
