@@ -171,3 +171,26 @@ def test_admin_sets_a_municipalitys_staff_domains(client, signed_in):
         "name": "Dobeles novads", "kind": "county", "region_code": "zemgale",
         "staff_domains": "not a domain!"})
     assert bad.status_code == 422
+
+
+def test_only_a_verified_member_becomes_her_municipalitys_named_respondent(client, make_user):
+    from datetime import timedelta
+
+    from app.core.clock import today_riga
+    from app.programme.models import AssessmentResponse, AssessmentRound, Instrument, RoundKind
+
+    instrument = Instrument(name="Pašnovērtējums")
+    instrument.rounds = [AssessmentRound(kind=RoundKind.BASELINE,
+                                         opens_on=today_riga() - timedelta(days=1),
+                                         closes_on=today_riga() + timedelta(days=30))]
+    db.session.add(instrument)
+    person = make_user(email="anna@gmail.example")
+    person.municipality_id = municipality("Jelgava").id  # chosen in her profile, not verified
+    db.session.commit()
+    login(client, person)
+    path = f"/programme/assessments/rounds/{instrument.rounds[0].id}/answer"
+    assert client.get(path).status_code == 403
+    assert db.session.scalar(select(func.count(AssessmentResponse.id))) == 0
+    verify_by_operator(person, municipality("Jelgava"))
+    db.session.commit()
+    assert client.get(path).status_code == 200
