@@ -18,10 +18,9 @@ def _municipality(name: str):
 def make_team(lead_user, *, name="Dobeles komanda", municipality="Dobeles novads",
               partners=(), members=()):
     """A committed team led by `lead_user`; `partners` are municipality names, `members` users."""
+    from app.accounts.affiliation import verify_by_operator
     from app.teams.models import TeamMember
     from app.teams.operations import create_team
-
-    from app.accounts.affiliation import verify_by_operator
 
     lead_municipality = _municipality(municipality)
     if not lead_user.is_verified_member(lead_municipality.id):

@@ -177,7 +177,8 @@ def test_the_sign_in_error_summary_says_each_problem_once_without_a_bare_colon(c
     user = make_user()
     html = client.post("/login", data={"email": user.email, "password": "wrong one"}
                        ).get_data(as_text=True)
-    summary = html[html.index('id="form-errors"'):html.index("</ul>", html.index('id="form-errors"'))]
+    start = html.index('id="form-errors"')
+    summary = html[start:html.index("</ul>", start)]
     assert ">: " not in summary
     assert summary.count(in_latvian("The e-mail address or the password is not correct.")) == 1
 

@@ -10,12 +10,11 @@ from app.core.forms import at_most, required
 
 
 def region_choices(blank=None):
+    from flask_babel import get_locale
     from sqlalchemy import select
 
     from app.extensions import db
     from app.places.models import Region
-
-    from flask_babel import get_locale
 
     locale = str(get_locale() or "lv")
     rows = db.session.scalars(select(Region).order_by(Region.code)).all()

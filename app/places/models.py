@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import enum
-from decimal import Decimal
-
 from datetime import datetime
+from decimal import Decimal
 
 from sqlalchemy import Enum, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
