@@ -149,6 +149,7 @@ def _import_models() -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.accounts.verification import bp as verification_bp
     from app.accounts.views import bp as accounts_bp
     from app.admin.views import bp as admin_bp
     from app.api import init_api
@@ -166,6 +167,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(public_bp)
     app.register_blueprint(accounts_bp)
+    app.register_blueprint(verification_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(hackathons_bp, url_prefix="/hackathons")
     app.register_blueprint(teams_bp)

@@ -18,11 +18,15 @@ def _municipality(name: str):
 def make_team(lead_user, *, name="Dobeles komanda", municipality="Dobeles novads",
               partners=(), members=()):
     """A committed team led by `lead_user`; `partners` are municipality names, `members` users."""
+    from app.accounts.affiliation import verify_by_operator
     from app.teams.models import TeamMember
     from app.teams.operations import create_team
 
+    lead_municipality = _municipality(municipality)
+    if not lead_user.is_verified_member(lead_municipality.id):
+        verify_by_operator(lead_user, lead_municipality)
     team = create_team(
-        {"name": name, "municipality_id": _municipality(municipality).id,
+        {"name": name, "municipality_id": lead_municipality.id,
          "partner_municipality_ids": [_municipality(p).id for p in partners]},
         actor=lead_user,
     )

@@ -158,6 +158,31 @@ def test_bad_registration_is_refused_with_a_clear_message(client, outbox, change
     assert outbox() == []
 
 
+def test_a_long_name_is_refused_with_the_limit_never_cut_short(client):
+    # A maxlength attribute would make the browser drop the end of the name unseen.
+    form = client.get("/register").get_data(as_text=True)
+    name_input = form[form.index('id="name"') - 200:form.index('id="name"') + 200]
+    assert "maxlength" not in name_input
+    long_name = "Anna Marija " + "Bērziņa-" * 15
+    response = client.post("/register", data=registration(name=long_name))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert in_latvian("Use at most %(max)d characters.", max=120) in html
+    assert f'value="{long_name}"' in html
+    assert user_count() == 0
+
+
+def test_the_sign_in_error_summary_says_each_problem_once_without_a_bare_colon(client,
+                                                                              make_user):
+    user = make_user()
+    html = client.post("/login", data={"email": user.email, "password": "wrong one"}
+                       ).get_data(as_text=True)
+    start = html.index('id="form-errors"')
+    summary = html[start:html.index("</ul>", start)]
+    assert ">: " not in summary
+    assert summary.count(in_latvian("The e-mail address or the password is not correct.")) == 1
+
+
 def test_registration_messages_follow_the_chosen_language(client):
     client.post("/language", data={"lang": "en"})
     response = client.post("/register", data=registration(password="elevenchars",

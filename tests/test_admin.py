@@ -256,9 +256,10 @@ def test_correcting_a_municipality_is_saved_and_audited(client, admin):
     assert (dobele.name, dobele.kind, dobele.region_code) == (
         "Dobeles nov.", MunicipalityKind.STATE_CITY, "kurzeme")
     [entry] = audit_entries("municipality.update")
-    assert entry.before == {"name": "Dobeles novads", "kind": "county", "region_code": "zemgale"}
+    assert entry.before == {"name": "Dobeles novads", "kind": "county", "region_code": "zemgale",
+                            "domain_names": []}
     assert entry.after == {"name": "Dobeles nov.", "kind": "state_city",
-                           "region_code": "kurzeme"}
+                           "region_code": "kurzeme", "domain_names": []}
     assert "Dobeles nov." in client.get("/admin/places").get_data(as_text=True)
     assert "municipality.update" in client.get("/admin/audit").get_data(as_text=True)
 
@@ -357,3 +358,13 @@ def test_admin_corrections_change_the_public_reference_data(client, admin):
                       "region_code": "zemgale"})
     names = {m["name"] for m in client.get("/api/v1/municipalities").get_json()}
     assert "Jelgavas valstspilsēta" in names and "Jelgava" not in names
+
+
+def test_admin_pages_name_regions_instead_of_showing_their_codes(client, admin, make_user):
+    coordinator = make_user(name="Sandra Kauranena", role="coordinator", region="zemgale")
+    listing = client.get("/admin/users").get_data(as_text=True)
+    row = listing[listing.index("Sandra Kauranena"):]
+    row = row[:row.index("</tr>")]
+    assert "Zemgales plānošanas reģions" in row and "(zemgale)" not in row
+    page = client.get(f"/admin/users/{coordinator.id}").get_data(as_text=True)
+    assert ">Zemgales plānošanas reģions</option>" in page

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import EqualTo
 
 from app.core.forms import at_most, required
@@ -29,9 +36,17 @@ class LoginForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
+def name_limit(n: int):
+    """At most `n` characters, said in a message: no maxlength attribute, with which a
+    browser would drop the end of a long name without a word."""
+    validator = at_most(n)
+    validator.field_flags = {}
+    return validator
+
+
 class ProfileFields(FlaskForm):
     name = StringField(_l("Name and surname"),
-                       validators=[required(_l("Enter your name.")), at_most(120)])
+                       validators=[required(_l("Enter your name.")), name_limit(120)])
     municipality_id = SelectField(_l("Municipality you work for"), choices=[],
                                   validate_choice=False)
     locale = SelectField(_l("Preferred language"), choices=LANGUAGE_CHOICES)
@@ -84,3 +99,23 @@ class TokenForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for POST buttons."""
+
+
+class VerificationForm(FlaskForm):
+    """Ask to be verified as working for a municipality; the operation checks the fields."""
+
+    municipality_id = SelectField(_l("Municipality you work for"), choices=[],
+                                  validate_choice=False)
+    note = TextAreaField(_l("Note for the coordinator"),
+                         description=_l("Optional. Your position and department, or a "
+                                        "colleague who can confirm it."))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.municipality_id.choices = municipality_choices()
+        self.municipality_id.flags.required = True
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(_l("Why is the request declined?"),
+                           description=_l("The person reads this reason."))

@@ -101,6 +101,13 @@ class User(db.Model):
     def has_role(self, role: Role, region_code: str | None = None) -> bool:
         return any(r.role == role and r.region_code == region_code for r in self.roles)
 
+    def is_verified_member(self, municipality_id: int | None) -> bool:
+        """The person is known to work for this municipality: her confirmed address is at
+        one of its e-mail domains, or a coordinator or an operator verified her."""
+        from app.accounts.affiliation import verified_municipality_ids
+
+        return municipality_id is not None and municipality_id in verified_municipality_ids(self)
+
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"
 
@@ -169,3 +176,45 @@ class ApiToken(db.Model):
 
     def __repr__(self) -> str:
         return f"<ApiToken {self.prefix}… user={self.user_id}>"
+
+
+class AffiliationStatus(enum.StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class Affiliation(db.Model):
+    """A person's request to be verified as working for a municipality, and its decision.
+
+    An approved one makes her a verified member; operators' accounts made with a
+    municipality are approved at once (decided_by None)."""
+
+    __tablename__ = "affiliation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
+    status: Mapped[AffiliationStatus] = mapped_column(
+        Enum(AffiliationStatus, native_enum=False, length=16,
+             values_callable=lambda e: [m.value for m in e]))
+    note: Mapped[str] = mapped_column(String(500), default="")
+    reason: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id], lazy="joined")
+    municipality = relationship("Municipality", lazy="joined")
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+
+    def can_decide(self, user) -> bool:
+        """The coordinators of the municipality's planning region (national ones too) and
+        admins decide a pending request; nobody decides her own."""
+        if not getattr(user, "is_authenticated", False) or user.id == self.user_id:
+            return False
+        return user.is_admin or user.coordinates_region(self.municipality.region_code)
+
+    def __repr__(self) -> str:
+        return f"<Affiliation {self.id} user={self.user_id} {self.status}>"

@@ -386,6 +386,11 @@ def create_user(email: str, name: str, password: str, *, role: str | None = None
                 email_confirmed_at=now or now_utc(), **values)
     db.session.add(user)
     db.session.flush()
+    if user.municipality is not None:
+        # The operator vouches for where the person works.
+        from app.accounts.affiliation import verify_by_operator
+
+        verify_by_operator(user, user.municipality, actor=actor, now=now)
     if role:
         grant_role(user, Role(role), region_code if role == "coordinator" else None, actor=actor)
     return user

@@ -10,13 +10,15 @@ from app.core.forms import at_most, required
 
 
 def region_choices(blank=None):
+    from flask_babel import get_locale
     from sqlalchemy import select
 
     from app.extensions import db
     from app.places.models import Region
 
+    locale = str(get_locale() or "lv")
     rows = db.session.scalars(select(Region).order_by(Region.code)).all()
-    choices = [(r.code, r.name_lv) for r in rows]
+    choices = [(r.code, r.name(locale)) for r in rows]
     return ([("", blank)] if blank else []) + choices
 
 
@@ -36,6 +38,11 @@ class MunicipalityForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[("state_city", _l("State city")),
                                             ("county", _l("County"))])
     region_code = SelectField(_l("Planning region"), choices=[], validate_choice=False)
+    staff_domains = StringField(
+        _l("Staff e-mail domains"), validators=[at_most(1000)],
+        description=_l("Separated by commas, e.g. “dobele.lv, dobelesnovads.lv”. A person "
+                       "with a confirmed address at one of them is verified as working for "
+                       "the municipality."))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

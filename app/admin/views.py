@@ -165,7 +165,9 @@ def municipality_edit(municipality_id: int):
     if municipality is None:
         abort(404)
     form = MunicipalityForm(obj=municipality,
-                            kind=municipality.kind.value if request.method == "GET" else None)
+                            kind=municipality.kind.value if request.method == "GET" else None,
+                            staff_domains=", ".join(municipality.domain_names)
+                            if request.method == "GET" else None)
     if form.validate_on_submit():
         try:
             place_ops.update_municipality(municipality, form.data, actor=current_user)

@@ -60,6 +60,9 @@ def seed_demo() -> list[DemoUser]:
         if demo.role and not user.has_role(Role(demo.role), demo.region):
             account_ops.grant_role(user, Role(demo.role), demo.region, actor=None)
     db.session.flush()
+    from app.places.demo import seed_demo_domains
+
+    seed_demo_domains()
     from app.hackathons.demo import seed_demo_hackathons
 
     seed_demo_hackathons()

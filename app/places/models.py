@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 from decimal import Decimal
 
 from sqlalchemy import Enum, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.clock import now_utc
 from app.extensions import db
 
 REGION_CODES = ("riga", "kurzeme", "latgale", "vidzeme", "zemgale")
@@ -58,6 +60,31 @@ class Municipality(db.Model):
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
 
     region: Mapped[Region] = relationship(back_populates="municipalities")
+    email_domains: Mapped[list[MunicipalityDomain]] = relationship(
+        back_populates="municipality", cascade="all, delete-orphan",
+        order_by="MunicipalityDomain.domain")
+
+    @property
+    def domain_names(self) -> list[str]:
+        return [d.domain for d in self.email_domains]
 
     def __repr__(self) -> str:
         return f"<Municipality {self.name}>"
+
+
+class MunicipalityDomain(db.Model):
+    """An e-mail domain of a municipality's staff: a confirmed address there verifies its
+    owner as working for the municipality. A domain belongs to one municipality."""
+
+    __tablename__ = "municipality_domain"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="CASCADE"), index=True)
+    domain: Mapped[str] = mapped_column(String(253), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    municipality: Mapped[Municipality] = relationship(back_populates="email_domains")
+
+    def __repr__(self) -> str:
+        return f"<MunicipalityDomain {self.domain}>"

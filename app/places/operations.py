@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from app.core.audit import record_audit, snapshot
 from app.core.errors import Invalid
 from app.extensions import db
-from app.places.models import Municipality, MunicipalityKind, Region
+from app.places.models import Municipality, MunicipalityDomain, MunicipalityKind, Region
 
 DATA_FILE = Path(__file__).parent / "data" / "places.json"
 
@@ -59,13 +60,38 @@ def load_reference_data(path: Path = DATA_FILE) -> dict[str, int]:
     return added
 
 
-MUNICIPALITY_FIELDS = ["name", "kind", "region_code"]
+MUNICIPALITY_FIELDS = ["name", "kind", "region_code", "domain_names"]
+DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+
+
+def _domains(raw, municipality: Municipality, errors: dict) -> list[str] | None:
+    """The domains typed (commas or spaces between, an "@" before each allowed), each once;
+    None when one is not a domain or belongs to another municipality."""
+    if raw is None:
+        return None
+    names = list(dict.fromkeys(
+        d.strip().lstrip("@").lower() for d in re.split(r"[,;\s]+", str(raw)) if d.strip()))
+    wrong = [d for d in names if not DOMAIN.match(d)]
+    if wrong:
+        errors["staff_domains"] = [_l("Not a domain: %(domains)s. Write domains like "
+                                      "dobele.lv.", domains=", ".join(wrong))]
+        return None
+    taken = db.session.scalars(select(MunicipalityDomain).where(
+        MunicipalityDomain.domain.in_(names),
+        MunicipalityDomain.municipality_id != municipality.id)).all()
+    if taken:
+        errors["staff_domains"] = [_l("%(domain)s belongs to %(municipality)s already.",
+                                      domain=taken[0].domain,
+                                      municipality=taken[0].municipality.name)]
+        return None
+    return names
 REGION_FIELDS = ["name_lv", "name_en", "service_direction_lv", "service_direction_en",
                  "envelope_eur", "vat_envelope_eur"]
 
 
 def update_municipality(municipality: Municipality, data: dict, *, actor) -> Municipality:
-    """Correct a municipality's name, kind or planning region (admin)."""
+    """Correct a municipality's name, kind or planning region, or set its staff's e-mail
+    domains (admin)."""
     errors: dict[str, list] = {}
     name = (data.get("name") or "").strip()
     if not name or len(name) > 120:
@@ -82,12 +108,17 @@ def update_municipality(municipality: Municipality, data: dict, *, actor) -> Mun
         errors["kind"] = [_l("Choose a state city or a county.")]
     if db.session.get(Region, data.get("region_code") or "") is None:
         errors["region_code"] = [_l("Choose a planning region.")]
+    domains = _domains(data.get("staff_domains"), municipality, errors)
     if errors:
         raise Invalid(errors=errors)
     before = snapshot(municipality, MUNICIPALITY_FIELDS)
     municipality.name = name
     municipality.kind = kind
     municipality.region_code = data["region_code"]
+    if domains is not None:
+        kept = {d.domain: d for d in municipality.email_domains}
+        municipality.email_domains = [kept.get(d) or MunicipalityDomain(domain=d)
+                                      for d in domains]
     db.session.flush()
     record_audit("municipality.update", actor=actor, object_type="municipality",
                  object_id=municipality.id, before=before,

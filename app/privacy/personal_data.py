@@ -32,6 +32,11 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "password_version": NOT_PERSONAL,
     },
     "privacy_erasure": {"user_id": _ACCOUNT, "pseudonym": _ACCOUNT, "erased_at": _ACCOUNT},
+    "affiliation": {
+        "id": NOT_PERSONAL, "user_id": _ACCOUNT, "municipality_id": _ACCOUNT,
+        "status": _ACCOUNT, "note": _ACCOUNT, "reason": _ACCOUNT, "created_at": _ACCOUNT,
+        "decided_at": _ACCOUNT, "decided_by_id": _ACCOUNT,
+    },
     "role_grant": {
         "id": NOT_PERSONAL, "user_id": _ROLES, "role": _ROLES, "region_code": _ROLES,
         "granted_at": _ROLES, "granted_by_id": _ROLES,
@@ -252,7 +257,7 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
 WITHOUT_PERSONAL_DATA: frozenset[str] = frozenset({
     "region", "municipality", "public_data_version", "criterion",
     "hackathon_eligible_region", "team_partner", "pilot_partner", "proposed_indicator",
-    "funding_line", "indicator", "milestone",
+    "funding_line", "indicator", "milestone", "municipality_domain",
     # Assessments describe municipalities' services, not people (the respondent is above).
     "assessment_instrument", "assessment_theme", "assessment_question", "assessment_round",
     "assessment_answer",

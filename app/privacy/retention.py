@@ -126,7 +126,7 @@ RETENTION: tuple[Rule, ...] = (
         key="account",
         data=_l("Account: name, e-mail address, municipality, preferred language, password "
                 "hash, sign-up and last sign-in times"),
-        tables=("user", "privacy_erasure"),
+        tables=("user", "privacy_erasure", "affiliation"),
         keep=_l("While the account exists. Closing the account, or erasure at the person's "
                 "request, removes it; the person's work in programme records then shows a "
                 "pseudonym (“former participant”)."),

@@ -42,6 +42,11 @@ def response_for(round_: AssessmentRound, user: Any, *, today: date | None = Non
         return found
     if not round_.is_open(today or today_riga()):
         raise WrongState(_l("This assessment round is not open."))
+    if not user.is_verified_member(municipality.id):
+        # The respondent is the municipality's named contact to other municipalities.
+        raise NotAllowed(_l("Only staff verified as working for %(municipality)s answer for "
+                            "it. Ask the coordinator of your planning region to verify you: "
+                            "“My account” → “Verification”.", municipality=municipality.name))
     found = AssessmentResponse(round_id=round_.id, municipality_id=municipality.id,
                      respondent_id=user.id, updated_at=now or now_utc())
     db.session.add(found)

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, text, update
 
 from app import MAX_ID
+from app.accounts.affiliation import check_verified
 from app.accounts.models import User, token_digest
 from app.accounts.operations import find_user_by_email, normalise_email
 from app.core.audit import record_audit
@@ -87,6 +88,7 @@ def create_team(data: dict, *, actor: User, now: datetime | None = None) -> Team
     """Create a team; the actor becomes its lead member."""
     now = now or now_utc()
     values = _check_team(data)
+    check_verified(actor, values["municipality"], "municipality_id")
     team = Team(name=values["name"], municipality=values["municipality"],
                 partner_municipalities=values["partners"], created_at=now,
                 created_by_id=actor.id)
@@ -103,6 +105,8 @@ def update_team(team: Team, data: dict, *, actor: User, now: datetime | None = N
     if not team.can_manage(actor):
         raise NotAllowed(_l("Only the team lead can change the team."))
     values = _check_team({**_snapshot(team), **data})
+    if values["municipality"].id != team.municipality_id:
+        check_verified(actor, values["municipality"], "municipality_id")
     before = _snapshot(team)
     team.name = values["name"]
     team.municipality = values["municipality"]
@@ -294,6 +298,11 @@ def hand_over_lead(team: Team, new_lead_user: User | None, *, actor: User,
     old_lead = team.lead
     if new_lead is old_lead:
         raise Invalid(errors={"user_id": [_l("You lead the team already; choose another member.")]})
+    if not new_lead.user.is_verified_member(team.municipality_id):
+        raise Invalid(errors={"user_id": [_l(
+            "%(name)s is not yet verified as working for %(municipality)s and so cannot lead "
+            "the team. They can ask to be verified on their account page.",
+            name=new_lead.user.name, municipality=team.municipality.name)]})
     old_lead.is_lead = False
     db.session.flush()  # first step down: the database allows one lead per team
     new_lead.is_lead = True

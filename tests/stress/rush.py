@@ -975,8 +975,7 @@ def _setup(clients: int, shared: int) -> dict:
             writers = []
             for w in range(2 if k < shared else 1):
                 user = create_user(f"rush{k}-{w}@example.lv", f"Rush Dalībnieks {k}-{w}",
-                                   password)
-                user.municipality_id = places[k % len(places)].id
+                                   password, municipality_name=places[k % len(places)].name)
                 writers.append(user)
             team = create_team({"name": f"Rush komanda {k}",
                                 "municipality_id": places[k % len(places)].id},

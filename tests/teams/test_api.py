@@ -32,7 +32,7 @@ def body(**changes) -> dict:
 
 
 def test_create_team_makes_the_caller_its_lead(client, make_user, token_for):
-    user = make_user(name="Aivars Liepa")
+    user = make_user(name="Aivars Liepa", municipality="Rēzekne")
     response = client.post("/api/v1/teams", json=body(), headers=token_for(user))
     assert response.status_code == 201, response.json
     data = response.json
@@ -104,7 +104,8 @@ INVITE = {"lead": 201, "member": 403, "coordinator": 403, "admin": 403, "other":
 
 @pytest.fixture
 def people(make_user):
-    return {"lead": make_user(), "member": make_user(), "other": make_user(),
+    return {"lead": make_user(), "member": make_user(municipality="Dobeles novads"),
+            "other": make_user(),
             "coordinator": make_user(role="coordinator", region="zemgale"),  # the team's region
             "admin": make_user(role="admin")}
 

@@ -48,7 +48,7 @@ def audit_actions(team):
 
 
 def test_creator_becomes_the_only_lead(make_user):
-    lead = make_user()
+    lead = make_user(municipality="Dobeles novads")
     team = ops.create_team({"name": "  Dobeles   komanda ",
                             "municipality_id": municipality("Dobeles novads").id,
                             "partner_municipality_ids": [municipality("Tukuma novads").id,
@@ -100,7 +100,7 @@ def test_name_of_exactly_120_characters_is_fine_and_partners_count_once(make_use
     tukums = municipality("Tukuma novads").id
     team = ops.create_team({"name": "x" * 120, "municipality_id": municipality("Rīga").id,
                             "partner_municipality_ids": [tukums, str(tukums)]},
-                           actor=make_user())
+                           actor=make_user(municipality="Rīga"))
     assert len(team.name) == 120
     assert [m.id for m in team.partner_municipalities] == [tukums]
 
@@ -292,7 +292,7 @@ def test_a_member_leaves(make_user):
 
 
 def test_the_lead_hands_over_and_stays_as_member(make_user):
-    lead, member = make_user(), make_user()
+    lead, member = make_user(), make_user(municipality="Dobeles novads")
     team = make_team(lead, members=[member])
     ops.hand_over_lead(team, member, actor=lead)
     db.session.commit()

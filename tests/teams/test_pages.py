@@ -47,7 +47,7 @@ def test_new_team_form_groups_municipalities_by_region_with_labels(client, signe
 
 
 def test_signed_in_user_creates_a_team_and_leads_it(client, signed_in):
-    user = signed_in()
+    user = signed_in(municipality="Jelgava")
     response = client.post("/teams/new", data=team_form())
     assert response.status_code == 302
     team = db.session.scalar(select(Team))
@@ -287,7 +287,7 @@ def test_lead_cannot_remove_themself(client, signed_in):
 
 
 def test_lead_hands_over_the_lead(client, signed_in, make_user):
-    lead, member = signed_in(), make_user()
+    lead, member = signed_in(), make_user(municipality="Dobeles novads")
     team = make_team(lead, members=[member])
     html = client.get(f"/teams/{team.id}").get_data(as_text=True)
     assert f'<option value="{member.id}">' in html
@@ -336,7 +336,8 @@ def cast(client, make_user):
     """cast(role) → signs `client` in as that role for a fresh team; returns (team, people)."""
 
     def factory(role):
-        people = {"lead": make_user(), "member": make_user(), "other": make_user(),
+        people = {"lead": make_user(), "member": make_user(municipality="Dobeles novads"),
+                  "other": make_user(),
                   "coordinator": make_user(role="coordinator", region="latgale"),
                   "admin": make_user(role="admin"), "target": make_user()}
         team = make_team(people["lead"], members=[people["member"], people["target"]])
