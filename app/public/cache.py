@@ -2,18 +2,17 @@
 in-process cache of rendered pages.
 
 Invalidation
-    Every commit that inserts, changes or deletes a row that public pages show (hackathons,
-    criteria, ideas other than drafts, teams, winner decisions, pilots and all their parts,
-    places) raises the single row of `public_data_version` in the same transaction. Nobody
+    Every commit that inserts, changes or deletes a row of a table that app/core/datamap.py
+    marks public (ideas: other than drafts) raises the single row of `public_data_version` in the same transaction. Nobody
     has to remember to do it: ORM flushes are watched (`after_flush`), and so are bulk
     statements run through the session (`do_orm_execute`); the raise happens once per
     transaction, just before it commits (`before_commit`). Code that writes with raw SQL
     behind the session's back calls `bump_public_version()` itself.
 
     What a page shows also depends on the clock: health and overdue milestones on the date
-    in Riga, and whether a hackathon is open on its opening and closing instants. So the
-    cache key is (version, time of the last change, today in Riga, the last opening or
-    closing instant already passed), read in ONE query per request. The key changes when
+    in Riga, and whether a hackathon or its vote is open on its opening and closing instants
+    (datamap.CLOCK_COLUMNS). So the cache key is (version, time of the last change, today in
+    Riga, the last of those instants already passed), read in ONE query per request. The key changes when
     any of these does; cached pages of an older key are never served again and fall out of
     the small LRU.
 
@@ -44,6 +43,7 @@ from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 from werkzeug.http import is_resource_modified
 
+from app.core import datamap
 from app.core.clock import RIGA, as_utc, now_utc, today_riga
 from app.extensions import db
 
@@ -54,16 +54,9 @@ STATE_TTL_SECONDS = 1.0
 MAX_BODY_BYTES = 2 * 1024 * 1024  # a larger page is served, not kept
 MAX_TOTAL_BYTES = 64 * 1024 * 1024  # per process, whatever query strings visitors send
 
-# Tables whose rows public pages show. Changes to any other table (users, sessions, the
-# outbox, reviews, drafts...) leave the public cache alone.
-WATCHED_TABLES = frozenset({
-    "hackathon", "criterion", "hackathon_eligible_region", "phase_change",
-    "idea", "proposed_indicator", "idea_attachment", "team", "team_partner",
-    "winner_decision", "final_round", "pilot_document",
-    "pilot", "pilot_partner", "pilot_status_change", "milestone", "indicator", "measurement",
-    "funding_line", "expense", "pilot_update", "pilot_evaluation", "replication",
-    "region", "municipality",
-})
+# Tables whose rows public pages show (app/core/datamap.py marks every table). Changes to
+# any other table (users, sessions, the outbox, drafts...) leave the public cache alone.
+PUBLIC_TABLES = datamap.public_tables()
 
 
 # --- noticing changes ----------------------------------------------------------------------------
@@ -75,7 +68,7 @@ def _table_of(obj) -> str | None:
 
 def _touches_public(obj) -> bool:
     name = _table_of(obj)
-    if name not in WATCHED_TABLES:
+    if name not in PUBLIC_TABLES:
         return False
     if name == "idea":
         # A team saving its draft changes nothing public; a status change or a change to a
@@ -101,7 +94,7 @@ def _on_execute(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) in WATCHED_TABLES:
+    if getattr(table, "name", None) in PUBLIC_TABLES:
         state.session.info[DIRTY] = True
 
 
@@ -187,19 +180,20 @@ class PublicState:
 @functools.cache
 def _state_statement():
     """The state query, built once per process (building it was half of a cached hit);
-    `now` is a bound parameter that takes the datetime columns' type."""
-    from app.hackathons.models import Hackathon
+    `now` is a bound parameter that takes the datetime columns' type. Besides the version,
+    it reads the last instant of each of datamap.CLOCK_COLUMNS already passed."""
     from app.public.models import PublicDataVersion
 
     now = bindparam("now")
+    boundaries = []
+    for table_name, column_name in datamap.CLOCK_COLUMNS:
+        column = db.metadata.tables[table_name].c[column_name]
+        boundaries.append(select(func.max(column)).where(column <= now).scalar_subquery())
     return select(
         select(PublicDataVersion.version).where(PublicDataVersion.id == 1).scalar_subquery(),
         select(PublicDataVersion.changed_at).where(PublicDataVersion.id == 1)
         .scalar_subquery(),
-        select(func.max(Hackathon.submission_opens_at))
-        .where(Hackathon.submission_opens_at <= now).scalar_subquery(),
-        select(func.max(Hackathon.submission_closes_at))
-        .where(Hackathon.submission_closes_at <= now).scalar_subquery(),
+        *boundaries,
     )
 
 
@@ -246,7 +240,7 @@ def public_state(now: datetime | None = None, *, connection=None) -> PublicState
     def aware(value):
         return as_utc(value) if isinstance(value, datetime) else None
 
-    boundaries = [t for t in (aware(row[2]), aware(row[3])) if t is not None]
+    boundaries = [t for t in map(aware, row[2:]) if t is not None]
     return PublicState(version=row[0] or 0, changed_at=aware(row[1]),
                        today=today_riga(now).isoformat(),
                        last_boundary=max(boundaries) if boundaries else None)
