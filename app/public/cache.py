@@ -3,18 +3,18 @@ in-process cache of rendered pages.
 
 Invalidation
     Every commit that inserts, changes or deletes a row of a table that app/core/datamap.py
-    marks public (ideas: other than drafts) raises the single row of `public_data_version` in the same transaction. Nobody
-    has to remember to do it: ORM flushes are watched (`after_flush`), and so are bulk
-    statements run through the session (`do_orm_execute`); the raise happens once per
-    transaction, just before it commits (`before_commit`). Code that writes with raw SQL
-    behind the session's back calls `bump_public_version()` itself.
+    marks public (ideas: other than drafts) raises the single row of `public_data_version`
+    in the same transaction. Nobody has to remember to do it: ORM flushes are watched
+    (`after_flush`), and so are bulk statements run through the session (`do_orm_execute`);
+    the raise happens once per transaction, just before it commits (`before_commit`). Code
+    that writes with raw SQL behind the session's back calls `bump_public_version()` itself.
 
     What a page shows also depends on the clock: health and overdue milestones on the date
     in Riga, and whether a hackathon or its vote is open on its opening and closing instants
     (datamap.CLOCK_COLUMNS). So the cache key is (version, time of the last change, today in
-    Riga, the last of those instants already passed), read in ONE query per request. The key changes when
-    any of these does; cached pages of an older key are never served again and fall out of
-    the small LRU.
+    Riga, the last of those instants already passed), read in ONE query per request. The key
+    changes when any of these does; cached pages of an older key are never served again and
+    fall out of the small LRU.
 
 Only anonymous GET requests without pending flash messages use the cache: a signed-in
 user's pages are personal (Cache-Control: no-store). Anonymous pages carry no CSRF token
