@@ -67,6 +67,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Talka <noreply@talka.lv>"),
         "SITE_URL": os.environ.get("SITE_URL", ""),
+        # PUBLIC_CACHE=0 turns off every server-side page cache (front cache, kept pages and
+        # open-data files), so that the real render path can be measured and debugged.
+        "PUBLIC_CACHE": _bool("PUBLIC_CACHE", True),
         # How many reverse proxies stand in front (README: gunicorn behind a TLS proxy).
         # Their X-Forwarded-For/-Proto are trusted, so throttles and logs see the real
         # address and scheme; 0 (the default) trusts no such header.

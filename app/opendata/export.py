@@ -27,6 +27,7 @@ import io
 import json
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -347,6 +348,14 @@ def kept_file(state: DataState, filename: str, write: Callable[[Path], object]) 
             building.unlink(missing_ok=True)
         _forget_old(base, keep=folder)
     return path
+
+
+def fresh_file(filename: str, write: Callable[[Path], object]) -> bytes:
+    """The file `filename` built now and kept nowhere (PUBLIC_CACHE=0)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / filename
+        write(path)
+        return path.read_bytes()
 
 
 def write_chunks(chunks: Iterable[bytes]) -> Callable[[Path], None]:

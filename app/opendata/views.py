@@ -30,7 +30,7 @@ from werkzeug.http import is_resource_modified
 from app.core import access
 from app.opendata import dictionary as d
 from app.opendata import export
-from app.public import front
+from app.public import cache, front
 from app.public.cache import MAX_BODY_BYTES, anonymous_read
 
 bp = Blueprint("opendata", __name__, url_prefix="/data")
@@ -52,7 +52,7 @@ def _finish(response: Response, etag: str, state: export.DataState, *,
             filename: str | None = None) -> Response:
     response.set_etag(etag)
     response.last_modified = state.last_modified
-    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Cache-Control"] = cache.PUBLIC_CACHE_CONTROL
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.vary.add("Cookie")  # the language of titles in JSON follows the session
     if filename:
@@ -72,38 +72,33 @@ def _unchanged(etag: str, state: export.DataState) -> bool:
 
 # --- pages -------------------------------------------------------------------------------------
 
-_RENDERED: dict[tuple[str, str, str], tuple[bytes, str]] = {}
-_RENDERED_MAX = 16  # keys include the Host header: keep the table small whatever it says
-
-
 def unchanging_page(view):
     """For a page that shows no data, only the language and the code's own description:
-    rendered once per process, language and host, then answered without a query (and with
-    an ETag, so a repeat view is a 304). Signed-in visitors get a fresh, personal page."""
+    rendered once per process, language and host into the page cache, then answered without
+    a query (and with an ETag, so a repeat view is a 304). Signed-in visitors get a fresh,
+    personal page."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         g.public_page = True  # base.html: no per-visitor CSRF token in a shared page
-        if not anonymous_read() or request.query_string:  # the page takes no arguments
-            return view(*args, **kwargs)
-        key = (request.endpoint, _locale(), request.host)
-        cached = _RENDERED.get(key)
-        if cached is None:
+        if not anonymous_read() or request.query_string or not cache.enabled():
+            return view(*args, **kwargs)  # the page takes no arguments
+        key = ("unchanging", request.host, request.endpoint, _locale())
+        kept = cache.page_cache.get(key)
+        if kept is None:
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.headers.getlist("Set-Cookie"):
                 return response
-            body = response.get_data()
-            cached = (body, hashlib.sha256(body).hexdigest()[:32])
-            if len(_RENDERED) >= _RENDERED_MAX:
-                _RENDERED.clear()
-            _RENDERED[key] = cached
-        body, etag = cached
+            kept = cache.CachedPage(body=response.get_data(), status=200,
+                                    mimetype="text/html", headers=())
+            cache.page_cache.put(key, kept)
+        etag = hashlib.sha256(kept.body).hexdigest()[:32]
         if etag in request.if_none_match:
             response = Response(status=304)
         else:
-            response = Response(body, mimetype="text/html")
+            response = Response(kept.body, mimetype="text/html")
         response.set_etag(etag)
-        response.headers["Cache-Control"] = "public, no-cache"
+        response.headers["Cache-Control"] = cache.PUBLIC_CACHE_CONTROL
         response.vary.add("Cookie")
         if front.shareable():
             response.headers[front.MARKER] = front.marker(front.STATIC)
@@ -140,6 +135,9 @@ def _download(kind: str, filename: str, download_name: str, mimetype: str, write
     etag = state.etag(kind, filename)
     if _unchanged(etag, state):
         return _finish(Response(status=304), etag, state)
+    if not cache.enabled():
+        response = Response(export.fresh_file(filename, writer(state)), mimetype=mimetype)
+        return _finish(response, etag, state, filename=download_name)
     for _attempt in range(2):
         path = export.kept_file(state, filename, writer(state))
         try:

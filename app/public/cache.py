@@ -303,6 +303,17 @@ class PageCache:
 page_cache = PageCache()
 KEPT_HEADERS = ("Content-Language",)
 
+# Browsers ask again each time (and get a 304 while nothing changed); a shared reverse proxy
+# may answer a public page for a few seconds without asking, which carries a rush of readers.
+# Signed-in pages are never public: they carry "no-store" (app/core/security.py).
+PROXY_SECONDS = 5
+PUBLIC_CACHE_CONTROL = f"public, max-age=0, s-maxage={PROXY_SECONDS}"
+
+
+def enabled() -> bool:
+    """False when PUBLIC_CACHE=0: every page is rendered and every file built afresh."""
+    return bool(current_app.config.get("PUBLIC_CACHE", True))
+
 
 def anonymous_read() -> bool:
     """A request whose answer is the same for every anonymous visitor in that language."""
@@ -320,7 +331,7 @@ def _etag(state: PublicState, locale: str) -> str:
 def _finish(response: Response, etag: str, state: PublicState) -> Response:
     response.set_etag(etag)
     response.last_modified = state.last_modified
-    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
     response.vary.add("Cookie")
     response.vary.add("Accept-Language")
     return response
@@ -349,7 +360,7 @@ def public_page(view: Callable | None = None, *, per_minute: bool = False):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if not anonymous_read() or not current_app.config.get("PUBLIC_CACHE", True):
+        if not anonymous_read() or not enabled():
             return view(*args, **kwargs)
         state = current_state(per_minute=per_minute)
         locale = str(get_locale() or "lv")
