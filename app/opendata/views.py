@@ -161,7 +161,7 @@ def _download(kind: str, filename: str, download_name: str, mimetype: str, write
 def table_csv(name: str):
     table = _table_or_404(name)
     return _download("csv", f"{table.name}.csv", f"talka-{table.name}.csv",
-                     "text/csv; charset=utf-8",
+                     "text/csv",  # werkzeug adds "; charset=utf-8" to text types
                      lambda state: export.write_chunks(export.csv_chunks(table,
                                                                          export.moment())))
 

@@ -81,8 +81,9 @@ def test_the_data_package_declares_the_encoding_its_files_have(client, world):
         assert not raw.startswith(b"\xef\xbb\xbf"), resource["path"]  # no BOM
         header = next(csv.reader(io.StringIO(raw.decode("utf-8"))))
         assert header == [f["name"] for f in resource["schema"]["fields"]]
-        assert "apostrophe" in resource["description"].lower() or \
-            "apostrophe" in package["description"].lower()
+        text_fields = [f for f in resource["schema"]["fields"] if f["type"] == "string"]
+        assert all("(')" in f["description"] for f in text_fields), resource["name"]
+    assert "(')" in package["description"]  # the formula guard is documented
 
 
 def test_the_data_package_passes_a_schema_check(client, world):
