@@ -100,16 +100,16 @@ def test_the_data_package_passes_a_schema_check(client, world):
 
 
 def test_every_answer_isolates_its_origin(client, world):
-    for path in ("/", "/data", "/feed.atom", "/api/v1/pilots", "/static/style.css"):
+    for path in ("/", "/data", "/feed.atom", "/api/v1/pilots", "/static/css/talka.css"):
         response = client.get(path)
         assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin", path
     assert client.get("/").headers["Cross-Origin-Resource-Policy"] == "same-origin"
     # Open data and the public API are for other sites' use: those may be read from anywhere.
-    assert client.get("/data/ideas.csv").headers["Cross-Origin-Resource-Policy"] == \
-        "cross-origin"
+    for path in ("/data/ideas.csv", "/api/v1/pilots"):
+        assert client.get(path).headers["Cross-Origin-Resource-Policy"] == "cross-origin"
 
 
-@pytest.mark.parametrize("path", ["/", "/winners", "/static/style.css", "/api/v1/pilots",
+@pytest.mark.parametrize("path", ["/", "/winners", "/static/css/talka.css", "/api/v1/pilots",
                                   "/data/datapackage.json", "/feed.atom"])
 def test_text_answers_are_compressed_for_clients_that_accept_it(client, world, path):
     plain = client.get(path)
