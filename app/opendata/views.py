@@ -25,7 +25,6 @@ from flask import (
     send_file,
 )
 from flask_babel import get_locale
-from werkzeug.http import is_resource_modified
 
 from app.core import access
 from app.opendata import dictionary as d
@@ -66,8 +65,7 @@ def _locale() -> str:
 
 
 def _unchanged(etag: str, state: export.DataState) -> bool:
-    return not is_resource_modified(request.environ, etag=etag,
-                                    last_modified=state.last_modified)
+    return cache.not_modified(etag, state.last_modified)
 
 
 # --- pages -------------------------------------------------------------------------------------
@@ -93,7 +91,7 @@ def unchanging_page(view):
                                     mimetype="text/html", headers=())
             cache.page_cache.put(key, kept)
         etag = hashlib.sha256(kept.body).hexdigest()[:32]
-        if etag in request.if_none_match:
+        if cache.not_modified(etag, None):
             response = Response(status=304)
         else:
             response = Response(kept.body, mimetype="text/html")

@@ -321,6 +321,17 @@ def anonymous_read() -> bool:
             and "_flashes" not in session and "Authorization" not in request.headers)
 
 
+def not_modified(etag: str, last_modified: datetime | None) -> bool:
+    """Does the reader hold this answer already? Flask-Compress sends a compressed answer's
+    ETag as "<etag>:<encoding>", so those forms match too (checked before any rendering)."""
+    match = request.if_none_match
+    if match:
+        algorithms = current_app.config.get("COMPRESS_ALGORITHM", ())
+        return any(match.contains_weak(tag)
+                   for tag in (etag, *(f"{etag}:{a}" for a in algorithms)))
+    return not is_resource_modified(request.environ, last_modified=last_modified)
+
+
 def _etag(state: PublicState, locale: str) -> str:
     # The host too: without SITE_URL, pages carry the host they were asked for.
     raw = "\n".join((state.key, locale, request.host, request.path,
@@ -365,8 +376,7 @@ def public_page(view: Callable | None = None, *, per_minute: bool = False):
         state = current_state(per_minute=per_minute)
         locale = str(get_locale() or "lv")
         etag = _etag(state, locale)
-        if not is_resource_modified(request.environ, etag=etag,
-                                    last_modified=state.last_modified):
+        if not_modified(etag, state.last_modified):
             return _finish(Response(status=304), etag, state)
         # The host is part of the key: a page rendered for one host (its links built from
         # it when SITE_URL is unset) is never served to a reader who asked another.

@@ -17,8 +17,9 @@ Anonymous readers are those with no cookie, and those whose only cookie is a ses
 holds nothing but the language they chose (and perhaps a CSRF token): the session's
 signature is checked here as Flask checks it. The key is the host, scheme, path, query
 string and that language (and, for the API, the Accept-Language header, which chooses the
-API's language), and the encodings the reader accepts. Any other cookie (a signed-in member, a pending message) or an
-Authorization header goes to the application, which answers it in full."""
+API's language), and the encodings the reader accepts. Any other cookie (a signed-in
+member, a pending message) or an Authorization header goes to the application, which
+answers it in full."""
 
 from __future__ import annotations
 

@@ -146,3 +146,23 @@ def test_public_pages_may_be_kept_by_a_proxy_a_few_seconds_but_signed_in_ones_ne
     assert "Cookie" in response.headers["Vary"]
     signed_in()
     assert client.get("/pilots").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br"])
+def test_a_compressed_pages_etag_answers_304_without_rendering(client, world, count_queries,
+                                                               encoding):
+    client.set_cookie("seen", "1", domain="talka.test")  # not ours: past the front cache
+    headers = {"Accept-Encoding": encoding}
+    first = client.get("/winners", headers=headers)
+    assert first.headers["Content-Encoding"] == encoding
+    from app.public.cache import page_cache
+
+    served = page_cache.hits
+    with count_queries() as counter:
+        again = client.get("/winners", headers={**headers,
+                                                "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert counter.count == 0 and page_cache.hits == served  # no page taken out to compress
+    package = client.get("/data/datapackage.json", headers=headers)
+    assert client.get("/data/datapackage.json", headers={
+        **headers, "If-None-Match": package.headers["ETag"]}).status_code == 304
