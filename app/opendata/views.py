@@ -16,7 +16,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     g,
     jsonify,
     make_response,
@@ -27,17 +26,13 @@ from flask import (
 from flask_babel import get_locale
 
 from app.core import access
+from app.core.web import site_url
 from app.opendata import dictionary as d
 from app.opendata import export
 from app.public import cache, front
 from app.public.cache import MAX_BODY_BYTES, anonymous_read
 
 bp = Blueprint("opendata", __name__, url_prefix="/data")
-
-
-def site_url() -> str:
-    """The site's public address: SITE_URL when configured, else the request's host."""
-    return (current_app.config.get("SITE_URL") or request.host_url).rstrip("/")
 
 
 def _table_or_404(name: str) -> d.PublicTable:

@@ -34,6 +34,7 @@ from app.core import access
 from app.core.clock import now_utc, today_riga
 from app.core.pagination import clamp
 from app.core.security import is_safe_next
+from app.core.web import site_url
 from app.extensions import csrf, db
 from app.places.models import Region
 from app.public import cache, feeds, sitemap
@@ -46,11 +47,6 @@ cache.install()
 
 
 # --- addresses ---------------------------------------------------------------------------------
-
-def site_url() -> str:
-    """The site's public address: SITE_URL when configured, else the request's host."""
-    return (current_app.config.get("SITE_URL") or request.host_url).rstrip("/")
-
 
 def absolute_url(endpoint: str, **values) -> str:
     return site_url() + url_for(endpoint, **values)

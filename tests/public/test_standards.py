@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import json
 import xml.etree.ElementTree as ET
 
 import feedparser
@@ -166,3 +167,22 @@ def test_a_compressed_pages_etag_answers_304_without_rendering(client, world, co
     package = client.get("/data/datapackage.json", headers=headers)
     assert client.get("/data/datapackage.json", headers={
         **headers, "If-None-Match": package.headers["ETag"]}).status_code == 304
+
+
+def test_the_data_package_is_valid_for_frictionless(client, world, tmp_path):
+    """What re-users run: the descriptor and every CSV, read as the descriptor declares."""
+    frictionless = pytest.importorskip("frictionless")
+    package = client.get("/data/datapackage.json").get_json()
+    for resource in package["resources"]:
+        local = resource["path"].rsplit("/", 1)[-1]
+        (tmp_path / local).write_bytes(client.get(f"/data/{local}").data)
+        resource["path"] = local
+    (tmp_path / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+
+
+def test_an_english_page_announces_the_english_feed(english, world):
+    page = english.get("/winners").get_data(as_text=True)
+    assert 'type="application/atom+xml" href="/feed.atom?lang=en"' in page
+    assert 'href="/feed.atom"' not in page
