@@ -54,6 +54,13 @@ def _finish(response: Response, etag: str, state: export.DataState, *,
     return response
 
 
+def _for_site(filename: str) -> str:
+    """The kept name of a file that names the site: one file per origin, so a file made
+    for one host (local use without SITE_URL) is never sent to a reader of another."""
+    stem, _, suffix = filename.rpartition(".")
+    return f"{stem}.{hashlib.sha256(site_url().encode()).hexdigest()[:12]}.{suffix}"
+
+
 def _locale() -> str:
     """JSON files carry titles and the attribution in the reader's language."""
     return str(get_locale() or "lv")
@@ -165,7 +172,8 @@ def table_json(name: str):
     table = _table_or_404(name)
     site = site_url()
     # Titles, descriptions and the attribution are in the reader's language.
-    return _download("json", f"{table.name}.{_locale()}.json", f"talka-{table.name}.json",
+    return _download("json", _for_site(f"{table.name}.{_locale()}.json"),
+                     f"talka-{table.name}.json",
                      "application/json",
                      lambda state: export.write_chunks(export.json_chunks(
                          table, export.moment(), site=site)))
@@ -175,7 +183,7 @@ def table_json(name: str):
 @access.public
 def sqlite():
     site = site_url()
-    return _download("sqlite", export.SQLITE_NAME, export.SQLITE_NAME,
+    return _download("sqlite", _for_site(export.SQLITE_NAME), export.SQLITE_NAME,
                      "application/vnd.sqlite3",
                      lambda state: lambda path: export.build_sqlite(
                          path, export.moment(), site=site, state_key=state.key))
@@ -185,7 +193,7 @@ def sqlite():
 @access.public
 def datapackage():
     state = export.data_state()
-    etag = state.etag("datapackage", _locale())
+    etag = state.etag("datapackage", _for_site(f"{_locale()}.json"))
     if _unchanged(etag, state):
         return _finish(Response(status=304), etag, state)
     return _finish(jsonify(export.datapackage(site_url())), etag, state)
