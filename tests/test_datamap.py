@@ -4,7 +4,9 @@ table (or a public instant passing) makes every cached public page stale."""
 from __future__ import annotations
 
 import importlib
+import re
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import false, select, update
@@ -14,6 +16,8 @@ from app.core.clock import now_utc
 from app.extensions import db
 from app.public.cache import public_state
 from app.public.models import PublicDataVersion
+
+APP = Path(__file__).resolve().parent.parent / "app"
 
 
 def _version() -> int:
@@ -31,9 +35,27 @@ def test_every_table_is_marked_public_or_private_and_no_mark_is_stale():
 
 
 def test_every_listed_cache_exists():
-    for dotted in datamap.CACHES:
+    for dotted in (*datamap.CACHES, *datamap.PURE_MEMOS):
         module, _, name = dotted.rpartition(".")
         assert hasattr(importlib.import_module(module), name), dotted
+
+
+MEMO = re.compile(r"^@(?:functools\.)?(?:lru_)?cache\b.*\n(?:@.*\n)*def (\w+)", re.M)
+STORE = re.compile(r"^(\w+)\s*=\s*PageCache\(", re.M)
+
+
+def test_every_cache_in_the_code_is_listed():
+    """A new memo or page store is a decision: listed as a cache (with what empties it) or
+    as a pure memo in app/core/datamap.py."""
+    found = set()
+    for path in APP.rglob("*.py"):
+        module = ".".join(path.relative_to(APP.parent).with_suffix("").parts)
+        source = path.read_text(encoding="utf-8")
+        found |= {f"{module}.{name}" for name in MEMO.findall(source)}
+        found |= {f"{module}.{name}" for name in STORE.findall(source)}
+    assert found, "the scan finds nothing: is the pattern still right?"
+    unlisted = found - set(datamap.CACHES) - datamap.PURE_MEMOS
+    assert not unlisted, f"list these in app/core/datamap.py: {sorted(unlisted)}"
 
 
 def test_every_clock_column_exists():

@@ -90,6 +90,17 @@ CACHES: dict[str, str] = {
 }
 
 
+# Memoised functions whose answer depends on their arguments and the code alone, never on
+# stored data: nothing has to empty them.
+PURE_MEMOS: frozenset[str] = frozenset({
+    "app.public.cache._state_statement",
+    "app.judging.scoring._check_criteria_once",
+    "app.judging.scoring._weighing",
+    "app.accounts.passwords.common_passwords",
+    "app.accounts.passwords._dummy_hash",
+})
+
+
 def public_tables() -> frozenset[str]:
     """The tables whose changes invalidate public pages."""
     return frozenset(name for name, mark in TABLES.items() if mark == PUBLIC)
