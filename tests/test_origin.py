@@ -147,6 +147,7 @@ def test_with_site_url_no_public_page_links_to_the_host_it_was_asked_through(sit
     public_world()
     client = site_app.test_client()
     for path in _sitemap_paths(client, base_url=LOCAL):
+        assert client.get(path, headers={"Host": EVIL}).status_code == 400, path
         page = client.get(path, base_url=LOCAL)
         assert page.status_code == 200, path
         assert _links(page.get_data(as_text=True)) <= {SITE, "https://creativecommons.org",
@@ -158,6 +159,7 @@ def test_without_site_url_no_public_page_made_for_one_host_reaches_another(clien
     """Local use: a page asked for through 127.0.0.1 is kept for 127.0.0.1 only."""
     public_world()
     for path in _sitemap_paths(client):
+        assert client.get(path, headers={"Host": EVIL}).status_code == 400, path
         made = client.get(path, base_url="http://127.0.0.1")
         assert made.status_code == 200, path
         assert "127.0.0.1" not in client.get(path).get_data(as_text=True), path
