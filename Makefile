@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := wsgi
 
-.PHONY: run test lint translations extract-messages clean
+.PHONY: run test lint typecheck translations extract-messages clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,9 @@ test: $(VENV)/.installed translations
 lint: $(VENV)/.installed
 	$(BIN)/ruff check app tests
 	$(BIN)/bandit -q -c pyproject.toml -r app --severity-level medium  # medium/high: none, or # nosec BXXX - why
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
 
 extract-messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot .

@@ -43,6 +43,8 @@ def reminder_jobs() -> list:
 def register_cli(app: Flask) -> None:
     from app.maintenance import register_commands as register_maintenance  # backup, restore
     register_maintenance(app)
+    from app.privacy.cli import register_commands as register_privacy  # retention, records
+    register_privacy(app)
 
     @app.cli.command("init-db")
     def init_db():

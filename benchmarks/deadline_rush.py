@@ -119,7 +119,7 @@ def write_results(rows: list[dict], plan: Plan, info: dict) -> str:
         "# Deadline rush benchmark",
         "",
         "Output of `.venv/bin/python benchmarks/deadline_rush.py`: the scenario of "
-        "`tests/stress/test_deadline_rush.py` (issue 7, \"Nothing lost under stress\"), "
+        "`tests/stress/test_deadline_rush.py`, "
         "measured.",
         "",
         f"Scenario: {plan.describe().split(', ', 1)[0]}; every client reads its idea "

@@ -18,7 +18,7 @@ hello-world are warmed up for a second and measured in turns (hello, page, hello
 page); the better run of each counts, since other work on the machine only ever slows
 a run down, and the page's share is against its paired hello-world. Taking turns keeps
 the comparison fair on a shared machine whose background load changes by the minute.
-The goal of issue 6: every public page at least 30 % of hello-world's throughput.
+The goal: every public page at least 30 % of hello-world's throughput.
 
 Not a test: the numbers depend on the machine and on what else runs on it (the load
 average before and after is recorded beside them).
@@ -338,7 +338,7 @@ def write_results(rows, hello_runs, baseline, info, seed_seconds, args, tool, lo
              "Flask hello-world served the same way, in one run. Anonymous visitors, "
              f"{args.connections} connections, {args.seconds:g} s per run after a 1 s warm-up; "
              f"load generator: {tool}, on loopback.", "",
-             f"Goal (issue 6): every public page at least {GOAL:.0%} of hello-world.", "",
+             f"Goal: every public page at least {GOAL:.0%} of hello-world.", "",
              "| page | path | status | req/s | hello-world req/s | % of hello-world | "
              "p50 ms | p99 ms | first view ms | goal |",
              "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]

@@ -45,3 +45,35 @@ def indicator():
             "ends_on": queries.targets().ends_on, "regions": figure.regions,
             "by_year": {str(k): v for k, v in figure.by_year.items()},
             "by_kind": figure.by_kind, "by_format": figure.by_format}
+
+
+class ThemeRegionSchema(Schema):
+    theme = fields.String(required=True)
+    region = fields.String(required=True)
+    baseline = fields.Float(allow_none=True, required=True, metadata={
+        "description": "Median theme score 0–100; null when fewer than three respondents"})
+    final = fields.Float(allow_none=True, required=True)
+
+
+class AssessmentResultsSchema(Schema):
+    instrument = fields.String(required=True)
+    results = fields.List(fields.Nested(ThemeRegionSchema), required=True)
+
+
+@blp.route("/programme/assessments/<id:instrument_id>/results")
+@blp.response(200, AssessmentResultsSchema)
+@access.public
+def assessment_results(instrument_id: int):
+    """Median theme scores per planning region at the initial and final assessment; regions
+    with fewer than three respondents are null, so no municipality's answers show."""
+    from app.core import web
+    from app.programme.assessing import round_medians
+    from app.programme.models import Instrument
+
+    instrument = web.load(Instrument, instrument_id)
+    before, after = round_medians(instrument)
+    return {"instrument": instrument.name, "results": [
+        {"theme": theme.name, "region": region, "baseline": before.get((region, theme.id)),
+         "final": after.get((region, theme.id))}
+        for theme in instrument.themes for region in sorted({r for r, _t in before} | {
+            r for r, _t in after})]}

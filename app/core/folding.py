@@ -49,7 +49,47 @@ def _folded_other(element: folded, compiler: Any, **kw: Any) -> str:
             f"'{source}', '{target}')")
 
 
-def contains_folded(column: Any, word: str) -> Any:
-    """`column` contains `word`, both folded; LIKE's wildcards in `word` match themselves."""
+def like_pattern(word: str) -> str:
+    """`%word%` for LIKE, the word folded and its own wildcards matching themselves."""
     escaped = fold(word).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return folded(column).like(f"%{escaped}%", escape="\\")
+    return f"%{escaped}%"
+
+
+def contains_folded(column: Any, word: str) -> Any:
+    """`column` contains `word`, both folded."""
+    return folded(column).like(like_pattern(word), escape="\\")
+
+
+def contains(folded_column: Any, word: str) -> Any:
+    """A column that keeps its text folded already (`folded_copy`) contains `word`."""
+    return folded_column.like(like_pattern(word), escape="\\")
+
+
+# --- a folded copy kept beside the text -----------------------------------------------------------
+# Searching thousands of rows must not fold every row on every search: each searchable model
+# keeps `fold(" ".join(sources))` in a column of its own, set whenever a source is set (in an
+# operation, the demo or a test alike), so a search is one plain LIKE.
+
+FOLDED: dict[type, tuple[str, tuple[str, ...]]] = {}
+
+
+def folded_copy(model: type, target: str, *sources: str) -> None:
+    """Keep `model.<target>` the folded text of `model.<sources>`, joined by spaces."""
+    from sqlalchemy import event
+
+    FOLDED[model] = (target, sources)
+
+    def on_set(instance: Any, value: Any, _old: Any, initiator: Any) -> None:
+        parts = [value if name == initiator.key else getattr(instance, name, None)
+                 for name in sources]
+        setattr(instance, target, fold(" ".join(p for p in parts if isinstance(p, str))))
+
+    for name in sources:
+        event.listen(getattr(model, name), "set", on_set)
+
+
+def folded_row(model: type, row: dict[str, Any]) -> None:
+    """For a bulk insert that passes the ORM by: fill the folded column of a row dict."""
+    if model in FOLDED:
+        target, sources = FOLDED[model]
+        row[target] = fold(" ".join(str(row.get(s) or "") for s in sources))

@@ -18,7 +18,7 @@ import hashlib
 import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from flask import after_this_request, current_app, g, request
 from flask_babel import lazy_gettext as _l
@@ -83,11 +83,11 @@ def keep(row: K, *, days: int, now: datetime | None = None) -> K:
     mine = browser_hash(create=True)
     db.session.execute(delete(model).where(model.expires_at < now))
     live = db.session.scalar(select(func.count()).select_from(model)
-                             .where(model.browser_hash == mine))
+                             .where(model.browser_hash == mine)) or 0
     if live >= LIVE_PER_BROWSER:
         raise TooManyKept(_l("This browser already keeps many unsaved texts. Sign in and "
                              "save or discard them first."))
-    row.browser_hash = mine
+    row.browser_hash = cast(str, mine)  # made above (create=True)
     row.created_at = now
     row.expires_at = now + timedelta(days=days)
     db.session.add(row)

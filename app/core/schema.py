@@ -105,7 +105,7 @@ def _walk(messages: Any, path: tuple) -> list[tuple[str, tuple, Any]]:
 
 
 def load(schema: Schema | type[Schema], data: Mapping[str, Any], *, partial: bool = False,
-         unknown: str = EXCLUDE) -> dict[str, Any]:
+         unknown: Any = EXCLUDE) -> dict[str, Any]:
     """What `data` means by `schema`, or Invalid with every field's message.
 
     Pages pass their form's fields, which may carry more than the schema asks (the

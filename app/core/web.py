@@ -46,7 +46,7 @@ Predicate = Callable[[Any, Any], bool]
 class Talka(Flask):
     """Flask with one transaction per request, committed or rolled back at the edge."""
 
-    def dispatch_request(self) -> ResponseReturnValue:  # type: ignore[override]
+    def dispatch_request(self) -> ResponseReturnValue:
         response = self.make_response(super().dispatch_request())
         # Reached only when the view returned: whatever it answers (a re-rendered form
         # included), its changes stand. A failed operation was already undone to its

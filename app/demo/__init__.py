@@ -78,6 +78,9 @@ def seed_demo() -> list[DemoUser]:
     from app.demo.programme import seed_demo_programme
 
     seed_demo_programme()
+    from app.demo.assessments import seed_demo_assessments
+
+    seed_demo_assessments()
     return DEMO_USERS
 
 

@@ -32,6 +32,7 @@ from typing import Any
 from sqlalchemy import insert, select
 
 from app.core.clock import RIGA, now_utc, today_riga
+from app.core.folding import folded_row
 from app.core.sanitize import RENDERED, render_markdown
 from app.extensions import db
 
@@ -266,7 +267,10 @@ class Builder:
             return []
         table = getattr(model, "__table__", model)
         self.report.add(table.name, len(rows))
-        # A bulk INSERT passes the ORM by: its Markdown's stored HTML is filled in here.
+        # A bulk INSERT passes the ORM by: its Markdown's stored HTML and its folded
+        # search text are filled in here.
+        for row in rows:
+            folded_row(model, row)
         for text, html in RENDERED.get(model, {}).items():
             for row in rows:
                 if text in row and html not in row:

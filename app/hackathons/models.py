@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
+from app.core.folding import folded_copy
 from app.core.sanitize import rendered
 from app.extensions import db
 from app.hackathons.phases import (
@@ -67,6 +68,7 @@ class Hackathon(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
     description_html: Mapped[str] = mapped_column(Text, default="")  # set with description
+    search_key: Mapped[str] = mapped_column(Text, default="")  # title and theme, folded
     region_code: Mapped[str | None] = mapped_column(ForeignKey("region.code"), index=True)
     theme: Mapped[str] = mapped_column(String(200), default="")
     submission_opens_at: Mapped[datetime | None]
@@ -190,6 +192,7 @@ class Hackathon(db.Model):
 
 
 rendered(Hackathon, description="description_html")
+folded_copy(Hackathon, "search_key", "title", "theme")
 
 
 def weight_shares(criteria: list[Criterion]) -> dict[int, Decimal]:

@@ -10,6 +10,7 @@ for a page's form or a demo script's dict.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -127,7 +128,7 @@ class Flag(fields.Field):
         return bool(value)
 
 
-def at_most(limit: int):
+def at_most(limit: int) -> Callable[[str], None]:
     """A length rule that says how long the text is now, so the writer knows how much to cut."""
 
     def check(value: str) -> None:

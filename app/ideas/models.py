@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import RIGA, now_utc
+from app.core.folding import folded_copy
 from app.core.sanitize import rendered, stored_html
 from app.extensions import db
 from app.hackathons.models import Phase
@@ -85,6 +86,8 @@ class Idea(db.Model):
     expected_impact: Mapped[str] = mapped_column(Text, default="")
     partners: Mapped[str] = mapped_column(Text, default="")
     # Each Markdown field's sanitised HTML, set whenever the text is (see the end of the file).
+    # Title and summary folded (app.core.folding) for the site search.
+    search_key: Mapped[str] = mapped_column(Text, default="")
     problem_html: Mapped[str] = mapped_column(Text, default="")
     solution_html: Mapped[str] = mapped_column(Text, default="")
     target_group_html: Mapped[str] = mapped_column(Text, default="")
@@ -349,3 +352,4 @@ class KeptText(db.Model):
 
 
 rendered(Idea, **{name: f"{name}_html" for name in MARKDOWN_FIELDS})
+folded_copy(Idea, "search_key", "title", "summary")

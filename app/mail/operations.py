@@ -43,7 +43,9 @@ def deliver_pending(ids: list[int] | None = None) -> int:
     """Send unsent outbox messages through SMTP (all, or the given ids); return how many."""
     if not smtp_configured():
         return 0
-    query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None))
+    # An emptied body is one the retention rule removed: too old to send.
+    query = select(OutboxMessage).where(OutboxMessage.sent_at.is_(None),
+                                        OutboxMessage.body != "")
     if ids is not None:
         query = query.where(OutboxMessage.id.in_(ids))
     messages = db.session.scalars(query).all()

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.core.clock import now_utc, today_riga
+from app.core.folding import folded_copy
 from app.extensions import db
 from app.pilots import health as rules
 from app.pilots import money
@@ -85,6 +86,7 @@ class Pilot(db.Model):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="RESTRICT"), index=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     summary: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    search_key: Mapped[str] = mapped_column(Text, default="")  # title and summary, folded
     lead_municipality_id: Mapped[int] = mapped_column(
         ForeignKey("municipality.id", ondelete="RESTRICT"), index=True)
     # The planning region of the lead municipality: whose coordinators follow the pilot,
@@ -531,3 +533,6 @@ class Replication(db.Model):
 
     def __repr__(self) -> str:
         return f"<Replication pilot={self.pilot_id} municipality={self.municipality_id}>"
+
+
+folded_copy(Pilot, "search_key", "title", "summary")

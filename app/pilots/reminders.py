@@ -134,6 +134,8 @@ def send_coordinator_digests(now: datetime | None = None) -> int:
                    kind=digest_kind(user.id, today), user=user, today=today, counts=counts,
                    attention=[r for r in mine if r.level != rules.GREEN], overdue=overdue,
                    coming=coming, waiting=sum(waiting[r.pilot.id] for r in mine),
+                   waiting_pilots=[(r.pilot, waiting[r.pilot.id]) for r in mine
+                                   if waiting[r.pilot.id]],
                    total=len(mine), reason_text=reason_text,
                    url=url_for("pilots.portfolio", _external=True),
                    pilot_url=lambda p: url_for("pilots.pilot", pilot_id=p.id, _external=True))

@@ -4,7 +4,7 @@ indicators, money, progress reports, evaluation, replication, and the coordinato
 Each view loads (404), checks access (404 for what the user may not know about, 403
 for what they may see but not change), reads the form, calls one operation and
 commits. /pilots/<id> shows internal data only to the team and its coordinators; the
-template keeps every internal section behind `internal`, so the public page (issue 6)
+template keeps every internal section behind `internal`, so the public page
 can open the rest.
 """
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -23,7 +25,7 @@ class EventForm(FlaskForm):
     place = StringField(_l("Place or link"))
     organiser = StringField(_l("Organiser"))
 
-    def __init__(self, *args, regions=(), locale: str = "lv", **kwargs):
+    def __init__(self, *args: Any, regions: Any = (), locale: str = "lv", **kwargs: Any):
         super().__init__(*args, **kwargs)
         self.kind.choices = [(k.value, str(k.label)) for k in EventKind]
         self.format.choices = [(f.value, str(f.label)) for f in EventFormat]

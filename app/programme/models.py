@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, Date, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
@@ -27,7 +28,7 @@ class EventKind(enum.StrEnum):
     EXCHANGE_VISIT = "exchange_visit"
 
     @property
-    def label(self):
+    def label(self) -> Any:
         return {
             EventKind.CONFERENCE: _l("Conference"),
             EventKind.NATIONAL_EVENT: _l("National event"),
@@ -43,7 +44,7 @@ class EventFormat(enum.StrEnum):
     SELF_PACED = "self_paced"
 
     @property
-    def label(self):
+    def label(self) -> Any:
         return {
             EventFormat.IN_PERSON: _l("In person"),
             EventFormat.ONLINE: _l("Online"),
@@ -81,7 +82,7 @@ class Event(db.Model):
         back_populates="event", cascade="all, delete-orphan",
         order_by="Attendance.id")
 
-    def can_manage(self, user) -> bool:
+    def can_manage(self, user: Any) -> bool:
         """The coordinators of its region (national events: national coordinators)."""
         return may_manage_region(user, self.region_code)
 
@@ -133,7 +134,135 @@ class Attendance(db.Model):
     municipality = relationship("Municipality")
 
 
-def may_record_events(user) -> bool:
+def may_record_events(user: Any) -> bool:
     """Coordinators and admins record events (each for the regions they coordinate)."""
     return bool(getattr(user, "is_authenticated", False)
                 and (user.is_admin or user.is_coordinator))
+
+
+# --- assessments ---------------------------------------------------------------------------------
+
+class RoundKind(enum.StrEnum):
+    BASELINE = "baseline"
+    FINAL = "final"
+
+    @property
+    def label(self) -> Any:
+        return {RoundKind.BASELINE: _l("Initial assessment"),
+                RoundKind.FINAL: _l("Final assessment")}[self]
+
+
+class Instrument(db.Model):
+    """A questionnaire: themes of questions, each answered on a scale with described levels
+    (the good-governance self-assessment is one)."""
+
+    __tablename__ = "assessment_instrument"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(TITLE_MAX))
+    description: Mapped[str] = mapped_column(String(2000), default="")
+    created_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    themes: Mapped[list[Theme]] = relationship(
+        back_populates="instrument", cascade="all, delete-orphan",
+        order_by="(Theme.position, Theme.id)")
+    rounds: Mapped[list[AssessmentRound]] = relationship(
+        back_populates="instrument", order_by="AssessmentRound.opens_on")
+
+
+class Theme(db.Model):
+    __tablename__ = "assessment_theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_instrument.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(TITLE_MAX))
+    position: Mapped[int] = mapped_column(default=0)
+
+    instrument: Mapped[Instrument] = relationship(back_populates="themes")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="theme", cascade="all, delete-orphan",
+        order_by="(Question.position, Question.id)")
+
+
+class Question(db.Model):
+    __tablename__ = "assessment_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("assessment_theme.id", ondelete="CASCADE"),
+                                          index=True)
+    text: Mapped[str] = mapped_column(String(1000))
+    position: Mapped[int] = mapped_column(default=0)
+    # One description per level, lowest first; the scale runs 1..len(levels).
+    levels: Mapped[list[str]] = mapped_column(JSON)
+    asks_evidence: Mapped[bool] = mapped_column(default=False)
+
+    theme: Mapped[Theme] = relationship(back_populates="questions")
+
+    @property
+    def scale_max(self) -> int:
+        return len(self.levels)
+
+
+class AssessmentRound(db.Model):
+    """The instrument opened for every municipality for a while: the baseline or the final."""
+
+    __tablename__ = "assessment_round"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instrument_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_instrument.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[RoundKind] = mapped_column(_enum(RoundKind))
+    opens_on: Mapped[date] = mapped_column(Date)
+    closes_on: Mapped[date] = mapped_column(Date)
+
+    instrument: Mapped[Instrument] = relationship(back_populates="rounds")
+
+    def is_open(self, today: date) -> bool:
+        return self.opens_on <= today <= self.closes_on
+
+
+class AssessmentResponse(db.Model):
+    """A municipality's answers in a round, by its named respondent: a draft until submitted."""
+
+    __tablename__ = "assessment_response"
+    __table_args__ = (UniqueConstraint("round_id", "municipality_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("assessment_round.id", ondelete="CASCADE"),
+                                          index=True)
+    municipality_id: Mapped[int] = mapped_column(
+        ForeignKey("municipality.id", ondelete="RESTRICT"), index=True)
+    respondent_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Other municipalities may see this one's name and contact beside its results.
+    shares_contact: Mapped[bool] = mapped_column(default=False)
+    submitted_at: Mapped[datetime | None]
+    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    round: Mapped[AssessmentRound] = relationship()
+    municipality = relationship("Municipality")
+    respondent = relationship("User")
+    answers: Mapped[list[Answer]] = relationship(back_populates="response",
+                                                 cascade="all, delete-orphan")
+
+    def can_answer(self, user: Any) -> bool:
+        """The named respondent, while it is a draft (admins too)."""
+        if not getattr(user, "is_authenticated", False):
+            return False
+        return self.submitted_at is None and (user.is_admin or user.id == self.respondent_id)
+
+
+class Answer(db.Model):
+    __tablename__ = "assessment_answer"
+    __table_args__ = (UniqueConstraint("response_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    response_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_response.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment_question.id", ondelete="CASCADE"), index=True)
+    level: Mapped[int | None]
+    evidence: Mapped[str] = mapped_column(String(2000), default="")
+
+    response: Mapped[AssessmentResponse] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()

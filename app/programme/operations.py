@@ -10,6 +10,7 @@ import csv
 import io
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -35,7 +36,7 @@ COLUMNS = {"name": ("name", "vards", "vards, uzvards", "vards uzvards"),
            "region": ("region", "planning region", "planosanas regions", "regions")}
 
 
-def create_event(data: dict, *, actor, now: datetime | None = None) -> Event:
+def create_event(data: dict, *, actor: Any, now: datetime | None = None) -> Event:
     """Record an event for a region the actor coordinates (national: national coordinators)."""
     now = now or now_utc()
     values = load(EventInput, data)
@@ -99,7 +100,7 @@ def _person_for(values: dict, places: _Places, pending: dict[str, Person]
         email = normalise_email(values["email"])
         if email is None:
             errors["email"] = [_l("Enter an e-mail address like name@example.lv.")]
-    if errors:
+    if errors or region is None:
         return None, None, None, errors
     name_key = f"{fold(values['name'])}|{getattr(municipality, 'id', region)}"
     person = (pending.get(email) if email else None) or pending.get(name_key)
@@ -137,7 +138,7 @@ def _attend(event: Event, person: Person, municipality: Municipality | None, reg
     return True
 
 
-def record_attendance(event: Event, data: dict, *, actor, now: datetime | None = None
+def record_attendance(event: Event, data: dict, *, actor: Any, now: datetime | None = None
                       ) -> Attendance | None:
     """Add one attendee by hand; None when they were on the list already."""
     now = now or now_utc()
@@ -145,7 +146,7 @@ def record_attendance(event: Event, data: dict, *, actor, now: datetime | None =
         raise NotAllowed(_l("Only the event's coordinators may record its attendance."))
     values = load(AttendeeInput, data)
     person, municipality, region, errors = _person_for(values, _Places.read(), {})
-    if errors:
+    if errors or person is None or region is None:
         raise Invalid(errors=errors)
     added = _attend(event, person, municipality, region, "", now)
     db.session.flush()
@@ -172,7 +173,7 @@ def _header_map(header: list[str]) -> dict[str, int]:
     return found
 
 
-def import_attendance(event: Event, content: bytes, filename: str, *, actor,
+def import_attendance(event: Event, content: bytes, filename: str, *, actor: Any,
                       now: datetime | None = None) -> ImportResult:
     """A sign-in sheet (CSV with a header row, comma or semicolon) added to the event's
     attendance: all of it, or, if any row is wrong, nothing, with every error by line."""
@@ -200,7 +201,7 @@ def import_attendance(event: Event, content: bytes, filename: str, *, actor,
     if len(rows) - 1 > SHEET_MAX_ROWS:
         raise Invalid(errors={"sheet": [_l("The sheet has more than %(n)d rows; split it.",
                                            n=SHEET_MAX_ROWS)]})
-    places, pending = _Places.read(), {}
+    places, pending = _Places.read(), dict[str, Person]()
     problems: list[str] = []
     added = already = 0
     for line, row in enumerate(rows[1:], start=2):
@@ -214,7 +215,7 @@ def import_attendance(event: Event, content: bytes, filename: str, *, actor,
                             message=m) for c, ms in error.errors.items() for m in ms]
             continue
         person, municipality, region, errors = _person_for(values, places, pending)
-        if errors:
+        if errors or person is None or region is None:
             problems += [_l("Line %(line)d, %(column)s: %(message)s", line=line, column=c,
                             message=m) for c, ms in errors.items() for m in ms]
             continue
@@ -250,7 +251,7 @@ def duplicate_people(limit: int = 50) -> list[tuple[Person, Person]]:
     return pairs
 
 
-def merge_people(keep: Person, duplicate: Person, *, actor,
+def merge_people(keep: Person, duplicate: Person, *, actor: Any,
                  now: datetime | None = None) -> Person:
     """One person, counted once: the duplicate's attendance moves to `keep`."""
     now = now or now_utc()

@@ -10,6 +10,7 @@ import csv
 import io
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -17,15 +18,26 @@ from sqlalchemy import select
 
 from app.accounts.forms import EmptyForm
 from app.core import access, web
+from app.core.clock import today_riga
 from app.core.errors import Invalid
 from app.core.pagination import clamp, paginate
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.places.models import Region
+from app.programme import assessing, queries
 from app.programme import operations as ops
-from app.programme import queries
+from app.programme.benchmark import compare, theme_scores
 from app.programme.forms import AttendeeForm, EventForm, ImportForm
-from app.programme.models import Event, EventFormat, EventKind, Person, may_record_events
+from app.programme.models import (
+    AssessmentResponse,
+    AssessmentRound,
+    Event,
+    EventFormat,
+    EventKind,
+    Instrument,
+    Person,
+    may_record_events,
+)
 
 bp = Blueprint("programme", __name__, url_prefix="/programme")
 
@@ -42,7 +54,7 @@ def _regions() -> list[Region]:
 
 @bp.route("/")
 @access.public
-def dashboard():
+def dashboard() -> ResponseReturnValue:
     figure = queries.indicator()
     return render_template("programme/dashboard.html", figure=figure, targets=queries.targets(),
                            regions={r.code: r for r in _regions()}, kinds=EventKind,
@@ -51,7 +63,7 @@ def dashboard():
 
 @bp.route("/indicator.csv")
 @access.public
-def indicator_csv():
+def indicator_csv() -> ResponseReturnValue:
     figure = queries.indicator()
     rows: list[list] = [["dimension", "value", "people_trained", "target", "forecast"],
                         ["total", "all", figure.trained, figure.target, figure.forecast]]
@@ -69,7 +81,7 @@ def indicator_csv():
 
 @bp.route("/events")
 @access.coordinator_only
-def events():
+def events() -> ResponseReturnValue:
     page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 20))
     result = paginate(queries.events_query(), page, per_page, scalars=False)
     return render_template("programme/events.html", page=result,
@@ -78,7 +90,7 @@ def events():
 
 @bp.route("/events/new", methods=["GET", "POST"])
 @access.coordinator_only
-def new_event():
+def new_event() -> ResponseReturnValue:
     form = EventForm(regions=_regions(), locale=_locale())
     return web.submit(
         form, run=lambda data: ops.create_event(data, actor=current_user),
@@ -92,7 +104,8 @@ def _event(event_id: int) -> Event:
     return web.load(Event, event_id, may=Event.can_manage)
 
 
-def _event_page(event: Event, *, attendee_form=None, import_form=None, status: int = 200):
+def _event_page(event: Event, *, attendee_form: AttendeeForm | None = None,
+                import_form: ImportForm | None = None, status: int = 200) -> ResponseReturnValue:
     return render_template(
         "programme/event.html", event=event,
         attendee_form=attendee_form or AttendeeForm(formdata=None),
@@ -101,13 +114,13 @@ def _event_page(event: Event, *, attendee_form=None, import_form=None, status: i
 
 @bp.route("/events/<id:event_id>")
 @access.coordinator_only
-def event(event_id: int):
+def event(event_id: int) -> ResponseReturnValue:
     return _event_page(_event(event_id))
 
 
 @bp.route("/events/<id:event_id>/attendance", methods=["POST"])
 @access.coordinator_only
-def add_attendee(event_id: int):
+def add_attendee(event_id: int) -> ResponseReturnValue:
     found = _event(event_id)
     form = AttendeeForm()
     return web.submit(
@@ -122,11 +135,11 @@ def add_attendee(event_id: int):
 
 @bp.route("/events/<id:event_id>/import", methods=["POST"])
 @access.coordinator_only
-def import_sheet(event_id: int):
+def import_sheet(event_id: int) -> ResponseReturnValue:
     found = _event(event_id)
     form = ImportForm()
 
-    def run(_data):
+    def run(_data: dict) -> ops.ImportResult:
         sheet = form.sheet.data
         if sheet is None or not getattr(sheet, "filename", ""):
             raise Invalid(errors={"sheet": [_("Choose a CSV file to import.")]})
@@ -144,7 +157,7 @@ def import_sheet(event_id: int):
 
 @bp.route("/people/duplicates", methods=["GET", "POST"])
 @access.coordinator_only
-def duplicates():
+def duplicates() -> ResponseReturnValue:
     form = EmptyForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -156,3 +169,91 @@ def duplicates():
                        success=lambda _kept: web.done(_("The two records are now one person."),
                                                       url_for("programme.duplicates")))
     return render_template("programme/duplicates.html", pairs=ops.duplicate_people(), form=form)
+
+
+# --- assessments and benchlearning ------------------------------------------------------------
+
+@bp.route("/assessments")
+@access.public
+def assessments() -> ResponseReturnValue:
+    instruments = db.session.scalars(select(Instrument).order_by(Instrument.id)).all()
+    mine = {}
+    if current_user.is_authenticated and current_user.municipality_id:
+        mine = {r.round_id: r for r in db.session.scalars(select(AssessmentResponse).where(
+            AssessmentResponse.municipality_id == current_user.municipality_id))}
+    return render_template("programme/assessments.html", instruments=instruments, mine=mine,
+                           today=today_riga())
+
+
+@bp.route("/assessments/rounds/<id:round_id>/answer", methods=["GET", "POST"])
+@access.signed_in
+def answer(round_id: int) -> ResponseReturnValue:
+    round_ = web.load(AssessmentRound, round_id)
+    response = assessing.response_for(round_, current_user)
+    web.check(response.can_answer(current_user) or response.respondent_id == current_user.id
+              or current_user.is_admin)
+    form = EmptyForm()
+
+    def page(status: int, errors: dict | None = None) -> ResponseReturnValue:
+        given = {a.question_id: a for a in response.answers}
+        return render_template("programme/answer.html", round=round_, response=response,
+                               given=given, form=form, errors=errors or {},
+                               posted=request.form if request.method == "POST" else {}), status
+
+    if request.method == "GET":
+        return page(200)
+    if not form.validate_on_submit():
+        return page(400)
+    submit = request.form.get("action") == "submit"
+    try:
+        web.attempt(lambda: assessing.save_answers(response, request.form.to_dict(),
+                                                   submit=submit, actor=current_user))
+    except Invalid as error:
+        # Nothing is saved, nothing is lost: the page comes back with every answer given.
+        return page(422, error.errors)
+    return web.done(_("The answers have been submitted. Thank you!") if submit else
+                    _("The draft has been saved."),
+                    url_for("programme.answer", round_id=round_.id))
+
+
+@bp.route("/assessments/<id:instrument_id>/results")
+@access.public
+def results(instrument_id: int) -> ResponseReturnValue:
+    instrument = web.load(Instrument, instrument_id)
+    before, after = assessing.round_medians(instrument)
+    return render_template("programme/results.html", instrument=instrument, before=before,
+                           after=after, regions=_regions())
+
+
+@bp.route("/benchlearning")
+@access.signed_in
+def benchlearning() -> ResponseReturnValue:
+    """My municipality beside its region, the country and the best, theme by theme; and who
+    does best, among those who agreed to be asked."""
+    from app.places.models import Municipality
+
+    instrument = db.session.scalar(select(Instrument).order_by(Instrument.id))
+    municipality_id = current_user.municipality_id
+    rows, leaders = [], {}
+    if instrument is not None:
+        done = [r for r in instrument.rounds if r.closes_on <= today_riga()] or instrument.rounds
+        latest = done[-1] if done else None
+        if latest is not None:
+            scores = theme_scores(assessing.answered(latest.id))
+            theme_ids = [t.id for t in instrument.themes]
+            if municipality_id:
+                rows = compare(municipality_id, assessing.regions_of_municipalities(), scores,
+                               theme_ids)
+            sharing = set(db.session.scalars(select(AssessmentResponse.municipality_id).where(
+                AssessmentResponse.round_id == latest.id,
+                AssessmentResponse.shares_contact.is_(True),
+                AssessmentResponse.submitted_at.is_not(None))))
+            names: dict[int, str] = {m: n for m, n in db.session.execute(
+                select(Municipality.id, Municipality.name))}
+            for theme in theme_ids:
+                best = sorted(((s, m) for (m, t), s in scores.items()
+                               if t == theme and m in sharing), reverse=True)[:3]
+                leaders[theme] = [(names[m], m, s) for s, m in best]
+    themes = {t.id: t for t in instrument.themes} if instrument else {}
+    return render_template("programme/benchlearning.html", instrument=instrument, rows=rows,
+                           leaders=leaders, themes=themes)

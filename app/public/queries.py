@@ -613,3 +613,44 @@ def pilot_last_update(pilot_id: int) -> datetime | None:
         PilotUpdate.reviewed_at, PilotUpdate.created_at, type_=UTCDateTime())))
         .where(PilotUpdate.pilot_id == pilot_id, published_updates_condition()))
 
+
+
+# --- pilots by region and municipality ---------------------------------------------------------
+
+@dataclass
+class PlaceCount:
+    municipality: Municipality
+    led: int
+    partner: int
+
+
+@dataclass
+class RegionOverview:
+    region: Region
+    pilots: int
+    active: int
+    places: list[PlaceCount]
+
+
+def pilot_overview() -> list[RegionOverview]:
+    """How many pilots each planning region has, and each municipality leads or joins as a
+    partner: three aggregate queries, whatever the number of pilots."""
+    from app.pilots.models import pilot_partner
+
+    per_region = {code: (total, active) for code, total, active in db.session.execute(
+        select(Pilot.region_code, func.count(Pilot.id),
+               func.count(Pilot.id).filter(Pilot.status == PilotStatus.ACTIVE))
+        .group_by(Pilot.region_code))}
+    led = dict(db.session.execute(select(Pilot.lead_municipality_id, func.count(Pilot.id))
+                                  .group_by(Pilot.lead_municipality_id)).all())
+    partner = dict(db.session.execute(
+        select(pilot_partner.c.municipality_id, func.count(pilot_partner.c.pilot_id))
+        .group_by(pilot_partner.c.municipality_id)).all())
+    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
+    places = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    return [RegionOverview(
+        region=region, pilots=per_region.get(region.code, (0, 0))[0],
+        active=per_region.get(region.code, (0, 0))[1],
+        places=[PlaceCount(m, led.get(m.id, 0), partner.get(m.id, 0)) for m in places
+                if m.region_code == region.code and (led.get(m.id) or partner.get(m.id))])
+        for region in regions]

@@ -137,6 +137,13 @@ def pilots():
                        (RED, _("Red: at risk"))])
 
 
+@bp.route("/pilots/overview")
+@public_page
+@access.public
+def pilots_overview():
+    return render_template("public/pilots_overview.html", overview=q.pilot_overview())
+
+
 # --- municipalities ----------------------------------------------------------------------------
 
 @bp.route("/municipalities")

@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, func, or_, select
 
-from app.core.folding import contains_folded, fold
+from app.core.folding import contains, contains_folded, fold
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.hackathons.phases import Phase
@@ -63,20 +63,24 @@ def search(raw: str) -> Results:
     def where(*columns: Any) -> list[ColumnElement]:
         return [_matches(w, *columns) for w in words]
 
+    def stored(column: Any) -> list[ColumnElement]:
+        """Words in a column that keeps its text folded already: a plain LIKE each."""
+        return [contains(column, w) for w in words]
+
     places = select(Municipality.id, Municipality.name, Municipality.region_code).where(
         *where(Municipality.name))
     hackathons = select(Hackathon.slug, Hackathon.title, Hackathon.theme).where(
-        Hackathon.phase != Phase.DRAFT, *where(Hackathon.title, Hackathon.theme))
+        Hackathon.phase != Phase.DRAFT, *stored(Hackathon.search_key))
     ideas = (select(Idea.id, Idea.title, Idea.status, Hackathon.title.label("hackathon"),
                     Municipality.name.label("municipality"))
              .join(Hackathon, Hackathon.id == Idea.hackathon_id)
              .join(Team, Team.id == Idea.team_id)
              .join(Municipality, Municipality.id == Team.municipality_id)
              .where(Idea.status.in_(PUBLIC_AFTER_RESULTS), Hackathon.phase.in_(RESULTS_PHASES),
-                    *where(Idea.title, Idea.summary)))
+                    *stored(Idea.search_key)))
     pilots = (select(Pilot.id, Pilot.title, Pilot.status, Municipality.name.label("municipality"))
               .join(Municipality, Municipality.id == Pilot.lead_municipality_id)
-              .where(*where(Pilot.title, Pilot.summary)))
+              .where(*stored(Pilot.search_key)))
     if not words:
         empty = Found(rows=[], total=0)
         return Results(query, empty, empty, empty, empty)

@@ -14,7 +14,7 @@ bp = Blueprint("search", __name__)
 @bp.route("/search")
 @limiter.limit("60 per minute", scope="search")
 @access.public
-def results():
+def results() -> str:
     raw = request.args.get("q", "")
     found = search(raw) if raw.strip() else None
     return render_template("search/results.html", q=" ".join(raw.split())[:QUERY_MAX],

@@ -185,8 +185,10 @@ def test_coordinator_publishes_a_justified_choice_and_turns_the_winner_into_a_pi
     resident.click(card.get_by_role("link", name=second["title"], exact=True))
     resident.heading(second["title"])
     expect(resident.page.locator(".idea-status")).to_have_text("Uzvarētāja")
-    # The ideas not chosen are not public.
-    resident.goto(f"/ideas/{first['id']}", status=404)
+    # Once the results are out every judged idea is public, with its outcome (as Decidim
+    # and CONSUL show every proposal): the top of the ranking was not selected.
+    resident.goto(f"/ideas/{first['id']}")
+    expect(resident.page.locator(".idea-status")).to_have_text("Nav atlasīta")
 
     # The coordinator sees the ideas' outcome: the top of the ranking was not selected.
     coordinator.goto(f"/ideas/{first['id']}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -348,3 +349,21 @@ def test_the_criteria_show_each_weight_share_and_the_level_descriptions(client, 
     page = _text(client.get(f"/hackathons/{h.slug}/criteria"))
     assert "75&nbsp;%" in page and "25&nbsp;%" in page
     assert "Maza ietekme" in page and "Liela ietekme" in page
+
+
+def test_every_management_page_shows_the_same_sub_navigation(client, coordinator):
+    h = make_hackathon(region="zemgale", phase="judging")
+    pages = [f"/hackathons/{h.slug}", f"/hackathons/{h.slug}/edit",
+             f"/hackathons/{h.slug}/criteria", f"/hackathons/{h.slug}/ideas",
+             f"/hackathons/{h.slug}/jury", f"/hackathons/{h.slug}/judging",
+             f"/hackathons/{h.slug}/judging/audit", f"/hackathons/{h.slug}/winners",
+             f"/hackathons/{h.slug}/phase"]
+    navs = set()
+    for path in pages:
+        html = _text(client.get(path))
+        start = html.find('<nav class="subnav"')
+        assert start >= 0, path
+        nav = html[start:html.index("</nav>", start)]
+        assert nav.count('aria-current="page"') == 1, path
+        navs.add(re.sub(r"\s+", " ", nav.replace('aria-current="page"', "")))
+    assert len(navs) == 1  # the same items, in the same order, everywhere

@@ -90,7 +90,11 @@ def test_each_coordinator_gets_a_weekly_digest_of_their_pilots(world, outbox):
     assert "1 red" in digest.subject
     assert world.pilot.title in digest.body
     assert 'Milestone "Iepirkums" is 20 days overdue' in digest.body
-    assert "waiting for your approval: 1" in digest.body
+    # The actions themselves, each with its link, not only counts.
+    assert "1 overdue milestone:" in digest.body
+    assert f"{world.pilot.title}: Iepirkums (due " in digest.body
+    assert "1 public progress report waits for your approval:" in digest.body
+    assert f"/pilots/{world.pilot.id}#reports" in digest.body
     assert "/pilots/portfolio" in digest.body
     # Not again the same day, nor the same week.
     assert _run(send_coordinator_digests, now + timedelta(hours=1)) == 0

@@ -6,7 +6,7 @@ from datetime import date
 
 from app.demo.programme import seed_demo_programme
 from app.extensions import db
-from app.programme.models import Event
+from app.programme.models import Event, Instrument
 from app.programme.queries import indicator
 
 
@@ -20,3 +20,15 @@ def test_the_demo_reaches_the_target_in_some_regions_and_not_in_others(app):
     assert set(figure.by_year) >= {2023, 2024, 2025}
     assert {e.region_code for e in db.session.scalars(db.select(Event))} >= {
         "riga", "kurzeme", "latgale", "vidzeme", "zemgale", None}
+
+
+def test_the_demo_assessment_has_two_rounds_and_results_by_region(client, app):
+    from app.demo.assessments import seed_demo_assessments
+
+    seed_demo_assessments()
+    seed_demo_assessments()
+    db.session.commit()
+    instrument = db.session.scalar(db.select(Instrument))
+    assert [r.kind.value for r in instrument.rounds] == ["baseline", "final"]
+    page = client.get(f"/programme/assessments/{instrument.id}/results")
+    assert page.status_code == 200

@@ -179,3 +179,14 @@ def test_a_status_change_emails_the_followers(client, world, outbox):
     [mail] = outbox(reader.email)
     assert "On hold" in mail.subject
     assert "Piegādātāja kavēšanās" not in mail.body  # the reason may be internal
+
+
+def test_the_overview_counts_pilots_by_region_and_municipality(client, world):
+    client.post("/language", data={"lang": "en"})
+    page = client.get("/pilots/overview")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    zemgale = html[html.index('id="overview-zemgale"'):]
+    zemgale = zemgale[:zemgale.index("</section>")]
+    assert "2 pilots" in zemgale and "Dobeles novads" in zemgale and "Jelgava" in zemgale
+    assert f'municipality={world.pilot.lead_municipality_id}' in zemgale
