@@ -61,6 +61,13 @@ TABLES: dict[str, str] = {
     "programme_event": PUBLIC,
     "programme_person": PUBLIC,
     "programme_attendance": PUBLIC,
+    # the good-governance self-assessment: instruments and results in aggregate are public
+    "assessment_instrument": PUBLIC,
+    "assessment_theme": PUBLIC,
+    "assessment_question": PUBLIC,
+    "assessment_round": PUBLIC,
+    "assessment_response": PUBLIC,
+    "assessment_answer": PUBLIC,
     # people, access and machinery
     "user": PRIVATE,
     "user_session": PRIVATE,
@@ -68,6 +75,7 @@ TABLES: dict[str, str] = {
     "api_token": PRIVATE,
     "audit_entry": PRIVATE,
     "outbox_message": PRIVATE,
+    "privacy_erasure": PRIVATE,
     "public_data_version": PRIVATE,  # the version itself: raising it must not raise it again
 }
 
