@@ -12,7 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import BaseConverter, ValidationError
 
 from app.config import load_config
-from app.extensions import babel, csrf, db, limiter, migrate
+from app.extensions import babel, compress, csrf, db, limiter, migrate
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
 
@@ -73,6 +73,8 @@ def create_app(config: dict | None = None) -> Flask:
     app = Talka(__name__, instance_path=settings["INSTANCE_PATH"],
                 instance_relative_config=False)
     app.config.update(settings)
+    # First registered, so its after_request runs last: it compresses the finished answer.
+    compress.init_app(app)
     from app.public import front
 
     front.install(app)  # anonymous repeat views of public pages; inside ProxyFix

@@ -74,6 +74,18 @@ def load_config(overrides: dict | None = None) -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         "JOBS_IMMEDIATE": _bool("JOBS_IMMEDIATE", testing),
         "SITE_URL": os.environ.get("SITE_URL", ""),
+        # PUBLIC_CACHE=0 turns off every server-side page cache (front cache, kept pages and
+        # open-data files), so that the real render path can be measured and debugged.
+        "PUBLIC_CACHE": _bool("PUBLIC_CACHE", True),
+        # Text answers compressed for clients that accept it (Flask-Compress): brotli first,
+        # gzip for the rest; files sent in chunks (static files) likewise.
+        "COMPRESS_MIMETYPES": ["text/html", "text/css", "text/javascript",
+                               "application/javascript", "application/json",
+                               "application/problem+json", "application/atom+xml",
+                               "application/xml", "text/xml", "text/plain", "text/csv",
+                               "image/svg+xml"],
+        "COMPRESS_ALGORITHM": ["br", "gzip"],
+        "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],
         # How many reverse proxies stand in front (README: gunicorn behind a TLS proxy).
         # Their X-Forwarded-For/-Proto are trusted, so throttles and logs see the real
         # address and scheme; 0 (the default) trusts no such header.

@@ -185,6 +185,8 @@ MUST_SUCCEED = {
 def test_api_answers_as_documented(api_schema, client, token_for, no_rate_limit, caller):
     people = _world()
     headers = {} if caller == "anonymous" else token_for(people[caller])
+    # The in-process transport does not undo a content encoding as an HTTP client would.
+    headers = {"Accept-Encoding": "identity", **headers}
     operations = [result.ok() for result in api_schema.get_all_operations()]
     reads = [operation for operation in operations if operation.method == "get"]
     failures = []
@@ -198,7 +200,8 @@ def test_api_answers_as_documented(api_schema, client, token_for, no_rate_limit,
         KNOWN_IDS.update(_known_ids())
         for operation in batch:
             for mode in modes:
-                if mode == GenerationMode.NEGATIVE and not headers and _needs_token(operation):
+                if (mode == GenerationMode.NEGATIVE and "Authorization" not in headers
+                        and _needs_token(operation)):
                     continue  # refused with 401 before any field is read: the valid cases show it
                 failure = _fuzz(operation, mode, client, headers)
                 if failure:

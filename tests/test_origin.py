@@ -28,7 +28,7 @@ def site_app(test_config):
 
 
 def _links(text: str) -> set[str]:
-    return set(re.findall(r"https?://[^/\s\"'<>]+", text))
+    return set(re.findall(r"https?://[^/\s\"'<>)]+", text))
 
 
 def test_production_refuses_to_start_without_site_url(monkeypatch, tmp_path):
@@ -95,3 +95,71 @@ def test_with_site_url_every_public_page_links_to_the_site(site_app):
         hosts = {h for h in _links(page.get_data(as_text=True)) if "talka" in h or "localhost"
                  in h}
         assert "http://localhost" not in hosts, path
+
+
+LOCAL = "http://localhost"  # a trusted name (health checks), but not the site's
+
+
+def _registration(email: str) -> dict:
+    from tests.conftest import DEFAULT_PASSWORD
+
+    return {"name": "Ilze Vītola", "email": email, "municipality_id": "", "locale": "lv",
+            "password": DEFAULT_PASSWORD, "password_again": DEFAULT_PASSWORD}
+
+
+def test_every_mail_flow_asked_for_through_another_host_links_to_the_site(site_app, make_user,
+                                                                            outbox):
+    """Confirmation, its resending and a team invitation: each link leads to SITE_URL."""
+    from tests.conftest import login
+    from tests.factories_teams import make_team
+
+    client = site_app.test_client()
+    client.post("/register", data=_registration("jauna@valmiera.example.lv"), base_url=LOCAL)
+    client.post("/confirm/resend", data={"email": "jauna@valmiera.example.lv"},
+                base_url=LOCAL)
+    confirmations = outbox("jauna@valmiera.example.lv")
+    assert len(confirmations) == 2
+    lead = make_user("vaditaja@dobele.example.lv", municipality="Dobeles novads")
+    team = make_team(lead)
+    inviting = site_app.test_client()
+    assert login(inviting, lead).status_code == 302
+    inviting.post(f"/teams/{team.id}/invitations", data={"email": "draugs@example.lv"},
+                  base_url=LOCAL)
+    (invitation,) = outbox("draugs@example.lv")
+    for mail in (*confirmations, invitation):
+        assert _links(mail.body) == {SITE}, mail.subject
+
+
+def _sitemap_paths(client, **kwargs) -> list[str]:
+    import xml.etree.ElementTree as ET
+    from urllib.parse import urlsplit
+
+    root = ET.fromstring(client.get("/sitemap.xml", **kwargs).data)
+    locs = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    paths = [urlsplit(loc).path for loc in locs]
+    assert len(paths) > 10
+    return [*paths, "/feed.atom", "/feed.atom?lang=en", "/robots.txt", "/sitemap.xml",
+            "/data/datapackage.json", "/data/ideas.json", "/data/dictionary",
+            "/api/v1/pilots", "/api/v1/winners", "/api/v1/hackathons"]
+
+
+def test_with_site_url_no_public_page_links_to_the_host_it_was_asked_through(site_app):
+    public_world()
+    client = site_app.test_client()
+    for path in _sitemap_paths(client, base_url=LOCAL):
+        assert client.get(path, headers={"Host": EVIL}).status_code == 400, path
+        page = client.get(path, base_url=LOCAL)
+        assert page.status_code == 200, path
+        assert _links(page.get_data(as_text=True)) <= {SITE, "https://creativecommons.org",
+                                                       "http://www.w3.org",
+                                                       "http://www.sitemaps.org"}, path
+
+
+def test_without_site_url_no_public_page_made_for_one_host_reaches_another(client):
+    """Local use: a page asked for through 127.0.0.1 is kept for 127.0.0.1 only."""
+    public_world()
+    for path in _sitemap_paths(client):
+        assert client.get(path, headers={"Host": EVIL}).status_code == 400, path
+        made = client.get(path, base_url="http://127.0.0.1")
+        assert made.status_code == 200, path
+        assert "127.0.0.1" not in client.get(path).get_data(as_text=True), path

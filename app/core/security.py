@@ -61,6 +61,12 @@ def add_security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    # No other site's window shares a browsing context with ours, and none may embed what
+    # we answer; open data and the public API, offered to any origin (CORS), excepted.
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    shared = headers.get("Access-Control-Allow-Origin") == "*"
+    headers.setdefault("Cross-Origin-Resource-Policy",
+                       "cross-origin" if shared else "same-origin")
     from flask_login import current_user
 
     if current_user and current_user.is_authenticated and request.endpoint != "static":

@@ -76,6 +76,15 @@ class Talka(Flask):
         return adapter
 
 
+def site_url() -> str:
+    """The origin every absolute URL starts with (feeds, sitemap, canonical links, open-data
+    attribution): SITE_URL; without it (local use only) the host this request was made to,
+    which TRUSTED_HOSTS limits and every page cache keys on."""
+    from flask import current_app, request
+
+    return str(current_app.config.get("SITE_URL") or request.host_url).rstrip("/")
+
+
 # --- 1 and 2. load and check ----------------------------------------------------------------
 
 def _entity(source: Select) -> Any:

@@ -27,6 +27,7 @@ import io
 import json
 import os
 import shutil
+import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -127,11 +128,11 @@ def data_state(now: datetime | None = None) -> DataState:
 # --- CSV and JSON, written in chunks -------------------------------------------------------
 
 def csv_chunks(table: d.PublicTable, at: Moment, *, every: int = 500) -> Iterator[bytes]:
-    """The table as CSV in UTF-8 with a byte-order mark (so spreadsheets read Latvian
-    letters right), header first, in chunks of `every` rows."""
+    """The table as CSV in UTF-8 without a byte-order mark (open data is read by programs,
+    which take a mark for part of the first column's name; datapackage.json says utf-8),
+    header first, in chunks of `every` rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    buffer.write("\ufeff")
     writer.writerow(table.column_names)
     columns = table.columns
     for n, row in enumerate(SOURCES[table.name](at), start=1):
@@ -147,6 +148,13 @@ def licence_info(site: str) -> dict[str, str]:
     """The licence and the attribution asked of re-users (in the current language)."""
     return {"name": d.LICENCE_NAME, "title": d.LICENCE_TITLE, "url": d.LICENCE_URL,
             "attribution": attribution(site)}
+
+
+def formula_guard() -> str:
+    """What csv_cell does to text that a spreadsheet would run, said to the re-user."""
+    return _("In the CSV files, text that starts with =, +, -, @, |, a tab or a line break "
+             "begins with an added apostrophe (') so that spreadsheets do not run it as a "
+             "formula; remove that first apostrophe to get the text as it was entered.")
 
 
 def attribution(site: str) -> str:
@@ -187,8 +195,11 @@ def datapackage(site: str) -> dict[str, Any]:
     for table in d.TABLES:
         fields = []
         for c in table.columns:
+            meaning = str(c.meaning)
+            if c.type in d.TEXT_TYPES:
+                meaning = f"{meaning} {formula_guard()}"
             spec: dict[str, Any] = {"name": c.name, "type": FRICTIONLESS_TYPES[c.type],
-                                    "description": str(c.meaning)}
+                                    "description": meaning}
             if c.type == d.BOOLEAN:
                 spec["trueValues"], spec["falseValues"] = ["true"], ["false"]
             if c.values:
@@ -203,14 +214,14 @@ def datapackage(site: str) -> dict[str, Any]:
         resources.append({"name": table.name, "title": str(table.title),
                           "description": str(table.description),
                           "path": f"{site}/data/{table.name}.csv", "format": "csv",
-                          "mediatype": "text/csv", "encoding": "utf-8-sig",
+                          "mediatype": "text/csv", "encoding": "utf-8",
                           "schema": schema})
     return {"name": "talka", "title": _("Talka open data"),
             "homepage": f"{site}/data",
             "licenses": [{"name": d.LICENCE_ID, "title": d.LICENCE_TITLE,
                           "path": d.LICENCE_URL}],
             "sources": [{"title": "Talka", "path": site}],
-            "description": attribution(site), "resources": resources}
+            "description": f"{attribution(site)} {formula_guard()}", "resources": resources}
 
 
 def dictionary_rows() -> tuple[list[dict], list[dict]]:
@@ -347,6 +358,14 @@ def kept_file(state: DataState, filename: str, write: Callable[[Path], object]) 
             building.unlink(missing_ok=True)
         _forget_old(base, keep=folder)
     return path
+
+
+def fresh_file(filename: str, write: Callable[[Path], object]) -> bytes:
+    """The file `filename` built now and kept nowhere (PUBLIC_CACHE=0)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / filename
+        write(path)
+        return path.read_bytes()
 
 
 def write_chunks(chunks: Iterable[bytes]) -> Callable[[Path], None]:

@@ -16,7 +16,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     g,
     jsonify,
     make_response,
@@ -25,20 +24,15 @@ from flask import (
     send_file,
 )
 from flask_babel import get_locale
-from werkzeug.http import is_resource_modified
 
 from app.core import access
+from app.core.web import site_url
 from app.opendata import dictionary as d
 from app.opendata import export
-from app.public import front
+from app.public import cache, front
 from app.public.cache import MAX_BODY_BYTES, anonymous_read
 
 bp = Blueprint("opendata", __name__, url_prefix="/data")
-
-
-def site_url() -> str:
-    """The site's public address: SITE_URL when configured, else the request's host."""
-    return (current_app.config.get("SITE_URL") or request.host_url).rstrip("/")
 
 
 def _table_or_404(name: str) -> d.PublicTable:
@@ -52,12 +46,19 @@ def _finish(response: Response, etag: str, state: export.DataState, *,
             filename: str | None = None) -> Response:
     response.set_etag(etag)
     response.last_modified = state.last_modified
-    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Cache-Control"] = cache.PUBLIC_CACHE_CONTROL
     response.headers["Access-Control-Allow-Origin"] = "*"
     response.vary.add("Cookie")  # the language of titles in JSON follows the session
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _for_site(filename: str) -> str:
+    """The kept name of a file that names the site: one file per origin, so a file made
+    for one host (local use without SITE_URL) is never sent to a reader of another."""
+    stem, _, suffix = filename.rpartition(".")
+    return f"{stem}.{hashlib.sha256(site_url().encode()).hexdigest()[:12]}.{suffix}"
 
 
 def _locale() -> str:
@@ -66,44 +67,38 @@ def _locale() -> str:
 
 
 def _unchanged(etag: str, state: export.DataState) -> bool:
-    return not is_resource_modified(request.environ, etag=etag,
-                                    last_modified=state.last_modified)
+    return cache.not_modified(etag, state.last_modified)
 
 
 # --- pages -------------------------------------------------------------------------------------
 
-_RENDERED: dict[tuple[str, str, str], tuple[bytes, str]] = {}
-_RENDERED_MAX = 16  # keys include the Host header: keep the table small whatever it says
-
-
 def unchanging_page(view):
     """For a page that shows no data, only the language and the code's own description:
-    rendered once per process, language and host, then answered without a query (and with
-    an ETag, so a repeat view is a 304). Signed-in visitors get a fresh, personal page."""
+    rendered once per process, language and host into the page cache, then answered without
+    a query (and with an ETag, so a repeat view is a 304). Signed-in visitors get a fresh,
+    personal page."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         g.public_page = True  # base.html: no per-visitor CSRF token in a shared page
-        if not anonymous_read() or request.query_string:  # the page takes no arguments
-            return view(*args, **kwargs)
-        key = (request.endpoint, _locale(), request.host)
-        cached = _RENDERED.get(key)
-        if cached is None:
+        if not anonymous_read() or request.query_string or not cache.enabled():
+            return view(*args, **kwargs)  # the page takes no arguments
+        key = ("unchanging", request.host, request.endpoint, _locale())
+        kept = cache.page_cache.get(key)
+        if kept is None:
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.headers.getlist("Set-Cookie"):
                 return response
-            body = response.get_data()
-            cached = (body, hashlib.sha256(body).hexdigest()[:32])
-            if len(_RENDERED) >= _RENDERED_MAX:
-                _RENDERED.clear()
-            _RENDERED[key] = cached
-        body, etag = cached
-        if etag in request.if_none_match:
+            kept = cache.CachedPage(body=response.get_data(), status=200,
+                                    mimetype="text/html", headers=())
+            cache.page_cache.put(key, kept)
+        etag = hashlib.sha256(kept.body).hexdigest()[:32]
+        if cache.not_modified(etag, None):
             response = Response(status=304)
         else:
-            response = Response(body, mimetype="text/html")
+            response = Response(kept.body, mimetype="text/html")
         response.set_etag(etag)
-        response.headers["Cache-Control"] = "public, no-cache"
+        response.headers["Cache-Control"] = cache.PUBLIC_CACHE_CONTROL
         response.vary.add("Cookie")
         if front.shareable():
             response.headers[front.MARKER] = front.marker(front.STATIC)
@@ -140,6 +135,9 @@ def _download(kind: str, filename: str, download_name: str, mimetype: str, write
     etag = state.etag(kind, filename)
     if _unchanged(etag, state):
         return _finish(Response(status=304), etag, state)
+    if not cache.enabled():
+        response = Response(export.fresh_file(filename, writer(state)), mimetype=mimetype)
+        return _finish(response, etag, state, filename=download_name)
     for _attempt in range(2):
         path = export.kept_file(state, filename, writer(state))
         try:
@@ -163,7 +161,7 @@ def _download(kind: str, filename: str, download_name: str, mimetype: str, write
 def table_csv(name: str):
     table = _table_or_404(name)
     return _download("csv", f"{table.name}.csv", f"talka-{table.name}.csv",
-                     "text/csv; charset=utf-8",
+                     "text/csv",  # werkzeug adds "; charset=utf-8" to text types
                      lambda state: export.write_chunks(export.csv_chunks(table,
                                                                          export.moment())))
 
@@ -174,7 +172,8 @@ def table_json(name: str):
     table = _table_or_404(name)
     site = site_url()
     # Titles, descriptions and the attribution are in the reader's language.
-    return _download("json", f"{table.name}.{_locale()}.json", f"talka-{table.name}.json",
+    return _download("json", _for_site(f"{table.name}.{_locale()}.json"),
+                     f"talka-{table.name}.json",
                      "application/json",
                      lambda state: export.write_chunks(export.json_chunks(
                          table, export.moment(), site=site)))
@@ -184,7 +183,7 @@ def table_json(name: str):
 @access.public
 def sqlite():
     site = site_url()
-    return _download("sqlite", export.SQLITE_NAME, export.SQLITE_NAME,
+    return _download("sqlite", _for_site(export.SQLITE_NAME), export.SQLITE_NAME,
                      "application/vnd.sqlite3",
                      lambda state: lambda path: export.build_sqlite(
                          path, export.moment(), site=site, state_key=state.key))
@@ -194,7 +193,7 @@ def sqlite():
 @access.public
 def datapackage():
     state = export.data_state()
-    etag = state.etag("datapackage", _locale())
+    etag = state.etag("datapackage", _for_site(f"{_locale()}.json"))
     if _unchanged(etag, state):
         return _finish(Response(status=304), etag, state)
     return _finish(jsonify(export.datapackage(site_url())), etag, state)

@@ -2,20 +2,19 @@
 in-process cache of rendered pages.
 
 Invalidation
-    Every commit that inserts, changes or deletes a row that public pages show (hackathons,
-    criteria, ideas other than drafts, teams, winner decisions, pilots and all their parts,
-    places) raises the single row of `public_data_version` in the same transaction. Nobody
-    has to remember to do it: ORM flushes are watched (`after_flush`), and so are bulk
-    statements run through the session (`do_orm_execute`); the raise happens once per
-    transaction, just before it commits (`before_commit`). Code that writes with raw SQL
-    behind the session's back calls `bump_public_version()` itself.
+    Every commit that inserts, changes or deletes a row of a table that app/core/datamap.py
+    marks public (ideas: other than drafts) raises the single row of `public_data_version`
+    in the same transaction. Nobody has to remember to do it: ORM flushes are watched
+    (`after_flush`), and so are bulk statements run through the session (`do_orm_execute`);
+    the raise happens once per transaction, just before it commits (`before_commit`). Code
+    that writes with raw SQL behind the session's back calls `bump_public_version()` itself.
 
     What a page shows also depends on the clock: health and overdue milestones on the date
-    in Riga, and whether a hackathon is open on its opening and closing instants. So the
-    cache key is (version, time of the last change, today in Riga, the last opening or
-    closing instant already passed), read in ONE query per request. The key changes when
-    any of these does; cached pages of an older key are never served again and fall out of
-    the small LRU.
+    in Riga, and whether a hackathon or its vote is open on its opening and closing instants
+    (datamap.CLOCK_COLUMNS). So the cache key is (version, time of the last change, today in
+    Riga, the last of those instants already passed), read in ONE query per request. The key
+    changes when any of these does; cached pages of an older key are never served again and
+    fall out of the small LRU.
 
 Only anonymous GET requests without pending flash messages use the cache: a signed-in
 user's pages are personal (Cache-Control: no-store). Anonymous pages carry no CSRF token
@@ -44,6 +43,7 @@ from sqlalchemy import bindparam, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 from werkzeug.http import is_resource_modified
 
+from app.core import datamap
 from app.core.clock import RIGA, as_utc, now_utc, today_riga
 from app.extensions import db
 
@@ -54,16 +54,9 @@ STATE_TTL_SECONDS = 1.0
 MAX_BODY_BYTES = 2 * 1024 * 1024  # a larger page is served, not kept
 MAX_TOTAL_BYTES = 64 * 1024 * 1024  # per process, whatever query strings visitors send
 
-# Tables whose rows public pages show. Changes to any other table (users, sessions, the
-# outbox, reviews, drafts...) leave the public cache alone.
-WATCHED_TABLES = frozenset({
-    "hackathon", "criterion", "hackathon_eligible_region", "phase_change",
-    "idea", "proposed_indicator", "idea_attachment", "team", "team_partner",
-    "winner_decision", "final_round", "pilot_document",
-    "pilot", "pilot_partner", "pilot_status_change", "milestone", "indicator", "measurement",
-    "funding_line", "expense", "pilot_update", "pilot_evaluation", "replication",
-    "region", "municipality",
-})
+# Tables whose rows public pages show (app/core/datamap.py marks every table). Changes to
+# any other table (users, sessions, the outbox, drafts...) leave the public cache alone.
+PUBLIC_TABLES = datamap.public_tables()
 
 
 # --- noticing changes ----------------------------------------------------------------------------
@@ -75,7 +68,7 @@ def _table_of(obj) -> str | None:
 
 def _touches_public(obj) -> bool:
     name = _table_of(obj)
-    if name not in WATCHED_TABLES:
+    if name not in PUBLIC_TABLES:
         return False
     if name == "idea":
         # A team saving its draft changes nothing public; a status change or a change to a
@@ -101,7 +94,7 @@ def _on_execute(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) in WATCHED_TABLES:
+    if getattr(table, "name", None) in PUBLIC_TABLES:
         state.session.info[DIRTY] = True
 
 
@@ -187,19 +180,20 @@ class PublicState:
 @functools.cache
 def _state_statement():
     """The state query, built once per process (building it was half of a cached hit);
-    `now` is a bound parameter that takes the datetime columns' type."""
-    from app.hackathons.models import Hackathon
+    `now` is a bound parameter that takes the datetime columns' type. Besides the version,
+    it reads the last instant of each of datamap.CLOCK_COLUMNS already passed."""
     from app.public.models import PublicDataVersion
 
     now = bindparam("now")
+    boundaries = []
+    for table_name, column_name in datamap.CLOCK_COLUMNS:
+        column = db.metadata.tables[table_name].c[column_name]
+        boundaries.append(select(func.max(column)).where(column <= now).scalar_subquery())
     return select(
         select(PublicDataVersion.version).where(PublicDataVersion.id == 1).scalar_subquery(),
         select(PublicDataVersion.changed_at).where(PublicDataVersion.id == 1)
         .scalar_subquery(),
-        select(func.max(Hackathon.submission_opens_at))
-        .where(Hackathon.submission_opens_at <= now).scalar_subquery(),
-        select(func.max(Hackathon.submission_closes_at))
-        .where(Hackathon.submission_closes_at <= now).scalar_subquery(),
+        *boundaries,
     )
 
 
@@ -246,7 +240,7 @@ def public_state(now: datetime | None = None, *, connection=None) -> PublicState
     def aware(value):
         return as_utc(value) if isinstance(value, datetime) else None
 
-    boundaries = [t for t in (aware(row[2]), aware(row[3])) if t is not None]
+    boundaries = [t for t in map(aware, row[2:]) if t is not None]
     return PublicState(version=row[0] or 0, changed_at=aware(row[1]),
                        today=today_riga(now).isoformat(),
                        last_boundary=max(boundaries) if boundaries else None)
@@ -309,11 +303,33 @@ class PageCache:
 page_cache = PageCache()
 KEPT_HEADERS = ("Content-Language",)
 
+# Browsers ask again each time (and get a 304 while nothing changed); a shared reverse proxy
+# may answer a public page for a few seconds without asking, which carries a rush of readers.
+# Signed-in pages are never public: they carry "no-store" (app/core/security.py).
+PROXY_SECONDS = 5
+PUBLIC_CACHE_CONTROL = f"public, max-age=0, s-maxage={PROXY_SECONDS}"
+
+
+def enabled() -> bool:
+    """False when PUBLIC_CACHE=0: every page is rendered and every file built afresh."""
+    return bool(current_app.config.get("PUBLIC_CACHE", True))
+
 
 def anonymous_read() -> bool:
     """A request whose answer is the same for every anonymous visitor in that language."""
     return (request.method in ("GET", "HEAD") and not current_user.is_authenticated
             and "_flashes" not in session and "Authorization" not in request.headers)
+
+
+def not_modified(etag: str, last_modified: datetime | None) -> bool:
+    """Does the reader hold this answer already? Flask-Compress sends a compressed answer's
+    ETag as "<etag>:<encoding>", so those forms match too (checked before any rendering)."""
+    match = request.if_none_match
+    if match:
+        algorithms = current_app.config.get("COMPRESS_ALGORITHM", ())
+        return any(match.contains_weak(tag)
+                   for tag in (etag, *(f"{etag}:{a}" for a in algorithms)))
+    return not is_resource_modified(request.environ, last_modified=last_modified)
 
 
 def _etag(state: PublicState, locale: str) -> str:
@@ -326,7 +342,7 @@ def _etag(state: PublicState, locale: str) -> str:
 def _finish(response: Response, etag: str, state: PublicState) -> Response:
     response.set_etag(etag)
     response.last_modified = state.last_modified
-    response.headers["Cache-Control"] = "public, no-cache"
+    response.headers["Cache-Control"] = PUBLIC_CACHE_CONTROL
     response.vary.add("Cookie")
     response.vary.add("Accept-Language")
     return response
@@ -355,13 +371,12 @@ def public_page(view: Callable | None = None, *, per_minute: bool = False):
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if not anonymous_read() or not current_app.config.get("PUBLIC_CACHE", True):
+        if not anonymous_read() or not enabled():
             return view(*args, **kwargs)
         state = current_state(per_minute=per_minute)
         locale = str(get_locale() or "lv")
         etag = _etag(state, locale)
-        if not is_resource_modified(request.environ, etag=etag,
-                                    last_modified=state.last_modified):
+        if not_modified(etag, state.last_modified):
             return _finish(Response(status=304), etag, state)
         # The host is part of the key: a page rendered for one host (its links built from
         # it when SITE_URL is unset) is never served to a reader who asked another.

@@ -1,8 +1,10 @@
 """Atom feeds (RFC 4287): published results and approved public pilot reports.
 
-Built with ElementTree, so the XML is always well formed; every link is absolute. Entries
-name hackathons, ideas, pilots, teams and municipalities, never a person: the author of
-every entry is the programme ("Talka") or the pilot's municipality.
+Built with ElementTree, so the XML is always well formed, with Atom as the default
+namespace; every link and id is built from the one origin (SITE_URL). Each language is a
+feed of its own (`?lang=en`; Latvian without it): its own self link, feed id and entry ids.
+Entries name hackathons, ideas, pilots, teams and municipalities, never a person: the author
+of every entry is the programme ("Talka") or the pilot's municipality.
 """
 
 from __future__ import annotations
@@ -22,11 +24,10 @@ from app.core.sanitize import render_markdown
 from app.public import queries as q
 
 ATOM = "http://www.w3.org/2005/Atom"
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ENTRIES = 50
 TAG_DATE = "2025"  # the date part of our tag: URIs (RFC 4151); never change it
 
-ET.register_namespace("", ATOM)
+LATVIAN = "lv"
 
 
 @dataclass
@@ -44,14 +45,28 @@ def _stamp(value: datetime) -> str:
     return value.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def language() -> str:
+    """The feed's language ("lv" or "en"), chosen by the address alone."""
+    return str(get_locale() or LATVIAN)
+
+
 def tag_uri(site: str, specific: str) -> str:
-    """A permanent entry id: tag:<host>,2025:<what> (it survives a change of URL scheme)."""
+    """A permanent id: tag:<host>,2025:<what> (it survives a change of URL scheme); the
+    English feed and its entries end in /en, the Latvian ones as they always were."""
     host = urlsplit(site).hostname or "talka"
-    return f"tag:{host},{TAG_DATE}:{specific}"
+    suffix = "" if language() == LATVIAN else f"/{language()}"
+    return f"tag:{host},{TAG_DATE}:{specific}{suffix}"
+
+
+def feed_url(site: str, endpoint: str, **values) -> str:
+    """A feed's own address in the current language (the self link)."""
+    if language() != LATVIAN:
+        values["lang"] = language()
+    return site + url_for(endpoint, **values)
 
 
 def _el(parent, name: str, text: str | None = None, **attrs) -> ET.Element:
-    element = ET.SubElement(parent, f"{{{ATOM}}}{name}", {k: str(v) for k, v in attrs.items()})
+    element = ET.SubElement(parent, name, {k: str(v) for k, v in attrs.items()})
     if text is not None:
         element.text = text
     return element
@@ -61,7 +76,9 @@ def render(*, site: str, feed_id: str, title: str, subtitle: str, self_url: str,
            alternate_url: str, entries: list[Entry]) -> bytes:
     """The feed document, newest entries first (at most ENTRIES)."""
     entries = sorted(entries, key=lambda e: (e.updated, e.id), reverse=True)[:ENTRIES]
-    root = ET.Element(f"{{{ATOM}}}feed", {XML_LANG: str(get_locale() or "lv")})
+    # Atom is declared as the default namespace on the root and the elements are written
+    # unprefixed: no global prefix registry (which the sitemap's namespace would overwrite).
+    root = ET.Element("feed", {"xmlns": ATOM, "xml:lang": language()})
     _el(root, "id", feed_id)
     _el(root, "title", title)
     _el(root, "subtitle", subtitle)
@@ -120,7 +137,7 @@ def site_feed(site: str) -> bytes:
                   title=_("Talka: results and pilot news"),
                   subtitle=_("Winners of municipal idea hackathons and published progress "
                              "reports of their pilot projects."),
-                  self_url=site + url_for("public.feed"),
+                  self_url=feed_url(site, "public.feed"),
                   alternate_url=site + url_for("public.home"), entries=entries)
 
 
@@ -131,6 +148,6 @@ def pilot_feed(pilot, site: str) -> bytes:
                   title=_("Talka: %(pilot)s", pilot=pilot.title),
                   subtitle=_("Published progress reports of the pilot “%(pilot)s”.",
                              pilot=pilot.title),
-                  self_url=site + url_for("public.pilot_feed", pilot_id=pilot.id),
+                  self_url=feed_url(site, "public.pilot_feed", pilot_id=pilot.id),
                   alternate_url=site + url_for("pilots.pilot", pilot_id=pilot.id),
                   entries=entries)

@@ -17,8 +17,9 @@ Anonymous readers are those with no cookie, and those whose only cookie is a ses
 holds nothing but the language they chose (and perhaps a CSRF token): the session's
 signature is checked here as Flask checks it. The key is the host, scheme, path, query
 string and that language (and, for the API, the Accept-Language header, which chooses the
-API's language). Any other cookie (a signed-in member, a pending message) or an
-Authorization header goes to the application, which answers it in full."""
+API's language), and the encodings the reader accepts. Any other cookie (a signed-in
+member, a pending message) or an Authorization header goes to the application, which
+answers it in full."""
 
 from __future__ import annotations
 
@@ -79,8 +80,11 @@ def shareable() -> bool:
 def _key(environ, chosen: str) -> tuple:
     path = environ.get("PATH_INFO", "")
     language = environ.get("HTTP_ACCEPT_LANGUAGE", "") if path.startswith("/api/") else ""
+    # The answer is kept as it was sent, compressed or not (Flask-Compress): the encodings
+    # the reader accepts are part of the key, so nobody gets an encoding they did not ask for.
+    encodings = environ.get("HTTP_ACCEPT_ENCODING", "").replace(" ", "").lower()
     return ("front", environ.get("HTTP_HOST", ""), environ.get("wsgi.url_scheme", ""),
-            path, environ.get("QUERY_STRING", ""), language, chosen)
+            path, environ.get("QUERY_STRING", ""), language, chosen, encodings)
 
 
 class FrontCache:

@@ -40,17 +40,16 @@ def public_endpoint(path: str) -> str | None:
 
 
 def _add(root: ET.Element, loc: str, lastmod: datetime | None = None) -> None:
-    url = ET.SubElement(root, f"{{{NS}}}url")
-    ET.SubElement(url, f"{{{NS}}}loc").text = loc
+    url = ET.SubElement(root, "url")
+    ET.SubElement(url, "loc").text = loc
     if lastmod is not None:
-        ET.SubElement(url, f"{{{NS}}}lastmod").text = lastmod.astimezone(RIGA).date().isoformat()
+        ET.SubElement(url, "lastmod").text = lastmod.astimezone(RIGA).date().isoformat()
 
 
 def build(site: str) -> bytes:
     """All public pages: static ones, hackathons, winning ideas, pilots, municipalities."""
-    ET.register_namespace("", NS)
     data = q.sitemap_data()
-    root = ET.Element(f"{{{NS}}}urlset")
+    root = ET.Element("urlset", {"xmlns": NS})  # the default namespace, unprefixed
     for path in STATIC_PATHS:
         endpoint = public_endpoint(path)
         if endpoint:

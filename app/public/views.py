@@ -7,7 +7,6 @@ named, people never are. Anonymous views are cached and answered conditionally
 
 from __future__ import annotations
 
-from contextlib import nullcontext
 from datetime import date
 
 from flask import (
@@ -23,7 +22,7 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -35,6 +34,7 @@ from app.core import access
 from app.core.clock import now_utc, today_riga
 from app.core.pagination import clamp
 from app.core.security import is_safe_next
+from app.core.web import site_url
 from app.extensions import csrf, db
 from app.places.models import Region
 from app.public import cache, feeds, sitemap
@@ -47,11 +47,6 @@ cache.install()
 
 
 # --- addresses ---------------------------------------------------------------------------------
-
-def site_url() -> str:
-    """The site's public address: SITE_URL when configured, else the request's host."""
-    return (current_app.config.get("SITE_URL") or request.host_url).rstrip("/")
-
 
 def absolute_url(endpoint: str, **values) -> str:
     return site_url() + url_for(endpoint, **values)
@@ -70,10 +65,19 @@ def endpoint_exists(name: str) -> bool:
     return name in current_app.view_functions
 
 
-def _feed_locale() -> str | None:
-    """Feeds are read by programs without our cookie: ?lang=en asks for English."""
+def _feed_locale() -> str:
+    """A feed's language is in its address alone (programs read it without our cookie):
+    ?lang=en asks for English, no argument is Latvian."""
     lang = request.args.get("lang")
-    return lang if lang in ("lv", "en") else None
+    return lang if lang in ("lv", "en") else "lv"
+
+
+@bp.app_template_global()
+def feed_link(endpoint: str, **values) -> str:
+    """The address of a feed in the page's language."""
+    if str(get_locale() or "lv") != "lv":
+        values["lang"] = str(get_locale())
+    return url_for(endpoint, **values)
 
 
 # --- the home page -----------------------------------------------------------------------------
@@ -180,8 +184,7 @@ def _atom(body: bytes) -> Response:
 @public_page
 @access.public
 def feed():
-    lang = _feed_locale()
-    with force_locale(lang) if lang else nullcontext():
+    with force_locale(_feed_locale()):
         return _atom(feeds.site_feed(site_url()))
 
 
@@ -190,8 +193,7 @@ def feed():
 @access.public
 def pilot_feed(pilot_id: int):
     pilot = _pilot_or_404(pilot_id)
-    lang = _feed_locale()
-    with force_locale(lang) if lang else nullcontext():
+    with force_locale(_feed_locale()):
         return _atom(feeds.pilot_feed(pilot, site_url()))
 
 

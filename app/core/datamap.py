@@ -1,0 +1,117 @@
+"""What the public sees: every table marked public or private, every clock instant that
+changes a public page, and every server-side cache with what empties it.
+
+A table marked PUBLIC is shown on a public page, in a feed, the sitemap, the public API or
+the open data (even as a count or a sum). Any insert, update or delete of one of its rows
+raises the public data version (app/public/cache.py), so every cached public page and
+open-data file made before it is never served again. A PRIVATE table changes nothing an
+anonymous reader sees. tests/test_datamap.py fails for a table left unmarked, so a new
+table cannot be forgotten.
+"""
+
+from __future__ import annotations
+
+PUBLIC = "public"
+PRIVATE = "private"
+
+TABLES: dict[str, str] = {
+    # places
+    "region": PUBLIC,
+    "municipality": PUBLIC,
+    # hackathons
+    "hackathon": PUBLIC,
+    "hackathon_eligible_region": PUBLIC,
+    "criterion": PUBLIC,
+    "phase_change": PUBLIC,
+    # teams and ideas (drafts stay private: see app/public/cache.py)
+    "team": PUBLIC,
+    "team_partner": PUBLIC,
+    "team_member": PRIVATE,  # people are never named publicly; the directory is signed-in
+    "team_invitation": PRIVATE,
+    "team_former_member": PRIVATE,
+    "affiliation": PRIVATE,
+    "municipality_domain": PRIVATE,
+    "idea": PUBLIC,
+    "idea_attachment": PUBLIC,
+    "proposed_indicator": PUBLIC,
+    "idea_revision": PRIVATE,
+    "idea_kept_text": PRIVATE,
+    # judging: the ranking and the residents' vote are public once results are published
+    "jury_member": PRIVATE,
+    "assignment_run": PRIVATE,
+    "conflict_declaration": PRIVATE,
+    "review": PUBLIC,
+    "review_score": PUBLIC,
+    "kept_review": PRIVATE,
+    "final_round": PUBLIC,
+    "winner_decision": PUBLIC,
+    "public_vote": PUBLIC,
+    # pilots
+    "pilot": PUBLIC,
+    "pilot_partner": PUBLIC,
+    "pilot_status_change": PUBLIC,
+    "pilot_document": PUBLIC,
+    "milestone": PUBLIC,
+    "indicator": PUBLIC,
+    "measurement": PUBLIC,
+    "funding_line": PUBLIC,
+    "expense": PUBLIC,
+    "pilot_update": PUBLIC,
+    "pilot_evaluation": PUBLIC,
+    "replication": PUBLIC,
+    "pilot_follower": PRIVATE,
+    # the programme's training indicator (public in aggregate)
+    "programme_event": PUBLIC,
+    "programme_person": PUBLIC,
+    "programme_attendance": PUBLIC,
+    # the good-governance self-assessment: instruments and results in aggregate are public
+    "assessment_instrument": PUBLIC,
+    "assessment_theme": PUBLIC,
+    "assessment_question": PUBLIC,
+    "assessment_round": PUBLIC,
+    "assessment_response": PUBLIC,
+    "assessment_answer": PUBLIC,
+    # people, access and machinery
+    "user": PRIVATE,
+    "user_session": PRIVATE,
+    "role_grant": PRIVATE,
+    "api_token": PRIVATE,
+    "audit_entry": PRIVATE,
+    "outbox_message": PRIVATE,
+    "privacy_erasure": PRIVATE,
+    "public_data_version": PRIVATE,  # the version itself: raising it must not raise it again
+}
+
+# Instants (table, column) after which a public page shows something else without any row
+# changing: a hackathon opens, its submissions close, its judging and public vote close.
+CLOCK_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("hackathon", "submission_opens_at"),
+    ("hackathon", "submission_closes_at"),
+    ("hackathon", "judging_closes_at"),
+)
+
+# Every server-side cache of what readers are answered, and what makes an entry stale.
+CACHES: dict[str, str] = {
+    "app.public.cache.page_cache": "rendered public pages and front-cache answers, keyed by "
+                                   "host, scheme, path, query and language, under the "
+                                   "public state (version of PUBLIC tables and the clock)",
+    "app.public.cache._recent": "the public state read last, for at most "
+                                "PUBLIC_STATE_TTL_SECONDS; dropped by this process's commits",
+    "app.opendata.export.kept_file": "open-data files on disk, one folder per public state",
+}
+
+
+# Memoised functions whose answer depends on their arguments and the code alone, never on
+# stored data: nothing has to empty them.
+PURE_MEMOS: frozenset[str] = frozenset({
+    "app.public.cache._state_statement",
+    "app.judging.scoring._check_criteria_once",
+    "app.judging.scoring._weighing",
+    "app.accounts.passwords.common_passwords",
+    "app.accounts.passwords._dummy_hash",
+})
+
+
+def public_tables() -> frozenset[str]:
+    """The tables whose changes invalidate public pages."""
+    return frozenset(name for name, mark in TABLES.items() if mark == PUBLIC)
