@@ -493,8 +493,8 @@ def add_expense(pilot_id: int):
         return _record_page(pilot, expense_form=form, status=400)
     try:
         document = _upload(form.document, pilot)
-        expense = ops.record_expense(pilot, _form_data(form, ("amount_eur", "spent_on",
-                                                              "description")),
+        expense = ops.record_expense(pilot, _form_data(form, (
+            "amount_eur", "spent_on", "description", "category", "document_public")),
                                      actor=current_user, document=document)
     except Invalid as error:
         db.session.rollback()
@@ -545,7 +545,8 @@ def add_funding(pilot_id: int):
         abort(400)
     return _on_pilot_page(
         pilot, lambda: ops.add_funding_line(
-            pilot, _form_data(form, ("kind", "label", "amount_eur")), actor=current_user),
+            pilot, _form_data(form, ("kind", "label", "amount_eur", "vat_eur")),
+            actor=current_user),
         _("The funding line has been added."), anchor="#money", refused=Invalid)
 
 
@@ -831,10 +832,12 @@ def update_replication(replication_id: int):
 @bp.route("/pilots/<id:pilot_id>/documents/<id:document_id>")
 @access.public
 def document(pilot_id: int, document_id: int):
-    pilot = _pilot(pilot_id)  # documents are never public: the team and its coordinators
+    pilot = queries.pilot_by_id(pilot_id)
     doc = db.session.get(PilotDocument, document_id)
-    if doc is None or doc.pilot_id != pilot.id:
+    if pilot is None or doc is None or doc.pilot_id != pilot.id:
         abort(404)
+    # The team and its coordinators; anyone else only an invoice a manager marked public.
+    access.require(pilot.can_view_document(current_user, doc), hide=True)
     try:
         path = documents.stored_path(doc.stored_name)
     except ValueError:
