@@ -26,7 +26,7 @@ from app.ideas.models import Idea
 from app.pilots import operations as ops
 from app.pilots import queries
 from app.pilots.charts import plain_number
-from app.pilots.health import LEVELS, reason_text
+from app.pilots.health import LEVELS, PILOT_NOT_RUNNING, badge_text, reason_text
 from app.pilots.indicators import DIRECTIONS
 from app.pilots.models import Indicator, Milestone, Pilot, PilotUpdate
 from app.pilots.states import (
@@ -307,6 +307,11 @@ class PublicPilotSchema(Schema):
     remaining_eur = fields.String(metadata=MONEY_DOC)
     progress = fields.Integer(metadata={"minimum": 0, "maximum": 100})
     health = fields.String(metadata={"enum": list(LEVELS)})
+    health_badge = fields.String(metadata={
+        "enum": [*LEVELS, *PILOT_NOT_RUNNING],
+        "description": "What a badge shows: the level, or the status of a pilot that is not "
+                       "running when no rule is broken (never green: on track)"})
+    health_text = fields.String(metadata={"description": "The badge in words"})
     health_reasons = fields.List(fields.Nested(ReasonOut))
     next_milestone = fields.Dict(allow_none=True)
     last_report_on = fields.String(allow_none=True)
@@ -427,7 +432,8 @@ def list_body(row: queries.PilotRow) -> dict:
         "start_date": _day(p.start_date), "end_date": _day(p.end_date),
         "budget_eur": _money(p.approved_budget_eur), "spent_eur": _money(row.spent),
         "remaining_eur": _money(row.remaining), "progress": row.progress,
-        "health": row.level, "health_reasons": [_reason(r) for r in row.health.reasons],
+        "health": row.level, "health_badge": row.health.badge,
+        "health_text": badge_text(row.health), "health_reasons": [_reason(r) for r in row.health.reasons],
         "next_milestone": {"id": nxt.id, "title": nxt.title, "due_date": _day(nxt.due_date)}
         if nxt else None,
         "last_report_on": _day(row.last_report_on),

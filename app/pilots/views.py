@@ -55,7 +55,7 @@ from app.pilots.forms import (
     StatusForm,
     UpdateForm,
 )
-from app.pilots.health import LEVELS, reason_text
+from app.pilots.health import LEVELS, badge_text, reason_text
 from app.pilots.models import (
     Expense,
     FundingLine,
@@ -83,7 +83,7 @@ PORTFOLIO_PER_PAGE = 50
 
 @bp.app_context_processor
 def pilot_helpers():
-    return {"reason_text": reason_text}
+    return {"reason_text": reason_text, "badge_text": badge_text}
 
 
 # --- loading -------------------------------------------------------------------------------------
