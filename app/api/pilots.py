@@ -433,7 +433,8 @@ def list_body(row: queries.PilotRow) -> dict:
         "budget_eur": _money(p.approved_budget_eur), "spent_eur": _money(row.spent),
         "remaining_eur": _money(row.remaining), "progress": row.progress,
         "health": row.level, "health_badge": row.health.badge,
-        "health_text": badge_text(row.health), "health_reasons": [_reason(r) for r in row.health.reasons],
+        "health_text": badge_text(row.health),
+        "health_reasons": [_reason(r) for r in row.health.reasons],
         "next_milestone": {"id": nxt.id, "title": nxt.title, "due_date": _day(nxt.due_date)}
         if nxt else None,
         "last_report_on": _day(row.last_report_on),

@@ -7,8 +7,9 @@ come from app.opendata.sources (one function per table, same name).
 
 What is public is what the public pages show, and nothing about people: no e-mail
 addresses, no names of people, no judges (only the jury's aggregated scores as
-published with the results), no internal reports, evidence or documents. Each expense is published (date, amount,
-description, category: public money is accounted for item by item); invoices are not.
+published with the results), no internal reports, evidence or documents. Each expense
+is published (date, amount, description, category: public money is accounted for item
+by item); invoices are not.
 """
 
 from __future__ import annotations

@@ -203,10 +203,10 @@ def idea_indicators(at: Moment) -> Rows:
 def pilots(at: Moment) -> Rows:
     """Every pilot with its health and progress, computed by the pilot rules from its
     milestones, money and reports: four queries for all pilots."""
+    from app.hackathons.models import Hackathon
     from app.pilots import health as rules
     from app.pilots import money
     from app.pilots.models import Milestone, Pilot
-    from app.hackathons.models import Hackathon
     from app.pilots.queries import Figures, load_figures
     from app.teams.models import Team
 

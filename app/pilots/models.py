@@ -34,8 +34,8 @@ from app.pilots import health as rules
 from app.pilots import money
 from app.pilots.states import (
     ENDED,
-    ExpenseCategory,
     TEAM_MAY_MOVE_TO,
+    ExpenseCategory,
     FundingKind,
     MilestoneStatus,
     PilotStatus,

@@ -27,9 +27,9 @@ from app.core.clock import PLAUSIBLE_YEARS, now_utc, today_riga
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
 from app.extensions import db
 from app.ideas.models import Idea
-from app.ideas.status import IdeaStatus
 from app.mail.operations import queue_mail
 from app.pilots import documents
+from app.pilots import policy as pilot_policy
 from app.pilots.indicators import (
     DIRECTIONS,
     PROBLEM_MESSAGES,
@@ -335,11 +335,6 @@ def _flush_pilot(pilot: Pilot) -> None:
 
 # --- from winner to pilot ----------------------------------------------------------------------
 
-def may_create_pilot(idea: Idea, user) -> bool:
-    """A coordinator who manages the idea's hackathon turns a winner into a pilot."""
-    return bool(getattr(user, "is_authenticated", False) and idea.hackathon.can_manage(user))
-
-
 def proposed_indicators(idea: Idea) -> list[dict]:
     """The idea's proposed indicators as pilot indicator rows, numbers parsed where possible.
 
@@ -425,13 +420,11 @@ def create_pilot(idea: Idea, data: dict, *, actor, now: datetime | None = None) 
     """Turn a winning idea into a pilot: its title, summary, team, municipalities, proposed
     indicators and budget are carried over (and may be changed in `data`)."""
     now = now or now_utc()
-    _require(may_create_pilot(idea, actor),
+    _require(pilot_policy.may_start(idea, actor),
              _l("Only a coordinator of the idea's hackathon can start its pilot."))
-    if idea.status != IdeaStatus.WINNER:
-        raise WrongState(_l("Only a winning idea can become a pilot; this idea is %(status)s.",
-                            status=idea.status.label))
-    if db.session.scalar(select(Pilot.id).where(Pilot.idea_id == idea.id)) is not None:
-        raise WrongState(_l("This idea already has a pilot."))
+    refused = pilot_policy.refusal(idea)
+    if refused is not None:
+        raise WrongState(refused)
     team = idea.team
     fields = _Fields(data)
     title = fields.text("title", required=True, max_length=TITLE_MAX, default=idea.title)

@@ -38,6 +38,7 @@ from app.extensions import db
 from app.ideas.models import Idea
 from app.pilots import documents, queries
 from app.pilots import operations as ops
+from app.pilots import policy as pilot_policy
 from app.pilots.charts import chart_table_rows, indicator_chart
 from app.pilots.forms import (
     EvaluationForm,
@@ -83,7 +84,7 @@ PORTFOLIO_PER_PAGE = 50
 
 @bp.app_context_processor
 def pilot_helpers():
-    return {"reason_text": reason_text, "badge_text": badge_text}
+    return {"reason_text": reason_text, "badge_text": badge_text, "pilot_policy": pilot_policy}
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -179,7 +180,7 @@ def _winner(idea_id: int) -> Idea:
     if idea is None:
         abort(404)
     access.require(idea.can_view_private(current_user), hide=True)
-    access.require(ops.may_create_pilot(idea, current_user))
+    access.require(pilot_policy.may_start(idea, current_user))
     return idea
 
 
@@ -197,8 +198,9 @@ def new(idea_id: int):
     idea = _winner(idea_id)
     if idea.pilot is not None:
         return redirect(url_for("pilots.pilot", pilot_id=idea.pilot.id))
-    if idea.status.value != "winner":
-        flash(_("Only a winning idea can become a pilot."), "error")
+    refused = pilot_policy.refusal(idea)
+    if refused is not None:
+        flash(str(refused), "error")
         return redirect(url_for("ideas.idea", idea_id=idea.id))
     team = idea.team
     form = PilotCreateForm(formdata=None, data={

@@ -19,6 +19,7 @@ from tests.conftest import login
 from tests.factories_hackathons import make_hackathon
 from tests.factories_pilots import make_coord, make_pilot, make_winner
 
+
 def _fund(pilot, actor):
     add_funding_line(pilot, {"kind": "programme", "amount_eur": "20000.00",
                              "vat_eur": "4200.00"}, actor=actor)
