@@ -475,6 +475,14 @@ def create_pilot(idea: Idea, data: dict, *, actor, now: datetime | None = None) 
     return pilot
 
 
+# A person reads the labels of the form, never the field names.
+INDICATOR_LABELS = {
+    "name": _l("Indicator"), "unit": _l("Unit"), "direction": _l("Direction"),
+    "baseline": _l("Baseline value"), "baseline_on": _l("Baseline date"),
+    "target": _l("Target value"), "target_on": _l("Target date"),
+}
+
+
 def _indicator_rows(fields: _Fields, rows: Any, start: date | None,
                     end: date | None) -> list[dict]:
     if not isinstance(rows, list) or len(rows) > INDICATORS_MAX:
@@ -493,7 +501,8 @@ def _indicator_rows(fields: _Fields, rows: Any, start: date | None,
         for name, messages in sub.errors.items():
             for message in messages:
                 fields.fail("indicators", _l("Indicator %(n)d, %(field)s: %(message)s",
-                                             n=number, field=name, message=message))
+                                             n=number, field=INDICATOR_LABELS.get(name, name),
+                                             message=message))
         if not sub.errors:
             values.append(checked)
     return values
