@@ -27,3 +27,19 @@ def test_the_latvian_pilot_page_has_no_english_progress_label(client, db):
     text = client.get(f"/pilots/{pilot.id}").get_data(as_text=True)
     assert "Progress:" not in text
     assert "Izpilde:" in text
+
+
+def test_a_municipalitys_pilot_count_and_its_pilot_rows_agree(client, db):
+    from tests.conftest import municipality
+
+    jelgava = municipality("Jelgava")
+    make_pilot(municipality="Jelgava", title="Vadošais 1")
+    make_pilot(municipality="Jelgava", title="Vadošais 2")
+    make_pilot(municipality="Dobeles novads", partners=("Jelgava",), title="Partneris")
+    text = client.get(f"/municipalities/{jelgava.id}").get_data(as_text=True)
+    figure = text[text.index("Vadītie pilotprojekti"):]
+    figure = figure[:figure.index("</div>")]
+    rows = text[text.index('class="public-pilots"'):]
+    rows = rows[:rows.index("</table>")]
+    assert rows.count("<tr") - 1 == 3  # the header row aside
+    assert "<dd>2" in figure and "1" in figure[figure.index("figure-note"):]
