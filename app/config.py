@@ -58,6 +58,8 @@ def load_config(overrides: dict | None = None) -> dict:
         ),
         "UPLOAD_DIR": os.environ.get("UPLOAD_DIR", str(instance / "uploads")),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_MB", "12")) * 1024 * 1024,
+        # Days after a pilot's end in which its late invoices may still be recorded.
+        "PILOT_EXPENSE_GRACE_DAYS": int(os.environ.get("PILOT_EXPENSE_GRACE_DAYS", "60")),
         "PORT": int(os.environ.get("PORT", "5000")),
         # Mail: SMTP when MAIL_SERVER is set, else the outbox only.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),

@@ -114,7 +114,7 @@ def public_world():
     add_milestone(pilot, title="Uzstādīšana", due=today - timedelta(days=10), status="done",
                   completed_on=today - timedelta(days=2))
     add_milestone(pilot, title="Norēķinu sasaiste", due=today + timedelta(days=60))
-    add_expense(pilot, "1500.50", description="Iekšējs rēķins par skaitītājiem")
+    add_expense(pilot, "1500.50", description="Rēķins par skaitītājiem")
     add_expense(pilot, "499.50", description="Uzstādīšanas darbi")
     indicator = Indicator(pilot=pilot, name="Kļūdaino rēķinu skaits", unit="rēķini",
                           direction="decrease", baseline_value=Decimal("120"),

@@ -26,10 +26,11 @@ from app.ideas.models import Idea
 from app.pilots import operations as ops
 from app.pilots import queries
 from app.pilots.charts import plain_number
-from app.pilots.health import LEVELS, reason_text
+from app.pilots.health import LEVELS, PILOT_NOT_RUNNING, badge_text, reason_text
 from app.pilots.indicators import DIRECTIONS
 from app.pilots.models import Indicator, Milestone, Pilot, PilotUpdate
 from app.pilots.states import (
+    ExpenseCategory,
     FundingKind,
     MilestoneStatus,
     PilotStatus,
@@ -68,9 +69,14 @@ class IndicatorInSchema(Schema):
 
 
 class FundingInSchema(Schema):
-    kind = fields.String(required=True, metadata={"enum": [k.value for k in FundingKind]})
+    kind = fields.String(required=True, metadata={
+        "enum": [k.value for k in FundingKind],
+        "description": "The source: programme (RRF), municipal co-financing or other "
+                       "(\"vat\" is kept for lines recorded before VAT had its own amount)"})
     label = fields.String(load_default="")
-    amount_eur = fields.Raw(required=True, allow_none=True, metadata=MONEY_DOC)
+    amount_eur = fields.Raw(required=True, allow_none=True, metadata={
+        **MONEY_DOC, "description": "Excluding VAT"})
+    vat_eur = fields.Raw(allow_none=True, metadata={**MONEY_DOC, "description": "Default 0"})
 
 
 class PilotFieldsSchema(Schema):
@@ -136,8 +142,12 @@ class MeasurementInSchema(Schema):
 class ExpenseInSchema(Schema):
     amount_eur = fields.Raw(required=True, allow_none=True,
                             metadata={**MONEY_DOC, "description": "> 0"})
-    spent_on = fields.Raw(required=True, allow_none=True, metadata=DATE_DOC)
-    description = fields.String(required=True)
+    spent_on = fields.Raw(required=True, allow_none=True, metadata={
+        **DATE_DOC, "description": "Between the pilot's start and its end plus the grace days"})
+    description = fields.String(required=True, metadata={
+        "description": "Public: name no private person"})
+    category = fields.String(metadata={"enum": [c.value for c in ExpenseCategory],
+                                       "description": "Default: other"})
 
 
 class UpdateInSchema(Schema):
@@ -231,7 +241,10 @@ class ExpenseOut(Schema):
     amount_eur = fields.String()
     spent_on = fields.String()
     description = fields.String()
+    category = fields.String(metadata={"enum": [c.value for c in ExpenseCategory]})
     has_document = fields.Boolean()
+    document_public = fields.Boolean()
+    has_public_document = fields.Boolean()
 
 
 class UpdateOut(Schema):
@@ -250,7 +263,29 @@ class FundingOut(Schema):
     id = fields.Integer()
     kind = fields.String(metadata={"enum": [k.value for k in FundingKind]})
     label = fields.String()
+    amount_eur = fields.String(metadata={**MONEY_DOC, "description": "Excluding VAT"})
+    vat_eur = fields.String(metadata=MONEY_DOC)
+
+
+class SourceSplitOut(Schema):
+    amount_eur = fields.String(metadata={**MONEY_DOC, "description": "Excluding VAT"})
+    vat_eur = fields.String(metadata=MONEY_DOC)
+
+
+class FundingSplitOut(Schema):
+    programme = fields.Nested(SourceSplitOut)
+    municipal = fields.Nested(SourceSplitOut)
+    other = fields.Nested(SourceSplitOut)
+
+
+class PublicExpenseOut(Schema):
+    id = fields.Integer()
+    pilot_id = fields.Integer()
+    spent_on = fields.String(metadata=DATE_DOC)
     amount_eur = fields.String(metadata=MONEY_DOC)
+    description = fields.String()
+    category = fields.String(metadata={"enum": [c.value for c in ExpenseCategory]})
+    has_public_document = fields.Boolean()
 
 
 class PublicPilotSchema(Schema):
@@ -272,6 +307,11 @@ class PublicPilotSchema(Schema):
     remaining_eur = fields.String(metadata=MONEY_DOC)
     progress = fields.Integer(metadata={"minimum": 0, "maximum": 100})
     health = fields.String(metadata={"enum": list(LEVELS)})
+    health_badge = fields.String(metadata={
+        "enum": [*LEVELS, *PILOT_NOT_RUNNING],
+        "description": "What a badge shows: the level, or the status of a pilot that is not "
+                       "running when no rule is broken (never green: on track)"})
+    health_text = fields.String(metadata={"description": "The badge in words"})
     health_reasons = fields.List(fields.Nested(ReasonOut))
     next_milestone = fields.Dict(allow_none=True)
     last_report_on = fields.String(allow_none=True)
@@ -281,6 +321,14 @@ class PilotDetailPublicSchema(PublicPilotSchema):
     milestones = fields.List(fields.Nested(MilestoneOut))
     indicators = fields.List(fields.Nested(IndicatorOut))
     funding = fields.List(fields.Nested(FundingOut))
+    funding_split = fields.Nested(FundingSplitOut, metadata={
+        "description": "Each source's amount excl. VAT and its VAT"})
+    charged_region = fields.String(metadata={
+        "description": "The region whose programme envelope pays: the organising region"})
+    charged_to_lead_region = fields.Boolean(metadata={
+        "description": "True for a national hackathon: charged to the lead's region"})
+    public_expenses = fields.List(fields.Nested(PublicExpenseOut), metadata={
+        "description": "Every expense: date, amount, description, category"})
     updates = fields.List(fields.Nested(UpdateOut), metadata={
         "description": "Published reports only, unless you are the team or a coordinator"})
     replications = fields.List(fields.Dict())
@@ -346,9 +394,20 @@ def indicator_body(i: Indicator) -> dict:
 
 
 def expense_body(e) -> dict:
+    return {**public_expense_body(e), "has_document": e.document_id is not None,
+            "document_public": e.document_public}
+
+
+def public_expense_body(e) -> dict:
     return {"id": e.id, "pilot_id": e.pilot_id, "amount_eur": _money(e.amount_eur),
             "spent_on": _day(e.spent_on), "description": e.description,
-            "has_document": e.document_id is not None}
+            "category": e.category.value,
+            "has_public_document": e.document_id is not None and e.document_public}
+
+
+def funding_body(f) -> dict:
+    return {"id": f.id, "kind": f.kind.value, "label": f.label,
+            "amount_eur": _money(f.amount_eur), "vat_eur": _money(f.vat_eur)}
 
 
 def update_body(u: PilotUpdate, *, internal: bool) -> dict:
@@ -373,7 +432,9 @@ def list_body(row: queries.PilotRow) -> dict:
         "start_date": _day(p.start_date), "end_date": _day(p.end_date),
         "budget_eur": _money(p.approved_budget_eur), "spent_eur": _money(row.spent),
         "remaining_eur": _money(row.remaining), "progress": row.progress,
-        "health": row.level, "health_reasons": [_reason(r) for r in row.health.reasons],
+        "health": row.level, "health_badge": row.health.badge,
+        "health_text": badge_text(row.health),
+        "health_reasons": [_reason(r) for r in row.health.reasons],
         "next_milestone": {"id": nxt.id, "title": nxt.title, "due_date": _day(nxt.due_date)}
         if nxt else None,
         "last_report_on": _day(row.last_report_on),
@@ -387,8 +448,12 @@ def pilot_body(pilot: Pilot, *, internal: bool) -> dict:
     body["team"] = {"id": pilot.team_id, "name": pilot.team.name}
     body["milestones"] = [milestone_body(m, internal=internal) for m in pilot.milestones]
     body["indicators"] = [indicator_body(i) for i in pilot.indicators]
-    body["funding"] = [{"id": f.id, "kind": f.kind.value, "label": f.label,
-                        "amount_eur": _money(f.amount_eur)} for f in pilot.funding_lines]
+    body["funding"] = [funding_body(f) for f in pilot.funding_lines]
+    body["funding_split"] = {source: {name: _money(value) for name, value in amounts.items()}
+                             for source, amounts in pilot.funding_by_source().items()}
+    body["charged_region"] = pilot.region_code
+    body["charged_to_lead_region"] = pilot.charged_to_lead_region
+    body["public_expenses"] = [public_expense_body(e) for e in pilot.expenses]
     updates = pilot.updates if internal else pilot.public_updates()
     body["updates"] = [update_body(u, internal=internal) for u in updates]
     body["replications"] = [{"id": r.id, "municipality": _municipality(r.municipality),
@@ -591,8 +656,7 @@ def add_funding(data, pilot_id: int):
     access.require(pilot.can_manage(current_user))
     line = ops.add_funding_line(pilot, data, actor=current_user)
     db.session.commit()
-    return _json({"id": line.id, "kind": line.kind.value, "label": line.label,
-                  "amount_eur": _money(line.amount_eur)}, 201)
+    return _json(funding_body(line), 201)
 
 
 @blp.route("/pilots/<id:pilot_id>/updates", methods=["POST"])

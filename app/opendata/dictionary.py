@@ -7,8 +7,9 @@ come from app.opendata.sources (one function per table, same name).
 
 What is public is what the public pages show, and nothing about people: no e-mail
 addresses, no names of people, no judges (only the jury's aggregated scores as
-published with the results), no internal reports, evidence or documents. Expenses are
-published as monthly sums per pilot (see `expenses_by_month`).
+published with the results), no internal reports, evidence or documents. Each expense
+is published (date, amount, description, category: public money is accounted for item
+by item); invoices are not.
 """
 
 from __future__ import annotations
@@ -306,7 +307,9 @@ TABLES: tuple[PublicTable, ...] = (
             Column("team_name", TEXT, _l("Name of the municipal team running it.")),
             Column("lead_municipality_id", INTEGER, _l("The lead municipality."),
                    references="municipalities.id"),
-            _region_code(_l("The planning region of the lead municipality.")),
+            _region_code(_l("The planning region whose programme envelope pays for the pilot: "
+                            "the region that organised the hackathon, or for a national "
+                            "hackathon the lead municipality's region.")),
             Column("start_date", DATE, _l("Start date.")),
             Column("end_date", DATE, _l("Planned end date.")),
             Column("status", CODE, _l("Status."), values=PILOT_STATUSES),
@@ -326,6 +329,17 @@ TABLES: tuple[PublicTable, ...] = (
                    _l("Approved budget minus spent, EUR (negative when over budget).")),
             Column("created_at", DATETIME, _l("When the pilot was started in Talka.")),
             Column("updated_at", DATETIME, _l("When its plan was last changed.")),
+            Column("charged_to_lead_region", BOOLEAN,
+                   _l("True when a national hackathon chose the pilot, so that it is charged "
+                      "to the lead municipality's region.")),
+            _money("programme_eur", _l("Programme (RRF) funds excluding VAT, EUR: what the "
+                                       "region's envelope counts.")),
+            _money("programme_vat_eur", _l("VAT paid by the programme, EUR: counted against "
+                                           "the region's VAT line.")),
+            _money("municipal_eur", _l("Municipal co-financing excluding VAT, EUR.")),
+            _money("municipal_vat_eur", _l("VAT on the municipal co-financing, EUR.")),
+            _money("other_eur", _l("Other sources excluding VAT, EUR.")),
+            _money("other_vat_eur", _l("VAT on the other sources, EUR.")),
         ),
         ("id",),
     ),
@@ -394,9 +408,27 @@ TABLES: tuple[PublicTable, ...] = (
             Column("kind", CODE, _l("Source of the money."),
                    values=("programme", "municipal", "vat", "other")),
             Column("label", TEXT, _l("Further description of the source.")),
-            _money("amount_eur", _l("Amount, EUR.")),
+            _money("amount_eur", _l("Amount excluding VAT, EUR (for the kind vat, recorded "
+                                    "before VAT had its own amount: the programme's VAT).")),
+            _money("vat_eur", _l("VAT on the amount, EUR.")),
         ),
         ("id",),
+    ),
+    PublicTable(
+        "expenses", _l("Expenses"),
+        _l("Every expense of every pilot: what public money was spent on, item by item."),
+        (
+            Column("id", INTEGER, _l("Identifier of the expense.")),
+            Column("pilot_id", INTEGER, _l("The pilot."), references="pilots.id"),
+            Column("spent_on", DATE, _l("Date of the expense.")),
+            _money("amount_eur", _l("Amount, EUR.")),
+            Column("description", TEXT, _l("What the money was spent on."), search=True),
+            Column("category", CODE, _l("Kind of expense."),
+                   values=("services", "goods", "works", "staff", "other")),
+        ),
+        ("id",),
+        notes=(_l("Invoices and other documents are not published: they may hold personal "
+                  "data. Teams are asked not to name private persons in descriptions."),),
     ),
     PublicTable(
         "expenses_by_month", _l("Spending by month"),
@@ -408,10 +440,8 @@ TABLES: tuple[PublicTable, ...] = (
             Column("expenses", INTEGER, _l("Number of expenses recorded in the month.")),
         ),
         ("pilot_id", "month"),
-        notes=(_l("Single expenses are not published: their descriptions and invoices are the "
-                  "teams' bookkeeping and may name private persons, such as a contractor who "
-                  "works alone. The sums are exact, and they add up to each pilot's "
-                  "spent_eur."),),
+        notes=(_l("The sums are exact, and they add up to each pilot's spent_eur; the single "
+                  "expenses are in the expenses table."),),
     ),
     PublicTable(
         "pilot_updates", _l("Progress reports"),

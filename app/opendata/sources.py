@@ -203,6 +203,7 @@ def idea_indicators(at: Moment) -> Rows:
 def pilots(at: Moment) -> Rows:
     """Every pilot with its health and progress, computed by the pilot rules from its
     milestones, money and reports: four queries for all pilots."""
+    from app.hackathons.models import Hackathon
     from app.pilots import health as rules
     from app.pilots import money
     from app.pilots.models import Milestone, Pilot
@@ -219,12 +220,16 @@ def pilots(at: Moment) -> Rows:
             weight=m["weight"], status=str(m["status"]), due_date=m["due_date"],
             completed_on=m["completed_on"], title=m["title"]))
     figures = load_figures(true())
+    split = _funding_split()
+    zero = Decimal("0.00")
     rows = db.session.execute(
         select(Pilot.id, Pilot.idea_id, Pilot.hackathon_id, Pilot.title, Pilot.summary,
                Team.name.label("team_name"), Pilot.lead_municipality_id, Pilot.region_code,
                Pilot.start_date, Pilot.end_date, Pilot.status, Pilot.approved_budget_eur,
-               Pilot.created_at, Pilot.updated_at)
-        .join(Team, Team.id == Pilot.team_id).order_by(Pilot.id)).mappings()
+               Pilot.created_at, Pilot.updated_at,
+               Hackathon.region_code.is_(None).label("charged_to_lead_region"))
+        .join(Team, Team.id == Pilot.team_id)
+        .join(Hackathon, Hackathon.id == Pilot.hackathon_id).order_by(Pilot.id)).mappings()
     for row in rows:
         mine = milestones.get(row["id"], [])
         figure = figures.get(row["id"], Figures())
@@ -236,7 +241,8 @@ def pilots(at: Moment) -> Rows:
         yield {**row, "health": health.level,
                "health_reasons": " ".join(r.code for r in health.reasons),
                "progress": rules.progress(mine), "spent_eur": figure.spent,
-               "remaining_eur": money.remaining_eur(row["approved_budget_eur"], figure.spent)}
+               "remaining_eur": money.remaining_eur(row["approved_budget_eur"], figure.spent),
+               **{name: split.get(row["id"], {}).get(name, zero) for name in SPLIT_COLUMNS}}
 
 
 def pilot_partners(at: Moment) -> Rows:
@@ -280,8 +286,39 @@ def funding_lines(at: Moment) -> Rows:
     from app.pilots.models import FundingLine
 
     return _stream(select(FundingLine.id, FundingLine.pilot_id, FundingLine.kind,
-                          FundingLine.label, FundingLine.amount_eur)
+                          FundingLine.label, FundingLine.amount_eur, FundingLine.vat_eur)
                    .order_by(FundingLine.pilot_id, FundingLine.id))
+
+
+def expenses(at: Moment) -> Rows:
+    from app.pilots.models import Expense
+
+    return _stream(select(Expense.id, Expense.pilot_id, Expense.spent_on, Expense.amount_eur,
+                          Expense.description, Expense.category)
+                   .order_by(Expense.pilot_id, Expense.spent_on, Expense.id))
+
+
+def _funding_split() -> dict[int, dict[str, Any]]:
+    """Each pilot's funding by source, excl. VAT and VAT, summed exactly (one query)."""
+    from app.pilots import money
+    from app.pilots.models import FundingLine
+
+    parts: dict[int, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
+    for pilot_id, kind, amount, vat in db.session.execute(
+            select(FundingLine.pilot_id, FundingLine.kind, FundingLine.amount_eur,
+                   FundingLine.vat_eur)):
+        kind = str(kind.value if hasattr(kind, "value") else kind)
+        if kind == "vat":  # recorded before VAT had its own amount: the programme's VAT
+            parts[pilot_id]["programme_vat_eur"].append(amount)
+            continue
+        parts[pilot_id][f"{kind}_eur"].append(amount)
+        parts[pilot_id][f"{kind}_vat_eur"].append(vat)
+    return {pilot_id: {name: money.funding_total(values) for name, values in split.items()}
+            for pilot_id, split in parts.items()}
+
+
+SPLIT_COLUMNS = ("programme_eur", "programme_vat_eur", "municipal_eur", "municipal_vat_eur",
+                 "other_eur", "other_vat_eur")
 
 
 def expenses_by_month(at: Moment) -> Rows:
@@ -330,6 +367,6 @@ SOURCES: dict[str, Callable[[Moment], Rows]] = {
     fn.__name__: fn for fn in (
         regions, municipalities, hackathons, hackathon_regions, criteria, results, ranking,
         ideas, idea_partners, idea_indicators, pilots, pilot_partners, milestones, indicators,
-        measurements, funding_lines, expenses_by_month, pilot_updates, evaluations,
+        measurements, funding_lines, expenses, expenses_by_month, pilot_updates, evaluations,
         replications)
 }

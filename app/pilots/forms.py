@@ -24,7 +24,7 @@ from wtforms import (
 )
 
 from app.pilots.documents import ACCEPT_ATTRIBUTE
-from app.pilots.states import FundingKind, Recommendation, ReplicationStatus
+from app.pilots.states import ExpenseCategory, FundingKind, Recommendation, ReplicationStatus
 
 DATE = {"type": "date"}
 FILE = {"accept": ACCEPT_ATTRIBUTE}
@@ -90,7 +90,8 @@ class FundingForm(FlaskForm):
                        validate_choice=False)
     label = StringField(_l("Description (optional)"),
                         description=_l("E.g. the programme or the municipal budget line."))
-    amount_eur = StringField(_l("Amount (EUR)"))
+    amount_eur = StringField(_l("Amount excl. VAT (EUR)"))
+    vat_eur = StringField(_l("VAT (EUR)"), default="0")
 
 
 class MilestoneForm(FlaskForm):
@@ -135,8 +136,13 @@ class MeasurementForm(FlaskForm):
 class ExpenseForm(FlaskForm):
     amount_eur = StringField(_l("Amount (EUR)"), description=_l("E.g. 1500 or 1 500,50."))
     spent_on = _date(_l("Date"))
-    description = StringField(_l("What for"))
+    description = StringField(_l("What for"),
+                              description=_l("Public: do not name private persons."))
+    category = SelectField(_l("Category"), choices=[(c.value, c.label) for c in ExpenseCategory],
+                           default=ExpenseCategory.OTHER.value, validate_choice=False)
     document = FileField(_l("Invoice or document (optional)"), render_kw=FILE)
+    document_public = BooleanField(_l("Publish the document"),
+                                   description=_l("Only when it holds no personal data."))
 
 
 class UpdateForm(FlaskForm):

@@ -48,6 +48,14 @@ What the words mean
       (overspending stays red on the record); otherwise it is green. Pages
       show such a pilot's status beside its health.
 
+What the badge says
+    Green means *on track*, which only a running (active) pilot can be. A
+    planned, on-hold, completed or discontinued pilot whose rules all hold says
+    which of these it is instead ("plānots", "apturēts", "noslēgts",
+    "pārtraukts"); when a rule does not hold, amber or red still shows, since
+    an overspent closed pilot is still a problem. `Health.state` carries that
+    status and `Health.badge` the one word a badge shows.
+
 The functions take plain data, so the rules can be tested with tables and
 used by pages, the API, the portfolio and e-mails alike; `today` is passed in.
 """
@@ -73,6 +81,8 @@ MILESTONE_NOT_STARTED = "planned"
 MILESTONE_DONE = "done"
 PILOT_REPORTING = frozenset({"active"})
 PILOT_ENDED = frozenset({"completed", "discontinued"})
+# Statuses in which "on track" means nothing: the badge names the status instead of green.
+PILOT_NOT_RUNNING = ("planned", "on_hold", "completed", "discontinued")
 
 OVERDUE_RED_AFTER_DAYS = 14
 DUE_SOON_DAYS = 7
@@ -148,9 +158,16 @@ class Health:
 
     level: str
     reasons: list[Reason] = field(default_factory=list)
+    state: str = ""  # the pilot's status when it is not running (PILOT_NOT_RUNNING)
+
+    @property
+    def badge(self) -> str:
+        """What a badge shows: the level, except that a pilot not running is never "green"."""
+        return self.state if self.state and self.level == GREEN else self.level
 
     def as_dict(self) -> dict[str, Any]:
-        return {"level": self.level, "reasons": [r.as_dict() for r in self.reasons]}
+        return {"level": self.level, "state": self.state, "badge": self.badge,
+                "reasons": [r.as_dict() for r in self.reasons]}
 
 
 def progress(milestones: Sequence[MilestoneFacts]) -> int:
@@ -186,7 +203,8 @@ def health(facts: PilotFacts, today: date) -> Health:
         reasons += _report_reasons(facts, today)
     reasons.sort(key=lambda r: (-_SEVERITY[r.level], _RULE_ORDER[r.code]))  # stable
     level = max((r.level for r in reasons), key=_SEVERITY.__getitem__, default=GREEN)
-    return Health(level=level, reasons=reasons)
+    state = facts.status if facts.status in PILOT_NOT_RUNNING else ""
+    return Health(level=level, reasons=reasons, state=state)
 
 
 def _milestone_reasons(milestones: Sequence[MilestoneFacts], today: date) -> list[Reason]:
@@ -244,6 +262,20 @@ def _percent(value: Fraction) -> Decimal:
     """A percentage for display, to two decimals; the rules compare the exact value."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     return exact.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+
+def badge_text(health: Health) -> str:
+    """The badge's words in the current language (call it where Babel knows the language)."""
+    words = {
+        GREEN: gettext("Green: on track"),
+        AMBER: gettext("Amber: needs attention"),
+        RED: gettext("Red: at risk"),
+        "planned": gettext("Planned: not running yet"),
+        "on_hold": gettext("On hold: suspended"),
+        "completed": gettext("Completed: closed"),
+        "discontinued": gettext("Discontinued"),
+    }
+    return words[health.badge]
 
 
 def reason_text(reason: Reason) -> str:

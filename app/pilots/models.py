@@ -35,6 +35,7 @@ from app.pilots import money
 from app.pilots.states import (
     ENDED,
     TEAM_MAY_MOVE_TO,
+    ExpenseCategory,
     FundingKind,
     MilestoneStatus,
     PilotStatus,
@@ -89,8 +90,9 @@ class Pilot(db.Model):
     search_key: Mapped[str] = mapped_column(Text, default="")  # title and summary, folded
     lead_municipality_id: Mapped[int] = mapped_column(
         ForeignKey("municipality.id", ondelete="RESTRICT"), index=True)
-    # The planning region of the lead municipality: whose coordinators follow the pilot,
-    # and whose programme envelope pays for it.
+    # The planning region whose programme envelope pays for the pilot and whose coordinators
+    # follow it: the region of the hackathon that chose the idea, or for a national hackathon
+    # the lead municipality's region (operations.charged_region).
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"), index=True)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date] = mapped_column(Date)
@@ -190,6 +192,13 @@ class Pilot(db.Model):
         """The final evaluation is written once the pilot has ended, by team or managers."""
         return self.has_ended and (self.is_team_member(user) or self.can_manage(user))
 
+    def can_view_document(self, user, document: PilotDocument) -> bool:
+        """Files may hold personal data: the team and its managers see them all, anyone else
+        only an expense's invoice marked public."""
+        if self.can_view_internal(user):
+            return True
+        return any(e.document_id == document.id and e.document_public for e in self.expenses)
+
     # --- facts ---------------------------------------------------------------------
     @property
     def has_ended(self) -> bool:
@@ -197,6 +206,35 @@ class Pilot(db.Model):
 
     def milestone_facts(self) -> list[rules.MilestoneFacts]:
         return [m.facts() for m in self.milestones]
+
+    @property
+    def charged_to_lead_region(self) -> bool:
+        """A national hackathon's pilot is charged to its lead municipality's region."""
+        return self.hackathon.region_code is None
+
+    @property
+    def programme_eur(self) -> Decimal:
+        """Programme (RRF) money excluding VAT, as the regional envelope counts it."""
+        return self.envelope_use.programme
+
+    @property
+    def envelope_use(self) -> money.EnvelopeUse:
+        return money.envelope_use(
+            ((line.kind.value, line.amount_eur, line.vat_eur) for line in self.funding_lines),
+            envelope=0, vat_envelope=0)
+
+    def funding_by_source(self) -> dict[str, dict[str, Decimal]]:
+        """Each source's amount excluding VAT and its VAT, for pages, the API and open data."""
+        split: dict[str, dict[str, Decimal]] = {}
+        for kind in (FundingKind.PROGRAMME, FundingKind.MUNICIPAL, FundingKind.OTHER):
+            lines = [line for line in self.funding_lines if line.kind == kind]
+            split[kind.value] = {
+                "amount_eur": money.funding_total(line.amount_eur for line in lines),
+                "vat_eur": money.funding_total(line.vat_eur for line in lines)}
+        legacy = [line.amount_eur for line in self.funding_lines if line.kind == FundingKind.VAT]
+        split[FundingKind.PROGRAMME.value]["vat_eur"] = money.funding_total(
+            [split[FundingKind.PROGRAMME.value]["vat_eur"], *legacy])
+        return split
 
     @property
     def progress(self) -> int:
@@ -214,12 +252,17 @@ class Pilot(db.Model):
 
     @property
     def funding_total_eur(self) -> Decimal:
-        return money.funding_total(line.amount_eur for line in self.funding_lines)
+        """Every funding line with its VAT: what the approved budget should add up to."""
+        return money.funding_total([*(line.amount_eur for line in self.funding_lines),
+                                    *(line.vat_eur for line in self.funding_lines)])
+
+    @property
+    def vat_total_eur(self) -> Decimal:
+        return self.envelope_use.vat
 
     @property
     def funding_gap_eur(self) -> Decimal:
-        return money.funding_gap(self.approved_budget_eur,
-                                 (line.amount_eur for line in self.funding_lines))
+        return money.remaining_eur(self.approved_budget_eur, self.funding_total_eur)
 
     @property
     def last_report_on(self) -> date | None:
@@ -420,7 +463,9 @@ class FundingLine(db.Model):
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
     kind: Mapped[FundingKind] = mapped_column(_enum(FundingKind))
     label: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
-    amount_eur: Mapped[Decimal] = mapped_column(MONEY)
+    amount_eur: Mapped[Decimal] = mapped_column(MONEY)  # excluding VAT
+    # VAT is its own amount: the programme pays it from a separate line of each envelope.
+    vat_eur: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
 
     pilot: Mapped[Pilot] = relationship(back_populates="funding_lines")
 
@@ -443,8 +488,13 @@ class Expense(db.Model):
     spent_on: Mapped[date] = mapped_column(Date)
     amount_eur: Mapped[Decimal] = mapped_column(MONEY)
     description: Mapped[str] = mapped_column(String(NOTE_MAX))
+    category: Mapped[ExpenseCategory] = mapped_column(_enum(ExpenseCategory),
+                                                      default=ExpenseCategory.OTHER)
     document_id: Mapped[int | None] = mapped_column(
         ForeignKey("pilot_document.id", ondelete="SET NULL"))
+    # An invoice may name people or carry bank details: it stays private unless a manager
+    # marks it public.
+    document_public: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation, localcontext
 
 from flask_babel import lazy_gettext as _l
@@ -134,3 +135,55 @@ def funding_gap(approved: Decimal | int, lines: Iterable[Decimal | int]) -> Deci
 
 def _to_cents(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+# --- the regional envelope -----------------------------------------------------------------
+# The programme gives each planning region an amount for the pilots' costs excluding VAT,
+# and a separate amount for the VAT on them. Municipal co-financing and other sources are
+# not the programme's money, so they never count against either.
+
+PROGRAMME = "programme"
+LEGACY_VAT = "vat"  # a line recorded as VAT alone: its amount is programme VAT
+
+
+@dataclass(frozen=True)
+class EnvelopeUse:
+    """Programme money (excl. VAT) and programme VAT of a region's pilots against its lines."""
+
+    programme: Decimal
+    vat: Decimal
+    envelope: Decimal
+    vat_envelope: Decimal
+
+    @property
+    def remaining(self) -> Decimal:
+        return remaining_eur(self.envelope, self.programme)
+
+    @property
+    def vat_remaining(self) -> Decimal:
+        return remaining_eur(self.vat_envelope, self.vat)
+
+    @property
+    def over(self) -> bool:
+        return self.programme > self.envelope
+
+    @property
+    def vat_over(self) -> bool:
+        return self.vat > self.vat_envelope
+
+
+def envelope_use(lines: Iterable[tuple[str, Decimal | int, Decimal | int]], *,
+                 envelope: Decimal | int, vat_envelope: Decimal | int) -> EnvelopeUse:
+    """Sum the funding lines `(source, amount excl. VAT, VAT)` the way the programme counts
+    them: programme amounts against `envelope`, programme VAT against `vat_envelope`."""
+    programme: list[Decimal | int] = []
+    vat: list[Decimal | int] = []
+    for source, amount, line_vat in lines:
+        if source == PROGRAMME:
+            programme.append(amount)
+            vat.append(line_vat)
+        elif source == LEGACY_VAT:
+            vat.append(amount)
+    return EnvelopeUse(programme=funding_total(programme), vat=funding_total(vat),
+                       envelope=_to_cents(_as_decimal(envelope)),
+                       vat_envelope=_to_cents(_as_decimal(vat_envelope)))

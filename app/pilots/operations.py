@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -26,9 +27,9 @@ from app.core.clock import PLAUSIBLE_YEARS, now_utc, today_riga
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
 from app.extensions import db
 from app.ideas.models import Idea
-from app.ideas.status import IdeaStatus
 from app.mail.operations import queue_mail
 from app.pilots import documents
+from app.pilots import policy as pilot_policy
 from app.pilots.indicators import (
     DIRECTIONS,
     PROBLEM_MESSAGES,
@@ -59,6 +60,7 @@ from app.pilots.states import (
     PILOT_TRANSITIONS,
     REPLICATION_TRANSITIONS,
     UPDATE_TRANSITIONS,
+    ExpenseCategory,
     FundingKind,
     MilestoneStatus,
     PilotStatus,
@@ -333,11 +335,6 @@ def _flush_pilot(pilot: Pilot) -> None:
 
 # --- from winner to pilot ----------------------------------------------------------------------
 
-def may_create_pilot(idea: Idea, user) -> bool:
-    """A coordinator who manages the idea's hackathon turns a winner into a pilot."""
-    return bool(getattr(user, "is_authenticated", False) and idea.hackathon.can_manage(user))
-
-
 def proposed_indicators(idea: Idea) -> list[dict]:
     """The idea's proposed indicators as pilot indicator rows, numbers parsed where possible.
 
@@ -406,6 +403,14 @@ def _municipalities(fields: _Fields, *, lead_default: int | None,
     return lead, sorted(partners, key=lambda m: m.name)
 
 
+def charged_region(hackathon, lead: Municipality | None) -> str | None:
+    """The region whose envelope pays: the one that organised the hackathon that chose the
+    idea; a national hackathon has none, so its pilot is charged to the lead's region."""
+    if hackathon.region_code is not None:
+        return hackathon.region_code
+    return lead.region_code if lead is not None else None
+
+
 def _check_dates(fields: _Fields, start: date | None, end: date | None) -> None:
     if start is not None and end is not None and end <= start:
         fields.fail("end_date", _l("The end date must be after the start date."))
@@ -415,13 +420,11 @@ def create_pilot(idea: Idea, data: dict, *, actor, now: datetime | None = None) 
     """Turn a winning idea into a pilot: its title, summary, team, municipalities, proposed
     indicators and budget are carried over (and may be changed in `data`)."""
     now = now or now_utc()
-    _require(may_create_pilot(idea, actor),
+    _require(pilot_policy.may_start(idea, actor),
              _l("Only a coordinator of the idea's hackathon can start its pilot."))
-    if idea.status != IdeaStatus.WINNER:
-        raise WrongState(_l("Only a winning idea can become a pilot; this idea is %(status)s.",
-                            status=idea.status.label))
-    if db.session.scalar(select(Pilot.id).where(Pilot.idea_id == idea.id)) is not None:
-        raise WrongState(_l("This idea already has a pilot."))
+    refused = pilot_policy.refusal(idea)
+    if refused is not None:
+        raise WrongState(refused)
     team = idea.team
     fields = _Fields(data)
     title = fields.text("title", required=True, max_length=TITLE_MAX, default=idea.title)
@@ -435,7 +438,7 @@ def create_pilot(idea: Idea, data: dict, *, actor, now: datetime | None = None) 
     lead, partners = _municipalities(
         fields, lead_default=team.municipality_id,
         partners_default=[m.id for m in team.partner_municipalities])
-    region = lead.region_code if lead is not None else None
+    region = charged_region(idea.hackathon, lead)
     evidence_required = fields.boolean("evidence_required")
     if fields.has("coordinator_id"):
         coordinator = _coordinator(fields, region, idea.hackathon)
@@ -472,6 +475,14 @@ def create_pilot(idea: Idea, data: dict, *, actor, now: datetime | None = None) 
     return pilot
 
 
+# A person reads the labels of the form, never the field names.
+INDICATOR_LABELS = {
+    "name": _l("Indicator"), "unit": _l("Unit"), "direction": _l("Direction"),
+    "baseline": _l("Baseline value"), "baseline_on": _l("Baseline date"),
+    "target": _l("Target value"), "target_on": _l("Target date"),
+}
+
+
 def _indicator_rows(fields: _Fields, rows: Any, start: date | None,
                     end: date | None) -> list[dict]:
     if not isinstance(rows, list) or len(rows) > INDICATORS_MAX:
@@ -490,7 +501,8 @@ def _indicator_rows(fields: _Fields, rows: Any, start: date | None,
         for name, messages in sub.errors.items():
             for message in messages:
                 fields.fail("indicators", _l("Indicator %(n)d, %(field)s: %(message)s",
-                                             n=number, field=name, message=message))
+                                             n=number, field=INDICATOR_LABELS.get(name, name),
+                                             message=message))
         if not sub.errors:
             values.append(checked)
     return values
@@ -552,7 +564,7 @@ def update_pilot(pilot: Pilot, data: dict, *, actor, expected_version: int | Non
             partners_default=[m.id for m in pilot.partner_municipalities])
         if lead is not None:
             values["lead_municipality_id"] = lead.id
-            values["region_code"] = lead.region_code
+            values["region_code"] = charged_region(pilot.hackathon, lead)
         values["partner_municipality_ids"] = sorted(m.id for m in partners)
     if fields.has("coordinator_id"):
         coordinator = _coordinator(fields, values.get("region_code", pilot.region_code),
@@ -632,7 +644,9 @@ def _funding_values(fields: _Fields) -> dict:
     kind = fields.choice("kind", FundingKind)
     label = fields.text("label", max_length=TITLE_MAX)
     amount = fields.amount("amount_eur", allow_zero=False)
-    return {"kind": kind, "label": label, "amount_eur": amount}
+    vat = fields.amount("vat_eur") if fields.data.get("vat_eur") not in (None, "") \
+        else Decimal("0.00")
+    return {"kind": kind, "label": label, "amount_eur": amount, "vat_eur": vat}
 
 
 def add_funding_line(pilot: Pilot, data: dict, *, actor, now: datetime | None = None
@@ -674,17 +688,44 @@ def record_expense(pilot: Pilot, data: dict, *, actor, now: datetime | None = No
     spent_on = fields.date("spent_on")
     if spent_on is not None and spent_on > today_riga(now):
         fields.fail("spent_on", _l("An expense cannot be dated in the future."))
+    elif spent_on is not None:
+        _check_expense_date(fields, pilot, spent_on)
     description = fields.text("description", required=True, max_length=NOTE_MAX)
+    category = fields.choice("category", ExpenseCategory, default=ExpenseCategory.OTHER.value)
+    document_public = fields.boolean("document_public")
     fields.check()
     expense = Expense(pilot=pilot, amount_eur=amount, spent_on=spent_on,
-                      description=description, document=document, created_at=now,
-                      created_by_id=actor.id)
+                      description=description, category=category, document=document,
+                      document_public=document_public and document is not None,
+                      created_at=now, created_by_id=actor.id)
     db.session.add(expense)
     db.session.flush()
     _audit("pilot.expense.add", expense, actor=actor, now=now,
            after={"pilot_id": pilot.id, "amount_eur": amount, "spent_on": spent_on,
-                  "description": description})
+                  "description": description, "category": category})
     return expense
+
+
+def expense_grace_days() -> int:
+    """Invoices for the last weeks' work arrive after a pilot ends: how many days they may."""
+    return int(current_app.config.get("PILOT_EXPENSE_GRACE_DAYS", 60))
+
+
+def _check_expense_date(fields: _Fields, pilot: Pilot, spent_on: date) -> None:
+    last = pilot.end_date + timedelta(days=expense_grace_days())
+    if not pilot.start_date <= spent_on <= last:
+        fields.fail("spent_on", _l(
+            "An expense must be dated between the pilot's start (%(start)s) and %(last)s "
+            "(its end, %(end)s, and %(days)d days for late invoices).",
+            start=format_date(pilot.start_date), end=format_date(pilot.end_date),
+            last=format_date(last), days=expense_grace_days()))
+
+
+def _check_due_date(fields: _Fields, pilot: Pilot, due: date) -> None:
+    if not pilot.start_date <= due <= pilot.end_date:
+        fields.fail("due_date", _l(
+            "A milestone must be due within the pilot, between %(start)s and %(end)s.",
+            start=format_date(pilot.start_date), end=format_date(pilot.end_date)))
 
 
 def delete_expense(expense: Expense, *, actor, now: datetime | None = None) -> None:
@@ -709,6 +750,8 @@ def add_milestone(pilot: Pilot, data: dict, *, actor, now: datetime | None = Non
     title = fields.text("title", required=True, max_length=TITLE_MAX)
     description = fields.text("description")
     due = fields.date("due_date")
+    if due is not None:
+        _check_due_date(fields, pilot, due)
     weight, problem = read_weight(data.get("weight"))
     if problem:
         fields.fail("weight", problem)
@@ -743,6 +786,8 @@ def update_milestone(milestone: Milestone, data: dict, *, actor, now: datetime |
         values["description"] = fields.text("description")
     if fields.has("due_date"):
         values["due_date"] = fields.date("due_date")
+        if values["due_date"] is not None and values["due_date"] != milestone.due_date:
+            _check_due_date(fields, pilot, values["due_date"])
     if fields.has("weight"):
         weight, problem = read_weight(data.get("weight"))
         if problem or data.get("weight") in (None, ""):

@@ -27,13 +27,14 @@ from app.pilots import health as rules
 from app.pilots import money
 from app.pilots.models import (
     Expense,
+    FundingLine,
     Indicator,
     Milestone,
     Pilot,
     PilotUpdate,
     pilot_partner,
 )
-from app.pilots.states import PilotStatus, UpdateStatus
+from app.pilots.states import FundingKind, PilotStatus, UpdateStatus
 from app.places.models import REGION_CODES, Region
 
 COMING_DAYS = 30  # the portfolio lists milestones falling due in the next 30 days
@@ -127,7 +128,8 @@ def summarize_all(pilots: Iterable[Pilot], figures: dict[int, Figures], today: d
 def _list_options():
     return (joinedload(Pilot.lead_municipality), joinedload(Pilot.hackathon),
             joinedload(Pilot.region), joinedload(Pilot.coordinator),
-            selectinload(Pilot.partner_municipalities), selectinload(Pilot.milestones))
+            selectinload(Pilot.partner_municipalities), selectinload(Pilot.milestones),
+            selectinload(Pilot.funding_lines))
 
 
 def scope_condition(user):
@@ -182,26 +184,25 @@ def my_pilots(user) -> list[Pilot]:
 
 @dataclass
 class RegionMoney:
-    """A planning region's pilots' money against its programme envelope."""
+    """A planning region's pilots' money against its programme envelope: programme money
+    excluding VAT against the envelope, programme VAT against the VAT line (money.envelope_use).
+    A pilot is charged to the region of the hackathon that chose it (national hackathons: the
+    lead municipality's region)."""
 
     region: Region
     pilots: int
     approved: Decimal
     spent: Decimal
-
-    @property
-    def envelope(self) -> Decimal:
-        return money.funding_total([self.region.envelope_eur or 0,
-                                    self.region.vat_envelope_eur or 0])
+    use: money.EnvelopeUse
 
     @property
     def unallocated(self) -> Decimal:
-        """What the envelope (with VAT) still holds after the approved budgets."""
-        return money.remaining_eur(self.envelope, self.approved)
+        """What the envelope (excl. VAT) still holds after the programme's funding lines."""
+        return self.use.remaining
 
     @property
     def over_envelope(self) -> bool:
-        return self.approved > self.envelope
+        return self.use.over
 
 
 @dataclass
@@ -315,7 +316,8 @@ def waiting_updates(user) -> list[PilotUpdate]:
 
 
 def region_money(user, scope: list[PilotRow]) -> list[RegionMoney]:
-    """Each region the user coordinates (all five for national ones): approved and spent."""
+    """Each region the user coordinates (all five for national ones): approved and spent, and
+    the programme's funding lines of every pilot charged to it against its envelope."""
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
     if not (user.is_admin or user.is_national_coordinator):
         codes = user.coordinated_region_codes()
@@ -325,9 +327,17 @@ def region_money(user, scope: list[PilotRow]) -> list[RegionMoney]:
     for row in scope:
         approved[row.pilot.region_code].append(row.pilot.approved_budget_eur)
         spent[row.pilot.region_code].append(row.spent)
+    lines: dict[str, list[tuple[str, Decimal, Decimal]]] = defaultdict(list)
+    for code, kind, amount, vat in db.session.execute(
+            select(Pilot.region_code, FundingLine.kind, FundingLine.amount_eur,
+                   FundingLine.vat_eur).join(Pilot, Pilot.id == FundingLine.pilot_id)):
+        lines[code].append((FundingKind(kind).value, amount, vat))
     return [RegionMoney(region=r, pilots=len(approved[r.code]),
                         approved=money.funding_total(approved[r.code]),
-                        spent=money.spent_eur(spent[r.code])) for r in regions]
+                        spent=money.spent_eur(spent[r.code]),
+                        use=money.envelope_use(lines[r.code], envelope=r.envelope_eur or 0,
+                                               vat_envelope=r.vat_envelope_eur or 0))
+            for r in regions]
 
 
 def filter_options() -> dict[str, list]:
@@ -348,8 +358,16 @@ def filter_options() -> dict[str, list]:
 CSV_COLUMNS = ["id", "title", "status", "health", "health_reasons", "progress_percent",
                "region", "lead_municipality", "partner_municipalities", "hackathon",
                "start_date", "end_date", "approved_budget_eur", "spent_eur", "remaining_eur",
-               "next_milestone", "next_milestone_due", "last_report_on", "url"]
+               "next_milestone", "next_milestone_due", "last_report_on", "url",
+               "charged_region", "programme_eur", "programme_vat_eur", "municipal_eur",
+               "municipal_vat_eur", "other_eur", "other_vat_eur"]
 csv_cell = formula_safe  # the one rule, in app/core/spreadsheet.py
+
+
+def _split_cells(pilot: Pilot) -> list[str]:
+    split = pilot.funding_by_source()
+    return [f"{split[source][name]:.2f}" for source in ("programme", "municipal", "other")
+            for name in ("amount_eur", "vat_eur")]
 
 
 def portfolio_csv(rows: list[PilotRow], *, url: Callable[[Pilot], str],
@@ -370,6 +388,7 @@ def portfolio_csv(rows: list[PilotRow], *, url: Callable[[Pilot], str],
             f"{row.spent:.2f}", f"{row.remaining:.2f}",
             csv_cell(nxt.title) if nxt else "", nxt.due_date.isoformat() if nxt else "",
             row.last_report_on.isoformat() if row.last_report_on else "", url(pilot),
+            pilot.region_code, *_split_cells(pilot),
         ])
     return "\ufeff" + buffer.getvalue()
 

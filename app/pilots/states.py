@@ -159,7 +159,9 @@ RECOMMENDATION_LABELS = {
 
 
 class FundingKind(enum.StrEnum):
-    """Where a share of the approved budget comes from."""
+    """Where a share of the approved budget comes from. VAT is an amount on each line
+    (FundingLine.vat_eur); the kind "vat" stays readable for lines recorded before that, and
+    its amount counts as programme VAT."""
 
     PROGRAMME = "programme"
     MUNICIPAL = "municipal"
@@ -172,7 +174,7 @@ class FundingKind(enum.StrEnum):
 
 
 FUNDING_KIND_LABELS = {
-    FundingKind.PROGRAMME: _l("Programme funds"),
+    FundingKind.PROGRAMME: _l("Programme funds (RRF)"),
     FundingKind.MUNICIPAL: _l("Municipal co-financing"),
     FundingKind.VAT: _l("VAT"),
     FundingKind.OTHER: _l("Other"),
@@ -183,3 +185,26 @@ def can_move(table: dict, current, to) -> bool:
     """True when `table` allows `current` → `to` (values or enum members)."""
     enum_type = type(next(iter(table)))
     return enum_type(to) in table[enum_type(current)]
+
+
+class ExpenseCategory(enum.StrEnum):
+    """What an expense paid for, as the public spending list groups it."""
+
+    SERVICES = "services"
+    GOODS = "goods"
+    WORKS = "works"
+    STAFF = "staff"
+    OTHER = "other"
+
+    @property
+    def label(self):
+        return EXPENSE_CATEGORY_LABELS[self]
+
+
+EXPENSE_CATEGORY_LABELS = {
+    ExpenseCategory.SERVICES: _l("Services"),
+    ExpenseCategory.GOODS: _l("Goods and equipment"),
+    ExpenseCategory.WORKS: _l("Construction works"),
+    ExpenseCategory.STAFF: _l("Staff costs"),
+    ExpenseCategory.OTHER: _l("Other"),
+}

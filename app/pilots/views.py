@@ -38,6 +38,7 @@ from app.extensions import db
 from app.ideas.models import Idea
 from app.pilots import documents, queries
 from app.pilots import operations as ops
+from app.pilots import policy as pilot_policy
 from app.pilots.charts import chart_table_rows, indicator_chart
 from app.pilots.forms import (
     EvaluationForm,
@@ -55,7 +56,7 @@ from app.pilots.forms import (
     StatusForm,
     UpdateForm,
 )
-from app.pilots.health import LEVELS, reason_text
+from app.pilots.health import LEVELS, badge_text, reason_text
 from app.pilots.models import (
     Expense,
     FundingLine,
@@ -83,7 +84,7 @@ PORTFOLIO_PER_PAGE = 50
 
 @bp.app_context_processor
 def pilot_helpers():
-    return {"reason_text": reason_text}
+    return {"reason_text": reason_text, "badge_text": badge_text, "pilot_policy": pilot_policy}
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -179,7 +180,7 @@ def _winner(idea_id: int) -> Idea:
     if idea is None:
         abort(404)
     access.require(idea.can_view_private(current_user), hide=True)
-    access.require(ops.may_create_pilot(idea, current_user))
+    access.require(pilot_policy.may_start(idea, current_user))
     return idea
 
 
@@ -197,8 +198,9 @@ def new(idea_id: int):
     idea = _winner(idea_id)
     if idea.pilot is not None:
         return redirect(url_for("pilots.pilot", pilot_id=idea.pilot.id))
-    if idea.status.value != "winner":
-        flash(_("Only a winning idea can become a pilot."), "error")
+    refused = pilot_policy.refusal(idea)
+    if refused is not None:
+        flash(str(refused), "error")
         return redirect(url_for("ideas.idea", idea_id=idea.id))
     team = idea.team
     form = PilotCreateForm(formdata=None, data={
@@ -493,8 +495,8 @@ def add_expense(pilot_id: int):
         return _record_page(pilot, expense_form=form, status=400)
     try:
         document = _upload(form.document, pilot)
-        expense = ops.record_expense(pilot, _form_data(form, ("amount_eur", "spent_on",
-                                                              "description")),
+        expense = ops.record_expense(pilot, _form_data(form, (
+            "amount_eur", "spent_on", "description", "category", "document_public")),
                                      actor=current_user, document=document)
     except Invalid as error:
         db.session.rollback()
@@ -545,7 +547,8 @@ def add_funding(pilot_id: int):
         abort(400)
     return _on_pilot_page(
         pilot, lambda: ops.add_funding_line(
-            pilot, _form_data(form, ("kind", "label", "amount_eur")), actor=current_user),
+            pilot, _form_data(form, ("kind", "label", "amount_eur", "vat_eur")),
+            actor=current_user),
         _("The funding line has been added."), anchor="#money", refused=Invalid)
 
 
@@ -831,10 +834,12 @@ def update_replication(replication_id: int):
 @bp.route("/pilots/<id:pilot_id>/documents/<id:document_id>")
 @access.public
 def document(pilot_id: int, document_id: int):
-    pilot = _pilot(pilot_id)  # documents are never public: the team and its coordinators
+    pilot = queries.pilot_by_id(pilot_id)
     doc = db.session.get(PilotDocument, document_id)
-    if doc is None or doc.pilot_id != pilot.id:
+    if pilot is None or doc is None or doc.pilot_id != pilot.id:
         abort(404)
+    # The team and its coordinators; anyone else only an invoice a manager marked public.
+    access.require(pilot.can_view_document(current_user, doc), hide=True)
     try:
         path = documents.stored_path(doc.stored_name)
     except ValueError:

@@ -168,10 +168,13 @@ def municipality(municipality_id: int):
     today = today_riga()
     comparison = q.region_comparison(place.region, today)
     mine = next(row for row in comparison.rows if row.municipality.id == place.id)
+    pilots = q.municipality_pilots(place.id, today)
+    # The figures count the very rows the table shows, so they cannot disagree.
+    led = sum(1 for row in pilots if row.pilot.lead_municipality_id == place.id)
     return render_template(
         "public/municipality.html", m=place, comparison=comparison, mine=mine,
-        winners=q.latest_winners(limit=100, municipality=place.id),
-        pilots=q.municipality_pilots(place.id, today))
+        winners=q.latest_winners(limit=100, municipality=place.id), pilots=pilots,
+        pilots_led=led, pilots_as_partner=len(pilots) - led)
 
 
 # --- feeds -------------------------------------------------------------------------------------

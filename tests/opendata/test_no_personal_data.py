@@ -45,6 +45,8 @@ def test_no_person_and_nothing_private_appears_in_any_download(client, db):
     assert "Viedie ūdens skaitītāji".encode() in files["ideas.csv"]
     assert "Dobeles ūdens komanda".encode() in files["pilots.csv"]  # team names are public
     assert str(world.winner.id).encode() in files["ranking.csv"]
+    # Each expense is public item by item; who recorded it is not.
+    assert "Skaitītāju iegāde".encode() in files["expenses.csv"]
 
 
 def test_no_e_mail_address_at_all(client, db):

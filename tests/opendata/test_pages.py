@@ -42,7 +42,7 @@ def test_the_dictionary_names_every_column_with_its_type_and_meaning(client, db)
     assert "Approved budget, EUR." in page
     assert "decimal number, written with a point (2 places)" in page
     assert 'href="#municipalities"' in page  # references link to the table they point to
-    assert "Single expenses are not published" in page
+    assert "Invoices and other documents are not published" in page
 
 
 def test_the_dictionary_is_there_in_latvian_too(client, db):

@@ -274,7 +274,7 @@ def test_a_pilot_not_yet_active_or_on_hold_still_has_milestone_and_money_rules(s
 def test_an_ended_pilot_is_judged_only_on_its_money(status):
     late = pilot(status=status, last_report_on=None, spent=D("900.00"),
                  milestones=[ms("planned", MID - days(20)), ms("planned", MID + days(1))])
-    assert health(late, MID) == Health(GREEN, [])
+    assert health(late, MID) == Health(GREEN, [], state=status)
     overspent = replace(late, spent=D("1000.01"))
     assert codes(health(overspent, MID)) == ["over_budget"]
     assert health(overspent, MID).level == RED
@@ -337,7 +337,8 @@ def test_the_level_is_the_worst_reason_and_green_means_no_reason(facts, today):
 
 def test_reasons_serialise_for_the_api_without_floats():
     facts = pilot(spent=D("1100.50"), milestones=[ms("planned", MID - days(3), title="Hire")])
-    assert health(facts, MID).as_dict() == {"level": "red", "reasons": [
+    assert health(facts, MID).as_dict() == {"level": "red", "state": "", "badge": "red",
+                                            "reasons": [
         {"code": "over_budget", "level": "red",
          "params": {"spent": "1100.50", "approved": "1000.00", "over_by": "100.50"}},
         {"code": "milestone_overdue", "level": "amber",
@@ -387,3 +388,36 @@ def test_reason_text_covers_every_code(english):
                "points": D(0), "last_report_on": MID}
     for code in REASON_LEVELS:
         assert reason_text(Reason(code, samples)) != code
+
+
+# ---------------------------------------------------------------- what the badge says
+
+@pytest.mark.parametrize(("status", "spent", "badge", "state"), [
+    ("active", "500.00", GREEN, ""),
+    ("planned", "0.00", "planned", "planned"),
+    ("on_hold", "500.00", "on_hold", "on_hold"),
+    ("completed", "500.00", "completed", "completed"),
+    ("discontinued", "500.00", "discontinued", "discontinued"),
+    # a problem still shows: an overspent closed pilot is red, not "completed"
+    ("completed", "1000.01", RED, "completed"),
+    ("on_hold", "1000.01", RED, "on_hold"),
+])
+def test_a_pilot_that_is_not_running_is_never_on_track(status, spent, badge, state):
+    result = health(pilot(status=status, spent=D(spent)), MID)
+    assert result.badge == badge
+    assert result.state == state
+
+
+@pytest.mark.parametrize(("status", "lv"), [
+    ("planned", "plānots"), ("on_hold", "apturēts"), ("completed", "noslēgts"),
+    ("discontinued", "pārtraukts"),
+])
+def test_the_badge_says_so_in_latvian(app, status, lv):
+    from flask_babel import force_locale
+
+    from app.pilots.health import badge_text
+
+    with app.test_request_context("/"), force_locale("lv"):
+        text = badge_text(health(pilot(status=status), MID))
+    assert lv in text.lower()
+    assert "zaļ" not in text.lower()

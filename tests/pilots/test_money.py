@@ -190,3 +190,39 @@ def test_funding_lines_sum_and_gap():
     assert funding_gap(D("500000.00"), lines) == D("56266.00")    # not yet covered
     assert funding_gap(D("400000.00"), lines) == D("-43734.00")   # lines promise more
     assert str(funding_total([])) == "0.00"
+
+
+# --- the regional envelope ----------------------------------------------------------------
+
+from app.pilots.money import envelope_use  # noqa: E402
+
+ENVELOPE, VAT_ENVELOPE = D("366722.00"), D("77012.00")
+
+
+@pytest.mark.parametrize(("lines", "programme", "vat", "over", "vat_over"), [
+    ([], "0.00", "0.00", False, False),
+    # only programme money counts; co-financing and other sources never touch the envelope
+    ([("programme", "300000.00", "63000.00"), ("municipal", "90000.00", "18900.00"),
+      ("other", "5000.00", "0")], "300000.00", "63000.00", False, False),
+    # exactly the envelope is not over it
+    ([("programme", "366722.00", "77012.00")], "366722.00", "77012.00", False, False),
+    # one cent more of programme money is over; VAT is measured on its own line
+    ([("programme", "366722.01", "0")], "366722.01", "0.00", True, False),
+    ([("programme", "100.00", "77012.01")], "100.00", "77012.01", False, True),
+    # the whole budget with VAT (443 734) no longer hides inside one sum
+    ([("programme", "366722.00", "77012.00"), ("municipal", "50000.00", "0")],
+     "366722.00", "77012.00", False, False),
+    # a line recorded as "vat" before VAT had its own amount is programme VAT
+    ([("programme", "1000.00", "0"), ("vat", "210.00", "0")], "1000.00", "210.00",
+     False, False),
+])
+def test_the_envelope_counts_programme_money_excluding_vat_and_vat_on_its_own_line(
+        lines, programme, vat, over, vat_over):
+    use = envelope_use([(kind, D(a), D(v)) for kind, a, v in lines],
+                       envelope=ENVELOPE, vat_envelope=VAT_ENVELOPE)
+    assert use.programme == D(programme)
+    assert use.vat == D(vat)
+    assert use.over is over
+    assert use.vat_over is vat_over
+    assert use.remaining == ENVELOPE - D(programme)
+    assert use.vat_remaining == VAT_ENVELOPE - D(vat)

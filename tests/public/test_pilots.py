@@ -91,7 +91,7 @@ def test_internal_parts_stay_internal(client, world):
     page = client.get(f"/pilots/{world.pilot.id}").get_data(as_text=True)
     assert "Vēl nepārbaudīta ziņa" not in page  # waiting for approval
     assert "Iekšēja piezīme" not in page  # an internal report
-    assert "Iekšējs rēķins" not in page  # an expense's description
+    assert "Rēķins par skaitītājiem" in page  # public money is accounted for item by item
     assert "Iekšējais līgums" not in page  # milestone evidence
     assert 'id="status-h"' not in page  # the status history names who changed it
     assert "csrf_token" not in page and "<form method=\"post\"" not in page.split("</header>")[1]
@@ -102,7 +102,7 @@ def test_internal_parts_stay_internal(client, world):
 def test_the_team_still_sees_everything(client, world):
     login(client, world.lead)
     page = client.get(f"/pilots/{world.pilot.id}").get_data(as_text=True)
-    assert "Iekšēja piezīme" in page and "Iekšējs rēķins" in page
+    assert "Iekšēja piezīme" in page and "Rēķins par skaitītājiem" in page
     assert "Vēl nepārbaudīta ziņa" in page
 
 

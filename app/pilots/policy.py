@@ -1,0 +1,39 @@
+"""Which idea may become a pilot, and who may start it: the one rule that the operation,
+the pages, the API and the templates all ask."""
+
+from __future__ import annotations
+
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
+
+from app.ideas.models import Idea
+from app.ideas.status import IdeaStatus
+
+
+def _signed_in(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False))
+
+
+def may_start(idea: Idea, user) -> bool:
+    """A coordinator who manages the idea's hackathon turns its winners into pilots."""
+    return _signed_in(user) and idea.hackathon.can_manage(user)
+
+
+def is_eligible(idea: Idea) -> bool:
+    """Only a winning idea becomes a pilot, and only once."""
+    return idea.status == IdeaStatus.WINNER and idea.pilot is None
+
+
+def refusal(idea: Idea) -> LazyString | None:
+    """Why this idea cannot become a pilot now, or None when it can."""
+    if idea.pilot is not None:
+        return _l("This idea already has a pilot.")
+    if idea.status != IdeaStatus.WINNER:
+        return _l("Only a winning idea can become a pilot; this idea is %(status)s.",
+                  status=idea.status.label)
+    return None
+
+
+def may_create(idea: Idea, user) -> bool:
+    """May `user` turn `idea` into a pilot now: what the "Start the pilot" button asks."""
+    return is_eligible(idea) and may_start(idea, user)
