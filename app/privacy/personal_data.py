@@ -208,6 +208,7 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "uploaded_by_id": _RECORDS,
     },
     "expense": {
+        "category": NOT_PERSONAL, "document_public": NOT_PERSONAL,
         "id": NOT_PERSONAL, "pilot_id": NOT_PERSONAL, "spent_on": NOT_PERSONAL,
         "amount_eur": NOT_PERSONAL, "description": NOT_PERSONAL,
         "document_id": NOT_PERSONAL, "created_at": NOT_PERSONAL, "created_by_id": _RECORDS,
