@@ -97,7 +97,8 @@ def test_journey_pages_are_valid_html(app, make_user, tmp_path):
     people = {
         "coordinator": (world["waiting"]["coordinator"]["email"],
                         world["waiting"]["coordinator"]["password"]),
-        "judge": (world["waiting"]["judges"][0]["email"], world["waiting"]["judges"][0]["password"]),
+        "judge": (world["waiting"]["judges"][0]["email"],
+                  world["waiting"]["judges"][0]["password"]),
         "team": (world["running"]["winner"]["lead"]["email"],
                  world["running"]["winner"]["lead"]["password"]),
         "admin": (make_user(role="admin").email, None),
