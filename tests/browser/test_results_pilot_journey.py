@@ -103,7 +103,7 @@ def money(value: str, lang: str = "lv") -> str:
 
 def short_date(value: str | date, lang: str = "lv") -> str:
     day = date.fromisoformat(value) if isinstance(value, str) else value
-    return format_date(day, "short", locale=lang)
+    return format_date(day, "short", locale="en_GB" if lang == "en" else lang)  # British order
 
 
 def fact(section, term: str):
