@@ -30,6 +30,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.accounts.forms import EmptyForm
 from app.core import access
 from app.core.clock import now_utc, today_riga
+from app.core.collation import collated
 from app.core.errors import DomainError, Invalid, handle_http_exception
 from app.core.formatting import fmt_date
 from app.core.forms import apply_errors
@@ -145,8 +146,8 @@ def _form_data(form, names) -> dict:
 
 
 def _municipality_choices():
-    return [(str(m.id), m.name) for m in db.session.scalars(
-        select(Municipality).order_by(Municipality.name))]
+    return [(str(m.id), m.name) for m in collated(db.session.scalars(select(Municipality)),
+                                                  key=lambda m: m.name)]
 
 
 def _coordinator_choices(pilot_region: str | None, hackathon) -> list[tuple[str, str]]:
