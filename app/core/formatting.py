@@ -16,6 +16,16 @@ from flask_babel import format_currency, format_decimal, get_locale, get_timezon
 _DATE_LOCALES = {"en": "en_GB"}
 
 
+# Latvian month names as a sentence needs them: "beidzas 21. novembrī" (locative, "on"),
+# "līdz 21. novembrim" (dative, "by"). CLDR has only the nominative ("21. novembris").
+_LATVIAN_MONTHS = {
+    "locative": ("janvārī", "februārī", "martā", "aprīlī", "maijā", "jūnijā", "jūlijā",
+                 "augustā", "septembrī", "oktobrī", "novembrī", "decembrī"),
+    "dative": ("janvārim", "februārim", "martam", "aprīlim", "maijam", "jūnijam", "jūlijam",
+               "augustam", "septembrim", "oktobrim", "novembrim", "decembrim"),
+}
+
+
 def _date_locale() -> Locale:
     locale = get_locale() or Locale("lv")
     return Locale.parse(_DATE_LOCALES.get(str(locale), str(locale)))
@@ -28,25 +38,35 @@ def _local(value: datetime) -> datetime:
     return value.astimezone(get_timezone())
 
 
-def fmt_datetime(value: datetime | None, style: str = "medium") -> str:
-    """A date and a time to the minute, as the reader's language writes it ("… plkst. 23:59")."""
+def _day(value: date, style: str, locale: Locale, case: str | None) -> str:
+    pattern = locale.date_formats[style].pattern
+    if case and locale.language == "lv" and "MMMM" in pattern:
+        month = _LATVIAN_MONTHS[case][value.month - 1]
+        return babel_format_date(value, pattern.replace("MMMM", f"'{month}'"), locale=locale)
+    return babel_format_date(value, style, locale=locale)
+
+
+def fmt_datetime(value: datetime | None, style: str = "medium", case: str | None = None) -> str:
+    """A date and a time to the minute, as the reader's language writes it ("… plkst. 23:59");
+    case="locative" or "dative" inflects a Latvian month name written out in full."""
     if not value:
         return ""
     moment = _local(value)
     locale = _date_locale()
-    day = babel_format_date(moment.date(), style, locale=locale)
+    day = _day(moment.date(), style, locale, case)
     clock = babel_format_time(moment, "HH:mm", locale=locale)
     if locale.language == "lv":
         return f"{day} plkst. {clock}"
     return f"{day}, {clock}"
 
 
-def fmt_date(value: date | datetime | None, style: str = "long") -> str:
+def fmt_date(value: date | datetime | None, style: str = "long", case: str | None = None) -> str:
+    """A day as the reader's language writes it; `case` as for fmt_datetime."""
     if not value:
         return ""
     if isinstance(value, datetime):
         value = _local(value).date()
-    return babel_format_date(value, style, locale=_date_locale())
+    return _day(value, style, _date_locale(), case)
 
 
 def fmt_iso(value: date | datetime | None) -> str:

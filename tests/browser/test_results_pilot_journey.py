@@ -169,7 +169,7 @@ def test_coordinator_publishes_a_justified_choice_and_turns_the_winner_into_a_pi
     resident.goto(f"/hackathons/{hackathon['slug']}")
     results = resident.page.get_by_role("region", name="Rezultāti", exact=True)
     expect(results.get_by_role("heading", name="Izvēles pamatojums")).to_be_visible()
-    expect(results).to_contain_text("Uzvarētājas nav noteiktas tikai pēc vietas vērtējumu "
+    expect(results).to_contain_text("Uzvarējušās idejas nav noteiktas tikai pēc vietas vērtējumu "
                                     "tabulā. Koordinatori paskaidro, kāpēc:")
     expect(results.locator("blockquote")).to_have_text(JUSTIFICATION)
     public_ranking = results.get_by_role("table", name="Žūrijas vērtējumu tabula")

@@ -55,3 +55,13 @@ def test_machine_readable_time_has_seconds_and_offset_never_microseconds(app):
 def test_file_sizes_read_as_people_say_them(app, size, lv, en):
     assert _in(app, "lv", fmt_filesize, size) == lv
     assert _in(app, "en", fmt_filesize, size) == en
+
+
+def test_latvian_dates_inside_a_sentence_take_the_case_the_sentence_needs(app):
+    day = date(2026, 11, 21)
+    assert _in(app, "lv", fmt_date, day) == "2026. gada 21. novembris"
+    assert _in(app, "lv", fmt_date, day, "long", "locative") == "2026. gada 21. novembrī"
+    assert _in(app, "lv", fmt_date, date(2026, 3, 1), "long", "dative") == "2026. gada 1. martam"
+    assert _in(app, "lv", fmt_datetime, LATE_EVENING, "long", "locative") == (
+        "2026. gada 21. novembrī plkst. 23:59")
+    assert _in(app, "en", fmt_date, day, "long", "locative") == "21 November 2026"
