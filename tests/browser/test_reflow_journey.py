@@ -36,8 +36,9 @@ _OVERFLOW = """() => {
   for (const el of document.body.querySelectorAll('*')) {
     const box = el.getBoundingClientRect();
     if (box.width && box.right > width + 1 && !scrolls(el)) {
-      const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-        (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
+      const classes = typeof el.className === 'string' && el.className.trim()
+        ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+      const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + classes;
       culprits.push(`${name} (${Math.round(box.right - width)} px)`);
     }
   }

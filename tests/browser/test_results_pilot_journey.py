@@ -136,7 +136,7 @@ def test_coordinator_publishes_a_justified_choice_and_turns_the_winner_into_a_pi
     # The winners page shows the jury's ranking; the coordinator ticks the second idea.
     coordinator.click(manage.get_by_role("link", name="Uzvarētāji"))
     coordinator.heading("Izvēlēties un publicēt uzvarētājus")
-    ranking = page.get_by_role("table", name="Vērtējumu tabula; atzīmējiet uzvarētājas")
+    ranking = page.get_by_role("table", name="Vērtējumu tabula; atzīmējiet uzvarējušās idejas")
     rows = ranking.locator("tbody tr")
     expect(rows).to_have_count(3)
     for n, idea in enumerate(judged["ideas"]):
