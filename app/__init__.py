@@ -144,8 +144,8 @@ def _import_models() -> None:
     from app.mail import models as _mail  # noqa: F401
     from app.pilots import models as _pilots  # noqa: F401
     from app.places import models as _places  # noqa: F401
-    from app.programme import models as _programme  # noqa: F401
     from app.privacy import models as _privacy  # noqa: F401
+    from app.programme import models as _programme  # noqa: F401
     from app.public import models as _public  # noqa: F401
     from app.teams import models as _teams  # noqa: F401
 
@@ -161,8 +161,8 @@ def _register_blueprints(app: Flask) -> None:
     from app.judging.views import bp as judging_bp
     from app.opendata.views import bp as opendata_bp
     from app.pilots.views import bp as pilots_bp
-    from app.programme.views import bp as programme_bp
     from app.privacy.views import bp as privacy_bp
+    from app.programme.views import bp as programme_bp
     from app.public.views import bp as public_bp
     from app.search.views import bp as search_bp
     from app.teams.views import bp as teams_bp

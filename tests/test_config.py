@@ -141,5 +141,5 @@ def test_dates_money_and_numbers_follow_the_locale_and_riga_time(app):
         assert fmt_money(Decimal("366722.00")).replace("\xa0", " ") == "366 722,00 €"
         assert fmt_number(Decimal("1234.5")).replace("\xa0", " ") == "1 234,5"
     with app.test_request_context("/"), force_locale("en"):
-        assert "12:30" in fmt_datetime(late_evening_utc)  # 12:30 AM
+        assert fmt_datetime(late_evening_utc) == "16 Jan 2026, 00:30"  # British order
         assert fmt_money(Decimal("366722.00")) == "€366,722.00"

@@ -57,7 +57,7 @@ def test_every_non_public_route_answers_its_rule_to_a_signed_out_caller(app, cli
     answers 401, whatever the method, and the view never runs."""
     wrong = []
     for name in ("signed_in", "coordinator", "admin"):
-        for rule, method, url in _walk(app, rule_name=name):
+        for _rule, method, url in _walk(app, rule_name=name):
             response = client.open(url, method=method)
             if url.startswith("/api/"):
                 ok = response.status_code == 401
@@ -73,7 +73,7 @@ def test_every_coordinator_route_refuses_a_signed_in_member(app, client, signed_
     headers = token_for(user)
     wrong = []
     for name in ("coordinator", "admin"):
-        for rule, method, url in _walk(app, rule_name=name):
+        for _rule, method, url in _walk(app, rule_name=name):
             response = client.open(url, method=method,
                                    headers=headers if url.startswith("/api/") else {})
             if response.status_code != 403:

@@ -14,6 +14,7 @@ from app.accounts.models import Role, RoleGrant, User
 from app.admin.forms import GrantRoleForm, MunicipalityForm, RegionForm
 from app.core import access
 from app.core.audit import AuditEntry
+from app.core.collation import collated, sort_key
 from app.core.errors import DomainError, Invalid
 from app.core.forms import apply_errors
 from app.core.pagination import clamp, paginate
@@ -58,7 +59,7 @@ def users():
         query = query.where(User.municipality_id == municipality_id)
     page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 50), 50)
     result = paginate(query, page, per_page)
-    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    municipalities = collated(db.session.scalars(select(Municipality)), key=lambda m: m.name)
     return render_template("admin/users.html", page=result, q=q, role=role,
                            municipality_id=municipality_id, municipalities=municipalities)
 
@@ -152,9 +153,8 @@ def user_enable(user_id: int):
 @access.admin_only
 def places():
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
-    municipalities = db.session.scalars(
-        select(Municipality).order_by(Municipality.region_code, Municipality.name)
-    ).all()
+    municipalities = sorted(db.session.scalars(select(Municipality)),
+                            key=lambda m: (m.region_code, sort_key(m.name)))
     return render_template("admin/places.html", regions=regions, municipalities=municipalities)
 
 

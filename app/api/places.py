@@ -7,6 +7,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from app.core import access
+from app.core.collation import collated
 from app.extensions import db
 from app.places.models import REGION_CODES, Municipality, Region
 from app.public.cache import public_page
@@ -49,7 +50,7 @@ def list_regions():
 @access.public
 def list_municipalities(args):
     """The 43 municipalities, optionally of one planning region."""
-    query = select(Municipality).order_by(Municipality.name)
+    query = select(Municipality)
     if args.get("region"):
         query = query.where(Municipality.region_code == args["region"])
-    return db.session.scalars(query).all()
+    return collated(db.session.scalars(query), key=lambda m: m.name)

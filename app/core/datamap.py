@@ -109,6 +109,10 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.judging.scoring._weighing",
     "app.accounts.passwords.common_passwords",
     "app.accounts.passwords._dummy_hash",
+    # The ICU collator and the stylesheet read from the installed package, not the database.
+    "app.core.collation._collator",
+    "app.core.stylesheet.csp_source",
+    "app.core.stylesheet.inline_css",
 })
 
 

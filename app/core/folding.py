@@ -93,13 +93,3 @@ def folded_row(model: type, row: dict[str, Any]) -> None:
     if model in FOLDED:
         target, sources = FOLDED[model]
         row[target] = fold(" ".join(str(row.get(s) or "") for s in sources))
-
-
-# The Latvian alphabet: a ā b c č d e ē f g ģ h i ī j k ķ l ļ m n ņ o p r s š t u ū v z ž.
-_ORDER = {ch: (LETTERS[ch], 1) for ch in LETTERS}
-
-
-def latvian_order(text: str | None) -> tuple:
-    """A sort key that puts names in Latvian alphabetical order (Čakste after Cīrulis,
-    Šmits after Siliņš), case aside."""
-    return tuple(_ORDER.get(ch, (ch, 0)) for ch in (text or "").lower())

@@ -1,20 +1,99 @@
-"""Jinja filters: dates, times in Europe/Riga, numbers and EUR per locale."""
+"""Jinja filters: dates, times in Europe/Riga, numbers, file sizes and EUR per locale."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
+from babel import Locale
+from babel.dates import format_date as babel_format_date
+from babel.dates import format_time as babel_format_time
 from flask import Flask
-from flask_babel import format_currency, format_date, format_datetime, format_decimal
+from flask_babel import format_currency, format_decimal, get_locale, get_timezone
+
+# Babel's plain "en" is American (month first, 12-hour clock); our English readers are
+# in Europe, so English dates follow British order and the 24-hour clock.
+_DATE_LOCALES = {"en": "en_GB"}
 
 
-def fmt_datetime(value: datetime | None, style: str = "medium") -> str:
-    return format_datetime(value, style) if value else ""
+# Latvian month names as a sentence needs them: "beidzas 21. novembrī" (locative, "on"),
+# "līdz 21. novembrim" (dative, "by"). CLDR has only the nominative ("21. novembris").
+_LATVIAN_MONTHS = {
+    "locative": ("janvārī", "februārī", "martā", "aprīlī", "maijā", "jūnijā", "jūlijā",
+                 "augustā", "septembrī", "oktobrī", "novembrī", "decembrī"),
+    "dative": ("janvārim", "februārim", "martam", "aprīlim", "maijam", "jūnijam", "jūlijam",
+               "augustam", "septembrim", "oktobrim", "novembrim", "decembrim"),
+}
 
 
-def fmt_date(value: date | datetime | None, style: str = "long") -> str:
-    return format_date(value, style) if value else ""
+def _date_locale() -> Locale:
+    locale = get_locale() or Locale("lv")
+    return Locale.parse(_DATE_LOCALES.get(str(locale), str(locale)))
+
+
+def _local(value: datetime) -> datetime:
+    """The moment in Latvian time; naive values are UTC, as the database keeps them."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(get_timezone())
+
+
+def _day(value: date, style: str, locale: Locale, case: str | None) -> str:
+    pattern = locale.date_formats[style].pattern
+    if case and locale.language == "lv" and "MMMM" in pattern:
+        month = _LATVIAN_MONTHS[case][value.month - 1]
+        return babel_format_date(value, pattern.replace("MMMM", f"'{month}'"), locale=locale)
+    return babel_format_date(value, style, locale=locale)
+
+
+def fmt_datetime(value: datetime | None, style: str = "medium", case: str | None = None) -> str:
+    """A date and a time to the minute, as the reader's language writes it ("… plkst. 23:59");
+    case="locative" or "dative" inflects a Latvian month name written out in full."""
+    if not value:
+        return ""
+    moment = _local(value)
+    locale = _date_locale()
+    day = _day(moment.date(), style, locale, case)
+    clock = babel_format_time(moment, "HH:mm", locale=locale)
+    if locale.language == "lv":
+        return f"{day} plkst. {clock}"
+    return f"{day}, {clock}"
+
+
+def fmt_date(value: date | datetime | None, style: str = "long", case: str | None = None) -> str:
+    """A day as the reader's language writes it; `case` as for fmt_datetime."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        value = _local(value).date()
+    return _day(value, style, _date_locale(), case)
+
+
+def fmt_iso(value: date | datetime | None) -> str:
+    """The machine-readable form for <time datetime>: seconds and the UTC offset, or a day."""
+    if not value:
+        return ""
+    if isinstance(value, datetime):
+        return _local(value).replace(microsecond=0).isoformat()
+    return value.isoformat()
+
+
+_SIZE_UNITS = ("KB", "MB", "GB")
+
+
+def fmt_filesize(size: int | None) -> str:
+    """A byte count a reader can take in: "45 B", "3 KB", "1,2 MB" (binary multiples)."""
+    if size is None:
+        return ""
+    if size < 1024:
+        return f"{size} B"
+    value = float(size)
+    for unit in _SIZE_UNITS:
+        value /= 1024
+        if value < 1024 or unit == _SIZE_UNITS[-1]:
+            pattern = "#,##0" if value >= 10 else "#,##0.#"
+            return f"{format_decimal(round(value, 0 if value >= 10 else 1), pattern)} {unit}"
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def fmt_money(value: Decimal | int | float | None) -> str:
@@ -31,6 +110,6 @@ def init_formatting(app: Flask) -> None:
     from app.core.sanitize import stored_html
 
     app.jinja_env.filters.update(
-        datetime=fmt_datetime, date=fmt_date, money=fmt_money, number=fmt_number,
-        stored_html=stored_html,
+        datetime=fmt_datetime, date=fmt_date, iso=fmt_iso, filesize=fmt_filesize,
+        money=fmt_money, number=fmt_number, stored_html=stored_html,
     )

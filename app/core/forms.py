@@ -4,9 +4,23 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import DataRequired, Length
+from wtforms.widgets import HiddenInput
 
 from app.core.errors import Invalid
+
+
+class _TokenInput(HiddenInput):
+    """The CSRF token's hidden input without an id: a page holds one per form, and ids
+    must be unique in a document (no label or script refers to the token)."""
+
+    def __call__(self, field, **kwargs):
+        kwargs.setdefault("id", False)
+        return super().__call__(field, **kwargs)
+
+
+CSRFTokenField.widget = _TokenInput()
 
 
 # WTForms ships no Latvian messages, so its defaults would show English on a Latvian

@@ -8,13 +8,15 @@ from urllib.parse import urljoin, urlsplit
 from flask import Flask, request
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
+from app.core.stylesheet import csp_source, inline_css
+
 log = logging.getLogger("talka.security")
 
 CSP = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self'",
+        f"style-src 'self' {csp_source()}",  # the inlined stylesheet, by its hash
         "img-src 'self' data:",
         "font-src 'self'",
         "connect-src 'self'",
@@ -104,5 +106,6 @@ def _without_nul(fields: MultiDict) -> ImmutableMultiDict:
 
 
 def init_security(app: Flask) -> None:
+    app.jinja_env.globals["inline_css"] = inline_css  # allowed by CSP above
     app.after_request(add_security_headers)
     app.before_request(drop_nul_characters)

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.core.clock import now_utc
-from app.core.folding import latvian_order
+from app.core.collation import sort_key
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.hackathons.models import Criterion, Hackathon
@@ -259,7 +259,7 @@ def judge_progress(hackathon: Hackathon, *, now: datetime | None = None) -> list
             item.done += n
     for item in progress.values():
         item.behind = is_behind(item, hackathon, now)
-    return sorted(progress.values(), key=lambda p: (latvian_order(p.user.name), p.user.id))
+    return sorted(progress.values(), key=lambda p: (sort_key(p.user.name), p.user.id))
 
 
 def latest_run(hackathon: Hackathon) -> AssignmentRun | None:

@@ -31,8 +31,8 @@ from app.accounts.forms import EmptyForm
 from app.core import access, web
 from app.core.audit import AuditEntry
 from app.core.clock import now_utc
+from app.core.collation import sort_key
 from app.core.errors import Invalid, NotAllowed, WrongState
-from app.core.folding import latvian_order
 from app.core.forms import apply_errors
 from app.core.pagination import clamp, paginate
 from app.extensions import csrf, db, limiter
@@ -173,7 +173,7 @@ def _jury_page(hackathon: Hackathon, form: JuryForm | None = None, status: int =
     members = sorted(db.session.scalars(
         select(JuryMember).where(JuryMember.hackathon_id == hackathon.id)
         .options(joinedload(JuryMember.user))).all(),
-        key=lambda m: (latvian_order(m.user.name), m.id))
+        key=lambda m: (sort_key(m.user.name), m.id))
     ties = queries.conflicts_of_judges(
         hackathon, [(m.user_id, m.user.municipality_id) for m in members])
     form = form or JuryForm(formdata=None)

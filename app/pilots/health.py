@@ -69,7 +69,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from flask_babel import format_currency, format_date, format_decimal, gettext, ngettext
+from flask_babel import format_currency, format_decimal, gettext, ngettext
+
+from app.core.formatting import fmt_date
 
 GREEN, AMBER, RED = "green", "amber", "red"
 LEVELS = (GREEN, AMBER, RED)
@@ -289,7 +291,7 @@ def reason_text(reason: Reason) -> str:
     if code in ("milestone_overdue_14", "milestone_overdue"):
         return ngettext('Milestone "%(title)s" is %(num)d day overdue (due %(due)s).',
                         'Milestone "%(title)s" is %(num)d days overdue (due %(due)s).',
-                        p["days"], title=p["title"], due=format_date(p["due_date"]))
+                        p["days"], title=p["title"], due=fmt_date(p["due_date"], "medium"))
     if code == "milestone_due_soon_not_started":
         if p["days"] == 0:
             return gettext('Milestone "%(title)s" is due today and work on it has not '
@@ -298,7 +300,7 @@ def reason_text(reason: Reason) -> str:
                         'it has not started.',
                         'Milestone "%(title)s" is due in %(num)d days (%(due)s) and work on '
                         'it has not started.',
-                        p["days"], title=p["title"], due=format_date(p["due_date"]))
+                        p["days"], title=p["title"], due=fmt_date(p["due_date"], "medium"))
     if code == "over_budget":
         return gettext("Spending of %(spent)s exceeds the approved budget of %(approved)s "
                        "by %(over)s.",
@@ -317,5 +319,5 @@ def reason_text(reason: Reason) -> str:
                             p["days"])
         return ngettext("The last progress report was %(num)d day ago (%(date)s).",
                         "The last progress report was %(num)d days ago (%(date)s).",
-                        p["days"], date=format_date(p["last_report_on"]))
+                        p["days"], date=fmt_date(p["last_report_on"], "medium"))
     return code

@@ -24,6 +24,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.audit import record_audit
 from app.core.clock import PLAUSIBLE_YEARS, now_utc, today_riga
+from app.core.collation import collated
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
 from app.extensions import db
 from app.ideas.models import Idea
@@ -400,7 +401,7 @@ def _municipalities(fields: _Fields, *, lead_default: int | None,
         fields.fail("partner_municipality_ids", _l("Choose municipalities from the list."))
     if lead is not None and lead in partners:
         partners.remove(lead)  # the lead is not its own partner
-    return lead, sorted(partners, key=lambda m: m.name)
+    return lead, collated(partners, key=lambda m: m.name)
 
 
 def charged_region(hackathon, lead: Municipality | None) -> str | None:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.collation import collated
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.hackathons.models import Hackathon
@@ -345,8 +346,8 @@ def filter_options() -> dict[str, list]:
     from app.places.models import Municipality
 
     return {
-        "municipalities": db.session.scalars(select(Municipality)
-                                             .order_by(Municipality.name)).all(),
+        "municipalities": collated(db.session.scalars(select(Municipality)),
+                                   key=lambda m: m.name),
         "hackathons": db.session.scalars(
             select(Hackathon).where(Hackathon.id.in_(select(Pilot.hackathon_id)))
             .order_by(Hackathon.title)).all(),

@@ -21,7 +21,7 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_date, format_decimal
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -30,7 +30,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.accounts.forms import EmptyForm
 from app.core import access
 from app.core.clock import now_utc, today_riga
+from app.core.collation import collated
 from app.core.errors import DomainError, Invalid, handle_http_exception
+from app.core.formatting import fmt_date
 from app.core.forms import apply_errors
 from app.core.pagination import Page, clamp
 from app.core.sanitize import render_markdown
@@ -145,8 +147,8 @@ def _form_data(form, names) -> dict:
 
 
 def _municipality_choices():
-    return [(str(m.id), m.name) for m in db.session.scalars(
-        select(Municipality).order_by(Municipality.name))]
+    return [(str(m.id), m.name) for m in collated(db.session.scalars(select(Municipality)),
+                                                  key=lambda m: m.name)]
 
 
 def _coordinator_choices(pilot_region: str | None, hackathon) -> list[tuple[str, str]]:
@@ -254,7 +256,7 @@ def _charts(pilot: Pilot) -> list[dict]:
                 chart_id=f"indicator-{indicator.id}", unit=indicator.unit,
                 baseline=indicator.baseline_value, target=indicator.target_value,
                 baseline_on=indicator.baseline_on, target_on=indicator.target_on,
-                format_value=format_decimal, format_date=lambda d: format_date(d, "short")),
+                format_value=format_decimal, format_date=lambda d: fmt_date(d, "short")),
             "rows": chart_table_rows(indicator.measurements,
                                      baseline=indicator.baseline_value,
                                      target=indicator.target_value,

@@ -123,7 +123,8 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "added_by_id": _RECORDS, "added_at": _RECORDS,
     },
     "idea": {
-        "target_group_html": NOT_PERSONAL, "expected_impact_html": NOT_PERSONAL, "partners_html": NOT_PERSONAL,
+        "target_group_html": NOT_PERSONAL, "expected_impact_html": NOT_PERSONAL,
+        "partners_html": NOT_PERSONAL,
         "search_key": NOT_PERSONAL, "problem_html": NOT_PERSONAL, "solution_html": NOT_PERSONAL,
         "id": NOT_PERSONAL, "hackathon_id": NOT_PERSONAL, "team_id": NOT_PERSONAL,
         "title": NOT_PERSONAL, "summary": NOT_PERSONAL, "problem": NOT_PERSONAL,

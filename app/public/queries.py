@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.clock import RIGA, now_utc, today_riga
+from app.core.collation import collated
 from app.core.models import UTCDateTime
 from app.core.pagination import Page, paginate
 from app.extensions import db
@@ -289,8 +290,8 @@ def winner_options() -> WinnerOptions:
         if when is not None:
             years.add(when.astimezone(RIGA).year)
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
-    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
-    return WinnerOptions(years=sorted(years, reverse=True), themes=sorted(themes),
+    municipalities = collated(db.session.scalars(select(Municipality)), key=lambda m: m.name)
+    return WinnerOptions(years=sorted(years, reverse=True), themes=collated(themes),
                          regions=list(regions), municipalities=list(municipalities))
 
 
@@ -462,8 +463,8 @@ def region_comparison(region: Region, today: date | None = None) -> RegionCompar
     """Every municipality of the region with its ideas, wins, pilots and milestones met on
     time: five grouped queries, whatever the number of ideas and pilots."""
     today = today or today_riga()
-    places = db.session.scalars(select(Municipality).where(
-        Municipality.region_code == region.code).order_by(Municipality.name)).all()
+    places = collated(db.session.scalars(select(Municipality).where(
+        Municipality.region_code == region.code)), key=lambda m: m.name)
     ids = [m.id for m in places]
     rows = {m.id: Benchmark(municipality=m) for m in places}
     if not ids:
@@ -647,7 +648,7 @@ def pilot_overview() -> list[RegionOverview]:
         select(pilot_partner.c.municipality_id, func.count(pilot_partner.c.pilot_id))
         .group_by(pilot_partner.c.municipality_id)).all())
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
-    places = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    places = collated(db.session.scalars(select(Municipality)), key=lambda m: m.name)
     return [RegionOverview(
         region=region, pilots=per_region.get(region.code, (0, 0))[0],
         active=per_region.get(region.code, (0, 0))[1],

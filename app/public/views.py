@@ -32,6 +32,7 @@ from wtforms.validators import ValidationError
 
 from app.core import access
 from app.core.clock import now_utc, today_riga
+from app.core.collation import collated
 from app.core.pagination import clamp
 from app.core.security import is_safe_next
 from app.core.web import site_url
@@ -131,7 +132,7 @@ def pilots():
         "public/pilots.html", filters=filters,
         page=q.pilots_page(filters, page, per_page, today_riga()),
         regions=db.session.scalars(select(Region).order_by(Region.code)).all(),
-        municipalities=db.session.scalars(select(Municipality).order_by(Municipality.name)).all(),
+        municipalities=collated(db.session.scalars(select(Municipality)), key=lambda m: m.name),
         statuses=list(PilotStatus),
         health_levels=[(GREEN, _("Green: on track")), (AMBER, _("Amber: needs attention")),
                        (RED, _("Red: at risk"))])
@@ -153,7 +154,7 @@ def municipalities():
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
     from app.places.models import Municipality
 
-    places = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    places = collated(db.session.scalars(select(Municipality)), key=lambda m: m.name)
     by_region = {r.code: [m for m in places if m.region_code == r.code] for r in regions}
     return render_template("public/municipalities.html", regions=regions, by_region=by_region)
 

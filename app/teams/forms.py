@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
+from app.core.collation import collated
 from app.teams.models import INVITATION_DAYS, NAME_MAX
 
 
@@ -24,8 +25,9 @@ def municipalities_by_region(locale: str = "lv") -> list[tuple[str, list]]:
     regions = db.session.scalars(
         select(Region).options(selectinload(Region.municipalities))
     ).all()
-    groups = [(r.name(locale), list(r.municipalities)) for r in regions]
-    return sorted(groups, key=lambda group: group[0])
+    groups = [(r.name(locale), collated(r.municipalities, key=lambda m: m.name))
+              for r in regions]
+    return collated(groups, key=lambda group: group[0])
 
 
 def _mark_required(*fields) -> None:

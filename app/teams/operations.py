@@ -19,6 +19,7 @@ from app.accounts.models import User, token_digest
 from app.accounts.operations import find_user_by_email, normalise_email
 from app.core.audit import record_audit
 from app.core.clock import now_utc
+from app.core.collation import collated
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.core.formatting import fmt_datetime
 from app.core.schema import load
@@ -69,7 +70,7 @@ def _check_team(data: dict) -> dict:
             _l("The lead municipality cannot also be a partner."))
     if errors:
         raise Invalid(errors=errors)
-    partners = sorted((found[i] for i in partner_ids), key=lambda m: m.name)
+    partners = collated((found[i] for i in partner_ids), key=lambda m: m.name)
     return {"name": values["name"], "municipality": found[lead_id], "partners": partners}
 
 

@@ -103,7 +103,7 @@ def money(value: str, lang: str = "lv") -> str:
 
 def short_date(value: str | date, lang: str = "lv") -> str:
     day = date.fromisoformat(value) if isinstance(value, str) else value
-    return format_date(day, "short", locale=lang)
+    return format_date(day, "short", locale="en_GB" if lang == "en" else lang)  # British order
 
 
 def fact(section, term: str):
@@ -136,7 +136,7 @@ def test_coordinator_publishes_a_justified_choice_and_turns_the_winner_into_a_pi
     # The winners page shows the jury's ranking; the coordinator ticks the second idea.
     coordinator.click(manage.get_by_role("link", name="Uzvarētāji"))
     coordinator.heading("Izvēlēties un publicēt uzvarētājus")
-    ranking = page.get_by_role("table", name="Vērtējumu tabula; atzīmējiet uzvarētājas")
+    ranking = page.get_by_role("table", name="Vērtējumu tabula; atzīmējiet uzvarējušās idejas")
     rows = ranking.locator("tbody tr")
     expect(rows).to_have_count(3)
     for n, idea in enumerate(judged["ideas"]):
@@ -169,7 +169,7 @@ def test_coordinator_publishes_a_justified_choice_and_turns_the_winner_into_a_pi
     resident.goto(f"/hackathons/{hackathon['slug']}")
     results = resident.page.get_by_role("region", name="Rezultāti", exact=True)
     expect(results.get_by_role("heading", name="Izvēles pamatojums")).to_be_visible()
-    expect(results).to_contain_text("Uzvarētājas nav noteiktas tikai pēc vietas vērtējumu "
+    expect(results).to_contain_text("Uzvarējušās idejas nav noteiktas tikai pēc vietas vērtējumu "
                                     "tabulā. Koordinatori paskaidro, kāpēc:")
     expect(results.locator("blockquote")).to_have_text(JUSTIFICATION)
     public_ranking = results.get_by_role("table", name="Žūrijas vērtējumu tabula")

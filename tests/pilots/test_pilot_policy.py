@@ -9,7 +9,6 @@ import pytest
 
 from app.core.clock import today_riga
 from app.core.errors import NotAllowed, WrongState
-from app.extensions import db
 from app.ideas.status import IdeaStatus
 from app.pilots import operations as ops
 from app.pilots import policy as pilot_policy
