@@ -9,7 +9,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.core import web
 from app.core.clock import now_utc
-from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.hackathons.phases import Phase
 
@@ -57,13 +56,3 @@ def load_hackathon(key: int | str, *, manage: bool = False) -> Hackathon:
             joinedload(Hackathon.region), selectinload(Hackathon.eligible_regions),
             selectinload(Hackathon.criteria)),
         see=Hackathon.is_visible_to, may=Hackathon.can_manage if manage else None)
-
-
-def hackathon_by_slug(slug: str) -> Hackathon | None:
-    """One hackathon with its region, eligible regions and criteria loaded."""
-    return db.session.scalar(
-        select(Hackathon).where(Hackathon.slug == slug).options(
-            joinedload(Hackathon.region), selectinload(Hackathon.eligible_regions),
-            selectinload(Hackathon.criteria),
-        )
-    )

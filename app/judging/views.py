@@ -39,7 +39,7 @@ from app.extensions import csrf, db, limiter
 from app.hackathons import operations as hackathon_ops
 from app.hackathons.forms import CriterionForm
 from app.hackathons.models import Criterion, Hackathon, Phase
-from app.hackathons.queries import hackathon_by_slug
+from app.hackathons.queries import load_hackathon
 from app.hackathons.views import criterion_edit_page
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
@@ -145,19 +145,11 @@ def judging_helpers():
 
 def _managed(slug: str) -> Hackathon:
     """The hackathon, if the signed-in coordinator may manage it (others: 404/403)."""
-    hackathon = hackathon_by_slug(slug)
-    if hackathon is None:
-        abort(404)
-    access.require(hackathon.is_visible_to(current_user), hide=True)
-    access.require(hackathon.can_manage(current_user))
-    return hackathon
+    return load_hackathon(slug, manage=True)
 
 
 def _public(slug: str) -> Hackathon:
-    hackathon = hackathon_by_slug(slug)
-    if hackathon is None or not hackathon.is_visible_to(current_user):
-        abort(404)
-    return hackathon
+    return load_hackathon(slug)
 
 
 def _review_for_judge(review_id: int) -> Review:
