@@ -322,8 +322,23 @@ def pilot_running(tag: str) -> dict:
     return made
 
 
+def staff_domains(_tag: str) -> dict:
+    """The staff e-mail domains an administrator has set: a person registering with a
+    work address there is a verified member who may lead a team."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.places.models import Municipality, MunicipalityDomain
+
+    dobele = db.session.scalar(select(Municipality).where(Municipality.name == "Dobeles novads"))
+    if not any(d.domain == "dobele.lv" for d in dobele.email_domains):
+        dobele.email_domains.append(MunicipalityDomain(domain="dobele.lv"))
+    db.session.commit()
+    return {"Dobeles novads": "dobele.lv"}
+
+
 SCENARIOS = {"results_ready": results_ready, "pilot_ready": pilot_ready,
-             "pilot_running": pilot_running}
+             "pilot_running": pilot_running, "staff_domains": staff_domains}
 
 
 def main(argv: list[str]) -> int:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 from datetime import datetime, timedelta
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -30,7 +29,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def running(live_server):
-    return live_server.scenario("pilot_running")["pilot_running"]
+    return live_server.scenario("pilot_running")
 
 
 def _columns(ws) -> dict[str, int]:
@@ -45,7 +44,10 @@ def test_coordinator_edits_the_portfolio_workbook_and_imports_it(running, journe
     with page.expect_download() as download:
         journey.main().get_by_role("link", name="Lejupielādēt darbgrāmatu labošanai (XLSX)"
                                    ).click()
-    book = load_workbook(Path(download.value.path()))
+    # Saved under its own name: openpyxl goes by the .xlsx extension.
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    book = load_workbook(saved)
 
     # Three measurements: the two recorded ones corrected, a third one added.
     ws = book["Mērījumi"]
