@@ -20,7 +20,6 @@ from app.core import access
 from app.core.clock import today_riga
 from app.core.errors import StaleVersion
 from app.core.pagination import paginate
-from app.core.sanitize import render_markdown
 from app.extensions import db
 from app.ideas.models import Idea
 from app.pilots import operations as ops
@@ -412,7 +411,7 @@ def funding_body(f) -> dict:
 
 def update_body(u: PilotUpdate, *, internal: bool) -> dict:
     body = {"id": u.id, "pilot_id": u.pilot_id, "reported_on": _day(u.reported_on),
-            "body": u.body, "body_html": str(render_markdown(u.body))}
+            "body": u.body, "body_html": u.body_html}
     if internal:
         body.update(public=u.public, status=u.status.value, review_note=u.review_note,
                     submitted_at=u.submitted_at.isoformat() if u.submitted_at else None)
@@ -425,7 +424,7 @@ def list_body(row: queries.PilotRow) -> dict:
     nxt = row.next_milestone
     return {
         "id": p.id, "idea_id": p.idea_id, "hackathon_id": p.hackathon_id, "title": p.title,
-        "summary": p.summary, "summary_html": str(render_markdown(p.summary)),
+        "summary": p.summary, "summary_html": p.summary_html,
         "status": p.status.value, "region": p.region_code,
         "lead_municipality": _municipality(p.lead_municipality),
         "partner_municipalities": [_municipality(m) for m in p.partner_municipalities],

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.core.clock import now_utc, today_riga
 from app.core.folding import folded_copy
+from app.core.sanitize import rendered
 from app.extensions import db
 from app.pilots import health as rules
 from app.pilots import money
@@ -87,6 +88,7 @@ class Pilot(db.Model):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="RESTRICT"), index=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     summary: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    summary_html: Mapped[str] = mapped_column(Text, default="")  # set with summary
     search_key: Mapped[str] = mapped_column(Text, default="")  # title and summary, folded
     lead_municipality_id: Mapped[int] = mapped_column(
         ForeignKey("municipality.id", ondelete="RESTRICT"), index=True)
@@ -514,6 +516,7 @@ class PilotUpdate(db.Model):
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
     reported_on: Mapped[date] = mapped_column(Date, index=True)
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")  # set with body
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[UpdateStatus] = mapped_column(_enum(UpdateStatus), index=True)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
@@ -548,7 +551,9 @@ class PilotEvaluation(db.Model):
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"),
                                           unique=True)
     results: Mapped[str] = mapped_column(Text)  # Markdown
+    results_html: Mapped[str] = mapped_column(Text, default="")  # set with results
     lessons: Mapped[str] = mapped_column(Text)  # Markdown
+    lessons_html: Mapped[str] = mapped_column(Text, default="")  # set with lessons
     recommendation: Mapped[Recommendation] = mapped_column(_enum(Recommendation))
     evaluated_at: Mapped[datetime] = mapped_column(default=now_utc)
     evaluated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -586,3 +591,7 @@ class Replication(db.Model):
 
 
 folded_copy(Pilot, "search_key", "title", "summary")
+# Markdown is rendered and sanitised once, when saved (app.core.sanitize.rendered).
+rendered(Pilot, summary="summary_html")
+rendered(PilotUpdate, body="body_html")
+rendered(PilotEvaluation, results="results_html", lessons="lessons_html")

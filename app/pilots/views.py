@@ -35,7 +35,7 @@ from app.core.errors import DomainError, Invalid, handle_http_exception
 from app.core.formatting import fmt_date
 from app.core.forms import apply_errors
 from app.core.pagination import Page, clamp
-from app.core.sanitize import render_markdown
+from app.core.sanitize import stored_html
 from app.extensions import db
 from app.ideas.models import Idea
 from app.pilots import documents, queries
@@ -297,8 +297,8 @@ def pilot(pilot_id: int):
     today = today_riga()
     row = queries.summarize(pilot, None, today)
     common = {"pilot": pilot, "row": row, "today": today, "internal": internal,
-              "charts": _charts(pilot), "summary_html": render_markdown(pilot.summary),
-              "markdown": render_markdown,
+              "charts": _charts(pilot), "summary_html": stored_html(pilot.summary_html),
+              "stored_html": stored_html,
               "following": follow_ops.is_following(pilot, current_user),
               "follow_form": EmptyForm(formdata=None) if current_user.is_authenticated
               else None}

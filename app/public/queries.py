@@ -564,7 +564,7 @@ class UpdateEntry:
     municipality: str
     reported_on: date
     published: datetime
-    body: str
+    body_html: str  # sanitised when saved
 
 
 def published_updates_condition():
@@ -576,7 +576,7 @@ def recent_updates(limit: int = 30, *, pilot_id: int | None = None) -> list[Upda
     published = func.coalesce(PilotUpdate.reviewed_at, PilotUpdate.created_at,
                               type_=UTCDateTime())
     query = (select(PilotUpdate.id, Pilot.id, Pilot.title, Municipality.name,
-                    PilotUpdate.reported_on, published, PilotUpdate.body)
+                    PilotUpdate.reported_on, published, PilotUpdate.body_html)
              .join(Pilot, Pilot.id == PilotUpdate.pilot_id)
              .join(Municipality, Municipality.id == Pilot.lead_municipality_id)
              .where(published_updates_condition())
