@@ -35,6 +35,7 @@ from app.pilots import health as rules
 from app.pilots import money
 from app.pilots.states import (
     ENDED,
+    MILESTONE_OPEN,
     TEAM_MAY_MOVE_TO,
     ExpenseCategory,
     FundingKind,
@@ -375,7 +376,7 @@ class Milestone(db.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS)
+        return self.status in MILESTONE_OPEN
 
     @property
     def has_evidence(self) -> bool:

@@ -869,7 +869,7 @@ def portfolio():
                                                                          PORTFOLIO_PER_PAGE),
                            PORTFOLIO_PER_PAGE)
     start = (page - 1) * per_page
-    table = Page(items=result.rows[start:start + per_page], page=page, per_page=per_page,
+    table = Page(items=result.page(start, start + per_page), page=page, per_page=per_page,
                  total=len(result.rows))
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
     return render_template("pilots/portfolio.html", result=result, table=table,
@@ -886,7 +886,7 @@ def portfolio_csv():
     result = queries.portfolio(current_user, filters, today)
     delimiter = ";" if request.args.get("sep") == "semicolon" else ","
     body = queries.portfolio_csv(
-        result.rows, delimiter=delimiter, reason_text=reason_text,
+        result.page(), delimiter=delimiter, reason_text=reason_text,
         url=lambda p: url_for("pilots.pilot", pilot_id=p.id, _external=True))
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
