@@ -60,7 +60,11 @@ class Clock:
 
 
 def xlsx_workbook(sheets, pilot, indicator, today, run: int) -> bytes:
-    book = load_workbook(io.BytesIO(sheets.to_xlsx(sheets.rows_of([pilot]))))
+    # The pilot's workbook as exported, with the month's new rows in place of the rows
+    # already imported (a file of 500 rows however long the pilot has run).
+    rows = sheets.rows_of([pilot])
+    rows["measurements"], rows["expenses"] = [], []
+    book = load_workbook(io.BytesIO(sheets.to_xlsx(rows)))
     measurements, expenses = book.worksheets[1], book.worksheets[2]
     for n in range(MEASUREMENTS):
         measurements.append(["", "", pilot.id, indicator.id, "", "",
@@ -196,7 +200,7 @@ def report(clock: Clock, args, load, created) -> None:
         f"load average before the run {load[0]:.1f}, after {os.getloadavg()[0]:.1f}",
         "",
         f"One pilot, imported into by its team lead. XLSX: the pilot's workbook as "
-        f"exported (its milestones, left unchanged) with {MEASUREMENTS} new measurements "
+        f"exported (its milestones, left unchanged; the rows imported before left out) with {MEASUREMENTS} new measurements "
         f"and {EXPENSES} new expenses; CSV: {CSV_ROWS} new measurements. {args.runs} runs "
         f"of each, every run on top of the last (the pilot grows to {created[0]} "
         f"measurements and {created[1]} expenses); medians, and the slowest run.",
