@@ -74,6 +74,7 @@ TABLES: dict[str, str] = {
     # people, access and machinery
     "user": PRIVATE,
     "user_session": PRIVATE,
+    "security_event": PRIVATE,
     "role_grant": PRIVATE,
     "api_token": PRIVATE,
     "audit_entry": PRIVATE,

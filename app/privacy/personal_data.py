@@ -15,6 +15,7 @@ NOT_PERSONAL = None
 _ACCOUNT = "account"
 _ROLES = "roles"
 _SESSIONS = "sessions"
+_SECURITY_LOG = "security_log"
 _TOKENS = "api_tokens"
 _MAIL = "mail"
 _INVITATIONS = "invitations"
@@ -45,6 +46,12 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "id": NOT_PERSONAL, "token_hash": _SESSIONS, "user_id": _SESSIONS,
         "created_at": _SESSIONS, "last_seen_at": _SESSIONS, "ip": _SESSIONS,
         "user_agent": _SESSIONS, "remember": _SESSIONS,
+    },
+    # Who (user, e-mail address typed at sign-in), from where (IP address, browser), when.
+    "security_event": {
+        "id": NOT_PERSONAL, "at": _SECURITY_LOG, "event": _SECURITY_LOG,
+        "user_id": _SECURITY_LOG, "email": _SECURITY_LOG, "ip": _SECURITY_LOG,
+        "user_agent": _SECURITY_LOG, "details": _SECURITY_LOG,
     },
     "api_token": {
         "id": NOT_PERSONAL, "user_id": _TOKENS, "name": _TOKENS, "token_hash": _TOKENS,
