@@ -177,7 +177,7 @@ RETENTION: tuple[Rule, ...] = (
                 "the same 12 months."),
         purpose=_l("Detecting and investigating attacks on accounts"),
         basis=SECURITY,
-        recipients=_l("Administrators; the operator's system administrators"),
+        recipients=_l("The operator's system administrators"),
         period=MONTHS_12,
         purge=purge_security_log,
     ),
