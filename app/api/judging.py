@@ -91,7 +91,9 @@ class RankedSchema(Schema):
     median = fields.Float(allow_none=True)
     stdev = fields.Float(allow_none=True)
     flags = fields.List(fields.String(), metadata={"description": (
-        "incomplete_reviews, high_disagreement, conflict_declared, judge_not_normalised")})
+        "incomplete_reviews, high_disagreement, conflict_declared, judge_not_normalised, "
+        "conflict_after_submission (a review left out: its judge became tied to the idea "
+        "after submitting it)")})
     round = fields.Integer(metadata={"description": "2: a finalist, ranked by the final round"})
 
 
@@ -152,6 +154,17 @@ class ReviewSchema(Schema):
     excluded_at = fields.DateTime(allow_none=True, metadata={
         "description": "When a coordinator excluded it from the ranking"})
     exclusion_reason = fields.String(metadata={"description": "Why it was excluded"})
+    conflict_since_submitted = fields.Method("_tie", metadata={
+        "type": "array", "items": {"type": "string"}, "description": (
+            "Set when the judge has become tied to the idea since submitting (reasons: "
+            "same_municipality, team_member, invitation, author): until the results are "
+            "published the review no longer counts in the ranking; empty otherwise")})
+
+    def _tie(self, review: Review) -> list[str]:
+        if not review.is_submitted:
+            return []
+        tie = queries.tied_reviews(review.hackathon).get(review.id)
+        return list(tie.reasons) if tie else []
 
     def _scores(self, review: Review) -> dict[str, float | None]:
         return {str(c.id): float(row.score) if (row := review.score_for(c.id))

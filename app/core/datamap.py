@@ -74,6 +74,7 @@ TABLES: dict[str, str] = {
     # people, access and machinery
     "user": PRIVATE,
     "user_session": PRIVATE,
+    "security_event": PRIVATE,
     "role_grant": PRIVATE,
     "api_token": PRIVATE,
     "audit_entry": PRIVATE,
@@ -113,6 +114,9 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.core.collation._collator",
     "app.core.stylesheet.csp_source",
     "app.core.stylesheet.inline_css",
+    # A day or a sum written out in a language: Babel's locale data only.
+    "app.core.formatting._day_in",
+    "app.core.formatting._money_in",
 })
 
 

@@ -702,6 +702,37 @@ def exclude_review(review: Review, data: dict, *, actor,
     return Exclusion(review=review, replacements=replacements)
 
 
+def exclude_tied_reviews(hackathon: Hackathon, *, actor, now: datetime | None = None
+                         ) -> list[Review]:
+    """Before the results are published: put on record the exclusion of every submitted
+    review whose judge has become tied to its idea since (the ranking already leaves it
+    out), the tie as the reason, so that the published ranking and every later reading of
+    the reviews agree."""
+    from app.judging.queries import tied_reviews
+
+    now = now or now_utc()
+    tied = {t.review_id: t for t in tied_reviews(hackathon).values() if not t.counts}
+    if not tied:
+        return []
+    reviews = list(db.session.scalars(select(Review).where(Review.id.in_(sorted(tied)))))
+    for review in reviews:
+        reasons = tied[review.id].reasons
+        text = str(_l("Conflict of interest after the review was submitted: the judge "
+                      "%(reasons)s.", reasons=", ".join(str(conflict_label(r))
+                                                        for r in reasons)))
+        previous = review.score
+        review.excluded_at = now
+        review.excluded_by_id = actor.id
+        review.exclusion_reason = text
+        _move(review, ReviewStatus.EXCLUDED, actor=actor, now=now, reason=text)
+        record_audit("review.exclude", actor=actor, object_type="review", object_id=review.id,
+                     before={"idea_id": review.idea_id, "judge_id": review.judge_id,
+                             "score": previous},
+                     after={"reason": text, "conflict": list(reasons)}, now=now)
+    db.session.flush()
+    return reviews
+
+
 # --- the optional final round --------------------------------------------------------------
 
 SAME_CRITERIA = "same"
@@ -1011,6 +1042,7 @@ def publish_results(hackathon: Hackathon, data: dict, *, actor,
     if problems:
         raise Invalid(errors={"idea_ids": problems})
 
+    exclude_tied_reviews(hackathon, actor=actor, now=now)
     ranking = final_ranking(hackathon)
     departs = departs_from_ranking(set(ids), ranking.ranked)
     if departs and not justification:

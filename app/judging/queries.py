@@ -38,9 +38,13 @@ from app.judging.models import (
     WinnerDecision,
 )
 from app.judging.models import final_round_of as _final_round_of
+from app.judging.models import results_published as _results_published
 
 # The ideas that take part in the ranking: submitted ones, and after publishing the decided.
 RANKED_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.WINNER, IdeaStatus.NOT_SELECTED)
+# A ranking row's flag: a review of the idea is left out, its judge being tied to the idea
+# since she submitted it (app.judging.conflicts.counts_in_ranking).
+FLAG_TIED_AFTER_SUBMISSION = "conflict_after_submission"
 
 
 @dataclass
@@ -146,12 +150,18 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
     if idea_ids is not None:
         ideas = {i: ideas[i] for i in idea_ids if i in ideas}
     reviews = db.session.execute(
-        select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.score)
+        select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.score,
+               Review.round, User.municipality_id)
         .join(Idea, Idea.id == Review.idea_id)
+        .join(User, User.id == Review.judge_id)
         .where(Review.hackathon_id == hackathon.id, Review.round == round_,
                Review.status != ReviewStatus.EXCLUDED,
                Idea.status.in_(RANKED_STATUSES))).all()
-    reviews = [r for r in reviews if r.idea_id in ideas]
+    # A judge tied to the idea since she submitted: her review no longer counts.
+    kept_out = {item.review_id: item.idea_id
+                for item in tied_reviews(hackathon, reviews).values() if not item.counts}
+    tied = set(kept_out.values())
+    reviews = [r for r in reviews if r.idea_id in ideas and r.id not in kept_out]
     inputs = [scoring.ReviewInput(r.idea_id, r.judge_id, r.score,
                                   submitted=r.status == ReviewStatus.SUBMITTED,
                                   conflict=r.status == ReviewStatus.CONFLICT)
@@ -189,6 +199,8 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
             pending[r.idea_id] += 1
         else:
             conflicts[r.idea_id] += 1
+    ranked = [replace(item, flags=(*item.flags, FLAG_TIED_AFTER_SUBMISSION))
+              if item.idea_id in tied else item for item in ranked]
     rows = [RankingRow(ideas[item.idea_id], item, breakdowns.get(item.idea_id),
                        sorted(per_idea_scores[item.idea_id], reverse=True),
                        pending[item.idea_id], conflicts[item.idea_id], round_)
@@ -481,6 +493,46 @@ def conflict_facts(hackathon: Hackathon, *, idea_ids: list[int] | None = None
                        invitations=frozenset(parts["invitation"]),
                        authors=frozenset(parts["author"])))
         for idea_id, parts in found.items()}
+
+
+@dataclass(frozen=True)
+class TiedReview:
+    """A submitted review whose judge is now tied to its idea, why, and whether it still
+    counts in the ranking (only once the results are published)."""
+
+    review_id: int
+    idea_id: int
+    judge_id: int
+    round: int
+    reasons: tuple[str, ...]
+    counts: bool
+
+
+def tied_reviews(hackathon: Hackathon, reviews: list | None = None) -> dict[int, TiedReview]:
+    """The hackathon's submitted reviews whose judge the conflict rule now ties to the idea,
+    by review id. `reviews` (rows with id, idea_id, judge_id, status, round and the judge's
+    municipality_id) saves loading them; then 1 query, or 2 with a tie to look into."""
+    if reviews is None:
+        reviews = db.session.execute(
+            select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.round,
+                   User.municipality_id)
+            .join(User, User.id == Review.judge_id)
+            .where(Review.hackathon_id == hackathon.id,
+                   Review.status == ReviewStatus.SUBMITTED)).all()
+    submitted = [r for r in reviews if r.status == ReviewStatus.SUBMITTED]
+    if not submitted:
+        return {}
+    published = _results_published(hackathon.id)
+    facts = conflict_facts(hackathon, idea_ids=sorted({r.idea_id for r in submitted}))
+    found = {}
+    for r in submitted:
+        idea = facts.get(r.idea_id)
+        why = conflicts.reasons(conflicts.JudgeFacts(r.judge_id, r.municipality_id),
+                                idea) if idea is not None else ()
+        if why:
+            found[r.id] = TiedReview(r.id, r.idea_id, r.judge_id, r.round, why,
+                                     conflicts.counts_in_ranking(why, published=published))
+    return found
 
 
 @dataclass

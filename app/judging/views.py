@@ -77,6 +77,7 @@ def flag_label(flag: str) -> str:
         scoring.FLAG_HIGH_DISAGREEMENT: _("High disagreement"),
         scoring.FLAG_CONFLICT_DECLARED: _("Conflict declared"),
         scoring.FLAG_JUDGE_NOT_NORMALISED: _("Judge not normalised"),
+        queries.FLAG_TIED_AFTER_SUBMISSION: _("A review left out: conflict of interest"),
     }
     return labels.get(flag, flag)
 
@@ -262,6 +263,7 @@ def dashboard(slug: str):
                Review.round)
         .where(Review.hackathon_id == hackathon.id).order_by(Review.id)).all()
     judge_names = {p.user.id: p.user.name for p in progress}
+    tied = list(queries.tied_reviews(hackathon).values())
     reviews_of: dict[tuple[int, int], list] = {}
     for r in reviews:
         reviews_of.setdefault((r.round, r.idea_id), []).append(r)
@@ -279,7 +281,9 @@ def dashboard(slug: str):
                          and not results_published(hackathon.id)
                          and sum(1 for r in ranking.rows if r.ranked.rank) >= 2),
         progress=progress, conflicts=conflicts, run=queries.latest_run(hackathon),
-        reviews_of=reviews_of, judge_names=judge_names, total=total, done=done,
+        reviews_of=reviews_of, judge_names=judge_names, total=total, done=done, tied=tied,
+        titles={row.idea.id: row.idea.title for row in ranking.rows},
+        conflict_label=ops.conflict_label,
         behind=[p for p in progress if p.behind and not p.reminded_today],
         can_build=phase in ASSIGNABLE and not results_published(hackathon.id),
         decision=queries.published_decision(hackathon), action_form=EmptyForm(),
@@ -642,8 +646,11 @@ def _coordinator_review(review: Review, exclude_form: ExcludeForm | None = None,
                         status: int = 200):
     """A coordinator reads any review of their hackathon (and may reopen or exclude a
     submitted one)."""
+    tie = queries.tied_reviews(review.hackathon).get(review.id)
     return render_template("judging/review_readonly.html", review=review, idea=review.idea,
-                           h=review.hackathon, criteria=review.criteria,
+                           h=review.hackathon, criteria=review.criteria, tie=tie,
+                           tie_reasons=", ".join(str(ops.conflict_label(r))
+                                                 for r in (tie.reasons if tie else ())),
                            reopen_form=ReopenForm(formdata=None),
                            exclude_form=exclude_form or ExcludeForm(formdata=None),
                            can_reopen=review.can_reopen(current_user),

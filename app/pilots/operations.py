@@ -679,9 +679,9 @@ def remove_funding_line(line: FundingLine, *, actor, now: datetime | None = None
     db.session.flush()
 
 
-def record_expense(pilot: Pilot, data: dict, *, actor, now: datetime | None = None,
-                   document: PilotDocument | None = None) -> Expense:
-    """Record money spent: a positive amount in EUR, its date (not in the future), what for."""
+def check_expense(pilot: Pilot, data: dict, *, actor, now: datetime | None = None) -> dict:
+    """The values record_expense would store (Invalid or NotAllowed otherwise); writes
+    nothing, so that a batch checks every row before it writes any."""
     now = now or now_utc()
     _require(pilot.can_edit(actor))
     fields = _Fields(data)
@@ -695,16 +695,37 @@ def record_expense(pilot: Pilot, data: dict, *, actor, now: datetime | None = No
     category = fields.choice("category", ExpenseCategory, default=ExpenseCategory.OTHER.value)
     document_public = fields.boolean("document_public")
     fields.check()
-    expense = Expense(pilot=pilot, amount_eur=amount, spent_on=spent_on,
-                      description=description, category=category, document=document,
-                      document_public=document_public and document is not None,
-                      created_at=now, created_by_id=actor.id)
-    db.session.add(expense)
+    return {"amount_eur": amount, "spent_on": spent_on, "description": description,
+            "category": category, "document_public": document_public}
+
+
+def record_expense(pilot: Pilot, data: dict, *, actor, now: datetime | None = None,
+                   document: PilotDocument | None = None) -> Expense:
+    """Record money spent: a positive amount in EUR, its date (not in the future), what for."""
+    now = now or now_utc()
+    values = check_expense(pilot, data, actor=actor, now=now)
+    return record_expenses([(pilot, values, document)], actor=actor, now=now)[0]
+
+
+def record_expenses(checked: list[tuple[Pilot, dict, PilotDocument | None]], *, actor,
+                    now: datetime, notes: list[dict] | None = None) -> list[Expense]:
+    """Store expenses whose values check_expense returned, in one flush for all (a workbook's
+    hundreds of rows would otherwise wait for hundreds of round trips), each audited;
+    `notes[i]` is added to the i-th audit entry (where an import came from)."""
+    expenses = []
+    for pilot, values, document in checked:
+        values = dict(values)
+        values["document_public"] = values.get("document_public", False) and document is not None
+        expenses.append(Expense(pilot=pilot, document=document, created_at=now,
+                                created_by_id=actor.id, **values))
+    db.session.add_all(expenses)
     db.session.flush()
-    _audit("pilot.expense.add", expense, actor=actor, now=now,
-           after={"pilot_id": pilot.id, "amount_eur": amount, "spent_on": spent_on,
-                  "description": description, "category": category})
-    return expense
+    for index, expense in enumerate(expenses):
+        _audit("pilot.expense.add", expense, actor=actor, now=now,
+               after={"pilot_id": expense.pilot.id, "amount_eur": expense.amount_eur,
+                      "spent_on": expense.spent_on, "description": expense.description,
+                      "category": expense.category, **(notes[index] if notes else {})})
+    return expenses
 
 
 def expense_grace_days() -> int:
@@ -731,12 +752,19 @@ def _check_due_date(fields: _Fields, pilot: Pilot, due: date) -> None:
 
 def delete_expense(expense: Expense, *, actor, now: datetime | None = None) -> None:
     """Remove an expense entered by mistake (the audit trail keeps what it was)."""
-    now = now or now_utc()
-    _require(expense.pilot.can_edit(actor))
-    _audit("pilot.expense.delete", expense, actor=actor, now=now,
-           before={"pilot_id": expense.pilot_id, "amount_eur": expense.amount_eur,
-                   "spent_on": expense.spent_on, "description": expense.description})
-    expense.pilot.expenses.remove(expense)
+    delete_expenses([expense], actor=actor, now=now or now_utc())
+
+
+def delete_expenses(expenses: list[Expense], *, actor, now: datetime,
+                    notes: list[dict] | None = None) -> None:
+    """Remove expenses (a batch: one flush), each kept in the audit trail with `notes[i]`."""
+    for index, expense in enumerate(expenses):
+        _require(expense.pilot.can_edit(actor))
+        _audit("pilot.expense.delete", expense, actor=actor, now=now,
+               before={"pilot_id": expense.pilot_id, "amount_eur": expense.amount_eur,
+                       "spent_on": expense.spent_on, "description": expense.description},
+               after=notes[index] if notes else None)
+        expense.pilot.expenses.remove(expense)
     db.session.flush()
 
 
@@ -886,10 +914,10 @@ def add_indicator(pilot: Pilot, data: dict, *, actor, now: datetime | None = Non
     return indicator
 
 
-def record_measurement(indicator: Indicator, data: dict, *, actor,
-                       now: datetime | None = None,
-                       document: PilotDocument | None = None) -> Measurement:
-    """Record a measured value: not dated before the baseline, nor in the future."""
+def check_measurement(indicator: Indicator, data: dict, *, actor,
+                      now: datetime | None = None) -> dict:
+    """The values record_measurement would store (Invalid or NotAllowed otherwise); writes
+    nothing, so that a batch checks every row before it writes any."""
     now = now or now_utc()
     _require(indicator.pilot.can_edit(actor))
     fields = _Fields(data)
@@ -902,25 +930,52 @@ def record_measurement(indicator: Indicator, data: dict, *, actor,
         if problem:
             fields.fail("measured_on", PROBLEM_MESSAGES[problem])
     fields.check()
-    measurement = Measurement(indicator=indicator, value=value, measured_on=measured_on,
-                              note=note, document=document, created_at=now,
-                              created_by_id=actor.id)
-    db.session.add(measurement)
+    return {"value": value, "measured_on": measured_on, "note": note}
+
+
+def record_measurement(indicator: Indicator, data: dict, *, actor,
+                       now: datetime | None = None,
+                       document: PilotDocument | None = None) -> Measurement:
+    """Record a measured value: not dated before the baseline, nor in the future."""
+    now = now or now_utc()
+    values = check_measurement(indicator, data, actor=actor, now=now)
+    return record_measurements([(indicator, values, document)], actor=actor, now=now)[0]
+
+
+def record_measurements(checked: list[tuple[Indicator, dict, PilotDocument | None]], *,
+                        actor, now: datetime, notes: list[dict] | None = None
+                        ) -> list[Measurement]:
+    """Store measurements whose values check_measurement returned, in one flush for all,
+    each audited; `notes[i]` is added to the i-th audit entry (where an import came from)."""
+    measurements = [Measurement(indicator=indicator, document=document, created_at=now,
+                                created_by_id=actor.id, **values)
+                    for indicator, values, document in checked]
+    db.session.add_all(measurements)
     db.session.flush()
-    _audit("pilot.measurement.add", measurement, actor=actor, now=now,
-           after={"indicator_id": indicator.id, "value": value, "measured_on": measured_on,
-                  "note": note})
-    return measurement
+    for index, measurement in enumerate(measurements):
+        _audit("pilot.measurement.add", measurement, actor=actor, now=now,
+               after={"indicator_id": measurement.indicator.id, "value": measurement.value,
+                      "measured_on": measurement.measured_on, "note": measurement.note,
+                      **(notes[index] if notes else {})})
+    return measurements
 
 
 def delete_measurement(measurement: Measurement, *, actor, now: datetime | None = None) -> None:
     """Remove a measurement entered by mistake (the audit trail keeps what it was)."""
-    now = now or now_utc()
-    _require(measurement.indicator.pilot.can_edit(actor))
-    _audit("pilot.measurement.delete", measurement, actor=actor, now=now,
-           before={"indicator_id": measurement.indicator_id, "value": measurement.value,
-                   "measured_on": measurement.measured_on, "note": measurement.note})
-    measurement.indicator.measurements.remove(measurement)
+    delete_measurements([measurement], actor=actor, now=now or now_utc())
+
+
+def delete_measurements(measurements: list[Measurement], *, actor, now: datetime,
+                        notes: list[dict] | None = None) -> None:
+    """Remove measurements (a batch: one flush), each kept in the audit trail with
+    `notes[i]`."""
+    for index, measurement in enumerate(measurements):
+        _require(measurement.indicator.pilot.can_edit(actor))
+        _audit("pilot.measurement.delete", measurement, actor=actor, now=now,
+               before={"indicator_id": measurement.indicator_id, "value": measurement.value,
+                       "measured_on": measurement.measured_on, "note": measurement.note},
+               after=notes[index] if notes else None)
+        measurement.indicator.measurements.remove(measurement)
     db.session.flush()
 
 

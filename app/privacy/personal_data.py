@@ -15,6 +15,7 @@ NOT_PERSONAL = None
 _ACCOUNT = "account"
 _ROLES = "roles"
 _SESSIONS = "sessions"
+_SECURITY_LOG = "security_log"
 _TOKENS = "api_tokens"
 _MAIL = "mail"
 _INVITATIONS = "invitations"
@@ -45,6 +46,12 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "id": NOT_PERSONAL, "token_hash": _SESSIONS, "user_id": _SESSIONS,
         "created_at": _SESSIONS, "last_seen_at": _SESSIONS, "ip": _SESSIONS,
         "user_agent": _SESSIONS, "remember": _SESSIONS,
+    },
+    # Who (user, e-mail address typed at sign-in), from where (IP address, browser), when.
+    "security_event": {
+        "id": NOT_PERSONAL, "at": _SECURITY_LOG, "event": _SECURITY_LOG,
+        "user_id": _SECURITY_LOG, "email": _SECURITY_LOG, "ip": _SECURITY_LOG,
+        "user_agent": _SECURITY_LOG, "details": _SECURITY_LOG,
     },
     "api_token": {
         "id": NOT_PERSONAL, "user_id": _TOKENS, "name": _TOKENS, "token_hash": _TOKENS,
@@ -176,7 +183,7 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "created_at": _ENGAGEMENT,
     },
     "pilot": {
-        "search_key": NOT_PERSONAL,
+        "search_key": NOT_PERSONAL, "summary_html": NOT_PERSONAL,
         "id": NOT_PERSONAL, "idea_id": NOT_PERSONAL, "hackathon_id": NOT_PERSONAL,
         "team_id": NOT_PERSONAL, "title": NOT_PERSONAL, "summary": NOT_PERSONAL,
         "lead_municipality_id": NOT_PERSONAL, "region_code": NOT_PERSONAL,
@@ -188,7 +195,8 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
     },
     "pilot_update": {
         "id": NOT_PERSONAL, "pilot_id": NOT_PERSONAL, "reported_on": NOT_PERSONAL,
-        "body": NOT_PERSONAL, "public": NOT_PERSONAL, "status": NOT_PERSONAL,
+        "body": NOT_PERSONAL, "body_html": NOT_PERSONAL, "public": NOT_PERSONAL,
+        "status": NOT_PERSONAL,
         "created_at": NOT_PERSONAL, "created_by_id": _RECORDS, "submitted_at": NOT_PERSONAL,
         "reviewed_at": NOT_PERSONAL, "reviewed_by_id": _RECORDS, "review_note": _RECORDS,
     },
@@ -199,7 +207,8 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
     },
     "pilot_evaluation": {
         "id": NOT_PERSONAL, "pilot_id": NOT_PERSONAL, "results": NOT_PERSONAL,
-        "lessons": NOT_PERSONAL, "recommendation": NOT_PERSONAL,
+        "lessons": NOT_PERSONAL, "results_html": NOT_PERSONAL,
+        "lessons_html": NOT_PERSONAL, "recommendation": NOT_PERSONAL,
         "evaluated_at": NOT_PERSONAL, "evaluated_by_id": _RECORDS,
     },
     "pilot_document": {

@@ -65,6 +65,15 @@ def purge_sessions(now: datetime) -> int:
         delete(UserSession).where(UserSession.created_at < now - MONTHS_12)))
 
 
+def purge_security_log(now: datetime) -> int:
+    """Security events (sign-ins, failures, refusals, with IP address and browser) older than
+    12 months go."""
+    from app.core.security import SecurityEvent
+
+    return _count(db.session.execute(
+        delete(SecurityEvent).where(SecurityEvent.at < now - MONTHS_12)))
+
+
 def purge_mail_bodies(now: datetime) -> int:
     """Mail sent more than 30 days ago keeps its recipient, kind and times; its text goes
     (it held personal words and links). Mail never sent in 30 days will not be: the same."""
@@ -159,15 +168,18 @@ RETENTION: tuple[Rule, ...] = (
     ),
     Rule(
         key="security_log",
-        data=_l("Security log: sign-ins, failed sign-ins and refused requests with the IP "
-                "address and browser"),
-        tables=(),
-        keep=_l("12 months at most, in the server's log (its rotation is set by the "
-                "operator)."),
+        data=_l("Security log: sign-ins, failed and throttled sign-ins, password resets "
+                "and changes, tokens made and revoked, refused requests — with the account or "
+                "the e-mail address typed, the IP address and the browser"),
+        tables=("security_event",),
+        keep=_l("12 months, then deleted by Talka's daily retention job. A copy also goes "
+                "to the server's log for live monitoring; the operator rotates it within "
+                "the same 12 months."),
         purpose=_l("Detecting and investigating attacks on accounts"),
         basis=SECURITY,
         recipients=_l("The operator's system administrators"),
         period=MONTHS_12,
+        purge=purge_security_log,
     ),
     Rule(
         key="api_tokens",
