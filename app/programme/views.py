@@ -24,7 +24,8 @@ from app.core.pagination import clamp, paginate
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.places.models import Region
-from app.programme import assessing, queries
+from app.hackathons.models import may_manage_region
+from app.programme import assessing, queries, report
 from app.programme import operations as ops
 from app.programme.benchmark import compare, theme_scores
 from app.programme.forms import AttendeeForm, EventForm, ImportForm
@@ -223,6 +224,59 @@ def results(instrument_id: int) -> ResponseReturnValue:
     before, after = assessing.round_medians(instrument)
     return render_template("programme/results.html", instrument=instrument, before=before,
                            after=after, regions=_regions())
+
+
+# --- the final report ---------------------------------------------------------------------------
+
+def _report_page(instrument_id: int, *, detailed: bool) -> ResponseReturnValue:
+    instrument = web.load(Instrument, instrument_id)
+    reports = report.final_report(
+        instrument, today_riga(),
+        detail=(lambda code: may_manage_region(current_user, code)) if detailed
+        else (lambda _code: False))
+    return render_template("programme/final_report.html", instrument=instrument,
+                           reports=reports, themes={t.id: t for t in instrument.themes},
+                           detailed=detailed)
+
+
+def _report_csv(instrument_id: int, *, detailed: bool) -> ResponseReturnValue:
+    instrument = web.load(Instrument, instrument_id)
+    reports = report.final_report(
+        instrument, today_riga(),
+        detail=(lambda code: may_manage_region(current_user, code)) if detailed
+        else (lambda _code: False))
+    out = io.StringIO()
+    csv.writer(out).writerows([[formula_safe(str(cell)) for cell in row]
+                               for row in report.csv_rows(instrument, reports)])
+    name = "final-report-detail.csv" if detailed else "final-report.csv"
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.route("/assessments/<id:instrument_id>/final-report")
+@access.public
+def final_report(instrument_id: int) -> ResponseReturnValue:
+    """Every region's pilots and the assessment's change: aggregates only."""
+    return _report_page(instrument_id, detailed=False)
+
+
+@bp.route("/assessments/<id:instrument_id>/final-report.csv")
+@access.public
+def final_report_csv(instrument_id: int) -> ResponseReturnValue:
+    return _report_csv(instrument_id, detailed=False)
+
+
+@bp.route("/assessments/<id:instrument_id>/final-report/detail")
+@access.coordinator_only
+def final_report_detail(instrument_id: int) -> ResponseReturnValue:
+    """The same, with each municipality's scores in the regions the coordinator runs."""
+    return _report_page(instrument_id, detailed=True)
+
+
+@bp.route("/assessments/<id:instrument_id>/final-report/detail.csv")
+@access.coordinator_only
+def final_report_detail_csv(instrument_id: int) -> ResponseReturnValue:
+    return _report_csv(instrument_id, detailed=True)
 
 
 @bp.route("/benchlearning")
