@@ -169,6 +169,33 @@ class Instrument(db.Model):
     rounds: Mapped[list[AssessmentRound]] = relationship(
         back_populates="instrument", order_by="AssessmentRound.opens_on")
 
+    def can_edit(self, user: Any) -> bool:
+        """Instruments are the programme's methodology: administrators keep them."""
+        return may_edit_instruments(user)
+
+    @property
+    def structure_locked(self) -> bool:
+        """Once any answer is stored (a draft's included, in an open or a closed round), the
+        themes, questions and scales are fixed: an answer names its question and a level
+        of its scale, and the two rounds compare only on the same questions. Wording may
+        still be corrected."""
+        if self.id is None:
+            return False
+        from sqlalchemy import select
+
+        return db.session.scalar(
+            select(Answer.id).join(AssessmentResponse, AssessmentResponse.id == Answer.response_id)
+            .join(AssessmentRound, AssessmentRound.id == AssessmentResponse.round_id)
+            .where(AssessmentRound.instrument_id == self.id).limit(1)) is not None
+
+    def __repr__(self) -> str:
+        return f"<Instrument {self.id} {self.name[:30]!r}>"
+
+
+def may_edit_instruments(user: Any) -> bool:
+    """Only administrators create and edit assessment instruments."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_admin)
+
 
 class Theme(db.Model):
     __tablename__ = "assessment_theme"

@@ -26,9 +26,10 @@ from app.extensions import db
 from app.places.models import Region
 from app.hackathons.models import may_manage_region
 from app.programme import assessing, queries, report
+from app.programme import instruments as instrument_ops
 from app.programme import operations as ops
 from app.programme.benchmark import compare, theme_scores
-from app.programme.forms import AttendeeForm, EventForm, ImportForm
+from app.programme.forms import AttendeeForm, EventForm, ImportForm, InstrumentForm
 from app.programme.models import (
     AssessmentResponse,
     AssessmentRound,
@@ -37,6 +38,7 @@ from app.programme.models import (
     EventKind,
     Instrument,
     Person,
+    may_edit_instruments,
     may_record_events,
 )
 
@@ -183,7 +185,8 @@ def assessments() -> ResponseReturnValue:
         mine = {r.round_id: r for r in db.session.scalars(select(AssessmentResponse).where(
             AssessmentResponse.municipality_id == current_user.municipality_id))}
     return render_template("programme/assessments.html", instruments=instruments, mine=mine,
-                           today=today_riga())
+                           today=today_riga(),
+                           may_edit_instruments=may_edit_instruments(current_user))
 
 
 @bp.route("/assessments/rounds/<id:round_id>/answer", methods=["GET", "POST"])
@@ -224,6 +227,63 @@ def results(instrument_id: int) -> ResponseReturnValue:
     before, after = assessing.round_medians(instrument)
     return render_template("programme/results.html", instrument=instrument, before=before,
                            after=after, regions=_regions())
+
+
+# --- keeping the instruments (administrators) ---------------------------------------------------
+
+@bp.route("/instruments")
+@access.admin_only
+def instruments() -> ResponseReturnValue:
+    found = db.session.scalars(select(Instrument).order_by(Instrument.id)).all()
+    return render_template("programme/instruments.html", instruments=found)
+
+
+def _instrument_initial(instrument: Instrument) -> dict:
+    return {"name": instrument.name, "description": instrument.description, "themes": [
+        {"id": str(t.id), "position": str(n), "name": t.name, "questions": [
+            {"id": str(q.id), "position": str(m), "text": q.text,
+             "levels": "\n".join(q.levels), "asks_evidence": q.asks_evidence}
+            for m, q in enumerate(t.questions, start=1)]}
+        for n, t in enumerate(instrument.themes, start=1)]}
+
+
+def _instrument_form(instrument: Instrument | None) -> ResponseReturnValue:
+    locked = instrument is not None and instrument.structure_locked
+    if request.method == "POST":
+        form = InstrumentForm()
+    else:
+        form = InstrumentForm(formdata=None,
+                              data=_instrument_initial(instrument) if instrument else None)
+        if not locked:
+            form.add_blank_rows()
+
+    def page(status: int) -> ResponseReturnValue:
+        problems = form.place_errors() if status != 200 else []
+        return render_template("programme/instrument_form.html", form=form,
+                               instrument=instrument, locked=locked, problems=problems,
+                               locked_text=instrument_ops.LOCKED), status
+
+    return web.submit(
+        form, run=lambda data: instrument_ops.save_instrument(instrument, data,
+                                                             actor=current_user),
+        success=lambda saved: web.done(_("The instrument has been saved."),
+                                       url_for("programme.edit_instrument",
+                                               instrument_id=saved.id)),
+        # Messages about a theme or a question go on top first; place_errors moves them
+        # beside their fields.
+        page=page, field_map={"themes": "themes_messages"})
+
+
+@bp.route("/instruments/new", methods=["GET", "POST"])
+@access.admin_only
+def new_instrument() -> ResponseReturnValue:
+    return _instrument_form(None)
+
+
+@bp.route("/instruments/<id:instrument_id>/edit", methods=["GET", "POST"])
+@access.admin_only
+def edit_instrument(instrument_id: int) -> ResponseReturnValue:
+    return _instrument_form(web.load(Instrument, instrument_id, may=Instrument.can_edit))
 
 
 # --- the final report ---------------------------------------------------------------------------
