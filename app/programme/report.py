@@ -145,3 +145,45 @@ def csv_rows(instrument: Instrument, reports: list[RegionReport]) -> list[list[A
 
 def _cell(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
+
+
+@dataclass(frozen=True)
+class RegionThemeResult:
+    """One row of the published assessment results."""
+
+    instrument_id: int
+    instrument: str
+    theme_id: int
+    theme: str
+    region_code: str
+    baseline_respondents: int
+    final_respondents: int
+    figures: ThemeChange
+
+
+def published_results() -> list[RegionThemeResult]:
+    """Every instrument's results by planning region and theme, as the final report
+    publishes them (groups under three suppressed), in a fixed number of queries."""
+    instruments = db.session.scalars(select(Instrument).order_by(Instrument.id).options(
+        selectinload(Instrument.themes), selectinload(Instrument.rounds))).all()
+    answers = assessing.answered_by_round()
+    region_of = assessing.regions_of_municipalities()
+    regions = sorted(set(region_of.values()))
+    results = []
+    for instrument in instruments:
+        scores = []
+        for kind in (RoundKind.BASELINE, RoundKind.FINAL):
+            round_ = next((r for r in instrument.rounds if r.kind == kind), None)
+            scores.append(theme_scores(answers.get(round_.id, [])) if round_ else {})
+        before, after = scores
+        theme_ids = [t.id for t in instrument.themes]
+        for region in regions:
+            members = [m for m, r in region_of.items() if r == region]
+            figures = group_changes(members, before, after, theme_ids)
+            for theme, figure in zip(instrument.themes, figures, strict=True):
+                results.append(RegionThemeResult(
+                    instrument.id, instrument.name, theme.id, theme.name, region,
+                    sum(1 for (m, t) in before if t == theme.id and region_of.get(m) == region),
+                    sum(1 for (m, t) in after if t == theme.id and region_of.get(m) == region),
+                    figure))
+    return results
