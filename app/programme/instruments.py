@@ -33,6 +33,10 @@ LOCKED = _l("This instrument has answers already, so its themes, questions and s
             "different questionnaire, create a new instrument.")
 
 
+NO_THEME = _l("No such theme in this instrument.")
+NO_QUESTION = _l("No such question in this theme.")
+
+
 def outline(instrument: Instrument) -> dict[int, dict[int, tuple[int, bool]]]:
     """{theme: {question: (number of levels, asks evidence)}}: what answers depend on."""
     return {t.id: {q.id: (len(q.levels), q.asks_evidence) for q in t.questions}
@@ -53,7 +57,7 @@ def _check_ids(instrument: Instrument | None, values: dict) -> None:
     for i, theme in enumerate(values["themes"]):
         stored = themes.get(theme["id"]) if theme["id"] is not None else None
         if theme["id"] is not None and (stored is None or theme["id"] in seen_themes):
-            errors.append(f"{i}.id: {_l('No such theme in this instrument.')}")
+            errors.append(f"{i}.id: {NO_THEME}")
             continue
         if theme["id"] is not None:
             seen_themes.add(theme["id"])
@@ -62,8 +66,7 @@ def _check_ids(instrument: Instrument | None, values: dict) -> None:
             if question["id"] is None:
                 continue
             if question["id"] not in questions or question["id"] in seen_questions:
-                errors.append(f"{i}.questions.{j}.id: "
-                              f"{_l('No such question in this theme.')}")
+                errors.append(f"{i}.questions.{j}.id: {NO_QUESTION}")
             seen_questions.add(question["id"])
     if errors:
         raise Invalid(errors={"themes": errors})
