@@ -38,8 +38,10 @@ class EventForm(FlaskForm):
 
     def __init__(self, *args: Any, regions: Any = (), locale: str = "lv", **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.kind.choices = [(k.value, str(k.label)) for k in EventKind]
-        self.format.choices = [(f.value, str(f.label)) for f in EventFormat]
+        # A required list starts with an empty choice (HTML requires it, and nobody records
+        # a workshop as a conference by not looking).
+        self.kind.choices = [("", "—")] + [(k.value, str(k.label)) for k in EventKind]
+        self.format.choices = [("", "—")] + [(f.value, str(f.label)) for f in EventFormat]
         self.region.choices = [("", str(_l("National")))] + [
             (r.code, r.name(locale)) for r in regions]
         for field in (self.title, self.kind, self.format, self.starts_on):
