@@ -340,6 +340,9 @@ TABLES: tuple[PublicTable, ...] = (
             _money("municipal_vat_eur", _l("VAT on the municipal co-financing, EUR.")),
             _money("other_eur", _l("Other sources excluding VAT, EUR.")),
             _money("other_vat_eur", _l("VAT on the other sources, EUR.")),
+            Column("assessment_theme_id", INTEGER,
+                   _l("The assessment theme the pilot addresses (theme_id in "
+                      "assessment_results); empty when none is named.")),
         ),
         ("id",),
     ),

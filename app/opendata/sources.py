@@ -226,7 +226,7 @@ def pilots(at: Moment) -> Rows:
         select(Pilot.id, Pilot.idea_id, Pilot.hackathon_id, Pilot.title, Pilot.summary,
                Team.name.label("team_name"), Pilot.lead_municipality_id, Pilot.region_code,
                Pilot.start_date, Pilot.end_date, Pilot.status, Pilot.approved_budget_eur,
-               Pilot.created_at, Pilot.updated_at,
+               Pilot.created_at, Pilot.updated_at, Pilot.assessment_theme_id,
                Hackathon.region_code.is_(None).label("charged_to_lead_region"))
         .join(Team, Team.id == Pilot.team_id)
         .join(Hackathon, Hackathon.id == Pilot.hackathon_id).order_by(Pilot.id)).mappings()

@@ -277,3 +277,8 @@ def test_the_programme_tables_are_valid_for_frictionless_with_suppressed_cells(c
     assert sum(int(r["people_trained"]) for r in trained) == 3
     assert {(r["format"], r["kind"]) for r in trained} == {("in_person", "workshop"),
                                                           ("online", "national_event")}
+    pilots = {r["id"]: r for r in read_csv(client.get("/data/pilots.csv"))}
+    theme_id = str(world.programme.instrument.themes[0].id)
+    assert pilots[str(world.pilot.id)]["assessment_theme_id"] == theme_id
+    results = read_csv(client.get("/data/assessment_results.csv"))
+    assert theme_id in {r["theme_id"] for r in results}
