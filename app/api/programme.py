@@ -7,12 +7,13 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.core import access, web
 from app.extensions import db
 from app.programme import instruments as instrument_ops
 from app.programme import queries
-from app.programme.models import Instrument
+from app.programme.models import Instrument, Theme
 from app.programme.schemas import InstrumentInput, InstrumentOut
 
 blp = Blueprint("api_programme", __name__,
@@ -95,7 +96,9 @@ SECURITY = [{"bearerAuth": []}]
 @access.public
 def list_instruments():
     """Every assessment instrument with its themes, questions, scales and rounds."""
-    return db.session.scalars(select(Instrument).order_by(Instrument.id)).all()
+    return db.session.scalars(select(Instrument).order_by(Instrument.id).options(
+        selectinload(Instrument.themes).selectinload(Theme.questions),
+        selectinload(Instrument.rounds))).all()
 
 
 @blp.route("/programme/instruments", methods=["POST"])

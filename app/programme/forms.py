@@ -137,13 +137,13 @@ class InstrumentForm(FlaskForm):
         themes = []
         self.rows = []
         entries = [e.form for e in self.themes]
-        for t_index, row in sorted(enumerate(entries),
+        for _index, row in sorted(enumerate(entries),
                                    key=lambda p: _order(p[1].position.data, p[0])):
             if row.remove.data or row.is_blank():
                 continue
             questions, kept = [], []
             q_entries = [e.form for e in row.questions]
-            for q_index, q in sorted(enumerate(q_entries),
+            for _q_index, q in sorted(enumerate(q_entries),
                                      key=lambda p: _order(p[1].position.data, p[0])):
                 if q.remove.data or q.is_blank():
                     continue

@@ -179,17 +179,23 @@ class Instrument(db.Model):
         themes, questions and scales are fixed: an answer names its question and a level
         of its scale, and the two rounds compare only on the same questions. Wording may
         still be corrected."""
-        if self.id is None:
-            return False
-        from sqlalchemy import select
-
-        return db.session.scalar(
-            select(Answer.id).join(AssessmentResponse, AssessmentResponse.id == Answer.response_id)
-            .join(AssessmentRound, AssessmentRound.id == AssessmentResponse.round_id)
-            .where(AssessmentRound.instrument_id == self.id).limit(1)) is not None
+        return self.id is not None and self.id in answered_instruments([self.id])
 
     def __repr__(self) -> str:
         return f"<Instrument {self.id} {self.name[:30]!r}>"
+
+
+def answered_instruments(ids: list[int]) -> set[int]:
+    """Which of these instruments have a stored answer (one query, for lists too)."""
+    from sqlalchemy import select
+
+    if not ids:
+        return set()
+    return set(db.session.scalars(
+        select(AssessmentRound.instrument_id).distinct()
+        .join(AssessmentResponse, AssessmentResponse.round_id == AssessmentRound.id)
+        .join(Answer, Answer.response_id == AssessmentResponse.id)
+        .where(AssessmentRound.instrument_id.in_(ids))))
 
 
 def may_edit_instruments(user: Any) -> bool:

@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.accounts.forms import EmptyForm
 from app.core import access, web
@@ -23,8 +24,8 @@ from app.core.errors import Invalid
 from app.core.pagination import clamp, paginate
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
-from app.places.models import Region
 from app.hackathons.models import may_manage_region
+from app.places.models import Region
 from app.programme import assessing, queries, report
 from app.programme import instruments as instrument_ops
 from app.programme import operations as ops
@@ -38,6 +39,7 @@ from app.programme.models import (
     EventKind,
     Instrument,
     Person,
+    answered_instruments,
     may_edit_instruments,
     may_record_events,
 )
@@ -234,8 +236,10 @@ def results(instrument_id: int) -> ResponseReturnValue:
 @bp.route("/instruments")
 @access.admin_only
 def instruments() -> ResponseReturnValue:
-    found = db.session.scalars(select(Instrument).order_by(Instrument.id)).all()
-    return render_template("programme/instruments.html", instruments=found)
+    found = db.session.scalars(select(Instrument).order_by(Instrument.id)
+                               .options(selectinload(Instrument.themes))).all()
+    return render_template("programme/instruments.html", instruments=found,
+                           answered=answered_instruments([i.id for i in found]))
 
 
 def _instrument_initial(instrument: Instrument) -> dict:
@@ -288,23 +292,25 @@ def edit_instrument(instrument_id: int) -> ResponseReturnValue:
 
 # --- the final report ---------------------------------------------------------------------------
 
-def _report_page(instrument_id: int, *, detailed: bool) -> ResponseReturnValue:
+def _report(instrument_id: int, *, detailed: bool) -> tuple[Instrument, list]:
+    """The instrument and its report; each municipality's scores only in the detailed
+    version, and there only for the regions the user coordinates."""
     instrument = web.load(Instrument, instrument_id)
-    reports = report.final_report(
+    return instrument, report.final_report(
         instrument, today_riga(),
         detail=(lambda code: may_manage_region(current_user, code)) if detailed
         else (lambda _code: False))
+
+
+def _report_page(instrument_id: int, *, detailed: bool) -> ResponseReturnValue:
+    instrument, reports = _report(instrument_id, detailed=detailed)
     return render_template("programme/final_report.html", instrument=instrument,
                            reports=reports, themes={t.id: t for t in instrument.themes},
                            detailed=detailed)
 
 
 def _report_csv(instrument_id: int, *, detailed: bool) -> ResponseReturnValue:
-    instrument = web.load(Instrument, instrument_id)
-    reports = report.final_report(
-        instrument, today_riga(),
-        detail=(lambda code: may_manage_region(current_user, code)) if detailed
-        else (lambda _code: False))
+    instrument, reports = _report(instrument_id, detailed=detailed)
     out = io.StringIO()
     csv.writer(out).writerows([[formula_safe(str(cell)) for cell in row]
                                for row in report.csv_rows(instrument, reports)])

@@ -208,7 +208,8 @@ def open_data_world():
     programme = programme_world(coordinator)
     pilot.assessment_theme_id = programme.instrument.themes[0].id
     db.session.commit()
-    return SimpleNamespace(people=people, hackathon=hackathon, programme=programme, judging=judging, hidden=hidden,
+    return SimpleNamespace(people=people, hackathon=hackathon, programme=programme,
+                           judging=judging, hidden=hidden,
                            team=team, winner=winner, loser=loser, in_judging=in_judging,
                            draft=draft, pilot=pilot, ended=ended, indicator=indicator,
                            coordinator=coordinator)

@@ -9,7 +9,6 @@ import io
 import pytest
 
 from app.core.clock import today_riga
-from app.extensions import db
 from app.pilots.operations import record_measurement
 from app.programme.models import RoundKind
 from tests.conftest import login

@@ -182,7 +182,8 @@ def test_the_api_creates_reads_and_replaces_an_instrument(client, make_user, tok
     theme_id = body["themes"][0]["id"]
     replaced = client.put(f"/api/v1/programme/instruments/{body['id']}", headers=headers, json={
         "name": "Pašnovērtējums", "themes": [
-            {"name": "Līdzdalība", "questions": [{"text": "Vai uzklausāt?", "levels": ["Nē", "Jā"]}]},
+            {"name": "Līdzdalība",
+             "questions": [{"text": "Vai uzklausāt?", "levels": ["Nē", "Jā"]}]},
             {"id": theme_id, "name": "Atklātība", "questions": [
                 {"id": question["id"], "text": "Vai lēmumi ir publiski?",
                  "levels": ["Nē", "Daļēji", "Jā"], "asks_evidence": True}]}]})
@@ -216,7 +217,7 @@ def test_the_api_refuses_non_admins_and_structural_changes_once_answered(client,
     instrument = _answered()
     assert client.put(f"/api/v1/programme/instruments/{instrument.id}", json=BODY,
                       headers=coordinator).status_code == 403
-    admin = token_for(make_user(role="admin"))
+    admin = token_for(make_user(role="admin", locale="en"))
     stored = client.get(f"/api/v1/programme/instruments/{instrument.id}").json
     assert stored["structure_locked"] is True
     shorter = {"name": stored["name"], "themes": [

@@ -37,9 +37,8 @@ def _require_checker() -> str:
 
 
 def _world() -> dict:
-    from tests.browser import scenarios
-
     from app.programme.models import RoundKind
+    from tests.browser import scenarios
     from tests.factories_programme import (
         answer_round,
         make_instrument,
