@@ -94,6 +94,12 @@ class PilotFieldsSchema(Schema):
         "description": "Completing a milestone then requires evidence"})
 
 
+class PilotEditableSchema(PilotFieldsSchema):
+    assessment_theme_id = fields.Integer(allow_none=True, strict=True, metadata={
+        "description": "The assessment theme the pilot addresses (GET "
+                       "/programme/instruments), or null; its team may set it"})
+
+
 class PilotCreateSchema(PilotFieldsSchema):
     start_date = fields.Raw(required=True, allow_none=True, metadata=DATE_DOC)
     end_date = fields.Raw(required=True, allow_none=True,
@@ -104,7 +110,7 @@ class PilotCreateSchema(PilotFieldsSchema):
     funding = fields.List(fields.Nested(FundingInSchema), validate=validate.Length(max=20))
 
 
-class PilotPatchSchema(PilotFieldsSchema):
+class PilotPatchSchema(PilotEditableSchema):
     version = fields.Integer(strict=True, metadata={
         "description": "The version you edited; a stale one answers 409 with `current`"})
     status = fields.String(metadata={"enum": [s.value for s in PilotStatus],
@@ -287,6 +293,12 @@ class PublicExpenseOut(Schema):
     has_public_document = fields.Boolean()
 
 
+class AssessmentThemeOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    instrument_id = fields.Integer()
+
+
 class PublicPilotSchema(Schema):
     id = fields.Integer()
     idea_id = fields.Integer()
@@ -314,6 +326,8 @@ class PublicPilotSchema(Schema):
     health_reasons = fields.List(fields.Nested(ReasonOut))
     next_milestone = fields.Dict(allow_none=True)
     last_report_on = fields.String(allow_none=True)
+    assessment_theme = fields.Nested(AssessmentThemeOut, allow_none=True, metadata={
+        "description": "The assessment theme the pilot addresses, or null"})
 
 
 class PilotDetailPublicSchema(PublicPilotSchema):
@@ -361,6 +375,11 @@ def _day(value) -> str | None:
 
 def _municipality(m) -> dict:
     return {"id": m.id, "name": m.name, "region": m.region_code}
+
+
+def _theme(theme) -> dict | None:
+    return {"id": theme.id, "name": theme.name, "instrument_id": theme.instrument_id} \
+        if theme is not None else None
 
 
 def _reason(reason) -> dict:
@@ -437,6 +456,7 @@ def list_body(row: queries.PilotRow) -> dict:
         "next_milestone": {"id": nxt.id, "title": nxt.title, "due_date": _day(nxt.due_date)}
         if nxt else None,
         "last_report_on": _day(row.last_report_on),
+        "assessment_theme": _theme(p.assessment_theme),
     }
 
 

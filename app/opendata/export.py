@@ -48,7 +48,7 @@ from app.opendata import dictionary as d
 from app.opendata.sources import SOURCES, Moment
 
 # Raise when the shape of the files changes, so that clients' cached copies are refetched.
-FORMAT_VERSION = "2"  # 2: criteria.round
+FORMAT_VERSION = "3"  # 2: criteria.round; 3: the programme's indicators, pilots' themes
 SQLITE_NAME = "talka.sqlite"
 KEEP_FOLDERS = 2  # the newest states' files are kept: a download of the previous may be running
 

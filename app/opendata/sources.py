@@ -226,7 +226,7 @@ def pilots(at: Moment) -> Rows:
         select(Pilot.id, Pilot.idea_id, Pilot.hackathon_id, Pilot.title, Pilot.summary,
                Team.name.label("team_name"), Pilot.lead_municipality_id, Pilot.region_code,
                Pilot.start_date, Pilot.end_date, Pilot.status, Pilot.approved_budget_eur,
-               Pilot.created_at, Pilot.updated_at,
+               Pilot.created_at, Pilot.updated_at, Pilot.assessment_theme_id,
                Hackathon.region_code.is_(None).label("charged_to_lead_region"))
         .join(Team, Team.id == Pilot.team_id)
         .join(Hackathon, Hackathon.id == Pilot.hackathon_id).order_by(Pilot.id)).mappings()
@@ -363,10 +363,39 @@ def replications(at: Moment) -> Rows:
                    .order_by(Replication.pilot_id, Replication.id))
 
 
+# --- the programme's result indicators -----------------------------------------------------------
+
+def training_indicator(at: Moment) -> Rows:
+    """People trained, each once, in the group of their first event (app.programme.indicator):
+    counts only, never a person."""
+    from app.programme.indicator import trained_by_group
+    from app.programme.queries import attendance_rows
+
+    groups = trained_by_group(attendance_rows(), at.today)
+    for (region, year, fmt, kind), people in sorted(groups.items()):
+        yield {"region_code": region, "year": year, "format": fmt, "kind": kind,
+               "people_trained": people}
+
+
+def assessment_results(at: Moment) -> Rows:
+    """Regional medians of the assessments, as the final report publishes them: a figure of
+    fewer than three municipalities is empty (app.programme.benchmark.MIN_GROUP)."""
+    from app.programme.report import published_results
+
+    for row in published_results():
+        figures = row.figures
+        yield {"instrument_id": row.instrument_id, "instrument": row.instrument,
+               "theme_id": row.theme_id, "theme": row.theme, "region_code": row.region_code,
+               "baseline_respondents": row.baseline_respondents,
+               "baseline_median": figures.baseline,
+               "final_respondents": row.final_respondents, "final_median": figures.final,
+               "paired_municipalities": figures.paired, "median_change": figures.change}
+
+
 SOURCES: dict[str, Callable[[Moment], Rows]] = {
     fn.__name__: fn for fn in (
         regions, municipalities, hackathons, hackathon_regions, criteria, results, ranking,
         ideas, idea_partners, idea_indicators, pilots, pilot_partners, milestones, indicators,
         measurements, funding_lines, expenses, expenses_by_month, pilot_updates, evaluations,
-        replications)
+        replications, training_indicator, assessment_results)
 }

@@ -106,6 +106,10 @@ class Pilot(db.Model):
     status: Mapped[PilotStatus] = mapped_column(_enum(PilotStatus), default=PilotStatus.PLANNED,
                                                 index=True)
     evidence_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The theme of the programme's assessment the pilot means to improve: the final report
+    # sets the pilot beside that theme's change between the initial and final assessment.
+    assessment_theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment_theme.id", ondelete="SET NULL"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -120,6 +124,7 @@ class Pilot(db.Model):
                                           order_by="Municipality.name")
     region = relationship("Region")
     coordinator = relationship("User", foreign_keys=[coordinator_id])
+    assessment_theme = relationship("Theme")
     updated_by = relationship("User", foreign_keys=[updated_by_id])
     milestones: Mapped[list[Milestone]] = relationship(
         back_populates="pilot", cascade="all, delete-orphan",
@@ -176,7 +181,7 @@ class Pilot(db.Model):
 
     def can_edit_field(self, user, name: str) -> bool:
         """The plan's frame (dates, budget, coordinator, municipalities, the evidence rule)
-        is the managers'; the team keeps its title and summary up to date."""
+        is the managers'; the team keeps its title, summary and assessment theme up to date."""
         if name in TEAM_FIELDS:
             return self.can_edit(user)
         return self.can_manage(user)
@@ -304,7 +309,7 @@ class Pilot(db.Model):
         return f"<Pilot {self.id} {self.status} {self.title[:30]!r}>"
 
 
-TEAM_FIELDS = frozenset({"title", "summary"})
+TEAM_FIELDS = frozenset({"title", "summary", "assessment_theme_id"})
 
 
 class PilotStatusChange(db.Model):

@@ -90,6 +90,7 @@ FIELD_LABELS = {
     "lead_municipality_id": _l("Lead municipality"),
     "partner_municipality_ids": _l("Partner municipalities"),
     "evidence_required": _l("Evidence required to complete a milestone"),
+    "assessment_theme_id": _l("Assessment theme addressed"),
 }
 
 
@@ -373,6 +374,21 @@ def _coordinator(fields: _Fields, pilot_region: str | None, hackathon) -> Any:
     return user
 
 
+def _assessment_theme(fields: _Fields) -> int | None:
+    """The id of an existing assessment theme, or None for none."""
+    from app.programme.models import Theme
+
+    if fields.data.get("assessment_theme_id") in (None, ""):
+        return None
+    theme_id = fields.integer("assessment_theme_id")
+    if theme_id is None:
+        return None  # the field's message is recorded already
+    if db.session.get(Theme, theme_id) is None:
+        fields.fail("assessment_theme_id", _l("Choose one of the assessment themes offered."))
+        return None
+    return theme_id
+
+
 def _municipalities(fields: _Fields, *, lead_default: int | None,
                     partners_default: Iterable[int]) -> tuple[Municipality | None, list]:
     lead_id = fields.integer("lead_municipality_id") if fields.has("lead_municipality_id") \
@@ -526,7 +542,7 @@ def _funding_rows(fields: _Fields, rows: Any) -> list[dict]:
 
 TRACKED = ("title", "summary", "start_date", "end_date", "approved_budget_eur",
            "coordinator_id", "lead_municipality_id", "region_code", "evidence_required",
-           "status")
+           "status", "assessment_theme_id")
 
 
 def _snapshot(pilot: Pilot) -> dict:
@@ -571,6 +587,8 @@ def update_pilot(pilot: Pilot, data: dict, *, actor, expected_version: int | Non
         coordinator = _coordinator(fields, values.get("region_code", pilot.region_code),
                                    pilot.hackathon)
         values["coordinator_id"] = coordinator.id if coordinator else None
+    if fields.has("assessment_theme_id"):
+        values["assessment_theme_id"] = _assessment_theme(fields)
     _check_dates(fields, values.get("start_date", pilot.start_date),
                  values.get("end_date", pilot.end_date))
     status = fields.choice("status", PilotStatus, required=False) if fields.has("status") \

@@ -58,6 +58,7 @@ def pilot_by_id(pilot_id: int) -> Pilot | None:
         select(Pilot).where(Pilot.id == pilot_id).options(
             joinedload(Pilot.hackathon), joinedload(Pilot.lead_municipality),
             joinedload(Pilot.coordinator), joinedload(Pilot.idea),
+            joinedload(Pilot.assessment_theme),
             joinedload(Pilot.team).selectinload(Team.members).joinedload(TeamMember.user),
             selectinload(Pilot.partner_municipalities),
             selectinload(Pilot.milestones).joinedload(Milestone.evidence_document),
@@ -136,7 +137,7 @@ def _list_options():
     return (joinedload(Pilot.lead_municipality), joinedload(Pilot.hackathon),
             joinedload(Pilot.region), joinedload(Pilot.coordinator),
             selectinload(Pilot.partner_municipalities), selectinload(Pilot.milestones),
-            selectinload(Pilot.funding_lines))
+            selectinload(Pilot.funding_lines), joinedload(Pilot.assessment_theme))
 
 
 def scope_condition(user):

@@ -191,7 +191,7 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "approved_budget_eur": NOT_PERSONAL, "coordinator_id": _RECORDS,
         "status": NOT_PERSONAL, "evidence_required": NOT_PERSONAL, "version": NOT_PERSONAL,
         "created_at": NOT_PERSONAL, "created_by_id": _RECORDS, "updated_at": NOT_PERSONAL,
-        "updated_by_id": _RECORDS,
+        "updated_by_id": _RECORDS, "assessment_theme_id": NOT_PERSONAL,
     },
     "pilot_update": {
         "id": NOT_PERSONAL, "pilot_id": NOT_PERSONAL, "reported_on": NOT_PERSONAL,

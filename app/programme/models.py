@@ -169,6 +169,39 @@ class Instrument(db.Model):
     rounds: Mapped[list[AssessmentRound]] = relationship(
         back_populates="instrument", order_by="AssessmentRound.opens_on")
 
+    def can_edit(self, user: Any) -> bool:
+        """Instruments are the programme's methodology: administrators keep them."""
+        return may_edit_instruments(user)
+
+    @property
+    def structure_locked(self) -> bool:
+        """Once any answer is stored (a draft's included, in an open or a closed round), the
+        themes, questions and scales are fixed: an answer names its question and a level
+        of its scale, and the two rounds compare only on the same questions. Wording may
+        still be corrected."""
+        return self.id is not None and self.id in answered_instruments([self.id])
+
+    def __repr__(self) -> str:
+        return f"<Instrument {self.id} {self.name[:30]!r}>"
+
+
+def answered_instruments(ids: list[int]) -> set[int]:
+    """Which of these instruments have a stored answer (one query, for lists too)."""
+    from sqlalchemy import select
+
+    if not ids:
+        return set()
+    return set(db.session.scalars(
+        select(AssessmentRound.instrument_id).distinct()
+        .join(AssessmentResponse, AssessmentResponse.round_id == AssessmentRound.id)
+        .join(Answer, Answer.response_id == AssessmentResponse.id)
+        .where(AssessmentRound.instrument_id.in_(ids))))
+
+
+def may_edit_instruments(user: Any) -> bool:
+    """Only administrators create and edit assessment instruments."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_admin)
+
 
 class Theme(db.Model):
     __tablename__ = "assessment_theme"
