@@ -27,7 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.clock import RIGA, now_utc
 from app.core.folding import folded_copy
 from app.core.sanitize import rendered, stored_html
-from app.extensions import db
+from app.extensions import Model
 from app.hackathons.models import Phase
 from app.ideas.status import PUBLIC_AFTER_RESULTS, SUBMITTED_ONCE, TRANSITIONS, IdeaStatus, can_move
 
@@ -68,7 +68,7 @@ def _status_enum():
                 values_callable=lambda e: [m.value for m in e])
 
 
-class Idea(db.Model):
+class Idea(Model):
     """A team's idea for a hackathon, from draft to decision."""
 
     __tablename__ = "idea"
@@ -239,7 +239,7 @@ class Idea(db.Model):
         return f"<Idea {self.id} {self.status} {self.title[:30]!r}>"
 
 
-class ProposedIndicator(db.Model):
+class ProposedIndicator(Model):
     """How the team proposes to measure the idea's impact: a name, a baseline, a target."""
 
     __tablename__ = "proposed_indicator"
@@ -260,7 +260,7 @@ class ProposedIndicator(db.Model):
         return f"<ProposedIndicator {self.id} {self.name!r}>"
 
 
-class IdeaRevision(db.Model):
+class IdeaRevision(Model):
     """A snapshot of an idea's fields as saved; `number` is the idea's version after the save."""
 
     __tablename__ = "idea_revision"
@@ -281,7 +281,7 @@ class IdeaRevision(db.Model):
         return f"<IdeaRevision idea={self.idea_id} #{self.number}>"
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A file attached to an idea, stored under UPLOAD_DIR with a random name."""
 
     __tablename__ = "idea_attachment"
@@ -312,7 +312,7 @@ class Attachment(db.Model):
         return f"<Attachment {self.id} {self.filename!r}>"
 
 
-class KeptText(db.Model):
+class KeptText(Model):
     """The text of an idea form that could not be saved when it was posted.
 
     Kept when the session had ended (the key travels in the sign-in link), when the
