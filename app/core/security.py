@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import TypeGuard
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask, request
@@ -44,7 +45,7 @@ def security_log(event: str, **fields) -> None:
     log.info("%s %s", event, text, extra={"event": event, "fields": fields})
 
 
-def is_safe_next(target: str | None) -> bool:
+def is_safe_next(target: str | None) -> TypeGuard[str]:
     """True when `target` is a path on this site (no scheme, host or backslash tricks)."""
     if not target or "\\" in target or any(ord(ch) < 32 for ch in target):
         return False

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, case, func, literal, select, type_coerce, union_all
+from sqlalchemy import Float, Select, case, func, literal, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
@@ -295,7 +295,7 @@ def my_reviews(user, *, hackathon_id: int | None = None) -> list[Review]:
     return list(db.session.scalars(query).unique())
 
 
-def select_review():
+def select_review() -> Select[tuple[Review]]:
     """A review with its scores, idea, team and the hackathon's criteria."""
     return select(Review).options(
         selectinload(Review.scores),

@@ -95,7 +95,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 from numbers import Real
-from typing import Literal
+from typing import Literal, TypeGuard
 
 # --- Rules in numbers --------------------------------------------------------
 
@@ -533,7 +533,7 @@ def criterion_breakdown(
 # --- Numbers -----------------------------------------------------------------
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[float | Decimal | int]:
     """A finite int, float, Decimal or Fraction (True and False are not scores)."""
     if type(value) is int:  # the common cases first: the ABC check below is slow
         return True

@@ -164,7 +164,7 @@ class Team(Model):
         return f"<Team {self.id} {self.name!r}>"
 
 
-def select_teams(*, member_id: int | None = None, invitations: bool = False) -> Select:
+def select_teams(*, member_id: int | None = None, invitations: bool = False) -> Select[tuple[Team]]:
     """Teams (only those of member_id, if given) with what their pages and API bodies show,
     loaded in a fixed number of queries whatever the number of teams and members."""
     options = [joinedload(Team.municipality), selectinload(Team.partner_municipalities),
