@@ -121,7 +121,7 @@ class PublicIdeaSchema(Schema):
     hackathon_id = fields.Integer()
     status = fields.Function(lambda i: i.status.value,
                              metadata={"enum": [s.value for s in IdeaStatus]})
-    team: fields.Field  # a different field in IdeaSchema
+    team: fields.Field  # redefined (Nested) in IdeaSchema
     team = fields.Function(lambda i: {"name": i.team.name,
                                       "municipality": IdeaMunicipalitySchema().dump(
                                           i.team.municipality),
@@ -155,7 +155,7 @@ class IdeaSchema(PublicIdeaSchema):
     updated_at = fields.DateTime()
     withdrawn_at = fields.DateTime(allow_none=True)
     ineligible_reason = fields.String()
-    attachments: fields.Field = fields.List(fields.Nested(AttachmentSchema))  # other in BlindIdea
+    attachments: fields.Field = fields.List(fields.Nested(AttachmentSchema))  # redefined below
 
 
 class BlindIdeaSchema(IdeaSchema):
