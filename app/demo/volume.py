@@ -299,7 +299,7 @@ class Builder:
             self.places_in[p.region_code].append(p.id)
         emails = list(COORDINATORS.values())
         found = dict(db.session.execute(select(User.email, User.id)
-                                        .where(User.email.in_(emails))).all())
+                                        .where(User.email.in_(emails))).tuples().all())
         missing = [e for e in emails if e not in found]
         if missing:
             raise VolumeError("The demo coordinators are missing (run seed-demo first): "

@@ -500,7 +500,7 @@ def conflicts_of_judges(hackathon: Hackathon, judges: list[tuple[int, int | None
     if not facts:
         return {}
     titles = dict(db.session.execute(select(Idea.id, Idea.title)
-                                     .where(Idea.id.in_(sorted(facts)))).all())
+                                     .where(Idea.id.in_(sorted(facts)))).tuples().all())
     result: dict[int, list[JudgeConflict]] = {}
     for user_id, municipality_id in judges:
         judge = conflicts.JudgeFacts(user_id, municipality_id)

@@ -134,7 +134,7 @@ def ranking(at: Moment) -> Rows:
     """The rankings as frozen on the published decisions (no judge appears in them)."""
     from app.places.models import Municipality
 
-    place_ids = dict(db.session.execute(select(Municipality.name, Municipality.id)).all())
+    place_ids = dict(db.session.execute(select(Municipality.name, Municipality.id)).tuples().all())
     for decision in db.session.execute(_published_decisions()).mappings():
         winners = set(decision["idea_ids"] or ())
         for entry in decision["ranking"] or ():
