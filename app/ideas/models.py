@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from markupsafe import Markup
 from sqlalchemy import (
@@ -30,6 +30,9 @@ from app.core.sanitize import rendered, stored_html
 from app.extensions import Model
 from app.hackathons.models import Phase
 from app.ideas.status import PUBLIC_AFTER_RESULTS, SUBMITTED_ONCE, TRANSITIONS, IdeaStatus, can_move
+
+if TYPE_CHECKING:
+    from app.pilots.models import Pilot
 
 __all__ = ["TRANSITIONS", "Attachment", "Idea", "IdeaRevision", "IdeaStatus", "KeptText",
            "ProposedIndicator", "can_move"]
@@ -125,6 +128,8 @@ class Idea(Model):
         back_populates="idea", cascade="all, delete-orphan",
         order_by="(Attachment.uploaded_at, Attachment.id)",
     )
+    if TYPE_CHECKING:
+        pilot: Pilot | None  # made at run time by the backref of Pilot.idea
 
     # An UPDATE carries "WHERE version = <old>", so two saves racing cannot both win.
     __mapper_args__ = {"version_id_col": version}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -292,7 +292,8 @@ def portfolio(user, filters: dict[str, Any], today: date) -> Portfolio:
 def due_milestones(rows: Iterable[PilotRow], today: date, *, days: int = COMING_DAYS
                    ) -> tuple[list[DueMilestone], list[DueMilestone]]:
     """Open milestones already overdue, and those falling due within `days`."""
-    overdue, coming = [], []
+    overdue: list[DueMilestone] = []
+    coming: list[DueMilestone] = []
     horizon = today + timedelta(days=days)
     for row in rows:
         if row.pilot.has_ended:
@@ -341,7 +342,7 @@ def region_money(user, scope: list[PilotRow]) -> list[RegionMoney]:
             for r in regions]
 
 
-def filter_options() -> dict[str, list]:
+def filter_options() -> dict[str, Sequence[Any]]:
     """The choices of the portfolio's filters (two queries)."""
     from app.places.models import Municipality
 
