@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import hashlib
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -51,6 +52,8 @@ class User(Model):
     )
 
     # Set by the session loader: the token of the signed-in session serving this request.
+    if TYPE_CHECKING:  # declared for mypy only: SQLAlchemy maps every annotated attribute
+        current_session_token: str | None
     current_session_token = None  # not a column
 
     # --- Flask-Login protocol -------------------------------------------------

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, update
 
-from app.extensions import db
+from app.extensions import Model, db
 
 MONTHS_12 = timedelta(days=365)
 DAYS_30 = timedelta(days=30)
@@ -79,15 +80,15 @@ def purge_mail_bodies(now: datetime) -> int:
         .values(body="")))
 
 
-def kept_text_models() -> list[type]:
+def kept_text_models() -> list[type[Any]]:
     """Every table of texts kept for a person who could not save them: the two of the first
     round and every table built on core.kept's KeptDraftMixin."""
     from app.core.kept import KeptDraftMixin
     from app.ideas.models import KeptText
     from app.judging.models import KeptReview
 
-    models: list[type] = [KeptText, KeptReview]
-    for mapper in db.Model.registry.mappers:
+    models: list[type[Any]] = [KeptText, KeptReview]
+    for mapper in Model.registry.mappers:
         cls = mapper.class_
         if issubclass(cls, KeptDraftMixin) and cls not in models:
             models.append(cls)

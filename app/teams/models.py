@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -256,6 +257,8 @@ class TeamInvitation(Model):
     invited_by = relationship("User", foreign_keys=[invited_by_id], lazy="joined")
 
     # The raw token exists only in the request that made the invitation (for the e-mail).
+    if TYPE_CHECKING:  # declared for mypy only: SQLAlchemy maps every annotated attribute
+        token: str | None
     token = None  # not a column
 
     def is_expired(self, now: datetime | None = None) -> bool:
