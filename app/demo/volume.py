@@ -424,7 +424,8 @@ class Builder:
         changes = []
         for h in plans:
             coordinator = self.coordinator[h.region]
-            steps = [("draft", "open", h.opens - DAY, coordinator, "Kritēriji apstiprināti.")]
+            steps: list[tuple[str, str, datetime, int | None, str]] = [
+                ("draft", "open", h.opens - DAY, coordinator, "Kritēriji apstiprināti.")]
             if h.phase != "open":
                 steps.append(("open", "judging", h.closes, None, ""))
             if h.phase in ("results", "closed"):
@@ -751,7 +752,8 @@ class Builder:
             ended = status in (PilotStatus.COMPLETED, PilotStatus.DISCONTINUED)
             until = min(today, end)
             # status history
-            history = [(None, PilotStatus.PLANNED, p["created"], coordinator, "")]
+            history: list[tuple[PilotStatus | None, PilotStatus, datetime, int | None, str]] = [
+                (None, PilotStatus.PLANNED, p["created"], coordinator, "")]
             if started:
                 history.append((PilotStatus.PLANNED, PilotStatus.ACTIVE, _at(start), lead,
                                 "Pilotprojekts sākts."))

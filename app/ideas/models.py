@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import RIGA, now_utc
 from app.core.folding import folded_copy
+from app.core.kept import KeptDraftMixin
 from app.core.sanitize import rendered, stored_html
 from app.extensions import Model
 from app.hackathons.models import Phase
@@ -317,7 +318,7 @@ class Attachment(Model):
         return f"<Attachment {self.id} {self.filename!r}>"
 
 
-class KeptText(Model):
+class KeptText(KeptDraftMixin, Model):
     """The text of an idea form that could not be saved when it was posted.
 
     Kept when the session had ended (the key travels in the sign-in link), when the

@@ -156,7 +156,7 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
                                   submitted=r.status == ReviewStatus.SUBMITTED,
                                   conflict=r.status == ReviewStatus.CONFLICT)
               for r in reviews]
-    order_by = hackathon.ranking_order if hackathon.ranking_order in scoring.ORDERS \
+    order_by = hackathon.ranking_order if scoring.is_order(hackathon.ranking_order) \
         else scoring.ORDER_BY_SCORE
     ranked = scoring.rank_ideas(inputs, expected_reviews=hackathon.reviews_per_idea,
                                 order_by=order_by, idea_ids=ideas.keys())

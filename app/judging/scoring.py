@@ -95,17 +95,22 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 from numbers import Real
-from typing import Literal, TypeGuard
+from typing import Final, Literal, TypeGuard
 
 # --- Rules in numbers --------------------------------------------------------
 
 MIN_REVIEWS_TO_NORMALISE = 3
 DISAGREEMENT_THRESHOLD = 20  # points of standard deviation; above it the idea is flagged
 
-ORDER_BY_SCORE = "score"
-ORDER_BY_NORMALIZED_SCORE = "normalized_score"
+ORDER_BY_SCORE: Final = "score"
+ORDER_BY_NORMALIZED_SCORE: Final = "normalized_score"
 ORDERS = (ORDER_BY_SCORE, ORDER_BY_NORMALIZED_SCORE)
 OrderBy = Literal["score", "normalized_score"]
+
+
+def is_order(value: str) -> TypeGuard[OrderBy]:
+    """True for one of the ORDERS (a hackathon's stored ranking_order is a plain string)."""
+    return value in ORDERS
 
 # Flags, in the order they are listed on a ranked idea.
 FLAG_INCOMPLETE_REVIEWS = "incomplete_reviews"
