@@ -112,6 +112,7 @@ def is_order(value: str) -> TypeGuard[OrderBy]:
     """True for one of the ORDERS (a hackathon's stored ranking_order is a plain string)."""
     return value in ORDERS
 
+
 # Flags, in the order they are listed on a ranked idea.
 FLAG_INCOMPLETE_REVIEWS = "incomplete_reviews"
 FLAG_HIGH_DISAGREEMENT = "high_disagreement"

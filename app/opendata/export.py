@@ -283,7 +283,7 @@ def build_sqlite(path: Path, at: Moment, *, site: str, state_key: str = "") -> d
                    for c in table.columns if c.references]
         pk = table.primary_key[0] if len(table.primary_key) == 1 else table.primary_key
         created = target.table(table.name).create(columns, pk=pk, foreign_keys=foreign,
-                                            not_null=table.primary_key)
+                                                  not_null=table.primary_key)
         counted = _Counter(records(table, at))
         created.insert_all(counted, batch_size=1000)
         counts[table.name] = counted.n

@@ -856,7 +856,7 @@ def _indicator_values(fields: _Fields) -> dict:
     target = fields.number("target")
     baseline_on = fields.date("baseline_on")
     target_on = fields.date("target_on")
-    if not fields.errors and baseline is not None and target is not None:  # None: an error
+    if not fields.errors and baseline is not None and target is not None:  # None: it failed
         for field, code in indicator_problems(baseline, target, direction, baseline_on,
                                               target_on).items():
             fields.fail(field, PROBLEM_MESSAGES[code])
