@@ -29,7 +29,7 @@ from app.places.models import REGION_CODES
 from app.public.cache import public_page
 
 blp = Blueprint("api_ideas", __name__, description="Ideas of municipal teams")
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 # --- schemas ---------------------------------------------------------------------------
@@ -121,6 +121,7 @@ class PublicIdeaSchema(Schema):
     hackathon_id = fields.Integer()
     status = fields.Function(lambda i: i.status.value,
                              metadata={"enum": [s.value for s in IdeaStatus]})
+    team: fields.Field  # redefined (Nested) in IdeaSchema
     team = fields.Function(lambda i: {"name": i.team.name,
                                       "municipality": IdeaMunicipalitySchema().dump(
                                           i.team.municipality),
@@ -154,7 +155,7 @@ class IdeaSchema(PublicIdeaSchema):
     updated_at = fields.DateTime()
     withdrawn_at = fields.DateTime(allow_none=True)
     ineligible_reason = fields.String()
-    attachments = fields.List(fields.Nested(AttachmentSchema))
+    attachments: fields.Field = fields.List(fields.Nested(AttachmentSchema))  # redefined below
 
 
 class BlindIdeaSchema(IdeaSchema):
@@ -184,12 +185,14 @@ IdeaPageSchema = page_schema(IdeaSchema, "IdeaPage")
 def _hackathon(hackathon_id: int) -> Hackathon:
     hackathon = db.session.get(Hackathon, hackathon_id)
     access.require(hackathon is not None and hackathon.is_visible_to(current_user), hide=True)
+    assert hackathon is not None
     return hackathon
 
 
 def _idea(idea_id: int) -> Idea:
     idea = queries.idea_by_id(idea_id)
     access.require(idea is not None, hide=True)
+    assert idea is not None
     return idea
 
 
@@ -202,6 +205,7 @@ def _private_idea(idea_id: int) -> Idea:
 def _attachment(idea: Idea, attachment_id: int) -> Attachment:
     attachment = queries.attachment_of(idea, attachment_id)
     access.require(attachment is not None, hide=True)
+    assert attachment is not None
     return attachment
 
 

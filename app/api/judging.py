@@ -36,7 +36,7 @@ from app.judging.models import (
 from app.public.cache import public_page
 
 blp = Blueprint("api_judging", __name__, description="Jury, reviews, ranking and winners")
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 TEXT_LIMIT = 50_000  # the operations give the precise limits; this only stops giant bodies
 
 
@@ -245,6 +245,7 @@ class VoteCountSchema(Schema):
 def _hackathon(hackathon_id: int) -> Hackathon:
     hackathon = db.session.get(Hackathon, hackathon_id)
     access.require(hackathon is not None and hackathon.is_visible_to(current_user), hide=True)
+    assert hackathon is not None
     return hackathon
 
 
@@ -264,6 +265,7 @@ def _own_review(review_id: int) -> Review:
     """The caller's own review; anyone else's is 404."""
     review = queries.load_review(review_id)
     access.require(review is not None and review.is_judge(current_user), hide=True)
+    assert review is not None
     return review
 
 
@@ -464,6 +466,7 @@ def get_review(review_id: int):
     """A review: for its judge and the hackathon's coordinators (404 for anyone else)."""
     review = queries.load_review(review_id)
     access.require(review is not None and review.can_read(current_user), hide=True)
+    assert review is not None
     return review
 
 
@@ -511,6 +514,7 @@ def reopen_review(data, review_id: int):
     """A coordinator reopens a submitted review so that its judge can change it."""
     review = queries.load_review(review_id)
     access.require(review is not None and review.can_read(current_user), hide=True)
+    assert review is not None
     ops.reopen_review(review, actor=current_user, reason=data["reason"])
     return review
 

@@ -41,8 +41,8 @@ from app.places.models import REGION_CODES
 from app.public.cache import public_page
 
 blp = Blueprint("api_pilots", __name__, description="Pilot projects of winning ideas")
-SECURITY = [{"bearerAuth": []}]
-PUBLIC_OR_TOKEN = [{}, {"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+PUBLIC_OR_TOKEN: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
 
 MONEY_DOC = {"type": "string", "example": "1500.00",
              "description": "EUR, a decimal string with at most two decimals (a JSON "
@@ -502,6 +502,7 @@ def pilot_body(pilot: Pilot, *, internal: bool) -> dict:
 def _pilot(pilot_id: int) -> Pilot:
     pilot = queries.pilot_by_id(pilot_id)
     access.require(pilot is not None, hide=True)
+    assert pilot is not None
     return pilot
 
 
@@ -514,7 +515,7 @@ def _editable(pilot_id: int) -> Pilot:
 
 def _fresh(pilot_id: int) -> dict:
     db.session.expire_all()
-    return pilot_body(queries.pilot_by_id(pilot_id), internal=True)
+    return pilot_body(_pilot(pilot_id), internal=True)
 
 
 def _json(body: dict, status: int = 200):
@@ -538,6 +539,7 @@ def create_pilot(data, idea_id: int):
     idea = db.session.get(Idea, idea_id)
     access.require(idea is not None and (idea.can_view_private(current_user)
                                          or idea.is_public()), hide=True)
+    assert idea is not None
     pilot = ops.create_pilot(idea, data, actor=current_user)
     db.session.commit()
     return _json(_fresh(pilot.id), 201)
@@ -617,6 +619,7 @@ def update_milestone(data, milestone_id: int):
     evidence where the pilot requires it (422)."""
     milestone = db.session.get(Milestone, milestone_id)
     access.require(milestone is not None, hide=True)
+    assert milestone is not None
     access.require(milestone.pilot.can_edit(current_user))
     ops.update_milestone(milestone, data, actor=current_user)
     db.session.commit()
@@ -645,6 +648,7 @@ def add_measurement(data, indicator_id: int):
     """Record a measured value; not dated before the baseline, nor in the future (422)."""
     indicator = db.session.get(Indicator, indicator_id)
     access.require(indicator is not None, hide=True)
+    assert indicator is not None
     access.require(indicator.pilot.can_edit(current_user))
     measurement = ops.record_measurement(indicator, data, actor=current_user)
     db.session.commit()
@@ -696,6 +700,7 @@ def _update(update_id: int) -> PilotUpdate:
     update = db.session.get(PilotUpdate, update_id)
     access.require(update is not None and update.pilot.can_view_internal(current_user),
                    hide=True)
+    assert update is not None
     access.require(update.pilot.can_approve_updates(current_user))
     return update
 

@@ -88,7 +88,7 @@ def assessment_results(instrument_id: int):
 
 # --- assessment instruments ----------------------------------------------------------------------
 
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 # The API's door is "signed in with a token" (as for pilots); who may keep instruments is
 # the predicate the pages ask too (`may_edit_instruments`): 403 for anyone but an admin.
 

@@ -121,8 +121,10 @@ def _as_id(value: Any) -> int | str | None:
 _MILESTONE_READ: dict[str, Callable[[Any], Any]] = {
     "title": _as_text, "due_date": _as_date, "weight": _as_number, "status": _as_status,
     "completed_on": _as_date, "evidence_text": _as_text}
-_MEASUREMENT_READ = {"measured_on": _as_date, "value": _as_number, "note": _as_text}
-_EXPENSE_READ = {"spent_on": _as_date, "amount_eur": _as_amount, "description": _as_text}
+_MEASUREMENT_READ: dict[str, Callable[[Any], Any]] = {
+    "measured_on": _as_date, "value": _as_number, "note": _as_text}
+_EXPENSE_READ: dict[str, Callable[[Any], Any]] = {
+    "spent_on": _as_date, "amount_eur": _as_amount, "description": _as_text}
 
 
 def _stored(obj: Any, name: str) -> Any:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeGuard
 from urllib.parse import urljoin, urlsplit
 
 from flask import Flask, g, request
@@ -20,12 +20,12 @@ from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
 from app.core.clock import now_utc
 from app.core.stylesheet import csp_source, inline_css
-from app.extensions import db
+from app.extensions import Model, db
 
 log = logging.getLogger("talka.security")
 
 
-class SecurityEvent(db.Model):
+class SecurityEvent(Model):
     """One security event: what, when, who (if known), from which address and browser."""
 
     __tablename__ = "security_event"
@@ -98,7 +98,7 @@ def store_security_events(_error: BaseException | None = None) -> None:
         log.exception("security events not stored: %s", [e["event"] for e in events])
 
 
-def is_safe_next(target: str | None) -> bool:
+def is_safe_next(target: str | None) -> TypeGuard[str]:
     """True when `target` is a path on this site (no scheme, host or backslash tricks)."""
     if not target or "\\" in target or any(ord(ch) < 32 for ch in target):
         return False

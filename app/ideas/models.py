@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from markupsafe import Markup
 from sqlalchemy import (
@@ -26,10 +26,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import RIGA, now_utc
 from app.core.folding import folded_copy
+from app.core.kept import KeptDraftMixin
 from app.core.sanitize import rendered, stored_html
-from app.extensions import db
+from app.extensions import Model
 from app.hackathons.models import Phase
 from app.ideas.status import PUBLIC_AFTER_RESULTS, SUBMITTED_ONCE, TRANSITIONS, IdeaStatus, can_move
+
+if TYPE_CHECKING:
+    from app.pilots.models import Pilot
 
 __all__ = ["TRANSITIONS", "Attachment", "Idea", "IdeaRevision", "IdeaStatus", "KeptText",
            "ProposedIndicator", "can_move"]
@@ -68,7 +72,7 @@ def _status_enum():
                 values_callable=lambda e: [m.value for m in e])
 
 
-class Idea(db.Model):
+class Idea(Model):
     """A team's idea for a hackathon, from draft to decision."""
 
     __tablename__ = "idea"
@@ -125,6 +129,8 @@ class Idea(db.Model):
         back_populates="idea", cascade="all, delete-orphan",
         order_by="(Attachment.uploaded_at, Attachment.id)",
     )
+    if TYPE_CHECKING:
+        pilot: Pilot | None  # made at run time by the backref of Pilot.idea
 
     # An UPDATE carries "WHERE version = <old>", so two saves racing cannot both win.
     __mapper_args__ = {"version_id_col": version}
@@ -239,7 +245,7 @@ class Idea(db.Model):
         return f"<Idea {self.id} {self.status} {self.title[:30]!r}>"
 
 
-class ProposedIndicator(db.Model):
+class ProposedIndicator(Model):
     """How the team proposes to measure the idea's impact: a name, a baseline, a target."""
 
     __tablename__ = "proposed_indicator"
@@ -260,7 +266,7 @@ class ProposedIndicator(db.Model):
         return f"<ProposedIndicator {self.id} {self.name!r}>"
 
 
-class IdeaRevision(db.Model):
+class IdeaRevision(Model):
     """A snapshot of an idea's fields as saved; `number` is the idea's version after the save."""
 
     __tablename__ = "idea_revision"
@@ -281,7 +287,7 @@ class IdeaRevision(db.Model):
         return f"<IdeaRevision idea={self.idea_id} #{self.number}>"
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A file attached to an idea, stored under UPLOAD_DIR with a random name."""
 
     __tablename__ = "idea_attachment"
@@ -312,7 +318,7 @@ class Attachment(db.Model):
         return f"<Attachment {self.id} {self.filename!r}>"
 
 
-class KeptText(db.Model):
+class KeptText(KeptDraftMixin, Model):
     """The text of an idea form that could not be saved when it was posted.
 
     Kept when the session had ended (the key travels in the sign-in link), when the

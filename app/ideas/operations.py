@@ -572,7 +572,7 @@ def find_kept_text(key: str | None, *, user, now: datetime | None = None) -> Kep
     row = db.session.scalar(select(KeptText).where(KeptText.key == key))
     if row is None or not row.is_live(now) or row.browser_hash != browser_hash():
         return None
-    if row.idea_id is not None and not row.idea.is_team_member(user):
+    if row.idea is not None and not row.idea.is_team_member(user):
         return None
     if row.user_id is None:
         row.user_id = user.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from sqlalchemy import Select, or_, select
@@ -119,7 +119,7 @@ CSV_COLUMNS = ("id", "title", "status", "team", "lead_municipality", "partner_mu
                "region", "budget_eur", "duration_months", "submitted_at", "summary", "url")
 
 
-def ideas_csv(ideas: list[Idea], *, url: Callable[[Idea], str], delimiter: str = ",") -> str:
+def ideas_csv(ideas: Iterable[Idea], *, url: Callable[[Idea], str], delimiter: str = ",") -> str:
     """UTF-8 with a byte-order mark, so that Excel reads the Latvian letters right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")

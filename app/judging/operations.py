@@ -302,8 +302,8 @@ def build_assignments(hackathon: Hackathon, *, actor, now: datetime | None = Non
         titles = {row.id: row.title for row in ideas}
         wanted = {m for row in judges if row.municipality_id for m in [row.municipality_id]}
         names = dict(db.session.execute(select(Municipality.id, Municipality.name)
-                                        .where(Municipality.id.in_(sorted(wanted)))).all()
-                     ) if wanted else {}
+                                        .where(Municipality.id.in_(sorted(wanted)))).tuples()
+                     .all()) if wanted else {}
         shortfalls = [_plain_shortfall(s, set(_slot(s.idea_id, facts, 0).municipality_ids),
                                        judges, titles, names) for s in plan.shortfalls]
     run = AssignmentRun(hackathon_id=hackathon.id, at=now, actor_id=getattr(actor, "id", None),
@@ -410,9 +410,10 @@ def declare_conflict(review: Review, reason: Any, *, actor,
 # --- scoring ----------------------------------------------------------------------------------
 
 class StaleReview(StaleVersion):
-    """A save based on an older version of the review; `review` is the stored one."""
+    """A save based on an older version of the review; `review` is the stored one (None if
+    it was deleted meanwhile)."""
 
-    def __init__(self, review: Review, posted: dict | None = None):
+    def __init__(self, review: Review | None, posted: dict | None = None):
         super().__init__(_l("This review was saved in another tab or window after you opened "
                             "it. Compare the two, then save again."))
         self.review = review
@@ -509,7 +510,8 @@ def check_review_data(review: Review, data: dict, *, submit: bool,
                              criterion_specs(criteria), require_all=submit)
     except scoring.InvalidScores as problem:
         for cid, code in problem.problems.items():
-            errors.setdefault(f"scores.{cid}", [_score_message(code, by_id.get(cid))])
+            criterion = by_id.get(cid) if isinstance(cid, int) else None
+            errors.setdefault(f"scores.{cid}", [_score_message(code, criterion)])
     comments: dict[int, str] = {}
     for raw_key, raw_value in raw_comments.items():
         key = _key(raw_key)
@@ -617,8 +619,8 @@ def save_review(review: Review, data: dict, *, actor, now: datetime | None = Non
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        review = db.session.get(Review, review.id)
-        raise StaleReview(review, data) from None
+        stored = db.session.get(Review, review.id)
+        raise StaleReview(stored, data) from None
     if after:
         record_audit("review.scores", actor=actor, object_type="review", object_id=review.id,
                      before={"idea_id": review.idea_id, "scores": before},
@@ -776,8 +778,11 @@ def start_final_round(hackathon: Hackathon, size: Any, *, actor, note: Any = "",
                                  "jury round's (“same”) or its own (“own”).")]
     if errors:
         raise Invalid(errors=errors)
+    assert number is not None  # a missing size was among the errors raised above
     cut = ranked[number - 1].ranked.rank
-    finalists = [row.idea.id for row in ranked if row.ranked.rank <= cut]
+    assert cut is not None  # `ranked` holds only ranked rows
+    finalists = [row.idea.id for row in ranked
+                 if row.ranked.rank is not None and row.ranked.rank <= cut]
     final = FinalRound(hackathon_id=hackathon.id, hackathon=hackathon, size=number,
                        idea_ids=finalists, note=text, own_criteria=mode == OWN_CRITERIA,
                        created_by_id=actor.id, created_at=now)
@@ -983,7 +988,7 @@ def departs_from_ranking(chosen: set[int], ranked: list[scoring.RankedIdea]) -> 
     chosen_ranks = [rank_of.get(i) for i in chosen]
     if any(r is None for r in chosen_ranks):
         return True
-    worst = max(chosen_ranks, default=0)
+    worst = max((r for r in chosen_ranks if r is not None), default=0)
     return any(r.rank is not None and r.rank < worst and r.idea_id not in chosen
                for r in ranked)
 
@@ -1138,8 +1143,8 @@ def cast_vote(hackathon: Hackathon, idea_id: Any, *, actor,
             with db.session.begin_nested():
                 db.session.flush()
         except IntegrityError:  # a second tab voted first: change that vote instead
-            vote = db.session.scalar(select(PublicVote).where(
-                PublicVote.hackathon_id == hackathon.id, PublicVote.user_id == actor.id))
+            vote = db.session.scalars(select(PublicVote).where(
+                PublicVote.hackathon_id == hackathon.id, PublicVote.user_id == actor.id)).one()
             vote.idea_id, vote.changed_at = idea.id, now
     elif vote.idea_id != idea.id:
         vote.idea_id, vote.changed_at = idea.id, now
@@ -1161,7 +1166,8 @@ def vote_counts(hackathon: Hackathon) -> dict[int, int]:
     """Votes per idea (one query). Callers show them only once results are published."""
     return dict(db.session.execute(
         select(PublicVote.idea_id, func.count(PublicVote.id))
-        .where(PublicVote.hackathon_id == hackathon.id).group_by(PublicVote.idea_id)).all())
+        .where(PublicVote.hackathon_id == hackathon.id).group_by(PublicVote.idea_id)).tuples()
+        .all())
 
 
 # --- nothing lost: a scoring form posted after the session ended ------------------------------

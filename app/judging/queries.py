@@ -10,11 +10,12 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, case, func, literal, select, type_coerce, union_all
+from sqlalchemy import Float, Select, case, func, literal, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
@@ -166,7 +167,7 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
                                   submitted=r.status == ReviewStatus.SUBMITTED,
                                   conflict=r.status == ReviewStatus.CONFLICT)
               for r in reviews]
-    order_by = hackathon.ranking_order if hackathon.ranking_order in scoring.ORDERS \
+    order_by = hackathon.ranking_order if scoring.is_order(hackathon.ranking_order) \
         else scoring.ORDER_BY_SCORE
     ranked = scoring.rank_ideas(inputs, expected_reviews=hackathon.reviews_per_idea,
                                 order_by=order_by, idea_ids=ideas.keys())
@@ -307,7 +308,7 @@ def my_reviews(user, *, hackathon_id: int | None = None) -> list[Review]:
     return list(db.session.scalars(query).unique())
 
 
-def select_review():
+def select_review() -> Select[tuple[Review]]:
     """A review with its scores, idea, team and the hackathon's criteria."""
     return select(Review).options(
         selectinload(Review.scores),
@@ -508,7 +509,8 @@ class TiedReview:
     counts: bool
 
 
-def tied_reviews(hackathon: Hackathon, reviews: list | None = None) -> dict[int, TiedReview]:
+def tied_reviews(hackathon: Hackathon, reviews: Sequence[Any] | None = None
+                 ) -> dict[int, TiedReview]:
     """The hackathon's submitted reviews whose judge the conflict rule now ties to the idea,
     by review id. `reviews` (rows with id, idea_id, judge_id, status, round and the judge's
     municipality_id) saves loading them; then 1 query, or 2 with a tie to look into."""
@@ -552,7 +554,7 @@ def conflicts_of_judges(hackathon: Hackathon, judges: list[tuple[int, int | None
     if not facts:
         return {}
     titles = dict(db.session.execute(select(Idea.id, Idea.title)
-                                     .where(Idea.id.in_(sorted(facts)))).all())
+                                     .where(Idea.id.in_(sorted(facts)))).tuples().all())
     result: dict[int, list[JudgeConflict]] = {}
     for user_id, municipality_id in judges:
         judge = conflicts.JudgeFacts(user_id, municipality_id)

@@ -157,6 +157,7 @@ def _review_for_judge(review_id: int) -> Review:
     """The review, only for its judge: anyone else gets 404 (it is not theirs to know)."""
     review = queries.load_review(review_id)
     access.require(review is not None and review.is_judge(current_user), hide=True)
+    assert review is not None
     return review
 
 
@@ -208,6 +209,7 @@ def remove_judge(slug: str, member_id: int):
     hackathon = _managed(slug)
     member = db.session.get(JuryMember, member_id)
     access.require(member is not None and member.hackathon_id == hackathon.id, hide=True)
+    assert member is not None
     if EmptyForm().validate_on_submit():
         try:
             ops.remove_judge(member, actor=current_user)
@@ -545,6 +547,7 @@ def _progress_of(user, hackathon_id: int) -> tuple[int, int]:
 def review(review_id: int):
     found = queries.load_review(review_id)
     access.require(found is not None and found.can_read(current_user), hide=True)
+    assert found is not None
     if not found.is_judge(current_user):
         return _coordinator_review(found)
     form = ReviewForm(formdata=None, version=str(found.version), comment=found.comment)
@@ -599,13 +602,13 @@ def save_review(review_id: int):
         ops.save_review(found, data, actor=current_user)
     except ops.StaleReview as stale:
         db.session.rollback()
-        current = queries.load_review(review_id)
+        current = web.load(queries.select_review(), review_id)  # gone meanwhile: 404
         form = ReviewForm(formdata=None, version=str(current.version), comment=current.comment)
         return _review_page(current, form, values=posted, status=409, stale_posted=posted,
                             notice=str(stale.detail))
     except Invalid as error:
         db.session.rollback()
-        found = queries.load_review(review_id)
+        found = web.load(queries.select_review(), review_id)  # gone meanwhile: 404
         # Score and comment errors are shown beside their criterion by the template.
         form.comment.errors = [str(m) for m in error.errors.get("comment", [])]
         if error.detail:
@@ -613,7 +616,7 @@ def save_review(review_id: int):
         return _review_page(found, form, values=posted, errors=error.errors, status=422)
     except WrongState as error:
         db.session.rollback()
-        found = queries.load_review(review_id)
+        found = web.load(queries.select_review(), review_id)  # gone meanwhile: 404
         form = ReviewForm(formdata=None, version=str(found.version), comment=posted["comment"])
         form.form_errors.append(str(error.detail))
         return _review_page(found, form, values=posted, status=409)
@@ -681,6 +684,7 @@ def exclude_review(review_id: int):
 def reopen_review(review_id: int):
     found = queries.load_review(review_id)
     access.require(found is not None and found.can_read(current_user), hide=True)
+    assert found is not None
     access.require(found.hackathon.can_manage(current_user))
     form = ReopenForm()
     if form.validate_on_submit():

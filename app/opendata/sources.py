@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import or_, select, true
 
@@ -39,7 +39,8 @@ def _stream(statement) -> Rows:
     """The statement's rows as mappings, fetched in batches (a server-side cursor on
     PostgreSQL), so a large table is never held in memory at once."""
     result = db.session.execute(statement, execution_options={"yield_per": BATCH})
-    yield from result.mappings()
+    # Keyed by column name here; RowMapping's key type also admits Column objects.
+    yield from cast(Rows, result.mappings())
 
 
 # --- places -----------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ def ranking(at: Moment) -> Rows:
     """The rankings as frozen on the published decisions (no judge appears in them)."""
     from app.places.models import Municipality
 
-    place_ids = dict(db.session.execute(select(Municipality.name, Municipality.id)).all())
+    place_ids = dict(db.session.execute(select(Municipality.name, Municipality.id)).tuples().all())
     for decision in db.session.execute(_published_decisions()).mappings():
         winners = set(decision["idea_ids"] or ())
         for entry in decision["ranking"] or ():

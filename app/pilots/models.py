@@ -30,7 +30,7 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 from app.core.clock import now_utc, today_riga
 from app.core.folding import folded_copy
 from app.core.sanitize import rendered
-from app.extensions import db
+from app.extensions import Model, db
 from app.pilots import health as rules
 from app.pilots import money
 from app.pilots.states import (
@@ -73,7 +73,7 @@ pilot_partner = Table(
 )
 
 
-class Pilot(db.Model):
+class Pilot(Model):
     """A pilot project: one per winning idea, run by the idea's team."""
 
     __tablename__ = "pilot"
@@ -312,7 +312,7 @@ class Pilot(db.Model):
 TEAM_FIELDS = frozenset({"title", "summary", "assessment_theme_id"})
 
 
-class PilotStatusChange(db.Model):
+class PilotStatusChange(Model):
     """One change of a pilot's status: who, when, from what to what, and why."""
 
     __tablename__ = "pilot_status_change"
@@ -332,7 +332,7 @@ class PilotStatusChange(db.Model):
         return f"<PilotStatusChange pilot={self.pilot_id} {self.from_status}→{self.to_status}>"
 
 
-class PilotDocument(db.Model):
+class PilotDocument(Model):
     """A file behind a milestone's evidence, a measurement or an expense. Never public."""
 
     __tablename__ = "pilot_document"
@@ -354,7 +354,7 @@ class PilotDocument(db.Model):
         return f"<PilotDocument {self.id} {self.filename!r}>"
 
 
-class Milestone(db.Model):
+class Milestone(Model):
     """A step of the pilot with a due date and a weight in its progress."""
 
     __tablename__ = "milestone"
@@ -399,7 +399,7 @@ class Milestone(db.Model):
         return f"<Milestone {self.id} {self.status} {self.due_date}>"
 
 
-class Indicator(db.Model):
+class Indicator(Model):
     """An outcome indicator: where it started, where it should get to, and its measurements."""
 
     __tablename__ = "indicator"
@@ -438,7 +438,7 @@ class Indicator(db.Model):
         return f"<Indicator {self.id} {self.name[:30]!r}>"
 
 
-class Measurement(db.Model):
+class Measurement(Model):
     """A measured value of an indicator on a date, with where it came from."""
 
     __tablename__ = "measurement"
@@ -461,7 +461,7 @@ class Measurement(db.Model):
         return f"<Measurement {self.id} {self.value} on {self.measured_on}>"
 
 
-class FundingLine(db.Model):
+class FundingLine(Model):
     """A share of the approved budget and where it comes from."""
 
     __tablename__ = "funding_line"
@@ -485,7 +485,7 @@ class FundingLine(db.Model):
         return f"<FundingLine {self.id} {self.kind} {self.amount_eur}>"
 
 
-class Expense(db.Model):
+class Expense(Model):
     """Money spent: an amount on a date, what for, and optionally the invoice."""
 
     __tablename__ = "expense"
@@ -513,7 +513,7 @@ class Expense(db.Model):
         return f"<Expense {self.id} {self.amount_eur} on {self.spent_on}>"
 
 
-class PilotUpdate(db.Model):
+class PilotUpdate(Model):
     """A dated progress report in Markdown: internal, or public once a coordinator approves it."""
 
     __tablename__ = "pilot_update"
@@ -548,7 +548,7 @@ class PilotUpdate(db.Model):
         return f"<PilotUpdate {self.id} {self.status} {self.reported_on}>"
 
 
-class PilotEvaluation(db.Model):
+class PilotEvaluation(Model):
     """The final evaluation of an ended pilot: what it achieved, what was learnt, what next."""
 
     __tablename__ = "pilot_evaluation"
@@ -571,7 +571,7 @@ class PilotEvaluation(db.Model):
         return f"<PilotEvaluation pilot={self.pilot_id} {self.recommendation}>"
 
 
-class Replication(db.Model):
+class Replication(Model):
     """Another municipality adopting the pilot: who, since when, how far."""
 
     __tablename__ = "replication"

@@ -289,7 +289,7 @@ def read_weight(value: Any) -> tuple[Decimal | None, Any]:
     if value is None or value == "":
         return Decimal("1"), None
     number, problem = read_number(value)
-    if problem:
+    if problem or number is None:
         return None, _l("The weight is a number above zero, for example 1 or 2,5.")
     if number <= 0:
         return None, _l("The weight must be more than zero.")
@@ -902,7 +902,7 @@ def _indicator_values(fields: _Fields) -> dict:
     target = fields.number("target")
     baseline_on = fields.date("baseline_on")
     target_on = fields.date("target_on")
-    if not fields.errors:
+    if not fields.errors and baseline is not None and target is not None:  # None: it failed
         for field, code in indicator_problems(baseline, target, direction, baseline_on,
                                               target_on).items():
             fields.fail(field, PROBLEM_MESSAGES[code])
@@ -1005,7 +1005,7 @@ def add_document(pilot: Pilot, filename: str | None, data: bytes, *, actor,
     now = now or now_utc()
     _require(pilot.can_edit(actor))
     kind, problem = documents.check(data)
-    if problem:
+    if problem or kind is None:
         raise Invalid(errors={field: [problem]})
     stored_name, digest = documents.write_file(data)
     document = PilotDocument(pilot=pilot, stored_name=stored_name,
@@ -1067,6 +1067,7 @@ def revise_update(update: PilotUpdate, data: dict, *, actor, now: datetime | Non
                       "reported_on": update.reported_on, **(data or {})})
     body, public, reported_on = _update_values(fields, now)
     fields.check()
+    assert reported_on is not None  # a missing date is an error, raised by check()
     update.body, update.public, update.reported_on = body, public, reported_on
     if not public:
         update.status = UpdateStatus.INTERNAL
@@ -1190,7 +1191,8 @@ def add_replication(pilot: Pilot, data: dict, *, actor, now: datetime | None = N
         raise Invalid(errors={"municipality_id": [
             _l("This municipality is already recorded.")]}) from None
     _audit("pilot.replication.add", replication, actor=actor, now=now,
-           after={"pilot_id": pilot.id, "municipality_id": municipality.id, "status": status})
+           after={"pilot_id": pilot.id, "municipality_id": replication.municipality_id,
+                  "status": status})
     return replication
 
 

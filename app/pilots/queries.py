@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -359,9 +359,14 @@ def load_scope(user, today: date) -> list[PilotRow]:
             .join(Pilot, Pilot.id == pilot_partner.c.pilot_id).where(condition)):
         partners[pilot_id].add(municipality_id)
     figures = load_figures(condition)
-    pilots = [ScopePilot(*columns, partner_ids=frozenset(partners.get(columns[0], ())),
-                         milestones=milestones.get(columns[0], []))
-              for columns in db.session.execute(
+    pilots = [ScopePilot(id=row.id, title=row.title, status=row.status,
+                         region_code=row.region_code, hackathon_id=row.hackathon_id,
+                         lead_municipality_id=row.lead_municipality_id,
+                         approved_budget_eur=row.approved_budget_eur,
+                         start_date=row.start_date, end_date=row.end_date,
+                         partner_ids=frozenset(partners.get(row.id, ())),
+                         milestones=milestones.get(row.id, []))
+              for row in db.session.execute(
                   select(Pilot.id, Pilot.title, Pilot.status, Pilot.region_code,
                          Pilot.hackathon_id, Pilot.lead_municipality_id,
                          Pilot.approved_budget_eur, Pilot.start_date, Pilot.end_date)
@@ -388,7 +393,8 @@ def portfolio(user, filters: dict[str, Any], today: date) -> Portfolio:
 def due_milestones(rows: Iterable[PilotRow], today: date, *, days: int = COMING_DAYS
                    ) -> tuple[list[DueMilestone], list[DueMilestone]]:
     """Open milestones already overdue, and those falling due within `days`."""
-    overdue, coming = [], []
+    overdue: list[DueMilestone] = []
+    coming: list[DueMilestone] = []
     horizon = today + timedelta(days=days)
     for row in rows:
         if row.pilot.has_ended:
@@ -437,7 +443,7 @@ def region_money(user, scope: list[PilotRow]) -> list[RegionMoney]:
             for r in regions]
 
 
-def filter_options() -> dict[str, list]:
+def filter_options() -> dict[str, Sequence[Any]]:
     """The choices of the portfolio's filters (two queries)."""
     from app.places.models import Municipality
 

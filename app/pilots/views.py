@@ -497,7 +497,7 @@ def add_measurement(pilot_id: int):
     except Invalid as error:
         db.session.rollback()
         apply_errors(form, error)
-        return _record_page(queries.pilot_by_id(pilot.id), measurement_form=form, status=422)
+        return _record_page(_pilot(pilot.id), measurement_form=form, status=422)
     db.session.commit()
     flash(_("The measurement of “%(name)s” has been recorded.", name=indicator.name), "success")
     return redirect(url_for("pilots.record", pilot_id=pilot.id))
@@ -518,7 +518,7 @@ def add_expense(pilot_id: int):
     except Invalid as error:
         db.session.rollback()
         apply_errors(form, error)
-        return _record_page(queries.pilot_by_id(pilot.id), expense_form=form, status=422)
+        return _record_page(_pilot(pilot.id), expense_form=form, status=422)
     db.session.commit()
     from app.core.formatting import fmt_money
 

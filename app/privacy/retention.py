@@ -15,11 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, update
 
-from app.extensions import db
+from app.extensions import Model, db
+
+if TYPE_CHECKING:
+    from app.core.kept import KeptDraftMixin
 
 MONTHS_12 = timedelta(days=365)
 DAYS_30 = timedelta(days=30)
@@ -88,15 +92,15 @@ def purge_mail_bodies(now: datetime) -> int:
         .values(body="")))
 
 
-def kept_text_models() -> list[type]:
+def kept_text_models() -> list[type[KeptDraftMixin]]:
     """Every table of texts kept for a person who could not save them: the two of the first
     round and every table built on core.kept's KeptDraftMixin."""
     from app.core.kept import KeptDraftMixin
     from app.ideas.models import KeptText
     from app.judging.models import KeptReview
 
-    models: list[type] = [KeptText, KeptReview]
-    for mapper in db.Model.registry.mappers:
+    models: list[type[KeptDraftMixin]] = [KeptText, KeptReview]
+    for mapper in Model.registry.mappers:
         cls = mapper.class_
         if issubclass(cls, KeptDraftMixin) and cls not in models:
             models.append(cls)

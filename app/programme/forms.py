@@ -116,6 +116,8 @@ class InstrumentForm(FlaskForm):
     (InstrumentInput) and the operation decide what is valid. Blank rows are offered for a
     new theme and a new question; a row left blank is not sent."""
 
+    form_errors: list[str]  # set by wtforms in __init__, untyped there
+
     name = StringField(_l("Name"))
     description = TextAreaField(_l("Description (optional)"), render_kw={"rows": 3})
     themes = FieldList(FormField(ThemeRow), min_entries=0, max_entries=31)
@@ -163,11 +165,12 @@ class InstrumentForm(FlaskForm):
         """Messages about a theme or question (`0.questions.1.text: …`, as the schema
         names them) moved from the top of the form to the field concerned; the list of
         (field id, label, message) for the summary at the top."""
-        placed, rest = [], []
-        for message in self.form_errors:
+        placed: list[tuple[str, str, str]] = []
+        rest: list[str] = []
+        for message in list(self.form_errors):
             match = _PATH.match(str(message))
             field = self._field_at(match) if match else None
-            if field is None:
+            if field is None or match is None:
                 rest.append(message)
                 continue
             field.errors = [*field.errors, match.group(4)]

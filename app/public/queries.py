@@ -643,10 +643,10 @@ def pilot_overview() -> list[RegionOverview]:
                func.count(Pilot.id).filter(Pilot.status == PilotStatus.ACTIVE))
         .group_by(Pilot.region_code))}
     led = dict(db.session.execute(select(Pilot.lead_municipality_id, func.count(Pilot.id))
-                                  .group_by(Pilot.lead_municipality_id)).all())
+                                  .group_by(Pilot.lead_municipality_id)).tuples().all())
     partner = dict(db.session.execute(
         select(pilot_partner.c.municipality_id, func.count(pilot_partner.c.pilot_id))
-        .group_by(pilot_partner.c.municipality_id)).all())
+        .group_by(pilot_partner.c.municipality_id)).tuples().all())
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
     places = collated(db.session.scalars(select(Municipality)), key=lambda m: m.name)
     return [RegionOverview(
