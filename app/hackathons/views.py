@@ -22,6 +22,7 @@ from app.core.sanitize import stored_html
 from app.extensions import db
 from app.hackathons import operations as ops
 from app.hackathons.countdown import countdown_text
+from app.hackathons.timeline import timeline
 from app.hackathons.forms import (
     CriterionForm,
     HackathonForm,
@@ -95,6 +96,7 @@ def detail(slug: str):
         countdown=countdown_text(hackathon, now), can_manage=hackathon.can_manage(current_user),
         description_html=stored_html(hackathon.description_html),
         decision=decision, winners=public_queries.hackathon_winners(hackathon),
+        steps=timeline(hackathon, now, decision.published_at if decision else None),
     )
 
 

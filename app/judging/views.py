@@ -762,13 +762,18 @@ def winners(slug: str):
 
 
 @bp.route("/hackathons/<slug>/results")
-@public_page  # published results are frozen: kept for anonymous readers
+@public_page(per_minute=True)  # before publishing, the phase moves on by the clock
 @access.public
 def results(slug: str):
     hackathon = _public(slug)
     decision = queries.published_decision(hackathon)
     if decision is None:
-        abort(404)
+        now = now_utc()
+        if hackathon.phase_at(now) not in (Phase.JUDGING, Phase.RESULTS):
+            abort(404)
+        expected = hackathon.judging_closes_at
+        return render_template("judging/results_pending.html", h=hackathon,
+                               expected=expected if expected and expected > now else None)
     votes = ops.vote_counts(hackathon) if hackathon.public_voting else {}
     titles = {row["idea_id"]: row for row in decision.ranking}
     vote_rows = sorted(((titles[i], n) for i, n in votes.items() if i in titles),
