@@ -43,10 +43,11 @@ from app.hackathons.queries import load_hackathon
 from app.hackathons.views import criterion_edit_page
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
+from app.judging import errata, queries, scoring
 from app.judging import operations as ops
-from app.judging import queries, scoring
 from app.judging.forms import (
     ConflictForm,
+    CorrectionForm,
     ExcludeForm,
     FinalRoundForm,
     JuryForm,
@@ -780,10 +781,60 @@ def results(slug: str):
                        key=lambda pair: (-pair[1], pair[0]["idea_id"]))
     final = queries.final_round_of(hackathon)
     return render_template("judging/results.html", h=hackathon, decision=decision,
+                           can_correct=decision.can_correct(current_user),
                            winners=[titles[i] for i in decision.idea_ids if i in titles],
                            vote_rows=vote_rows, votes_total=sum(votes.values()), final=final,
                            final_criteria=(list(hackathon.final_criteria)
                                            if final and final.own_criteria else []))
+
+
+def _correction_page(hackathon: Hackathon, decision, form: CorrectionForm, status: int = 200):
+    from app.accounts.models import User
+
+    reviews = db.session.execute(
+        select(Review.id, Review.idea_id, Review.score, Review.round, User.name)
+        .join(User, User.id == Review.judge_id)
+        .where(Review.hackathon_id == hackathon.id, Review.status == ReviewStatus.SUBMITTED)
+        .order_by(Review.idea_id, Review.round, Review.id)).all()
+    reviews_of: dict[int, list] = {}
+    for row in reviews:
+        reviews_of.setdefault(row.idea_id, []).append(row)
+    posted = request.method == "POST"
+    chosen = ({int(i) for i in request.form.getlist("idea_ids") if i.isdigit()} if posted
+              else set(decision.idea_ids))
+    excluded = {int(i) for i in request.form.getlist("exclude_review_ids") if i.isdigit()}
+    return render_template("judging/correct.html", h=hackathon, decision=decision, form=form,
+                           reviews_of=reviews_of, chosen=chosen, excluded=excluded), status
+
+
+@bp.route("/hackathons/<slug>/results/correct", methods=["GET", "POST"])
+@access.coordinator_only
+def correct_results(slug: str):
+    hackathon = _managed(slug)
+    decision = queries.published_decision(hackathon)
+    web.check_found(decision)
+    web.check(decision.can_correct(current_user))
+    form = CorrectionForm()
+    if request.method == "GET":
+        form.justification.data = decision.justification
+    return web.submit(
+        form, run=lambda data: errata.correct_results(hackathon, data, actor=current_user),
+        success=lambda correction: web.done(
+            _("The correction is published beside the results; the original ranking stays "
+              "readable."), url_for("judging.results", slug=slug)),
+        page=lambda status: _correction_page(hackathon, decision, form, status))
+
+
+@bp.route("/hackathons/<slug>/results/original")
+@public_page
+@access.public
+def original_results(slug: str):
+    """The results as first published, kept after a correction."""
+    hackathon = _public(slug)
+    decision = queries.published_decision(hackathon)
+    web.check_found(decision)
+    return render_template("judging/results_original.html", h=hackathon, decision=decision,
+                           original=decision.original)
 
 
 @bp.route("/how-we-rank")
