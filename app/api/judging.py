@@ -176,7 +176,8 @@ class MyReviewSchema(Schema):
     hackathon_id = fields.Integer()
     status = fields.Function(lambda r: r.status.value,
                              metadata={"enum": ["pending", "submitted", "conflict", "excluded"]})
-    idea_title = fields.Function(lambda r: r.idea.title)
+    idea_title = fields.Function(lambda r: r.idea.text_for(current_user).title, metadata={
+        "description": "In a blind review, the coordinator's redacted title if there is one"})
     version = fields.Integer()
     round = fields.Integer(metadata={"description": "1: the jury round; 2: the final round"})
 

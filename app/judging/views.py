@@ -24,7 +24,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import String, cast, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import ValidationError
 
 from app.accounts.forms import EmptyForm
@@ -41,6 +41,7 @@ from app.hackathons.forms import CriterionForm
 from app.hackathons.models import Criterion, Hackathon, Phase
 from app.hackathons.queries import load_hackathon
 from app.hackathons.views import criterion_edit_page
+from app.ideas import redaction as redacting
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 from app.judging import errata, queries, scoring
@@ -178,6 +179,8 @@ def _jury_page(hackathon: Hackathon, form: JuryForm | None = None, status: int =
         asks_reason=bool(form.conflict_reason.data or form.conflict_reason.errors),
         can_add=phase in (Phase.DRAFT, Phase.OPEN, Phase.JUDGING),
         can_remove=phase in (Phase.DRAFT, Phase.OPEN), phase=phase,
+        warnings=redacting.blind_review_warnings(hackathon),
+        field_labels=redacting.FIELD_LABELS,
     ), status
 
 
@@ -285,6 +288,8 @@ def dashboard(slug: str):
         can_build=phase in ASSIGNABLE and not results_published(hackathon.id),
         decision=queries.published_decision(hackathon), action_form=EmptyForm(),
         disagreement=scoring.DISAGREEMENT_THRESHOLD,
+        warnings=redacting.blind_review_warnings(hackathon),
+        field_labels=redacting.FIELD_LABELS,
     )
 
 
@@ -499,8 +504,9 @@ def my_reviews():
     return render_template("judging/my_reviews.html", groups=groups, Phase=Phase)
 
 
-def _idea_fields(idea: Idea) -> dict:
-    return {name: idea.html(name)
+def _idea_fields(text) -> dict:
+    """The idea's long texts as this judge reads them (`text`: Idea.text_for)."""
+    return {name: text.html(name)
             for name in ("problem", "solution", "target_group", "expected_impact")}
 
 
@@ -518,7 +524,8 @@ def _review_page(review: Review, form: ReviewForm, *, values: dict | None = None
     return render_template(
         "judging/review.html", review=review, idea=idea, h=review.hackathon, criteria=criteria,
         form=form, values=values, errors=errors or {}, notice=notice,
-        blind=reads_blind(idea, current_user), fields=_idea_fields(idea),
+        blind=reads_blind(idea, current_user), text=idea.text_for(current_user),
+        fields=_idea_fields(idea.text_for(current_user)),
         can_score=review.can_score(current_user),
         can_declare=review.can_declare_conflict(current_user), done=done, total=total,
         stale_posted=stale_posted,
@@ -716,6 +723,7 @@ def declare_conflict(review_id: int):
         status = 422
     return render_template("judging/conflict.html", review=found, idea=found.idea,
                            h=found.hackathon, form=form,
+                           text=found.idea.text_for(current_user),
                            blind=reads_blind(found.idea, current_user)), status
 
 
@@ -853,6 +861,7 @@ def _vote_page(hackathon: Hackathon, status: int = 200, error: str | None = None
         select(Idea).where(Idea.hackathon_id == hackathon.id,
                            Idea.status.in_([IdeaStatus.SUBMITTED, IdeaStatus.WINNER,
                                             IdeaStatus.NOT_SELECTED]))
+        .options(selectinload(Idea.redaction))
         .order_by(Idea.title, Idea.id)).all()
     mine = None
     if current_user.is_authenticated:
