@@ -119,7 +119,7 @@ def test_excluding_a_review_after_publishing_points_to_the_correction(app, publi
     with app.test_request_context("/"), pytest.raises(WrongState) as error:
         ops.exclude_review(published.bad_first, {"reason": WRONG},
                            actor=published.coordinator)
-        message = str(error.value.detail)
+    message = str(error.value.detail)
     assert "correction" in message or "labojumu" in message
 
 
