@@ -172,6 +172,7 @@ def test_publishing_is_on_the_audit_trail(client, results):
 
 
 def test_results_are_not_public_before_publishing(client, results):
+    client.post("/language", data={"lang": "en"})
     page = client.get(f"/hackathons/{results.hackathon.slug}/results")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Results are being prepared" in html
