@@ -112,13 +112,74 @@ class DecisionSchema(Schema):
     published_at = fields.DateTime()
 
 
+class CorrectionArgs(Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=REASON_MAX + 1000),
+                           metadata={"description": "What was wrong and why it is corrected "
+                                                    "(required; published)"})
+    exclude_review_ids = fields.List(fields.Raw(), load_default=list,
+                                     validate=validate.Length(max=1000), metadata={
+                                         "description": "Submitted reviews that no longer "
+                                                        "count; the ranking is computed again"})
+    idea_ids = fields.List(fields.Raw(), load_default=None, allow_none=True,
+                           validate=validate.Length(max=1000), metadata={
+                               "description": "The winners after the correction; absent: "
+                                              "unchanged"})
+    justification = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.Length(max=JUSTIFICATION_MAX + 1000),
+                                  metadata={"description": "Absent: unchanged; required when "
+                                                           "the winners are not the top of the "
+                                                           "corrected ranking"})
+
+
+class CorrectionChangesSchema(Schema):
+    excluded_reviews = fields.List(fields.Dict(), metadata={
+        "description": "[{review_id, idea_id}] no longer counted"})
+    winners_added = fields.List(fields.Integer())
+    winners_removed = fields.List(fields.Integer())
+    justification_changed = fields.Boolean()
+
+
+class PublishedResultsSchema(Schema):
+    """Published results as they stood at one moment (the original ones, or before a
+    correction)."""
+
+    idea_ids = fields.List(fields.Integer(), metadata={"description": "The winners"})
+    ranking = fields.List(fields.Nested(RankedSchema))
+    justification = fields.String()
+    departs_from_ranking = fields.Boolean()
+    ranking_order = fields.String()
+
+
+class CorrectionSchema(Schema):
+    """A documented correction of published results (an erratum)."""
+
+    number = fields.Integer(metadata={"description": "1 for the first correction, then 2 …"})
+    corrected_at = fields.DateTime()
+    reason = fields.String(metadata={"description": "What was wrong and why"})
+    changes = fields.Nested(CorrectionChangesSchema)
+    before = fields.Nested(PublishedResultsSchema, metadata={
+        "description": "The results just before this correction"})
+
+
+class ResultsSchema(DecisionSchema):
+    """A hackathon's published results: the current (corrected) winners and ranking, each
+    correction, and the results as originally published."""
+
+    ranking = fields.List(fields.Nested(RankedSchema))
+    corrected = fields.Boolean(attribute="is_corrected")
+    corrections = fields.List(fields.Nested(CorrectionSchema))
+    original = fields.Nested(PublishedResultsSchema, metadata={
+        "description": "The results as first published (the same as now if never corrected)"})
+
+
 class MyReviewSchema(Schema):
     id = fields.Integer()
     idea_id = fields.Integer()
     hackathon_id = fields.Integer()
     status = fields.Function(lambda r: r.status.value,
                              metadata={"enum": ["pending", "submitted", "conflict", "excluded"]})
-    idea_title = fields.Function(lambda r: r.idea.title)
+    idea_title = fields.Function(lambda r: r.idea.text_for(current_user).title, metadata={
+        "description": "In a blind review, the coordinator's redacted title if there is one"})
     version = fields.Integer()
     round = fields.Integer(metadata={"description": "1: the jury round; 2: the final round"})
 
@@ -412,6 +473,38 @@ def publish_winners(data, hackathon_id: int):
     hackathon = _managed(hackathon_id)
     decision = ops.publish_results(hackathon, data, actor=current_user)
     return decision
+
+
+@blp.route("/hackathons/<id:hackathon_id>/winners", methods=["GET"])
+@public_page
+@blp.response(200, ResultsSchema)
+@blp.alt_response(404, description="No such hackathon, or its results are not published")
+@access.public
+def get_results(hackathon_id: int):
+    """The published results: winners, ranking, justification, every correction with its
+    reason, and the results as originally published."""
+    decision = queries.published_decision(_hackathon(hackathon_id))
+    access.require(decision is not None, hide=True)
+    return decision
+
+
+@blp.route("/hackathons/<id:hackathon_id>/winners/corrections", methods=["POST"])
+@blp.arguments(CorrectionArgs)
+@blp.response(201, CorrectionSchema)
+@blp.alt_response(403, description="Not a coordinator of the hackathon's region")
+@blp.alt_response(409, description="The results are not published")
+@blp.alt_response(422, description="No reason, nothing to change, or a review or idea that "
+                                   "cannot be part of the correction")
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def correct_results(data, hackathon_id: int):
+    """Publish a correction of the published results (an erratum): the reason is published,
+    excluded reviews stop counting, the ranking is computed again and the winners change as
+    given; the results as first published stay readable."""
+    from app.judging import errata
+
+    hackathon = _managed(hackathon_id)
+    return errata.correct_results(hackathon, data, actor=current_user)
 
 
 @blp.route("/winners", methods=["GET"])

@@ -35,6 +35,7 @@ TABLES: dict[str, str] = {
     "idea_attachment": PUBLIC,
     "proposed_indicator": PUBLIC,
     "idea_revision": PRIVATE,
+    "idea_redaction": PRIVATE,
     "idea_kept_text": PRIVATE,
     # judging: the ranking and the residents' vote are public once results are published
     "jury_member": PRIVATE,
@@ -45,6 +46,7 @@ TABLES: dict[str, str] = {
     "kept_review": PRIVATE,
     "final_round": PUBLIC,
     "winner_decision": PUBLIC,
+    "results_correction": PUBLIC,
     "public_vote": PUBLIC,
     # pilots
     "pilot": PUBLIC,

@@ -35,7 +35,8 @@ from app.ideas.status import PUBLIC_AFTER_RESULTS, SUBMITTED_ONCE, TRANSITIONS, 
 if TYPE_CHECKING:
     from app.pilots.models import Pilot
 
-__all__ = ["TRANSITIONS", "Attachment", "Idea", "IdeaRevision", "IdeaStatus", "KeptText",
+__all__ = ["TRANSITIONS", "Attachment", "Idea", "IdeaRedaction", "IdeaRevision", "IdeaStatus",
+           "KeptText",
            "ProposedIndicator", "can_move"]
 
 TITLE_MAX = 200
@@ -131,6 +132,8 @@ class Idea(Model):
     )
     if TYPE_CHECKING:
         pilot: Pilot | None  # made at run time by the backref of Pilot.idea
+    redaction: Mapped[IdeaRedaction | None] = relationship(
+        cascade="all, delete-orphan", uselist=False, lazy="select")
 
     # An UPDATE carries "WHERE version = <old>", so two saves racing cannot both win.
     __mapper_args__ = {"version_id_col": version}
@@ -236,6 +239,24 @@ class Idea(Model):
         return not (_signed_in(user) and (user.is_admin or self.is_team_member(user)
                                           or self.hackathon.can_manage(user)))
 
+    def reads_redacted(self, user, now: datetime | None = None) -> bool:
+        """The reader gets the coordinator's redacted texts: a judge of a blind review (whom
+        the team is hidden from), once a coordinator has redacted the idea."""
+        return self.redaction is not None and self.hides_team_from(user, now)
+
+    def text_for(self, user, now: datetime | None = None) -> Idea | IdeaRedaction:
+        """The texts (title, summary, problem …, `html(name)`, `display_title`) this reader
+        is shown: the one rule every judge's page and the API ask."""
+        redaction = self.redaction
+        return redaction if redaction is not None and self.reads_redacted(user, now) else self
+
+    def can_redact(self, user, now: datetime | None = None) -> bool:
+        """The hackathon's coordinators redact a submitted idea of a blind review for its
+        judges once the team can no longer change it (after the deadline), until decided."""
+        return (self.hackathon.blind_review and self.status == IdeaStatus.SUBMITTED
+                and _signed_in(user) and self.hackathon.can_manage(user)
+                and self.hackathon.phase_at(now) in (Phase.JUDGING, Phase.RESULTS))
+
     def can_see_history(self, user) -> bool:
         """Revisions (who saved what, and when) are for those who may read every field and
         may know the team."""
@@ -243,6 +264,50 @@ class Idea(Model):
 
     def __repr__(self) -> str:
         return f"<Idea {self.id} {self.status} {self.title[:30]!r}>"
+
+
+# The texts a coordinator may redact for the judges of a blind review (partners are never
+# shown to them).
+REDACTABLE_FIELDS = ("title", "summary", "problem", "solution", "target_group",
+                     "expected_impact")
+REDACTED_MARKDOWN = ("problem", "solution", "target_group", "expected_impact")
+
+
+class IdeaRedaction(Model):
+    """A coordinator's redacted copy of an idea's texts for a blind review: where the team
+    named its municipality or itself, the judges read this instead (Idea.text_for). What
+    the team wrote stays as written, for the team and, after the results, for everyone."""
+
+    __tablename__ = "idea_redaction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"),
+                                         unique=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
+    problem: Mapped[str] = mapped_column(Text, default="")
+    solution: Mapped[str] = mapped_column(Text, default="")
+    target_group: Mapped[str] = mapped_column(Text, default="")
+    expected_impact: Mapped[str] = mapped_column(Text, default="")
+    problem_html: Mapped[str] = mapped_column(Text, default="")
+    solution_html: Mapped[str] = mapped_column(Text, default="")
+    target_group_html: Mapped[str] = mapped_column(Text, default="")
+    expected_impact_html: Mapped[str] = mapped_column(Text, default="")
+    redacted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                                  ondelete="SET NULL"))
+    redacted_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    def html(self, name: str) -> Markup:
+        return stored_html(getattr(self, f"{name}_html"))
+
+    @property
+    def display_title(self) -> str:
+        from flask_babel import gettext as _
+
+        return self.title or _("Untitled idea")
+
+    def __repr__(self) -> str:
+        return f"<IdeaRedaction idea={self.idea_id}>"
 
 
 class ProposedIndicator(Model):
@@ -358,4 +423,5 @@ class KeptText(KeptDraftMixin, Model):
 
 
 rendered(Idea, **{name: f"{name}_html" for name in MARKDOWN_FIELDS})
+rendered(IdeaRedaction, **{name: f"{name}_html" for name in REDACTED_MARKDOWN})
 folded_copy(Idea, "search_key", "title", "summary")

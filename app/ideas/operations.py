@@ -478,6 +478,24 @@ def record_decision(idea: Idea, status: IdeaStatus | str, *, actor,
     return idea
 
 
+def correct_decision(idea: Idea, status: IdeaStatus | str, *, actor,
+                     now: datetime | None = None) -> Idea:
+    """A published decision corrected (called by judging's errata): winner ↔ not selected."""
+    from app.ideas.status import CORRECTIONS
+
+    now = now or now_utc()
+    status = IdeaStatus(status)
+    if CORRECTIONS.get(idea.status) != status:
+        raise WrongState(_l("Only a winner or an idea not selected can be corrected; this "
+                            "idea is %(status)s.", status=idea.status.label))
+    before = idea.status
+    idea.status = status
+    _flush(idea)
+    record_audit("idea.decision_corrected", actor=actor, object_type="idea", object_id=idea.id,
+                 before={"status": before}, after={"status": status}, now=now)
+    return idea
+
+
 # --- attachments ------------------------------------------------------------------------------
 
 def add_attachment(idea: Idea, filename: str | None, data: bytes, *, actor,

@@ -90,7 +90,8 @@ def hackathon_ideas_query(hackathon: Hackathon, viewer, *, status: str = "",
              .join(Team, Idea.team_id == Team.id)
              .join(Municipality, Team.municipality_id == Municipality.id)
              .options(joinedload(Idea.team).joinedload(Team.municipality),
-                      joinedload(Idea.team).selectinload(Team.partner_municipalities)))
+                      joinedload(Idea.team).selectinload(Team.partner_municipalities),
+                      selectinload(Idea.redaction)))
     if details:  # the API answers every field: indicators and attachments too
         query = query.options(selectinload(Idea.indicators), selectinload(Idea.attachments))
     if not getattr(viewer, "is_admin", False):

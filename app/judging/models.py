@@ -330,9 +330,78 @@ class WinnerDecision(Model):
 
     hackathon = relationship("Hackathon")
     decided_by = relationship("User")
+    corrections: Mapped[list[ResultsCorrection]] = relationship(
+        order_by="ResultsCorrection.number", cascade="all, delete-orphan")
+
+    @property
+    def is_corrected(self) -> bool:
+        return bool(self.corrections)
+
+    @property
+    def latest_correction(self) -> ResultsCorrection | None:
+        return self.corrections[-1] if self.corrections else None
+
+    def title_of(self, idea_id: int) -> str:
+        """An idea's title as the published rankings (current or before a correction) give it."""
+        for ranking in (self.ranking, *(c.before.get("ranking") or () for c in self.corrections)):
+            for row in ranking or ():
+                if row.get("idea_id") == idea_id:
+                    return row.get("title") or ""
+        return ""
+
+    @property
+    def original(self) -> dict[str, Any]:
+        """The results as first published: kept on the first correction, else the current."""
+        if self.corrections:
+            return self.corrections[0].before
+        return {"idea_ids": list(self.idea_ids), "ranking": list(self.ranking),
+                "justification": self.justification,
+                "departs_from_ranking": self.departs_from_ranking,
+                "ranking_order": self.ranking_order}
+
+    def can_correct(self, user, now: datetime | None = None) -> bool:
+        """The hackathon's coordinators (of its region, national ones, admins) correct
+        published results, with a reason, in the phases results and closed."""
+        return (self.published_at is not None and _signed_in(user)
+                and self.hackathon.can_manage(user)
+                and self.hackathon.phase_at(now) in (Phase.RESULTS, Phase.CLOSED))
 
     def __repr__(self) -> str:
         return f"<WinnerDecision hackathon={self.hackathon_id} {self.idea_ids}>"
+
+
+class ResultsCorrection(Model):
+    """A documented correction of published results (an erratum): what was wrong and why,
+    what changed, and the results as they stood before it, so that what was first published
+    stays readable. The decision then holds the corrected winners and ranking."""
+
+    __tablename__ = "results_correction"
+    __table_args__ = (UniqueConstraint("hackathon_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hackathon_id: Mapped[int] = mapped_column(
+        ForeignKey("hackathon.id", ondelete="CASCADE"), index=True
+    )
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("winner_decision.id", ondelete="CASCADE"), index=True
+    )
+    # 1 for the first correction of the hackathon's results, then 2, 3 …
+    number: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    # What changed: {"excluded_reviews": [{"review_id", "idea_id"}], "winners_added": [ids],
+    # "winners_removed": [ids], "justification_changed": bool}.
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The results before this correction: {"idea_ids", "ranking", "justification",
+    # "departs_from_ranking", "ranking_order"}; the first correction's is what was published.
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                                   ondelete="SET NULL"))
+    corrected_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    corrected_by = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<ResultsCorrection hackathon={self.hackathon_id} #{self.number}>"
 
 
 class FinalRound(Model):

@@ -680,7 +680,11 @@ def exclude_review(review: Review, data: dict, *, actor,
     if len(text) > REASON_MAX:
         raise Invalid(errors={"reason": [_l("Use at most %(n)d characters (now %(m)d).",
                                             n=REASON_MAX, m=len(text))]})
-    _check_not_frozen(review.hackathon)
+    if results_published(review.hackathon_id):
+        # Published results change only by a documented correction (app/judging/errata.py),
+        # which can exclude this review and says so in public.
+        raise WrongState(_l("The results are published: to rule out a review now, publish a "
+                            "correction of the results, which states the reason."))
     if not review.is_submitted:
         raise WrongState(_l("Only a submitted review can be excluded."))
     phase = review.hackathon.phase_at(now)

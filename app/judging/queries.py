@@ -297,6 +297,7 @@ def my_reviews(user, *, hackathon_id: int | None = None) -> list[Review]:
         select(Review).join(Idea, Idea.id == Review.idea_id)
         .where(Review.judge_id == user.id, Idea.status.in_(RANKED_STATUSES))
         .options(joinedload(Review.idea).joinedload(Idea.team).joinedload(Team.municipality),
+                 joinedload(Review.idea).selectinload(Idea.redaction),
                  joinedload(Review.hackathon))
         # Open work first, then what is done, then what is not hers to do.
         .order_by(Review.hackathon_id.desc(), Review.round.desc(),

@@ -216,8 +216,32 @@ TABLES: tuple[PublicTable, ...] = (
                    _l("True when the winners are not simply the top of the ranking.")),
             Column("justification", TEXT,
                    _l("The coordinators' published justification of the choice.")),
+            Column("corrections", INTEGER,
+                   _l("Number of published corrections of these results (0: never "
+                      "corrected).")),
+            Column("corrected_at", DATETIME,
+                   _l("When the results were last corrected; empty when never.")),
         ),
         ("hackathon_id",),
+    ),
+    PublicTable(
+        "result_corrections", _l("Corrections of published results"),
+        _l("A documented correction of a hackathon's published results: what was wrong and "
+           "why, and what changed. The winners and ranking in the other tables are the "
+           "corrected ones."),
+        (
+            Column("hackathon_id", INTEGER, _l("The hackathon."), references="hackathons.id"),
+            Column("number", INTEGER, _l("1 for the first correction, then 2, 3 …")),
+            Column("corrected_at", DATETIME, _l("When the correction was published.")),
+            Column("reason", TEXT, _l("What was wrong and why it was corrected.")),
+            Column("excluded_reviews", INTEGER,
+                   _l("Number of reviews that no longer count after the correction.")),
+            Column("winners_before", TEXT,
+                   _l("Ids of the winning ideas before the correction, separated by spaces.")),
+            Column("winners_after", TEXT,
+                   _l("Ids of the winning ideas after the correction, separated by spaces.")),
+        ),
+        ("hackathon_id", "number"),
     ),
     PublicTable(
         "ranking", _l("Published ranking"),

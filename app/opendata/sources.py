@@ -19,7 +19,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import func, or_, select, true
 
 from app.extensions import db
 
@@ -126,9 +126,42 @@ def _published_decisions():
 
 
 def results(at: Moment) -> Rows:
+    from app.judging.models import ResultsCorrection
+
+    corrected = {row[0]: (row[1], row[2]) for row in db.session.execute(
+        select(ResultsCorrection.hackathon_id, func.count(ResultsCorrection.id),
+               func.max(ResultsCorrection.corrected_at))
+        .group_by(ResultsCorrection.hackathon_id))}
     for row in db.session.execute(_published_decisions()).mappings():
+        count, last = corrected.get(row["hackathon_id"], (0, None))
         yield {**row, "winners": len(row["idea_ids"] or ()),
-               "ranked_ideas": len(row["ranking"] or ())}
+               "ranked_ideas": len(row["ranking"] or ()), "corrections": count,
+               "corrected_at": last}
+
+
+def result_corrections(at: Moment) -> Rows:
+    """Each published correction of results, in order (who made it is not published)."""
+    from app.judging.models import ResultsCorrection, WinnerDecision
+
+    rows = db.session.execute(
+        select(ResultsCorrection.hackathon_id, ResultsCorrection.number,
+               ResultsCorrection.corrected_at, ResultsCorrection.reason,
+               ResultsCorrection.changes, ResultsCorrection.before,
+               WinnerDecision.idea_ids)
+        .join(WinnerDecision, WinnerDecision.id == ResultsCorrection.decision_id)
+        .order_by(ResultsCorrection.hackathon_id, ResultsCorrection.number)).all()
+    befores: dict[int, list] = {}
+    for row in rows:
+        befores.setdefault(row.hackathon_id, []).append(row.before.get("idea_ids") or [])
+    for row in rows:
+        # The winners after correction n are those before correction n + 1 (or now).
+        later = befores[row.hackathon_id]
+        after = later[row.number] if row.number < len(later) else row.idea_ids
+        yield {"hackathon_id": row.hackathon_id, "number": row.number,
+               "corrected_at": row.corrected_at, "reason": row.reason,
+               "excluded_reviews": len((row.changes or {}).get("excluded_reviews") or ()),
+               "winners_before": " ".join(str(i) for i in row.before.get("idea_ids") or ()),
+               "winners_after": " ".join(str(i) for i in after or ())}
 
 
 def ranking(at: Moment) -> Rows:
@@ -395,7 +428,8 @@ def assessment_results(at: Moment) -> Rows:
 
 SOURCES: dict[str, Callable[[Moment], Rows]] = {
     fn.__name__: fn for fn in (
-        regions, municipalities, hackathons, hackathon_regions, criteria, results, ranking,
+        regions, municipalities, hackathons, hackathon_regions, criteria, results,
+        result_corrections, ranking,
         ideas, idea_partners, idea_indicators, pilots, pilot_partners, milestones, indicators,
         measurements, funding_lines, expenses, expenses_by_month, pilot_updates, evaluations,
         replications, training_indicator, assessment_results)

@@ -119,6 +119,11 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "ranking": NOT_PERSONAL, "ranking_order": NOT_PERSONAL, "decided_by_id": _RECORDS,
         "decided_at": NOT_PERSONAL, "published_at": NOT_PERSONAL,
     },
+    "results_correction": {
+        "id": NOT_PERSONAL, "hackathon_id": NOT_PERSONAL, "decision_id": NOT_PERSONAL,
+        "number": NOT_PERSONAL, "reason": NOT_PERSONAL, "changes": NOT_PERSONAL,
+        "before": NOT_PERSONAL, "corrected_by_id": _RECORDS, "corrected_at": NOT_PERSONAL,
+    },
     "assignment_run": {
         "id": NOT_PERSONAL, "hackathon_id": NOT_PERSONAL, "at": NOT_PERSONAL,
         "actor_id": _RECORDS, "trigger": NOT_PERSONAL, "created": NOT_PERSONAL,
@@ -150,6 +155,14 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "id": NOT_PERSONAL, "idea_id": NOT_PERSONAL, "number": NOT_PERSONAL,
         "saved_at": NOT_PERSONAL, "saved_by_id": _RECORDS, "status": NOT_PERSONAL,
         "data": _RECORDS,  # holds `partners` too
+    },
+    "idea_redaction": {
+        "id": NOT_PERSONAL, "idea_id": NOT_PERSONAL, "title": NOT_PERSONAL,
+        "summary": NOT_PERSONAL, "problem": NOT_PERSONAL, "solution": NOT_PERSONAL,
+        "target_group": NOT_PERSONAL, "expected_impact": NOT_PERSONAL,
+        "problem_html": NOT_PERSONAL, "solution_html": NOT_PERSONAL,
+        "target_group_html": NOT_PERSONAL, "expected_impact_html": NOT_PERSONAL,
+        "redacted_by_id": _RECORDS, "redacted_at": NOT_PERSONAL,
     },
     "idea_attachment": {
         "id": NOT_PERSONAL, "idea_id": NOT_PERSONAL, "stored_name": NOT_PERSONAL,

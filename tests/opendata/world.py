@@ -133,6 +133,13 @@ def open_data_world():
     publish_results(hackathon, {"idea_ids": [winner.id, second.id], "justification":
                                 "Labākā ideja pēc žūrijas vērtējuma."}, actor=coordinator)
     db.session.commit()
+    # An erratum: the published justification named the wrong criterion.
+    from app.judging.errata import correct_results
+
+    correct_results(hackathon, {"reason": "Pamatojumā bija nosaukts cits kritērijs.",
+                                "justification": "Labākās idejas pēc žūrijas vērtējuma."},
+                    actor=coordinator)
+    db.session.commit()
 
     judging = make_hackathon(region="kurzeme", phase="judging", created_by=coordinator,
                              title="Kurzemes hakatons", eligible_regions=["kurzeme", "zemgale"],
