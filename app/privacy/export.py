@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.models import ApiToken, User, UserSession
@@ -31,6 +31,7 @@ class PersonalData:
     followed_pilots: list[Any]
     pilot_updates: list[Any]
     mail: list[Any]
+    security_events: list[Any]
 
 
 def _all(statement) -> list[Any]:
@@ -39,6 +40,7 @@ def _all(statement) -> list[Any]:
 
 def export_personal_data(user: User, *, now: datetime) -> PersonalData:
     """Gather the person's own data (and none of anyone else's); the download is audited."""
+    from app.core.security import SecurityEvent
     from app.ideas.models import Idea
     from app.judging.models import ConflictDeclaration, PublicVote, Review
     from app.mail.models import OutboxMessage
@@ -69,6 +71,11 @@ def export_personal_data(user: User, *, now: datetime) -> PersonalData:
                            .order_by(PilotUpdate.id)),
         mail=_all(select(OutboxMessage).where(OutboxMessage.recipient == user.email)
                   .order_by(OutboxMessage.id)),
+        # Sign-ins and refusals under their account, and failed sign-ins typed with their
+        # address: kept 12 months for security, and theirs to see.
+        security_events=_all(select(SecurityEvent).where(or_(
+            SecurityEvent.user_id == user.id,
+            func.lower(SecurityEvent.email) == user.email.lower())).order_by(SecurityEvent.id)),
     )
     record_audit("privacy.export", actor=user, object_type="user", object_id=user.id,
                  after={"parts": {name: len(value) for name, value in vars(copy).items()

@@ -124,6 +124,13 @@ class MailOut(Schema):
     sent_at = fields.DateTime(allow_none=True)
 
 
+class SecurityEventOut(Schema):
+    at = fields.DateTime()
+    event = fields.String(metadata={"description": "sign_in, sign_in_failed, a refusal …"})
+    ip = fields.String()
+    user_agent = fields.String()
+
+
 class PersonalDataOut(Schema):
     """Everything Talka holds about one person, as they download it."""
 
@@ -140,3 +147,5 @@ class PersonalDataOut(Schema):
     followed_pilots = fields.List(fields.Nested(FollowOut))
     pilot_updates = fields.List(fields.Nested(PilotUpdateOut))
     mail = fields.List(fields.Nested(MailOut))
+    security_events = fields.List(fields.Nested(SecurityEventOut), metadata={
+        "description": "The security log's entries about them (kept 12 months)"})

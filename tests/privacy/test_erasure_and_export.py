@@ -43,6 +43,7 @@ def test_a_person_downloads_their_data_and_nobody_elses(client, db):
     copy = response.get_json()
     assert copy["account"]["email"] == judge.email
     assert copy["sessions"] and copy["sessions"][0]["ip"]
+    assert "sign_in" in {e["event"] for e in copy["security_events"]}
     assert {r["idea"] for r in copy["reviews"]} >= {"Viedie ūdens skaitītāji"}
     assert any(s["comment"] == "SLEPENS-KRITĒRIJA-KOMENTĀRS"
                for r in copy["reviews"] for s in r["scores"])
