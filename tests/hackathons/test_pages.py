@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.core.clock import now_utc
 from app.extensions import db as _db
 from app.hackathons.models import Hackathon, Phase
+from tests.conftest import read_in_english
 from tests.factories_hackathons import make_hackathon
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.usefixtures("english")
 @pytest.fixture
 def coordinator(client, signed_in):
     user = signed_in(role="coordinator", region="zemgale")
-    client.post("/language", data={"lang": "en", "next": "/"})  # signing in starts a new session
+    read_in_english(client)
     return user
 
 

@@ -16,7 +16,7 @@ def test_pilot_list_shows_every_pilot_with_status_health_progress_and_money(clie
     page = main_of(client.get("/pilots"))
     assert "2 pilots found." in page
     assert world.pilot.title in page and world.ended.title in page
-    assert f'href="/pilots/{world.pilot.id}"' in page
+    assert f'href="/en/pilots/{world.pilot.id}"' in page
     assert "Active" in page and "Completed" in page
     assert "Green: on track" in page
     assert "66" in page  # progress of the running pilot
@@ -84,7 +84,7 @@ def test_anyone_sees_the_public_parts_of_a_pilot(client, world, english):
     assert "€20,000.00" in page and "€2,000.00" in page  # approved and spent
     assert "Uzstādīti <strong>200</strong> skaitītāji." in page  # the approved public report
     assert "Tukuma novads" in page  # replication
-    assert world.team.name in page and f'href="/ideas/{world.winner.id}"' in page
+    assert world.team.name in page and f'href="/en/ideas/{world.winner.id}"' in page
 
 
 def test_internal_parts_stay_internal(client, world):
@@ -120,13 +120,13 @@ def test_unknown_pilot_is_404(client, db):
 def test_pilot_page_invites_to_follow_and_links_its_feed(client, world, english):
     page = main_of(client.get(f"/pilots/{world.pilot.id}"))
     assert "Sign in to follow this pilot by e-mail" in page
-    assert f'href="/pilots/{world.pilot.id}/feed.atom"' in page
+    assert f'href="/en/pilots/{world.pilot.id}/feed.atom"' in page
     login(client, person("Lasītāja Anna"))
     page = main_of(client.get(f"/pilots/{world.pilot.id}"))
-    assert f'action="/pilots/{world.pilot.id}/follow"' in page
+    assert f'action="/en/pilots/{world.pilot.id}/follow"' in page
     client.post(f"/pilots/{world.pilot.id}/follow")
     page = main_of(client.get(f"/pilots/{world.pilot.id}"))
-    assert f'action="/pilots/{world.pilot.id}/unfollow"' in page
+    assert f'action="/en/pilots/{world.pilot.id}/unfollow"' in page
 
 
 def test_pilot_page_meta(client, world):
@@ -182,8 +182,7 @@ def test_a_status_change_emails_the_followers(client, world, outbox):
 
 
 def test_the_overview_counts_pilots_by_region_and_municipality(client, world):
-    client.post("/language", data={"lang": "en"})
-    page = client.get("/pilots/overview")
+    page = client.get("/en/pilots/overview")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     zemgale = html[html.index('id="overview-zemgale"'):]
