@@ -113,6 +113,7 @@ def prefer_language():
     English one, once per session."""
     if request.method not in ("GET", "HEAD") or is_language_neutral(request.path):
         return None
+    _ = request.host  # a Host this site does not answer is refused (400) before any redirect
     language = page_language()
     chosen = request.args.get("lang")
     if chosen in LANGUAGES:
