@@ -6,7 +6,6 @@ import logging
 import sqlite3
 
 from flask import Flask, has_request_context, request
-from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import BaseConverter, ValidationError
@@ -98,14 +97,13 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from app.accounts.auth import init_auth
+    from app.core import language
     from app.core.access import enforce_access
     from app.core.errors import register_error_handlers
     from app.core.formatting import init_formatting
     from app.core.security import init_security
     from app.jobs import init_app as init_jobs
     from app.mail.operations import install as install_mail
-
-    from app.core import language
 
     init_auth(app)
     app.before_request(enforce_access)

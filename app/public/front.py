@@ -15,9 +15,10 @@ answer that sets a cookie.
 
 Anonymous readers are those with no cookie, and those whose only cookie is a session that
 holds nothing but the language they prefer (and perhaps a CSRF token): the session's
-signature is checked here as Flask checks it. The key is the host, scheme, path (with its
-language prefix: /en/… is English), query string and that preference (and, for the API, the Accept-Language header, which chooses the
-API's language), and the encodings the reader accepts. Any other cookie (a signed-in
+signature is checked here as Flask checks it. The key is the host, scheme, path (with
+its language prefix: /en/… is English), query string and that preference (and, for the
+API, the Accept-Language header, which chooses the API's language), and the encodings the
+reader accepts. Any other cookie (a signed-in
 member, a pending message) or an Authorization header goes to the application, which
 answers it in full."""
 
