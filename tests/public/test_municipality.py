@@ -21,7 +21,7 @@ def _row(page: str, name: str) -> list[str]:
 def test_municipality_page_shows_its_winners_and_pilots(client, world, english):
     dobele = _municipality("Dobeles novads")
     page = main_of(client.get(f"/municipalities/{dobele.id}"))
-    assert "<h1>Dobeles novads</h1>" in page
+    assert '<h1 lang="lv">Dobeles novads</h1>' in page
     assert "County · Zemgale Planning Region" in page or "County ·" in page
     assert world.winner.title in page
     assert world.pilot.title in page and f'href="/en/pilots/{world.pilot.id}"' in page

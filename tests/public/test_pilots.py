@@ -72,14 +72,14 @@ def test_my_pilots_moved_to_pilots_mine(client, world):
 
 def test_anyone_sees_the_public_parts_of_a_pilot(client, world, english):
     page = main_of(client.get(f"/pilots/{world.pilot.id}"))
-    assert f"<h1>{world.pilot.title}</h1>" in page
+    assert f'<h1 lang="lv">{world.pilot.title}</h1>' in page
     assert "Active" in page and "Green: on track" in page  # status, health
     assert "No milestone is late" in page  # and why
     assert "66" in page  # progress
     for title in ("Skaitītāju iepirkums", "Uzstādīšana", "Norēķinu sasaiste"):
         assert title in page  # the milestone timeline
     assert "<svg" in page  # the indicator chart ...
-    assert "Measurements of “Kļūdaino rēķinu skaits”" in page  # ... with its data table
+    assert 'Measurements of “<span lang="lv">Kļūdaino rēķinu skaits</span>”' in page  # ... with its data table
     assert "Norēķinu sistēma" in page
     assert "€20,000.00" in page and "€2,000.00" in page  # approved and spent
     assert "Uzstādīti <strong>200</strong> skaitītāji." in page  # the approved public report
