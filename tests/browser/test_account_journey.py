@@ -85,7 +85,7 @@ def test_employee_registers_confirms_signs_in_edits_profile_and_creates_a_token(
     journey.goto("/")
     journey.language_is("lv")
     if lang == "en":
-        journey.click(page.get_by_role("button", name="English"))
+        journey.click(page.get_by_role("link", name="English"))
         journey.language_is("en")
 
     # Register.
@@ -147,10 +147,10 @@ def test_employee_registers_confirms_signs_in_edits_profile_and_creates_a_token(
 
     # Sign out from the account page; the session is over.
     journey.click(journey.main().get_by_role("button", name=t["sign_out"], exact=True))
-    # Signing out clears the whole session, the language choice with it, so the page
-    # after it is in the site's default language (Latvian) whatever the user chose.
-    journey.flash(TEXT["lv"]["signed_out"])
-    expect(page.get_by_role("banner").get_by_role("link", name=TEXT["lv"]["sign_in"])
+    # Signing out clears the whole session (the language preference with it); the page
+    # after it is the home page in the language of the address the user was reading.
+    journey.flash(t["signed_out"])
+    expect(page.get_by_role("banner").get_by_role("link", name=t["sign_in"])
            ).to_be_visible()
     journey.goto("/account")  # a signed-out visitor is sent to sign in
     assert "/login" in page.url

@@ -405,7 +405,7 @@ def test_resident_finds_the_winner_and_its_pilot_reads_its_data_and_downloads_th
     journey.goto("/")
     journey.language_is("lv")
     if lang == "en":
-        journey.click(page.get_by_role("button", name="English"))
+        journey.click(page.get_by_role("link", name="English"))
         journey.language_is("en")
 
     # The latest winners: this one, with its team; its title leads to the idea.
