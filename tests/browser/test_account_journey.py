@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.core.language import localised
 from tests.browser.support import require_browser
 
 require_browser()
@@ -104,7 +105,7 @@ def test_employee_registers_confirms_signs_in_edits_profile_and_creates_a_token(
     # The confirmation e-mail, in the chosen language, with its link.
     mail = journey.server.last_mail(email)
     assert mail.subject == t["mail_subject"]
-    journey.goto(mail.link("/confirm/"))
+    journey.goto(mail.link(localised("/confirm/", lang)))  # the link is in her language
     journey.heading(t["confirm_heading"])
     journey.click(page.get_by_role("button", name=t["confirm_button"]))
     assert page.url.endswith("/login")

@@ -79,7 +79,8 @@ def test_anyone_sees_the_public_parts_of_a_pilot(client, world, english):
     for title in ("Skaitītāju iepirkums", "Uzstādīšana", "Norēķinu sasaiste"):
         assert title in page  # the milestone timeline
     assert "<svg" in page  # the indicator chart ...
-    assert 'Measurements of “<span lang="lv">Kļūdaino rēķinu skaits</span>”' in page  # ... with its data table
+    # ... with its data table
+    assert 'Measurements of “<span lang="lv">Kļūdaino rēķinu skaits</span>”' in page
     assert "Norēķinu sistēma" in page
     assert "€20,000.00" in page and "€2,000.00" in page  # approved and spent
     assert "Uzstādīti <strong>200</strong> skaitītāji." in page  # the approved public report
