@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+from typing import cast
 
 from flask import Flask, has_request_context, request
+from flask.json.provider import DefaultJSONProvider
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import BaseConverter, ValidationError
@@ -81,11 +83,13 @@ def create_app(config: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)
+        # Flask's documented way to wrap the WSGI app; mypy takes it for replacing a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=0)  # type: ignore[method-assign]
     app.url_map.converters["id"] = IdConverter
     app.url_map.strict_slashes = False
-    app.json.ensure_ascii = False  # UTF-8 JSON: "Rīga", not "R\u012bga"
-    app.json.sort_keys = False
+    json_provider = cast(DefaultJSONProvider, app.json)  # Flask's default, typed as any provider
+    json_provider.ensure_ascii = False  # UTF-8 JSON: "Rīga", not "R\u012bga"
+    json_provider.sort_keys = False
 
     logging.getLogger("talka").setLevel(logging.INFO)
 

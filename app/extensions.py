@@ -1,5 +1,7 @@
 """Flask extensions, created unbound and bound in create_app()."""
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -12,6 +14,13 @@ from flask_wtf import CSRFProtect
 from app.core.models import Base
 
 db = SQLAlchemy(model_class=Base)
+# The base class of every model. At run time it is Flask-SQLAlchemy's db.Model (built from Base,
+# with its table naming and binds); mypy cannot follow a class made on an instance, so it checks
+# models against Base, which has the same registry, metadata and constructor.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

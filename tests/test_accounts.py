@@ -463,3 +463,112 @@ def test_asking_to_resend_for_an_unknown_or_confirmed_address_sends_nothing(clie
     known = client.post("/confirm/resend", data={"email": confirmed.email})
     assert unknown.status_code == known.status_code == 200
     assert outbox() == []
+
+
+# --- verified municipal affiliation: notices and the API ----------------------------------------
+
+def _ask_for_jelgava(client, person, note="Sociālais dienests") -> None:
+    login(client, person)
+    response = client.post("/account/verification", data={
+        "municipality_id": str(municipality("Jelgava").id), "note": note})
+    assert response.status_code == 302
+
+
+def test_a_request_is_mailed_to_the_regions_coordinators_only(client, make_user, outbox):
+    from app.accounts.models import Affiliation
+
+    person = make_user(email="anna@gmail.example", name="Anna Bērziņa")
+    zemgale = make_user(role="coordinator", region="zemgale", locale="en")
+    kurzeme = make_user(role="coordinator", region="kurzeme")
+    national = make_user(role="coordinator")
+    _ask_for_jelgava(client, person)
+    found = db.session.scalar(select(Affiliation))
+    [mail] = outbox(zemgale.email)
+    assert "Anna Bērziņa" in mail.subject and "Jelgava" in mail.subject
+    assert "anna@gmail.example" in mail.body and "Sociālais dienests" in mail.body
+    assert "http://talka.test/verifications" in mail.body
+    assert outbox(kurzeme.email) == [] and outbox(national.email) == []
+    assert found.status.value == "pending"
+
+
+def test_a_region_without_coordinators_has_its_requests_mailed_to_national_ones(
+        client, make_user, outbox):
+    person = make_user(email="anna@gmail.example")
+    national = make_user(role="coordinator")
+    _ask_for_jelgava(client, person)
+    assert len(outbox(national.email)) == 1
+
+
+def test_the_person_is_told_the_decision_with_the_reason(client, app, make_user, outbox):
+    from app.accounts.models import Affiliation
+
+    person = make_user(email="anna@gmail.example", locale="en")
+    zemgale = make_user(role="coordinator", region="zemgale")
+    _ask_for_jelgava(client, person)
+    found = db.session.scalar(select(Affiliation))
+    coordinator = app.test_client()
+    login(coordinator, zemgale)
+    assert coordinator.post(f"/verifications/{found.id}/decline", data={
+        "reason": "Nav atrasta darbinieku sarakstā."}).status_code == 302
+    [mail] = outbox(person.email)
+    assert "declined" in mail.subject and "Jelgava" in mail.subject
+    assert "Nav atrasta darbinieku sarakstā." in mail.body
+    assert "http://talka.test/account/verification" in mail.body
+
+    _ask_for_jelgava(client, person, note="Tagad ar vadītāja apstiprinājumu")
+    again = db.session.scalar(select(Affiliation).where(Affiliation.id != found.id))
+    assert coordinator.post(f"/verifications/{again.id}/approve").status_code == 302
+    mails = outbox(person.email)
+    assert len(mails) == 2 and "You are verified as working for Jelgava" in mails[1].subject
+
+
+def test_the_api_lists_approves_and_declines_with_the_pages_rule(client, make_user, token_for,
+                                                                 outbox):
+    from app.accounts.models import Affiliation, AffiliationStatus
+
+    jelgava, liepaja = municipality("Jelgava"), municipality("Liepāja")
+    anna = make_user(email="anna@gmail.example")
+    juris = make_user(email="juris@gmail.example")
+    zemgale = make_user(role="coordinator", region="zemgale")
+    kurzeme = make_user(role="coordinator", region="kurzeme")
+    for person, place in ((anna, jelgava), (juris, liepaja)):
+        login(client, person)
+        client.post("/account/verification", data={"municipality_id": str(place.id)})
+    annas = db.session.scalar(select(Affiliation).where(Affiliation.user_id == anna.id))
+    mine = client.get("/api/v1/verifications", headers=token_for(zemgale)).get_json()
+    assert mine["total"] == 1 and mine["items"][0]["id"] == annas.id
+    assert mine["items"][0]["user"]["email"] == "anna@gmail.example"
+    assert mine["items"][0]["municipality"] == {"id": jelgava.id, "name": "Jelgava",
+                                                "region": "zemgale"}
+    assert client.get("/api/v1/verifications", headers=token_for(anna)).status_code == 403
+
+    url = f"/api/v1/verifications/{annas.id}"
+    assert client.post(f"{url}/approve", headers=token_for(kurzeme)).status_code == 403
+    assert client.post(f"{url}/approve", headers=token_for(anna)).status_code == 403
+    assert client.post("/api/v1/verifications/999999/approve",
+                       headers=token_for(zemgale)).status_code == 404
+    refused = client.post(f"{url}/decline", json={"reason": " "}, headers=token_for(zemgale))
+    assert refused.status_code == 422 and "reason" in refused.get_json()["errors"]
+    declined = client.post(f"{url}/decline", json={"reason": "Nav darbiniece."},
+                           headers=token_for(zemgale))
+    assert declined.status_code == 200
+    assert declined.get_json()["status"] == "declined"
+    assert declined.get_json()["reason"] == "Nav darbiniece."
+    assert client.post(f"{url}/approve", headers=token_for(zemgale)).status_code == 409
+    assert len(outbox(anna.email)) == 1
+
+    juris_request = db.session.scalar(select(Affiliation).where(Affiliation.user_id == juris.id))
+    approved = client.post(f"/api/v1/verifications/{juris_request.id}/approve",
+                           headers=token_for(kurzeme))
+    assert approved.status_code == 200 and approved.get_json()["status"] == "approved"
+    db.session.expire_all()
+    assert db.session.get(Affiliation, juris_request.id).status == AffiliationStatus.APPROVED
+
+
+def test_the_verification_endpoints_are_documented(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    assert {"/api/v1/verifications", "/api/v1/verifications/{affiliation_id}/approve",
+            "/api/v1/verifications/{affiliation_id}/decline"} <= set(spec["paths"])
+    assert "AffiliationPage" in spec["components"]["schemas"]
+    decline = spec["paths"]["/api/v1/verifications/{affiliation_id}/decline"]["post"]
+    assert "requestBody" in decline

@@ -4,6 +4,9 @@ A person is a verified member of a municipality when her confirmed e-mail addres
 one of its domains (set by an admin), or when a coordinator of its planning region
 approved her request, or when an operator made her account with that municipality.
 Only verified members lead a team for a municipality.
+
+A request is e-mailed to the coordinators of the municipality's planning region (to the
+national ones when the region has none yet), and the decision to the person who asked.
 """
 
 from __future__ import annotations
@@ -11,17 +14,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, pre_load, validate
 from sqlalchemy import select
 
 from app import MAX_ID
-from app.accounts.models import Affiliation, AffiliationStatus, User
+from app.accounts.models import Affiliation, AffiliationStatus, Role, RoleGrant, User
 from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.errors import Invalid, WrongState
 from app.core.schema import load
 from app.extensions import db
+from app.mail.operations import queue_mail
 from app.places.models import Municipality, MunicipalityDomain
 
 NOTE_MAX = 500
@@ -139,7 +144,27 @@ def request_verification(data: dict, *, actor: User,
     record_audit("affiliation.request", actor=actor, object_type="affiliation",
                  object_id=affiliation.id,
                  after={"user_id": actor.id, "municipality_id": municipality.id}, now=now)
+    url = url_for("verification.requests", _external=True)
+    for coordinator in deciders_to_tell(municipality):
+        queue_mail(coordinator.email, "verification_requested", locale=coordinator.locale,
+                   kind=f"affiliation-request:{affiliation.id}", coordinator=coordinator,
+                   affiliation=affiliation, url=url)
     return affiliation
+
+
+def deciders_to_tell(municipality: Municipality) -> list[User]:
+    """Who is told of a new request: the active coordinators of the municipality's planning
+    region; when it has none, the national coordinators, so that no request waits unseen."""
+    def coordinators(region_code: str | None) -> list[User]:
+        return list(db.session.scalars(
+            select(User).join(RoleGrant, RoleGrant.user_id == User.id)
+            .where(RoleGrant.role == Role.COORDINATOR,
+                   RoleGrant.region_code.is_(None) if region_code is None
+                   else RoleGrant.region_code == region_code,
+                   User.disabled_at.is_(None))
+            .order_by(User.id)).unique())
+
+    return coordinators(municipality.region_code) or coordinators(None)
 
 
 def _decide(affiliation: Affiliation, status: AffiliationStatus, reason: str, *,
@@ -158,6 +183,11 @@ def _decide(affiliation: Affiliation, status: AffiliationStatus, reason: str, *,
                  after={"status": status.value, "reason": reason,
                         "user_id": affiliation.user_id,
                         "municipality_id": affiliation.municipality_id}, now=now)
+    person = affiliation.user
+    if person.disabled_at is None:
+        queue_mail(person.email, "verification_decided", locale=person.locale,
+                   kind=f"affiliation-decision:{affiliation.id}", person=person,
+                   affiliation=affiliation, url=url_for("verification.ask", _external=True))
     return affiliation
 
 

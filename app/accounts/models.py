@@ -5,12 +5,13 @@ from __future__ import annotations
 import enum
 import hashlib
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
-from app.extensions import db
+from app.extensions import Model
 
 
 class Role(enum.StrEnum):
@@ -23,7 +24,7 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-class User(db.Model):
+class User(Model):
     """A person with an account. Judges and team members are roles on other objects."""
 
     __tablename__ = "user"
@@ -51,6 +52,8 @@ class User(db.Model):
     )
 
     # Set by the session loader: the token of the signed-in session serving this request.
+    if TYPE_CHECKING:  # declared for mypy only: SQLAlchemy maps every annotated attribute
+        current_session_token: str | None
     current_session_token = None  # not a column
 
     # --- Flask-Login protocol -------------------------------------------------
@@ -112,7 +115,7 @@ class User(db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class RoleGrant(db.Model):
+class RoleGrant(Model):
     """A role given to a user; a coordinator's grant names a region or none (national)."""
 
     __tablename__ = "role_grant"
@@ -134,7 +137,7 @@ class RoleGrant(db.Model):
         return f"<RoleGrant {self.role} {self.region_code or 'national'} user={self.user_id}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A signed-in browser session, kept on the server so that signing out ends it."""
 
     __tablename__ = "user_session"
@@ -154,7 +157,7 @@ class UserSession(db.Model):
         return f"<UserSession {self.id} user={self.user_id}>"
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal API token; only its digest is stored."""
 
     __tablename__ = "api_token"
@@ -184,7 +187,7 @@ class AffiliationStatus(enum.StrEnum):
     DECLINED = "declined"
 
 
-class Affiliation(db.Model):
+class Affiliation(Model):
     """A person's request to be verified as working for a municipality, and its decision.
 
     An approved one makes her a verified member; operators' accounts made with a

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
@@ -50,7 +51,7 @@ def find_user_by_email(email: str | None) -> User | None:
 
 
 def _check_profile(data: dict, errors: dict) -> dict:
-    values = {}
+    values: dict[str, Any] = {}
     name = " ".join((data.get("name") or "").split())
     if not name:
         errors["name"] = [_l("Enter your name.")]
@@ -361,7 +362,7 @@ def create_user(email: str, name: str, password: str, *, role: str | None = None
                 region_code: str | None = None, municipality_name: str | None = None,
                 actor: User | None = None, now: datetime | None = None) -> User:
     """A confirmed, active account, as operators create it from the command line."""
-    data = {"name": name, "locale": "lv"}
+    data: dict[str, Any] = {"name": name, "locale": "lv"}
     if municipality_name:
         # Compared in Python: SQLite's lower() folds only ASCII ("Ādažu novads").
         wanted = municipality_name.strip().casefold()

@@ -318,6 +318,7 @@ def account_token_create():
 def account_token_revoke(token_id: int):
     token = db.session.get(ApiToken, token_id)
     access.require(token is not None and token.user_id == current_user.id, hide=True)
+    assert token is not None
     if EmptyForm().validate_on_submit():
         ops.revoke_api_token(token)
         db.session.commit()

@@ -42,10 +42,9 @@ class TalkaApi(Api):
         prepare_response(response, self.spec, PROBLEM_JSON)
         self.spec.components.response(self.DEFAULT_ERROR_RESPONSE_NAME, response, lazy=True)
 
+    @access.public
     def _openapi_json(self):
         return super()._openapi_json()
-
-    _openapi_json.access_rule = access.PUBLIC
 
 
 PROBLEM_JSON = "application/problem+json"

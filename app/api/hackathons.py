@@ -35,7 +35,7 @@ from app.public.cache import public_page
 
 blp = Blueprint("api_hackathons", __name__,
                 description="Hackathons, their phases and judging criteria")
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 PHASES = [p.value for p in Phase]
 
 

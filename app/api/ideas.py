@@ -29,7 +29,7 @@ from app.places.models import REGION_CODES
 from app.public.cache import public_page
 
 blp = Blueprint("api_ideas", __name__, description="Ideas of municipal teams")
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 # --- schemas ---------------------------------------------------------------------------
@@ -121,6 +121,7 @@ class PublicIdeaSchema(Schema):
     hackathon_id = fields.Integer()
     status = fields.Function(lambda i: i.status.value,
                              metadata={"enum": [s.value for s in IdeaStatus]})
+    team: fields.Field  # redefined (Nested) in IdeaSchema
     team = fields.Function(lambda i: {"name": i.team.name,
                                       "municipality": IdeaMunicipalitySchema().dump(
                                           i.team.municipality),
@@ -154,18 +155,65 @@ class IdeaSchema(PublicIdeaSchema):
     updated_at = fields.DateTime()
     withdrawn_at = fields.DateTime(allow_none=True)
     ineligible_reason = fields.String()
-    attachments = fields.List(fields.Nested(AttachmentSchema))
+    attachments: fields.Field = fields.List(fields.Nested(AttachmentSchema))  # redefined below
+
+
+def _judges(name: str) -> fields.Function:
+    # Only those the team is hidden from get this schema, so `redaction or idea` is
+    # Idea.text_for for them: the coordinator's redacted text once there is one.
+    return fields.Function(lambda idea: getattr(idea.redaction or idea, name))
 
 
 class BlindIdeaSchema(IdeaSchema):
-    """Every field but those that name the team, for a judge of a blind review."""
+    """Every field but those that name the team, for a judge of a blind review; the texts
+    are the coordinator's redacted version when the idea has one."""
 
     attachments = fields.Function(lambda idea: [
         {**AttachmentSchema().dump(a), "filename": a.name_for(blind=True)}
         for a in idea.attachments])
+    title = _judges("title")  # type: ignore[assignment]  # Idea.text_for
+    summary = _judges("summary")  # type: ignore[assignment]  # Idea.text_for
+    problem = _judges("problem")  # type: ignore[assignment]  # Idea.text_for
+    problem_html = _judges("problem_html")
+    solution = _judges("solution")  # type: ignore[assignment]  # Idea.text_for
+    solution_html = _judges("solution_html")
+    target_group = _judges("target_group")  # type: ignore[assignment]  # Idea.text_for
+    target_group_html = _judges("target_group_html")
+    expected_impact = _judges("expected_impact")  # type: ignore[assignment]  # Idea.text_for
+    expected_impact_html = _judges("expected_impact_html")
+    redacted = fields.Function(lambda idea: idea.redaction is not None, metadata={
+        "description": "True: the texts were redacted by a coordinator for the judges"})
 
     class Meta:
         exclude = ("team", "team_id", "partners", "partners_html")
+
+
+class RedactionSchema(Schema):
+    """The texts a blind review's judges read instead of the team's (coordinators only)."""
+
+    title = fields.String(required=True, validate=validate.Length(max=1000))
+    summary = fields.String(load_default="", validate=validate.Length(max=2000))
+    problem = fields.String(load_default="", validate=validate.Length(max=25_000))
+    solution = fields.String(load_default="", validate=validate.Length(max=25_000))
+    target_group = fields.String(load_default="", validate=validate.Length(max=25_000))
+    expected_impact = fields.String(load_default="", validate=validate.Length(max=25_000))
+
+
+class MentionSchema(Schema):
+    field = fields.String(metadata={"enum": ["title", "summary", "problem", "solution",
+                                             "target_group", "expected_impact"]})
+    kind = fields.String(metadata={"enum": ["municipality", "team"]})
+    name = fields.String(metadata={"description": "The team's or municipality's name"})
+    found = fields.String(metadata={"description": "The words as written"})
+
+
+class RedactionStateSchema(Schema):
+    redacted = fields.Boolean(metadata={"description": "The judges read a redacted version"})
+    redacted_at = fields.DateTime(allow_none=True)
+    judges_read = fields.Nested(RedactionSchema, metadata={
+        "description": "The texts the judges read now"})
+    mentions = fields.List(fields.Nested(MentionSchema), metadata={
+        "description": "Where the judges' texts still name the team or its municipalities"})
 
 
 class RevisionSchema(Schema):
@@ -184,12 +232,14 @@ IdeaPageSchema = page_schema(IdeaSchema, "IdeaPage")
 def _hackathon(hackathon_id: int) -> Hackathon:
     hackathon = db.session.get(Hackathon, hackathon_id)
     access.require(hackathon is not None and hackathon.is_visible_to(current_user), hide=True)
+    assert hackathon is not None
     return hackathon
 
 
 def _idea(idea_id: int) -> Idea:
     idea = queries.idea_by_id(idea_id)
     access.require(idea is not None, hide=True)
+    assert idea is not None
     return idea
 
 
@@ -202,6 +252,7 @@ def _private_idea(idea_id: int) -> Idea:
 def _attachment(idea: Idea, attachment_id: int) -> Attachment:
     attachment = queries.attachment_of(idea, attachment_id)
     access.require(attachment is not None, hide=True)
+    assert attachment is not None
     return attachment
 
 
@@ -329,6 +380,49 @@ def mark_ineligible(data, idea_id: int):
     ops.mark_ineligible(idea, data["reason"], actor=current_user)
     db.session.commit()
     return idea
+
+
+def _redaction_state(idea: Idea) -> dict:
+    from app.ideas import redaction as redacting
+
+    return {"redacted": idea.redaction is not None,
+            "redacted_at": idea.redaction.redacted_at if idea.redaction else None,
+            "judges_read": redacting.texts_read_by_judges(idea),
+            "mentions": redacting.mentions_in(idea)}
+
+
+def _managed_idea(idea_id: int) -> Idea:
+    idea = _private_idea(idea_id)
+    access.require(idea.hackathon.can_manage(current_user))
+    return idea
+
+
+@blp.route("/ideas/<id:idea_id>/redaction", methods=["GET"])
+@blp.response(200, RedactionStateSchema)
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def get_redaction(idea_id: int):
+    """Blind review: what the judges read, and where it still names the team or its
+    municipalities (the hackathon's coordinators)."""
+    return _redaction_state(_managed_idea(idea_id))
+
+
+@blp.route("/ideas/<id:idea_id>/redaction", methods=["PUT"])
+@blp.arguments(RedactionSchema)
+@blp.response(200, RedactionStateSchema)
+@blp.alt_response(403, description="Not a coordinator of the hackathon")
+@blp.alt_response(409, description="Not a blind review, not submitted, or not between the "
+                                   "deadline and the results")
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def put_redaction(data, idea_id: int):
+    """Blind review: set the redacted texts the judges read instead of the team's (which
+    stay as written); on the audit trail."""
+    from app.ideas import redaction as redacting
+
+    idea = _managed_idea(idea_id)
+    redacting.redact_idea(idea, data, actor=current_user)
+    return _redaction_state(idea)
 
 
 @blp.route("/ideas/<id:idea_id>/revisions", methods=["GET"])

@@ -36,7 +36,7 @@ from app.judging.models import (
 from app.public.cache import public_page
 
 blp = Blueprint("api_judging", __name__, description="Jury, reviews, ranking and winners")
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 TEXT_LIMIT = 50_000  # the operations give the precise limits; this only stops giant bodies
 
 
@@ -91,7 +91,9 @@ class RankedSchema(Schema):
     median = fields.Float(allow_none=True)
     stdev = fields.Float(allow_none=True)
     flags = fields.List(fields.String(), metadata={"description": (
-        "incomplete_reviews, high_disagreement, conflict_declared, judge_not_normalised")})
+        "incomplete_reviews, high_disagreement, conflict_declared, judge_not_normalised, "
+        "conflict_after_submission (a review left out: its judge became tied to the idea "
+        "after submitting it)")})
     round = fields.Integer(metadata={"description": "2: a finalist, ranked by the final round"})
 
 
@@ -110,13 +112,74 @@ class DecisionSchema(Schema):
     published_at = fields.DateTime()
 
 
+class CorrectionArgs(Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=REASON_MAX + 1000),
+                           metadata={"description": "What was wrong and why it is corrected "
+                                                    "(required; published)"})
+    exclude_review_ids = fields.List(fields.Raw(), load_default=list,
+                                     validate=validate.Length(max=1000), metadata={
+                                         "description": "Submitted reviews that no longer "
+                                                        "count; the ranking is computed again"})
+    idea_ids = fields.List(fields.Raw(), load_default=None, allow_none=True,
+                           validate=validate.Length(max=1000), metadata={
+                               "description": "The winners after the correction; absent: "
+                                              "unchanged"})
+    justification = fields.String(load_default=None, allow_none=True,
+                                  validate=validate.Length(max=JUSTIFICATION_MAX + 1000),
+                                  metadata={"description": "Absent: unchanged; required when "
+                                                           "the winners are not the top of the "
+                                                           "corrected ranking"})
+
+
+class CorrectionChangesSchema(Schema):
+    excluded_reviews = fields.List(fields.Dict(), metadata={
+        "description": "[{review_id, idea_id}] no longer counted"})
+    winners_added = fields.List(fields.Integer())
+    winners_removed = fields.List(fields.Integer())
+    justification_changed = fields.Boolean()
+
+
+class PublishedResultsSchema(Schema):
+    """Published results as they stood at one moment (the original ones, or before a
+    correction)."""
+
+    idea_ids = fields.List(fields.Integer(), metadata={"description": "The winners"})
+    ranking = fields.List(fields.Nested(RankedSchema))
+    justification = fields.String()
+    departs_from_ranking = fields.Boolean()
+    ranking_order = fields.String()
+
+
+class CorrectionSchema(Schema):
+    """A documented correction of published results (an erratum)."""
+
+    number = fields.Integer(metadata={"description": "1 for the first correction, then 2 …"})
+    corrected_at = fields.DateTime()
+    reason = fields.String(metadata={"description": "What was wrong and why"})
+    changes = fields.Nested(CorrectionChangesSchema)
+    before = fields.Nested(PublishedResultsSchema, metadata={
+        "description": "The results just before this correction"})
+
+
+class ResultsSchema(DecisionSchema):
+    """A hackathon's published results: the current (corrected) winners and ranking, each
+    correction, and the results as originally published."""
+
+    ranking = fields.List(fields.Nested(RankedSchema))
+    corrected = fields.Boolean(attribute="is_corrected")
+    corrections = fields.List(fields.Nested(CorrectionSchema))
+    original = fields.Nested(PublishedResultsSchema, metadata={
+        "description": "The results as first published (the same as now if never corrected)"})
+
+
 class MyReviewSchema(Schema):
     id = fields.Integer()
     idea_id = fields.Integer()
     hackathon_id = fields.Integer()
     status = fields.Function(lambda r: r.status.value,
                              metadata={"enum": ["pending", "submitted", "conflict", "excluded"]})
-    idea_title = fields.Function(lambda r: r.idea.title)
+    idea_title = fields.Function(lambda r: r.idea.text_for(current_user).title, metadata={
+        "description": "In a blind review, the coordinator's redacted title if there is one"})
     version = fields.Integer()
     round = fields.Integer(metadata={"description": "1: the jury round; 2: the final round"})
 
@@ -152,6 +215,17 @@ class ReviewSchema(Schema):
     excluded_at = fields.DateTime(allow_none=True, metadata={
         "description": "When a coordinator excluded it from the ranking"})
     exclusion_reason = fields.String(metadata={"description": "Why it was excluded"})
+    conflict_since_submitted = fields.Method("_tie", metadata={
+        "type": "array", "items": {"type": "string"}, "description": (
+            "Set when the judge has become tied to the idea since submitting (reasons: "
+            "same_municipality, team_member, invitation, author): until the results are "
+            "published the review no longer counts in the ranking; empty otherwise")})
+
+    def _tie(self, review: Review) -> list[str]:
+        if not review.is_submitted:
+            return []
+        tie = queries.tied_reviews(review.hackathon).get(review.id)
+        return list(tie.reasons) if tie else []
 
     def _scores(self, review: Review) -> dict[str, float | None]:
         return {str(c.id): float(row.score) if (row := review.score_for(c.id))
@@ -232,6 +306,7 @@ class VoteCountSchema(Schema):
 def _hackathon(hackathon_id: int) -> Hackathon:
     hackathon = db.session.get(Hackathon, hackathon_id)
     access.require(hackathon is not None and hackathon.is_visible_to(current_user), hide=True)
+    assert hackathon is not None
     return hackathon
 
 
@@ -251,6 +326,7 @@ def _own_review(review_id: int) -> Review:
     """The caller's own review; anyone else's is 404."""
     review = queries.load_review(review_id)
     access.require(review is not None and review.is_judge(current_user), hide=True)
+    assert review is not None
     return review
 
 
@@ -399,6 +475,38 @@ def publish_winners(data, hackathon_id: int):
     return decision
 
 
+@blp.route("/hackathons/<id:hackathon_id>/winners", methods=["GET"])
+@public_page
+@blp.response(200, ResultsSchema)
+@blp.alt_response(404, description="No such hackathon, or its results are not published")
+@access.public
+def get_results(hackathon_id: int):
+    """The published results: winners, ranking, justification, every correction with its
+    reason, and the results as originally published."""
+    decision = queries.published_decision(_hackathon(hackathon_id))
+    access.require(decision is not None, hide=True)
+    return decision
+
+
+@blp.route("/hackathons/<id:hackathon_id>/winners/corrections", methods=["POST"])
+@blp.arguments(CorrectionArgs)
+@blp.response(201, CorrectionSchema)
+@blp.alt_response(403, description="Not a coordinator of the hackathon's region")
+@blp.alt_response(409, description="The results are not published")
+@blp.alt_response(422, description="No reason, nothing to change, or a review or idea that "
+                                   "cannot be part of the correction")
+@blp.doc(security=SECURITY)
+@access.coordinator_only
+def correct_results(data, hackathon_id: int):
+    """Publish a correction of the published results (an erratum): the reason is published,
+    excluded reviews stop counting, the ranking is computed again and the winners change as
+    given; the results as first published stay readable."""
+    from app.judging import errata
+
+    hackathon = _managed(hackathon_id)
+    return errata.correct_results(hackathon, data, actor=current_user)
+
+
 @blp.route("/winners", methods=["GET"])
 @public_page
 @blp.arguments(PageArgs, location="query")
@@ -451,6 +559,7 @@ def get_review(review_id: int):
     """A review: for its judge and the hackathon's coordinators (404 for anyone else)."""
     review = queries.load_review(review_id)
     access.require(review is not None and review.can_read(current_user), hide=True)
+    assert review is not None
     return review
 
 
@@ -498,6 +607,7 @@ def reopen_review(data, review_id: int):
     """A coordinator reopens a submitted review so that its judge can change it."""
     review = queries.load_review(review_id)
     access.require(review is not None and review.can_read(current_user), hide=True)
+    assert review is not None
     ops.reopen_review(review, actor=current_user, reason=data["reason"])
     return review
 

@@ -20,7 +20,6 @@ from app.core import access
 from app.core.clock import today_riga
 from app.core.errors import StaleVersion
 from app.core.pagination import paginate
-from app.core.sanitize import render_markdown
 from app.extensions import db
 from app.ideas.models import Idea
 from app.pilots import operations as ops
@@ -42,8 +41,8 @@ from app.places.models import REGION_CODES
 from app.public.cache import public_page
 
 blp = Blueprint("api_pilots", __name__, description="Pilot projects of winning ideas")
-SECURITY = [{"bearerAuth": []}]
-PUBLIC_OR_TOKEN = [{}, {"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+PUBLIC_OR_TOKEN: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
 
 MONEY_DOC = {"type": "string", "example": "1500.00",
              "description": "EUR, a decimal string with at most two decimals (a JSON "
@@ -95,6 +94,12 @@ class PilotFieldsSchema(Schema):
         "description": "Completing a milestone then requires evidence"})
 
 
+class PilotEditableSchema(PilotFieldsSchema):
+    assessment_theme_id = fields.Integer(allow_none=True, strict=True, metadata={
+        "description": "The assessment theme the pilot addresses (GET "
+                       "/programme/instruments), or null; its team may set it"})
+
+
 class PilotCreateSchema(PilotFieldsSchema):
     start_date = fields.Raw(required=True, allow_none=True, metadata=DATE_DOC)
     end_date = fields.Raw(required=True, allow_none=True,
@@ -105,7 +110,7 @@ class PilotCreateSchema(PilotFieldsSchema):
     funding = fields.List(fields.Nested(FundingInSchema), validate=validate.Length(max=20))
 
 
-class PilotPatchSchema(PilotFieldsSchema):
+class PilotPatchSchema(PilotEditableSchema):
     version = fields.Integer(strict=True, metadata={
         "description": "The version you edited; a stale one answers 409 with `current`"})
     status = fields.String(metadata={"enum": [s.value for s in PilotStatus],
@@ -288,6 +293,12 @@ class PublicExpenseOut(Schema):
     has_public_document = fields.Boolean()
 
 
+class AssessmentThemeOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    instrument_id = fields.Integer()
+
+
 class PublicPilotSchema(Schema):
     id = fields.Integer()
     idea_id = fields.Integer()
@@ -315,6 +326,8 @@ class PublicPilotSchema(Schema):
     health_reasons = fields.List(fields.Nested(ReasonOut))
     next_milestone = fields.Dict(allow_none=True)
     last_report_on = fields.String(allow_none=True)
+    assessment_theme = fields.Nested(AssessmentThemeOut, allow_none=True, metadata={
+        "description": "The assessment theme the pilot addresses, or null"})
 
 
 class PilotDetailPublicSchema(PublicPilotSchema):
@@ -362,6 +375,11 @@ def _day(value) -> str | None:
 
 def _municipality(m) -> dict:
     return {"id": m.id, "name": m.name, "region": m.region_code}
+
+
+def _theme(theme) -> dict | None:
+    return {"id": theme.id, "name": theme.name, "instrument_id": theme.instrument_id} \
+        if theme is not None else None
 
 
 def _reason(reason) -> dict:
@@ -412,7 +430,7 @@ def funding_body(f) -> dict:
 
 def update_body(u: PilotUpdate, *, internal: bool) -> dict:
     body = {"id": u.id, "pilot_id": u.pilot_id, "reported_on": _day(u.reported_on),
-            "body": u.body, "body_html": str(render_markdown(u.body))}
+            "body": u.body, "body_html": u.body_html}
     if internal:
         body.update(public=u.public, status=u.status.value, review_note=u.review_note,
                     submitted_at=u.submitted_at.isoformat() if u.submitted_at else None)
@@ -425,7 +443,7 @@ def list_body(row: queries.PilotRow) -> dict:
     nxt = row.next_milestone
     return {
         "id": p.id, "idea_id": p.idea_id, "hackathon_id": p.hackathon_id, "title": p.title,
-        "summary": p.summary, "summary_html": str(render_markdown(p.summary)),
+        "summary": p.summary, "summary_html": p.summary_html,
         "status": p.status.value, "region": p.region_code,
         "lead_municipality": _municipality(p.lead_municipality),
         "partner_municipalities": [_municipality(m) for m in p.partner_municipalities],
@@ -438,6 +456,7 @@ def list_body(row: queries.PilotRow) -> dict:
         "next_milestone": {"id": nxt.id, "title": nxt.title, "due_date": _day(nxt.due_date)}
         if nxt else None,
         "last_report_on": _day(row.last_report_on),
+        "assessment_theme": _theme(p.assessment_theme),
     }
 
 
@@ -483,6 +502,7 @@ def pilot_body(pilot: Pilot, *, internal: bool) -> dict:
 def _pilot(pilot_id: int) -> Pilot:
     pilot = queries.pilot_by_id(pilot_id)
     access.require(pilot is not None, hide=True)
+    assert pilot is not None
     return pilot
 
 
@@ -495,7 +515,7 @@ def _editable(pilot_id: int) -> Pilot:
 
 def _fresh(pilot_id: int) -> dict:
     db.session.expire_all()
-    return pilot_body(queries.pilot_by_id(pilot_id), internal=True)
+    return pilot_body(_pilot(pilot_id), internal=True)
 
 
 def _json(body: dict, status: int = 200):
@@ -519,6 +539,7 @@ def create_pilot(data, idea_id: int):
     idea = db.session.get(Idea, idea_id)
     access.require(idea is not None and (idea.can_view_private(current_user)
                                          or idea.is_public()), hide=True)
+    assert idea is not None
     pilot = ops.create_pilot(idea, data, actor=current_user)
     db.session.commit()
     return _json(_fresh(pilot.id), 201)
@@ -598,6 +619,7 @@ def update_milestone(data, milestone_id: int):
     evidence where the pilot requires it (422)."""
     milestone = db.session.get(Milestone, milestone_id)
     access.require(milestone is not None, hide=True)
+    assert milestone is not None
     access.require(milestone.pilot.can_edit(current_user))
     ops.update_milestone(milestone, data, actor=current_user)
     db.session.commit()
@@ -626,6 +648,7 @@ def add_measurement(data, indicator_id: int):
     """Record a measured value; not dated before the baseline, nor in the future (422)."""
     indicator = db.session.get(Indicator, indicator_id)
     access.require(indicator is not None, hide=True)
+    assert indicator is not None
     access.require(indicator.pilot.can_edit(current_user))
     measurement = ops.record_measurement(indicator, data, actor=current_user)
     db.session.commit()
@@ -677,6 +700,7 @@ def _update(update_id: int) -> PilotUpdate:
     update = db.session.get(PilotUpdate, update_id)
     access.require(update is not None and update.pilot.can_view_internal(current_user),
                    hide=True)
+    assert update is not None
     access.require(update.pilot.can_approve_updates(current_user))
     return update
 

@@ -1,15 +1,24 @@
-"""The programme's training indicator: aggregated figures only, never a name."""
+"""The programme's training indicator and assessment results (aggregated figures only, never
+a name), and the assessment instruments (read by anyone, kept by administrators)."""
 
 from __future__ import annotations
 
+from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from app.core import access
+from app.core import access, web
+from app.extensions import db
+from app.programme import instruments as instrument_ops
 from app.programme import queries
+from app.programme.models import Instrument, Theme
+from app.programme.schemas import InstrumentInput, InstrumentOut
 
 blp = Blueprint("api_programme", __name__,
-                description="The programme's result indicator: people trained")
+                description="The programme's result indicators: people trained, and the "
+                            "assessments of municipal services with their instruments")
 
 
 class RegionTrainedSchema(Schema):
@@ -66,9 +75,7 @@ class AssessmentResultsSchema(Schema):
 def assessment_results(instrument_id: int):
     """Median theme scores per planning region at the initial and final assessment; regions
     with fewer than three respondents are null, so no municipality's answers show."""
-    from app.core import web
     from app.programme.assessing import round_medians
-    from app.programme.models import Instrument
 
     instrument = web.load(Instrument, instrument_id)
     before, after = round_medians(instrument)
@@ -77,3 +84,53 @@ def assessment_results(instrument_id: int):
          "final": after.get((region, theme.id))}
         for theme in instrument.themes for region in sorted({r for r, _t in before} | {
             r for r, _t in after})]}
+
+
+# --- assessment instruments ----------------------------------------------------------------------
+
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+# The API's door is "signed in with a token" (as for pilots); who may keep instruments is
+# the predicate the pages ask too (`may_edit_instruments`): 403 for anyone but an admin.
+
+
+@blp.route("/programme/instruments", methods=["GET"])
+@blp.response(200, InstrumentOut(many=True))
+@access.public
+def list_instruments():
+    """Every assessment instrument with its themes, questions, scales and rounds."""
+    return db.session.scalars(select(Instrument).order_by(Instrument.id).options(
+        selectinload(Instrument.themes).selectinload(Theme.questions),
+        selectinload(Instrument.rounds))).all()
+
+
+@blp.route("/programme/instruments", methods=["POST"])
+@blp.arguments(InstrumentInput)
+@blp.response(201, InstrumentOut)
+@blp.doc(security=SECURITY)
+@access.signed_in
+def create_instrument(data):
+    """Create an instrument (administrators; others 403): `{name, description, themes: [{name,
+    questions: [{text, levels: [...], asks_evidence}]}]}`, themes and questions in order."""
+    return instrument_ops.save_instrument(None, data, actor=current_user)
+
+
+@blp.route("/programme/instruments/<id:instrument_id>", methods=["GET"])
+@blp.response(200, InstrumentOut)
+@access.public
+def get_instrument(instrument_id: int):
+    """One instrument; `structure_locked` is true once any answer is stored."""
+    return web.load(Instrument, instrument_id)
+
+
+@blp.route("/programme/instruments/<id:instrument_id>", methods=["PUT"])
+@blp.arguments(InstrumentInput)
+@blp.response(200, InstrumentOut)
+@blp.doc(security=SECURITY)
+@access.signed_in
+def replace_instrument(data, instrument_id: int):
+    """Make the instrument as sent (administrators): themes and questions with their stored
+    `id` are kept and changed, those without are added, those left out removed. Once
+    answers are stored (`structure_locked`), only wording and order may change: anything
+    else answers 409 and changes nothing."""
+    instrument = web.load(Instrument, instrument_id, may=Instrument.can_edit)
+    return instrument_ops.save_instrument(instrument, data, actor=current_user)

@@ -25,7 +25,7 @@ from app.teams.schemas import (
 )
 
 blp = Blueprint("api_teams", __name__, description="Municipal teams and their members")
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 TeamPage = page_schema(TeamOut, "TeamPage")
 
 
@@ -119,8 +119,7 @@ def hand_over_lead(data, team_id: int):
 @access.signed_in
 def revoke_invitation(team_id: int, invitation_id: int):
     """The lead withdraws a pending invitation; its link stops working."""
-    invitation = _managed_team(team_id).invitation_by_id(invitation_id)
-    web.check_found(invitation)
+    invitation = web.check_found(_managed_team(team_id).invitation_by_id(invitation_id))
     ops.revoke_invitation(invitation, actor=current_user)
 
 

@@ -15,7 +15,7 @@ from app.core import access, web
 from app.pilots.models import Pilot
 
 blp = Blueprint("api_bulk", __name__, description="Batches of pilot measurements and expenses")
-SECURITY = [{"bearerAuth": []}]
+SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 
 def _rows(pilot: Pilot, items: list[dict[str, Any]], sheet: str) -> list:

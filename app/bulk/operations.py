@@ -1,8 +1,10 @@
-"""Importing a workbook: each row becomes one call of the pilot operations (the rules live
-there), and the outcome of every row is told field by field.
+"""Importing a workbook: each row is checked by the pilot operations (the rules live there),
+and the outcome of every row is told field by field.
 
 `preview_import` runs the whole import inside a savepoint and undoes it, so the preview
-says exactly what confirming will do; `apply_import` runs it for real and refuses
+says exactly what confirming will do (new and replaced measurements and expenses are only
+checked there: their write can add nothing to what the check said); `apply_import` checks
+every row, then writes each sheet's new rows at once (one flush, not one per row), and refuses
 (nothing applied) if any row has a problem. A row whose object changed since the export
 (its version differs) is a conflict and is left alone; a row that already matches what is
 stored is left alone too, so importing the same file twice changes nothing the second
@@ -119,8 +121,10 @@ def _as_id(value: Any) -> int | str | None:
 _MILESTONE_READ: dict[str, Callable[[Any], Any]] = {
     "title": _as_text, "due_date": _as_date, "weight": _as_number, "status": _as_status,
     "completed_on": _as_date, "evidence_text": _as_text}
-_MEASUREMENT_READ = {"measured_on": _as_date, "value": _as_number, "note": _as_text}
-_EXPENSE_READ = {"spent_on": _as_date, "amount_eur": _as_amount, "description": _as_text}
+_MEASUREMENT_READ: dict[str, Callable[[Any], Any]] = {
+    "measured_on": _as_date, "value": _as_number, "note": _as_text}
+_EXPENSE_READ: dict[str, Callable[[Any], Any]] = {
+    "spent_on": _as_date, "amount_eur": _as_amount, "description": _as_text}
 
 
 def _stored(obj: Any, name: str) -> Any:
@@ -160,6 +164,9 @@ class _Run:
         self.only = pilot
         self._content: dict[tuple[str, int], dict[tuple, Any]] = {}
         self._written: list[AuditEntry] = []
+        self.pending: list[_Pending] = []
+        self._unresolved: list[tuple[Outcome, _Pending]] = []
+        self._may_edit: dict[int, bool] = {}
         self.preview = Preview(problems=list(parsed.problems))
         self._load()
 
@@ -184,16 +191,20 @@ class _Run:
                                 joinedload(Indicator.pilot))
         self.pilots = by_id(Pilot, self._ids("expenses", "pilot_id"))
 
-    def stored_as(self, sheet: str, owner: Any, data: dict[str, Any]) -> Any:
-        """The measurement (of indicator `owner`) or expense (of pilot `owner`) holding
-        exactly these values, if one is stored: such a row is already imported."""
+    def _index(self, sheet: str, owner: Any) -> dict[tuple, Any]:
         index = self._content.get((sheet, owner.id))
         if index is None:
             objects = owner.measurements if sheet == "measurements" else owner.expenses
             index = self._content[(sheet, owner.id)] = {
                 self.content_key(sheet, {n: _stored(o, n) for n in self.readers(sheet)}): o
                 for o in objects}
-        return index.get(self.content_key(sheet, data))
+        return index
+
+    def stored_as(self, sheet: str, owner: Any, data: dict[str, Any]) -> Any:
+        """The measurement (of indicator `owner`) or expense (of pilot `owner`) holding
+        exactly these values, stored or to be written by an earlier row: such a row is
+        already imported."""
+        return self._index(sheet, owner).get(self.content_key(sheet, data))
 
     @staticmethod
     def readers(sheet: str) -> dict[str, Callable[[Any], Any]]:
@@ -210,31 +221,35 @@ class _Run:
             values.append(read_value if read_value is not None else ("raw", str(value)))
         return tuple(values)
 
-    def remember(self, sheet: str, owner: Any, obj: Any) -> None:
-        index = self._content.get((sheet, owner.id))
-        if index is not None:
-            index[self.content_key(sheet, {n: _stored(obj, n)
-                                           for n in self.readers(sheet)})] = obj
+    def remember(self, sheet: str, owner: Any, pending: _Pending, values: dict) -> None:
+        self._index(sheet, owner)[self.content_key(sheet, values)] = pending
 
     def problem(self, sheet: str, row: int, column: str, message: Any) -> None:
         self.preview.problems.append(Cell(sheet, row, column, message))
 
     def outcome(self, sheet: str, row: int, action: str, obj: Any = None, pilot: Any = None,
                 changes: dict | None = None) -> None:
-        self.preview.outcomes.append(Outcome(sheet, row, action, getattr(obj, "id", None),
-                                             getattr(pilot, "id", None), changes or {}))
+        outcome = Outcome(sheet, row, action, getattr(obj, "id", None),
+                          getattr(pilot, "id", None), changes or {})
+        if isinstance(obj, _Pending):
+            self._unresolved.append((outcome, obj))  # its id is known once written
+        self.preview.outcomes.append(outcome)
 
     def may_edit(self, pilot: Pilot | None) -> bool:
-        """The forms' own rule; a batch for one pilot reaches no other."""
-        if self.only is not None and pilot is not None and pilot.id != self.only.id:
+        """The forms' own rule, asked once per pilot; a batch for one pilot reaches no
+        other."""
+        if pilot is None:
             return False
-        return pilot is not None and pilot.can_edit(self.actor)
+        if self.only is not None and pilot.id != self.only.id:
+            return False
+        if pilot.id not in self._may_edit:
+            self._may_edit[pilot.id] = pilot.can_edit(self.actor)
+        return self._may_edit[pilot.id]
 
     def call(self, sheet: str, row: int, operation: Callable[[], Any]) -> Any:
-        """Run one row's operations; a refusal becomes problems in the row's cells and the
-        other rows go on. No savepoint per row: the pilot operations check every field
-        before they write, and a row that replaces an object records the new one before
-        it removes the old, so a refused row has written nothing."""
+        """Run one row's operation (or its check); a refusal becomes problems in the row's
+        cells and the other rows go on. No savepoint per row: the pilot operations check
+        every field before they write, so a refused row has written nothing."""
         self._written.clear()
         try:
             result = operation()
@@ -264,13 +279,18 @@ class _Run:
 
     # --- the sheets ---------------------------------------------------------------------
 
-    def run(self) -> Preview:
+    def run(self, *, write: bool) -> Preview:
+        """Go through the rows; with `write`, store the checked measurements and expenses
+        (a preview need not: their checks have already said all a write would)."""
         session = db.session()
         event.listen(session, "transient_to_pending", self._collect)
         try:
-            return self._rows()
+            self._rows()
         finally:
             event.remove(session, "transient_to_pending", self._collect)
+        if write and not self.preview.problems:
+            self.write()
+        return self.preview
 
     def _rows(self) -> Preview:
         for number, cells in self.parsed.sheets.get("milestones", []):
@@ -317,32 +337,8 @@ class _Run:
             self.problem(sheet, row, "indicator_id" if ident is None else "id", _NOT_YOURS)
             return
         data = {name: cells.get(name, "") for name in _MEASUREMENT_READ}
-        same = (stored if stored and not _differences(stored, data, _MEASUREMENT_READ)
-                else None if stored else self.stored_as(sheet, indicator, data))
-        if same is not None:
-            self.outcome(sheet, row, UNCHANGED, same, indicator.pilot)
-            return
-        if ident is not None and (stored is None or _as_text(cells.get("version"))
-                                  != sheets.measurement_version(stored)):
-            self.outcome(sheet, row, CONFLICT, stored, indicator.pilot,
-                         _differences(stored, data, _MEASUREMENT_READ) if stored else {})
-            return
-        changes = (_differences(stored, data, _MEASUREMENT_READ) if stored else
-                   {k: (None, _MEASUREMENT_READ[k](v)) for k, v in data.items()})
-
-        def replace() -> Measurement:
-            new = pilot_ops.record_measurement(indicator, data, actor=self.actor,
-                                               now=self.now,
-                                               document=stored.document if stored else None)
-            if stored is not None:
-                pilot_ops.delete_measurement(stored, actor=self.actor, now=self.now)
-            self.remember(sheet, indicator, new)
-            return new
-
-        created = self.call(sheet, row, replace)
-        if created is not None:
-            action = CHANGE if stored else CREATE
-            self.outcome(sheet, row, action, created, indicator.pilot, changes)
+        self._new_or_replaced(sheet, row, cells, stored, indicator, indicator.pilot, data,
+                              sheets.measurement_version, pilot_ops.check_measurement)
 
     def expense(self, row: int, cells: dict[str, Any]) -> None:
         sheet = "expenses"
@@ -356,31 +352,73 @@ class _Run:
             self.problem(sheet, row, "pilot_id" if ident is None else "id", _NOT_YOURS)
             return
         data = {name: cells.get(name, "") for name in _EXPENSE_READ}
-        same = (stored if stored and not _differences(stored, data, _EXPENSE_READ)
-                else None if stored else self.stored_as(sheet, pilot, data))
+        self._new_or_replaced(sheet, row, cells, stored, pilot, pilot, data,
+                              sheets.expense_version, pilot_ops.check_expense)
+
+    def _new_or_replaced(self, sheet: str, row: int, cells: dict[str, Any], stored: Any,
+                         owner: Any, pilot: Pilot, data: dict[str, Any],
+                         version: Callable[[Any], str], check: Callable[..., dict]) -> None:
+        """A measurement (owner: its indicator) or expense (owner: its pilot) row: left
+        alone when stored as it is, a conflict when its version is stale, else checked now
+        and written with the sheet's other rows (`write`)."""
+        readers = self.readers(sheet)
+        ident = stored.id if stored else _as_id(cells.get("id"))
+        same = (stored if stored and not _differences(stored, data, readers)
+                else None if stored else self.stored_as(sheet, owner, data))
         if same is not None:
             self.outcome(sheet, row, UNCHANGED, same, pilot)
             return
         if ident is not None and (stored is None or _as_text(cells.get("version"))
-                                  != sheets.expense_version(stored)):
+                                  != version(stored)):
             self.outcome(sheet, row, CONFLICT, stored, pilot,
-                         _differences(stored, data, _EXPENSE_READ) if stored else {})
+                         _differences(stored, data, readers) if stored else {})
             return
-        changes = (_differences(stored, data, _EXPENSE_READ) if stored else
-                   {k: (None, _EXPENSE_READ[k](v)) for k, v in data.items()})
+        changes = (_differences(stored, data, readers) if stored else
+                   {k: (None, readers[k](v)) for k, v in data.items()})
+        values = self.call(sheet, row, lambda: check(owner, data, actor=self.actor,
+                                                     now=self.now))
+        if values is None:
+            return
+        pending = _Pending(sheet, row, owner, values, stored)
+        self.pending.append(pending)
+        self.remember(sheet, owner, pending, values)
+        self.outcome(sheet, row, CHANGE if stored else CREATE, pending, pilot, changes)
 
-        def replace() -> Expense:
-            new = pilot_ops.record_expense(pilot, data, actor=self.actor, now=self.now,
-                                           document=stored.document if stored else None)
-            if stored is not None:
-                pilot_ops.delete_expense(stored, actor=self.actor, now=self.now)
-            self.remember(sheet, pilot, new)
-            return new
+    def write(self) -> None:
+        """Write the checked rows, a sheet at a time: the new objects in one flush, then
+        the replaced ones removed in another (each audited, with the file and row)."""
+        for sheet, record, delete in (
+                ("measurements", pilot_ops.record_measurements, pilot_ops.delete_measurements),
+                ("expenses", pilot_ops.record_expenses, pilot_ops.delete_expenses)):
+            rows = [p for p in self.pending if p.sheet == sheet]
+            if not rows:
+                continue
+            created = record([(p.owner, p.values, p.stored.document if p.stored else None)
+                              for p in rows], actor=self.actor, now=self.now,
+                             notes=[self.source_note(p) for p in rows])
+            for pending, obj in zip(rows, created, strict=True):
+                pending.created = obj
+            replaced = [p for p in rows if p.stored is not None]
+            if replaced:
+                delete([p.stored for p in replaced], actor=self.actor, now=self.now,
+                       notes=[self.source_note(p) for p in replaced])
+        for outcome, pending in self._unresolved:
+            outcome.object_id = getattr(pending.created, "id", None)
 
-        created = self.call(sheet, row, replace)
-        if created is not None:
-            action = CHANGE if stored else CREATE
-            self.outcome(sheet, row, action, created, pilot, changes)
+    def source_note(self, pending: _Pending) -> dict[str, Any]:
+        return {"imported_from": self.source, "sheet": pending.sheet, "row": pending.row}
+
+
+@dataclass
+class _Pending:
+    """A checked row waiting for its sheet's write."""
+
+    sheet: str
+    row: int
+    owner: Any
+    values: dict[str, Any]
+    stored: Any
+    created: Any = None
 
 
 def preview_import(parsed: Parsed, *, actor: Any, source: str, now: datetime | None = None,
@@ -390,7 +428,7 @@ def preview_import(parsed: Parsed, *, actor: Any, source: str, now: datetime | N
     savepoint = db.session.begin_nested()
     try:
         return _Run(parsed, actor=actor, now=now or now_utc(), source=source,
-                    pilot=pilot).run()
+                    pilot=pilot).run(write=False)
     finally:
         savepoint.rollback()
         db.session.expire_all()
@@ -405,7 +443,7 @@ def apply_import(parsed: Parsed, *, actor: Any, source: str, now: datetime | Non
     # transaction the caller has (or has not yet) begun.
     with db.session.begin_nested():
         preview = _Run(parsed, actor=actor, now=now or now_utc(), source=source,
-                       pilot=pilot).run()
+                       pilot=pilot).run(write=True)
         if preview.problems:
             errors: dict[str, list[str]] = {}
             for p in preview.problems:

@@ -63,7 +63,8 @@ class OutcomeOut(Schema):
     sheet = fields.Str()
     row = fields.Int()
     action = fields.Str(metadata={"description": "create, change, unchanged or conflict"})
-    object_id = fields.Int(allow_none=True)
+    object_id = fields.Int(allow_none=True, metadata={
+        "description": "The row's object; null for a row a dry run would create"})
     pilot_id = fields.Int(allow_none=True)
     changes = fields.Dict(keys=fields.Str(), values=fields.Nested(ChangeOut))
 

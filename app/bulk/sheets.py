@@ -125,10 +125,11 @@ def rows_of(pilots: Iterable[Pilot]) -> dict[str, list[list[Any]]]:
                 m.id, milestone_version(m), pilot.id, pilot.title, m.title, m.due_date,
                 m.weight, m.status.value, m.completed_on, m.evidence_text])
         for indicator in pilot.indicators:
-            for m in indicator.measurements:
+            for measurement in indicator.measurements:
                 rows["measurements"].append([
-                    m.id, measurement_version(m), pilot.id, indicator.id, indicator.name,
-                    indicator.unit, m.measured_on, m.value, m.note])
+                    measurement.id, measurement_version(measurement), pilot.id, indicator.id,
+                    indicator.name, indicator.unit, measurement.measured_on, measurement.value,
+                    measurement.note])
         for e in sorted(pilot.expenses, key=lambda e: (e.spent_on, e.id)):
             rows["expenses"].append([
                 e.id, expense_version(e), pilot.id, pilot.title, e.spent_on, e.amount_eur,

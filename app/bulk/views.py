@@ -155,8 +155,7 @@ def _imported(kept: uploads.Kept, preview: ops.Preview):
 @bp.route("/pilots/import/<token>", methods=["POST"])
 @access.signed_in
 def confirm(token: str):
-    kept = uploads.find(current_user.id, token)
-    web.check_found(kept)
+    kept = web.check_found(uploads.find(current_user.id, token))
     form = EmptyForm()
     parsed = parsing.read(kept.data, kept.filename)
 

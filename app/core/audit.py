@@ -9,10 +9,10 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
-from app.extensions import db
+from app.extensions import Model, db
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """One recorded change. Kept forever; never edited."""
 
     __tablename__ = "audit_entry"

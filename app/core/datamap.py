@@ -35,6 +35,7 @@ TABLES: dict[str, str] = {
     "idea_attachment": PUBLIC,
     "proposed_indicator": PUBLIC,
     "idea_revision": PRIVATE,
+    "idea_redaction": PRIVATE,
     "idea_kept_text": PRIVATE,
     # judging: the ranking and the residents' vote are public once results are published
     "jury_member": PRIVATE,
@@ -45,6 +46,7 @@ TABLES: dict[str, str] = {
     "kept_review": PRIVATE,
     "final_round": PUBLIC,
     "winner_decision": PUBLIC,
+    "results_correction": PUBLIC,
     "public_vote": PUBLIC,
     # pilots
     "pilot": PUBLIC,
@@ -74,6 +76,7 @@ TABLES: dict[str, str] = {
     # people, access and machinery
     "user": PRIVATE,
     "user_session": PRIVATE,
+    "security_event": PRIVATE,
     "role_grant": PRIVATE,
     "api_token": PRIVATE,
     "audit_entry": PRIVATE,
@@ -113,6 +116,9 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.core.collation._collator",
     "app.core.stylesheet.csp_source",
     "app.core.stylesheet.inline_css",
+    # A day or a sum written out in a language: Babel's locale data only.
+    "app.core.formatting._day_in",
+    "app.core.formatting._money_in",
 })
 
 

@@ -130,8 +130,9 @@ def handle_http_exception(error: HTTPException):
             return problem(400, detail=_l("The request body is not valid JSON."))
         detail = data.get("message") if isinstance(data, dict) else None
         response = problem(status, detail)
-        if getattr(error, "valid_methods", None):
-            response.headers["Allow"] = ", ".join(error.valid_methods)
+        valid_methods = getattr(error, "valid_methods", None)  # 405 (MethodNotAllowed) only
+        if valid_methods:
+            response.headers["Allow"] = ", ".join(valid_methods)
         return response
     from flask_wtf.csrf import CSRFError
 

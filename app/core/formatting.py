@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
+from babel.numbers import format_currency as babel_format_currency
 from flask import Flask
-from flask_babel import format_currency, format_decimal, get_locale, get_timezone
+from flask_babel import format_decimal, get_locale, get_timezone
 
 # Babel's plain "en" is American (month first, 12-hour clock); our English readers are
 # in Europe, so English dates follow British order and the 24-hour clock.
@@ -39,6 +41,14 @@ def _local(value: datetime) -> datetime:
 
 
 def _day(value: date, style: str, locale: Locale, case: str | None) -> str:
+    return _day_in(value, style, str(locale), case)
+
+
+# A list page writes the same few days and sums again and again, and Babel's formatting is
+# slow next to the rest of a row: each distinct value is formatted once per process.
+@lru_cache(maxsize=8192)
+def _day_in(value: date, style: str, locale_id: str, case: str | None) -> str:
+    locale = Locale.parse(locale_id)
     pattern = locale.date_formats[style].pattern
     if case and locale.language == "lv" and "MMMM" in pattern:
         month = _LATVIAN_MONTHS[case][value.month - 1]
@@ -99,7 +109,12 @@ def fmt_filesize(size: int | None) -> str:
 def fmt_money(value: Decimal | int | float | None) -> str:
     if value is None:
         return ""
-    return format_currency(Decimal(value), "EUR")
+    return _money_in(Decimal(value), str(get_locale() or "lv"))
+
+
+@lru_cache(maxsize=8192)
+def _money_in(value: Decimal, locale_id: str) -> str:
+    return babel_format_currency(value, "EUR", locale=locale_id)
 
 
 def fmt_number(value) -> str:

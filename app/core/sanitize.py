@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 import bleach
 import markdown
 from markupsafe import Markup
+
+if TYPE_CHECKING:
+    from app.core.models import Base
 
 ALLOWED_TAGS = frozenset(
     {
@@ -44,10 +49,10 @@ def render_markdown(text: str | None) -> Markup:
 # column has an HTML column beside it, set whenever the text is set (in any operation, the
 # demo or a test alike), and `rerender_all` renews them after a sanitiser or Markdown upgrade.
 
-RENDERED: dict[type, dict[str, str]] = {}
+RENDERED: dict[type[Base], dict[str, str]] = {}
 
 
-def rendered(model: type, **columns: str) -> None:
+def rendered(model: type[Base], **columns: str) -> None:
     """Keep `model.<html>` the sanitised rendering of `model.<text>` for each `text=html`."""
     from sqlalchemy import event
 
@@ -85,7 +90,8 @@ def rerender_all(batch: int = 500) -> int:
             for row in rows:
                 for text_attr, html_attr in columns.items():
                     setattr(row, html_attr, str(render_markdown(getattr(row, text_attr))))
-            last = getattr(rows[-1], key.key)
+            # A mapped primary key column always has its key; SQLAlchemy types it optional.
+            last = getattr(rows[-1], cast(str, key.key))
             count += len(rows)
             db.session.commit()
     return count

@@ -1,16 +1,48 @@
-"""Security headers, safe redirects and the security log."""
+"""Security headers, safe redirects and the security log.
+
+The security log (sign-ins and their failures, throttling, password resets, refused
+requests...) is kept by Talka in the `security_event` table, so that its 12-month limit is
+enforced by the retention job (app.privacy.retention) like every other kind of personal
+data; each event also goes to the `talka.security` logger for live monitoring.
+"""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
+from typing import Any, TypeGuard
 from urllib.parse import urljoin, urlsplit
 
-from flask import Flask, request
+from flask import Flask, g, request
+from sqlalchemy import JSON, ForeignKey, String, insert
+from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 
+from app.core.clock import now_utc
 from app.core.stylesheet import csp_source, inline_css
+from app.extensions import Model, db
 
 log = logging.getLogger("talka.security")
+
+
+class SecurityEvent(Model):
+    """One security event: what, when, who (if known), from which address and browser."""
+
+    __tablename__ = "security_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=now_utc, index=True)
+    event: Mapped[str] = mapped_column(String(60), index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"),
+                                                index=True)
+    email: Mapped[str] = mapped_column(String(254), default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+    # The event's other fields (a path, a limit, a token's id): never a password or token.
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    def __repr__(self) -> str:
+        return f"<SecurityEvent {self.event} {self.at:%Y-%m-%d %H:%M}>"
 
 CSP = "; ".join(
     [
@@ -42,9 +74,31 @@ def security_log(event: str, **fields) -> None:
     fields.setdefault("user_agent", (request.user_agent.string or "-")[:200])
     text = " ".join(f"{key}={value!r}" for key, value in sorted(fields.items()))
     log.info("%s %s", event, text, extra={"event": event, "fields": fields})
+    others = {k: v if isinstance(v, int | float | bool | type(None)) else str(v)[:200]
+              for k, v in fields.items() if k not in ("user_id", "email", "ip", "user_agent")}
+    user_id = fields.get("user_id")
+    g.setdefault("security_events", []).append({
+        "at": now_utc(), "event": event[:60],
+        "user_id": user_id if isinstance(user_id, int) else None,
+        "email": str(fields.get("email") or "")[:254], "ip": str(fields["ip"])[:64],
+        "user_agent": str(fields["user_agent"])[:200], "details": others or None})
 
 
-def is_safe_next(target: str | None) -> bool:
+def store_security_events(_error: BaseException | None = None) -> None:
+    """teardown_request: write the request's security events in a transaction of their own,
+    after the request's own has ended. A refused request is rolled back, yet its refusal is
+    exactly what the log must keep."""
+    events = g.pop("security_events", None)
+    if not events:
+        return
+    try:
+        with db.engine.begin() as connection:
+            connection.execute(insert(SecurityEvent), events)
+    except Exception:  # the log must never turn an answer into an error
+        log.exception("security events not stored: %s", [e["event"] for e in events])
+
+
+def is_safe_next(target: str | None) -> TypeGuard[str]:
     """True when `target` is a path on this site (no scheme, host or backslash tricks)."""
     if not target or "\\" in target or any(ord(ch) < 32 for ch in target):
         return False
@@ -109,3 +163,4 @@ def init_security(app: Flask) -> None:
     app.jinja_env.globals["inline_css"] = inline_css  # allowed by CSP above
     app.after_request(add_security_headers)
     app.before_request(drop_nul_characters)
+    app.teardown_request(store_security_events)

@@ -107,7 +107,7 @@ def _entity(source: Select) -> Any:
     return source.column_descriptions[0]["entity"]
 
 
-def load(source: type[T] | Select, ident: Any = None, *, see: Predicate | None = None,
+def load(source: type[T] | Select[tuple[T]], ident: Any = None, *, see: Predicate | None = None,
          may: Predicate | None = None) -> T:
     """The object, or the request ends: 404 if it does not exist or `see(obj, user)` is
     false (so nobody learns that it exists), 403 if `may(obj, user)` is false.
@@ -130,13 +130,15 @@ def load(source: type[T] | Select, ident: Any = None, *, see: Predicate | None =
         access.refuse(404, reason="hidden")
     if may is not None and not may(found, current_user):
         access.refuse(403, reason="predicate")
-    return cast(T, found)
+    return found
 
 
-def check_found(found: object) -> None:
-    """404 unless `found` (a part of an object already loaded: a member, an invitation)."""
+def check_found(found: T | None) -> T:
+    """404 unless `found` (a part of an object already loaded: a member, an invitation),
+    which it returns."""
     if found is None:
         access.refuse(404, reason="not_found")
+    return found
 
 
 def check(allowed: bool) -> None:

@@ -52,7 +52,7 @@ def seed_demo_programme() -> None:
     people: dict[str, list[tuple[Person, Municipality]]] = {}
     used: set[str] = set()
     for region, count in PEOPLE.items():
-        pool = []
+        pool: list[tuple[Person, Municipality]] = []
         while len(pool) < count:
             first = rng.choice(FIRST)
             female = first[-1] in "aeē"

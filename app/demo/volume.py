@@ -299,7 +299,7 @@ class Builder:
             self.places_in[p.region_code].append(p.id)
         emails = list(COORDINATORS.values())
         found = dict(db.session.execute(select(User.email, User.id)
-                                        .where(User.email.in_(emails))).all())
+                                        .where(User.email.in_(emails))).tuples().all())
         missing = [e for e in emails if e not in found]
         if missing:
             raise VolumeError("The demo coordinators are missing (run seed-demo first): "
@@ -424,7 +424,8 @@ class Builder:
         changes = []
         for h in plans:
             coordinator = self.coordinator[h.region]
-            steps = [("draft", "open", h.opens - DAY, coordinator, "Kritēriji apstiprināti.")]
+            steps: list[tuple[str, str, datetime, int | None, str]] = [
+                ("draft", "open", h.opens - DAY, coordinator, "Kritēriji apstiprināti.")]
             if h.phase != "open":
                 steps.append(("open", "judging", h.closes, None, ""))
             if h.phase in ("results", "closed"):
@@ -751,7 +752,8 @@ class Builder:
             ended = status in (PilotStatus.COMPLETED, PilotStatus.DISCONTINUED)
             until = min(today, end)
             # status history
-            history = [(None, PilotStatus.PLANNED, p["created"], coordinator, "")]
+            history: list[tuple[PilotStatus | None, PilotStatus, datetime, int | None, str]] = [
+                (None, PilotStatus.PLANNED, p["created"], coordinator, "")]
             if started:
                 history.append((PilotStatus.PLANNED, PilotStatus.ACTIVE, _at(start), lead,
                                 "Pilotprojekts sākts."))

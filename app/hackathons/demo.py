@@ -140,7 +140,7 @@ def seed_demo_hackathons(now: datetime | None = None) -> dict[str, Hackathon]:
             result[demo.region] = existing
             continue
         coordinator = find_user_by_email(demo.coordinator)
-        region = db.session.get(Region, demo.region)
+        region = db.session.get_one(Region, demo.region)
         opens, closes, judging = _schedule(demo.phase, now)
         hackathon = ops.create_hackathon({
             "title": demo.title,

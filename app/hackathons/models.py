@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.core.clock import now_utc
 from app.core.folding import folded_copy
 from app.core.sanitize import rendered
-from app.extensions import db
+from app.extensions import Model, db
 from app.hackathons.phases import (
     CRITERIA_EDITABLE,
     PHASE_LABELS,
@@ -58,7 +58,7 @@ hackathon_eligible_region = Table(
 )
 
 
-class Hackathon(db.Model):
+class Hackathon(Model):
     """An idea hackathon run by a planning region (or nationally, region_code NULL)."""
 
     __tablename__ = "hackathon"
@@ -219,7 +219,7 @@ def may_create_hackathon(user) -> bool:
     return bool(user.is_admin or user.is_coordinator)
 
 
-class Criterion(db.Model):
+class Criterion(Model):
     """A judging criterion: a weight and a maximum score, with guidance for judges.
 
     It belongs to the jury round (1) or to a final round that has its own criteria (2).
@@ -250,7 +250,7 @@ class Criterion(db.Model):
                 f"round={self.round}>")
 
 
-class PhaseChange(db.Model):
+class PhaseChange(Model):
     """One step of a hackathon's phase, by a coordinator or (actor NULL) by the clock."""
 
     __tablename__ = "phase_change"

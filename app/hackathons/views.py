@@ -40,6 +40,7 @@ from app.hackathons.models import (
 )
 from app.hackathons.phases import ORDER, Phase
 from app.hackathons.queries import hackathon_list_query, load_hackathon
+from app.hackathons.timeline import timeline
 from app.places.models import REGION_CODES
 from app.public.cache import public_page
 
@@ -95,6 +96,7 @@ def detail(slug: str):
         countdown=countdown_text(hackathon, now), can_manage=hackathon.can_manage(current_user),
         description_html=stored_html(hackathon.description_html),
         decision=decision, winners=public_queries.hackathon_winners(hackathon),
+        steps=timeline(hackathon, now, decision.published_at if decision else None),
     )
 
 

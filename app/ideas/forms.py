@@ -73,3 +73,14 @@ class AttachmentForm(FlaskForm):
     file = FileField(_l("File"),
                      description=_l("PDF, DOCX, XLSX, ODT, PNG or JPEG; at most 10 MB; at "
                                     "most 5 files per idea."))
+
+
+class RedactionForm(FlaskForm):
+    """The texts a blind review's judges read instead of the team's (rules: redaction.py)."""
+
+    title = StringField(_l("Title"))
+    summary = TextAreaField(_l("Short summary"))
+    problem = TextAreaField(_l("Problem"))
+    solution = TextAreaField(_l("Proposed solution"))
+    target_group = TextAreaField(_l("Target group"))
+    expected_impact = TextAreaField(_l("Expected impact"))

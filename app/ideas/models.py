@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from markupsafe import Markup
 from sqlalchemy import (
@@ -26,12 +26,17 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import RIGA, now_utc
 from app.core.folding import folded_copy
+from app.core.kept import KeptDraftMixin
 from app.core.sanitize import rendered, stored_html
-from app.extensions import db
+from app.extensions import Model
 from app.hackathons.models import Phase
 from app.ideas.status import PUBLIC_AFTER_RESULTS, SUBMITTED_ONCE, TRANSITIONS, IdeaStatus, can_move
 
-__all__ = ["TRANSITIONS", "Attachment", "Idea", "IdeaRevision", "IdeaStatus", "KeptText",
+if TYPE_CHECKING:
+    from app.pilots.models import Pilot
+
+__all__ = ["TRANSITIONS", "Attachment", "Idea", "IdeaRedaction", "IdeaRevision", "IdeaStatus",
+           "KeptText",
            "ProposedIndicator", "can_move"]
 
 TITLE_MAX = 200
@@ -68,7 +73,7 @@ def _status_enum():
                 values_callable=lambda e: [m.value for m in e])
 
 
-class Idea(db.Model):
+class Idea(Model):
     """A team's idea for a hackathon, from draft to decision."""
 
     __tablename__ = "idea"
@@ -125,6 +130,10 @@ class Idea(db.Model):
         back_populates="idea", cascade="all, delete-orphan",
         order_by="(Attachment.uploaded_at, Attachment.id)",
     )
+    if TYPE_CHECKING:
+        pilot: Pilot | None  # made at run time by the backref of Pilot.idea
+    redaction: Mapped[IdeaRedaction | None] = relationship(
+        cascade="all, delete-orphan", uselist=False, lazy="select")
 
     # An UPDATE carries "WHERE version = <old>", so two saves racing cannot both win.
     __mapper_args__ = {"version_id_col": version}
@@ -230,6 +239,24 @@ class Idea(db.Model):
         return not (_signed_in(user) and (user.is_admin or self.is_team_member(user)
                                           or self.hackathon.can_manage(user)))
 
+    def reads_redacted(self, user, now: datetime | None = None) -> bool:
+        """The reader gets the coordinator's redacted texts: a judge of a blind review (whom
+        the team is hidden from), once a coordinator has redacted the idea."""
+        return self.redaction is not None and self.hides_team_from(user, now)
+
+    def text_for(self, user, now: datetime | None = None) -> Idea | IdeaRedaction:
+        """The texts (title, summary, problem …, `html(name)`, `display_title`) this reader
+        is shown: the one rule every judge's page and the API ask."""
+        redaction = self.redaction
+        return redaction if redaction is not None and self.reads_redacted(user, now) else self
+
+    def can_redact(self, user, now: datetime | None = None) -> bool:
+        """The hackathon's coordinators redact a submitted idea of a blind review for its
+        judges once the team can no longer change it (after the deadline), until decided."""
+        return (self.hackathon.blind_review and self.status == IdeaStatus.SUBMITTED
+                and _signed_in(user) and self.hackathon.can_manage(user)
+                and self.hackathon.phase_at(now) in (Phase.JUDGING, Phase.RESULTS))
+
     def can_see_history(self, user) -> bool:
         """Revisions (who saved what, and when) are for those who may read every field and
         may know the team."""
@@ -239,7 +266,51 @@ class Idea(db.Model):
         return f"<Idea {self.id} {self.status} {self.title[:30]!r}>"
 
 
-class ProposedIndicator(db.Model):
+# The texts a coordinator may redact for the judges of a blind review (partners are never
+# shown to them).
+REDACTABLE_FIELDS = ("title", "summary", "problem", "solution", "target_group",
+                     "expected_impact")
+REDACTED_MARKDOWN = ("problem", "solution", "target_group", "expected_impact")
+
+
+class IdeaRedaction(Model):
+    """A coordinator's redacted copy of an idea's texts for a blind review: where the team
+    named its municipality or itself, the judges read this instead (Idea.text_for). What
+    the team wrote stays as written, for the team and, after the results, for everyone."""
+
+    __tablename__ = "idea_redaction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"),
+                                         unique=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
+    problem: Mapped[str] = mapped_column(Text, default="")
+    solution: Mapped[str] = mapped_column(Text, default="")
+    target_group: Mapped[str] = mapped_column(Text, default="")
+    expected_impact: Mapped[str] = mapped_column(Text, default="")
+    problem_html: Mapped[str] = mapped_column(Text, default="")
+    solution_html: Mapped[str] = mapped_column(Text, default="")
+    target_group_html: Mapped[str] = mapped_column(Text, default="")
+    expected_impact_html: Mapped[str] = mapped_column(Text, default="")
+    redacted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                                  ondelete="SET NULL"))
+    redacted_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    def html(self, name: str) -> Markup:
+        return stored_html(getattr(self, f"{name}_html"))
+
+    @property
+    def display_title(self) -> str:
+        from flask_babel import gettext as _
+
+        return self.title or _("Untitled idea")
+
+    def __repr__(self) -> str:
+        return f"<IdeaRedaction idea={self.idea_id}>"
+
+
+class ProposedIndicator(Model):
     """How the team proposes to measure the idea's impact: a name, a baseline, a target."""
 
     __tablename__ = "proposed_indicator"
@@ -260,7 +331,7 @@ class ProposedIndicator(db.Model):
         return f"<ProposedIndicator {self.id} {self.name!r}>"
 
 
-class IdeaRevision(db.Model):
+class IdeaRevision(Model):
     """A snapshot of an idea's fields as saved; `number` is the idea's version after the save."""
 
     __tablename__ = "idea_revision"
@@ -281,7 +352,7 @@ class IdeaRevision(db.Model):
         return f"<IdeaRevision idea={self.idea_id} #{self.number}>"
 
 
-class Attachment(db.Model):
+class Attachment(Model):
     """A file attached to an idea, stored under UPLOAD_DIR with a random name."""
 
     __tablename__ = "idea_attachment"
@@ -312,7 +383,7 @@ class Attachment(db.Model):
         return f"<Attachment {self.id} {self.filename!r}>"
 
 
-class KeptText(db.Model):
+class KeptText(KeptDraftMixin, Model):
     """The text of an idea form that could not be saved when it was posted.
 
     Kept when the session had ended (the key travels in the sign-in link), when the
@@ -352,4 +423,5 @@ class KeptText(db.Model):
 
 
 rendered(Idea, **{name: f"{name}_html" for name in MARKDOWN_FIELDS})
+rendered(IdeaRedaction, **{name: f"{name}_html" for name in REDACTED_MARKDOWN})
 folded_copy(Idea, "search_key", "title", "summary")

@@ -478,6 +478,24 @@ def record_decision(idea: Idea, status: IdeaStatus | str, *, actor,
     return idea
 
 
+def correct_decision(idea: Idea, status: IdeaStatus | str, *, actor,
+                     now: datetime | None = None) -> Idea:
+    """A published decision corrected (called by judging's errata): winner ↔ not selected."""
+    from app.ideas.status import CORRECTIONS
+
+    now = now or now_utc()
+    status = IdeaStatus(status)
+    if CORRECTIONS.get(idea.status) != status:
+        raise WrongState(_l("Only a winner or an idea not selected can be corrected; this "
+                            "idea is %(status)s.", status=idea.status.label))
+    before = idea.status
+    idea.status = status
+    _flush(idea)
+    record_audit("idea.decision_corrected", actor=actor, object_type="idea", object_id=idea.id,
+                 before={"status": before}, after={"status": status}, now=now)
+    return idea
+
+
 # --- attachments ------------------------------------------------------------------------------
 
 def add_attachment(idea: Idea, filename: str | None, data: bytes, *, actor,
@@ -572,7 +590,7 @@ def find_kept_text(key: str | None, *, user, now: datetime | None = None) -> Kep
     row = db.session.scalar(select(KeptText).where(KeptText.key == key))
     if row is None or not row.is_live(now) or row.browser_hash != browser_hash():
         return None
-    if row.idea_id is not None and not row.idea.is_team_member(user):
+    if row.idea is not None and not row.idea.is_team_member(user):
         return None
     if row.user_id is None:
         row.user_id = user.id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from sqlalchemy import Select, or_, select
@@ -90,7 +90,8 @@ def hackathon_ideas_query(hackathon: Hackathon, viewer, *, status: str = "",
              .join(Team, Idea.team_id == Team.id)
              .join(Municipality, Team.municipality_id == Municipality.id)
              .options(joinedload(Idea.team).joinedload(Team.municipality),
-                      joinedload(Idea.team).selectinload(Team.partner_municipalities)))
+                      joinedload(Idea.team).selectinload(Team.partner_municipalities),
+                      selectinload(Idea.redaction)))
     if details:  # the API answers every field: indicators and attachments too
         query = query.options(selectinload(Idea.indicators), selectinload(Idea.attachments))
     if not getattr(viewer, "is_admin", False):
@@ -119,7 +120,7 @@ CSV_COLUMNS = ("id", "title", "status", "team", "lead_municipality", "partner_mu
                "region", "budget_eur", "duration_months", "submitted_at", "summary", "url")
 
 
-def ideas_csv(ideas: list[Idea], *, url: Callable[[Idea], str], delimiter: str = ",") -> str:
+def ideas_csv(ideas: Iterable[Idea], *, url: Callable[[Idea], str], delimiter: str = ",") -> str:
     """UTF-8 with a byte-order mark, so that Excel reads the Latvian letters right."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")

@@ -55,6 +55,14 @@ SUBMITTED_ONCE = frozenset(set(IdeaStatus) - {IdeaStatus.DRAFT})
 PUBLIC_AFTER_RESULTS = frozenset({IdeaStatus.WINNER, IdeaStatus.NOT_SELECTED})
 
 
+# A decision is final along TRANSITIONS; only a documented correction of published results
+# (an erratum, app/judging/errata.py) turns a winner into not selected or the reverse.
+CORRECTIONS: dict[IdeaStatus, IdeaStatus] = {
+    IdeaStatus.WINNER: IdeaStatus.NOT_SELECTED,
+    IdeaStatus.NOT_SELECTED: IdeaStatus.WINNER,
+}
+
+
 def can_move(current: IdeaStatus | str, to: IdeaStatus | str) -> bool:
     """True when the table allows `current` → `to`."""
     return IdeaStatus(to) in TRANSITIONS[IdeaStatus(current)]

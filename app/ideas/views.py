@@ -38,11 +38,13 @@ from app.hackathons.models import Hackathon
 from app.ideas import attachments as files
 from app.ideas import operations as ops
 from app.ideas import queries
+from app.ideas import redaction as redacting
 from app.ideas.diff import diff_revisions
-from app.ideas.forms import AttachmentForm, IdeaForm, IneligibleForm
+from app.ideas.forms import AttachmentForm, IdeaForm, IneligibleForm, RedactionForm
 from app.ideas.models import (
     INDICATORS_MAX,
     MARKDOWN_FIELDS,
+    REDACTABLE_FIELDS,
     Attachment,
     Idea,
 )
@@ -347,9 +349,16 @@ def idea(idea_id: int):
     now = now_utc()
     access.require(idea.can_view(current_user, now), hide=True)
     private = idea.can_view_private(current_user)
-    html = {name: idea.html(name) for name in MARKDOWN_FIELDS}
+    text = idea.text_for(current_user, now)  # a blind review's judge: the redacted version
+    html = {name: idea.html(name) if text is idea or name == "partners" else text.html(name)
+            for name in MARKDOWN_FIELDS}
     return render_template(
         "ideas/idea.html", idea=idea, h=idea.hackathon, private=private, html=html, now=now,
+        text=text,
+        redaction_warnings=(redacting.mentions_in(idea) if idea.hackathon.blind_review
+                            and idea.hackathon.can_manage(current_user) else []),
+        can_redact=idea.can_redact(current_user, now),
+        redaction_labels=redacting.FIELD_LABELS,
         blind=idea.hides_team_from(current_user, now),
         can_see_history=idea.can_see_history(current_user),
         can_edit=idea.can_edit(current_user, now),
@@ -361,6 +370,32 @@ def idea(idea_id: int):
         empty_form=EmptyForm(formdata=None), ineligible_form=IneligibleForm(formdata=None),
         field_labels=ops.FIELD_LABELS,
     )
+
+
+# --- blind review: the judges' redacted version -----------------------------------------------
+
+def _redaction_page(idea: Idea, form: RedactionForm, status: int = 200):
+    return render_template(
+        "ideas/redaction.html", idea=idea, h=idea.hackathon, form=form,
+        fields=REDACTABLE_FIELDS, field_labels=redacting.FIELD_LABELS,
+        mentions=redacting.mentions_in(idea),
+        original={name: getattr(idea, name) for name in REDACTABLE_FIELDS}), status
+
+
+@bp.route("/ideas/<id:idea_id>/redaction", methods=["GET", "POST"])
+@access.coordinator_only
+def redaction(idea_id: int):
+    idea = web.load(Idea, idea_id, see=Idea.can_view_private,
+                    may=lambda found, user: found.can_redact(user))
+    form = RedactionForm()
+    if request.method == "GET":
+        form.process(data=redacting.suggested_redaction(idea))
+    return web.submit(
+        form, run=lambda data: redacting.redact_idea(idea, data, actor=current_user),
+        success=lambda _done: web.done(
+            _("The judges now read the redacted version; the team’s text stays as written."),
+            url_for("ideas.idea", idea_id=idea.id)),
+        page=lambda status: _redaction_page(idea, form, status))
 
 
 @bp.route("/ideas/<id:idea_id>/edit", methods=["GET"])
@@ -573,6 +608,7 @@ def _attachments_page(idea: Idea, form: AttachmentForm | None = None, status: in
                            form=form or AttachmentForm(formdata=None),
                            can_edit=idea.can_edit(current_user, now),
                            blind=idea.hides_team_from(current_user, now),
+                           text=idea.text_for(current_user, now),
                            empty_form=EmptyForm(formdata=None),
                            accept=files.ACCEPT_ATTRIBUTE,
                            max_files=files.MAX_FILES_PER_IDEA), status
@@ -681,7 +717,9 @@ def hackathon_ideas(slug: str):
     statuses = [s for s in IdeaStatus if current_user.is_admin or s != IdeaStatus.DRAFT]
     return render_template("ideas/hackathon_ideas.html", h=hackathon, page=result,
                            filters=filters, municipalities=municipalities, regions=regions,
-                           statuses=statuses)
+                           statuses=statuses,
+                           warnings=redacting.blind_review_warnings(hackathon),
+                           field_labels=redacting.FIELD_LABELS)
 
 
 @bp.route("/hackathons/<slug>/ideas.csv")

@@ -6,6 +6,14 @@ to it, when she wrote or edited any version of the idea, or when she declared a 
 The rule is pure (plain data in, reasons out); `app.judging.queries.conflict_facts` loads
 its input in one query, and the assignment plan, the final round and the jury page all ask
 it, so that they can never disagree.
+
+A tie can also appear after a judge has submitted her review (she joins the team, is
+invited to it, edits the idea, comes to work for its municipality). Until the results are
+published such a review stops counting at once (`counts_in_ranking`): the ranking leaves it
+out and the dashboard flags it with the reasons, until the coordinator excludes it (with a
+recorded reason; another judge then takes the idea, as with any exclusion) or publishing
+records the exclusion. Once the results are published the ranking is on record: the review
+is only flagged for the coordinator.
 """
 
 from __future__ import annotations
@@ -66,3 +74,10 @@ def reasons(judge: JudgeFacts, idea: IdeaFacts, *, declared: bool = False
 def in_conflict(judge: JudgeFacts, idea: IdeaFacts, *, declared: bool = False) -> bool:
     """True when `judge` may not judge `idea`."""
     return bool(reasons(judge, idea, declared=declared))
+
+
+def counts_in_ranking(ties: tuple[str, ...], *, published: bool) -> bool:
+    """Whether a submitted review whose judge is now tied to the idea for `ties` (empty: not
+    tied) still counts in the ranking: not before the results are published; after, the
+    published ranking stands and the review is only flagged."""
+    return published or not ties

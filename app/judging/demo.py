@@ -88,6 +88,7 @@ def seed_demo_judging(now: datetime | None = None) -> None:
                     JuryMember.hackathon_id == hackathon.id).limit(1)):
                 continue
             coordinator = account_ops.find_user_by_email(demo.coordinator)
+            assert coordinator is not None  # seeded with the demo accounts
             phase = hackathon.phase_at(now)
             for judge in judges:
                 if phase in (Phase.RESULTS, Phase.CLOSED):  # the jury as it was

@@ -95,3 +95,23 @@ class FinalRoundForm(FlaskForm):
                                          "at once")),
                  SelectChoice("own", _l("Its own criteria: you set them next, then open the "
                                         "scoring"))])
+
+
+class CorrectionForm(FlaskForm):
+    """A correction of published results; the chosen winners and the reviews to exclude are
+    checkboxes beside the ranking (read with `ids`)."""
+
+    reason = TextAreaField(
+        _l("What was wrong, and why it is corrected"), validators=[Length(max=REASON_MAX)],
+        description=_l("Required. It is published with the correction, beside the results."))
+    justification = TextAreaField(
+        _l("Justification"), validators=[Length(max=JUSTIFICATION_MAX)],
+        description=_l("Required when the winners are not the top of the corrected ranking. "
+                       "It is published with the results."))
+
+    def to_data(self) -> dict:
+        from flask import request
+
+        return {"reason": self.reason.data, "justification": self.justification.data or "",
+                "idea_ids": request.form.getlist("idea_ids"),
+                "exclude_review_ids": request.form.getlist("exclude_review_ids")}

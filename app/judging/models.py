@@ -31,7 +31,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
 from app.core.kept import KeptDraftMixin
-from app.extensions import db
+from app.extensions import Model, db
 from app.hackathons.models import FINAL_ROUND, FIRST_ROUND, Criterion, Phase
 
 COMMENT_MAX = 5_000
@@ -86,7 +86,7 @@ def _enum(kind):
     return Enum(kind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
-class JuryMember(db.Model):
+class JuryMember(Model):
     """A registered user who judges one hackathon."""
 
     __tablename__ = "jury_member"
@@ -115,7 +115,7 @@ class JuryMember(db.Model):
         return f"<JuryMember hackathon={self.hackathon_id} user={self.user_id}>"
 
 
-class Review(db.Model):
+class Review(Model):
     """One judge's review of one idea: a score per criterion, comments, a status."""
 
     __tablename__ = "review"
@@ -238,7 +238,7 @@ class Review(db.Model):
         return f"<Review {self.id} idea={self.idea_id} judge={self.judge_id} {self.status}>"
 
 
-class ReviewScore(db.Model):
+class ReviewScore(Model):
     """The score (0 … maximum, whole or half points) and comment for one criterion."""
 
     __tablename__ = "review_score"
@@ -260,7 +260,7 @@ class ReviewScore(db.Model):
         return f"<ReviewScore review={self.review_id} criterion={self.criterion_id} {self.score}>"
 
 
-class ConflictDeclaration(db.Model):
+class ConflictDeclaration(Model):
     """A judge's declared conflict of interest on an idea, with the reason. Kept forever."""
 
     __tablename__ = "conflict_declaration"
@@ -284,7 +284,7 @@ class ConflictDeclaration(db.Model):
         return f"<ConflictDeclaration idea={self.idea_id} judge={self.judge_id}>"
 
 
-class AssignmentRun(db.Model):
+class AssignmentRun(Model):
     """One building of the assignments: by a coordinator, or automatically when judging began."""
 
     __tablename__ = "assignment_run"
@@ -307,7 +307,7 @@ class AssignmentRun(db.Model):
         return f"<AssignmentRun {self.hackathon_id} {self.trigger} +{self.created}>"
 
 
-class WinnerDecision(db.Model):
+class WinnerDecision(Model):
     """The coordinator's published choice of winners, with the ranking it was made from."""
 
     __tablename__ = "winner_decision"
@@ -330,12 +330,81 @@ class WinnerDecision(db.Model):
 
     hackathon = relationship("Hackathon")
     decided_by = relationship("User")
+    corrections: Mapped[list[ResultsCorrection]] = relationship(
+        order_by="ResultsCorrection.number", cascade="all, delete-orphan")
+
+    @property
+    def is_corrected(self) -> bool:
+        return bool(self.corrections)
+
+    @property
+    def latest_correction(self) -> ResultsCorrection | None:
+        return self.corrections[-1] if self.corrections else None
+
+    def title_of(self, idea_id: int) -> str:
+        """An idea's title as the published rankings (current or before a correction) give it."""
+        for ranking in (self.ranking, *(c.before.get("ranking") or () for c in self.corrections)):
+            for row in ranking or ():
+                if row.get("idea_id") == idea_id:
+                    return row.get("title") or ""
+        return ""
+
+    @property
+    def original(self) -> dict[str, Any]:
+        """The results as first published: kept on the first correction, else the current."""
+        if self.corrections:
+            return self.corrections[0].before
+        return {"idea_ids": list(self.idea_ids), "ranking": list(self.ranking),
+                "justification": self.justification,
+                "departs_from_ranking": self.departs_from_ranking,
+                "ranking_order": self.ranking_order}
+
+    def can_correct(self, user, now: datetime | None = None) -> bool:
+        """The hackathon's coordinators (of its region, national ones, admins) correct
+        published results, with a reason, in the phases results and closed."""
+        return (self.published_at is not None and _signed_in(user)
+                and self.hackathon.can_manage(user)
+                and self.hackathon.phase_at(now) in (Phase.RESULTS, Phase.CLOSED))
 
     def __repr__(self) -> str:
         return f"<WinnerDecision hackathon={self.hackathon_id} {self.idea_ids}>"
 
 
-class FinalRound(db.Model):
+class ResultsCorrection(Model):
+    """A documented correction of published results (an erratum): what was wrong and why,
+    what changed, and the results as they stood before it, so that what was first published
+    stays readable. The decision then holds the corrected winners and ranking."""
+
+    __tablename__ = "results_correction"
+    __table_args__ = (UniqueConstraint("hackathon_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hackathon_id: Mapped[int] = mapped_column(
+        ForeignKey("hackathon.id", ondelete="CASCADE"), index=True
+    )
+    decision_id: Mapped[int] = mapped_column(
+        ForeignKey("winner_decision.id", ondelete="CASCADE"), index=True
+    )
+    # 1 for the first correction of the hackathon's results, then 2, 3 …
+    number: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    # What changed: {"excluded_reviews": [{"review_id", "idea_id"}], "winners_added": [ids],
+    # "winners_removed": [ids], "justification_changed": bool}.
+    changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # The results before this correction: {"idea_ids", "ranking", "justification",
+    # "departs_from_ranking", "ranking_order"}; the first correction's is what was published.
+    before: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
+                                                                   ondelete="SET NULL"))
+    corrected_at: Mapped[datetime] = mapped_column(default=now_utc)
+
+    corrected_by = relationship("User")
+
+    def __repr__(self) -> str:
+        return f"<ResultsCorrection hackathon={self.hackathon_id} #{self.number}>"
+
+
+class FinalRound(Model):
     """A shortlist of the top ideas for a final round (e.g. a pitch day), scored again by the
     jury on the same criteria as the jury round or on the final round's own criteria; the
     final ranking then comes from this round.
@@ -393,7 +462,7 @@ class FinalRound(db.Model):
         return f"<FinalRound hackathon={self.hackathon_id} {self.idea_ids}>"
 
 
-class PublicVote(db.Model):
+class PublicVote(Model):
     """A signed-in resident's one vote in a hackathon with public voting; changeable."""
 
     __tablename__ = "public_vote"
@@ -479,7 +548,7 @@ def reads_blind(idea, user) -> bool:
     return idea.hides_team_from(user)  # one rule, kept with the idea
 
 
-class KeptReview(KeptDraftMixin, db.Model):
+class KeptReview(KeptDraftMixin, Model):
     """The text of a scoring form that arrived after the judge's session had ended.
 
     It belongs to the browser that posted it (app.core.kept) and is offered only there,

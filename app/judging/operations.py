@@ -302,8 +302,8 @@ def build_assignments(hackathon: Hackathon, *, actor, now: datetime | None = Non
         titles = {row.id: row.title for row in ideas}
         wanted = {m for row in judges if row.municipality_id for m in [row.municipality_id]}
         names = dict(db.session.execute(select(Municipality.id, Municipality.name)
-                                        .where(Municipality.id.in_(sorted(wanted)))).all()
-                     ) if wanted else {}
+                                        .where(Municipality.id.in_(sorted(wanted)))).tuples()
+                     .all()) if wanted else {}
         shortfalls = [_plain_shortfall(s, set(_slot(s.idea_id, facts, 0).municipality_ids),
                                        judges, titles, names) for s in plan.shortfalls]
     run = AssignmentRun(hackathon_id=hackathon.id, at=now, actor_id=getattr(actor, "id", None),
@@ -410,9 +410,10 @@ def declare_conflict(review: Review, reason: Any, *, actor,
 # --- scoring ----------------------------------------------------------------------------------
 
 class StaleReview(StaleVersion):
-    """A save based on an older version of the review; `review` is the stored one."""
+    """A save based on an older version of the review; `review` is the stored one (None if
+    it was deleted meanwhile)."""
 
-    def __init__(self, review: Review, posted: dict | None = None):
+    def __init__(self, review: Review | None, posted: dict | None = None):
         super().__init__(_l("This review was saved in another tab or window after you opened "
                             "it. Compare the two, then save again."))
         self.review = review
@@ -509,7 +510,8 @@ def check_review_data(review: Review, data: dict, *, submit: bool,
                              criterion_specs(criteria), require_all=submit)
     except scoring.InvalidScores as problem:
         for cid, code in problem.problems.items():
-            errors.setdefault(f"scores.{cid}", [_score_message(code, by_id.get(cid))])
+            criterion = by_id.get(cid) if isinstance(cid, int) else None
+            errors.setdefault(f"scores.{cid}", [_score_message(code, criterion)])
     comments: dict[int, str] = {}
     for raw_key, raw_value in raw_comments.items():
         key = _key(raw_key)
@@ -617,8 +619,8 @@ def save_review(review: Review, data: dict, *, actor, now: datetime | None = Non
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        review = db.session.get(Review, review.id)
-        raise StaleReview(review, data) from None
+        stored = db.session.get(Review, review.id)
+        raise StaleReview(stored, data) from None
     if after:
         record_audit("review.scores", actor=actor, object_type="review", object_id=review.id,
                      before={"idea_id": review.idea_id, "scores": before},
@@ -678,7 +680,11 @@ def exclude_review(review: Review, data: dict, *, actor,
     if len(text) > REASON_MAX:
         raise Invalid(errors={"reason": [_l("Use at most %(n)d characters (now %(m)d).",
                                             n=REASON_MAX, m=len(text))]})
-    _check_not_frozen(review.hackathon)
+    if results_published(review.hackathon_id):
+        # Published results change only by a documented correction (app/judging/errata.py),
+        # which can exclude this review and says so in public.
+        raise WrongState(_l("The results are published: to rule out a review now, publish a "
+                            "correction of the results, which states the reason."))
     if not review.is_submitted:
         raise WrongState(_l("Only a submitted review can be excluded."))
     phase = review.hackathon.phase_at(now)
@@ -700,6 +706,37 @@ def exclude_review(review: Review, data: dict, *, actor,
         built = build_assignments(review.hackathon, actor=None, now=now, trigger="exclusion")
         replacements = [r for r in built.created if r.idea_id == review.idea_id]
     return Exclusion(review=review, replacements=replacements)
+
+
+def exclude_tied_reviews(hackathon: Hackathon, *, actor, now: datetime | None = None
+                         ) -> list[Review]:
+    """Before the results are published: put on record the exclusion of every submitted
+    review whose judge has become tied to its idea since (the ranking already leaves it
+    out), the tie as the reason, so that the published ranking and every later reading of
+    the reviews agree."""
+    from app.judging.queries import tied_reviews
+
+    now = now or now_utc()
+    tied = {t.review_id: t for t in tied_reviews(hackathon).values() if not t.counts}
+    if not tied:
+        return []
+    reviews = list(db.session.scalars(select(Review).where(Review.id.in_(sorted(tied)))))
+    for review in reviews:
+        reasons = tied[review.id].reasons
+        text = str(_l("Conflict of interest after the review was submitted: the judge "
+                      "%(reasons)s.", reasons=", ".join(str(conflict_label(r))
+                                                        for r in reasons)))
+        previous = review.score
+        review.excluded_at = now
+        review.excluded_by_id = actor.id
+        review.exclusion_reason = text
+        _move(review, ReviewStatus.EXCLUDED, actor=actor, now=now, reason=text)
+        record_audit("review.exclude", actor=actor, object_type="review", object_id=review.id,
+                     before={"idea_id": review.idea_id, "judge_id": review.judge_id,
+                             "score": previous},
+                     after={"reason": text, "conflict": list(reasons)}, now=now)
+    db.session.flush()
+    return reviews
 
 
 # --- the optional final round --------------------------------------------------------------
@@ -745,8 +782,11 @@ def start_final_round(hackathon: Hackathon, size: Any, *, actor, note: Any = "",
                                  "jury round's (“same”) or its own (“own”).")]
     if errors:
         raise Invalid(errors=errors)
+    assert number is not None  # a missing size was among the errors raised above
     cut = ranked[number - 1].ranked.rank
-    finalists = [row.idea.id for row in ranked if row.ranked.rank <= cut]
+    assert cut is not None  # `ranked` holds only ranked rows
+    finalists = [row.idea.id for row in ranked
+                 if row.ranked.rank is not None and row.ranked.rank <= cut]
     final = FinalRound(hackathon_id=hackathon.id, hackathon=hackathon, size=number,
                        idea_ids=finalists, note=text, own_criteria=mode == OWN_CRITERIA,
                        created_by_id=actor.id, created_at=now)
@@ -952,7 +992,7 @@ def departs_from_ranking(chosen: set[int], ranked: list[scoring.RankedIdea]) -> 
     chosen_ranks = [rank_of.get(i) for i in chosen]
     if any(r is None for r in chosen_ranks):
         return True
-    worst = max(chosen_ranks, default=0)
+    worst = max((r for r in chosen_ranks if r is not None), default=0)
     return any(r.rank is not None and r.rank < worst and r.idea_id not in chosen
                for r in ranked)
 
@@ -1011,6 +1051,7 @@ def publish_results(hackathon: Hackathon, data: dict, *, actor,
     if problems:
         raise Invalid(errors={"idea_ids": problems})
 
+    exclude_tied_reviews(hackathon, actor=actor, now=now)
     ranking = final_ranking(hackathon)
     departs = departs_from_ranking(set(ids), ranking.ranked)
     if departs and not justification:
@@ -1106,8 +1147,8 @@ def cast_vote(hackathon: Hackathon, idea_id: Any, *, actor,
             with db.session.begin_nested():
                 db.session.flush()
         except IntegrityError:  # a second tab voted first: change that vote instead
-            vote = db.session.scalar(select(PublicVote).where(
-                PublicVote.hackathon_id == hackathon.id, PublicVote.user_id == actor.id))
+            vote = db.session.scalars(select(PublicVote).where(
+                PublicVote.hackathon_id == hackathon.id, PublicVote.user_id == actor.id)).one()
             vote.idea_id, vote.changed_at = idea.id, now
     elif vote.idea_id != idea.id:
         vote.idea_id, vote.changed_at = idea.id, now
@@ -1129,7 +1170,8 @@ def vote_counts(hackathon: Hackathon) -> dict[int, int]:
     """Votes per idea (one query). Callers show them only once results are published."""
     return dict(db.session.execute(
         select(PublicVote.idea_id, func.count(PublicVote.id))
-        .where(PublicVote.hackathon_id == hackathon.id).group_by(PublicVote.idea_id)).all())
+        .where(PublicVote.hackathon_id == hackathon.id).group_by(PublicVote.idea_id)).tuples()
+        .all())
 
 
 # --- nothing lost: a scoring form posted after the session ended ------------------------------

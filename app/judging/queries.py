@@ -10,11 +10,12 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Float, case, func, literal, select, type_coerce, union_all
+from sqlalchemy import Float, Select, case, func, literal, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
@@ -38,9 +39,13 @@ from app.judging.models import (
     WinnerDecision,
 )
 from app.judging.models import final_round_of as _final_round_of
+from app.judging.models import results_published as _results_published
 
 # The ideas that take part in the ranking: submitted ones, and after publishing the decided.
 RANKED_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.WINNER, IdeaStatus.NOT_SELECTED)
+# A ranking row's flag: a review of the idea is left out, its judge being tied to the idea
+# since she submitted it (app.judging.conflicts.counts_in_ranking).
+FLAG_TIED_AFTER_SUBMISSION = "conflict_after_submission"
 
 
 @dataclass
@@ -146,17 +151,23 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
     if idea_ids is not None:
         ideas = {i: ideas[i] for i in idea_ids if i in ideas}
     reviews = db.session.execute(
-        select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.score)
+        select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.score,
+               Review.round, User.municipality_id)
         .join(Idea, Idea.id == Review.idea_id)
+        .join(User, User.id == Review.judge_id)
         .where(Review.hackathon_id == hackathon.id, Review.round == round_,
                Review.status != ReviewStatus.EXCLUDED,
                Idea.status.in_(RANKED_STATUSES))).all()
-    reviews = [r for r in reviews if r.idea_id in ideas]
+    # A judge tied to the idea since she submitted: her review no longer counts.
+    kept_out = {item.review_id: item.idea_id
+                for item in tied_reviews(hackathon, reviews).values() if not item.counts}
+    tied = set(kept_out.values())
+    reviews = [r for r in reviews if r.idea_id in ideas and r.id not in kept_out]
     inputs = [scoring.ReviewInput(r.idea_id, r.judge_id, r.score,
                                   submitted=r.status == ReviewStatus.SUBMITTED,
                                   conflict=r.status == ReviewStatus.CONFLICT)
               for r in reviews]
-    order_by = hackathon.ranking_order if hackathon.ranking_order in scoring.ORDERS \
+    order_by = hackathon.ranking_order if scoring.is_order(hackathon.ranking_order) \
         else scoring.ORDER_BY_SCORE
     ranked = scoring.rank_ideas(inputs, expected_reviews=hackathon.reviews_per_idea,
                                 order_by=order_by, idea_ids=ideas.keys())
@@ -189,6 +200,8 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
             pending[r.idea_id] += 1
         else:
             conflicts[r.idea_id] += 1
+    ranked = [replace(item, flags=(*item.flags, FLAG_TIED_AFTER_SUBMISSION))
+              if item.idea_id in tied else item for item in ranked]
     rows = [RankingRow(ideas[item.idea_id], item, breakdowns.get(item.idea_id),
                        sorted(per_idea_scores[item.idea_id], reverse=True),
                        pending[item.idea_id], conflicts[item.idea_id], round_)
@@ -284,6 +297,7 @@ def my_reviews(user, *, hackathon_id: int | None = None) -> list[Review]:
         select(Review).join(Idea, Idea.id == Review.idea_id)
         .where(Review.judge_id == user.id, Idea.status.in_(RANKED_STATUSES))
         .options(joinedload(Review.idea).joinedload(Idea.team).joinedload(Team.municipality),
+                 joinedload(Review.idea).selectinload(Idea.redaction),
                  joinedload(Review.hackathon))
         # Open work first, then what is done, then what is not hers to do.
         .order_by(Review.hackathon_id.desc(), Review.round.desc(),
@@ -295,7 +309,7 @@ def my_reviews(user, *, hackathon_id: int | None = None) -> list[Review]:
     return list(db.session.scalars(query).unique())
 
 
-def select_review():
+def select_review() -> Select[tuple[Review]]:
     """A review with its scores, idea, team and the hackathon's criteria."""
     return select(Review).options(
         selectinload(Review.scores),
@@ -483,6 +497,47 @@ def conflict_facts(hackathon: Hackathon, *, idea_ids: list[int] | None = None
         for idea_id, parts in found.items()}
 
 
+@dataclass(frozen=True)
+class TiedReview:
+    """A submitted review whose judge is now tied to its idea, why, and whether it still
+    counts in the ranking (only once the results are published)."""
+
+    review_id: int
+    idea_id: int
+    judge_id: int
+    round: int
+    reasons: tuple[str, ...]
+    counts: bool
+
+
+def tied_reviews(hackathon: Hackathon, reviews: Sequence[Any] | None = None
+                 ) -> dict[int, TiedReview]:
+    """The hackathon's submitted reviews whose judge the conflict rule now ties to the idea,
+    by review id. `reviews` (rows with id, idea_id, judge_id, status, round and the judge's
+    municipality_id) saves loading them; then 1 query, or 2 with a tie to look into."""
+    if reviews is None:
+        reviews = db.session.execute(
+            select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.round,
+                   User.municipality_id)
+            .join(User, User.id == Review.judge_id)
+            .where(Review.hackathon_id == hackathon.id,
+                   Review.status == ReviewStatus.SUBMITTED)).all()
+    submitted = [r for r in reviews if r.status == ReviewStatus.SUBMITTED]
+    if not submitted:
+        return {}
+    published = _results_published(hackathon.id)
+    facts = conflict_facts(hackathon, idea_ids=sorted({r.idea_id for r in submitted}))
+    found = {}
+    for r in submitted:
+        idea = facts.get(r.idea_id)
+        why = conflicts.reasons(conflicts.JudgeFacts(r.judge_id, r.municipality_id),
+                                idea) if idea is not None else ()
+        if why:
+            found[r.id] = TiedReview(r.id, r.idea_id, r.judge_id, r.round, why,
+                                     conflicts.counts_in_ranking(why, published=published))
+    return found
+
+
 @dataclass
 class JudgeConflict:
     """An idea a judge may not judge, and why (codes of app.judging.conflicts)."""
@@ -500,7 +555,7 @@ def conflicts_of_judges(hackathon: Hackathon, judges: list[tuple[int, int | None
     if not facts:
         return {}
     titles = dict(db.session.execute(select(Idea.id, Idea.title)
-                                     .where(Idea.id.in_(sorted(facts)))).all())
+                                     .where(Idea.id.in_(sorted(facts)))).tuples().all())
     result: dict[int, list[JudgeConflict]] = {}
     for user_id, municipality_id in judges:
         judge = conflicts.JudgeFacts(user_id, municipality_id)

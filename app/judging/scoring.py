@@ -95,17 +95,23 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from functools import lru_cache
 from numbers import Real
-from typing import Literal
+from typing import Final, Literal, TypeGuard
 
 # --- Rules in numbers --------------------------------------------------------
 
 MIN_REVIEWS_TO_NORMALISE = 3
 DISAGREEMENT_THRESHOLD = 20  # points of standard deviation; above it the idea is flagged
 
-ORDER_BY_SCORE = "score"
-ORDER_BY_NORMALIZED_SCORE = "normalized_score"
+ORDER_BY_SCORE: Final = "score"
+ORDER_BY_NORMALIZED_SCORE: Final = "normalized_score"
 ORDERS = (ORDER_BY_SCORE, ORDER_BY_NORMALIZED_SCORE)
 OrderBy = Literal["score", "normalized_score"]
+
+
+def is_order(value: str) -> TypeGuard[OrderBy]:
+    """True for one of the ORDERS (a hackathon's stored ranking_order is a plain string)."""
+    return value in ORDERS
+
 
 # Flags, in the order they are listed on a ranked idea.
 FLAG_INCOMPLETE_REVIEWS = "incomplete_reviews"
@@ -533,7 +539,7 @@ def criterion_breakdown(
 # --- Numbers -----------------------------------------------------------------
 
 
-def _is_number(value: object) -> bool:
+def _is_number(value: object) -> TypeGuard[float | Decimal | int]:
     """A finite int, float, Decimal or Fraction (True and False are not scores)."""
     if type(value) is int:  # the common cases first: the ABC check below is slow
         return True

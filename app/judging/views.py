@@ -24,7 +24,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from sqlalchemy import String, cast, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms.validators import ValidationError
 
 from app.accounts.forms import EmptyForm
@@ -41,12 +41,14 @@ from app.hackathons.forms import CriterionForm
 from app.hackathons.models import Criterion, Hackathon, Phase
 from app.hackathons.queries import load_hackathon
 from app.hackathons.views import criterion_edit_page
+from app.ideas import redaction as redacting
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
+from app.judging import errata, queries, scoring
 from app.judging import operations as ops
-from app.judging import queries, scoring
 from app.judging.forms import (
     ConflictForm,
+    CorrectionForm,
     ExcludeForm,
     FinalRoundForm,
     JuryForm,
@@ -77,6 +79,7 @@ def flag_label(flag: str) -> str:
         scoring.FLAG_HIGH_DISAGREEMENT: _("High disagreement"),
         scoring.FLAG_CONFLICT_DECLARED: _("Conflict declared"),
         scoring.FLAG_JUDGE_NOT_NORMALISED: _("Judge not normalised"),
+        queries.FLAG_TIED_AFTER_SUBMISSION: _("A review left out: conflict of interest"),
     }
     return labels.get(flag, flag)
 
@@ -156,6 +159,7 @@ def _review_for_judge(review_id: int) -> Review:
     """The review, only for its judge: anyone else gets 404 (it is not theirs to know)."""
     review = queries.load_review(review_id)
     access.require(review is not None and review.is_judge(current_user), hide=True)
+    assert review is not None
     return review
 
 
@@ -177,6 +181,8 @@ def _jury_page(hackathon: Hackathon, form: JuryForm | None = None, status: int =
         asks_reason=bool(form.conflict_reason.data or form.conflict_reason.errors),
         can_add=phase in (Phase.DRAFT, Phase.OPEN, Phase.JUDGING),
         can_remove=phase in (Phase.DRAFT, Phase.OPEN), phase=phase,
+        warnings=redacting.blind_review_warnings(hackathon),
+        field_labels=redacting.FIELD_LABELS,
     ), status
 
 
@@ -207,6 +213,7 @@ def remove_judge(slug: str, member_id: int):
     hackathon = _managed(slug)
     member = db.session.get(JuryMember, member_id)
     access.require(member is not None and member.hackathon_id == hackathon.id, hide=True)
+    assert member is not None
     if EmptyForm().validate_on_submit():
         try:
             ops.remove_judge(member, actor=current_user)
@@ -262,6 +269,7 @@ def dashboard(slug: str):
                Review.round)
         .where(Review.hackathon_id == hackathon.id).order_by(Review.id)).all()
     judge_names = {p.user.id: p.user.name for p in progress}
+    tied = list(queries.tied_reviews(hackathon).values())
     reviews_of: dict[tuple[int, int], list] = {}
     for r in reviews:
         reviews_of.setdefault((r.round, r.idea_id), []).append(r)
@@ -279,11 +287,15 @@ def dashboard(slug: str):
                          and not results_published(hackathon.id)
                          and sum(1 for r in ranking.rows if r.ranked.rank) >= 2),
         progress=progress, conflicts=conflicts, run=queries.latest_run(hackathon),
-        reviews_of=reviews_of, judge_names=judge_names, total=total, done=done,
+        reviews_of=reviews_of, judge_names=judge_names, total=total, done=done, tied=tied,
+        titles={row.idea.id: row.idea.title for row in ranking.rows},
+        conflict_label=ops.conflict_label,
         behind=[p for p in progress if p.behind and not p.reminded_today],
         can_build=phase in ASSIGNABLE and not results_published(hackathon.id),
         decision=queries.published_decision(hackathon), action_form=EmptyForm(),
         disagreement=scoring.DISAGREEMENT_THRESHOLD,
+        warnings=redacting.blind_review_warnings(hackathon),
+        field_labels=redacting.FIELD_LABELS,
     )
 
 
@@ -498,8 +510,9 @@ def my_reviews():
     return render_template("judging/my_reviews.html", groups=groups, Phase=Phase)
 
 
-def _idea_fields(idea: Idea) -> dict:
-    return {name: idea.html(name)
+def _idea_fields(text) -> dict:
+    """The idea's long texts as this judge reads them (`text`: Idea.text_for)."""
+    return {name: text.html(name)
             for name in ("problem", "solution", "target_group", "expected_impact")}
 
 
@@ -517,7 +530,8 @@ def _review_page(review: Review, form: ReviewForm, *, values: dict | None = None
     return render_template(
         "judging/review.html", review=review, idea=idea, h=review.hackathon, criteria=criteria,
         form=form, values=values, errors=errors or {}, notice=notice,
-        blind=reads_blind(idea, current_user), fields=_idea_fields(idea),
+        blind=reads_blind(idea, current_user), text=idea.text_for(current_user),
+        fields=_idea_fields(idea.text_for(current_user)),
         can_score=review.can_score(current_user),
         can_declare=review.can_declare_conflict(current_user), done=done, total=total,
         stale_posted=stale_posted,
@@ -541,6 +555,7 @@ def _progress_of(user, hackathon_id: int) -> tuple[int, int]:
 def review(review_id: int):
     found = queries.load_review(review_id)
     access.require(found is not None and found.can_read(current_user), hide=True)
+    assert found is not None
     if not found.is_judge(current_user):
         return _coordinator_review(found)
     form = ReviewForm(formdata=None, version=str(found.version), comment=found.comment)
@@ -595,13 +610,13 @@ def save_review(review_id: int):
         ops.save_review(found, data, actor=current_user)
     except ops.StaleReview as stale:
         db.session.rollback()
-        current = queries.load_review(review_id)
+        current = web.load(queries.select_review(), review_id)  # gone meanwhile: 404
         form = ReviewForm(formdata=None, version=str(current.version), comment=current.comment)
         return _review_page(current, form, values=posted, status=409, stale_posted=posted,
                             notice=str(stale.detail))
     except Invalid as error:
         db.session.rollback()
-        found = queries.load_review(review_id)
+        found = web.load(queries.select_review(), review_id)  # gone meanwhile: 404
         # Score and comment errors are shown beside their criterion by the template.
         form.comment.errors = [str(m) for m in error.errors.get("comment", [])]
         if error.detail:
@@ -609,7 +624,7 @@ def save_review(review_id: int):
         return _review_page(found, form, values=posted, errors=error.errors, status=422)
     except WrongState as error:
         db.session.rollback()
-        found = queries.load_review(review_id)
+        found = web.load(queries.select_review(), review_id)  # gone meanwhile: 404
         form = ReviewForm(formdata=None, version=str(found.version), comment=posted["comment"])
         form.form_errors.append(str(error.detail))
         return _review_page(found, form, values=posted, status=409)
@@ -642,8 +657,11 @@ def _coordinator_review(review: Review, exclude_form: ExcludeForm | None = None,
                         status: int = 200):
     """A coordinator reads any review of their hackathon (and may reopen or exclude a
     submitted one)."""
+    tie = queries.tied_reviews(review.hackathon).get(review.id)
     return render_template("judging/review_readonly.html", review=review, idea=review.idea,
-                           h=review.hackathon, criteria=review.criteria,
+                           h=review.hackathon, criteria=review.criteria, tie=tie,
+                           tie_reasons=", ".join(str(ops.conflict_label(r))
+                                                 for r in (tie.reasons if tie else ())),
                            reopen_form=ReopenForm(formdata=None),
                            exclude_form=exclude_form or ExcludeForm(formdata=None),
                            can_reopen=review.can_reopen(current_user),
@@ -674,6 +692,7 @@ def exclude_review(review_id: int):
 def reopen_review(review_id: int):
     found = queries.load_review(review_id)
     access.require(found is not None and found.can_read(current_user), hide=True)
+    assert found is not None
     access.require(found.hackathon.can_manage(current_user))
     form = ReopenForm()
     if form.validate_on_submit():
@@ -715,6 +734,7 @@ def declare_conflict(review_id: int):
         status = 422
     return render_template("judging/conflict.html", review=found, idea=found.idea,
                            h=found.hackathon, form=form,
+                           text=found.idea.text_for(current_user),
                            blind=reads_blind(found.idea, current_user)), status
 
 
@@ -762,23 +782,76 @@ def winners(slug: str):
 
 
 @bp.route("/hackathons/<slug>/results")
-@public_page  # published results are frozen: kept for anonymous readers
+@public_page(per_minute=True)  # before publishing, the phase moves on by the clock
 @access.public
 def results(slug: str):
     hackathon = _public(slug)
     decision = queries.published_decision(hackathon)
     if decision is None:
-        abort(404)
+        now = now_utc()
+        if hackathon.phase_at(now) not in (Phase.JUDGING, Phase.RESULTS):
+            abort(404)
+        expected = hackathon.judging_closes_at
+        return render_template("judging/results_pending.html", h=hackathon,
+                               expected=expected if expected and expected > now else None)
     votes = ops.vote_counts(hackathon) if hackathon.public_voting else {}
     titles = {row["idea_id"]: row for row in decision.ranking}
     vote_rows = sorted(((titles[i], n) for i, n in votes.items() if i in titles),
                        key=lambda pair: (-pair[1], pair[0]["idea_id"]))
     final = queries.final_round_of(hackathon)
     return render_template("judging/results.html", h=hackathon, decision=decision,
+                           can_correct=decision.can_correct(current_user),
                            winners=[titles[i] for i in decision.idea_ids if i in titles],
                            vote_rows=vote_rows, votes_total=sum(votes.values()), final=final,
                            final_criteria=(list(hackathon.final_criteria)
                                            if final and final.own_criteria else []))
+
+
+def _correction_page(hackathon: Hackathon, decision, form: CorrectionForm, status: int = 200):
+    from app.accounts.models import User
+
+    reviews = db.session.execute(
+        select(Review.id, Review.idea_id, Review.score, Review.round, User.name)
+        .join(User, User.id == Review.judge_id)
+        .where(Review.hackathon_id == hackathon.id, Review.status == ReviewStatus.SUBMITTED)
+        .order_by(Review.idea_id, Review.round, Review.id)).all()
+    reviews_of: dict[int, list] = {}
+    for row in reviews:
+        reviews_of.setdefault(row.idea_id, []).append(row)
+    posted = request.method == "POST"
+    chosen = ({int(i) for i in request.form.getlist("idea_ids") if i.isdigit()} if posted
+              else set(decision.idea_ids))
+    excluded = {int(i) for i in request.form.getlist("exclude_review_ids") if i.isdigit()}
+    return render_template("judging/correct.html", h=hackathon, decision=decision, form=form,
+                           reviews_of=reviews_of, chosen=chosen, excluded=excluded), status
+
+
+@bp.route("/hackathons/<slug>/results/correct", methods=["GET", "POST"])
+@access.coordinator_only
+def correct_results(slug: str):
+    hackathon = _managed(slug)
+    decision = web.check_found(queries.published_decision(hackathon))
+    web.check(decision.can_correct(current_user))
+    form = CorrectionForm()
+    if request.method == "GET":
+        form.justification.data = decision.justification
+    return web.submit(
+        form, run=lambda data: errata.correct_results(hackathon, data, actor=current_user),
+        success=lambda correction: web.done(
+            _("The correction is published beside the results; the original ranking stays "
+              "readable."), url_for("judging.results", slug=slug)),
+        page=lambda status: _correction_page(hackathon, decision, form, status))
+
+
+@bp.route("/hackathons/<slug>/results/original")
+@public_page
+@access.public
+def original_results(slug: str):
+    """The results as first published, kept after a correction."""
+    hackathon = _public(slug)
+    decision = web.check_found(queries.published_decision(hackathon))
+    return render_template("judging/results_original.html", h=hackathon, decision=decision,
+                           original=decision.original)
 
 
 @bp.route("/how-we-rank")
@@ -797,6 +870,7 @@ def _vote_page(hackathon: Hackathon, status: int = 200, error: str | None = None
         select(Idea).where(Idea.hackathon_id == hackathon.id,
                            Idea.status.in_([IdeaStatus.SUBMITTED, IdeaStatus.WINNER,
                                             IdeaStatus.NOT_SELECTED]))
+        .options(selectinload(Idea.redaction))
         .order_by(Idea.title, Idea.id)).all()
     mine = None
     if current_user.is_authenticated:

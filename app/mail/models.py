@@ -10,14 +10,14 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.clock import now_utc
-from app.extensions import db
+from app.extensions import Model
 
 
 def new_key() -> str:
     return uuid.uuid4().hex
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """One e-mail. `sent_at` is set once SMTP accepted it; without SMTP it stays in the outbox.
 
     A worker sends a message only after claiming it (`claimed_by`, `claimed_at`) in a

@@ -184,14 +184,14 @@ def backup_sqlite(source: Path, target: Path) -> Copied:
 def restore_sqlite(backup: Path, live: Path) -> Path | None:
     """Copy `backup` into the live database; returns where the previous one was put aside."""
     check_talka_file(backup)
-    aside = live.with_name(live.name + ".before-restore")
+    aside: Path | None = None
     if live.exists():
+        aside = live.with_name(live.name + ".before-restore")
         if aside.exists():
             raise BackupError(f"{aside} is there from an earlier restore. Move it somewhere "
                               "safe (or delete it), then run the restore again.")
         backup_sqlite(live, aside)
     else:
-        aside = None
         live.parent.mkdir(parents=True, exist_ok=True)
     source = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
     try:

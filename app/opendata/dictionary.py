@@ -216,8 +216,32 @@ TABLES: tuple[PublicTable, ...] = (
                    _l("True when the winners are not simply the top of the ranking.")),
             Column("justification", TEXT,
                    _l("The coordinators' published justification of the choice.")),
+            Column("corrections", INTEGER,
+                   _l("Number of published corrections of these results (0: never "
+                      "corrected).")),
+            Column("corrected_at", DATETIME,
+                   _l("When the results were last corrected; empty when never.")),
         ),
         ("hackathon_id",),
+    ),
+    PublicTable(
+        "result_corrections", _l("Corrections of published results"),
+        _l("A documented correction of a hackathon's published results: what was wrong and "
+           "why, and what changed. The winners and ranking in the other tables are the "
+           "corrected ones."),
+        (
+            Column("hackathon_id", INTEGER, _l("The hackathon."), references="hackathons.id"),
+            Column("number", INTEGER, _l("1 for the first correction, then 2, 3 …")),
+            Column("corrected_at", DATETIME, _l("When the correction was published.")),
+            Column("reason", TEXT, _l("What was wrong and why it was corrected.")),
+            Column("excluded_reviews", INTEGER,
+                   _l("Number of reviews that no longer count after the correction.")),
+            Column("winners_before", TEXT,
+                   _l("Ids of the winning ideas before the correction, separated by spaces.")),
+            Column("winners_after", TEXT,
+                   _l("Ids of the winning ideas after the correction, separated by spaces.")),
+        ),
+        ("hackathon_id", "number"),
     ),
     PublicTable(
         "ranking", _l("Published ranking"),
@@ -340,6 +364,9 @@ TABLES: tuple[PublicTable, ...] = (
             _money("municipal_vat_eur", _l("VAT on the municipal co-financing, EUR.")),
             _money("other_eur", _l("Other sources excluding VAT, EUR.")),
             _money("other_vat_eur", _l("VAT on the other sources, EUR.")),
+            Column("assessment_theme_id", INTEGER,
+                   _l("The assessment theme the pilot addresses (theme_id in "
+                      "assessment_results); empty when none is named.")),
         ),
         ("id",),
     ),
@@ -482,6 +509,60 @@ TABLES: tuple[PublicTable, ...] = (
             Column("note", TEXT, _l("Note.")),
         ),
         ("id",),
+    ),
+    PublicTable(
+        "training_indicator", _l("People trained"),
+        _l("The programme's training indicator: how many people were trained, by planning "
+           "region, year, format and kind of event."),
+        (
+            Column("region_code", CODE, _l("Planning region where the person worked at their "
+                                           "first event."),
+                   references="regions.code", values=REGION_CODES),
+            Column("year", INTEGER, _l("Year of the person's first event.")),
+            Column("format", CODE, _l("Format of the first event."),
+                   values=("in_person", "online", "self_paced")),
+            Column("kind", CODE, _l("Kind of the first event."),
+                   values=("conference", "national_event", "regional_training", "workshop",
+                           "exchange_visit")),
+            Column("people_trained", INTEGER, _l("Number of different people.")),
+        ),
+        ("region_code", "year", "format", "kind"),
+        notes=(_l("Each person counts once for the whole programme, in the region, year, "
+                  "format and kind of the first event they attended; the rows add up to the "
+                  "indicator's total. No person is named."),),
+    ),
+    PublicTable(
+        "assessment_results", _l("Assessment results"),
+        _l("The assessment of municipal services at the start and at the end of the "
+           "programme: median theme scores of each planning region's municipalities."),
+        (
+            Column("instrument_id", INTEGER, _l("Identifier of the questionnaire.")),
+            Column("instrument", TEXT, _l("Name of the questionnaire.")),
+            Column("theme_id", INTEGER, _l("Identifier of the theme.")),
+            Column("theme", TEXT, _l("Name of the theme.")),
+            Column("region_code", CODE, _l("Planning region."), references="regions.code",
+                   values=REGION_CODES),
+            Column("baseline_respondents", INTEGER,
+                   _l("Municipalities with a score at the initial assessment.")),
+            Column("baseline_median", DECIMAL,
+                   _l("Median theme score (0–100) at the initial assessment; empty for fewer "
+                      "than three municipalities."), places=1),
+            Column("final_respondents", INTEGER,
+                   _l("Municipalities with a score at the final assessment.")),
+            Column("final_median", DECIMAL,
+                   _l("Median theme score (0–100) at the final assessment; empty for fewer "
+                      "than three municipalities."), places=1),
+            Column("paired_municipalities", INTEGER,
+                   _l("Municipalities that answered both assessments.")),
+            Column("median_change", DECIMAL,
+                   _l("Median change of the score of the municipalities that answered both; "
+                      "empty for fewer than three."), places=1),
+        ),
+        ("instrument_id", "theme_id", "region_code"),
+        notes=(_l("A theme score is the mean of a municipality's answers to the theme's "
+                  "questions, as a share of the scale. A figure of fewer than three "
+                  "municipalities is left empty, so that no municipality's own answers can "
+                  "be read from it."),),
     ),
 )
 

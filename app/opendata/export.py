@@ -48,7 +48,7 @@ from app.opendata import dictionary as d
 from app.opendata.sources import SOURCES, Moment
 
 # Raise when the shape of the files changes, so that clients' cached copies are refetched.
-FORMAT_VERSION = "2"  # 2: criteria.round
+FORMAT_VERSION = "3"  # 2: criteria.round; 3: the programme's indicators, pilots' themes
 SQLITE_NAME = "talka.sqlite"
 KEEP_FOLDERS = 2  # the newest states' files are kept: a download of the previous may be running
 
@@ -276,22 +276,22 @@ def build_sqlite(path: Path, at: Moment, *, site: str, state_key: str = "") -> d
              "format_version": FORMAT_VERSION, "data_state": state_key}
     with force_locale("lv"):
         about["attribution_lv"] = attribution(site)
-    target["about"].insert_all(({"key": k, "value": v} for k, v in about.items()), pk="key")
+    target.table("about").insert_all(({"key": k, "value": v} for k, v in about.items()), pk="key")
     for table in d.TABLES:
         columns = {c.name: SQLITE_TYPES.get(c.type, str) for c in table.columns}
-        foreign = [(c.name, *c.references.split(".")) for c in table.columns
-                   if c.references]
+        foreign = [(c.name, c.references.partition(".")[0], c.references.partition(".")[2])
+                   for c in table.columns if c.references]
         pk = table.primary_key[0] if len(table.primary_key) == 1 else table.primary_key
-        created = target[table.name].create(columns, pk=pk, foreign_keys=foreign,
-                                            not_null=table.primary_key)
+        created = target.table(table.name).create(columns, pk=pk, foreign_keys=foreign,
+                                                  not_null=table.primary_key)
         counted = _Counter(records(table, at))
         created.insert_all(counted, batch_size=1000)
         counts[table.name] = counted.n
         if table.search_columns:
             created.enable_fts(table.search_columns, tokenize=FTS_TOKENIZER)
-    tables, columns = dictionary_rows()
-    target["data_tables"].insert_all(tables, pk="name")
-    target["data_columns"].insert_all(columns, pk=("table_name", "column_name"))
+    data_tables, data_columns = dictionary_rows()
+    target.table("data_tables").insert_all(data_tables, pk="name")
+    target.table("data_columns").insert_all(data_columns, pk=("table_name", "column_name"))
     target.execute("PRAGMA journal_mode=DELETE")
     target.conn.commit()
     target.close()

@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import func, or_, select, true
 
 from app.extensions import db
 
@@ -39,7 +39,8 @@ def _stream(statement) -> Rows:
     """The statement's rows as mappings, fetched in batches (a server-side cursor on
     PostgreSQL), so a large table is never held in memory at once."""
     result = db.session.execute(statement, execution_options={"yield_per": BATCH})
-    yield from result.mappings()
+    # Keyed by column name here; RowMapping's key type also admits Column objects.
+    yield from cast(Rows, result.mappings())
 
 
 # --- places -----------------------------------------------------------------------------------
@@ -125,16 +126,49 @@ def _published_decisions():
 
 
 def results(at: Moment) -> Rows:
+    from app.judging.models import ResultsCorrection
+
+    corrected = {row[0]: (row[1], row[2]) for row in db.session.execute(
+        select(ResultsCorrection.hackathon_id, func.count(ResultsCorrection.id),
+               func.max(ResultsCorrection.corrected_at))
+        .group_by(ResultsCorrection.hackathon_id))}
     for row in db.session.execute(_published_decisions()).mappings():
+        count, last = corrected.get(row["hackathon_id"], (0, None))
         yield {**row, "winners": len(row["idea_ids"] or ()),
-               "ranked_ideas": len(row["ranking"] or ())}
+               "ranked_ideas": len(row["ranking"] or ()), "corrections": count,
+               "corrected_at": last}
+
+
+def result_corrections(at: Moment) -> Rows:
+    """Each published correction of results, in order (who made it is not published)."""
+    from app.judging.models import ResultsCorrection, WinnerDecision
+
+    rows = db.session.execute(
+        select(ResultsCorrection.hackathon_id, ResultsCorrection.number,
+               ResultsCorrection.corrected_at, ResultsCorrection.reason,
+               ResultsCorrection.changes, ResultsCorrection.before,
+               WinnerDecision.idea_ids)
+        .join(WinnerDecision, WinnerDecision.id == ResultsCorrection.decision_id)
+        .order_by(ResultsCorrection.hackathon_id, ResultsCorrection.number)).all()
+    befores: dict[int, list] = {}
+    for row in rows:
+        befores.setdefault(row.hackathon_id, []).append(row.before.get("idea_ids") or [])
+    for row in rows:
+        # The winners after correction n are those before correction n + 1 (or now).
+        later = befores[row.hackathon_id]
+        after = later[row.number] if row.number < len(later) else row.idea_ids
+        yield {"hackathon_id": row.hackathon_id, "number": row.number,
+               "corrected_at": row.corrected_at, "reason": row.reason,
+               "excluded_reviews": len((row.changes or {}).get("excluded_reviews") or ()),
+               "winners_before": " ".join(str(i) for i in row.before.get("idea_ids") or ()),
+               "winners_after": " ".join(str(i) for i in after or ())}
 
 
 def ranking(at: Moment) -> Rows:
     """The rankings as frozen on the published decisions (no judge appears in them)."""
     from app.places.models import Municipality
 
-    place_ids = dict(db.session.execute(select(Municipality.name, Municipality.id)).all())
+    place_ids = dict(db.session.execute(select(Municipality.name, Municipality.id)).tuples().all())
     for decision in db.session.execute(_published_decisions()).mappings():
         winners = set(decision["idea_ids"] or ())
         for entry in decision["ranking"] or ():
@@ -226,7 +260,7 @@ def pilots(at: Moment) -> Rows:
         select(Pilot.id, Pilot.idea_id, Pilot.hackathon_id, Pilot.title, Pilot.summary,
                Team.name.label("team_name"), Pilot.lead_municipality_id, Pilot.region_code,
                Pilot.start_date, Pilot.end_date, Pilot.status, Pilot.approved_budget_eur,
-               Pilot.created_at, Pilot.updated_at,
+               Pilot.created_at, Pilot.updated_at, Pilot.assessment_theme_id,
                Hackathon.region_code.is_(None).label("charged_to_lead_region"))
         .join(Team, Team.id == Pilot.team_id)
         .join(Hackathon, Hackathon.id == Pilot.hackathon_id).order_by(Pilot.id)).mappings()
@@ -363,10 +397,40 @@ def replications(at: Moment) -> Rows:
                    .order_by(Replication.pilot_id, Replication.id))
 
 
+# --- the programme's result indicators -----------------------------------------------------------
+
+def training_indicator(at: Moment) -> Rows:
+    """People trained, each once, in the group of their first event (app.programme.indicator):
+    counts only, never a person."""
+    from app.programme.indicator import trained_by_group
+    from app.programme.queries import attendance_rows
+
+    groups = trained_by_group(attendance_rows(), at.today)
+    for (region, year, fmt, kind), people in sorted(groups.items()):
+        yield {"region_code": region, "year": year, "format": fmt, "kind": kind,
+               "people_trained": people}
+
+
+def assessment_results(at: Moment) -> Rows:
+    """Regional medians of the assessments, as the final report publishes them: a figure of
+    fewer than three municipalities is empty (app.programme.benchmark.MIN_GROUP)."""
+    from app.programme.report import published_results
+
+    for row in published_results():
+        figures = row.figures
+        yield {"instrument_id": row.instrument_id, "instrument": row.instrument,
+               "theme_id": row.theme_id, "theme": row.theme, "region_code": row.region_code,
+               "baseline_respondents": row.baseline_respondents,
+               "baseline_median": figures.baseline,
+               "final_respondents": row.final_respondents, "final_median": figures.final,
+               "paired_municipalities": figures.paired, "median_change": figures.change}
+
+
 SOURCES: dict[str, Callable[[Moment], Rows]] = {
     fn.__name__: fn for fn in (
-        regions, municipalities, hackathons, hackathon_regions, criteria, results, ranking,
+        regions, municipalities, hackathons, hackathon_regions, criteria, results,
+        result_corrections, ranking,
         ideas, idea_partners, idea_indicators, pilots, pilot_partners, milestones, indicators,
         measurements, funding_lines, expenses, expenses_by_month, pilot_updates, evaluations,
-        replications)
+        replications, training_indicator, assessment_results)
 }

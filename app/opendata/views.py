@@ -85,7 +85,7 @@ def unchanging_page(view):
             return view(*args, **kwargs)  # the page takes no arguments
         key = ("unchanging", request.host, request.endpoint, _locale())
         kept = cache.page_cache.get(key)
-        if kept is None:
+        if not isinstance(kept, cache.CachedPage):  # None: not kept (yet)
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or response.headers.getlist("Set-Cookie"):
                 return response

@@ -190,6 +190,7 @@ def _winner(hackathon: Hackathon, team: Team, plan: Plan, coordinator) -> Idea:
                                                 Idea.title == plan.title))
     if idea is not None:
         return idea
+    assert team.lead is not None and hackathon.submission_closes_at is not None  # as seeded
     author = team.lead.user
     submitted = hackathon.submission_closes_at - timedelta(days=2)
     name, _unit, _direction, baseline, target = plan.indicator
@@ -281,7 +282,8 @@ def _seed_pilot(idea: Idea, plan: Plan, coordinator, today: date) -> Pilot:
                                     "recommendation": recommendation}, actor=coordinator,
                             now=_at(today - timedelta(days=10)))
     for municipality, status, days_ago in plan.replications:
-        place = db.session.scalar(select(Municipality).where(Municipality.name == municipality))
+        place = db.session.scalars(select(Municipality)
+                                   .where(Municipality.name == municipality)).one()
         ops.add_replication(pilot, {"municipality_id": place.id, "status": status,
                                     "started_on": today - timedelta(days=days_ago)},
                             actor=coordinator, now=_at(today - timedelta(days=days_ago)))

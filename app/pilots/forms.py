@@ -74,6 +74,10 @@ class PilotCreateForm(PilotFieldsForm):
 
 class PilotEditForm(PilotFieldsForm):
     version = HiddenField()
+    assessment_theme_id = SelectField(
+        _l("Assessment theme addressed"), choices=[], validate_choice=False,
+        description=_l("The theme of the municipal assessment this pilot means to improve; "
+                       "the final report shows the pilot beside that theme's change."))
 
 
 # The status form and the replication form share the pilot page (with the section

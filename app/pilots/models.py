@@ -29,11 +29,13 @@ from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from app.core.clock import now_utc, today_riga
 from app.core.folding import folded_copy
-from app.extensions import db
+from app.core.sanitize import rendered
+from app.extensions import Model, db
 from app.pilots import health as rules
 from app.pilots import money
 from app.pilots.states import (
     ENDED,
+    MILESTONE_OPEN,
     TEAM_MAY_MOVE_TO,
     ExpenseCategory,
     FundingKind,
@@ -71,7 +73,7 @@ pilot_partner = Table(
 )
 
 
-class Pilot(db.Model):
+class Pilot(Model):
     """A pilot project: one per winning idea, run by the idea's team."""
 
     __tablename__ = "pilot"
@@ -87,6 +89,7 @@ class Pilot(db.Model):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id", ondelete="RESTRICT"), index=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     summary: Mapped[str] = mapped_column(Text, default="")  # Markdown
+    summary_html: Mapped[str] = mapped_column(Text, default="")  # set with summary
     search_key: Mapped[str] = mapped_column(Text, default="")  # title and summary, folded
     lead_municipality_id: Mapped[int] = mapped_column(
         ForeignKey("municipality.id", ondelete="RESTRICT"), index=True)
@@ -103,6 +106,10 @@ class Pilot(db.Model):
     status: Mapped[PilotStatus] = mapped_column(_enum(PilotStatus), default=PilotStatus.PLANNED,
                                                 index=True)
     evidence_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The theme of the programme's assessment the pilot means to improve: the final report
+    # sets the pilot beside that theme's change between the initial and final assessment.
+    assessment_theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assessment_theme.id", ondelete="SET NULL"), index=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -117,6 +124,7 @@ class Pilot(db.Model):
                                           order_by="Municipality.name")
     region = relationship("Region")
     coordinator = relationship("User", foreign_keys=[coordinator_id])
+    assessment_theme = relationship("Theme")
     updated_by = relationship("User", foreign_keys=[updated_by_id])
     milestones: Mapped[list[Milestone]] = relationship(
         back_populates="pilot", cascade="all, delete-orphan",
@@ -173,7 +181,7 @@ class Pilot(db.Model):
 
     def can_edit_field(self, user, name: str) -> bool:
         """The plan's frame (dates, budget, coordinator, municipalities, the evidence rule)
-        is the managers'; the team keeps its title and summary up to date."""
+        is the managers'; the team keeps its title, summary and assessment theme up to date."""
         if name in TEAM_FIELDS:
             return self.can_edit(user)
         return self.can_manage(user)
@@ -301,10 +309,10 @@ class Pilot(db.Model):
         return f"<Pilot {self.id} {self.status} {self.title[:30]!r}>"
 
 
-TEAM_FIELDS = frozenset({"title", "summary"})
+TEAM_FIELDS = frozenset({"title", "summary", "assessment_theme_id"})
 
 
-class PilotStatusChange(db.Model):
+class PilotStatusChange(Model):
     """One change of a pilot's status: who, when, from what to what, and why."""
 
     __tablename__ = "pilot_status_change"
@@ -324,7 +332,7 @@ class PilotStatusChange(db.Model):
         return f"<PilotStatusChange pilot={self.pilot_id} {self.from_status}→{self.to_status}>"
 
 
-class PilotDocument(db.Model):
+class PilotDocument(Model):
     """A file behind a milestone's evidence, a measurement or an expense. Never public."""
 
     __tablename__ = "pilot_document"
@@ -346,7 +354,7 @@ class PilotDocument(db.Model):
         return f"<PilotDocument {self.id} {self.filename!r}>"
 
 
-class Milestone(db.Model):
+class Milestone(Model):
     """A step of the pilot with a due date and a weight in its progress."""
 
     __tablename__ = "milestone"
@@ -373,7 +381,7 @@ class Milestone(db.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status in (MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS)
+        return self.status in MILESTONE_OPEN
 
     @property
     def has_evidence(self) -> bool:
@@ -391,7 +399,7 @@ class Milestone(db.Model):
         return f"<Milestone {self.id} {self.status} {self.due_date}>"
 
 
-class Indicator(db.Model):
+class Indicator(Model):
     """An outcome indicator: where it started, where it should get to, and its measurements."""
 
     __tablename__ = "indicator"
@@ -430,7 +438,7 @@ class Indicator(db.Model):
         return f"<Indicator {self.id} {self.name[:30]!r}>"
 
 
-class Measurement(db.Model):
+class Measurement(Model):
     """A measured value of an indicator on a date, with where it came from."""
 
     __tablename__ = "measurement"
@@ -453,7 +461,7 @@ class Measurement(db.Model):
         return f"<Measurement {self.id} {self.value} on {self.measured_on}>"
 
 
-class FundingLine(db.Model):
+class FundingLine(Model):
     """A share of the approved budget and where it comes from."""
 
     __tablename__ = "funding_line"
@@ -477,7 +485,7 @@ class FundingLine(db.Model):
         return f"<FundingLine {self.id} {self.kind} {self.amount_eur}>"
 
 
-class Expense(db.Model):
+class Expense(Model):
     """Money spent: an amount on a date, what for, and optionally the invoice."""
 
     __tablename__ = "expense"
@@ -505,7 +513,7 @@ class Expense(db.Model):
         return f"<Expense {self.id} {self.amount_eur} on {self.spent_on}>"
 
 
-class PilotUpdate(db.Model):
+class PilotUpdate(Model):
     """A dated progress report in Markdown: internal, or public once a coordinator approves it."""
 
     __tablename__ = "pilot_update"
@@ -514,6 +522,7 @@ class PilotUpdate(db.Model):
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
     reported_on: Mapped[date] = mapped_column(Date, index=True)
     body: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")  # set with body
     public: Mapped[bool] = mapped_column(Boolean, default=False)
     status: Mapped[UpdateStatus] = mapped_column(_enum(UpdateStatus), index=True)
     created_at: Mapped[datetime] = mapped_column(default=now_utc)
@@ -539,7 +548,7 @@ class PilotUpdate(db.Model):
         return f"<PilotUpdate {self.id} {self.status} {self.reported_on}>"
 
 
-class PilotEvaluation(db.Model):
+class PilotEvaluation(Model):
     """The final evaluation of an ended pilot: what it achieved, what was learnt, what next."""
 
     __tablename__ = "pilot_evaluation"
@@ -548,7 +557,9 @@ class PilotEvaluation(db.Model):
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"),
                                           unique=True)
     results: Mapped[str] = mapped_column(Text)  # Markdown
+    results_html: Mapped[str] = mapped_column(Text, default="")  # set with results
     lessons: Mapped[str] = mapped_column(Text)  # Markdown
+    lessons_html: Mapped[str] = mapped_column(Text, default="")  # set with lessons
     recommendation: Mapped[Recommendation] = mapped_column(_enum(Recommendation))
     evaluated_at: Mapped[datetime] = mapped_column(default=now_utc)
     evaluated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -560,7 +571,7 @@ class PilotEvaluation(db.Model):
         return f"<PilotEvaluation pilot={self.pilot_id} {self.recommendation}>"
 
 
-class Replication(db.Model):
+class Replication(Model):
     """Another municipality adopting the pilot: who, since when, how far."""
 
     __tablename__ = "replication"
@@ -586,3 +597,7 @@ class Replication(db.Model):
 
 
 folded_copy(Pilot, "search_key", "title", "summary")
+# Markdown is rendered and sanitised once, when saved (app.core.sanitize.rendered).
+rendered(Pilot, summary="summary_html")
+rendered(PilotUpdate, body="body_html")
+rendered(PilotEvaluation, results="results_html", lessons="lessons_html")

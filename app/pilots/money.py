@@ -117,6 +117,13 @@ def spent_eur(expenses: Iterable[Decimal | int]) -> Decimal:
     return _to_cents(_exact_sum(expenses))
 
 
+def from_cents(cents: int | None) -> Decimal:
+    """An amount in EUR from a whole number of cents (a database's exact SUM of cents)."""
+    if isinstance(cents, bool) or not isinstance(cents, int | type(None)):
+        raise TypeError(f"cents are an int, not {type(cents).__name__}")
+    return (Decimal(cents or 0) / 100).quantize(CENT)
+
+
 def remaining_eur(approved: Decimal | int, spent: Decimal | int) -> Decimal:
     """What is left of the approved budget, to the cent; negative when overspent."""
     return _to_cents(_exact_sum([approved, -_as_decimal(spent)]))

@@ -90,6 +90,7 @@ FIELD_LABELS = {
     "lead_municipality_id": _l("Lead municipality"),
     "partner_municipality_ids": _l("Partner municipalities"),
     "evidence_required": _l("Evidence required to complete a milestone"),
+    "assessment_theme_id": _l("Assessment theme addressed"),
 }
 
 
@@ -288,7 +289,7 @@ def read_weight(value: Any) -> tuple[Decimal | None, Any]:
     if value is None or value == "":
         return Decimal("1"), None
     number, problem = read_number(value)
-    if problem:
+    if problem or number is None:
         return None, _l("The weight is a number above zero, for example 1 or 2,5.")
     if number <= 0:
         return None, _l("The weight must be more than zero.")
@@ -371,6 +372,21 @@ def _coordinator(fields: _Fields, pilot_region: str | None, hackathon) -> Any:
                                          "or a national coordinator."))
         return None
     return user
+
+
+def _assessment_theme(fields: _Fields) -> int | None:
+    """The id of an existing assessment theme, or None for none."""
+    from app.programme.models import Theme
+
+    if fields.data.get("assessment_theme_id") in (None, ""):
+        return None
+    theme_id = fields.integer("assessment_theme_id")
+    if theme_id is None:
+        return None  # the field's message is recorded already
+    if db.session.get(Theme, theme_id) is None:
+        fields.fail("assessment_theme_id", _l("Choose one of the assessment themes offered."))
+        return None
+    return theme_id
 
 
 def _municipalities(fields: _Fields, *, lead_default: int | None,
@@ -526,7 +542,7 @@ def _funding_rows(fields: _Fields, rows: Any) -> list[dict]:
 
 TRACKED = ("title", "summary", "start_date", "end_date", "approved_budget_eur",
            "coordinator_id", "lead_municipality_id", "region_code", "evidence_required",
-           "status")
+           "status", "assessment_theme_id")
 
 
 def _snapshot(pilot: Pilot) -> dict:
@@ -571,6 +587,8 @@ def update_pilot(pilot: Pilot, data: dict, *, actor, expected_version: int | Non
         coordinator = _coordinator(fields, values.get("region_code", pilot.region_code),
                                    pilot.hackathon)
         values["coordinator_id"] = coordinator.id if coordinator else None
+    if fields.has("assessment_theme_id"):
+        values["assessment_theme_id"] = _assessment_theme(fields)
     _check_dates(fields, values.get("start_date", pilot.start_date),
                  values.get("end_date", pilot.end_date))
     status = fields.choice("status", PilotStatus, required=False) if fields.has("status") \
@@ -679,9 +697,9 @@ def remove_funding_line(line: FundingLine, *, actor, now: datetime | None = None
     db.session.flush()
 
 
-def record_expense(pilot: Pilot, data: dict, *, actor, now: datetime | None = None,
-                   document: PilotDocument | None = None) -> Expense:
-    """Record money spent: a positive amount in EUR, its date (not in the future), what for."""
+def check_expense(pilot: Pilot, data: dict, *, actor, now: datetime | None = None) -> dict:
+    """The values record_expense would store (Invalid or NotAllowed otherwise); writes
+    nothing, so that a batch checks every row before it writes any."""
     now = now or now_utc()
     _require(pilot.can_edit(actor))
     fields = _Fields(data)
@@ -695,16 +713,37 @@ def record_expense(pilot: Pilot, data: dict, *, actor, now: datetime | None = No
     category = fields.choice("category", ExpenseCategory, default=ExpenseCategory.OTHER.value)
     document_public = fields.boolean("document_public")
     fields.check()
-    expense = Expense(pilot=pilot, amount_eur=amount, spent_on=spent_on,
-                      description=description, category=category, document=document,
-                      document_public=document_public and document is not None,
-                      created_at=now, created_by_id=actor.id)
-    db.session.add(expense)
+    return {"amount_eur": amount, "spent_on": spent_on, "description": description,
+            "category": category, "document_public": document_public}
+
+
+def record_expense(pilot: Pilot, data: dict, *, actor, now: datetime | None = None,
+                   document: PilotDocument | None = None) -> Expense:
+    """Record money spent: a positive amount in EUR, its date (not in the future), what for."""
+    now = now or now_utc()
+    values = check_expense(pilot, data, actor=actor, now=now)
+    return record_expenses([(pilot, values, document)], actor=actor, now=now)[0]
+
+
+def record_expenses(checked: list[tuple[Pilot, dict, PilotDocument | None]], *, actor,
+                    now: datetime, notes: list[dict] | None = None) -> list[Expense]:
+    """Store expenses whose values check_expense returned, in one flush for all (a workbook's
+    hundreds of rows would otherwise wait for hundreds of round trips), each audited;
+    `notes[i]` is added to the i-th audit entry (where an import came from)."""
+    expenses = []
+    for pilot, values, document in checked:
+        values = dict(values)
+        values["document_public"] = values.get("document_public", False) and document is not None
+        expenses.append(Expense(pilot=pilot, document=document, created_at=now,
+                                created_by_id=actor.id, **values))
+    db.session.add_all(expenses)
     db.session.flush()
-    _audit("pilot.expense.add", expense, actor=actor, now=now,
-           after={"pilot_id": pilot.id, "amount_eur": amount, "spent_on": spent_on,
-                  "description": description, "category": category})
-    return expense
+    for index, expense in enumerate(expenses):
+        _audit("pilot.expense.add", expense, actor=actor, now=now,
+               after={"pilot_id": expense.pilot.id, "amount_eur": expense.amount_eur,
+                      "spent_on": expense.spent_on, "description": expense.description,
+                      "category": expense.category, **(notes[index] if notes else {})})
+    return expenses
 
 
 def expense_grace_days() -> int:
@@ -731,12 +770,19 @@ def _check_due_date(fields: _Fields, pilot: Pilot, due: date) -> None:
 
 def delete_expense(expense: Expense, *, actor, now: datetime | None = None) -> None:
     """Remove an expense entered by mistake (the audit trail keeps what it was)."""
-    now = now or now_utc()
-    _require(expense.pilot.can_edit(actor))
-    _audit("pilot.expense.delete", expense, actor=actor, now=now,
-           before={"pilot_id": expense.pilot_id, "amount_eur": expense.amount_eur,
-                   "spent_on": expense.spent_on, "description": expense.description})
-    expense.pilot.expenses.remove(expense)
+    delete_expenses([expense], actor=actor, now=now or now_utc())
+
+
+def delete_expenses(expenses: list[Expense], *, actor, now: datetime,
+                    notes: list[dict] | None = None) -> None:
+    """Remove expenses (a batch: one flush), each kept in the audit trail with `notes[i]`."""
+    for index, expense in enumerate(expenses):
+        _require(expense.pilot.can_edit(actor))
+        _audit("pilot.expense.delete", expense, actor=actor, now=now,
+               before={"pilot_id": expense.pilot_id, "amount_eur": expense.amount_eur,
+                       "spent_on": expense.spent_on, "description": expense.description},
+               after=notes[index] if notes else None)
+        expense.pilot.expenses.remove(expense)
     db.session.flush()
 
 
@@ -856,7 +902,7 @@ def _indicator_values(fields: _Fields) -> dict:
     target = fields.number("target")
     baseline_on = fields.date("baseline_on")
     target_on = fields.date("target_on")
-    if not fields.errors:
+    if not fields.errors and baseline is not None and target is not None:  # None: it failed
         for field, code in indicator_problems(baseline, target, direction, baseline_on,
                                               target_on).items():
             fields.fail(field, PROBLEM_MESSAGES[code])
@@ -886,10 +932,10 @@ def add_indicator(pilot: Pilot, data: dict, *, actor, now: datetime | None = Non
     return indicator
 
 
-def record_measurement(indicator: Indicator, data: dict, *, actor,
-                       now: datetime | None = None,
-                       document: PilotDocument | None = None) -> Measurement:
-    """Record a measured value: not dated before the baseline, nor in the future."""
+def check_measurement(indicator: Indicator, data: dict, *, actor,
+                      now: datetime | None = None) -> dict:
+    """The values record_measurement would store (Invalid or NotAllowed otherwise); writes
+    nothing, so that a batch checks every row before it writes any."""
     now = now or now_utc()
     _require(indicator.pilot.can_edit(actor))
     fields = _Fields(data)
@@ -902,25 +948,52 @@ def record_measurement(indicator: Indicator, data: dict, *, actor,
         if problem:
             fields.fail("measured_on", PROBLEM_MESSAGES[problem])
     fields.check()
-    measurement = Measurement(indicator=indicator, value=value, measured_on=measured_on,
-                              note=note, document=document, created_at=now,
-                              created_by_id=actor.id)
-    db.session.add(measurement)
+    return {"value": value, "measured_on": measured_on, "note": note}
+
+
+def record_measurement(indicator: Indicator, data: dict, *, actor,
+                       now: datetime | None = None,
+                       document: PilotDocument | None = None) -> Measurement:
+    """Record a measured value: not dated before the baseline, nor in the future."""
+    now = now or now_utc()
+    values = check_measurement(indicator, data, actor=actor, now=now)
+    return record_measurements([(indicator, values, document)], actor=actor, now=now)[0]
+
+
+def record_measurements(checked: list[tuple[Indicator, dict, PilotDocument | None]], *,
+                        actor, now: datetime, notes: list[dict] | None = None
+                        ) -> list[Measurement]:
+    """Store measurements whose values check_measurement returned, in one flush for all,
+    each audited; `notes[i]` is added to the i-th audit entry (where an import came from)."""
+    measurements = [Measurement(indicator=indicator, document=document, created_at=now,
+                                created_by_id=actor.id, **values)
+                    for indicator, values, document in checked]
+    db.session.add_all(measurements)
     db.session.flush()
-    _audit("pilot.measurement.add", measurement, actor=actor, now=now,
-           after={"indicator_id": indicator.id, "value": value, "measured_on": measured_on,
-                  "note": note})
-    return measurement
+    for index, measurement in enumerate(measurements):
+        _audit("pilot.measurement.add", measurement, actor=actor, now=now,
+               after={"indicator_id": measurement.indicator.id, "value": measurement.value,
+                      "measured_on": measurement.measured_on, "note": measurement.note,
+                      **(notes[index] if notes else {})})
+    return measurements
 
 
 def delete_measurement(measurement: Measurement, *, actor, now: datetime | None = None) -> None:
     """Remove a measurement entered by mistake (the audit trail keeps what it was)."""
-    now = now or now_utc()
-    _require(measurement.indicator.pilot.can_edit(actor))
-    _audit("pilot.measurement.delete", measurement, actor=actor, now=now,
-           before={"indicator_id": measurement.indicator_id, "value": measurement.value,
-                   "measured_on": measurement.measured_on, "note": measurement.note})
-    measurement.indicator.measurements.remove(measurement)
+    delete_measurements([measurement], actor=actor, now=now or now_utc())
+
+
+def delete_measurements(measurements: list[Measurement], *, actor, now: datetime,
+                        notes: list[dict] | None = None) -> None:
+    """Remove measurements (a batch: one flush), each kept in the audit trail with
+    `notes[i]`."""
+    for index, measurement in enumerate(measurements):
+        _require(measurement.indicator.pilot.can_edit(actor))
+        _audit("pilot.measurement.delete", measurement, actor=actor, now=now,
+               before={"indicator_id": measurement.indicator_id, "value": measurement.value,
+                       "measured_on": measurement.measured_on, "note": measurement.note},
+               after=notes[index] if notes else None)
+        measurement.indicator.measurements.remove(measurement)
     db.session.flush()
 
 
@@ -932,7 +1005,7 @@ def add_document(pilot: Pilot, filename: str | None, data: bytes, *, actor,
     now = now or now_utc()
     _require(pilot.can_edit(actor))
     kind, problem = documents.check(data)
-    if problem:
+    if problem or kind is None:
         raise Invalid(errors={field: [problem]})
     stored_name, digest = documents.write_file(data)
     document = PilotDocument(pilot=pilot, stored_name=stored_name,
@@ -994,6 +1067,7 @@ def revise_update(update: PilotUpdate, data: dict, *, actor, now: datetime | Non
                       "reported_on": update.reported_on, **(data or {})})
     body, public, reported_on = _update_values(fields, now)
     fields.check()
+    assert reported_on is not None  # a missing date is an error, raised by check()
     update.body, update.public, update.reported_on = body, public, reported_on
     if not public:
         update.status = UpdateStatus.INTERNAL
@@ -1117,7 +1191,8 @@ def add_replication(pilot: Pilot, data: dict, *, actor, now: datetime | None = N
         raise Invalid(errors={"municipality_id": [
             _l("This municipality is already recorded.")]}) from None
     _audit("pilot.replication.add", replication, actor=actor, now=now,
-           after={"pilot_id": pilot.id, "municipality_id": municipality.id, "status": status})
+           after={"pilot_id": pilot.id, "municipality_id": replication.municipality_id,
+                  "status": status})
     return replication
 
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import false, func, or_, select, true
+from sqlalchemy import BigInteger, cast, false, func, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.collation import collated
@@ -35,7 +35,13 @@ from app.pilots.models import (
     PilotUpdate,
     pilot_partner,
 )
-from app.pilots.states import FundingKind, PilotStatus, UpdateStatus
+from app.pilots.states import (
+    MILESTONE_OPEN,
+    FundingKind,
+    MilestoneStatus,
+    PilotStatus,
+    UpdateStatus,
+)
 from app.places.models import REGION_CODES, Region
 
 COMING_DAYS = 30  # the portfolio lists milestones falling due in the next 30 days
@@ -52,6 +58,7 @@ def pilot_by_id(pilot_id: int) -> Pilot | None:
         select(Pilot).where(Pilot.id == pilot_id).options(
             joinedload(Pilot.hackathon), joinedload(Pilot.lead_municipality),
             joinedload(Pilot.coordinator), joinedload(Pilot.idea),
+            joinedload(Pilot.assessment_theme),
             joinedload(Pilot.team).selectinload(Team.members).joinedload(TeamMember.user),
             selectinload(Pilot.partner_municipalities),
             selectinload(Pilot.milestones).joinedload(Milestone.evidence_document),
@@ -105,20 +112,20 @@ def summarize(pilot: Pilot, figures: Figures | None, today: date) -> PilotRow:
 
 
 def load_figures(condition) -> dict[int, Figures]:
-    """Spent (exact, via money.spent_eur) and last report date of the pilots matching
+    """Spent (exact, in whole cents) and last report date of the pilots matching
     `condition` (a where-clause on Pilot): two queries, whatever their number."""
-    amounts: dict[int, list[Decimal]] = defaultdict(list)
-    for pilot_id, amount in db.session.execute(
-            select(Expense.pilot_id, Expense.amount_eur)
-            .join(Pilot, Pilot.id == Expense.pilot_id).where(condition)):
-        amounts[pilot_id].append(amount)
+    # Summed as whole cents, which every database adds exactly (amounts have two decimals),
+    # instead of fetching every expense to add in Python.
+    cents = cast(func.sum(cast(func.round(Expense.amount_eur * 100), BigInteger)), BigInteger)
+    spent = {pilot_id: money.from_cents(total) for pilot_id, total in db.session.execute(
+        select(Expense.pilot_id, cents).join(Pilot, Pilot.id == Expense.pilot_id)
+        .where(condition).group_by(Expense.pilot_id))}
     reports = {pilot_id: last for pilot_id, last in db.session.execute(
         select(PilotUpdate.pilot_id, func.max(PilotUpdate.reported_on))
         .join(Pilot, Pilot.id == PilotUpdate.pilot_id).where(condition)
         .group_by(PilotUpdate.pilot_id))}
-    ids = set(amounts) | set(reports)
-    return {i: Figures(spent=money.spent_eur(amounts.get(i, ())),
-                       last_report_on=reports.get(i)) for i in ids}
+    return {i: Figures(spent=spent.get(i, Decimal("0.00")), last_report_on=reports.get(i))
+            for i in set(spent) | set(reports)}
 
 
 def summarize_all(pilots: Iterable[Pilot], figures: dict[int, Figures], today: date
@@ -130,7 +137,7 @@ def _list_options():
     return (joinedload(Pilot.lead_municipality), joinedload(Pilot.hackathon),
             joinedload(Pilot.region), joinedload(Pilot.coordinator),
             selectinload(Pilot.partner_municipalities), selectinload(Pilot.milestones),
-            selectinload(Pilot.funding_lines))
+            selectinload(Pilot.funding_lines), joinedload(Pilot.assessment_theme))
 
 
 def scope_condition(user):
@@ -227,6 +234,17 @@ class Portfolio:
     waiting: list[PilotUpdate]
     money: list[RegionMoney]
     filters: dict[str, Any] = field(default_factory=dict)
+    today: date = field(default_factory=date.today)
+
+    def page(self, start: int = 0, stop: int | None = None) -> list[PilotRow]:
+        """The rows from `start` to `stop`, with their pilots loaded as objects (names,
+        places, the hackathon) in a fixed number of queries."""
+        chosen = self.rows[start:stop]
+        ids = [row.pilot.id for row in chosen]
+        pilots = {p.id: p for p in db.session.scalars(
+            select(Pilot).where(Pilot.id.in_(ids)).options(*_list_options())).unique()}
+        return [summarize(pilots[row.pilot.id], Figures(row.spent, row.last_report_on),
+                          self.today) for row in chosen]
 
 
 def clean_filters(args) -> dict[str, Any]:
@@ -266,18 +284,101 @@ def sort_key(row: PilotRow):
     return (_SEVERITY[row.level], due, row.pilot.title.lower(), row.pilot.id)
 
 
+@dataclass(frozen=True)
+class ScopeMilestone:
+    """A milestone as the portfolio ranks and lists it: its plain columns, no object."""
+
+    id: int
+    title: str
+    due_date: date
+    status: MilestoneStatus
+    weight: Decimal
+    completed_on: date | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in MILESTONE_OPEN
+
+    def facts(self) -> rules.MilestoneFacts:
+        return rules.MilestoneFacts(weight=self.weight, status=self.status.value,
+                                    due_date=self.due_date, completed_on=self.completed_on,
+                                    title=self.title)
+
+
+@dataclass
+class ScopePilot:
+    """A pilot as the portfolio ranks, filters, counts and sums it: plain columns, so that
+    every pilot a coordinator follows is weighed without loading one as an object. It answers
+    what `summarize` asks of a Pilot; only the page shown loads real pilots (`Portfolio.page`)."""
+
+    id: int
+    title: str
+    status: PilotStatus
+    region_code: str
+    hackathon_id: int
+    lead_municipality_id: int
+    approved_budget_eur: Decimal
+    start_date: date
+    end_date: date
+    partner_ids: frozenset[int]
+    milestones: list[ScopeMilestone]
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status.has_ended
+
+    def municipality_ids(self) -> set[int]:
+        return {self.lead_municipality_id, *self.partner_ids}
+
+    def next_milestone(self) -> ScopeMilestone | None:
+        return next((m for m in self.milestones if m.is_open), None)
+
+    def facts(self, *, spent: Decimal | None, last_report_on: date | None,
+              loaded: bool = False) -> rules.PilotFacts:
+        return rules.PilotFacts(
+            status=self.status.value, start_date=self.start_date, end_date=self.end_date,
+            approved_budget=self.approved_budget_eur,
+            spent=spent if spent is not None else Decimal("0.00"),
+            milestones=[m.facts() for m in self.milestones], last_report_on=last_report_on)
+
+
 def load_scope(user, today: date) -> list[PilotRow]:
-    """Every pilot the user follows, with computed values: four queries in all."""
+    """Every pilot the user follows with its computed values, from plain columns (ScopePilot):
+    five queries, and no object per pilot or milestone."""
     condition = scope_condition(user)
-    pilots = db.session.scalars(select(Pilot).where(condition).options(*_list_options())
-                                ).unique().all()
-    return summarize_all(pilots, load_figures(condition), today)
+    milestones: dict[int, list[ScopeMilestone]] = defaultdict(list)
+    for pilot_id, *columns in db.session.execute(
+            select(Milestone.pilot_id, Milestone.id, Milestone.title, Milestone.due_date,
+                   Milestone.status, Milestone.weight, Milestone.completed_on)
+            .join(Pilot, Pilot.id == Milestone.pilot_id).where(condition)
+            .order_by(Milestone.pilot_id, Milestone.due_date, Milestone.id)):
+        milestones[pilot_id].append(ScopeMilestone(*columns))
+    partners: dict[int, set[int]] = defaultdict(set)
+    for pilot_id, municipality_id in db.session.execute(
+            select(pilot_partner.c.pilot_id, pilot_partner.c.municipality_id)
+            .join(Pilot, Pilot.id == pilot_partner.c.pilot_id).where(condition)):
+        partners[pilot_id].add(municipality_id)
+    figures = load_figures(condition)
+    pilots = [ScopePilot(id=row.id, title=row.title, status=row.status,
+                         region_code=row.region_code, hackathon_id=row.hackathon_id,
+                         lead_municipality_id=row.lead_municipality_id,
+                         approved_budget_eur=row.approved_budget_eur,
+                         start_date=row.start_date, end_date=row.end_date,
+                         partner_ids=frozenset(partners.get(row.id, ())),
+                         milestones=milestones.get(row.id, []))
+              for row in db.session.execute(
+                  select(Pilot.id, Pilot.title, Pilot.status, Pilot.region_code,
+                         Pilot.hackathon_id, Pilot.lead_municipality_id,
+                         Pilot.approved_budget_eur, Pilot.start_date, Pilot.end_date)
+                  .where(condition))]
+    return summarize_all(pilots, figures, today)  # type: ignore[arg-type]  # a Pilot's stand-in
 
 
 def portfolio(user, filters: dict[str, Any], today: date) -> Portfolio:
     """The coordinators' portfolio: the pilots in the user's scope, filtered, with the
     milestones overdue and coming, the reports waiting for approval and each region's money
-    against its envelope."""
+    against its envelope. Its cost grows with the pilots only by plain rows; `page` loads the
+    pilots shown."""
     scope = load_scope(user, today)
     rows = sorted((r for r in scope if _matches(r, filters)), key=sort_key)
     counts = {level: 0 for level in rules.LEVELS}
@@ -286,13 +387,14 @@ def portfolio(user, filters: dict[str, Any], today: date) -> Portfolio:
     overdue, coming = due_milestones(rows, today)
     return Portfolio(rows=rows, total=len(scope), counts=counts, overdue=overdue,
                      coming=coming, waiting=waiting_updates(user), money=region_money(
-                         user, scope), filters=filters)
+                         user, scope), filters=filters, today=today)
 
 
 def due_milestones(rows: Iterable[PilotRow], today: date, *, days: int = COMING_DAYS
                    ) -> tuple[list[DueMilestone], list[DueMilestone]]:
     """Open milestones already overdue, and those falling due within `days`."""
-    overdue, coming = [], []
+    overdue: list[DueMilestone] = []
+    coming: list[DueMilestone] = []
     horizon = today + timedelta(days=days)
     for row in rows:
         if row.pilot.has_ended:
@@ -341,7 +443,7 @@ def region_money(user, scope: list[PilotRow]) -> list[RegionMoney]:
             for r in regions]
 
 
-def filter_options() -> dict[str, list]:
+def filter_options() -> dict[str, Sequence[Any]]:
     """The choices of the portfolio's filters (two queries)."""
     from app.places.models import Municipality
 

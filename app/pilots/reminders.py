@@ -118,7 +118,7 @@ def send_coordinator_digests(now: datetime | None = None) -> int:
         selectinload(Pilot.milestones), joinedload(Pilot.hackathon),
         joinedload(Pilot.lead_municipality)).order_by(Pilot.id)).unique().all()
     rows = queries.summarize_all(pilots, queries.load_figures(Pilot.id.is_not(None)), today)
-    waiting = defaultdict(int)
+    waiting: defaultdict[int, int] = defaultdict(int)
     for update in db.session.scalars(select(PilotUpdate).where(
             PilotUpdate.status == UpdateStatus.SUBMITTED)):
         waiting[update.pilot_id] += 1

@@ -65,6 +65,9 @@ class MilestoneStatus(enum.StrEnum):
         return MILESTONE_STATUS_LABELS[self]
 
 
+# Open milestones still count towards the plan's dates; done and missed ones are settled.
+MILESTONE_OPEN = frozenset({MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS})
+
 MILESTONE_TRANSITIONS: dict[MilestoneStatus, frozenset[MilestoneStatus]] = {
     MilestoneStatus.PLANNED: frozenset({MilestoneStatus.IN_PROGRESS, MilestoneStatus.DONE,
                                         MilestoneStatus.MISSED}),

@@ -35,7 +35,7 @@ from app.core.errors import DomainError, Invalid, handle_http_exception
 from app.core.formatting import fmt_date
 from app.core.forms import apply_errors
 from app.core.pagination import Page, clamp
-from app.core.sanitize import render_markdown
+from app.core.sanitize import stored_html
 from app.extensions import db
 from app.ideas.models import Idea
 from app.pilots import documents, queries
@@ -297,8 +297,8 @@ def pilot(pilot_id: int):
     today = today_riga()
     row = queries.summarize(pilot, None, today)
     common = {"pilot": pilot, "row": row, "today": today, "internal": internal,
-              "charts": _charts(pilot), "summary_html": render_markdown(pilot.summary),
-              "markdown": render_markdown,
+              "charts": _charts(pilot), "summary_html": stored_html(pilot.summary_html),
+              "stored_html": stored_html,
               "following": follow_ops.is_following(pilot, current_user),
               "follow_form": EmptyForm(formdata=None) if current_user.is_authenticated
               else None}
@@ -320,7 +320,9 @@ def pilot(pilot_id: int):
 # --- editing the plan ----------------------------------------------------------------------------
 
 EDIT_FIELDS = ("title", "summary", "start_date", "end_date", "budget_eur", "coordinator_id",
-               "lead_municipality_id", "partner_municipality_ids", "evidence_required")
+               "lead_municipality_id", "partner_municipality_ids", "evidence_required",
+               "assessment_theme_id")
+TEAM_EDIT_FIELDS = ("title", "summary", "assessment_theme_id")
 
 
 def _edit_initial(pilot: Pilot) -> dict:
@@ -332,6 +334,7 @@ def _edit_initial(pilot: Pilot) -> dict:
         "lead_municipality_id": str(pilot.lead_municipality_id),
         "partner_municipality_ids": [str(m.id) for m in pilot.partner_municipalities],
         "evidence_required": pilot.evidence_required, "version": str(pilot.version),
+        "assessment_theme_id": str(pilot.assessment_theme_id or ""),
     }
 
 
@@ -340,6 +343,7 @@ def _edit_page(form: PilotEditForm, pilot: Pilot, *, status: int = 200,
     form.coordinator_id.choices = _coordinator_choices(pilot.region_code, pilot.hackathon)
     form.lead_municipality_id.choices = _municipality_choices()
     form.partner_municipality_ids.choices = _municipality_choices()
+    form.assessment_theme_id.choices = _theme_choices()
     return render_template("pilots/edit.html", form=form, pilot=pilot, conflict=conflict,
                            manager=pilot.can_manage(current_user),
                            labels=ops.FIELD_LABELS), status
@@ -351,8 +355,18 @@ def _edit_data(form: PilotEditForm, pilot: Pilot) -> dict:
     if not data["coordinator_id"]:
         data["coordinator_id"] = None
     if not pilot.can_manage(current_user):
-        data = {k: v for k, v in data.items() if k in ("title", "summary")}
+        data = {k: v for k, v in data.items() if k in TEAM_EDIT_FIELDS}
     return data
+
+
+def _theme_choices() -> list[tuple[str, str]]:
+    """Every assessment theme, named with its instrument (one query)."""
+    from app.programme.models import Instrument, Theme
+
+    rows = db.session.execute(select(Theme.id, Theme.name, Instrument.name)
+                              .join(Instrument, Instrument.id == Theme.instrument_id)
+                              .order_by(Instrument.id, Theme.position, Theme.id))
+    return [("", _("None"))] + [(str(i), f"{instrument}: {name}") for i, name, instrument in rows]
 
 
 def _conflict(stored: Pilot, form: PilotEditForm, *, manager: bool) -> dict:
@@ -364,9 +378,10 @@ def _conflict(stored: Pilot, form: PilotEditForm, *, manager: bool) -> dict:
         "lead_municipality_id": stored.lead_municipality.name,
         "coordinator_id": stored.coordinator.name if stored.coordinator else "—",
         "evidence_required": _("yes") if stored.evidence_required else _("no"),
+        "assessment_theme_id": stored.assessment_theme.name if stored.assessment_theme else "—",
     }
     differs = {}
-    for name in EDIT_FIELDS if manager else ("title", "summary"):
+    for name in EDIT_FIELDS if manager else TEAM_EDIT_FIELDS:
         mine = form[name].data
         theirs = saved[name]
         if isinstance(mine, list):
@@ -482,7 +497,7 @@ def add_measurement(pilot_id: int):
     except Invalid as error:
         db.session.rollback()
         apply_errors(form, error)
-        return _record_page(queries.pilot_by_id(pilot.id), measurement_form=form, status=422)
+        return _record_page(_pilot(pilot.id), measurement_form=form, status=422)
     db.session.commit()
     flash(_("The measurement of “%(name)s” has been recorded.", name=indicator.name), "success")
     return redirect(url_for("pilots.record", pilot_id=pilot.id))
@@ -503,7 +518,7 @@ def add_expense(pilot_id: int):
     except Invalid as error:
         db.session.rollback()
         apply_errors(form, error)
-        return _record_page(queries.pilot_by_id(pilot.id), expense_form=form, status=422)
+        return _record_page(_pilot(pilot.id), expense_form=form, status=422)
     db.session.commit()
     from app.core.formatting import fmt_money
 
@@ -869,7 +884,7 @@ def portfolio():
                                                                          PORTFOLIO_PER_PAGE),
                            PORTFOLIO_PER_PAGE)
     start = (page - 1) * per_page
-    table = Page(items=result.rows[start:start + per_page], page=page, per_page=per_page,
+    table = Page(items=result.page(start, start + per_page), page=page, per_page=per_page,
                  total=len(result.rows))
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
     return render_template("pilots/portfolio.html", result=result, table=table,
@@ -886,7 +901,7 @@ def portfolio_csv():
     result = queries.portfolio(current_user, filters, today)
     delimiter = ";" if request.args.get("sep") == "semicolon" else ","
     body = queries.portfolio_csv(
-        result.rows, delimiter=delimiter, reason_text=reason_text,
+        result.page(), delimiter=delimiter, reason_text=reason_text,
         url=lambda p: url_for("pilots.pilot", pilot_id=p.id, _external=True))
     response = Response(body, mimetype="text/csv")
     response.headers["Content-Type"] = "text/csv; charset=utf-8"

@@ -10,7 +10,7 @@ from sqlalchemy import Enum, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
-from app.extensions import db
+from app.extensions import Model
 
 REGION_CODES = ("riga", "kurzeme", "latgale", "vidzeme", "zemgale")
 
@@ -20,7 +20,7 @@ class MunicipalityKind(enum.StrEnum):
     COUNTY = "county"
 
 
-class Region(db.Model):
+class Region(Model):
     """A planning region (plānošanas reģions)."""
 
     __tablename__ = "region"
@@ -45,7 +45,7 @@ class Region(db.Model):
         return f"<Region {self.code}>"
 
 
-class Municipality(db.Model):
+class Municipality(Model):
     """A municipality (pašvaldība): a state city or a county."""
 
     __tablename__ = "municipality"
@@ -72,7 +72,7 @@ class Municipality(db.Model):
         return f"<Municipality {self.name}>"
 
 
-class MunicipalityDomain(db.Model):
+class MunicipalityDomain(Model):
     """An e-mail domain of a municipality's staff: a confirmed address there verifies its
     owner as working for the municipality. A domain belongs to one municipality."""
 

@@ -103,7 +103,7 @@ def update_municipality(municipality: Municipality, data: dict, *, actor) -> Mun
     ):
         errors["name"] = [_l("Another municipality already has this name.")]
     try:
-        kind = MunicipalityKind(data.get("kind"))
+        kind = MunicipalityKind(data.get("kind") or "")  # none given: ValueError too
     except ValueError:
         errors["kind"] = [_l("Choose a state city or a county.")]
     if db.session.get(Region, data.get("region_code") or "") is None:

@@ -8,10 +8,10 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.clock import now_utc
-from app.extensions import db
+from app.extensions import Model
 
 
-class Erasure(db.Model):
+class Erasure(Model):
     """The account `user_id` was erased; its row stays (programme records point to it) with
     the name “former participant <pseudonym>” and no e-mail address, password or sessions."""
 

@@ -15,6 +15,7 @@ NOT_PERSONAL = None
 _ACCOUNT = "account"
 _ROLES = "roles"
 _SESSIONS = "sessions"
+_SECURITY_LOG = "security_log"
 _TOKENS = "api_tokens"
 _MAIL = "mail"
 _INVITATIONS = "invitations"
@@ -45,6 +46,12 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "id": NOT_PERSONAL, "token_hash": _SESSIONS, "user_id": _SESSIONS,
         "created_at": _SESSIONS, "last_seen_at": _SESSIONS, "ip": _SESSIONS,
         "user_agent": _SESSIONS, "remember": _SESSIONS,
+    },
+    # Who (user, e-mail address typed at sign-in), from where (IP address, browser), when.
+    "security_event": {
+        "id": NOT_PERSONAL, "at": _SECURITY_LOG, "event": _SECURITY_LOG,
+        "user_id": _SECURITY_LOG, "email": _SECURITY_LOG, "ip": _SECURITY_LOG,
+        "user_agent": _SECURITY_LOG, "details": _SECURITY_LOG,
     },
     "api_token": {
         "id": NOT_PERSONAL, "user_id": _TOKENS, "name": _TOKENS, "token_hash": _TOKENS,
@@ -112,6 +119,11 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "ranking": NOT_PERSONAL, "ranking_order": NOT_PERSONAL, "decided_by_id": _RECORDS,
         "decided_at": NOT_PERSONAL, "published_at": NOT_PERSONAL,
     },
+    "results_correction": {
+        "id": NOT_PERSONAL, "hackathon_id": NOT_PERSONAL, "decision_id": NOT_PERSONAL,
+        "number": NOT_PERSONAL, "reason": NOT_PERSONAL, "changes": NOT_PERSONAL,
+        "before": NOT_PERSONAL, "corrected_by_id": _RECORDS, "corrected_at": NOT_PERSONAL,
+    },
     "assignment_run": {
         "id": NOT_PERSONAL, "hackathon_id": NOT_PERSONAL, "at": NOT_PERSONAL,
         "actor_id": _RECORDS, "trigger": NOT_PERSONAL, "created": NOT_PERSONAL,
@@ -143,6 +155,14 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "id": NOT_PERSONAL, "idea_id": NOT_PERSONAL, "number": NOT_PERSONAL,
         "saved_at": NOT_PERSONAL, "saved_by_id": _RECORDS, "status": NOT_PERSONAL,
         "data": _RECORDS,  # holds `partners` too
+    },
+    "idea_redaction": {
+        "id": NOT_PERSONAL, "idea_id": NOT_PERSONAL, "title": NOT_PERSONAL,
+        "summary": NOT_PERSONAL, "problem": NOT_PERSONAL, "solution": NOT_PERSONAL,
+        "target_group": NOT_PERSONAL, "expected_impact": NOT_PERSONAL,
+        "problem_html": NOT_PERSONAL, "solution_html": NOT_PERSONAL,
+        "target_group_html": NOT_PERSONAL, "expected_impact_html": NOT_PERSONAL,
+        "redacted_by_id": _RECORDS, "redacted_at": NOT_PERSONAL,
     },
     "idea_attachment": {
         "id": NOT_PERSONAL, "idea_id": NOT_PERSONAL, "stored_name": NOT_PERSONAL,
@@ -176,7 +196,7 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "created_at": _ENGAGEMENT,
     },
     "pilot": {
-        "search_key": NOT_PERSONAL,
+        "search_key": NOT_PERSONAL, "summary_html": NOT_PERSONAL,
         "id": NOT_PERSONAL, "idea_id": NOT_PERSONAL, "hackathon_id": NOT_PERSONAL,
         "team_id": NOT_PERSONAL, "title": NOT_PERSONAL, "summary": NOT_PERSONAL,
         "lead_municipality_id": NOT_PERSONAL, "region_code": NOT_PERSONAL,
@@ -184,11 +204,12 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "approved_budget_eur": NOT_PERSONAL, "coordinator_id": _RECORDS,
         "status": NOT_PERSONAL, "evidence_required": NOT_PERSONAL, "version": NOT_PERSONAL,
         "created_at": NOT_PERSONAL, "created_by_id": _RECORDS, "updated_at": NOT_PERSONAL,
-        "updated_by_id": _RECORDS,
+        "updated_by_id": _RECORDS, "assessment_theme_id": NOT_PERSONAL,
     },
     "pilot_update": {
         "id": NOT_PERSONAL, "pilot_id": NOT_PERSONAL, "reported_on": NOT_PERSONAL,
-        "body": NOT_PERSONAL, "public": NOT_PERSONAL, "status": NOT_PERSONAL,
+        "body": NOT_PERSONAL, "body_html": NOT_PERSONAL, "public": NOT_PERSONAL,
+        "status": NOT_PERSONAL,
         "created_at": NOT_PERSONAL, "created_by_id": _RECORDS, "submitted_at": NOT_PERSONAL,
         "reviewed_at": NOT_PERSONAL, "reviewed_by_id": _RECORDS, "review_note": _RECORDS,
     },
@@ -199,7 +220,8 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
     },
     "pilot_evaluation": {
         "id": NOT_PERSONAL, "pilot_id": NOT_PERSONAL, "results": NOT_PERSONAL,
-        "lessons": NOT_PERSONAL, "recommendation": NOT_PERSONAL,
+        "lessons": NOT_PERSONAL, "results_html": NOT_PERSONAL,
+        "lessons_html": NOT_PERSONAL, "recommendation": NOT_PERSONAL,
         "evaluated_at": NOT_PERSONAL, "evaluated_by_id": _RECORDS,
     },
     "pilot_document": {

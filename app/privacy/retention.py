@@ -15,11 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, update
 
-from app.extensions import db
+from app.extensions import Model, db
+
+if TYPE_CHECKING:
+    from app.core.kept import KeptDraftMixin
 
 MONTHS_12 = timedelta(days=365)
 DAYS_30 = timedelta(days=30)
@@ -65,6 +69,15 @@ def purge_sessions(now: datetime) -> int:
         delete(UserSession).where(UserSession.created_at < now - MONTHS_12)))
 
 
+def purge_security_log(now: datetime) -> int:
+    """Security events (sign-ins, failures, refusals, with IP address and browser) older than
+    12 months go."""
+    from app.core.security import SecurityEvent
+
+    return _count(db.session.execute(
+        delete(SecurityEvent).where(SecurityEvent.at < now - MONTHS_12)))
+
+
 def purge_mail_bodies(now: datetime) -> int:
     """Mail sent more than 30 days ago keeps its recipient, kind and times; its text goes
     (it held personal words and links). Mail never sent in 30 days will not be: the same."""
@@ -79,15 +92,15 @@ def purge_mail_bodies(now: datetime) -> int:
         .values(body="")))
 
 
-def kept_text_models() -> list[type]:
+def kept_text_models() -> list[type[KeptDraftMixin]]:
     """Every table of texts kept for a person who could not save them: the two of the first
     round and every table built on core.kept's KeptDraftMixin."""
     from app.core.kept import KeptDraftMixin
     from app.ideas.models import KeptText
     from app.judging.models import KeptReview
 
-    models: list[type] = [KeptText, KeptReview]
-    for mapper in db.Model.registry.mappers:
+    models: list[type[KeptDraftMixin]] = [KeptText, KeptReview]
+    for mapper in Model.registry.mappers:
         cls = mapper.class_
         if issubclass(cls, KeptDraftMixin) and cls not in models:
             models.append(cls)
@@ -159,15 +172,18 @@ RETENTION: tuple[Rule, ...] = (
     ),
     Rule(
         key="security_log",
-        data=_l("Security log: sign-ins, failed sign-ins and refused requests with the IP "
-                "address and browser"),
-        tables=(),
-        keep=_l("12 months at most, in the server's log (its rotation is set by the "
-                "operator)."),
+        data=_l("Security log: sign-ins, failed and throttled sign-ins, password resets "
+                "and changes, tokens made and revoked, refused requests — with the account or "
+                "the e-mail address typed, the IP address and the browser"),
+        tables=("security_event",),
+        keep=_l("12 months, then deleted by Talka's daily retention job. A copy also goes "
+                "to the server's log for live monitoring; the operator rotates it within "
+                "the same 12 months."),
         purpose=_l("Detecting and investigating attacks on accounts"),
         basis=SECURITY,
         recipients=_l("The operator's system administrators"),
         period=MONTHS_12,
+        purge=purge_security_log,
     ),
     Rule(
         key="api_tokens",
@@ -235,7 +251,8 @@ RETENTION: tuple[Rule, ...] = (
                 "trail — each with who wrote or changed it"),
         tables=("idea", "idea_revision", "idea_attachment", "review", "review_score",
                 "conflict_declaration", "jury_member", "hackathon", "phase_change",
-                "final_round", "winner_decision", "assignment_run", "pilot", "pilot_update",
+                "final_round", "winner_decision", "results_correction", "idea_redaction",
+                "assignment_run", "pilot", "pilot_update",
                 "pilot_status_change", "pilot_evaluation", "pilot_document", "expense",
                 "measurement", "replication", "audit_entry", "team", "programme_event",
                 "assessment_response"),

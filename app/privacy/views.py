@@ -5,6 +5,7 @@ app.core.web does the rest."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, json, render_template, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -54,7 +55,7 @@ def close():
     form = CloseAccountForm()
     now = now_utc()
 
-    def closed(_erasure) -> Response:
+    def closed(_erasure) -> ResponseReturnValue:
         security_log("account_closed", user_id=user.id)
         session.clear()
         logout_user()

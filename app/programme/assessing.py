@@ -144,3 +144,22 @@ def round_medians(instrument: Instrument) -> tuple[dict, dict]:
         medians.append(region_medians(region_of, theme_scores(answered(round_.id)), theme_ids)
                        if round_ is not None else {})
     return medians[0], medians[1]
+
+
+def answered_by_round() -> dict[int, list[Answered]]:
+    """Every submitted answer of every round, by round: one query, for the open data."""
+    from app.places.models import Municipality
+    from app.programme.models import Question
+
+    found: dict[int, list[Answered]] = {}
+    rows = db.session.execute(
+        select(AssessmentResponse.round_id, AssessmentResponse.municipality_id,
+               Municipality.region_code, Question.theme_id, Answer.level, Question.levels)
+        .join(Answer, Answer.response_id == AssessmentResponse.id)
+        .join(Question, Question.id == Answer.question_id)
+        .join(Municipality, Municipality.id == AssessmentResponse.municipality_id)
+        .where(AssessmentResponse.submitted_at.is_not(None), Answer.level.is_not(None)))
+    for r in rows:
+        found.setdefault(r.round_id, []).append(
+            Answered(r.municipality_id, r.region_code, r.theme_id, r.level, len(r.levels)))
+    return found

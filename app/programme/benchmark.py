@@ -84,3 +84,35 @@ def change(before: Mapping[tuple[int, int], float], after: Mapping[tuple[int, in
            ) -> dict[tuple[int, int], float]:
     """Points gained or lost per (municipality, theme) that answered both rounds."""
     return {key: round(after[key] - before[key], 1) for key in after if key in before}
+
+
+@dataclass(frozen=True)
+class ThemeChange:
+    """A group's theme figures at both rounds and the change between them; None where the
+    group is too small to publish."""
+
+    theme_id: int
+    baseline: float | None
+    final: float | None
+    change: float | None
+    paired: int  # municipalities that answered both rounds
+
+
+def group_changes(members: Iterable[int], before: Mapping[tuple[int, int], float],
+                  after: Mapping[tuple[int, int], float], themes: Iterable[int]
+                  ) -> list[ThemeChange]:
+    """For the municipalities `members`: each theme's median at the baseline and at the
+    final round, and the median change of those that answered both (so a municipality that
+    answered only once cannot move the change), each suppressed under `MIN_GROUP`."""
+    members = set(members)
+    delta = change(before, after)
+    result = []
+    for theme in themes:
+        moved = [d for (m, t), d in delta.items() if t == theme and m in members]
+        result.append(ThemeChange(
+            theme_id=theme,
+            baseline=group_median([s for (m, t), s in before.items()
+                                   if t == theme and m in members]),
+            final=group_median([s for (m, t), s in after.items() if t == theme and m in members]),
+            change=group_median(moved), paired=len(moved)))
+    return result

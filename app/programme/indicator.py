@@ -105,3 +105,10 @@ def training_indicator(rows: list[Attended], targets: Targets, today: date) -> I
         by_format=dict(Counter(r.format for r in firsts).most_common()),
         by_kind=dict(Counter(r.kind for r in firsts).most_common()),
         forecast=forecast(len(firsts), targets, today))
+
+
+def trained_by_group(rows: list[Attended], today: date) -> dict[tuple[str, int, str, str], int]:
+    """Unique people trained by (region, year, format, kind) of their first event, as of
+    `today`: the same counting rule, so the groups add up to the indicator's total."""
+    firsts = first_attendances([r for r in rows if r.on <= today])
+    return dict(Counter((r.region_code, r.on.year, r.format, r.kind) for r in firsts))

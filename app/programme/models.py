@@ -11,7 +11,7 @@ from sqlalchemy import JSON, Date, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
-from app.extensions import db
+from app.extensions import Model, db
 from app.hackathons.models import may_manage_region
 
 TITLE_MAX = 200
@@ -57,7 +57,7 @@ def _enum(kind: type[enum.Enum]) -> Enum:
                 values_callable=lambda e: [m.value for m in e])
 
 
-class Event(db.Model):
+class Event(Model):
     """A conference, training, workshop or visit organised for the programme."""
 
     __tablename__ = "programme_event"
@@ -90,7 +90,7 @@ class Event(db.Model):
         return f"<Event {self.id} {self.kind} {self.starts_on}>"
 
 
-class Person(db.Model):
+class Person(Model):
     """Someone trained: counted once for the indicator. Not a user account, since most
     attendees never sign in; a sign-in sheet's row names them."""
 
@@ -112,7 +112,7 @@ class Person(db.Model):
         return f"<Person {self.id}>"
 
 
-class Attendance(db.Model):
+class Attendance(Model):
     """A person at an event, with where they worked at the time (people move)."""
 
     __tablename__ = "programme_attendance"
@@ -152,7 +152,7 @@ class RoundKind(enum.StrEnum):
                 RoundKind.FINAL: _l("Final assessment")}[self]
 
 
-class Instrument(db.Model):
+class Instrument(Model):
     """A questionnaire: themes of questions, each answered on a scale with described levels
     (the good-governance self-assessment is one)."""
 
@@ -169,8 +169,41 @@ class Instrument(db.Model):
     rounds: Mapped[list[AssessmentRound]] = relationship(
         back_populates="instrument", order_by="AssessmentRound.opens_on")
 
+    def can_edit(self, user: Any) -> bool:
+        """Instruments are the programme's methodology: administrators keep them."""
+        return may_edit_instruments(user)
 
-class Theme(db.Model):
+    @property
+    def structure_locked(self) -> bool:
+        """Once any answer is stored (a draft's included, in an open or a closed round), the
+        themes, questions and scales are fixed: an answer names its question and a level
+        of its scale, and the two rounds compare only on the same questions. Wording may
+        still be corrected."""
+        return self.id is not None and self.id in answered_instruments([self.id])
+
+    def __repr__(self) -> str:
+        return f"<Instrument {self.id} {self.name[:30]!r}>"
+
+
+def answered_instruments(ids: list[int]) -> set[int]:
+    """Which of these instruments have a stored answer (one query, for lists too)."""
+    from sqlalchemy import select
+
+    if not ids:
+        return set()
+    return set(db.session.scalars(
+        select(AssessmentRound.instrument_id).distinct()
+        .join(AssessmentResponse, AssessmentResponse.round_id == AssessmentRound.id)
+        .join(Answer, Answer.response_id == AssessmentResponse.id)
+        .where(AssessmentRound.instrument_id.in_(ids))))
+
+
+def may_edit_instruments(user: Any) -> bool:
+    """Only administrators create and edit assessment instruments."""
+    return bool(getattr(user, "is_authenticated", False) and user.is_admin)
+
+
+class Theme(Model):
     __tablename__ = "assessment_theme"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -185,7 +218,7 @@ class Theme(db.Model):
         order_by="(Question.position, Question.id)")
 
 
-class Question(db.Model):
+class Question(Model):
     __tablename__ = "assessment_question"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -204,7 +237,7 @@ class Question(db.Model):
         return len(self.levels)
 
 
-class AssessmentRound(db.Model):
+class AssessmentRound(Model):
     """The instrument opened for every municipality for a while: the baseline or the final."""
 
     __tablename__ = "assessment_round"
@@ -222,7 +255,7 @@ class AssessmentRound(db.Model):
         return self.opens_on <= today <= self.closes_on
 
 
-class AssessmentResponse(db.Model):
+class AssessmentResponse(Model):
     """A municipality's answers in a round, by its named respondent: a draft until submitted."""
 
     __tablename__ = "assessment_response"
@@ -252,7 +285,7 @@ class AssessmentResponse(db.Model):
         return self.submitted_at is None and (user.is_admin or user.id == self.respondent_id)
 
 
-class Answer(db.Model):
+class Answer(Model):
     __tablename__ = "assessment_answer"
     __table_args__ = (UniqueConstraint("response_id", "question_id"),)
 

@@ -101,3 +101,129 @@ class AttendeeInput(Schema):
 class MergeInput(Schema):
     keep_id = fields.Integer(required=True, strict=False)
     duplicate_id = fields.Integer(required=True, strict=False)
+
+
+# --- assessment instruments ----------------------------------------------------------------------
+
+QUESTION_MAX = 1000
+LEVEL_MAX = 300
+LEVELS_MIN, LEVELS_MAX = 2, 10
+THEMES_MAX, QUESTIONS_MAX = 30, 50
+DESCRIPTION_MAX = 2000
+
+
+def _tidy_text(data: Any, keys: tuple[str, ...]) -> Any:
+    if not isinstance(data, dict):
+        return data
+    data = dict(data)
+    for key in keys:
+        if isinstance(data.get(key), str):
+            data[key] = data[key].strip()
+    return data
+
+
+class QuestionInput(Schema):
+    """A question: its text, the scale's levels (lowest first, each described) and whether
+    the respondent is asked for evidence. `id` names a stored question to keep; none, a
+    new one."""
+
+    id = fields.Integer(load_default=None, allow_none=True, strict=False, metadata={
+        "description": "A stored question of this theme; leave out for a new one"})
+    text = fields.String(required=True, validate=validate.Length(
+        min=1, max=QUESTION_MAX, error=_l("Write the question (at most %(n)d characters).",
+                                          n=QUESTION_MAX)),
+        error_messages={"required": _l("Write the question.")})
+    levels = fields.List(fields.String(validate=validate.Length(
+        min=1, max=LEVEL_MAX, error=_l("Describe each level in at most %(n)d characters.",
+                                       n=LEVEL_MAX))),
+        required=True, validate=validate.Length(
+            min=LEVELS_MIN, max=LEVELS_MAX,
+            error=_l("Give from %(min)d to %(max)d levels, one per line.", min=LEVELS_MIN,
+                     max=LEVELS_MAX)),
+        error_messages={"required": _l("Describe the levels of the scale, one per line.")},
+        metadata={"description": "What each level means, lowest first; the scale runs "
+                                 "from 1 to the number of levels"})
+    asks_evidence = fields.Boolean(load_default=False, metadata={
+        "description": "The respondent may add evidence (a text) to the answer"})
+
+    @pre_load
+    def _tidy(self, data: Any, **_kwargs: Any) -> Any:
+        data = _tidy_text(data, ("text",))
+        if isinstance(data, dict) and isinstance(data.get("levels"), list):
+            data["levels"] = [" ".join(v.split()) if isinstance(v, str) else v
+                              for v in data["levels"]]
+        return data
+
+
+class ThemeInput(Schema):
+    id = fields.Integer(load_default=None, allow_none=True, strict=False, metadata={
+        "description": "A stored theme of this instrument; leave out for a new one"})
+    name = fields.String(required=True, validate=validate.Length(
+        min=1, max=TITLE_MAX, error=_l("Name the theme (at most %(n)d characters).",
+                                       n=TITLE_MAX)),
+        error_messages={"required": _l("Name the theme.")})
+    questions = fields.List(fields.Nested(QuestionInput), required=True, validate=validate.Length(
+        min=1, max=QUESTIONS_MAX, error=_l("A theme has from 1 to %(max)d questions.",
+                                           max=QUESTIONS_MAX)),
+        error_messages={"required": _l("A theme has from 1 to %(max)d questions.",
+                                       max=QUESTIONS_MAX)},
+        metadata={"description": "In the order they are asked"})
+
+    @pre_load
+    def _tidy(self, data: Any, **_kwargs: Any) -> Any:
+        return _tidy_text(data, ("name",))
+
+
+class InstrumentInput(Schema):
+    """A whole instrument as it should be: themes and questions in their order. Stored ones
+    named by `id` are kept and changed, new ones added, those left out removed."""
+
+    name = fields.String(required=True, validate=validate.Length(
+        min=1, max=TITLE_MAX, error=_l("Enter a name of at most %(n)d characters.",
+                                       n=TITLE_MAX)),
+        error_messages={"required": _l("Enter the instrument's name.")})
+    description = fields.String(load_default="", validate=validate.Length(max=DESCRIPTION_MAX))
+    themes = fields.List(fields.Nested(ThemeInput), required=True, validate=validate.Length(
+        min=1, max=THEMES_MAX, error=_l("An instrument has from 1 to %(max)d themes.",
+                                        max=THEMES_MAX)),
+        error_messages={"required": _l("An instrument has from 1 to %(max)d themes.",
+                                       max=THEMES_MAX)},
+        metadata={"description": "In their order"})
+
+    @pre_load
+    def _tidy(self, data: Any, **_kwargs: Any) -> Any:
+        data = _tidy_text(data, ("name", "description"))
+        if isinstance(data, dict) and data.get("description") is None:
+            data["description"] = ""
+        return data
+
+
+class QuestionOut(Schema):
+    id = fields.Integer()
+    text = fields.String()
+    levels = fields.List(fields.String())
+    asks_evidence = fields.Boolean()
+
+
+class ThemeOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    position = fields.Integer()
+    questions = fields.List(fields.Nested(QuestionOut))
+
+
+class RoundOut(Schema):
+    id = fields.Integer()
+    kind = fields.String(metadata={"enum": ["baseline", "final"]})
+    opens_on = fields.Date()
+    closes_on = fields.Date()
+
+
+class InstrumentOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    description = fields.String()
+    themes = fields.List(fields.Nested(ThemeOut))
+    rounds = fields.List(fields.Nested(RoundOut))
+    structure_locked = fields.Boolean(metadata={
+        "description": "True once any answer is stored: only wording may change then"})

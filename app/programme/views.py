@@ -15,6 +15,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from app.accounts.forms import EmptyForm
 from app.core import access, web
@@ -23,11 +24,13 @@ from app.core.errors import Invalid
 from app.core.pagination import clamp, paginate
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
+from app.hackathons.models import may_manage_region
 from app.places.models import Region
-from app.programme import assessing, queries
+from app.programme import assessing, queries, report
+from app.programme import instruments as instrument_ops
 from app.programme import operations as ops
 from app.programme.benchmark import compare, theme_scores
-from app.programme.forms import AttendeeForm, EventForm, ImportForm
+from app.programme.forms import AttendeeForm, EventForm, ImportForm, InstrumentForm
 from app.programme.models import (
     AssessmentResponse,
     AssessmentRound,
@@ -36,6 +39,8 @@ from app.programme.models import (
     EventKind,
     Instrument,
     Person,
+    answered_instruments,
+    may_edit_instruments,
     may_record_events,
 )
 
@@ -182,7 +187,8 @@ def assessments() -> ResponseReturnValue:
         mine = {r.round_id: r for r in db.session.scalars(select(AssessmentResponse).where(
             AssessmentResponse.municipality_id == current_user.municipality_id))}
     return render_template("programme/assessments.html", instruments=instruments, mine=mine,
-                           today=today_riga())
+                           today=today_riga(),
+                           may_edit_instruments=may_edit_instruments(current_user))
 
 
 @bp.route("/assessments/rounds/<id:round_id>/answer", methods=["GET", "POST"])
@@ -223,6 +229,120 @@ def results(instrument_id: int) -> ResponseReturnValue:
     before, after = assessing.round_medians(instrument)
     return render_template("programme/results.html", instrument=instrument, before=before,
                            after=after, regions=_regions())
+
+
+# --- keeping the instruments (administrators) ---------------------------------------------------
+
+@bp.route("/instruments")
+@access.admin_only
+def instruments() -> ResponseReturnValue:
+    found = db.session.scalars(select(Instrument).order_by(Instrument.id)
+                               .options(selectinload(Instrument.themes))).all()
+    return render_template("programme/instruments.html", instruments=found,
+                           answered=answered_instruments([i.id for i in found]))
+
+
+def _instrument_initial(instrument: Instrument) -> dict:
+    return {"name": instrument.name, "description": instrument.description, "themes": [
+        {"id": str(t.id), "position": str(n), "name": t.name, "questions": [
+            {"id": str(q.id), "position": str(m), "text": q.text,
+             "levels": "\n".join(q.levels), "asks_evidence": q.asks_evidence}
+            for m, q in enumerate(t.questions, start=1)]}
+        for n, t in enumerate(instrument.themes, start=1)]}
+
+
+def _instrument_form(instrument: Instrument | None) -> ResponseReturnValue:
+    locked = instrument is not None and instrument.structure_locked
+    if request.method == "POST":
+        form = InstrumentForm()
+    else:
+        form = InstrumentForm(formdata=None,
+                              data=_instrument_initial(instrument) if instrument else None)
+        if not locked:
+            form.add_blank_rows()
+
+    def page(status: int) -> ResponseReturnValue:
+        problems = form.place_errors() if status != 200 else []
+        return render_template("programme/instrument_form.html", form=form,
+                               instrument=instrument, locked=locked, problems=problems,
+                               locked_text=instrument_ops.LOCKED), status
+
+    return web.submit(
+        form, run=lambda data: instrument_ops.save_instrument(instrument, data,
+                                                             actor=current_user),
+        success=lambda saved: web.done(_("The instrument has been saved."),
+                                       url_for("programme.edit_instrument",
+                                               instrument_id=saved.id)),
+        # Messages about a theme or a question go on top first; place_errors moves them
+        # beside their fields.
+        page=page, field_map={"themes": "themes_messages"})
+
+
+@bp.route("/instruments/new", methods=["GET", "POST"])
+@access.admin_only
+def new_instrument() -> ResponseReturnValue:
+    return _instrument_form(None)
+
+
+@bp.route("/instruments/<id:instrument_id>/edit", methods=["GET", "POST"])
+@access.admin_only
+def edit_instrument(instrument_id: int) -> ResponseReturnValue:
+    return _instrument_form(web.load(Instrument, instrument_id, may=Instrument.can_edit))
+
+
+# --- the final report ---------------------------------------------------------------------------
+
+def _report(instrument_id: int, *, detailed: bool) -> tuple[Instrument, list]:
+    """The instrument and its report; each municipality's scores only in the detailed
+    version, and there only for the regions the user coordinates."""
+    instrument = web.load(Instrument, instrument_id)
+    return instrument, report.final_report(
+        instrument, today_riga(),
+        detail=(lambda code: may_manage_region(current_user, code)) if detailed
+        else (lambda _code: False))
+
+
+def _report_page(instrument_id: int, *, detailed: bool) -> ResponseReturnValue:
+    instrument, reports = _report(instrument_id, detailed=detailed)
+    return render_template("programme/final_report.html", instrument=instrument,
+                           reports=reports, themes={t.id: t for t in instrument.themes},
+                           detailed=detailed)
+
+
+def _report_csv(instrument_id: int, *, detailed: bool) -> ResponseReturnValue:
+    instrument, reports = _report(instrument_id, detailed=detailed)
+    out = io.StringIO()
+    csv.writer(out).writerows([[formula_safe(str(cell)) for cell in row]
+                               for row in report.csv_rows(instrument, reports)])
+    name = "final-report-detail.csv" if detailed else "final-report.csv"
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename={name}"})
+
+
+@bp.route("/assessments/<id:instrument_id>/final-report")
+@access.public
+def final_report(instrument_id: int) -> ResponseReturnValue:
+    """Every region's pilots and the assessment's change: aggregates only."""
+    return _report_page(instrument_id, detailed=False)
+
+
+@bp.route("/assessments/<id:instrument_id>/final-report.csv")
+@access.public
+def final_report_csv(instrument_id: int) -> ResponseReturnValue:
+    return _report_csv(instrument_id, detailed=False)
+
+
+@bp.route("/assessments/<id:instrument_id>/final-report/detail")
+@access.coordinator_only
+def final_report_detail(instrument_id: int) -> ResponseReturnValue:
+    """The same, with each municipality's scores in the regions the coordinator runs."""
+    return _report_page(instrument_id, detailed=True)
+
+
+@bp.route("/assessments/<id:instrument_id>/final-report/detail.csv")
+@access.coordinator_only
+def final_report_detail_csv(instrument_id: int) -> ResponseReturnValue:
+    return _report_csv(instrument_id, detailed=True)
 
 
 @bp.route("/benchlearning")

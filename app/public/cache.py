@@ -35,17 +35,21 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time
 from functools import wraps
 from itertools import chain
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Response, current_app, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import bindparam, event, func, inspect, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import CursorResult, Table, bindparam, event, func, inspect, select, update
+from sqlalchemy.orm import Session, scoped_session
 from werkzeug.http import is_resource_modified
 
 from app.core import datamap
 from app.core.clock import RIGA, as_utc, now_utc, today_riga
 from app.extensions import db
+
+if TYPE_CHECKING:
+    from app.public.front import FrontEntry
 
 DIRTY = "talka_public_dirty"
 BUMPED = "talka_public_bumped"
@@ -128,27 +132,30 @@ def install() -> None:
             event.listen(Session, name, fn)
 
 
-def bump_public_version(session: Session | None = None, *, now: datetime | None = None) -> None:
+def bump_public_version(session: Session | scoped_session[Any] | None = None, *,
+                        now: datetime | None = None) -> None:
     """Raise the public data version (an upsert: the row is made if it is missing)."""
     from app.public.models import PublicDataVersion
 
     session = session or db.session
     now = now or now_utc()
-    table = PublicDataVersion.__table__
+    table = cast(Table, PublicDataVersion.__table__)  # typed as any FromClause; a Table here
     dialect = session.get_bind().dialect.name
     if dialect in ("postgresql", "sqlite"):
         if dialect == "postgresql":
             from sqlalchemy.dialects.postgresql import insert
         else:
-            from sqlalchemy.dialects.sqlite import insert
+            # The same on_conflict_do_update in both dialects; mypy sees two unrelated functions.
+            from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
         statement = insert(table).values(id=1, version=1, changed_at=now)
         statement = statement.on_conflict_do_update(
             index_elements=[table.c.id],
             set_={"version": table.c.version + 1, "changed_at": now})
         session.execute(statement)
         return
-    done = session.execute(update(table).where(table.c.id == 1).values(
-        version=table.c.version + 1, changed_at=now))
+    # An UPDATE answers a CursorResult (with rowcount); execute() is typed for any statement.
+    done = cast(CursorResult[Any], session.execute(update(table).where(table.c.id == 1).values(
+        version=table.c.version + 1, changed_at=now)))
     if not done.rowcount:
         session.execute(table.insert().values(id=1, version=1, changed_at=now))
 
@@ -263,13 +270,13 @@ class PageCache:
                  max_bytes: int = MAX_TOTAL_BYTES) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self._items: OrderedDict[tuple, CachedPage] = OrderedDict()
+        self._items: OrderedDict[tuple, CachedPage | FrontEntry] = OrderedDict()
         self._lock = threading.Lock()
         self.size = 0
         self.hits = 0
         self.misses = 0
 
-    def get(self, key: tuple) -> CachedPage | None:
+    def get(self, key: tuple) -> CachedPage | FrontEntry | None:
         with self._lock:
             page = self._items.get(key)
             if page is None:
@@ -279,7 +286,7 @@ class PageCache:
             self.hits += 1
             return page
 
-    def put(self, key: tuple, page: CachedPage) -> None:
+    def put(self, key: tuple, page: CachedPage | FrontEntry) -> None:
         with self._lock:
             old = self._items.pop(key, None)
             if old is not None:
@@ -383,7 +390,7 @@ def public_page(view: Callable | None = None, *, per_minute: bool = False):
         key = (request.host, request.endpoint, request.path, request.query_string, locale,
                state.key)
         page = page_cache.get(key)
-        if page is not None:
+        if isinstance(page, CachedPage):  # the front cache's entries have keys of their own
             response = Response(page.body, status=page.status, mimetype=page.mimetype)
             for name, value in page.headers:
                 response.headers[name] = value

@@ -21,7 +21,6 @@ from flask_babel import gettext as _
 from markupsafe import escape
 
 from app.core.clock import now_utc
-from app.core.sanitize import render_markdown
 from app.public import queries as q
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -126,7 +125,7 @@ def update_entry(site: str, update: q.UpdateEntry) -> Entry:
                  title=_("%(pilot)s: progress report of %(date)s", pilot=update.pilot_title,
                          date=update.reported_on.isoformat()),
                  link=link, updated=update.published, published=update.published,
-                 content_html=str(render_markdown(update.body)), author=update.municipality)
+                 content_html=update.body_html, author=update.municipality)
 
 
 def site_feed(site: str) -> bytes:

@@ -108,7 +108,7 @@ class FrontCache:
             return self._pass_and_keep(None, environ, start_response, keep=False)
         key = _key(environ, chosen)
         entry = page_cache.get(key)
-        if entry is not None and self._current(entry):
+        if isinstance(entry, FrontEntry) and self._current(entry):
             return self._answer(entry, environ, start_response, head=method == "HEAD")
         return self._pass_and_keep(key, environ, start_response, keep=method == "GET")
 
@@ -167,7 +167,7 @@ class FrontCache:
         return [] if head else [entry.body]
 
     # --- a new answer -------------------------------------------------------------------------
-    def _pass_and_keep(self, key: tuple, environ, start_response, *,
+    def _pass_and_keep(self, key: tuple | None, environ, start_response, *,
                        keep: bool) -> Iterable[bytes]:
         seen: dict = {}
 
@@ -180,7 +180,7 @@ class FrontCache:
             return start_response(status, headers, exc_info)
 
         answer = self.wsgi_app(environ, keep_start_response)
-        if not seen:
+        if not seen or key is None:  # nothing seen unless asked to keep, with a key
             return answer
         try:
             body = b"".join(answer)
@@ -201,4 +201,5 @@ class FrontCache:
 
 def install(app: Flask) -> None:
     """Put the front cache in front of the application (inside ProxyFix, if any)."""
-    app.wsgi_app = FrontCache(app, app.wsgi_app)
+    # Flask's documented way to wrap the WSGI app; mypy takes it for replacing a method.
+    app.wsgi_app = FrontCache(app, app.wsgi_app)  # type: ignore[method-assign]

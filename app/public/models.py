@@ -8,10 +8,10 @@ from sqlalchemy import ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
-from app.extensions import db
+from app.extensions import Model
 
 
-class PublicDataVersion(db.Model):
+class PublicDataVersion(Model):
     """One row (id 1): raised by every commit that changes data public pages show.
 
     Public pages are cached per process under this number, and anonymous visitors get an
@@ -28,7 +28,7 @@ class PublicDataVersion(db.Model):
         return f"<PublicDataVersion {self.version} {self.changed_at}>"
 
 
-class PilotFollower(db.Model):
+class PilotFollower(Model):
     """A signed-in user who asked to be e-mailed about a pilot's published news."""
 
     __tablename__ = "pilot_follower"

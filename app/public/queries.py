@@ -564,7 +564,7 @@ class UpdateEntry:
     municipality: str
     reported_on: date
     published: datetime
-    body: str
+    body_html: str  # sanitised when saved
 
 
 def published_updates_condition():
@@ -576,7 +576,7 @@ def recent_updates(limit: int = 30, *, pilot_id: int | None = None) -> list[Upda
     published = func.coalesce(PilotUpdate.reviewed_at, PilotUpdate.created_at,
                               type_=UTCDateTime())
     query = (select(PilotUpdate.id, Pilot.id, Pilot.title, Municipality.name,
-                    PilotUpdate.reported_on, published, PilotUpdate.body)
+                    PilotUpdate.reported_on, published, PilotUpdate.body_html)
              .join(Pilot, Pilot.id == PilotUpdate.pilot_id)
              .join(Municipality, Municipality.id == Pilot.lead_municipality_id)
              .where(published_updates_condition())
@@ -643,10 +643,10 @@ def pilot_overview() -> list[RegionOverview]:
                func.count(Pilot.id).filter(Pilot.status == PilotStatus.ACTIVE))
         .group_by(Pilot.region_code))}
     led = dict(db.session.execute(select(Pilot.lead_municipality_id, func.count(Pilot.id))
-                                  .group_by(Pilot.lead_municipality_id)).all())
+                                  .group_by(Pilot.lead_municipality_id)).tuples().all())
     partner = dict(db.session.execute(
         select(pilot_partner.c.municipality_id, func.count(pilot_partner.c.pilot_id))
-        .group_by(pilot_partner.c.municipality_id)).all())
+        .group_by(pilot_partner.c.municipality_id)).tuples().all())
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
     places = collated(db.session.scalars(select(Municipality)), key=lambda m: m.name)
     return [RegionOverview(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -19,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from app.core.clock import now_utc
-from app.extensions import db
+from app.extensions import Model, db
 
 NAME_MAX = 120
 INVITATION_DAYS = 7
@@ -37,7 +38,7 @@ def _signed_in(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-class Team(db.Model):
+class Team(Model):
     """A municipal team: one lead municipality, any partner municipalities, its members."""
 
     __tablename__ = "team"
@@ -164,7 +165,7 @@ class Team(db.Model):
         return f"<Team {self.id} {self.name!r}>"
 
 
-def select_teams(*, member_id: int | None = None, invitations: bool = False) -> Select:
+def select_teams(*, member_id: int | None = None, invitations: bool = False) -> Select[tuple[Team]]:
     """Teams (only those of member_id, if given) with what their pages and API bodies show,
     loaded in a fixed number of queries whatever the number of teams and members."""
     options = [joinedload(Team.municipality), selectinload(Team.partner_municipalities),
@@ -192,7 +193,7 @@ def directory_query(*, region: str | None = None, q: str | None = None) -> Selec
     return query
 
 
-class TeamMember(db.Model):
+class TeamMember(Model):
     """A user's membership of a team; exactly one member of a team is its lead."""
 
     __tablename__ = "team_member"
@@ -217,7 +218,7 @@ class TeamMember(db.Model):
         return f"<TeamMember team={self.team_id} user={self.user_id}{role}>"
 
 
-class FormerTeamMember(db.Model):
+class FormerTeamMember(Model):
     """Someone who was on the team and left or was removed: kept, because a former member
     may not judge the team's ideas."""
 
@@ -233,7 +234,7 @@ class FormerTeamMember(db.Model):
         return f"<FormerTeamMember team={self.team_id} user={self.user_id}>"
 
 
-class TeamInvitation(db.Model):
+class TeamInvitation(Model):
     """An e-mailed invitation to join a team: single use, valid for 7 days.
 
     The link carries a random token; only its SHA-256 digest is stored.
@@ -256,6 +257,8 @@ class TeamInvitation(db.Model):
     invited_by = relationship("User", foreign_keys=[invited_by_id], lazy="joined")
 
     # The raw token exists only in the request that made the invitation (for the e-mail).
+    if TYPE_CHECKING:  # declared for mypy only: SQLAlchemy maps every annotated attribute
+        token: str | None
     token = None  # not a column
 
     def is_expired(self, now: datetime | None = None) -> bool:

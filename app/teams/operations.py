@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import Any, cast
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, text, update
+from sqlalchemy import CursorResult, select, text, update
 
 from app import MAX_ID
 from app.accounts.affiliation import check_verified
@@ -198,13 +199,14 @@ def accept_invitation(token: str, *, user: User, now: datetime | None = None) ->
     # Claim the invitation with one conditional UPDATE, so that of two requests accepting
     # the same link at once (a double click, a second tab) exactly one gets it; the
     # other sees it already used. A check-then-set in Python would let both through.
-    claimed = db.session.execute(
+    # An UPDATE answers a CursorResult (with rowcount); execute() is typed for any statement.
+    claimed = cast(CursorResult[Any], db.session.execute(
         update(TeamInvitation)
         .where(TeamInvitation.id == invitation.id, TeamInvitation.accepted_at.is_(None),
                TeamInvitation.revoked_at.is_(None))
         .values(accepted_at=now, accepted_by_id=user.id)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )).rowcount
     db.session.expire(invitation)  # read back what the database now holds
     if claimed != 1:
         check_invitation(invitation, now=now)  # raises "already used" or "withdrawn"
@@ -297,6 +299,7 @@ def hand_over_lead(team: Team, new_lead_user: User | None, *, actor: User,
     if new_lead is None:
         raise Invalid(errors={"user_id": [NOT_A_MEMBER]})
     old_lead = team.lead
+    assert old_lead is not None  # the actor leads: can_manage above
     if new_lead is old_lead:
         raise Invalid(errors={"user_id": [_l("You lead the team already; choose another member.")]})
     if not new_lead.user.is_verified_member(team.municipality_id):

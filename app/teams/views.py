@@ -153,8 +153,7 @@ def invite(team_id: int):
 @access.signed_in
 def revoke_invitation(team_id: int, invitation_id: int):
     team = _managed_team(team_id)
-    invitation = team.invitation_by_id(invitation_id)
-    web.check_found(invitation)
+    invitation = web.check_found(team.invitation_by_id(invitation_id))
     return web.act(
         lambda: ops.revoke_invitation(invitation, actor=current_user),
         success=lambda _none: web.done(

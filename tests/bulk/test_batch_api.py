@@ -99,3 +99,29 @@ def test_the_batch_endpoint_is_in_the_openapi_document(client):
     operation = spec["paths"]["/api/v1/pilots/{pilot_id}/batch"]["post"]
     assert "dry_run" in str(spec["components"]["schemas"])
     assert "200" in operation["responses"]
+
+
+def test_a_batch_reads_the_same_few_rows_whether_it_has_6_or_60(client, world, token_for,
+                                                               count_queries):
+    """No query per row: the objects, permissions and stored rows are read once per sheet or
+    pilot; only the INSERTs of the new rows (and their audit entries) grow with the batch."""
+    headers = token_for(world.member)
+    indicator = world.pilot.indicators[0]
+    url = f"/api/v1/pilots/{world.pilot.id}/batch"
+    reads = []
+    for size, start in ((3, 0), (30, 1000)):
+        body = {"measurements": [{"indicator_id": indicator.id, "measured_on": _day(-1 - n % 9),
+                                  "value": start + n} for n in range(size)],
+                "expenses": [{"spent_on": _day(-1 - n % 9), "amount_eur": f"{start + n + 1}.00",
+                              "description": f"Rēķins {start + n}"} for n in range(size)]}
+        with count_queries() as counter:
+            response = client.post(url, json=body, headers=headers)
+        assert response.status_code == 200, response.json
+        assert response.json["counts"]["create"] == 2 * size
+        assert all(row["object_id"] for row in response.json["rows"])
+        reads.append(sum(1 for s in counter.statements
+                         if not s.lstrip().upper().startswith("INSERT")))
+    assert reads[1] <= reads[0], reads  # the first batch also reads what later ones find kept
+    db.session.expire_all()
+    assert db.session.query(Measurement).count() == 33
+    assert db.session.query(Expense).count() == 34

@@ -26,8 +26,14 @@ MATRIX = {
     "/reviews": expect(200, anonymous="login"),
     "/reviews/{review}": expect(404, anonymous="login", judge=200, **COORDINATORS),
     "/reviews/{review}/conflict": expect(404, anonymous="login", judge=200),
-    "/hackathons/{slug}/results": expect(404),
+    # Before publishing: "results are being prepared", for everyone alike.
+    "/hackathons/{slug}/results": expect(200),
     "/hackathons/{slug}/vote": expect(404),  # no public vote in this hackathon
+    # Nothing published yet: nothing to correct, no original to show (after publishing:
+    # test_errata.py).
+    "/hackathons/{slug}/results/correct": expect(403, anonymous="login", coordinator=404,
+                                                 national=404, admin=404),
+    "/hackathons/{slug}/results/original": expect(404),
     "/how-we-rank": expect(200),
     "/ideas/{idea}": expect(404, judge=200, **COORDINATORS),
 }
@@ -38,6 +44,7 @@ API_MATRIX = {
     ("GET", "/api/v1/reviews/{review}"): expect(404, anonymous=401, judge=200, **COORDINATORS),
     ("GET", "/api/v1/me/reviews"): expect(200, anonymous=401),
     ("GET", "/api/v1/winners"): expect(200),
+    ("GET", "/api/v1/hackathons/{hid}/winners"): expect(404),  # not published yet
 }
 
 
@@ -119,6 +126,9 @@ def test_every_judging_route_has_a_decision_in_the_matrix(app):
         # Excluding a review: test_exclusion.py (its coordinator, the judge, a signed-in
         # stranger, another region's coordinator, a made-up id).
         "judging.exclude_review", "api_judging.exclude_review",
+        # Correcting published results: test_errata.py (the region's, another region's and a
+        # national coordinator, an admin, a judge; page and API).
+        "api_judging.correct_results",
     }
     missing = [rule.rule for rule in app.url_map.iter_rules()
                if rule.endpoint.startswith(("judging.", "api_judging."))

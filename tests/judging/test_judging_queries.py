@@ -93,7 +93,8 @@ def test_3000_ideas_with_3_reviews_of_6_criteria_rank_in_a_handful_of_queries(co
     assert hackathon.reviews_per_idea == 3  # loaded before counting
     with count_queries() as counter:
         ranking = load_ranking(hackathon, breakdown=True)
-    assert counter.count <= 4, counter.statements
+    # criteria, ideas, reviews, scores; and for the conflict rule: published yet? who is tied?
+    assert counter.count <= 6, counter.statements
     assert len(ranking.rows) == 3000
     assert all(row.ranked.reviews == 3 for row in ranking.rows)
     assert [row.ranked.rank for row in ranking.rows][:1] == [1]

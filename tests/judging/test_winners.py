@@ -172,5 +172,9 @@ def test_publishing_is_on_the_audit_trail(client, results):
 
 
 def test_results_are_not_public_before_publishing(client, results):
-    assert client.get(f"/hackathons/{results.hackathon.slug}/results").status_code == 404
+    client.post("/language", data={"lang": "en"})
+    page = client.get(f"/hackathons/{results.hackathon.slug}/results")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Results are being prepared" in html
+    assert results.first.title not in html and "Normalised score" not in html
     assert client.get(f"/api/v1/hackathons/{results.hackathon.id}/ranking").status_code == 401

@@ -253,3 +253,32 @@ def test_queries_per_table_do_not_grow_with_the_rows(client, db, count_queries):
     seed_volume(150, seed=2)
     db.session.commit()
     assert measure() == small
+
+
+def test_the_programme_tables_are_valid_for_frictionless_with_suppressed_cells(client, world,
+                                                                               tmp_path):
+    """The training indicator and the assessment results, read as datapackage.json declares
+    them, with the empty medians of a region under three respondents."""
+    import json
+
+    frictionless = pytest.importorskip("frictionless")
+    package = client.get("/data/datapackage.json").get_json()
+    wanted = {"regions", "training_indicator", "assessment_results"}
+    package["resources"] = [r for r in package["resources"] if r["name"] in wanted]
+    for resource in package["resources"]:
+        local = f"{resource['name']}.csv"
+        (tmp_path / local).write_bytes(client.get(f"/data/{local}").data)
+        resource["path"] = local
+    (tmp_path / "datapackage.json").write_text(json.dumps(package), encoding="utf-8")
+    report = frictionless.validate(str(tmp_path / "datapackage.json"))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])[:10]
+    trained = read_csv(client.get("/data/training_indicator.csv"))
+    # Three people: one at both events counts once, at the first (a Zemgale workshop).
+    assert sum(int(r["people_trained"]) for r in trained) == 3
+    assert {(r["format"], r["kind"]) for r in trained} == {("in_person", "workshop"),
+                                                          ("online", "national_event")}
+    pilots = {r["id"]: r for r in read_csv(client.get("/data/pilots.csv"))}
+    theme_id = str(world.programme.instrument.themes[0].id)
+    assert pilots[str(world.pilot.id)]["assessment_theme_id"] == theme_id
+    results = read_csv(client.get("/data/assessment_results.csv"))
+    assert theme_id in {r["theme_id"] for r in results}

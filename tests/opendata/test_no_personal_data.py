@@ -8,7 +8,7 @@ import re
 import pytest
 
 from app.opendata import dictionary as d
-from tests.opendata.world import PEOPLE, SECRETS, open_data_world
+from tests.opendata.world import PEOPLE, RESPONDENT, SECRETS, TRAINED, open_data_world
 
 
 def every_download(client) -> dict[str, bytes]:
@@ -29,9 +29,11 @@ def every_download(client) -> dict[str, bytes]:
 
 def forbidden_words() -> list[str]:
     words = list(SECRETS)
-    for name, email in PEOPLE.values():
-        words += [name, email, email.split("@")[0], *name.replace("-", " ").split()[1:]]
-    words.append("privatpasts")
+    for name, email in [*PEOPLE.values(), *TRAINED, RESPONDENT]:
+        words += [name, *name.replace("-", " ").split()[1:]]
+        if email:
+            words += [email, email.split("@")[0]]
+    words += ["privatpasts", "SLEPENI-PAŠNOVĒRTĒJUMA-PIERĀDĪJUMI", "saraksts-ar-vardiem"]
     return words
 
 
@@ -47,6 +49,9 @@ def test_no_person_and_nothing_private_appears_in_any_download(client, db):
     assert str(world.winner.id).encode() in files["ranking.csv"]
     # Each expense is public item by item; who recorded it is not.
     assert "Skaitītāju iegāde".encode() in files["expenses.csv"]
+    # The programme's indicators are there, as counts and medians only.
+    assert b"zemgale" in files["training_indicator.csv"]
+    assert "Atklātība".encode() in files["assessment_results.csv"]
 
 
 def test_no_e_mail_address_at_all(client, db):
@@ -56,6 +61,23 @@ def test_no_e_mail_address_at_all(client, db):
         if file == "talka.sqlite" or file.endswith(".html"):
             continue  # binary; the pages' own links are checked above
         assert not address.search(body), file
+
+
+def test_a_region_with_fewer_than_three_respondents_shows_no_figure(client, db):
+    import csv
+    import io
+
+    open_data_world()
+    rows = list(csv.DictReader(io.StringIO(
+        client.get("/data/assessment_results.csv").get_data(as_text=True))))
+    kurzeme = next(r for r in rows if r["region_code"] == "kurzeme")
+    # One municipality answered both rounds: its own scores (0 → 100) must not show.
+    assert (kurzeme["baseline_respondents"], kurzeme["final_respondents"]) == ("1", "1")
+    assert kurzeme["baseline_median"] == kurzeme["final_median"] == ""
+    assert kurzeme["median_change"] == ""
+    zemgale = next(r for r in rows if r["region_code"] == "zemgale")
+    assert (zemgale["baseline_median"], zemgale["final_median"],
+            zemgale["median_change"]) == ("0.0", "100.0", "50.0")
 
 
 @pytest.mark.parametrize("table", d.TABLES, ids=lambda t: t.name)

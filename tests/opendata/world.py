@@ -34,6 +34,13 @@ PEOPLE = {
     "other_lead": ("Leokādija Otrāvadone", "leokadija.otra@privatpasts.example"),
 }
 
+# People trained at the programme's events (not users) and an assessment's respondent:
+# counted and summed in the open data, never named.
+TRAINED = (("Eižens Apmācītais", "eizens.apmacitais@privatpasts.example"),
+           ("Genovefa Mācekle", "genovefa.macekle@privatpasts.example"),
+           ("Bonifācijs Klausītājs", ""))
+RESPONDENT = ("Kunigunde Respondente", "kunigunde.respondente@privatpasts.example")
+
 
 def _person(role: str, municipality: str | None):
     from app.accounts import operations as account_ops
@@ -126,6 +133,13 @@ def open_data_world():
     publish_results(hackathon, {"idea_ids": [winner.id, second.id], "justification":
                                 "Labākā ideja pēc žūrijas vērtējuma."}, actor=coordinator)
     db.session.commit()
+    # An erratum: the published justification named the wrong criterion.
+    from app.judging.errata import correct_results
+
+    correct_results(hackathon, {"reason": "Pamatojumā bija nosaukts cits kritērijs.",
+                                "justification": "Labākās idejas pēc žūrijas vērtējuma."},
+                    actor=coordinator)
+    db.session.commit()
 
     judging = make_hackathon(region="kurzeme", phase="judging", created_by=coordinator,
                              title="Kurzemes hakatons", eligible_regions=["kurzeme", "zemgale"],
@@ -198,10 +212,74 @@ def open_data_world():
                                    recommendation=Recommendation.SCALE_UP,
                                    evaluated_by_id=people["lead"].id))
     db.session.commit()
-    return SimpleNamespace(people=people, hackathon=hackathon, judging=judging, hidden=hidden,
+    programme = programme_world(coordinator)
+    pilot.assessment_theme_id = programme.instrument.themes[0].id
+    db.session.commit()
+    return SimpleNamespace(people=people, hackathon=hackathon, programme=programme,
+                           judging=judging, hidden=hidden,
                            team=team, winner=winner, loser=loser, in_judging=in_judging,
                            draft=draft, pilot=pilot, ended=ended, indicator=indicator,
                            coordinator=coordinator)
+
+
+def programme_world(coordinator):
+    """Two events with three people trained (one of them at both), and an assessment that
+    three Zemgale municipalities and one Kurzeme municipality answered at both rounds, with
+    evidence that must stay private."""
+    from app.accounts import operations as account_ops
+    from app.places.models import Municipality
+    from app.programme.models import (
+        Attendance,
+        Event,
+        EventFormat,
+        EventKind,
+        Person,
+        RoundKind,
+    )
+    from tests.factories_programme import answer_round, make_instrument, round_of
+
+    today = today_riga()
+    places = {m.name: m for m in db.session.scalars(db.select(Municipality))}
+    first = Event(title="Datu pārvaldības darbnīca", kind=EventKind.WORKSHOP,
+                  format=EventFormat.IN_PERSON, region_code="zemgale",
+                  starts_on=today - timedelta(days=400), ends_on=today - timedelta(days=400),
+                  created_by_id=coordinator.id)
+    second = Event(title="Tiešsaistes seminārs", kind=EventKind.NATIONAL_EVENT,
+                   format=EventFormat.ONLINE, region_code=None,
+                   starts_on=today - timedelta(days=20), ends_on=today - timedelta(days=20),
+                   created_by_id=coordinator.id)
+    trained = [Person(name=name, email=email or None, municipality=places["Dobeles novads"],
+                      region_code="zemgale") for name, email in TRAINED]
+    db.session.add_all([first, second, *trained])
+    db.session.flush()
+    for event, people in ((first, trained[:2]), (second, trained[1:])):
+        for person in people:
+            event.attendances.append(Attendance(person=person, region_code="zemgale",
+                                                municipality=places["Dobeles novads"],
+                                                source="saraksts-ar-vardiem.csv"))
+    db.session.commit()
+
+    instrument = make_instrument(name="Labas pārvaldības pašnovērtējums",
+                                 themes=(("Atklātība", 1),))
+    zemgale = [places[n] for n in ("Jelgava", "Jelgavas novads", "Jēkabpils novads")]
+    alone = places["Kuldīgas novads"]
+    answer_round(round_of(instrument, RoundKind.BASELINE),
+                 {zemgale[0]: 1, zemgale[1]: 1, zemgale[2]: 2, alone: 1})
+    answer_round(round_of(instrument, RoundKind.FINAL),
+                 {zemgale[0]: 3, zemgale[1]: 2, zemgale[2]: 3, alone: 3})
+    respondent = account_ops.create_user(RESPONDENT[1], RESPONDENT[0],
+                                         "a long and quiet evening",
+                                         municipality_name="Kuldīgas novads")
+    from app.programme.models import AssessmentResponse
+
+    for response in db.session.scalars(db.select(AssessmentResponse).where(
+            AssessmentResponse.municipality_id == alone.id)):
+        response.respondent_id = respondent.id
+        for answer in response.answers:
+            answer.evidence = "SLEPENI-PAŠNOVĒRTĒJUMA-PIERĀDĪJUMI"
+    db.session.commit()
+    return SimpleNamespace(events=(first, second), trained=trained, instrument=instrument,
+                           zemgale=zemgale, alone=alone)
 
 
 def make_volume_coordinators() -> None:

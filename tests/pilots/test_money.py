@@ -226,3 +226,19 @@ def test_the_envelope_counts_programme_money_excluding_vat_and_vat_on_its_own_li
     assert use.vat_over is vat_over
     assert use.remaining == ENVELOPE - D(programme)
     assert use.vat_remaining == VAT_ENVELOPE - D(vat)
+
+
+@given(st.lists(st.integers(min_value=0, max_value=999_999_999_999), max_size=30))
+def test_a_sum_of_cents_gives_the_same_amount_as_the_exact_sum(cents):
+    from app.pilots.money import from_cents, spent_eur
+
+    amounts = [Decimal(c) / 100 for c in cents]
+    assert from_cents(sum(cents)) == spent_eur(amounts)
+
+
+def test_from_cents_refuses_a_float():
+    from app.pilots.money import from_cents
+
+    assert from_cents(None) == Decimal("0.00")
+    with pytest.raises(TypeError):
+        from_cents(12.5)

@@ -147,3 +147,41 @@ def test_the_record_of_processing_is_up_to_date(app):
     with app.app_context():
         assert DOCUMENT.read_text(encoding="utf-8") == records_of_processing(), \
             "run: flask --app wsgi records-of-processing"
+
+
+def test_the_security_log_is_kept_by_talka_and_entries_older_than_12_months_go(client, make_user):
+    from app.core.security import SecurityEvent
+
+    user = make_user(email="anna@example.lv")
+    response = client.post("/login", data={"email": "anna@example.lv", "password": "wrong"},
+                           environ_base={"REMOTE_ADDR": "192.0.2.44"})
+    assert response.status_code == 422
+    [failed] = db.session.scalars(select(SecurityEvent)).all()
+    assert (failed.event, failed.email, failed.ip) == \
+        ("sign_in_failed", "anna@example.lv", "192.0.2.44")
+    assert "wrong" not in str(failed.details)  # never the password
+
+    now = now_utc()
+    db.session.add_all([
+        SecurityEvent(at=now - timedelta(days=366), event="sign_in", user_id=user.id,
+                      ip="192.0.2.1"),
+        SecurityEvent(at=now - timedelta(days=364), event="sign_in", user_id=user.id,
+                      ip="192.0.2.2")])
+    db.session.commit()
+    assert enforce_retention(now)["security_log"] == 1
+    db.session.commit()
+    left = sorted(db.session.scalars(select(SecurityEvent.ip)))
+    assert left == ["192.0.2.2", "192.0.2.44"]
+
+
+def test_a_refused_request_is_kept_in_the_security_log_though_its_work_is_undone(
+        client, make_user):
+    from app.core.security import SecurityEvent
+    from tests.conftest import login
+
+    user = make_user()
+    login(client, user)
+    assert client.get("/admin/users").status_code == 403
+    events = db.session.scalars(select(SecurityEvent.event).where(
+        SecurityEvent.user_id == user.id)).all()
+    assert "access_refused" in events and "sign_in" in events

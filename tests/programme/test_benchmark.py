@@ -38,3 +38,18 @@ def test_a_municipality_beside_its_region_and_the_country():
 
 def test_change_counts_only_municipalities_in_both_rounds():
     assert change({(1, 7): 40.0, (2, 7): 50.0}, {(1, 7): 65.5, (3, 7): 90.0}) == {(1, 7): 25.5}
+
+
+def test_group_changes_pair_the_rounds_and_suppress_small_groups():
+    from app.programme.benchmark import group_changes
+
+    before = {(1, 7): 0.0, (2, 7): 50.0, (3, 7): 50.0, (4, 7): 100.0, (1, 8): 0.0}
+    after = {(1, 7): 50.0, (2, 7): 50.0, (3, 7): 100.0, (5, 7): 0.0, (1, 8): 100.0}
+    seven, eight = group_changes({1, 2, 3, 4, 5}, before, after, [7, 8])
+    # Changes of those who answered both: +50, 0, +50 → median +50; 4 and 5 do not count.
+    assert (seven.change, seven.paired) == (50.0, 3)
+    assert seven.baseline == 50.0 and seven.final == 50.0
+    # One municipality only: nothing is published, but it is counted.
+    assert (eight.baseline, eight.final, eight.change, eight.paired) == (None, None, None, 1)
+    only_two = group_changes({1, 2}, before, after, [7])[0]
+    assert only_two.change is None and only_two.baseline is None

@@ -52,3 +52,20 @@ def test_nobody_is_counted_twice_and_regions_add_up(raw):
     assert figure.trained == len({p for p, _d, _r in raw})
     assert sum(r.trained for r in figure.regions) == figure.trained
     assert sum(figure.by_year.values()) == figure.trained
+
+
+def test_the_groups_of_the_open_data_add_up_to_the_indicator():
+    from app.programme.indicator import trained_by_group
+
+    rows = [Attended(1, date(2024, 3, 1), "zemgale", "workshop", "online"),
+            Attended(1, date(2025, 3, 1), "kurzeme", "conference", "in_person"),
+            Attended(2, date(2025, 4, 1), "zemgale", "workshop", "online"),
+            Attended(3, date(2025, 5, 1), "zemgale", "workshop", "in_person"),
+            Attended(4, date(2030, 1, 1), "riga", "workshop", "online")]  # not yet
+    groups = trained_by_group(rows, date(2026, 1, 1))
+    assert groups == {("zemgale", 2024, "online", "workshop"): 1,
+                      ("zemgale", 2025, "online", "workshop"): 1,
+                      ("zemgale", 2025, "in_person", "workshop"): 1}
+    targets = Targets(total=10, per_region={"zemgale": 5}, starts_on=date(2024, 1, 1),
+                      ends_on=date(2026, 8, 31))
+    assert sum(groups.values()) == training_indicator(rows, targets, date(2026, 1, 1)).trained

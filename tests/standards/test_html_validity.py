@@ -38,11 +38,22 @@ def _require_checker() -> str:
 
 
 def _world() -> dict:
+    from app.programme.models import RoundKind
     from tests.browser import scenarios
+    from tests.factories_programme import (
+        answer_round,
+        make_instrument,
+        municipalities_of,
+        round_of,
+    )
 
     made = scenarios.pilot_running("vnurun")
     waiting = scenarios.results_ready("vnuwait")
-    return {"running": made, "waiting": waiting}
+    # An assessment that Zemgale answered (so its editor shows the locked form).
+    instrument = make_instrument()
+    answer_round(round_of(instrument, RoundKind.BASELINE),
+                 dict.fromkeys(municipalities_of("zemgale", 3), 2))
+    return {"running": made, "waiting": waiting, "instrument": instrument.id}
 
 
 def _pages(world: dict) -> dict[str, list[str]]:
@@ -61,7 +72,9 @@ def _pages(world: dict) -> dict[str, list[str]]:
               url_for("opendata.dictionary"), url_for("public.accessibility"),
               url_for("public.privacy"), url_for("programme.dashboard"),
               url_for("judging.how_we_rank"), url_for("accounts.login"),
-              url_for("accounts.register")]
+              url_for("accounts.register"), url_for("programme.assessments"),
+              url_for("programme.results", instrument_id=world["instrument"]),
+              url_for("programme.final_report", instrument_id=world["instrument"])]
     waiting_slug = waiting["hackathon"]["slug"]
     return {
         "public": public,
@@ -72,16 +85,21 @@ def _pages(world: dict) -> dict[str, list[str]]:
                         url_for("judging.jury", slug=waiting_slug),
                         url_for("ideas.idea", idea_id=waiting["ideas"][0]["id"]),
                         url_for("pilots.pilot", pilot_id=pilot), url_for("teams.my_teams"),
-                        url_for("hackathons.index")],
+                        url_for("hackathons.index"), url_for("programme.events"),
+                        url_for("programme.new_event"),
+                        url_for("programme.final_report_detail",
+                                instrument_id=world["instrument"])],
         "judge": [url_for("judging.my_reviews"), url_for("accounts.account"),
                   url_for("ideas.idea", idea_id=waiting["ideas"][0]["id"])],
         "team": [url_for("teams.my_teams"), url_for("ideas.my_ideas"),
                  url_for("ideas.idea", idea_id=idea), url_for("pilots.my_pilots"),
                  url_for("pilots.pilot", pilot_id=pilot),
                  url_for("pilots.record", pilot_id=pilot), url_for("accounts.account"),
-                 url_for("teams.directory")],
+                 url_for("teams.directory"), url_for("pilots.edit", pilot_id=pilot)],
         "admin": [url_for("admin.index"), url_for("admin.users"), url_for("admin.places"),
-                  url_for("accounts.account")],
+                  url_for("accounts.account"), url_for("programme.instruments"),
+                  url_for("programme.new_instrument"),
+                  url_for("programme.edit_instrument", instrument_id=world["instrument"])],
     }
 
 

@@ -38,6 +38,7 @@ import os
 import random
 import secrets
 import socket
+import ssl
 import subprocess
 import sys
 import threading
@@ -50,6 +51,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "127.0.0.1"
+# Ports answered over TLS (the topology's nginx), with a client context that trusts them.
+TLS: dict[int, ssl.SSLContext] = {}
 
 # Variables of the developer's shell that must not leak into the server under test.
 _SCRUB = ("DATABASE_URL", "TEST_DATABASE_URL", "MAIL_SERVER", "SITE_URL", "SECRET_KEY",
@@ -398,6 +401,13 @@ class State:
 
 # --- the clients -----------------------------------------------------------------------------
 
+def connect(port: int, timeout: float = 60.0) -> http.client.HTTPConnection:
+    """A connection to the port on this machine: TLS where the port is in TLS."""
+    if port in TLS:
+        return http.client.HTTPSConnection(HOST, port, timeout=timeout, context=TLS[port])
+    return http.client.HTTPConnection(HOST, port, timeout=timeout)
+
+
 def http_call(method: str, port: int, path: str, token: str | None, body: dict | None = None,
               timeout: float = 60.0) -> tuple[int, Any]:
     """One request on its own connection (Connection: close), so that an answer always
@@ -409,7 +419,7 @@ def http_call(method: str, port: int, path: str, token: str | None, body: dict |
     if body is not None:
         data = json.dumps(body).encode()
         headers["Content-Type"] = "application/json"
-    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    connection = connect(port, timeout)
     try:
         connection.request(method, path, body=data, headers=headers)
         response = connection.getresponse()

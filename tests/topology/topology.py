@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import collections
 import os
+import re
 import shutil
 import signal
 import socket
+import ssl
 import subprocess
 import threading
 import time
 from pathlib import Path
 
-from tests.stress.rush import ROOT, Plan, Server, http_call, project_python
+from tests.stress.rush import ROOT, TLS, Plan, Server, http_call, project_python
 
-NGINX_CONF = """\
+NGINX_MAIN = """\
 worker_processes 1;
 pid {dir}/nginx.pid;
 error_log {dir}/nginx-error.log warn;
@@ -34,47 +36,43 @@ http {{
     uwsgi_temp_path {dir}/uwsgi;
     scgi_temp_path {dir}/scgi;
     include /etc/nginx/mime.types;
-    upstream talka_app {{
-        server 127.0.0.1:{a};
-        server 127.0.0.1:{b};
-        keepalive 16;
-    }}
-    proxy_cache_path {dir}/cache levels=1:2 keys_zone=talka_pages:10m max_size=64m
-                     inactive=10m use_temp_path=off;
-    map "$http_cookie$http_authorization" $talka_personal {{
-        ""      0;
-        default 1;
-    }}
-    server {{
-        listen 127.0.0.1:{port};
-        client_max_body_size 13m;
-        gzip on;
-        gzip_proxied any;
-        gzip_types text/css application/javascript application/json text/csv;
-        location /static/ {{
-            alias {root}/app/static/;
-        }}
-        location / {{
-            proxy_pass http://talka_app;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Forwarded-For $remote_addr;
-            proxy_set_header X-Forwarded-Proto $scheme;
-            proxy_set_header X-Forwarded-Host "";
-            proxy_cache talka_pages;
-            proxy_cache_key "$scheme$host$request_uri";
-            proxy_ignore_headers Cache-Control Expires;
-            proxy_cache_valid 200 1s;
-            proxy_cache_revalidate on;
-            proxy_cache_lock on;
-            proxy_cache_use_stale updating;
-            proxy_cache_bypass $talka_personal;
-            proxy_no_cache $talka_personal;
-        }}
-    }}
+    include {dir}/talka.conf;
 }}
 """
+SITE_CONF = ROOT / "deploy" / "nginx" / "talka.conf"
+GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
+
+
+def site_conf(workdir: Path, instances: list[int], http_port: int, tls_port: int) -> str:
+    """deploy/nginx/talka.conf as deployed, with only the machine's places changed: its
+    ports, this folder for the cache and the certificate, this checkout for /srv/talka.
+    Every change must find its text, so that the test never runs a config of its own."""
+    text = SITE_CONF.read_text()
+    changes = [
+        (r"    server 127\.0\.0\.1:8000;[^\n]*\n    # server 127\.0\.0\.1:8001;\n",
+         "".join(f"    server 127.0.0.1:{port};\n" for port in instances)),
+        (r"/var/cache/nginx/talka", f"{workdir}/cache"),
+        (r"    listen 80;\n    listen \[::\]:80;\n", f"    listen 127.0.0.1:{http_port};\n"),
+        (r"    listen 443 ssl http2;\n    listen \[::\]:443 ssl http2;\n",
+         f"    listen 127.0.0.1:{tls_port} ssl http2;\n"),
+        (r"/etc/letsencrypt/live/talka\.example\.lv/fullchain\.pem", f"{workdir}/cert.pem"),
+        (r"/etc/letsencrypt/live/talka\.example\.lv/privkey\.pem", f"{workdir}/key.pem"),
+        (r"/srv/talka/", f"{ROOT}/"),
+    ]
+    for pattern, replacement in changes:
+        text, found = re.subn(pattern, replacement.replace("\\", "\\\\"), text)
+        if not found:
+            raise RuntimeError(f"deploy/nginx/talka.conf no longer has {pattern!r}")
+    return text
+
+
+def make_certificate(workdir: Path) -> ssl.SSLContext:
+    """A self-signed certificate for 127.0.0.1, and a client context that trusts it."""
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                    "-keyout", str(workdir / "key.pem"), "-out", str(workdir / "cert.pem"),
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=60)
+    return ssl.create_default_context(cafile=str(workdir / "cert.pem"))
 
 
 def free_port() -> int:
@@ -129,7 +127,8 @@ class Topology(Server):
         super().__init__(workdir, plan, postgres_url)
         self.redis_port = free_port()
         self.instance_ports = [free_port(), free_port()]
-        self.port = free_port()  # nginx: what the rush's clients use
+        self.port = free_port()  # nginx over TLS: what the rush's clients use
+        self.http_port = free_port()  # nginx's plain-HTTP server, which only redirects
         self.sink = Sink()
         self.redis: subprocess.Popen | None = None
         self.instances: list[subprocess.Popen] = []
@@ -140,7 +139,8 @@ class Topology(Server):
             "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(self.sink.port),
             "MAIL_USE_TLS": "0", "MAIL_CLAIM_SECONDS": "5",
             "TRUSTED_PROXIES": "1",
-            "SITE_URL": f"http://127.0.0.1:{self.port}",
+            "SITE_URL": f"https://127.0.0.1:{self.port}",
+            "TALKA_ENV": "production",
         })
 
     # --- life cycle -------------------------------------------------------------------------
@@ -166,20 +166,22 @@ class Topology(Server):
         for port in self.instance_ports:
             self.instances.append(self._gunicorn(port))
         self.start_worker()
+        TLS[self.port] = make_certificate(self.workdir)
+        (self.workdir / "talka.conf").write_text(
+            site_conf(self.workdir, self.instance_ports, self.http_port, self.port))
         conf = self.workdir / "nginx.conf"
-        conf.write_text(NGINX_CONF.format(dir=self.workdir, a=self.instance_ports[0],
-                                          b=self.instance_ports[1], port=self.port, root=ROOT))
+        conf.write_text(NGINX_MAIN.format(dir=self.workdir))
         self.nginx = subprocess.Popen(
             [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-p",
              str(self.workdir), "-g", "daemon off; user root;"],
             stdout=open(self.workdir / "nginx.out", "ab"), stderr=subprocess.STDOUT)  # noqa: SIM115
 
     def _gunicorn(self, port: int) -> subprocess.Popen:
-        command = [project_python(), "-m", "gunicorn", "wsgi:app", "--bind", f"127.0.0.1:{port}",
-                   "--workers", str(self.plan.workers), "--worker-class", self.plan.worker_class,
-                   "--threads", str(self.plan.threads), "--timeout", "60",
-                   "--graceful-timeout", "10", "--no-control-socket", "--log-level", "info",
-                   "--error-logfile", "-"]
+        # The deployed settings (keep-alive above all), with this machine's sizes.
+        command = [project_python(), "-m", "gunicorn", "-c", str(GUNICORN_CONF), "wsgi:app",
+                   "--bind", f"127.0.0.1:{port}", "--workers", str(self.plan.workers),
+                   "--worker-class", self.plan.worker_class, "--threads", str(self.plan.threads),
+                   "--graceful-timeout", "10", "--log-level", "info", "--error-logfile", "-"]
         log = open(self.log_path, "ab")  # noqa: SIM115  # both instances share the log
         return subprocess.Popen(command, cwd=ROOT, env=self.env, stdout=log,
                                 stderr=subprocess.STDOUT)
