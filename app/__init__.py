@@ -6,9 +6,8 @@ import logging
 import sqlite3
 from typing import cast
 
-from flask import Flask, has_request_context, request, session
+from flask import Flask, has_request_context, request
 from flask.json.provider import DefaultJSONProvider
-from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.routing import BaseConverter, ValidationError
@@ -49,18 +48,18 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def select_locale() -> str:
-    languages = ("lv", "en")
+    """A page's language is in its address (/en/… is English, app.core.language); the API's
+    is the Accept-Language header, else the caller's own preference."""
+    from app.core import language
+
     if not has_request_context():  # commands and jobs: no session, no browser
         return "lv"
-    if request.path.startswith("/api/") and request.headers.get("Accept-Language"):
-        # An API client that names a language gets it, whoever the token belongs to.
-        return request.accept_languages.best_match(languages) or "lv"
-    chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
-    return "lv"
+    if request.path.startswith("/api/"):
+        if request.headers.get("Accept-Language"):
+            # An API client that names a language gets it, whoever the token belongs to.
+            return request.accept_languages.best_match(language.LANGUAGES) or "lv"
+        return language.preferred() or "lv"
+    return language.page_language()
 
 
 def select_timezone() -> str:
@@ -102,6 +101,7 @@ def create_app(config: dict | None = None) -> Flask:
     limiter.init_app(app)
 
     from app.accounts.auth import init_auth
+    from app.core import language
     from app.core.access import enforce_access
     from app.core.errors import register_error_handlers
     from app.core.formatting import init_formatting
@@ -111,6 +111,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     init_auth(app)
     app.before_request(enforce_access)
+    language.install(app)
     register_error_handlers(app)
     init_security(app)
     init_formatting(app)
@@ -133,7 +134,7 @@ def create_app(config: dict | None = None) -> Flask:
         # formdata=None: these only render a CSRF token, and must not read the request
         # body (an error page for a too-large or malformed body would fail again).
         return {"current_locale": str(get_locale() or "lv"),
-                "logout_form": EmptyForm(formdata=None), "lang_form": EmptyForm(formdata=None)}
+                "logout_form": EmptyForm(formdata=None)}
 
     return app
 

@@ -114,6 +114,29 @@ def client(app):
     return app.test_client()
 
 
+def read_in_english(client):
+    """From now on `client` asks for the English addresses (/en/…) of the pages it opens:
+    the language is in the address. Language-neutral addresses (/api, /static...) and
+    addresses that already name a language are left as they are."""
+    from app.core import language
+
+    if getattr(client, "reads_english", False):
+        return client
+    original = client.open
+
+    def open_english(*args, **kwargs):
+        if args and isinstance(args[0], str) and args[0].startswith("/"):
+            path = args[0]
+            if language.split(path.split("?")[0])[0] == language.LATVIAN and not (
+                    language.is_language_neutral(path.split("?")[0])):
+                args = (language.PREFIX + (path if path != "/" else "/"), *args[1:])
+        return original(*args, **kwargs)
+
+    client.open = open_english
+    client.reads_english = True
+    return client
+
+
 @pytest.fixture
 def csrf_enabled(app):
     app.config["WTF_CSRF_ENABLED"] = True
@@ -155,9 +178,14 @@ def make_user(db):
 
 
 def login(client, user_or_email, password=DEFAULT_PASSWORD, remember=False):
+    """Sign in; a user whose language is English then reads the English addresses, as their
+    browser does (sent there once from the first Latvian one, kept there by every link)."""
     email = getattr(user_or_email, "email", user_or_email)
-    return client.post("/login", data={"email": email, "password": password,
-                                       "remember": "y" if remember else ""})
+    response = client.post("/login", data={"email": email, "password": password,
+                                           "remember": "y" if remember else ""})
+    if response.status_code == 302 and getattr(user_or_email, "locale", None) == "en":
+        read_in_english(client)
+    return response
 
 
 @pytest.fixture

@@ -183,9 +183,8 @@ def test_the_sign_in_error_summary_says_each_problem_once_without_a_bare_colon(c
     assert summary.count(in_latvian("The e-mail address or the password is not correct.")) == 1
 
 
-def test_registration_messages_follow_the_chosen_language(client):
-    client.post("/language", data={"lang": "en"})
-    response = client.post("/register", data=registration(password="elevenchars",
+def test_registration_messages_follow_the_pages_language(client):
+    response = client.post("/en/register", data=registration(password="elevenchars",
                                                           password_again="elevenchars"))
     html = response.get_data(as_text=True)
     assert '<html lang="en">' in html
@@ -325,7 +324,9 @@ def test_profile_saves_name_municipality_and_language(client, signed_in):
     assert response.status_code == 302
     user = reload(user)
     assert (user.name, user.municipality_id, user.locale) == ("Jānis Bērziņš", dobele.id, "en")
-    page = client.get("/account").get_data(as_text=True)
+    assert response.headers["Location"].endswith("/en/account")  # in the chosen language
+    page = client.get("/en/account").get_data(as_text=True)
+    assert "Your profile has been saved." in page
     assert '<html lang="en">' in page
     assert "Jānis Bērziņš" in page
 
@@ -353,29 +354,36 @@ def test_the_site_is_latvian_by_default(client):
     assert in_latvian("Sign in") in html
 
 
-def test_language_switch_sets_english_and_back(client):
+def test_the_old_language_form_leads_to_the_page_in_that_language(client):
     response = client.post("/language", data={"lang": "en", "next": "/login"})
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/login")
-    html = client.get("/login").get_data(as_text=True)
+    assert response.headers["Location"].endswith("/en/login")
+    html = client.get("/en/login").get_data(as_text=True)
     assert '<html lang="en">' in html
     assert "Forgot your password?" in html
-    client.post("/language", data={"lang": "lv"})
+    response = client.post("/language", data={"lang": "lv", "next": "/en/login"})
+    assert response.headers["Location"].endswith("/login")
+    assert "/en/" not in response.headers["Location"]
     assert '<html lang="lv">' in client.get("/").get_data(as_text=True)
 
 
-def test_language_switch_is_kept_as_the_signed_in_users_preference(app, client, signed_in):
+def test_language_form_is_kept_as_the_signed_in_users_preference(app, client, signed_in):
     user = signed_in()
     client.post("/language", data={"lang": "en"})
     assert reload(user).locale == "en"
     other = app.test_client()
-    login(other, user)
-    assert '<html lang="en">' in other.get("/").get_data(as_text=True)
+    other.post("/login", data={"email": user.email, "password": DEFAULT_PASSWORD})
+    # Signed in elsewhere: the first Latvian address leads to the English one, once.
+    assert other.get("/").headers["Location"] == "/en/"
+    assert '<html lang="en">' in other.get("/en/").get_data(as_text=True)
+    assert '<html lang="lv">' in other.get("/").get_data(as_text=True)
 
 
 def test_language_switch_ignores_an_unknown_language(client):
     client.post("/language", data={"lang": "de"})
     assert '<html lang="lv">' in client.get("/").get_data(as_text=True)
+    response = client.get("/?lang=de")
+    assert response.status_code == 200 and '<html lang="lv">' in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("target", ["//evil.example", "https://evil.example", "/\\evil",
@@ -383,7 +391,7 @@ def test_language_switch_ignores_an_unknown_language(client):
 def test_language_switch_never_redirects_off_site(client, target):
     response = client.post("/language", data={"lang": "en", "next": target})
     assert response.status_code == 302
-    assert response.headers["Location"] in ("/", "http://talka.test/")
+    assert response.headers["Location"] in ("/en/", "http://talka.test/en/")
 
 
 # --- personal API tokens ----------------------------------------------------------------

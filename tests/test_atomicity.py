@@ -97,8 +97,7 @@ def test_granting_a_role_failing_after_the_grant_is_flushed_changes_nothing(
 
 def test_the_500_page_is_a_complete_page_in_the_visitors_language(client, monkeypatch):
     monkeypatch.setattr(account_ops, "send_confirmation", fail_after_first_write)
-    client.post("/language", data={"lang": "en", "next": "/"})
-    response = client.post("/register", data=REGISTRATION)
+    response = client.post("/en/register", data=REGISTRATION)
     assert response.status_code == 500
     body = response.get_data(as_text=True)
     assert '<html lang="en">' in body

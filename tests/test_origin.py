@@ -138,7 +138,7 @@ def _sitemap_paths(client, **kwargs) -> list[str]:
     locs = [e.text for e in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     paths = [urlsplit(loc).path for loc in locs]
     assert len(paths) > 10
-    return [*paths, "/feed.atom", "/feed.atom?lang=en", "/robots.txt", "/sitemap.xml",
+    return [*paths, "/feed.atom", "/en/feed.atom", "/robots.txt", "/sitemap.xml",
             "/data/datapackage.json", "/data/ideas.json", "/data/dictionary",
             "/api/v1/pilots", "/api/v1/winners", "/api/v1/hackathons"]
 

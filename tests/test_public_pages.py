@@ -9,8 +9,7 @@ def test_accessibility_statement_names_the_regulation_and_a_contact(client):
 
 
 def test_accessibility_statement_in_english(client):
-    client.post("/language", data={"lang": "en"})
-    page = client.get("/accessibility").get_data(as_text=True)
+    page = client.get("/en/accessibility").get_data(as_text=True)
     assert "Accessibility statement" in page and "No. 445" in page
 
 

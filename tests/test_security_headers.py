@@ -14,7 +14,7 @@ from app import create_app
 from app.accounts.models import User
 from app.core import access
 from app.extensions import db
-from tests.conftest import DEFAULT_PASSWORD, login
+from tests.conftest import DEFAULT_PASSWORD, login, read_in_english
 
 
 def in_latvian(message: str) -> str:
@@ -193,9 +193,9 @@ def test_profile_change_without_csrf_token_changes_nothing(client, make_user, cs
 
 
 def test_csrf_refusal_follows_the_chosen_language(client, make_user, csrf_enabled):
-    # Anonymous pages carry no token (they are cached); the language switch needs none.
-    client.post("/language", data={"lang": "en"})
-    response = client.post("/login", data={"email": "a@example.lv", "password": "x"})
+    # Anonymous pages carry no token (they are cached): a form posted from one is refused
+    # in the language of its address.
+    response = client.post("/en/login", data={"email": "a@example.lv", "password": "x"})
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     assert '<html lang="en">' in html
@@ -289,7 +289,7 @@ def test_error_pages_are_latvian_then_english_and_show_no_internals(kind, probe_
                      "Failed to decode", "The requested URL"):
         assert internal not in html
 
-    browser.post("/language", data={"lang": "en"})
+    read_in_english(browser)  # the same requests at the English addresses
     probe_app.config["MAX_CONTENT_LENGTH"] = None
     response = provoke(kind, browser, probe_app, user)
     assert response.status_code == status

@@ -13,6 +13,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
@@ -29,7 +30,7 @@ from app.accounts.forms import (
     TokenForm,
 )
 from app.accounts.models import ApiToken, UserSession, token_digest
-from app.core import access
+from app.core import access, language
 from app.core.errors import Invalid, WrongState
 from app.core.forms import apply_errors
 from app.core.security import client_address, is_safe_next, security_log
@@ -269,9 +270,11 @@ def account_profile():
             apply_errors(form, error)
         else:
             db.session.commit()
-            session["lang"] = current_user.locale
-            flash(_("Your profile has been saved."), "success")
-            return redirect(url_for("accounts.account"))
+            # The chosen language is the preference now: the account page in it.
+            session[language.PREFERENCE] = current_user.locale
+            with force_locale(current_user.locale):
+                flash(_("Your profile has been saved."), "success")
+                return redirect(url_for("accounts.account"))
     return _account_page(profile_form=form)
 
 

@@ -30,7 +30,7 @@ from sqlalchemy import Select, inspect
 from werkzeug.exceptions import SecurityError
 from werkzeug.wrappers import Response
 
-from app.core import access
+from app.core import access, language
 from app.core.errors import DomainError, Invalid, NotAllowed, StaleVersion, render_error_page
 from app.core.forms import apply_errors
 from app.core.schema import load as load_schema
@@ -73,7 +73,23 @@ class Talka(Flask):
             parts = urlsplit(site)
             adapter.server_name = parts.netloc
             adapter.url_scheme = parts.scheme
+        if adapter is not None and request is not None:
+            # /en/winners is the English /winners: the route is matched without the prefix,
+            # the locale selector reads it (app.core.language).
+            language_of_path, bare = language.split(adapter.path_info)
+            if language_of_path != language.DEFAULT:
+                adapter.path_info = bare
         return adapter
+
+    def url_for(self, endpoint: str, *, _anchor: str | None = None, _method: str | None = None,
+                _scheme: str | None = None, _external: bool | None = None,
+                **values: Any) -> str:
+        """Addresses in the language links are built in now (the page's, or a forced one):
+        on an English page every link to a page stays under /en."""
+        url = super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
+                              _external=_external, **values)
+        current = language.current()
+        return url if current == language.DEFAULT else language.localised_url(url, current)
 
 
 def site_url() -> str:

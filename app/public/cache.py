@@ -18,9 +18,9 @@ Invalidation
 
 Only anonymous GET requests without pending flash messages use the cache: a signed-in
 user's pages are personal (Cache-Control: no-store). Anonymous pages carry no CSRF token
-(base.html renders the language form's token for signed-in users only, and the language
-switch needs none from anonymous visitors), and a response that sets a cookie is never
-stored, so nothing personal is shared.
+(the language switcher is a link), and a response that sets a cookie is never stored, so
+nothing personal is shared. The language is in the path (/en/… is English), which every
+key and ETag includes, together with the host and the locale.
 """
 
 from __future__ import annotations

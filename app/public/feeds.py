@@ -2,7 +2,8 @@
 
 Built with ElementTree, so the XML is always well formed, with Atom as the default
 namespace; every link and id is built from the one origin (SITE_URL). Each language is a
-feed of its own (`?lang=en`; Latvian without it): its own self link, feed id and entry ids.
+feed of its own (/en/feed.atom; Latvian at /feed.atom): its own self link, feed id and entry
+ids, and links to the pages in its language.
 Entries name hackathons, ideas, pilots, teams and municipalities, never a person: the author
 of every entry is the programme ("Talka") or the pilot's municipality.
 """
@@ -58,9 +59,8 @@ def tag_uri(site: str, specific: str) -> str:
 
 
 def feed_url(site: str, endpoint: str, **values) -> str:
-    """A feed's own address in the current language (the self link)."""
-    if language() != LATVIAN:
-        values["lang"] = language()
+    """A feed's own address in the current language (the self link): url_for keeps the
+    language's prefix."""
     return site + url_for(endpoint, **values)
 
 

@@ -14,10 +14,11 @@ in. This layer only keeps answers that carry the marker, removes it, and never k
 answer that sets a cookie.
 
 Anonymous readers are those with no cookie, and those whose only cookie is a session that
-holds nothing but the language they chose (and perhaps a CSRF token): the session's
-signature is checked here as Flask checks it. The key is the host, scheme, path, query
-string and that language (and, for the API, the Accept-Language header, which chooses the
-API's language), and the encodings the reader accepts. Any other cookie (a signed-in
+holds nothing but the language they prefer (and perhaps a CSRF token): the session's
+signature is checked here as Flask checks it. The key is the host, scheme, path (with
+its language prefix: /en/… is English), query string and that preference (and, for the
+API, the Accept-Language header, which chooses the API's language), and the encodings the
+reader accepts. Any other cookie (a signed-in
 member, a pending message) or an Authorization header goes to the application, which
 answers it in full."""
 
@@ -59,9 +60,10 @@ def marker(mode: str, state_key: str = "-") -> str:
 
 
 # What a reader's session may hold for the reader to count as anonymous here: the language
-# they chose, a CSRF token a form page once gave them (anonymous public pages carry none)
-# and Flask-Login's freshness flag, which it leaves after a sign-out.
-SHAREABLE_SESSION_KEYS = frozenset({"lang", "csrf_token", "_fresh"})
+# they prefer and whether they were sent to it once (app.core.language), a CSRF token a form
+# page once gave them (anonymous public pages carry none) and Flask-Login's freshness flag,
+# which it leaves after a sign-out.
+SHAREABLE_SESSION_KEYS = frozenset({"lang", "lang_redirected", "csrf_token", "_fresh"})
 
 
 def shareable() -> bool:
@@ -111,8 +113,10 @@ class FrontCache:
         return self._pass_and_keep(key, environ, start_response, keep=method == "GET")
 
     def _chosen_language(self, environ) -> str | None:
-        """"" for a reader with no cookie; the chosen language ("lv"/"en", or "-" for none)
-        when the only cookie is a valid session holding nothing personal; None otherwise."""
+        """"" for a reader with no cookie; the preferred language ("lv"/"en", or "-" for
+        none, and "+" once the reader was sent to it) when the only cookie is a valid
+        session holding nothing personal; None otherwise. The page's language is in its
+        path; the preference only decides whether a Latvian address redirects (once)."""
         header = environ.get("HTTP_COOKIE")
         if not header:
             return ""
@@ -127,7 +131,7 @@ class FrontCache:
             return None
         if not isinstance(data, dict) or not set(data) <= SHAREABLE_SESSION_KEYS:
             return None
-        return str(data.get("lang") or "-")
+        return str(data.get("lang") or "-") + ("+" if data.get("lang_redirected") else "")
 
     def _session_serializer(self):
         if self._serializer is None:

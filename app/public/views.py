@@ -22,7 +22,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -30,7 +29,7 @@ from flask_wtf.csrf import validate_csrf
 from sqlalchemy import select, text
 from wtforms.validators import ValidationError
 
-from app.core import access
+from app.core import access, language
 from app.core.clock import now_utc, today_riga
 from app.core.collation import collated
 from app.core.pagination import clamp
@@ -54,10 +53,11 @@ def absolute_url(endpoint: str, **values) -> str:
 
 
 @bp.app_template_global()
-def canonical_url() -> str:
-    """This page's canonical address: the site's host and the path, never the query string
-    (filters, page numbers and tracking arguments are variants of the same page)."""
-    return site_url() + request.path
+def canonical_url(lang: str | None = None) -> str:
+    """This page's canonical address in its language (or in `lang`, for the hreflang
+    alternates): the site's host and the path, never the query string (filters, page
+    numbers and tracking arguments are variants of the same page)."""
+    return site_url() + language.page_url(lang or language.page_language())
 
 
 @bp.app_template_global()
@@ -66,18 +66,9 @@ def endpoint_exists(name: str) -> bool:
     return name in current_app.view_functions
 
 
-def _feed_locale() -> str:
-    """A feed's language is in its address alone (programs read it without our cookie):
-    ?lang=en asks for English, no argument is Latvian."""
-    lang = request.args.get("lang")
-    return lang if lang in ("lv", "en") else "lv"
-
-
 @bp.app_template_global()
 def feed_link(endpoint: str, **values) -> str:
-    """The address of a feed in the page's language."""
-    if str(get_locale() or "lv") != "lv":
-        values["lang"] = str(get_locale())
+    """The address of a feed in the page's language (/en/feed.atom on an English page)."""
     return url_for(endpoint, **values)
 
 
@@ -188,8 +179,7 @@ def _atom(body: bytes) -> Response:
 @public_page
 @access.public
 def feed():
-    with force_locale(_feed_locale()):
-        return _atom(feeds.site_feed(site_url()))
+    return _atom(feeds.site_feed(site_url()))
 
 
 @bp.route("/pilots/<id:pilot_id>/feed.atom")
@@ -197,8 +187,7 @@ def feed():
 @access.public
 def pilot_feed(pilot_id: int):
     pilot = _pilot_or_404(pilot_id)
-    with force_locale(_feed_locale()):
-        return _atom(feeds.pilot_feed(pilot, site_url()))
+    return _atom(feeds.pilot_feed(pilot, site_url()))
 
 
 # --- following a pilot ---------------------------------------------------------------------------
@@ -291,21 +280,25 @@ def privacy():
 @csrf.exempt
 @access.public
 def set_language():
-    """Remember the chosen language (and keep it as the signed-in user's preference).
+    """The language form of earlier pages (the switcher is now a link, see
+    app.core.language): remember the choice (and keep it as the signed-in user's
+    preference), then show the page asked for in that language.
 
     Anonymous pages are cached and so carry no CSRF token; choosing a language for one's own
     browser needs none. Only a signed-in user's stored preference is changed, and only with a
-    valid token (their pages always carry one).
+    valid token.
     """
     lang = request.form.get("lang")
-    if lang in ("lv", "en"):
-        session["lang"] = lang
+    if lang in language.LANGUAGES:
+        session[language.PREFERENCE] = lang
         if (current_user.is_authenticated and current_user.locale != lang
                 and _csrf_token_valid()):
             current_user.locale = lang
             db.session.commit()
     target = request.form.get("next")
-    return redirect(target if is_safe_next(target) else url_for("public.home"))
+    target = target if is_safe_next(target) else url_for("public.home")
+    return redirect(language.localised_url(target, lang) if lang in language.LANGUAGES
+                    else target)
 
 
 def _csrf_token_valid() -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.core.language import localised
 from tests.browser.support import require_browser
 
 require_browser()
@@ -85,7 +86,7 @@ def test_employee_registers_confirms_signs_in_edits_profile_and_creates_a_token(
     journey.goto("/")
     journey.language_is("lv")
     if lang == "en":
-        journey.click(page.get_by_role("button", name="English"))
+        journey.click(page.get_by_role("link", name="English"))
         journey.language_is("en")
 
     # Register.
@@ -104,7 +105,7 @@ def test_employee_registers_confirms_signs_in_edits_profile_and_creates_a_token(
     # The confirmation e-mail, in the chosen language, with its link.
     mail = journey.server.last_mail(email)
     assert mail.subject == t["mail_subject"]
-    journey.goto(mail.link("/confirm/"))
+    journey.goto(mail.link(localised("/confirm/", lang)))  # the link is in her language
     journey.heading(t["confirm_heading"])
     journey.click(page.get_by_role("button", name=t["confirm_button"]))
     assert page.url.endswith("/login")
@@ -147,10 +148,10 @@ def test_employee_registers_confirms_signs_in_edits_profile_and_creates_a_token(
 
     # Sign out from the account page; the session is over.
     journey.click(journey.main().get_by_role("button", name=t["sign_out"], exact=True))
-    # Signing out clears the whole session, the language choice with it, so the page
-    # after it is in the site's default language (Latvian) whatever the user chose.
-    journey.flash(TEXT["lv"]["signed_out"])
-    expect(page.get_by_role("banner").get_by_role("link", name=TEXT["lv"]["sign_in"])
+    # Signing out clears the whole session (the language preference with it); the page
+    # after it is the home page in the language of the address the user was reading.
+    journey.flash(t["signed_out"])
+    expect(page.get_by_role("banner").get_by_role("link", name=t["sign_in"])
            ).to_be_visible()
     journey.goto("/account")  # a signed-out visitor is sent to sign in
     assert "/login" in page.url

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.core.language import localised
 from tests.browser.support import require_browser
 
 require_browser()
@@ -65,7 +66,7 @@ def _sign_in(journey, person: dict) -> None:
 
 
 def _to_english(journey) -> None:
-    journey.click(journey.page.get_by_role("banner").get_by_role("button", name="English"))
+    journey.click(journey.page.get_by_role("banner").get_by_role("link", name="English"))
     journey.language_is("en")
 
 
@@ -95,7 +96,7 @@ def test_public_pages_reflow_at_320_px_in_both_languages(new_journey, world):
             resident.goto("/")
             _to_english(resident)
         problems += [p for path in _public_paths(world)
-                     if (p := _no_sideways_scroll(resident, path, lang))]
+                     if (p := _no_sideways_scroll(resident, localised(path, lang), lang))]
     assert not problems, "pages scroll sideways at 320 px:\n" + "\n".join(problems)
 
 
@@ -123,7 +124,8 @@ def test_signed_in_pages_reflow_at_320_px(new_journey, world):
             if lang == "en":
                 _to_english(journey)
             problems += [p for path in paths
-                         if (p := _no_sideways_scroll(journey, path, f"{who} {lang}"))]
+                         if (p := _no_sideways_scroll(journey, localised(path, lang),
+                                                      f"{who} {lang}"))]
     assert not problems, "pages scroll sideways at 320 px:\n" + "\n".join(problems)
 
 

@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.core.language import localised
 from tests.browser.support import require_browser
 
 require_browser()
@@ -400,19 +401,20 @@ def test_resident_finds_the_winner_and_its_pilot_reads_its_data_and_downloads_th
     winner = pilot_running["winner"]
     pilot = pilot_running["pilot"]
     page = journey.page
+    idea_href = localised(f"/ideas/{winner['id']}", lang)  # links keep the page's language
 
     # The home page, in Latvian; the English reader switches with the site's button.
     journey.goto("/")
     journey.language_is("lv")
     if lang == "en":
-        journey.click(page.get_by_role("button", name="English"))
+        journey.click(page.get_by_role("link", name="English"))
         journey.language_is("en")
 
     # The latest winners: this one, with its team; its title leads to the idea.
     winners = page.get_by_role("region", name=t["latest_winners"])
     # By the idea's address: other journeys' worlds may hold winners of the same title.
     card = winners.get_by_role("listitem").filter(
-        has=page.locator(f'a[href="/ideas/{winner["id"]}"]'))
+        has=page.locator(f'a[href="{idea_href}"]'))
     expect(card).to_contain_text(winner["team"])
     expect(card).to_contain_text(winner["municipality"])
     journey.click(card.get_by_role("link", name=winner["title"], exact=True))

@@ -60,7 +60,7 @@ def _upload(client, data: bytes, name: str = "darbs.xlsx"):
 
 
 def _token(page: str) -> str:
-    return re.search(r'action="/pilots/import/([0-9a-f]{64})"', page).group(1)
+    return re.search(r'action="(?:/en)?/pilots/import/([0-9a-f]{64})"', page).group(1)
 
 
 def _edit(book, world):

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from tests.conftest import read_in_english
+
 # A fixed timeline: submissions open a day before DEADLINE; judging closes two weeks after.
 DEADLINE = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 OPENS = DEADLINE - timedelta(days=1)
@@ -15,8 +17,8 @@ BEFORE = DEADLINE - timedelta(hours=6)  # while open
 
 @pytest.fixture
 def english(client):
-    """Answer pages in English, so that tests read the source texts."""
-    client.post("/language", data={"lang": "en", "next": "/"})
+    """Answer pages in English (/en/…), so that tests read the source texts."""
+    read_in_english(client)
 
 
 @pytest.fixture

@@ -19,7 +19,6 @@ pytestmark = pytest.mark.usefixtures("english")
 @pytest.fixture
 def coordinator(client, signed_in):
     user = signed_in(role="coordinator", region="zemgale")
-    client.post("/language", data={"lang": "en", "next": "/"})  # signing in starts a new session
     return user
 
 
@@ -90,7 +89,7 @@ def test_list_is_paginated(client):
 
 def test_the_main_navigation_links_to_hackathons(client):
     page = _text(client.get("/hackathons/"))
-    assert 'href="/hackathons/" aria-current="page"' in page
+    assert 'href="/en/hackathons/" aria-current="page"' in page
 
 
 # --- the hackathon page --------------------------------------------------------------------------
@@ -266,7 +265,7 @@ def test_criteria_are_frozen_on_the_page_once_judging_starts(client, coordinator
     delete = client.post(f"/hackathons/{h.slug}/criteria/{h.criteria[0].id}/delete")
     # The same answer as the API's, with the reason and a way back to the criteria.
     assert delete.status_code == 409 and "frozen" in _text(delete)
-    assert f'href="/hackathons/{h.slug}/criteria"' in delete.get_data(as_text=True)
+    assert f'href="/en/hackathons/{h.slug}/criteria"' in delete.get_data(as_text=True)
     _db.session.expire_all()
     assert len(_db.session.get(Hackathon, h.id).criteria) == 2
 

@@ -14,6 +14,7 @@ from app.extensions import db
 from app.hackathons.models import Phase
 from app.ideas.models import Idea, KeptText
 from app.ideas.status import IdeaStatus
+from tests.conftest import read_in_english
 from tests.factories_ideas import make_idea
 from tests.ideas.conftest import sign_in
 from tests.ideas.test_pages import form_fields
@@ -96,7 +97,11 @@ def test_a_form_posted_after_the_session_ended_keeps_its_text_through_sign_in(cl
                                          "password": "a long and quiet evening",
                                          "next": "/ideas/kept"})
     assert signed.headers["Location"].endswith("/ideas/kept")
-    kept_path = client.get("/ideas/kept").headers["Location"]
+    # The member reads English: the one language redirect sends them to /en/ideas/kept,
+    # which still leads on to their kept text.
+    landed = client.get(signed.headers["Location"], follow_redirects=True)
+    kept_path = landed.request.path
+    assert kept_path.startswith("/en/ideas/kept/")
     page = client.get(kept_path)
     html = page.get_data(as_text=True)
     assert page.status_code == 200
@@ -135,12 +140,13 @@ def test_a_new_idea_posted_after_the_session_ended_is_kept_too(client, world):
     sign_in(client, world.member)
     html = client.get(kept_path, follow_redirects=True).get_data(as_text=True)
     assert 'value="Jauna ideja"' in html
-    assert f'action="/hackathons/{world.hackathon.slug}/ideas/new"' in html
+    assert f'action="/en/hackathons/{world.hackathon.slug}/ideas/new"' in html  # member reads English
 
 
 def test_an_expired_form_token_keeps_the_text_instead_of_a_bare_400(client, world,
                                                                      csrf_enabled):
     idea = make_idea(world.hackathon, world.team)
+    read_in_english(client)  # the member reads English, so posts from /en/ pages
     sign_in_page = client.get("/login")
     token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', sign_in_page.data)
     client.post("/login", data={"email": world.member.email, "csrf_token": token.group(1),

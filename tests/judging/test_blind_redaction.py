@@ -14,6 +14,7 @@ from app.hackathons.models import Phase
 from app.ideas import redaction as redacting
 from app.ideas.mentions import MUNICIPALITY, TEAM, Name, find_mentions, redact
 from app.judging import operations as ops
+from tests.conftest import read_in_english
 from tests.factories_judging import judging_world, make_review, make_team_idea, sign_in
 
 TITLE = "Jauniešu centrs Dobelē"
@@ -22,7 +23,7 @@ SUMMARY = "Komanda Zaļie Dobelnieki piedāvā Dobeles novadā atvērt centru."
 
 @pytest.fixture
 def blind(db, app, client):
-    client.post("/language", data={"lang": "en"})
+    read_in_english(client)
     w = judging_world(judges=2, ideas=0, reviews_per_idea=1, criteria=1, blind_review=True)
     w.idea = make_team_idea(w.hackathon, title=TITLE)
     w.idea.team.name = "Zaļie Dobelnieki"
@@ -148,7 +149,7 @@ def test_after_the_results_the_public_reads_the_original(client, app, blind):
                             actor=blind.coordinator)
         db.session.commit()
     sign_in(client, None)
-    client.post("/language", data={"lang": "en"})
+    read_in_english(client)
     html = client.get(f"/ideas/{blind.idea.id}").get_data(as_text=True)
     assert TITLE in html and "[municipality]" not in html
 

@@ -14,6 +14,7 @@ from app.ideas.status import IdeaStatus
 from app.judging import errata
 from app.judging import operations as ops
 from app.judging.models import Review, ReviewStatus, WinnerDecision
+from tests.conftest import read_in_english
 from tests.factories_judging import judging_world, make_review, make_user_in, sign_in
 
 WRONG = "Vērtētājs B bija konsultējis komandu: viņa vērtējums neskaitās."
@@ -23,7 +24,7 @@ WRONG = "Vērtētājs B bija konsultējis komandu: viņa vērtējums neskaitās.
 def published(db, app, client):
     """Results published: first (9) wins over second (8) and third (3). Judge B gave the
     first idea a 10 and the second a 2, which the correction rules out."""
-    client.post("/language", data={"lang": "en"})
+    read_in_english(client)
     w = judging_world(judges=3, ideas=3, reviews_per_idea=3, criteria=2, phase="results")
     a, b, c = w.judges
     w.first, w.second, w.third = w.ideas
@@ -128,7 +129,7 @@ def test_the_public_page_shows_the_correction_and_links_the_original(client, app
     _correct(app, w, reason=WRONG, exclude_review_ids=[w.bad_first.id, w.bad_second.id],
              idea_ids=[w.second.id])
     sign_in(client, None)
-    client.post("/language", data={"lang": "en"})
+    read_in_english(client)
     html = client.get(f"/hackathons/{w.hackathon.slug}/results").get_data(as_text=True)
     assert "Results corrected on" in html and WRONG in html
     assert f"No longer a winner: {w.first.title}" in html

@@ -49,7 +49,7 @@ def test_my_reviews_list_open_work_first(client):
     page = client.get("/reviews").get_data(as_text=True)
     body = page[page.index("<tbody>"):]
     first_row = re.search(r"<tr>.*?</tr>", body, flags=re.S).group(0)
-    assert f'href="/reviews/{open_one.id}"' in first_row
+    assert f'href="/en/reviews/{open_one.id}"' in first_row
 
 
 def test_the_reminder_button_is_disabled_when_nobody_is_behind(client):

@@ -39,5 +39,8 @@ def test_seed_demo_adds_juries_reviews_and_published_results(app, client):
     ilze.locale = "en"
     db.session.commit()
     client.post("/login", data={"email": ilze.email, "password": DEMO_PASSWORD})
-    page = client.get("/reviews").get_data(as_text=True)
+    # Her account is in English: the one language redirect takes her to /en/reviews.
+    reviews = client.get("/reviews", follow_redirects=True)
+    assert reviews.request.path == "/en/reviews"
+    page = reviews.get_data(as_text=True)
     assert "0 of 1 done" in page  # the hackathon in judging: her review is left to do

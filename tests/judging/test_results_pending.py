@@ -12,12 +12,13 @@ from app.extensions import db
 from app.hackathons.models import Phase
 from app.hackathons.timeline import timeline
 from app.judging import operations as ops
+from tests.conftest import read_in_english
 from tests.factories_judging import judging_world, make_review
 
 
 @pytest.fixture
 def world(db, client):
-    client.post("/language", data={"lang": "en"})
+    read_in_english(client)
     w = judging_world(judges=2, ideas=2, reviews_per_idea=2, criteria=2, phase="results")
     for idea, points in zip(w.ideas, (8, 4), strict=True):
         for judge in w.judges:
@@ -48,9 +49,8 @@ def test_the_expected_date_is_named_while_judging_is_meant_to_run(client, world)
     assert closes.isoformat()[:4] in html
 
 
-def test_in_latvian_too(client, world):
-    client.post("/language", data={"lang": "lv"})
-    html = client.get(f"/hackathons/{world.hackathon.slug}/results").get_data(as_text=True)
+def test_in_latvian_too(app, world):
+    html = app.test_client().get(f"/hackathons/{world.hackathon.slug}/results").get_data(as_text=True)
     assert "Rezultāti tiek gatavoti" in html
 
 

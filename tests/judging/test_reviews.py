@@ -59,7 +59,7 @@ def test_my_reviews_shows_progress_and_the_ideas(client, scene):
     page = client.get("/reviews").get_data(as_text=True)
     assert "1 of 3 done" in page
     assert scene.ideas[0].title in page and "Komanda" in page
-    assert 'href="/reviews"' in client.get("/").get_data(as_text=True)  # “My reviews” in nav
+    assert 'href="/en/reviews"' in client.get("/").get_data(as_text=True)  # “My reviews” in nav
 
 
 def test_a_draft_saves_incomplete_and_as_often_as_the_judge_likes(client, scene):

@@ -12,6 +12,7 @@ from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 from app.judging import operations as ops
 from app.judging.models import WinnerDecision
+from tests.conftest import read_in_english
 from tests.factories_judging import judging_world, make_review, make_team_idea, sign_in
 
 
@@ -172,7 +173,7 @@ def test_publishing_is_on_the_audit_trail(client, results):
 
 
 def test_results_are_not_public_before_publishing(client, results):
-    client.post("/language", data={"lang": "en"})
+    read_in_english(client)
     page = client.get(f"/hackathons/{results.hackathon.slug}/results")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Results are being prepared" in html

@@ -12,7 +12,7 @@ import pytest
 from app.core.clock import today_riga
 from app.extensions import db
 from app.pilots.models import Milestone, Pilot
-from tests.conftest import login
+from tests.conftest import login, read_in_english
 from tests.factories_pilots import add_milestone, add_report, pilot_world
 
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -33,8 +33,8 @@ def test_one_screen_records_a_measurement_and_an_expense(client, world):
     page = client.get(f"/pilots/{pid}/record")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
-    assert f'action="/pilots/{pid}/measurements"' in text
-    assert f'action="/pilots/{pid}/expenses"' in text
+    assert f'action="/en/pilots/{pid}/measurements"' in text
+    assert f'action="/en/pilots/{pid}/expenses"' in text
     indicator = world.pilot.indicators[0]
     saved = client.post(f"/pilots/{pid}/measurements", data={
         "m-indicator_id": str(indicator.id), "m-value": "96,5", "m-measured_on": _day(),
@@ -233,6 +233,7 @@ def test_adding_milestones_and_indicators_from_the_pages(client, world):
 def test_the_quick_screen_works_with_csrf_protection(client, world, csrf_enabled):
     import re
 
+    read_in_english(client)  # the member's account is in English: its pages are at /en/
     page = client.get("/login")
     token = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page.data).group(1)
     client.post("/login", data={"email": world.member.email, "csrf_token": token,

@@ -11,7 +11,7 @@ import pytest
 from app.core.clock import today_riga
 from app.pilots.operations import record_measurement
 from app.programme.models import RoundKind
-from tests.conftest import login
+from tests.conftest import login, read_in_english
 from tests.factories_pilots import pilot_world
 from tests.factories_programme import answer_round, make_instrument, municipalities_of, round_of
 
@@ -38,7 +38,7 @@ def world(db, client):
                             kurzeme[0]: 1, kurzeme[1]: 1})
     answer_round(final, {zemgale[0]: 3, zemgale[1]: 2, zemgale[2]: 3,
                          kurzeme[0]: 3, kurzeme[1]: 3})
-    client.post("/language", data={"lang": "en"})
+    read_in_english(client)
     return found
 
 

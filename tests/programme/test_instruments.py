@@ -7,14 +7,14 @@ import pytest
 
 from app.extensions import db
 from app.programme.models import Answer, Instrument, Question, RoundKind, Theme
-from tests.conftest import login
+from tests.conftest import login, read_in_english
 from tests.factories_programme import answer_round, make_instrument, municipalities_of, round_of
 
 
 @pytest.fixture
 def admin(client, signed_in):
     user = signed_in(role="admin", locale="en")
-    client.post("/language", data={"lang": "en"})
+    read_in_english(client)
     return user
 
 

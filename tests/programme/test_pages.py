@@ -8,13 +8,13 @@ import pytest
 
 from app.extensions import db
 from app.programme.models import Attendance, Event, Person
-from tests.conftest import login
+from tests.conftest import login, read_in_english
 
 
 @pytest.fixture
 def coordinator(client, signed_in):
     user = signed_in(role="coordinator", region="zemgale", locale="en")
-    client.post("/language", data={"lang": "en"})
+    read_in_english(client)
     return user
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import read_in_english
 from tests.factories_public import public_world
 
 
@@ -23,9 +24,8 @@ def world(db):
 
 @pytest.fixture
 def english(client):
-    """The visitor has chosen English."""
-    client.post("/language", data={"lang": "en"})
-    return client
+    """The visitor reads the English site (/en/…)."""
+    return read_in_english(client)
 
 
 def text_of(response) -> str:

@@ -77,12 +77,19 @@ def test_pilot_feed_of_an_unknown_pilot_is_404(client, db):
     assert client.get("/pilots/999999/feed.atom").status_code == 404
 
 
-def test_feed_language_can_be_chosen_in_the_address(client, world):
-    root, _ = _feed(client, "/feed.atom?lang=en")
+def test_feed_language_is_in_the_address(client, world):
+    root, _ = _feed(client, "/en/feed.atom")
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
     assert root.find(f"{A}title").text == "Talka: results and pilot news"
     latvian, _ = _feed(client, "/feed.atom")
     assert latvian.get("{http://www.w3.org/XML/1998/namespace}lang") == "lv"
+
+
+def test_the_earlier_address_of_the_english_feed_leads_to_the_new_one(client, world):
+    response = client.get("/feed.atom?lang=en")
+    assert response.status_code == 302 and response.headers["Location"] == "/en/feed.atom"
+    assert client.get(f"/pilots/{world.pilot.id}/feed.atom?lang=en").headers["Location"] == (
+        f"/en/pilots/{world.pilot.id}/feed.atom")
 
 
 def test_every_page_announces_the_feed(client, db):

@@ -184,16 +184,28 @@ def test_open_data_downloads_are_kept_until_the_data_change(anonymous, world, vi
     assert views_called == {"opendata.table_csv": 2}
 
 
-def test_a_reader_who_chose_english_gets_kept_english_pages(app, world, views_called):
-    reader = app.test_client()  # keeps the session cookie that holds the language
-    reader.post("/language", data={"lang": "en"})
-    first = reader.get("/winners")
-    again = reader.get("/winners")
+def test_english_pages_are_kept_apart_from_latvian_ones(app, world, views_called):
+    reader = app.test_client()
+    first = reader.get("/en/winners")
+    again = reader.get("/en/winners")
     assert "Winning ideas" in again.get_data(as_text=True) and again.data == first.data
     latvian = app.test_client(use_cookies=False).get("/winners")
     assert "Winning ideas" not in latvian.get_data(as_text=True)
+    assert '<html lang="lv">' in latvian.get_data(as_text=True)
     assert views_called["public.winners"] == 2  # once in English, once in Latvian
     assert _front_entries() == 2
+
+
+def test_a_kept_latvian_page_does_not_skip_the_one_redirect_to_english(app, world):
+    app.test_client(use_cookies=False).get("/winners")  # kept for readers without a cookie
+    reader = app.test_client()
+    chose = reader.get("/en/winners?lang=en")  # the switcher's link
+    assert chose.status_code == 302 and chose.headers["Location"] == "/en/winners"
+    sent = reader.get("/winners")
+    assert sent.status_code == 302 and sent.headers["Location"] == "/en/winners"
+    stays = reader.get("/winners")  # only once: then the Latvian address is Latvian
+    assert stays.status_code == 200 and '<html lang="lv">' in stays.get_data(as_text=True)
+    assert reader.get("/winners").data == stays.data
 
 
 def test_a_forged_language_cookie_is_answered_by_the_application(anonymous, world,

@@ -10,14 +10,14 @@ def test_results_section_shows_winners_justification_and_ranking(client, world, 
     section = page[page.index('id="results"'):page.index('id="timeline-h"')]
     assert "Winners" in section
     assert world.winner.title in section and world.second.title in section
-    assert f'href="/ideas/{world.winner.id}"' in section
-    assert f'href="/pilots/{world.pilot.id}"' in section
+    assert f'href="/en/ideas/{world.winner.id}"' in section
+    assert f'href="/en/pilots/{world.pilot.id}"' in section
     assert "Justification of the choice" in section
     assert "Abas idejas papildina viena otru." in section
     assert "The jury’s ranking" in section
     # The idea not selected is in the ranking, by title, without a link.
     assert world.loser.title in section
-    assert f'href="/ideas/{world.loser.id}"' not in section
+    assert f'href="/en/ideas/{world.loser.id}"' not in section
     assert section.index(world.winner.title) < section.index(world.loser.title)
 
 

@@ -17,4 +17,4 @@ def test_a_winner_without_a_pilot_has_no_pilot_link(client, world, english):
 
     extra = many_winners(1, municipality="Jelgava", pilots=False).ideas[0]
     page = main_of(client.get(f"/ideas/{extra.id}"))
-    assert "This idea is now a pilot" not in page and 'href="/pilots/' not in page
+    assert "This idea is now a pilot" not in page and 'href="/en/pilots/' not in page

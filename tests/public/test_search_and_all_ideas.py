@@ -47,7 +47,7 @@ def test_the_hackathon_lists_all_judged_ideas_after_the_results(english, world):
     for title in ("Viedie ūdens skaitītāji", "Jelgavas e-pakalpojumi", "Neizvēlētā ideja"):
         assert title in text
     assert "Not selected" in text and "Winner" in text
-    assert f'href="/ideas/{world.loser.id}"' in text
+    assert f'href="/en/ideas/{world.loser.id}"' in text
     assert client.get(f"/ideas/{world.loser.id}").status_code == 200  # public now
 
 

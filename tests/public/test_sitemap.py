@@ -5,6 +5,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 S = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+X = "{http://www.w3.org/1999/xhtml}"
 
 
 def _locations(client) -> list[str]:
@@ -30,8 +31,25 @@ def test_sitemap_lists_public_pages_only(client, world):
     assert f"{site}/ideas/{world.second.id}" in locations
     for idea in (world.loser, world.pending, world.draft):
         assert f"{site}/ideas/{idea.id}" not in locations
-    assert sum(1 for loc in locations if "/municipalities/" in loc) == 43
+    assert sum(1 for loc in locations if "/municipalities/" in loc) == 43 * 2
     assert len(locations) == len(set(locations))
+
+
+def test_sitemap_lists_each_page_in_both_languages_with_its_alternates(client, world):
+    root = ET.fromstring(client.get("/sitemap.xml").data)
+    entries = {u.find(f"{S}loc").text: {link.get("hreflang"): link.get("href")
+                                       for link in u.findall(f"{X}link")}
+               for u in root.findall(f"{S}url")}
+    site = "http://talka.test"
+    latvian = [loc for loc in entries if not loc.startswith(site + "/en/")]
+    english = [loc for loc in entries if loc.startswith(site + "/en/")]
+    assert len(latvian) == len(english) > 50
+    winner = f"{site}/ideas/{world.winner.id}"
+    expected = {"lv": winner, "en": f"{site}/en/ideas/{world.winner.id}", "x-default": winner}
+    assert entries[winner] == entries[f"{site}/en/ideas/{world.winner.id}"] == expected
+    assert entries[f"{site}/en/"]["lv"] == site + "/"
+    for loc, alternates in entries.items():
+        assert loc in alternates.values() and set(alternates) == {"lv", "en", "x-default"}
 
 
 def test_sitemap_gives_the_last_change_of_dated_pages(client, world):

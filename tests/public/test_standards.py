@@ -36,7 +36,7 @@ def test_each_language_of_a_feed_has_its_own_id_and_self_link(client, world, pat
     path = path.format(pilot=world.pilot.id)
     client.get("/sitemap.xml")  # built first in this process: its namespace must not leak
     latvian = client.get(path)
-    english = client.get(path + "?lang=en")
+    english = client.get("/en" + path)
     for response in (latvian, english):
         raw = response.data
         assert b"ns0:" not in raw and b'<feed xmlns="http://www.w3.org/2005/Atom"' in raw
@@ -49,8 +49,11 @@ def test_each_language_of_a_feed_has_its_own_id_and_self_link(client, world, pat
     assert lv.feed.language == "lv" and en.feed.language == "en"
     assert lv.feed.id != en.feed.id
     assert _self_link(lv) == "http://talka.test" + path
-    assert _self_link(en) == "http://talka.test" + path + "?lang=en"
+    assert _self_link(en) == "http://talka.test/en" + path
     assert {e.id for e in lv.entries}.isdisjoint({e.id for e in en.entries}) or not lv.entries
+    # Each feed's entries lead to the pages in its language.
+    assert all("/en/" not in e.link for e in lv.entries)
+    assert all(e.link.startswith("http://talka.test/en/") for e in en.entries)
 
 
 def test_feed_ids_take_their_host_from_site_url_whatever_host_asked(site_app):
@@ -184,5 +187,5 @@ def test_the_data_package_is_valid_for_frictionless(client, world, tmp_path):
 
 def test_an_english_page_announces_the_english_feed(english, world):
     page = english.get("/winners").get_data(as_text=True)
-    assert 'type="application/atom+xml" href="/feed.atom?lang=en"' in page
+    assert 'type="application/atom+xml" href="/en/feed.atom"' in page
     assert 'href="/feed.atom"' not in page

@@ -12,9 +12,9 @@ def test_winners_lists_published_winners_with_idea_and_pilot_links(client, world
     assert "2 winning ideas found." in page
     for idea in (world.winner, world.second):
         assert idea.title in page
-        assert f'href="/ideas/{idea.id}"' in page
-    assert f'href="/pilots/{world.pilot.id}"' in page
-    assert f'href="/pilots/{world.ended.id}"' in page
+        assert f'href="/en/ideas/{idea.id}"' in page
+    assert f'href="/en/pilots/{world.pilot.id}"' in page
+    assert f'href="/en/pilots/{world.ended.id}"' in page
     assert world.team.name in page and "Dobeles novads" in page
     assert world.loser.title not in page and world.pending.title not in page
 
