@@ -140,7 +140,8 @@ def test_a_new_idea_posted_after_the_session_ended_is_kept_too(client, world):
     sign_in(client, world.member)
     html = client.get(kept_path, follow_redirects=True).get_data(as_text=True)
     assert 'value="Jauna ideja"' in html
-    assert f'action="/en/hackathons/{world.hackathon.slug}/ideas/new"' in html  # member reads English
+    # The member reads English, so the form posts to the English address.
+    assert f'action="/en/hackathons/{world.hackathon.slug}/ideas/new"' in html
 
 
 def test_an_expired_form_token_keeps_the_text_instead_of_a_bare_400(client, world,

@@ -50,7 +50,8 @@ def test_the_expected_date_is_named_while_judging_is_meant_to_run(client, world)
 
 
 def test_in_latvian_too(app, world):
-    html = app.test_client().get(f"/hackathons/{world.hackathon.slug}/results").get_data(as_text=True)
+    page = app.test_client().get(f"/hackathons/{world.hackathon.slug}/results")
+    html = page.get_data(as_text=True)
     assert "Rezultāti tiek gatavoti" in html
 
 
