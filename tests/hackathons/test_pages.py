@@ -113,7 +113,7 @@ def test_the_page_shows_timeline_rules_criteria_and_countdown(client):
     assert "Submissions open" in page and "Judging closes" in page
     assert "Pilotprojekta finansējums līdz 30 000 EUR" in page
     assert "Latgale Planning Region" in page and "Zemgale Planning Region" in page
-    assert '<th scope="row">Ietekme uz iedzīvotājiem' in page
+    assert '<th scope="row" lang="lv">Ietekme uz iedzīvotājiem' in page  # Latvian data
     assert "Liels, izmērāms ieguvums." in page
     assert "Open for ideas" in page
 
