@@ -29,10 +29,9 @@ from app.judging.models import (
     REASON_MAX,
     ResultsCorrection,
     Review,
-    ReviewStatus,
     WinnerDecision,
 )
-from app.judging.operations import _key, _move, _text, departs_from_ranking
+from app.judging.operations import _key, _text, departs_from_ranking, record_exclusion
 
 DECIDED = (IdeaStatus.WINNER, IdeaStatus.NOT_SELECTED)
 
@@ -146,17 +145,7 @@ def correct_results(hackathon: Hackathon, data: dict, *, actor,
 
     number = len(decision.corrections) + 1
     for review_id in exclude_ids:
-        review = by_id[review_id]
-        previous = review.score
-        review.excluded_at = now
-        review.excluded_by_id = actor.id
-        review.exclusion_reason = reason
-        _move(review, ReviewStatus.EXCLUDED, actor=actor, now=now, reason=reason,
-              correction=number)
-        record_audit("review.exclude", actor=actor, object_type="review", object_id=review.id,
-                     before={"idea_id": review.idea_id, "judge_id": review.judge_id,
-                             "score": previous},
-                     after={"reason": reason, "correction": number}, now=now)
+        record_exclusion(by_id[review_id], reason, actor=actor, now=now, correction=number)
     db.session.flush()
 
     ranking = final_ranking(hackathon)

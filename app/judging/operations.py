@@ -89,6 +89,26 @@ def _move(review: Review, to: ReviewStatus, *, actor, now: datetime, **extra) ->
                  after={"status": to, **extra}, now=now)
 
 
+def record_exclusion(review: Review, reason: str, *, actor, now: datetime,
+                     correction: int | None = None, conflict: list[str] | None = None) -> None:
+    """Put a submitted review's exclusion on record, whichever way it came (a coordinator's
+    decision, a tie found at publishing, a correction of published results): who, when and
+    why on the review, its status change, and the audit entry."""
+    previous = review.score
+    review.excluded_at = now
+    review.excluded_by_id = actor.id
+    review.exclusion_reason = reason
+    numbered = {} if correction is None else {"correction": correction}
+    _move(review, ReviewStatus.EXCLUDED, actor=actor, now=now, reason=reason, **numbered)
+    after: dict = {"reason": reason, **numbered}
+    if conflict is not None:
+        after["conflict"] = conflict
+    record_audit("review.exclude", actor=actor, object_type="review", object_id=review.id,
+                 before={"idea_id": review.idea_id, "judge_id": review.judge_id,
+                         "score": previous},
+                 after=after, now=now)
+
+
 # --- the jury ---------------------------------------------------------------------------------
 
 def add_judge(hackathon: Hackathon, email: Any, *, actor, now: datetime | None = None,
@@ -691,15 +711,7 @@ def exclude_review(review: Review, data: dict, *, actor,
     if phase not in (Phase.JUDGING, Phase.RESULTS):
         raise WrongState(_l("Reviews can be excluded while the hackathon is judging or in "
                             "results, before they are published."))
-    previous = review.score
-    review.excluded_at = now
-    review.excluded_by_id = actor.id
-    review.exclusion_reason = text
-    _move(review, ReviewStatus.EXCLUDED, actor=actor, now=now, reason=text)
-    record_audit("review.exclude", actor=actor, object_type="review", object_id=review.id,
-                 before={"idea_id": review.idea_id, "judge_id": review.judge_id,
-                         "score": previous},
-                 after={"reason": text}, now=now)
+    record_exclusion(review, text, actor=actor, now=now)
     db.session.flush()
     replacements: list[Review] = []
     if review.round == FIRST_ROUND and phase in ASSIGNABLE:
@@ -726,15 +738,7 @@ def exclude_tied_reviews(hackathon: Hackathon, *, actor, now: datetime | None = 
         text = str(_l("Conflict of interest after the review was submitted: the judge "
                       "%(reasons)s.", reasons=", ".join(str(conflict_label(r))
                                                         for r in reasons)))
-        previous = review.score
-        review.excluded_at = now
-        review.excluded_by_id = actor.id
-        review.exclusion_reason = text
-        _move(review, ReviewStatus.EXCLUDED, actor=actor, now=now, reason=text)
-        record_audit("review.exclude", actor=actor, object_type="review", object_id=review.id,
-                     before={"idea_id": review.idea_id, "judge_id": review.judge_id,
-                             "score": previous},
-                     after={"reason": text, "conflict": list(reasons)}, now=now)
+        record_exclusion(review, text, actor=actor, now=now, conflict=list(reasons))
     db.session.flush()
     return reviews
 
