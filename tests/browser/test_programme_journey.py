@@ -304,12 +304,12 @@ def test_employee_registers_forms_a_team_and_submits_an_idea_written_by_keyboard
     # …who opens the link in the e-mail, signs in from there and accepts.
     colleague = new_journey("colleague")
     invitation = colleague.server.last_mail(COLLEAGUE["email"])
-    assert invitation.subject == f"Uzaicinājums pievienoties komandai “{TEAM}” Talkā"
+    assert invitation.subject == f"Uzaicinājums pievienoties komandai „{TEAM}” Talkā"
     colleague.goto(invitation.link("/teams/invitations/"))
-    colleague.heading(f"Uzaicinājums pievienoties komandai “{TEAM}”")
+    colleague.heading(f"Uzaicinājums pievienoties komandai „{TEAM}”")
     colleague.click(colleague.main().get_by_role("link", name="Pieslēgties, lai pieņemtu"))
     sign_in(colleague, COLLEAGUE["email"])
-    colleague.heading(f"Uzaicinājums pievienoties komandai “{TEAM}”")
+    colleague.heading(f"Uzaicinājums pievienoties komandai „{TEAM}”")
     colleague.click(colleague.page.get_by_role("button", name="Pieņemt un pievienoties komandai"))
     colleague.flash(f"Laipni lūdzam komandā “{TEAM}”!")
     expect(colleague.page.get_by_role("table", name="Komandas dalībnieki")
@@ -347,7 +347,7 @@ def test_employee_registers_forms_a_team_and_submits_an_idea_written_by_keyboard
          .get_by_label("Mērķa vērtība"), target),
     ])
     # Two empty indicator rows (three fields each) come next; then the budget.
-    passed = employee.tab_to(page.get_by_label("Paredzamais budžets (EUR)"), limit=7)
+    passed = employee.tab_to(page.get_by_label("Plānotais budžets (EUR)"), limit=7)
     assert len(passed) == 7, passed
     employee.assert_focus_visible()
     employee.type(IDEA["budget"])
@@ -473,7 +473,7 @@ def test_judge_scores_by_keyboard_declares_a_conflict_and_sees_one_of_one(story,
     sign_in(judge, JUDGE["email"])
     judge.heading("Mani vērtējumi")
     assignment_mail = judge.server.last_mail(JUDGE["email"])
-    assert assignment_mail.subject == f"Idejas vērtēšanai hakatonā “{HACKATHON}” (2)"
+    assert assignment_mail.subject == f"Idejas vērtēšanai hakatonā „{HACKATHON}” (2)"
     mine = page.get_by_role("region", name=HACKATHON)
     expect(mine).to_contain_text("Paveikts: 0 no 2")
     rows = mine.get_by_role("table", name=f"Jums vērtēšanai piešķirtās idejas: {HACKATHON}")
@@ -496,11 +496,11 @@ def test_judge_scores_by_keyboard_declares_a_conflict_and_sees_one_of_one(story,
     order = tab_through(judge, from_afar=True, fields=[
         ("impact score", impact.get_by_label(score_label), "8"),
         ("impact comment", impact.get_by_label(
-            "Komentārs par kritēriju “Ietekme uz iedzīvotājiem” (nav obligāti)"),
+            "Komentārs par kritēriju „Ietekme uz iedzīvotājiem” (nav obligāti)"),
          "Jūtams ieguvums."),
         ("feasibility score", feasibility.get_by_label(score_label), "7"),
         ("feasibility comment", feasibility.get_by_label(
-            "Komentārs par kritēriju “Īstenojamība” (nav obligāti)"), None),
+            "Komentārs par kritēriju „Īstenojamība” (nav obligāti)"), None),
         ("overall comment", page.get_by_label("Kopējais komentārs"),
          "Labi pamatota."),
         ("save", page.get_by_role("button", name="Saglabāt", exact=True), None),
@@ -578,4 +578,4 @@ def test_coordinator_sees_the_conflict_and_the_idea_moved_to_another_judge(story
 
     # The judge who took it over was told.
     mail = coordinator.server.last_mail(taker["email"])
-    assert mail.subject == f"Idejas vērtēšanai hakatonā “{HACKATHON}” (1)"
+    assert mail.subject == f"Idejas vērtēšanai hakatonā „{HACKATHON}” (1)"

@@ -137,7 +137,7 @@ def test_coordinator_publishes_a_justified_choice_and_turns_the_winner_into_a_pi
 
     # The winners page shows the jury's ranking; the coordinator ticks the second idea.
     coordinator.click(manage.get_by_role("link", name="Uzvarētāji"))
-    coordinator.heading("Izvēlēties un publicēt uzvarētājus")
+    coordinator.heading("Izvēlēties un publicēt uzvarējušās idejas")
     ranking = page.get_by_role("table", name="Vērtējumu tabula; atzīmējiet uzvarējušās idejas")
     rows = ranking.locator("tbody tr")
     expect(rows).to_have_count(3)
@@ -356,7 +356,7 @@ def test_team_keeps_its_pilot_up_to_date_and_the_coordinator_approves_the_report
 
 TEXT = {
     "lv": {
-        "latest_winners": "Jaunākie uzvarētāji",
+        "latest_winners": "Jaunākās uzvarējušās idejas",
         "winner": "Uzvarējusī ideja",
         "follow_pilot": "Šī ideja ir kļuvusi par pilotprojektu — sekojiet tā norisei",
         "milestones": "Starpposma mērķi",

@@ -112,7 +112,7 @@ def test_coordinator_records_a_workshop_and_imports_its_corrected_sign_in_sheet(
                      encoding="utf-8")
     page.get_by_label("Dalībnieku reģistrācijas lapa (CSV)").set_input_files(str(fixed))
     journey.click(page.get_by_role("button", name="Importēt"))
-    journey.flash("Importēts: pievienoti 2, jau sarakstā bija 0.")
+    journey.flash("Importēts. Pievienoti: 2; jau bija sarakstā: 0.")
     expect(page.get_by_role("heading", name="2 dalībnieki")).to_be_visible()
     table = page.get_by_role("table", name="Dalībnieki")
     for name in TRAINED:
@@ -193,7 +193,7 @@ def test_dobeles_respondent_keeps_a_draft_and_then_submits(story, new_journey):
     journey.sees("Norīkotais respondents: Līga Ozola")
     first = page.get_by_role("group", name=FIRST)
     first.get_by_label("2: Daļēji").check()
-    first.get_by_label("Pierādījums vai komentārs (nav obligāts)").fill(
+    first.get_by_label("Apliecinājums vai komentārs (nav obligāti)").fill(
         "Projekti tiek publicēti TAP portālā, bet ne visi.")
     journey.click(page.get_by_role("button", name="Saglabāt melnrakstu"))
     journey.flash("Melnraksts ir saglabāts.")
@@ -204,7 +204,7 @@ def test_dobeles_respondent_keeps_a_draft_and_then_submits(story, new_journey):
                   .get_by_role("link", name="turpināt melnrakstu"))
     first = page.get_by_role("group", name=FIRST)
     expect(first.get_by_label("2: Daļēji")).to_be_checked()
-    expect(first.get_by_label("Pierādījums vai komentārs (nav obligāts)")).to_have_value(
+    expect(first.get_by_label("Apliecinājums vai komentārs (nav obligāti)")).to_have_value(
         "Projekti tiek publicēti TAP portālā, bet ne visi.")
 
     # Submitting with the second question unanswered: refused, nothing lost.
