@@ -476,7 +476,8 @@ def test_judge_scores_by_keyboard_declares_a_conflict_and_sees_one_of_one(story,
     assert assignment_mail.subject == f"Idejas vērtēšanai hakatonā „{HACKATHON}” (2)"
     mine = page.get_by_role("region", name=HACKATHON)
     expect(mine).to_contain_text("Paveikts: 0 no 2")
-    rows = mine.get_by_role("table", name=f"Jums vērtēšanai piešķirtās idejas: {HACKATHON}")
+    rows = mine.get_by_role(
+        "table", name=f"Hakatonā „{HACKATHON}” jums vērtēšanai piešķirtās idejas")
     expect(rows.get_by_role("row")).to_have_count(3)
     expect(rows).not_to_contain_text(OTHER_IDEAS["aizkraukle"]["title"])  # her own municipality
 
