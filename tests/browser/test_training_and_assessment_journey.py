@@ -103,7 +103,7 @@ def test_coordinator_records_a_workshop_and_imports_its_corrected_sign_in_sheet(
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Nekas netika importēts")
     expect(alert).to_contain_text("3. rinda")
-    expect(alert).to_contain_text("Nezināma pašvaldība “Atlantīdas novads”")
+    expect(alert).to_contain_text("Nezināma pašvaldība „Atlantīdas novads”")
     expect(page.get_by_role("heading", name="0 dalībnieku")).to_be_visible()
 
     fixed = tmp_path / "dalibnieki-laboti.csv"
@@ -126,7 +126,7 @@ def test_a_resident_reads_the_indicator_and_sees_no_name(story, journey):
     page = journey.page
     journey.goto("/")
     journey.goto("/programme/")
-    journey.heading("Apmācītie")
+    journey.heading("Apmācītās personas")
     regions = page.get_by_role("table", name="Pa plānošanas reģioniem")
     zemgale = regions.get_by_role("row").filter(has=page.get_by_role(
         "rowheader", name=re.compile("Zemgale")))
