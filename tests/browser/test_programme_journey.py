@@ -327,7 +327,7 @@ def test_employee_registers_forms_a_team_and_submits_an_idea_written_by_keyboard
     employee.tab_to(employee.main().get_by_role("link", name="Rakstīt ideju"))
     employee.assert_focus_visible()
     employee.press("Enter")
-    employee.heading(f"Jauna ideja hakatonam “{HACKATHON}”")
+    employee.heading(f"Jauna ideja hakatonam „{HACKATHON}”")
     expect(page.get_by_label("Komanda").locator("option:checked")
            ).to_have_text(f"{TEAM} (Dobeles novads)")
     name, baseline, target = IDEA["indicator"]

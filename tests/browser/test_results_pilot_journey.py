@@ -236,7 +236,7 @@ def test_coordinator_publishes_a_justified_choice_and_turns_the_winner_into_a_pi
     resident.goto(f"/hackathons/{hackathon['slug']}")
     results = resident.page.get_by_role("region", name="Rezultāti", exact=True)
     resident.click(results.get_by_role("link", name=f"Skatīt pilotprojektu (ideja "
-                                                    f"“{second['title']}”)"))
+                                                    f"„{second['title']}”)"))
     resident.heading(second["title"])
     expect(resident.page.locator(".pilot-meta")).to_contain_text("Aktīvs")
 

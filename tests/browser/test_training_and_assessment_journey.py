@@ -218,7 +218,7 @@ def test_dobeles_respondent_keeps_a_draft_and_then_submits(story, new_journey):
     second.get_by_label("1: Nē").check()
     journey.click(page.get_by_role("button", name="Iesniegt atbildes"))
     journey.flash("Atbildes ir iesniegtas. Paldies!")
-    journey.sees("Atbildes vairs nevar mainīt.")
+    journey.sees("Tās vairs nevar mainīt.")
     expect(page.get_by_role("button", name="Iesniegt atbildes")).to_have_count(0)
     journey.goto("/programme/assessments")
     expect(page.get_by_role("region", name=INSTRUMENT)).to_contain_text(
