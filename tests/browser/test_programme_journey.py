@@ -235,7 +235,7 @@ def test_coordinator_sets_up_a_hackathon_with_criteria_and_a_jury_and_opens_it(
     expect(jury.get_by_role("row")).to_have_count(4)
     expect(jury).to_contain_text("Aizkraukles novads")
     mail = coordinator.server.last_mail(JUDGE["email"])
-    assert mail.subject == f"Jūs esat hakatona “{HACKATHON}” žūrijas sastāvā"
+    assert mail.subject == f"Jūs esat hakatona „{HACKATHON}” žūrijas sastāvā"
     story["judge_mail_link"] = mail.link("/reviews")
 
     # Open it. (The jury page has the judging menu, without the phase page: back through
@@ -243,8 +243,8 @@ def test_coordinator_sets_up_a_hackathon_with_criteria_and_a_jury_and_opens_it(
     coordinator.click(page.get_by_role("navigation", name="Vērtēšana")
                       .get_by_role("link", name="Publiskā lapa"))
     coordinator.click(manage.get_by_role("link", name="Fāze un vēsture"))
-    coordinator.click(page.get_by_role("button", name="Pāriet uz fāzi “Pieteikšanās atvērta”"))
-    coordinator.flash("Hakatons tagad ir fāzē “Pieteikšanās atvērta”.")
+    coordinator.click(page.get_by_role("button", name="Pāriet uz fāzi „Pieteikšanās atvērta”"))
+    coordinator.flash("Hakatons tagad ir fāzē „Pieteikšanās atvērta”.")
     expect(page.get_by_role("table", name="Fāžu vēsture")).to_contain_text(COORDINATOR["name"])
 
     keep_session(coordinator, story, "coordinator")
@@ -311,7 +311,7 @@ def test_employee_registers_forms_a_team_and_submits_an_idea_written_by_keyboard
     sign_in(colleague, COLLEAGUE["email"])
     colleague.heading(f"Uzaicinājums pievienoties komandai „{TEAM}”")
     colleague.click(colleague.page.get_by_role("button", name="Pieņemt un pievienoties komandai"))
-    colleague.flash(f"Laipni lūdzam komandā “{TEAM}”!")
+    colleague.flash(f"Laipni lūdzam komandā „{TEAM}”!")
     expect(colleague.page.get_by_role("table", name="Komandas dalībnieki")
            ).to_contain_text(EMPLOYEE["name"])
 
@@ -327,7 +327,7 @@ def test_employee_registers_forms_a_team_and_submits_an_idea_written_by_keyboard
     employee.tab_to(employee.main().get_by_role("link", name="Rakstīt ideju"))
     employee.assert_focus_visible()
     employee.press("Enter")
-    employee.heading(f"Jauna ideja hakatonam “{HACKATHON}”")
+    employee.heading(f"Jauna ideja hakatonam „{HACKATHON}”")
     expect(page.get_by_label("Komanda").locator("option:checked")
            ).to_have_text(f"{TEAM} (Dobeles novads)")
     name, baseline, target = IDEA["indicator"]
@@ -378,7 +378,7 @@ def test_employee_registers_forms_a_team_and_submits_an_idea_written_by_keyboard
     page.get_by_label("Datne").set_input_files(
         {"name": "Tāmes aprēķins.pdf", "mimeType": "application/pdf", "buffer": pdf})
     employee.click(page.get_by_role("button", name="Augšupielādēt"))
-    employee.flash("Datne “Tāmes aprēķins.pdf” ir pievienota.")
+    employee.flash("Datne „Tāmes aprēķins.pdf” ir pievienota.")
     expect(page.get_by_role("table", name="Pievienotās datnes")).to_contain_text("PDF")
     story["pdf"] = pdf
 
@@ -435,8 +435,8 @@ def test_coordinator_starts_judging_early_and_every_idea_gets_two_judges(story, 
     resume(coordinator, story, "coordinator")
     coordinator.goto(f"/hackathons/{story['slug']}/phase")
     page.get_by_label("Iemesls (nav obligāti)").fill("Visas pašvaldības jau iesniegušas idejas.")
-    coordinator.click(page.get_by_role("button", name="Pāriet uz fāzi “Vērtēšana”"))
-    coordinator.flash("Hakatons tagad ir fāzē “Vērtēšana”.")
+    coordinator.click(page.get_by_role("button", name="Pāriet uz fāzi „Vērtēšana”"))
+    coordinator.flash("Hakatons tagad ir fāzē „Vērtēšana”.")
     expect(page.get_by_role("table", name="Fāžu vēsture")
            ).to_contain_text("Visas pašvaldības jau iesniegušas idejas.")
 
@@ -449,7 +449,7 @@ def test_coordinator_starts_judging_early_and_every_idea_gets_two_judges(story, 
     expect(assignments).to_contain_text("automātiski, sākoties vērtēšanai")
     expect(assignments).to_contain_text(
         "Visām iesniegtajām idejām ir piešķirts pilns vērtētāju skaits.")
-    judges = page.get_by_role("table", name="Katra vērtētāja progress")
+    judges = page.get_by_role("table", name="Vērtēšanas gaita pa vērtētājiem")
     for judge in JUDGES:
         expect(judges.get_by_role("row", name=re.compile(judge["name"]))).to_contain_text("0 no 2")
     ranking = page.get_by_role("table", name="Vērtējumu tabula ar sadalījumu pa kritērijiem")
@@ -512,7 +512,7 @@ def test_judge_scores_by_keyboard_declares_a_conflict_and_sees_one_of_one(story,
     assert [o.split("#")[0].split(" ")[0] for o in order] == [
         "input", "textarea", "input", "textarea", "textarea", "button", "button", "button"]
     judge.press("Enter")
-    judge.flash(f"Jūsu vērtējums par ideju “{IDEA['title']}” ir iesniegts. Paldies!")
+    judge.flash(f"Jūsu vērtējums par ideju „{IDEA['title']}” ir iesniegts. Paldies!")
 
     # Open work first: she is sent straight on to her other idea. Her brother works there;
     # the conflict goes on record with its reason.
@@ -558,7 +558,7 @@ def test_coordinator_sees_the_conflict_and_the_idea_moved_to_another_judge(story
         "Visām iesniegtajām idejām ir piešķirts pilns vērtētāju skaits.")
 
     # Progress: she is done with her one idea; one of the others now has three.
-    judges = page.get_by_role("table", name="Katra vērtētāja progress")
+    judges = page.get_by_role("table", name="Vērtēšanas gaita pa vērtētājiem")
     mine = judges.get_by_role("row", name=re.compile(JUDGE["name"]))
     expect(mine).to_contain_text("1 no 1")
     expect(mine).to_contain_text("Izpildīts")

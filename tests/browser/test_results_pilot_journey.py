@@ -132,11 +132,11 @@ def test_coordinator_publishes_a_justified_choice_and_turns_the_winner_into_a_pi
     coordinator.click(manage.get_by_role("link", name="Fāze un vēsture"))
     coordinator.heading("Fāze un vēsture")
     page.get_by_label("Iemesls (nav obligāti)").fill("Visi vērtējumi ir iesniegti.")
-    coordinator.click(page.get_by_role("button", name="Pāriet uz fāzi “Rezultāti”"))
-    coordinator.flash("Hakatons tagad ir fāzē “Rezultāti”.")
+    coordinator.click(page.get_by_role("button", name="Pāriet uz fāzi „Rezultāti”"))
+    coordinator.flash("Hakatons tagad ir fāzē „Rezultāti”.")
 
     # The winners page shows the jury's ranking; the coordinator ticks the second idea.
-    coordinator.click(manage.get_by_role("link", name="Uzvarētāji"))
+    coordinator.click(manage.get_by_role("link", name="Uzvarējušās idejas"))
     coordinator.heading("Izvēlēties un publicēt uzvarējušās idejas")
     ranking = page.get_by_role("table", name="Vērtējumu tabula; atzīmējiet uzvarējušās idejas")
     rows = ranking.locator("tbody tr")
@@ -204,7 +204,7 @@ def test_coordinator_publishes_a_justified_choice_and_turns_the_winner_into_a_pi
     coordinator.heading(second["title"])
     expect(page.locator(".idea-status")).to_have_text("Uzvarējusī ideja")
     coordinator.click(page.get_by_role("link", name="Uzsākt pilotprojektu"))
-    coordinator.heading(f"Uzsākt idejas “{second['title']}” pilotprojektu")
+    coordinator.heading(f"Uzsākt idejas „{second['title']}” pilotprojektu")
     # What the idea proposed is carried over: title, budget, its indicator.
     expect(page.get_by_label("Nosaukums")).to_have_value(second["title"])
     expect(page.get_by_label("Apstiprinātais budžets (EUR)")).to_have_value("24500.00")
@@ -217,7 +217,7 @@ def test_coordinator_publishes_a_justified_choice_and_turns_the_winner_into_a_pi
     coordinator.flash("Pilotprojekts ir uzsākts. Tagad ieplānojiet tā starpposma mērķus.")
     coordinator.heading(second["title"])
     expect(page.locator(".pilot-meta")).to_contain_text("Plānots")
-    expect(page.get_by_role("table", name=f"Rādītāja “{second['indicator']}” mērījumi")
+    expect(page.get_by_role("table", name=f"Rādītāja „{second['indicator']}” mērījumi")
            ).to_be_visible()
     expect(fact(page.get_by_role("region", name="Finanses"), "Apstiprinātais budžets")
            ).to_have_text(money("24500.00"))
@@ -227,7 +227,7 @@ def test_coordinator_publishes_a_justified_choice_and_turns_the_winner_into_a_pi
     status.get_by_label("Jaunais statuss").select_option(label="Aktīvs")
     status.get_by_label("Iemesls (nav obligāti)").fill("Līgums ar piegādātāju noslēgts.")
     coordinator.click(status.get_by_role("button", name="Mainīt statusu"))
-    coordinator.flash("Pilotprojekta statuss tagad ir “Aktīvs”.")
+    coordinator.flash("Pilotprojekta statuss tagad ir „Aktīvs”.")
     history = page.get_by_role("region", name="Statuss un tā vēsture")
     expect(history.get_by_role("row").filter(has_text="Plānots → Aktīvs")).to_contain_text(
         "Līgums ar piegādātāju noslēgts.")
@@ -236,7 +236,7 @@ def test_coordinator_publishes_a_justified_choice_and_turns_the_winner_into_a_pi
     resident.goto(f"/hackathons/{hackathon['slug']}")
     results = resident.page.get_by_role("region", name="Rezultāti", exact=True)
     resident.click(results.get_by_role("link", name=f"Skatīt pilotprojektu (ideja "
-                                                    f"“{second['title']}”)"))
+                                                    f"„{second['title']}”)"))
     resident.heading(second["title"])
     expect(resident.page.locator(".pilot-meta")).to_contain_text("Aktīvs")
 
@@ -286,7 +286,7 @@ def test_team_keeps_its_pilot_up_to_date_and_the_coordinator_approves_the_report
     expect(measurement.get_by_label("Mērījuma datums")).to_have_value(today.isoformat())
     measurement.get_by_label("Avots").fill("Klientu centra zvanu žurnāls")
     team.click(measurement.get_by_role("button", name="Saglabāt mērījumu"))
-    team.flash(f"Rādītāja “{pilot['indicator']}” mērījums ir saglabāts.")
+    team.flash(f"Rādītāja „{pilot['indicator']}” mērījums ir saglabāts.")
     expense = page.get_by_role("region", name="Izdevumi")
     expense.get_by_label("Summa (EUR)").fill("1 250,50")
     expense.get_by_label("Kam izlietots").fill("Kartes izstrāde")
@@ -314,7 +314,7 @@ def test_team_keeps_its_pilot_up_to_date_and_the_coordinator_approves_the_report
     public = resident.page
     expect(public.get_by_role("region", name="Starpposma mērķi")).to_contain_text(
         "Tīrīšanas maršrutu karte")
-    chart_table = public.get_by_role("table", name=f"Rādītāja “{pilot['indicator']}” mērījumi")
+    chart_table = public.get_by_role("table", name=f"Rādītāja „{pilot['indicator']}” mērījumi")
     row = chart_table.locator("tbody tr")
     expect(row).to_have_count(1)
     expect(row.locator("th")).to_have_text(short_date(today))
@@ -361,7 +361,7 @@ TEXT = {
         "follow_pilot": "Šī ideja ir kļuvusi par pilotprojektu — sekojiet tā norisei",
         "milestones": "Starpposma mērķi",
         "done": "Izpildīts",
-        "measurements": "Rādītāja “{}” mērījumi",
+        "measurements": "Rādītāja „{}” mērījumi",
         "money": "Finanses",
         "spent": "Izlietots",
         "approved": "Apstiprinātais budžets",

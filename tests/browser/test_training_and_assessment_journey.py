@@ -103,7 +103,7 @@ def test_coordinator_records_a_workshop_and_imports_its_corrected_sign_in_sheet(
     alert = page.get_by_role("alert")
     expect(alert).to_contain_text("Nekas netika importēts")
     expect(alert).to_contain_text("3. rinda")
-    expect(alert).to_contain_text("Nezināma pašvaldība “Atlantīdas novads”")
+    expect(alert).to_contain_text("Nezināma pašvaldība „Atlantīdas novads”")
     expect(page.get_by_role("heading", name="0 dalībnieku")).to_be_visible()
 
     fixed = tmp_path / "dalibnieki-laboti.csv"
@@ -126,7 +126,7 @@ def test_a_resident_reads_the_indicator_and_sees_no_name(story, journey):
     page = journey.page
     journey.goto("/")
     journey.goto("/programme/")
-    journey.heading("Apmācītie")
+    journey.heading("Apmācītās personas")
     regions = page.get_by_role("table", name="Pa plānošanas reģioniem")
     zemgale = regions.get_by_role("row").filter(has=page.get_by_role(
         "rowheader", name=re.compile("Zemgale")))
@@ -218,7 +218,7 @@ def test_dobeles_respondent_keeps_a_draft_and_then_submits(story, new_journey):
     second.get_by_label("1: Nē").check()
     journey.click(page.get_by_role("button", name="Iesniegt atbildes"))
     journey.flash("Atbildes ir iesniegtas. Paldies!")
-    journey.sees("Atbildes vairs nevar mainīt.")
+    journey.sees("Tās vairs nevar mainīt.")
     expect(page.get_by_role("button", name="Iesniegt atbildes")).to_have_count(0)
     journey.goto("/programme/assessments")
     expect(page.get_by_role("region", name=INSTRUMENT)).to_contain_text(

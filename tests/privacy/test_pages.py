@@ -14,7 +14,7 @@ def test_registration_links_to_the_privacy_notice_and_says_what_is_public(client
     notice = page.index("Pirms reģistrējaties: kas ir publisks un kas nav")
     assert notice < form_starts
     assert 'href="/privacy"' in page[notice:form_starts]
-    assert "Nav publisks: jūsu vārds, e-pasta adrese un pašvaldība." in page
+    assert "Nav publiski: jūsu vārds, e-pasta adrese un pašvaldība." in page
 
 
 def test_my_account_offers_my_data_and_closing(client, make_user):
