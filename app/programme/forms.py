@@ -80,9 +80,9 @@ class RoundForm(FlaskForm):
 
     def __init__(self, *args: Any, kinds: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
+        # The kind always has a value: the one round the instrument may open next.
         self.kind.choices = [(k.value, str(k.label)) for k in kinds]
-        for field in (self.kind, self.closes_on):
-            field.flags.required = True
+        self.closes_on.flags.required = True
 
     def to_data(self) -> dict:
         return {name: getattr(self, name).data for name in ("kind", "opens_on", "closes_on")}
