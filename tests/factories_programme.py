@@ -64,3 +64,74 @@ def answer_round(round_: AssessmentRound, levels: dict[Municipality, int], *,
 
 def round_of(instrument: Instrument, kind: RoundKind) -> AssessmentRound:
     return next(r for r in instrument.rounds if r.kind == kind)
+
+
+def programme_world(coordinator_email: str, respondent_email: str) -> dict:
+    """What the programme's pages show, around two people of a browser world: an event
+    with attendance (and a likely duplicate) in the coordinator's region; an instrument whose
+    initial round the respondent's municipality and three others of its region answered,
+    and whose final round (open today) holds the respondent's draft. The ids made."""
+    from app.accounts.models import User
+    from app.programme.models import Attendance, Event, EventFormat, EventKind, Person
+
+    coordinator = db.session.scalar(db.select(User).where(User.email == coordinator_email))
+    respondent = db.session.scalar(db.select(User).where(User.email == respondent_email))
+    region = next(r.region_code for r in coordinator.roles if r.region_code)
+    today = today_riga()
+    event = Event(title="Pakalpojumu dizaina darbnīca pašvaldību speciālistiem",
+                  kind=EventKind.WORKSHOP, format=EventFormat.IN_PERSON, region_code=region,
+                  theme="Pakalpojumu dizains", starts_on=today - timedelta(days=14),
+                  ends_on=today - timedelta(days=13), place="Jelgava, Lielā iela 11",
+                  organiser="Plānošanas reģions", created_by_id=coordinator.id)
+    places = municipalities_of(region, 2)
+    people = [Person(name="Aija Bērziņa", email="aija.berzina@example.lv",
+                     municipality_id=places[0].id, region_code=region),
+              Person(name="Aija Bērziņa", municipality_id=places[0].id, region_code=region),
+              Person(name="Kristaps Ābeltiņš-Ozoliņš", email="kristaps@example.lv",
+                     municipality_id=places[1].id, region_code=region)]
+    event.attendances = [Attendance(person=p, municipality_id=p.municipality_id,
+                                    region_code=region, source="dalibnieki.csv")
+                         for p in people]
+    db.session.add(event)
+    db.session.commit()
+
+    instrument = make_instrument(name="Labas pārvaldības pašnovērtējums (pārskats)")
+    own = respondent.municipality
+    others = [m for m in municipalities_of(own.region_code, 4) if m.id != own.id][:3]
+    answer_round(round_of(instrument, RoundKind.BASELINE),
+                 {own: 2, **dict.fromkeys(others, 3)})
+    final = round_of(instrument, RoundKind.FINAL)
+    draft = AssessmentResponse(round_id=final.id, municipality_id=own.id,
+                               respondent_id=respondent.id)
+    question = instrument.themes[0].questions[0]
+    draft.answers = [Answer(question_id=question.id, level=2, evidence="Publicēts tīmekļvietnē.")]
+    db.session.add(draft)
+    db.session.commit()
+    return {"event": event.id, "instrument": instrument.id, "final_round": final.id}
+
+
+def on_live_server(live_server, *, coordinator: str, respondent: str) -> dict:
+    """`programme_world` made in a browser journey's server database, in its own process
+    (as tests/browser/scenarios.py makes its worlds)."""
+    import json
+    import subprocess  # nosec B404 - runs this module with fixed arguments
+    import sys
+    from pathlib import Path
+
+    result = subprocess.run(  # nosec B603 - our own module, fixed arguments
+        [sys.executable, "-m", "tests.factories_programme", coordinator, respondent],
+        cwd=Path(__file__).resolve().parents[1], env=live_server.env, capture_output=True,
+        text=True, timeout=120, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"the programme world failed:\n{result.stdout}\n{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    from app import create_app
+
+    with create_app().app_context():
+        print(json.dumps(programme_world(sys.argv[1], sys.argv[2])))

@@ -13,8 +13,9 @@ from app.core import access, web
 from app.extensions import db
 from app.programme import instruments as instrument_ops
 from app.programme import queries
-from app.programme.models import Instrument, Theme
-from app.programme.schemas import InstrumentInput, InstrumentOut
+from app.programme import rounds as round_ops
+from app.programme.models import AssessmentRound, Instrument, Theme, with_answers
+from app.programme.schemas import InstrumentInput, InstrumentOut, RoundInput, RoundOut
 
 blp = Blueprint("api_programme", __name__,
                 description="The programme's result indicators: people trained, and the "
@@ -100,7 +101,7 @@ def list_instruments():
     """Every assessment instrument with its themes, questions, scales and rounds."""
     return db.session.scalars(select(Instrument).order_by(Instrument.id).options(
         selectinload(Instrument.themes).selectinload(Theme.questions),
-        selectinload(Instrument.rounds))).all()
+        selectinload(Instrument.rounds), with_answers())).all()
 
 
 @blp.route("/programme/instruments", methods=["POST"])
@@ -134,3 +135,31 @@ def replace_instrument(data, instrument_id: int):
     else answers 409 and changes nothing."""
     instrument = web.load(Instrument, instrument_id, may=Instrument.can_edit)
     return instrument_ops.save_instrument(instrument, data, actor=current_user)
+
+
+# --- assessment rounds ---------------------------------------------------------------------------
+
+@blp.route("/programme/instruments/<id:instrument_id>/rounds", methods=["POST"])
+@blp.arguments(RoundInput)
+@blp.response(201, RoundOut)
+@blp.doc(security=SECURITY)
+@access.signed_in
+def open_round(data, instrument_id: int):
+    """Open the instrument's initial (`baseline`) or final round for every municipality
+    (administrators; others 403). Each kind once per instrument: a second answers 409; the
+    final only after the initial one (409), opening after it closes (422 on `opens_on`).
+    In each municipality, the first verified employee who opens it becomes its named
+    respondent."""
+    instrument = web.load(Instrument, instrument_id, may=Instrument.can_edit)
+    return round_ops.open_round(instrument, data, actor=current_user)
+
+
+@blp.route("/programme/rounds/<id:round_id>/close", methods=["POST"])
+@blp.response(200, RoundOut)
+@blp.doc(security=SECURITY)
+@access.signed_in
+def close_round(round_id: int):
+    """Close an open round today, before its last day (administrators; others 403): its
+    answers are frozen. A round closed already, or not opened yet, answers 409."""
+    round_ = web.load(AssessmentRound, round_id, may=AssessmentRound.can_manage)
+    return round_ops.close_round(round_, actor=current_user)

@@ -70,6 +70,22 @@ class ImportForm(FlaskForm):
                                      "semicolon separated, UTF-8."))
 
 
+class RoundForm(FlaskForm):
+    """Opening an assessment round: only the kinds the instrument has not opened yet."""
+
+    kind = SelectField(_l("Round"), choices=[], validate_choice=False)
+    opens_on = StringField(_l("First day answers are taken"), render_kw={"type": "date"},
+                           description=_l("Leave empty to open it today."))
+    closes_on = StringField(_l("Last day answers are taken"), render_kw={"type": "date"})
+
+    def __init__(self, *args: Any, kinds: Any = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        # The kind always has a value: the one round the instrument may open next.
+        self.kind.choices = [(k.value, str(k.label)) for k in kinds]
+        self.closes_on.flags.required = True
+
+    def to_data(self) -> dict:
+        return {name: getattr(self, name).data for name in ("kind", "opens_on", "closes_on")}
 
 
 # --- assessment instruments ----------------------------------------------------------------------

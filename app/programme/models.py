@@ -7,8 +7,8 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Date, Enum, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, Date, Enum, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, with_expression
 
 from app.core.clock import now_utc
 from app.extensions import Model, db
@@ -168,6 +168,9 @@ class Instrument(Model):
         order_by="(Theme.position, Theme.id)")
     rounds: Mapped[list[AssessmentRound]] = relationship(
         back_populates="instrument", order_by="AssessmentRound.opens_on")
+    # Filled by a query with `with_answers()`, so that a list of instruments learns which
+    # are answered in the same query; None when loaded without it.
+    has_answers: Mapped[bool | None] = query_expression()
 
     def can_edit(self, user: Any) -> bool:
         """Instruments are the programme's methodology: administrators keep them."""
@@ -179,7 +182,11 @@ class Instrument(Model):
         themes, questions and scales are fixed: an answer names its question and a level
         of its scale, and the two rounds compare only on the same questions. Wording may
         still be corrected."""
-        return self.id is not None and self.id in answered_instruments([self.id])
+        if self.id is None:
+            return False
+        if self.has_answers is not None:
+            return bool(self.has_answers)
+        return self.id in answered_instruments([self.id])
 
     def __repr__(self) -> str:
         return f"<Instrument {self.id} {self.name[:30]!r}>"
@@ -187,8 +194,6 @@ class Instrument(Model):
 
 def answered_instruments(ids: list[int]) -> set[int]:
     """Which of these instruments have a stored answer (one query, for lists too)."""
-    from sqlalchemy import select
-
     if not ids:
         return set()
     return set(db.session.scalars(
@@ -196,6 +201,16 @@ def answered_instruments(ids: list[int]) -> set[int]:
         .join(AssessmentResponse, AssessmentResponse.round_id == AssessmentRound.id)
         .join(Answer, Answer.response_id == AssessmentResponse.id)
         .where(AssessmentRound.instrument_id.in_(ids))))
+
+
+def with_answers() -> Any:
+    """A loader option: each instrument's `has_answers` in the query that loads it."""
+    answered = (select(AssessmentRound.id)
+                .join(AssessmentResponse, AssessmentResponse.round_id == AssessmentRound.id)
+                .join(Answer, Answer.response_id == AssessmentResponse.id)
+                .where(AssessmentRound.instrument_id == Instrument.id)
+                .correlate(Instrument).exists())
+    return with_expression(Instrument.has_answers, answered)
 
 
 def may_edit_instruments(user: Any) -> bool:
@@ -237,22 +252,52 @@ class Question(Model):
         return len(self.levels)
 
 
+class RoundStatus(enum.StrEnum):
+    SCHEDULED = "scheduled"
+    OPEN = "open"
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> Any:
+        return {RoundStatus.SCHEDULED: _l("Opens later"),
+                RoundStatus.OPEN: _l("Open: answers are taken"),
+                RoundStatus.CLOSED: _l("Closed: answers are frozen")}[self]
+
+
 class AssessmentRound(Model):
-    """The instrument opened for every municipality for a while: the baseline or the final."""
+    """The instrument opened for every municipality for a while: the baseline or the final.
+    An instrument has at most one of each, since the final is compared with the baseline."""
 
     __tablename__ = "assessment_round"
+    __table_args__ = (UniqueConstraint("instrument_id", "kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instrument_id: Mapped[int] = mapped_column(
         ForeignKey("assessment_instrument.id", ondelete="CASCADE"), index=True)
     kind: Mapped[RoundKind] = mapped_column(_enum(RoundKind))
     opens_on: Mapped[date] = mapped_column(Date)
+    # The last day answers are taken; closing a round early brings it forward to that day.
     closes_on: Mapped[date] = mapped_column(Date)
+    # Set when an administrator closes the round before its last day: answers are frozen.
+    closed_at: Mapped[datetime | None]
 
     instrument: Mapped[Instrument] = relationship(back_populates="rounds")
 
     def is_open(self, today: date) -> bool:
-        return self.opens_on <= today <= self.closes_on
+        return self.closed_at is None and self.opens_on <= today <= self.closes_on
+
+    def status(self, today: date) -> RoundStatus:
+        if self.is_open(today):
+            return RoundStatus.OPEN
+        return RoundStatus.SCHEDULED if (self.closed_at is None
+                                         and today < self.opens_on) else RoundStatus.CLOSED
+
+    def can_manage(self, user: Any) -> bool:
+        """Opening and closing rounds belongs to the methodology: administrators."""
+        return may_edit_instruments(user)
+
+    def __repr__(self) -> str:
+        return f"<AssessmentRound {self.id} {self.kind} {self.opens_on}–{self.closes_on}>"
 
 
 class AssessmentResponse(Model):

@@ -9,9 +9,17 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from app.core.clock import PLAUSIBLE_YEARS
+from app.core.clock import PLAUSIBLE_YEARS, today_riga
 from app.places.models import REGION_CODES
-from app.programme.models import NAME_MAX, TEXT_MAX, TITLE_MAX, EventFormat, EventKind
+from app.programme.models import (
+    NAME_MAX,
+    TEXT_MAX,
+    TITLE_MAX,
+    EventFormat,
+    EventKind,
+    RoundKind,
+    RoundStatus,
+)
 
 CHOOSE_KIND = _l("Choose the kind of event from the list.")
 CHOOSE_FORMAT = _l("Choose the format from the list.")
@@ -212,11 +220,50 @@ class ThemeOut(Schema):
     questions = fields.List(fields.Nested(QuestionOut))
 
 
+CHOOSE_ROUND = _l("Choose the initial or the final assessment.")
+
+
+class RoundInput(Schema):
+    """An assessment round to open for every municipality: its kind and its days."""
+
+    kind = fields.String(required=True, validate=validate.OneOf(
+        [k.value for k in RoundKind], error=CHOOSE_ROUND),
+        error_messages={"required": CHOOSE_ROUND, "null": CHOOSE_ROUND},
+        metadata={"description": "`baseline` (the initial assessment) or `final` (compared "
+                                 "with it); each once per instrument"})
+    opens_on = Day(allow_none=True, load_default=None,
+                   error_messages={"invalid": ENTER_DATE},
+                   metadata={"description": "The first day answers are taken; today if left "
+                                            "out"})
+    closes_on = Day(required=True, error_messages={
+        "required": _l("Enter the last day answers are taken."), "invalid": ENTER_DATE,
+        "null": _l("Enter the last day answers are taken.")},
+        metadata={"description": "The last day answers are taken"})
+
+    @pre_load
+    def _tidy(self, data: Any, **_kwargs: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        for key in ("kind", "opens_on", "closes_on"):
+            if key in data:
+                data[key] = _blank_is_none(data[key])
+        return data
+
+
 class RoundOut(Schema):
     id = fields.Integer()
-    kind = fields.String(metadata={"enum": ["baseline", "final"]})
+    instrument_id = fields.Integer()
+    kind = fields.String(metadata={"enum": [k.value for k in RoundKind]})
     opens_on = fields.Date()
-    closes_on = fields.Date()
+    closes_on = fields.Date(metadata={
+        "description": "The last day answers are taken (the closing day if closed early)"})
+    closed_at = fields.DateTime(allow_none=True, metadata={
+        "description": "When an administrator closed the round early; null otherwise"})
+    status = fields.Function(lambda round_: round_.status(today_riga()).value, metadata={
+        "enum": [s.value for s in RoundStatus],
+        "description": "Today: `scheduled` (opens later), `open` (answers are taken) or "
+                       "`closed` (answers are frozen)"})
 
 
 class InstrumentOut(Schema):

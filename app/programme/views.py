@@ -11,10 +11,10 @@ import io
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from app.accounts.forms import EmptyForm
@@ -25,12 +25,13 @@ from app.core.pagination import clamp, paginate
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.hackathons.models import may_manage_region
-from app.places.models import Region
+from app.places.models import Municipality, Region
 from app.programme import assessing, queries, report
 from app.programme import instruments as instrument_ops
 from app.programme import operations as ops
+from app.programme import rounds as round_ops
 from app.programme.benchmark import compare, theme_scores
-from app.programme.forms import AttendeeForm, EventForm, ImportForm, InstrumentForm
+from app.programme.forms import AttendeeForm, EventForm, ImportForm, InstrumentForm, RoundForm
 from app.programme.models import (
     AssessmentResponse,
     AssessmentRound,
@@ -39,6 +40,7 @@ from app.programme.models import (
     EventKind,
     Instrument,
     Person,
+    RoundKind,
     answered_instruments,
     may_edit_instruments,
     may_record_events,
@@ -203,7 +205,7 @@ def answer(round_id: int) -> ResponseReturnValue:
     def page(status: int, errors: dict | None = None) -> ResponseReturnValue:
         given = {a.question_id: a for a in response.answers}
         return render_template("programme/answer.html", round=round_, response=response,
-                               given=given, form=form, errors=errors or {},
+                               given=given, form=form, errors=errors or {}, today=today_riga(),
                                posted=request.form if request.method == "POST" else {}), status
 
     if request.method == "GET":
@@ -290,6 +292,56 @@ def edit_instrument(instrument_id: int) -> ResponseReturnValue:
     return _instrument_form(web.load(Instrument, instrument_id, may=Instrument.can_edit))
 
 
+# --- opening and closing the rounds (administrators) ---------------------------------------------
+
+def _rounds_page(instrument: Instrument, form: RoundForm, status: int) -> ResponseReturnValue:
+    found = round_ops.progress([r.id for r in instrument.rounds])
+    municipalities = db.session.scalar(select(func.count(Municipality.id)))
+    return render_template("programme/rounds.html", instrument=instrument, form=form,
+                           progress=found, today=today_riga(),
+                           municipalities=municipalities), status
+
+
+def _kinds_to_open(instrument: Instrument) -> list[RoundKind]:
+    """The baseline first; the final once the baseline exists; nothing once both do."""
+    opened = {r.kind for r in instrument.rounds}
+    return [k for k in RoundKind if k not in opened][:1]
+
+
+@bp.route("/instruments/<id:instrument_id>/rounds", methods=["GET", "POST"])
+@access.admin_only
+def rounds(instrument_id: int) -> ResponseReturnValue:
+    """The instrument's rounds with how far the municipalities are, and opening the next."""
+    instrument = web.load(Instrument, instrument_id, may=Instrument.can_edit)
+    form = RoundForm(kinds=_kinds_to_open(instrument))
+
+    def opened(round_: AssessmentRound) -> ResponseReturnValue:
+        message = (_("The initial assessment is open to every municipality from %(start)s to "
+                     "%(end)s.", start=format_date(round_.opens_on),
+                     end=format_date(round_.closes_on))
+                   if round_.kind == RoundKind.BASELINE else
+                   _("The final assessment is open to every municipality from %(start)s to "
+                     "%(end)s.", start=format_date(round_.opens_on),
+                     end=format_date(round_.closes_on)))
+        return web.done(message, url_for("programme.rounds", instrument_id=instrument.id))
+
+    return web.submit(
+        form, run=lambda data: round_ops.open_round(instrument, data, actor=current_user),
+        success=opened, page=lambda status: _rounds_page(instrument, form, status))
+
+
+@bp.route("/assessments/rounds/<id:round_id>/close", methods=["POST"])
+@access.admin_only
+def close_round(round_id: int) -> ResponseReturnValue:
+    round_ = web.load(AssessmentRound, round_id, may=AssessmentRound.can_manage)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    back = url_for("programme.rounds", instrument_id=round_.instrument_id)
+    return web.act(lambda: round_ops.close_round(round_, actor=current_user), back=back,
+                   success=lambda _closed: web.done(
+                       _("The round is closed: the answers are frozen as they are."), back))
+
+
 # --- the final report ---------------------------------------------------------------------------
 
 def _report(instrument_id: int, *, detailed: bool) -> tuple[Instrument, list]:
@@ -350,8 +402,6 @@ def final_report_detail_csv(instrument_id: int) -> ResponseReturnValue:
 def benchlearning() -> ResponseReturnValue:
     """My municipality beside its region, the country and the best, theme by theme; and who
     does best, among those who agreed to be asked."""
-    from app.places.models import Municipality
-
     instrument = db.session.scalar(select(Instrument).order_by(Instrument.id))
     municipality_id = current_user.municipality_id
     rows, leaders = [], {}

@@ -1,9 +1,9 @@
 """Reflow (WCAG 2.1 1.4.10) and text resize (1.4.4): a phone 320 CSS px wide.
 
 A resident reads every public page at 320 × 640 CSS px in Latvian and in English, and a
-coordinator and a winning team read their main pages signed in: none scrolls sideways
-(`scrollWidth <= clientWidth` on the document). Wide tables scroll inside their own
-labelled region instead, which is allowed. Then a few pages with the text at 200 %.
+coordinator, a winning team and an administrator read their main pages signed in: none
+scrolls sideways (`scrollWidth <= clientWidth` on the document). Wide tables scroll inside
+their own labelled region instead, which is allowed. Then a few pages with the text at 200 %.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pytest
 
 from app.core.language import localised
 from tests.browser.support import require_browser
+from tests.factories_programme import on_live_server
 
 require_browser()
 
@@ -70,9 +71,20 @@ def _to_english(journey) -> None:
     journey.language_is("en")
 
 
+ADMIN = {"email": "metodike.reflow@talka.lv", "name": "Mārtiņš Metodiķis", "role": "admin",
+         "password": "šaurā ekrānā viss vienā slejā"}
+
+
 @pytest.fixture(scope="module")
 def world(live_server):
-    return live_server.scenario("pilot_running", "results_ready")
+    made = live_server.scenario("pilot_running", "results_ready")
+    # The programme's pages: an event of the coordinator's region, and an assessment with
+    # the winning lead's municipality as a respondent.
+    made["programme"] = on_live_server(
+        live_server, coordinator=made["results_ready"]["coordinator"]["email"],
+        respondent=made["pilot_running"]["winner"]["lead"]["email"])
+    live_server.create_users([ADMIN])
+    return made
 
 
 def _public_paths(world: dict) -> list[str]:
@@ -84,7 +96,9 @@ def _public_paths(world: dict) -> list[str]:
             "/pilots", "/pilots/overview", f"/pilots/{running['pilot']['id']}",
             "/municipalities", "/search?q=jaunie%C5%A1i", "/data", "/data/dictionary",
             "/programme/", "/how-we-rank", "/accessibility", "/privacy", "/login",
-            "/register"]
+            "/register", "/programme/assessments",
+            f"/programme/assessments/{world['programme']['instrument']}/results",
+            f"/programme/assessments/{world['programme']['instrument']}/final-report"]
 
 
 def test_public_pages_reflow_at_320_px_in_both_languages(new_journey, world):
@@ -103,17 +117,28 @@ def test_public_pages_reflow_at_320_px_in_both_languages(new_journey, world):
 def test_signed_in_pages_reflow_at_320_px(new_journey, world):
     running, waiting = world["pilot_running"], world["results_ready"]
     pilot = running["pilot"]["id"]
+    programme = world["programme"]
+    instrument = programme["instrument"]
     pages = {
         "coordinator": (waiting["coordinator"],
                         ["/account", "/pilots/portfolio", "/teams", "/ideas",
                          f"/hackathons/{waiting['hackathon']['slug']}/judging",
                          f"/hackathons/{waiting['hackathon']['slug']}/phase",
                          f"/hackathons/{waiting['hackathon']['slug']}/winners",
-                         f"/ideas/{waiting['ideas'][0]['id']}"]),
+                         f"/ideas/{waiting['ideas'][0]['id']}",
+                         "/programme/events", "/programme/events/new",
+                         f"/programme/events/{programme['event']}",
+                         "/programme/people/duplicates",
+                         f"/programme/assessments/{instrument}/final-report/detail"]),
         "team": (running["winner"]["lead"],
                  ["/account", "/teams", "/ideas", "/pilots/mine", f"/pilots/{pilot}",
-                  f"/pilots/{pilot}/record", f"/ideas/{running['winner']['id']}"]),
+                  f"/pilots/{pilot}/record", f"/ideas/{running['winner']['id']}",
+                  f"/programme/assessments/rounds/{programme['final_round']}/answer",
+                  "/programme/benchlearning"]),
         "judge": (waiting["judges"][0], ["/reviews", "/account"]),
+        "admin": (ADMIN, ["/programme/instruments", "/programme/instruments/new",
+                          f"/programme/instruments/{instrument}/edit",
+                          f"/programme/instruments/{instrument}/rounds"]),
     }
     problems = []
     for who, (person, paths) in pages.items():

@@ -7,7 +7,7 @@ assessment of municipal services.
 2. A resident reads the public indicator dashboard: the people trained in Zemgale, and no
    name of anyone trained.
 3. An administrator writes an assessment instrument in the editor (one theme, then a second
-   question added to it).
+   question added to it), and opens its initial round for every municipality.
 4. Dobele's respondent answers it: a draft is saved and found again, submitting with a
    question unanswered keeps every answer, the complete answers are submitted.
 
@@ -63,6 +63,15 @@ def needs(story: dict, *keys: str) -> None:
 
 def today_riga() -> date:
     return datetime.now(ZoneInfo("Europe/Riga")).date()
+
+
+def keep_session(journey, story: dict, who: str) -> None:
+    story[f"{who}_cookies"] = journey.page.context.cookies()
+
+
+def resume(journey, story: dict, who: str) -> None:
+    """The same browser session as an earlier step (no second sign-in)."""
+    journey.page.context.add_cookies(story[f"{who}_cookies"])
 
 
 def sign_in(journey, person: dict) -> None:
@@ -141,7 +150,7 @@ def test_a_resident_reads_the_indicator_and_sees_no_name(story, journey):
     assert not any(name in figures for name in TRAINED)
 
 
-def test_an_administrator_writes_an_assessment_instrument(story, new_journey, live_server):
+def test_an_administrator_writes_an_assessment_instrument(story, new_journey):
     admin = new_journey("admin")
     page = admin.page
     sign_in(admin, ADMIN)
@@ -172,18 +181,38 @@ def test_an_administrator_writes_an_assessment_instrument(story, new_journey, li
     admin.flash("Instruments ir saglabāts.")
     expect(page.get_by_role("group", name="1. tēma, 2. jautājums")
            .get_by_label("Jautājums")).to_have_value(SECOND)
-    instrument_id = int(re.search(r"/instruments/(\d+)/edit", page.url).group(1))
-    # The round opens the instrument to every municipality (no page sets rounds yet).
-    today = today_riga()
-    live_server.execute(
-        "INSERT INTO assessment_round (instrument_id, kind, opens_on, closes_on) "
-        "VALUES (:instrument, 'baseline', :opens, :closes)", instrument=instrument_id,
-        opens=today - timedelta(days=1), closes=today + timedelta(days=30))
-    story["instrument"] = instrument_id
+    story["instrument"] = int(re.search(r"/instruments/(\d+)/edit", page.url).group(1))
+    keep_session(admin, story, "admin")
+
+
+def test_the_administrator_opens_the_initial_round_for_every_municipality(story, new_journey):
+    needs(story, "instrument")
+    admin = new_journey("admin")
+    page = admin.page
+    resume(admin, story, "admin")
+    admin.goto("/programme/instruments")
+    admin.click(page.get_by_role("link", name=re.compile(rf"^Kārtas\W+{INSTRUMENT}$")))
+    admin.heading(f"Novērtēšanas kārtas: {INSTRUMENT}")
+    admin.sees("Neviena kārta vēl nav atvērta.")
+    expect(page.get_by_label("Kārta").locator("option:checked")).to_have_text(
+        "Sākotnējais novērtējums")
+    closes = today_riga() + timedelta(days=30)
+    page.get_by_label("Pēdējā diena, kad pieņem atbildes").fill(closes.isoformat())
+    admin.click(page.get_by_role("button", name="Atvērt kārtu visām pašvaldībām"))
+    admin.flash("Sākotnējais novērtējums ir atvērts visām pašvaldībām no ")
+    rounds = page.get_by_role("table", name="Kārtas")
+    row = rounds.get_by_role("row").filter(has=page.get_by_role(
+        "rowheader", name="Sākotnējais novērtējums"))
+    expect(row).to_contain_text("Atvērta: atbildes tiek pieņemtas")
+    expect(row.get_by_role("button", name="Slēgt kārtu")).to_be_visible()
+    # The initial round is open once: what the form offers next is the final one.
+    expect(page.get_by_label("Kārta").locator("option")).to_have_text(
+        ["Noslēguma novērtējums"])
+    story["round"] = True
 
 
 def test_dobeles_respondent_keeps_a_draft_and_then_submits(story, new_journey):
-    needs(story, "instrument")
+    needs(story, "round")
     journey = new_journey("respondent")
     page = journey.page
     sign_in(journey, RESPONDENT)

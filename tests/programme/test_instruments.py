@@ -228,3 +228,25 @@ def test_the_api_refuses_non_admins_and_structural_changes_once_answered(client,
                          headers=admin)
     assert refused.status_code == 409 and "answers already" in refused.json["detail"]
     assert db.session.scalar(db.select(db.func.count(Answer.id))) == 2
+
+
+def test_the_instrument_list_asks_a_fixed_number_of_queries(client, count_queries):
+    """Whether each instrument is answered (its structure locked) comes with the list, not
+    from a query per instrument."""
+
+    def listed() -> tuple[int, list]:
+        with count_queries() as counter:
+            body = client.get("/api/v1/programme/instruments").json
+        return counter.count, body
+
+    answered = _answered()
+    make_instrument(name="Otrais")
+    few, body = listed()
+    assert [i["structure_locked"] for i in body] == [True, False]
+    for n in range(4):
+        extra = _answered() if n % 2 else make_instrument(name=f"Vēl viens {n}")
+        assert extra.id
+    many, body = listed()
+    assert len(body) == 6 and many == few
+    assert [i["structure_locked"] for i in body] == [True, False, False, True, False, True]
+    assert body[0]["id"] == answered.id
