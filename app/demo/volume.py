@@ -50,6 +50,9 @@ COORDINATORS = {"riga": "rpr.koordinators@talka.lv", "kurzeme": "kpr.koordinator
                 "zemgale": "zpr.koordinators@talka.lv"}
 
 
+_RETURNING_SLICE = 500  # rows per INSERT ... RETURNING call
+
+
 class VolumeError(RuntimeError):
     """The volume cannot be built (e.g. the demo coordinators are missing)."""
 
@@ -276,9 +279,14 @@ class Builder:
                 if text in row and html not in row:
                     row[html] = self._html(row[text])
         if ids:
-            statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-            return list(db.session.scalars(statement, rows))
-        db.session.execute(insert(model), rows)
+            # In slices: SQLAlchemy splices each page of RETURNING rows onto all the pages
+            # before it, which grows with the square of the rows of one call.
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            return [new for first in range(0, len(rows), _RETURNING_SLICE)
+                    for new in db.session.execute(
+                        statement, rows[first:first + _RETURNING_SLICE]).scalars()]
+        # The table's INSERT, not the model's: the ORM's bulk path checks every row again.
+        db.session.execute(insert(table), rows)
         return []
 
     # -- reference data -------------------------------------------------------------------------
