@@ -626,8 +626,10 @@ def filter_options() -> dict[str, Sequence[Any]]:
     return {
         "municipalities": collated(db.session.scalars(select(Municipality)),
                                    key=lambda m: m.name),
-        "hackathons": db.session.scalars(
-            select(Hackathon).where(Hackathon.id.in_(select(Pilot.hackathon_id)))
+        # Only what an option shows: a hackathon object carries its long texts.
+        "hackathons": db.session.execute(
+            select(Hackathon.id, Hackathon.title)
+            .where(Hackathon.id.in_(select(Pilot.hackathon_id)))
             .order_by(Hackathon.title)).all(),
     }
 
