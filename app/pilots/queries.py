@@ -482,7 +482,7 @@ def _filter_condition(filters: dict[str, Any]):
 
 
 _LEVEL_OF = {severity: level for level, severity in _SEVERITY.items()}
-DUE_SHOWN = 50  # the portfolio lists at most this many overdue and coming milestones each
+DUE_SHOWN = 20  # the portfolio lists at most this many overdue and coming milestones each
 
 
 def portfolio(user, filters: dict[str, Any], today: date, *, start: int = 0,
