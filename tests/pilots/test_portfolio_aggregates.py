@@ -152,3 +152,17 @@ def test_the_portfolio_asks_as_many_queries_at_5_as_at_50_pilots(client, db, cou
     assert large.count == small.count, (small.count, large.count)
     if url == "/pilots/portfolio":
         assert "50 pilots you follow." in response.get_data(as_text=True)
+
+
+def test_long_milestone_lists_show_the_first_twenty_and_say_how_many(client, db):
+    today = today_riga()
+    pilot = make_pilot(region="zemgale", title="Daudzu posmu pilots")
+    for days in range(1, 26):
+        add_milestone(pilot, title=f"Nokavēts {days:02d}", due=today - timedelta(days=days))
+    login(client, make_coord(None))
+    text = client.get("/pilots/portfolio").get_data(as_text=True)
+    assert "(25 / 0)" in text
+    listed = text[text.index('id="milestones"'):text.index('id="waiting"')]
+    assert "The first 20 of 25, the longest overdue first" in listed
+    assert "Nokavēts 25" in listed and "Nokavēts 06" in listed  # the longest overdue first
+    assert "Nokavēts 05" not in listed
