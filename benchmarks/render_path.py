@@ -298,8 +298,8 @@ def write(results: list[dict], args, loads: tuple[str, str]) -> None:
             fa = a.get("uncached") or a.get("signed in")
             fb = b.get("uncached") or b.get("signed in")
             if fa and fb:
-                lines.append(f"| {a['page']} | {fa.share:.1%} | {fb.share:.1%} | "
-                             f"{fb.share / fa.share:.0%} |")
+                ratio = f"{fb.share / fa.share:.0%}" if fa.share else "—"
+                lines.append(f"| {a['page']} | {fa.share:.1%} | {fb.share:.1%} | {ratio} |")
         lines.append("")
     lines += ["## Machine", "", "| | |", "| --- | --- |"]
     lines += [f"| {k} | {v} |" for k, v in machine()]
