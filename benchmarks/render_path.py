@@ -42,6 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from public_pages import (  # noqa: E402
+    ANALYSIS,
     HOST,
     PICK,
     ROOT,
@@ -191,8 +192,11 @@ def run_size(ideas: int, args, fresh: Path) -> dict:
     env = {**os.environ, "INSTANCE_PATH": str(folder),
            "DATABASE_URL": f"sqlite:///{folder / 'talka.sqlite'}",
            "SECRET_KEY": "benchmark-only-secret-key", "TALKA_ENV": "development",
-           "SITE_URL": f"http://{HOST}", "MAIL_SERVER": "", "PYTHONDONTWRITEBYTECODE": "1"}
+           "SITE_URL": f"http://{HOST}", "MAIL_SERVER": "", "PYTHONDONTWRITEBYTECODE": "1",
+           # this checkout's code, even where the virtualenv also points at another one
+           "PYTHONPATH": str(ROOT)}
     servers: list[Server] = []
+    load_before = load_average()
     try:
         print(f"Seeding {ideas} ideas ...", flush=True)
         seed = build_database(folder, ideas, env)
@@ -229,7 +233,8 @@ def run_size(ideas: int, args, fresh: Path) -> dict:
                                        headers=headers)
             rows.append(row)
             print(f"  {row['page']:<36} {row['signed in'].share:.1%}", flush=True)
-        return {"ideas": ideas, "seed": seed, "counts": info["counts"], "rows": rows}
+        return {"ideas": ideas, "seed": seed, "counts": info["counts"], "rows": rows,
+                "load": (load_before, load_average())}
     finally:
         for server in servers:
             server.stop()
@@ -251,6 +256,12 @@ def _cell(figure: Figure | None) -> str:
 
 
 def write(results: list[dict], args, loads: tuple[str, str]) -> None:
+    """Write the results; a hand-written section from "## Analysis" on is kept."""
+    kept = ""
+    if RESULTS.exists():
+        old = RESULTS.read_text(encoding="utf-8")
+        if ANALYSIS in old:
+            kept = old[old.index(ANALYSIS):]
     lines = ["# The real render path", "",
              "Output of `.venv/bin/python benchmarks/render_path.py`: gunicorn, 2 sync workers "
              f"per app, wrk `-t2 -c{args.connections} --timeout 30s`, {args.seconds:g} s per run, "
@@ -263,8 +274,10 @@ def write(results: list[dict], args, loads: tuple[str, str]) -> None:
     for result in results:
         counts = ", ".join(f"{v:,} {k}" for k, v in result["counts"].items())
         lines += [f"## {result['ideas']:,} ideas", "",
-                  f"`seed-demo --ideas {result['ideas']}` took {result['seed'][0]:.1f} s. "
-                  f"Data: {counts}.", "",
+                  f"`seed-demo --ideas {result['ideas']}` took {result['seed'][0]:.1f} s "
+                  f"(its volume batch {result['seed'][1]:.1f} s). Data: {counts}. Load "
+                  f"average (1, 5, 15 min) before / after this size: {result['load'][0]} / "
+                  f"{result['load'][1]}.", "",
                   "| page | path | cached | uncached / signed in | goal |",
                   "| --- | --- | --- | --- | --- |"]
         for row in result["rows"]:
@@ -285,13 +298,13 @@ def write(results: list[dict], args, loads: tuple[str, str]) -> None:
             fa = a.get("uncached") or a.get("signed in")
             fb = b.get("uncached") or b.get("signed in")
             if fa and fb:
-                lines.append(f"| {a['page']} | {fa.share:.1%} | {fb.share:.1%} | "
-                             f"{fb.share / fa.share:.0%} |")
+                ratio = f"{fb.share / fa.share:.0%}" if fa.share else "—"
+                lines.append(f"| {a['page']} | {fa.share:.1%} | {fb.share:.1%} | {ratio} |")
         lines.append("")
     lines += ["## Machine", "", "| | |", "| --- | --- |"]
     lines += [f"| {k} | {v} |" for k, v in machine()]
     lines += [f"| load average before / after | {loads[0]} / {loads[1]} |", ""]
-    RESULTS.write_text("\n".join(lines), encoding="utf-8")
+    RESULTS.write_text("\n".join(lines) + ("\n" + kept if kept else ""), encoding="utf-8")
 
 
 def main() -> int:

@@ -21,12 +21,10 @@ The demo coordinators (app.demo) run the hackathons, so run seed_demo() first.
 from __future__ import annotations
 
 import random
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -34,20 +32,33 @@ from sqlalchemy import insert, select
 from app.core.clock import RIGA, now_utc, today_riga
 from app.core.folding import folded_row
 from app.core.sanitize import RENDERED, render_markdown
+from app.demo.volume_judging import JudgingWriter
+from app.demo.volume_pilots import PilotWriter
+from app.demo.volume_plan import (
+    COORDINATORS,
+    CRITERIA,
+    DAY,
+    EMAIL_DOMAIN,
+    IDEAS_PER_HACKATHON,
+    JUDGES_PER_REGION,
+    MEN,
+    REGIONS,
+    SEASONS,
+    SLUG_PREFIX,
+    SURNAMES,
+    TEAM_WORDS,
+    THEMES,
+    WOMEN,
+    PlannedHackathon,
+    PlannedIdea,
+    _ascii,
+    _genitive,
+    _locative,
+    _money,
+)
 from app.extensions import db
 
-DAY = timedelta(days=1)
-CENT = Decimal("0.01")
-EMAIL_DOMAIN = "apjoms.talka.example"  # .example is reserved (RFC 2606): never delivered
-SLUG_PREFIX = "apjoms"
-IDEAS_PER_HACKATHON = 50
-JURY_SIZE = 6
-JUDGES_PER_REGION = 12
-WINNER_SHARE = 0.05
-REGIONS = ("riga", "kurzeme", "latgale", "vidzeme", "zemgale")
-COORDINATORS = {"riga": "rpr.koordinators@talka.lv", "kurzeme": "kpr.koordinators@talka.lv",
-                "latgale": "lpr.koordinators@talka.lv", "vidzeme": "vpr.koordinators@talka.lv",
-                "zemgale": "zpr.koordinators@talka.lv"}
+_RETURNING_SLICE = 500  # rows per INSERT ... RETURNING call
 
 
 class VolumeError(RuntimeError):
@@ -65,183 +76,9 @@ class VolumeReport:
         self.counts[table] = self.counts.get(table, 0) + n
 
 
-# --- words ------------------------------------------------------------------------------------
-
-MEN = ("Jānis", "Andris", "Mārtiņš", "Kārlis", "Edgars", "Raimonds", "Artis", "Guntis",
-       "Juris", "Valdis", "Roberts", "Kristaps", "Uldis", "Aigars", "Toms")
-WOMEN = ("Anna", "Līga", "Inese", "Ilze", "Kristīne", "Dace", "Sanita", "Elīna", "Laura",
-         "Zane", "Baiba", "Ieva", "Agnese", "Madara", "Evija")
-SURNAMES = (("Bērziņš", "Bērziņa"), ("Kalniņš", "Kalniņa"), ("Ozoliņš", "Ozoliņa"),
-            ("Liepa", "Liepa"), ("Krūmiņš", "Krūmiņa"), ("Zariņš", "Zariņa"),
-            ("Vītols", "Vītola"), ("Kļaviņš", "Kļaviņa"), ("Jansons", "Jansone"),
-            ("Eglītis", "Eglīte"), ("Pētersons", "Pētersone"), ("Balodis", "Balode"),
-            ("Siliņš", "Siliņa"), ("Grīnbergs", "Grīnberga"), ("Lācis", "Lāce"))
-TEAM_WORDS = ("inovāciju komanda", "pakalpojumu darba grupa", "attīstības nodaļa",
-              "digitālā komanda", "sociālā dienesta komanda", "projektu nodaļa",
-              "sadarbības tīkls", "iedzīvotāju servisa komanda")
-
-
-@dataclass(frozen=True)
-class Theme:
-    """A planning region's programme direction: what its hackathons and ideas are about."""
-
-    hackathon: str
-    theme: str
-    ideas: tuple[str, ...]
-    problems: tuple[str, ...]
-    groups: tuple[str, ...]
-    indicators: tuple[tuple[str, str, str, int, int], ...]  # name, unit, direction, from, to
-
-
-THEMES = {
-    "riga": Theme(
-        "Otrā iespēja pusaudžiem", "Uzvedības sociālā korekcija nepilngadīgajiem",
-        ("Mentoru programma pusaudžiem", "Agrīnās brīdināšanas sistēma skolās",
-         "Ģimeņu atbalsta grupa", "Ielu sociālā darba komanda", "Sporta vakari pusaudžiem",
-         "Starpinstitūciju gadījumu vadība", "Atjaunojošā taisnīguma konferences",
-         "Vasaras darba prakse pusaudžiem", "Digitālā atbalsta līnija jauniešiem",
-         "Skolu un pašvaldības policijas sadarbības plāns"),
-        ("Pērn **{n}** pusaudži nonāca pašvaldības policijas redzeslokā atkārtoti.",
-         "Sociālajam dienestam ir tikai {k} speciālisti darbam ar pusaudžiem, rinda ir "
-         "{n} ģimenes."),
-        ("Pusaudži vecumā no 11 līdz 18 gadiem un viņu ģimenes.",
-         "Pusaudži ar atkārtotiem pārkāpumiem un skolas, kurās viņi mācās."),
-        (("Pusaudži programmā", "pusaudži", "increase", 0, 40),
-         ("Atkārtoti pārkāpumi gadā", "gadījumi", "decrease", 60, 35)),
-    ),
-    "kurzeme": Theme(
-        "Jaunatnes darbs tuvāk jauniešiem", "Jaunatnes darbs",
-        ("Mobilā jaunatnes darba komanda", "Jauniešu centrs bibliotēkā",
-         "Jauniešu iniciatīvu fonds", "Brīvprātīgā darba platforma",
-         "Vasaras nometnes pagastu jauniešiem", "Jauniešu padome tiešsaistē",
-         "Karjeras konsultācijas jauniešiem", "Radošā darbnīca skolā",
-         "Jauniešu podkāstu studija", "Pagastu jauniešu sporta līga"),
-        ("**{n}** jaunieši pagastos līdz tuvākajam jauniešu centram brauc vairāk nekā "
-         "{k}0 km.", "Jauniešu centrus apmeklē tikai {k} % novada jauniešu."),
-        ("Jaunieši vecumā no 13 līdz 25 gadiem pagastos un mazpilsētās.",
-         "Jaunieši, kuri nemācās un nestrādā, un jaunatnes darbinieki."),
-        (("Jaunieši nodarbībās mēnesī", "jaunieši", "increase", 20, 250),
-         ("Pagasti ar regulāru jaunatnes darbu", "pagasti", "increase", 2, 15)),
-    ),
-    "latgale": Theme(
-        "Ātrāka būvatļauja", "Būvniecības pakalpojumi",
-        ("Būvatļaujas ceļvedis iedzīvotājiem", "Konsultācija pirms ieceres iesniegšanas",
-         "Tipveida projektu katalogs", "Attālinātā būvvaldes pieņemšana",
-         "Kontrolsaraksts biežākajām kļūdām", "Būvniecības ieceru statusa paziņojumi",
-         "Vienotais pieraksts būvvaldē", "Būvvaldes tērzēšanas palīgs",
-         "Kopīga būvvalde kaimiņu novadiem", "Ieceru dokumentu pārbaude tiešsaistē"),
-        ("**{n}** % būvniecības ieceru tiek atgrieztas labošanai vismaz reizi.",
-         "Vidējais lēmuma laiks par būvniecības ieceri ir {n} dienas."),
-        ("Privātmāju īpašnieki un mazie uzņēmēji, kas būvē vai pārbūvē.",
-         "Būvvaldes speciālisti un būvniecības ieceru iesniedzēji."),
-        (("Labošanai atgrieztas ieceres", "%", "decrease", 60, 30),
-         ("Vidējais lēmuma laiks", "dienas", "decrease", 45, 25)),
-    ),
-    "vidzeme": Theme(
-        "Uzņēmējdarbības atbalsts Vidzemē", "Uzņēmējdarbības atbalsts",
-        ("Uzņēmēju konsultāciju punkts", "Brīvo telpu un zemes gabalu karte",
-         "Mentoru tīkls jaunajiem uzņēmējiem", "Vietējo ražotāju tirdziņš",
-         "Kopstrādes telpa novada centrā", "Uzņēmēju digitālā prasmju skola",
-         "Grantu kalendārs uzņēmējiem", "Vienas pieturas aģentūra uzņēmējiem",
-         "Jauno uzņēmēju inkubators", "Uzņēmēju un skolu sadarbības programma"),
-        ("Novadā gadā reģistrē tikai **{n}** jaunus uzņēmumus.",
-         "{k}0 % uzņēmēju nezina, kur pašvaldībā saņemt atbalstu."),
-        ("Jaunie un esošie mazie uzņēmēji novadā.",
-         "Iedzīvotāji, kas apsver uzņēmējdarbības sākšanu."),
-        (("Konsultēti uzņēmēji gadā", "uzņēmēji", "increase", 40, 150),
-         ("Jauni uzņēmumi gadā", "uzņēmumi", "increase", 10, 30)),
-    ),
-    "zemgale": Theme(
-        "Drošāka un ērtāka kopiena Zemgalē", "Komunālie un sabiedriskās drošības pakalpojumi",
-        ("Gudrais ielu apgaismojums", "Viedie ūdens skaitītāji",
-         "Ziņo par bojājumu: viena pieteikšanās vieta", "Atkritumu šķirošanas atgādinājumi",
-         "Drošs ceļš uz skolu", "Videonovērošana bīstamos krustojumos",
-         "Iedzīvotāju brīvprātīgo patruļas", "Plūdu brīdinājumu sistēma",
-         "Koplietošanas velonovietnes", "Energoefektīva daudzdzīvokļu māju apsaimniekošana"),
-        ("Pašvaldības policija pērn saņēma **{n}** sūdzības par šo jautājumu.",
-         "Bojājumu novēršana vidēji ilgst {k}0 dienas."),
-        ("Visi iedzīvotāji, īpaši skolēni un seniori.",
-         "Daudzdzīvokļu māju iedzīvotāji un apsaimniekotāji."),
-        (("Sūdzības mēnesī", "sūdzības", "decrease", 40, 10),
-         ("Bojājumu novēršanas laiks", "dienas", "decrease", 30, 7)),
-    ),
-}
-
-CRITERIA = (
-    ("Ietekme uz iedzīvotājiem", "3", 10), ("Īstenojamība", "2", 10),
-    ("Pārņemamība citās pašvaldībās", "1.5", 10), ("Rezultātu izmērāmība", "1", 5),
-)
-SEASONS = ("pavasara", "rudens")
-
-
-def _ascii(text: str) -> str:
-    text = unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
-def _genitive(name: str) -> str:
-    """Dobeles novads → Dobeles novada; Rīga → Rīgas; Daugavpils → Daugavpils."""
-    if name.endswith(" novads"):
-        return name[:-1] + "a"
-    if name.endswith(("a", "e")):
-        return name + "s"
-    return name
-
-
-def _locative(name: str) -> str:
-    """Dobeles novads → Dobeles novadā; Rīga → Rīgā; Rēzekne → Rēzeknē; Ventspils → Ventspilī."""
-    if name.endswith(" novads"):
-        return name[:-1] + "ā"
-    if name.endswith("a"):
-        return name[:-1] + "ā"
-    if name.endswith("e"):
-        return name[:-1] + "ē"
-    if name.endswith("s"):
-        return name[:-1] + "ī"
-    return name
-
-
-def _money(value: float | Decimal) -> Decimal:
-    return Decimal(str(value)).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def _at(day: date, hour: int = 9) -> datetime:
-    return datetime.combine(day, time(hour), RIGA).astimezone(UTC)
-
-
-# --- the plan, in memory ---------------------------------------------------------------------
-
-@dataclass
-class PlannedHackathon:
-    n: int
-    region: str
-    phase: str
-    opens: datetime
-    closes: datetime
-    judging_closes: datetime
-    ideas: int
-    id: int = 0
-    criteria: list[tuple[int, Decimal, int]] = field(default_factory=list)  # id, weight, max
-    jury: list[int] = field(default_factory=list)
-
-
-@dataclass
-class PlannedIdea:
-    hackathon: PlannedHackathon
-    team: int  # index into the teams
-    status: str
-    title: str
-    summary: str
-    budget: Decimal
-    months: int
-    quality: float
-    created: datetime
-    submitted: datetime | None
-    id: int = 0
-
-
-class Builder:
-    """Builds one batch; `run()` writes it table by table."""
+class Builder(JudgingWriter, PilotWriter):
+    """Builds one batch; `run()` writes it table by table (judging and pilots in their own
+    modules)."""
 
     def __init__(self, ideas: int, *, now: datetime, batch: int, seed: int | None):
         self.n_ideas = ideas
@@ -276,9 +113,14 @@ class Builder:
                 if text in row and html not in row:
                     row[html] = self._html(row[text])
         if ids:
-            statement = insert(model).returning(model.id, sort_by_parameter_order=True)
-            return list(db.session.scalars(statement, rows))
-        db.session.execute(insert(model), rows)
+            # In slices: SQLAlchemy splices each page of RETURNING rows onto all the pages
+            # before it, which grows with the square of the rows of one call.
+            statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+            return [new for first in range(0, len(rows), _RETURNING_SLICE)
+                    for new in db.session.execute(
+                        statement, rows[first:first + _RETURNING_SLICE]).scalars()]
+        # The table's INSERT, not the model's: the ORM's bulk path checks every row again.
+        db.session.execute(insert(table), rows)
         return []
 
     # -- reference data -------------------------------------------------------------------------
@@ -519,69 +361,6 @@ class Builder:
             ideas[h.id] = mine
         return ideas
 
-    def _write_juries(self, plans: list[PlannedHackathon], judges: dict[str, list[int]]
-                      ) -> None:
-        from app.judging.models import JuryMember
-
-        rows = []
-        for h in plans:
-            h.jury = self.rng.sample(judges[h.region], JURY_SIZE)
-            rows += [{"hackathon_id": h.id, "user_id": j, "added_at": h.opens - 5 * DAY,
-                      "added_by_id": self.coordinator[h.region]} for j in h.jury]
-        self._insert(JuryMember, rows)
-
-    def _scores(self, h: PlannedHackathon, quality: float, bias: float) -> dict[int, Decimal]:
-        points = {}
-        for criterion_id, _weight, max_score in h.criteria:
-            level = min(1.0, max(0.0, quality + bias + self.rng.gauss(0, 0.08)))
-            points[criterion_id] = Decimal(round(2 * max_score * level)) / 2
-        return points
-
-    def _judge(self, plans: list[PlannedHackathon], ideas: dict[int, list[PlannedIdea]],
-               teams: dict[str, list[dict]]) -> dict[int, list[int]]:
-        """Reviews with every criterion scored, and for hackathons past judging the
-        published ranking and winners; then the ideas are written with their final status."""
-        from app.judging import scoring
-        from app.judging.queries import ranked_body
-
-        bias = {j: self.rng.gauss(0, 0.07) for h in plans for j in h.jury}
-        # Winners are about 5 % of ALL ideas, though open and judging hackathons have none
-        # yet: the decided hackathons choose a little more, rounded cumulatively.
-        decided = sum(1 for h in plans if h.phase in ("results", "closed")
-                      for i in ideas[h.id] if i.status == "submitted")
-        share = min(0.5, WINNER_SHARE * self.n_ideas / max(1, decided))
-        wanted = chosen = 0.0
-        planned_reviews: list[tuple[PlannedIdea, int, dict | None, Decimal | None, bool]] = []
-        rankings: dict[int, list] = {}
-        for h in plans:
-            if h.phase == "open":
-                continue
-            specs = [scoring.CriterionSpec(c, w, m) for c, w, m in h.criteria]
-            inputs = []
-            judged = [i for i in ideas[h.id] if i.status == "submitted"]
-            for k, idea in enumerate(judged):
-                for j in range(3):
-                    judge = h.jury[(k + j) % JURY_SIZE]
-                    done = h.phase != "judging" or self.rng.random() < 0.65
-                    points = self._scores(h, idea.quality, bias[judge]) if done else None
-                    score = (Decimal(str(scoring.review_score(points, specs)))
-                             if points else None)
-                    planned_reviews.append((idea, judge, points, score, done))
-                    inputs.append(scoring.ReviewInput(k, judge, score, submitted=done))
-            if h.phase in ("results", "closed") and judged:
-                ranked = scoring.rank_ideas(inputs, expected_reviews=3,
-                                            order_by=scoring.ORDER_BY_SCORE,
-                                            idea_ids=range(len(judged)))
-                wanted += share * len(judged)
-                winners = max(1, round(wanted - chosen))
-                chosen += winners
-                for place, item in enumerate(ranked):
-                    judged[item.idea_id].status = "winner" if place < winners else "not_selected"
-                rankings[h.id] = [(judged[item.idea_id], item) for item in ranked]
-        self._write_ideas(plans, ideas, teams)
-        self._write_reviews(plans, planned_reviews)
-        return self._write_decisions(plans, rankings, teams, ranked_body)
-
     def _write_ideas(self, plans, ideas, teams) -> None:
         from app.ideas.models import Idea, IdeaRevision, ProposedIndicator
         from app.ideas.status import IdeaStatus
@@ -637,263 +416,6 @@ class Builder:
                              "attachments": []}})
         self._insert(ProposedIndicator, indicators)
         self._insert(IdeaRevision, revisions)
-
-    def _write_reviews(self, plans, planned) -> None:
-        from app.judging.models import AssignmentRun, Review, ReviewScore, ReviewStatus
-
-        rows = []
-        for idea, judge, _points, score, done in planned:
-            h = idea.hackathon
-            assigned = h.closes + DAY
-            submitted = (min(h.judging_closes, self.now) - self.rng.uniform(1, 10) * DAY
-                         if done else None)
-            rows.append({"hackathon_id": h.id, "idea_id": idea.id, "judge_id": judge,
-                         "round": 1, "status": ReviewStatus.SUBMITTED if done
-                         else ReviewStatus.PENDING,
-                         "comment": self.rng.choice(
-                             ("Skaidri aprakstīta problēma un izmērāms ieguvums.",
-                              "Laba ideja, bet budžets jāprecizē.",
-                              "Ieguvums iedzīvotājiem nav pietiekami pamatots.")) if done else "",
-                         "score": score, "version": 2 if done else 1, "created_at": assigned,
-                         "updated_at": submitted or assigned, "submitted_at": submitted})
-        ids = self._insert(Review, rows, ids=True)
-        scores = []
-        for (_idea, _judge, points, _score, _done), review_id in zip(planned, ids, strict=True):
-            if points:
-                scores += [{"review_id": review_id, "criterion_id": c, "score": s,
-                            "comment": ""} for c, s in points.items()]
-        self._insert(ReviewScore, scores)
-        counts: dict[int, int] = defaultdict(int)
-        for idea, *_rest in planned:
-            counts[idea.hackathon.id] += 1
-        self._insert(AssignmentRun, [
-            {"hackathon_id": h.id, "at": h.closes, "actor_id": None,
-             "trigger": "judging_started", "created": counts[h.id], "shortfalls": []}
-            for h in plans if counts.get(h.id)])
-
-    def _write_decisions(self, plans, rankings, teams, ranked_body) -> dict[int, list[int]]:
-        from app.judging.models import WinnerDecision
-
-        rows, winners = [], {}
-        for h in plans:
-            if h.id not in rankings:
-                continue
-            snapshot, chosen = [], []
-            for idea, item in rankings[h.id]:
-                place = self.places[teams[h.region][idea.team]["place"]].name
-                body = ranked_body(item) | {"idea_id": idea.id, "title": idea.title,
-                                            "municipality": place, "round": 1}
-                snapshot.append(body)
-                if idea.status == "winner":
-                    chosen.append(idea.id)
-            winners[h.id] = chosen
-            rows.append({"hackathon_id": h.id, "idea_ids": chosen,
-                         "justification": "Uzvarētājas ir žūrijas augstāk novērtētās idejas.",
-                         "departs_from_ranking": False, "ranking": snapshot,
-                         "ranking_order": "score", "decided_by_id": self.coordinator[h.region],
-                         "decided_at": h.judging_closes, "published_at": h.judging_closes})
-        self._insert(WinnerDecision, rows)
-        return winners
-
-    # -- pilots ---------------------------------------------------------------------------------
-    def _write_pilots(self, plans, ideas, teams, winners) -> None:
-        from app.pilots import models as m
-        from app.pilots.states import (
-            FundingKind,
-            MilestoneStatus,
-            PilotStatus,
-            Recommendation,
-            ReplicationStatus,
-            UpdateStatus,
-        )
-
-        rng, today = self.rng, self.today
-        by_id = {i.id: i for h in plans for i in ideas[h.id]}
-        pilots: list[dict] = []
-        for h in plans:
-            for idea_id in winners.get(h.id, ()):
-                idea = by_id[idea_id]
-                team = teams[h.region][idea.team]
-                published = today_riga(h.judging_closes)
-                start = published + 45 * DAY
-                end = start + rng.choice((365, 420, 480, 540)) * DAY
-                if start > today:
-                    status = PilotStatus.PLANNED
-                elif end <= today:
-                    status = PilotStatus.COMPLETED if rng.random() < 0.85 \
-                        else PilotStatus.DISCONTINUED
-                else:
-                    status = PilotStatus.ON_HOLD if rng.random() < 0.12 else PilotStatus.ACTIVE
-                approved = _money(idea.budget * Decimal(str(rng.uniform(0.85, 1.0))))
-                pilots.append({"idea": idea, "team": team, "h": h, "start": start, "end": end,
-                               "status": status, "approved": approved,
-                               "created": _at(published + 20 * DAY)})
-        rows = [{"idea_id": p["idea"].id, "hackathon_id": p["h"].id, "team_id": p["team"]["id"],
-                 "title": p["idea"].title, "summary": p["idea"].summary,
-                 "lead_municipality_id": p["team"]["place"], "region_code": p["h"].region,
-                 "start_date": p["start"], "end_date": p["end"],
-                 "approved_budget_eur": p["approved"],
-                 "coordinator_id": self.coordinator[p["h"].region], "status": p["status"],
-                 "evidence_required": False, "version": 1, "created_at": p["created"],
-                 "created_by_id": self.coordinator[p["h"].region],
-                 "updated_at": p["created"], "updated_by_id": self.coordinator[p["h"].region]}
-                for p in pilots]
-        for p, new_id in zip(pilots, self._insert(m.Pilot, rows, ids=True), strict=True):
-            p["id"] = new_id
-        self._insert(m.pilot_partner, [{"pilot_id": p["id"], "municipality_id": place}
-                                       for p in pilots for place in p["team"]["partners"]])
-        changes, milestones, funding, expenses, updates = [], [], [], [], []
-        evaluations, replications, indicators, values = [], [], [], []
-        for p in pilots:
-            pid, start, end, status = p["id"], p["start"], p["end"], p["status"]
-            coordinator = self.coordinator[p["h"].region]
-            lead = p["team"]["lead"]
-            started = status != PilotStatus.PLANNED
-            ended = status in (PilotStatus.COMPLETED, PilotStatus.DISCONTINUED)
-            until = min(today, end)
-            # status history
-            history: list[tuple[PilotStatus | None, PilotStatus, datetime, int | None, str]] = [
-                (None, PilotStatus.PLANNED, p["created"], coordinator, "")]
-            if started:
-                history.append((PilotStatus.PLANNED, PilotStatus.ACTIVE, _at(start), lead,
-                                "Pilotprojekts sākts."))
-            if status == PilotStatus.ON_HOLD:
-                history.append((PilotStatus.ACTIVE, PilotStatus.ON_HOLD,
-                                _at(today - 20 * DAY), lead, "Gaidām partneru lēmumu."))
-            if ended:
-                history.append((PilotStatus.ACTIVE, status, _at(end), coordinator,
-                                "Pilotprojekts pabeigts." if status == PilotStatus.COMPLETED
-                                else "Mērķi nav sasniedzami ar pieejamiem resursiem."))
-            changes += [{"pilot_id": pid, "from_status": a, "to_status": b, "at": at,
-                         "actor_id": actor, "reason": reason}
-                        for a, b, at, actor, reason in history]
-            # milestones
-            length = (end - start).days
-            for k, (title, weight) in enumerate((("Iepirkums un līgumi", "1"),
-                                                 ("Pirmie iedzīvotāji iesaistīti", "1"),
-                                                 ("Pakalpojums darbojas visā teritorijā", "2"),
-                                                 ("Starpposma novērtējums", "1"),
-                                                 ("Noslēguma pārskats", "1"))):
-                due = start + round(length * (k + 1) / 5.2) * DAY
-                completed = None
-                if not started:
-                    state = MilestoneStatus.PLANNED
-                elif due < today:
-                    roll = rng.random()
-                    if ended:
-                        state = MilestoneStatus.MISSED if (
-                            status == PilotStatus.DISCONTINUED and k >= 3) else \
-                            MilestoneStatus.DONE
-                    elif roll < 0.8:
-                        state = MilestoneStatus.DONE
-                    elif roll < 0.85:
-                        state = MilestoneStatus.MISSED
-                    else:
-                        state = MilestoneStatus.IN_PROGRESS  # overdue: amber or red
-                    if state == MilestoneStatus.DONE:
-                        completed = max(start, due - rng.randrange(0, 12) * DAY)
-                else:
-                    state = MilestoneStatus.IN_PROGRESS if rng.random() < 0.3 \
-                        else MilestoneStatus.PLANNED
-                milestones.append({"pilot_id": pid, "title": title,
-                                   "description": "Atbildīgais: projekta vadītājs.",
-                                   "due_date": due, "weight": Decimal(weight), "status": state,
-                                   "completed_on": completed,
-                                   "evidence_text": "Akts projekta mapē." if completed else "",
-                                   "evidence_url": "", "created_at": p["created"],
-                                   "updated_at": _at(completed) if completed else p["created"]})
-            # indicators and a year of monthly measurements
-            theme = THEMES[p["h"].region]
-            performance = rng.uniform(0.4, 1.15)
-            for position, (name, unit, direction, base, goal) in enumerate(theme.indicators):
-                indicators.append({"pilot_id": pid, "position": position, "name": name,
-                                   "unit": unit, "direction": direction,
-                                   "baseline_value": Decimal(base), "baseline_on": start,
-                                   "target_value": Decimal(goal), "target_on": end,
-                                   "created_at": p["created"]})
-                series = []
-                month = 1
-                while month <= 12 and start + 30 * month * DAY <= until:
-                    share = month / 12 * performance
-                    value = base + (goal - base) * share + rng.gauss(0, abs(goal - base) * 0.04)
-                    series.append((start + 30 * month * DAY,
-                                   Decimal(str(round(max(0.0, value), 1)))))
-                    month += 1
-                values.append(series)
-            # money
-            programme = _money(p["approved"] * Decimal("0.85"))
-            funding.append({"pilot_id": pid, "kind": FundingKind.PROGRAMME, "label": "",
-                            "amount_eur": programme})
-            if p["approved"] > programme:
-                funding.append({"pilot_id": pid, "kind": FundingKind.MUNICIPAL,
-                                "label": "Pašvaldības līdzfinansējums",
-                                "amount_eur": p["approved"] - programme})
-            if started:
-                elapsed = min(1.0, max(0.0, (until - start).days / max(1, length)))
-                target = p["approved"] * Decimal(str(min(1.08, elapsed * rng.uniform(0.7,
-                                                                                    1.15))))
-                months = max(1, (until - start).days // 30)
-                weights = [rng.uniform(0.5, 1.5) for _ in range(months)]
-                for k, w in enumerate(weights):
-                    amount = _money(target * Decimal(str(w / sum(weights))))
-                    if amount > 0:
-                        day = min(until, start + (15 + 30 * k) * DAY)
-                        expenses.append({"pilot_id": pid, "spent_on": day, "amount_eur": amount,
-                                         "description": f"Rēķins Nr. {pid}-{k + 1}",
-                                         "created_at": _at(day), "created_by_id": lead})
-            # progress reports: monthly, the public ones approved by the coordinator
-            if started:
-                gap = rng.choice((5, 10, 20, 30, 50, 100)) if not ended else 0
-                last = until - gap * DAY
-                day, count = start + 30 * DAY, 0
-                while day <= last and count < 12:
-                    public = rng.random() < 0.6
-                    reviewed = _at(day + 2 * DAY) if public else None
-                    updates.append({
-                        "pilot_id": pid, "reported_on": day, "public": public,
-                        "status": UpdateStatus.APPROVED if public else UpdateStatus.INTERNAL,
-                        "body": f"Mēneša pārskats: darbi rit pēc plāna; "
-                                f"iesaistīti {rng.randrange(10, 200)} iedzīvotāji.",
-                        "created_at": _at(day), "created_by_id": lead,
-                        "submitted_at": _at(day) if public else None,
-                        "reviewed_at": reviewed, "reviewed_by_id": coordinator if public
-                        else None, "review_note": ""})
-                    day += 30 * DAY
-                    count += 1
-            if ended and rng.random() < 0.8:
-                recommendation = Recommendation.STOP if status == PilotStatus.DISCONTINUED \
-                    else rng.choice((Recommendation.SCALE_UP, Recommendation.ADAPT))
-                evaluations.append({
-                    "pilot_id": pid, "recommendation": recommendation,
-                    "results": "Sasniegti **galvenie rādītāji**; pakalpojums turpinās.",
-                    "lessons": "Iedzīvotāji jāiesaista no paša sākuma.",
-                    "evaluated_at": _at(min(today, end + 20 * DAY)),
-                    "evaluated_by_id": coordinator})
-            if started and rng.random() < (0.3 if ended else 0.08):
-                taken = {p["team"]["place"], *p["team"]["partners"]}
-                others = [x for x in self.places if x not in taken]
-                for place in rng.sample(others, k=rng.choice((1, 1, 2))):
-                    since = min(today, start + rng.randrange(60, 300) * DAY)
-                    replications.append({
-                        "pilot_id": pid, "municipality_id": place,
-                        "status": rng.choice(list(ReplicationStatus)), "started_on": since,
-                        "note": "Pārņem pēc pieredzes apmaiņas semināra.",
-                        "created_at": _at(since), "updated_at": _at(since),
-                        "created_by_id": coordinator})
-        self._insert(m.PilotStatusChange, changes)
-        self._insert(m.Milestone, milestones)
-        indicator_ids = self._insert(m.Indicator, indicators, ids=True)
-        self._insert(m.Measurement, [
-            {"indicator_id": indicator_id, "value": value, "measured_on": day,
-             "note": "Pašvaldības uzskaite", "created_at": _at(day), "created_by_id": None}
-            for indicator_id, series in zip(indicator_ids, values, strict=True)
-            for day, value in series])
-        self._insert(m.FundingLine, funding)
-        self._insert(m.Expense, expenses)
-        self._insert(m.PilotUpdate, updates)
-        self._insert(m.PilotEvaluation, evaluations)
-        self._insert(m.Replication, replications)
-
 
 def next_batch() -> int:
     """1 + the highest batch number already in the database (slugs `apjoms-<batch>-…`)."""

@@ -17,8 +17,23 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import BigInteger, cast, false, func, or_, select, true
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import (
+    BigInteger,
+    Date,
+    Integer,
+    and_,
+    case,
+    cast,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+)
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.sql.functions import FunctionElement
 
 from app.core.collation import collated
 from app.core.spreadsheet import formula_safe
@@ -226,8 +241,10 @@ class DueMilestone:
 
 @dataclass
 class Portfolio:
-    rows: list[PilotRow]
+    """The portfolio's figures, all from aggregate queries; only `page` loads pilots."""
+
     total: int  # in scope, before the filters
+    matching: int  # after the filters
     counts: dict[str, int]
     overdue: list[DueMilestone]
     coming: list[DueMilestone]
@@ -235,16 +252,30 @@ class Portfolio:
     money: list[RegionMoney]
     filters: dict[str, Any] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
+    overdue_total: int = 0
+    coming_total: int = 0
+    order: Any = None  # the health-first SELECT of the matching pilots' ids
+
+    shown: tuple[tuple[int, int | None], list[PilotRow]] | None = None
 
     def page(self, start: int = 0, stop: int | None = None) -> list[PilotRow]:
-        """The rows from `start` to `stop`, with their pilots loaded as objects (names,
-        places, the hackathon) in a fixed number of queries."""
-        chosen = self.rows[start:stop]
-        ids = [row.pilot.id for row in chosen]
+        """The rows from `start` to `stop` (all with no `stop`), red first, with their pilots
+        loaded as objects in a fixed number of queries."""
+        if self.shown is not None and self.shown[0] == (start, stop):
+            return self.shown[1]
+        if self.order is None:
+            return []
+        return self.rows_of(list(db.session.scalars(_bounded(self.order, start, stop))))
+
+    def rows_of(self, ids: list[int]) -> list[PilotRow]:
+        """The pilots `ids`, in that order, with their computed values."""
+        if not ids:
+            return []
+        condition = Pilot.id.in_(ids)
         pilots = {p.id: p for p in db.session.scalars(
-            select(Pilot).where(Pilot.id.in_(ids)).options(*_list_options())).unique()}
-        return [summarize(pilots[row.pilot.id], Figures(row.spent, row.last_report_on),
-                          self.today) for row in chosen]
+            select(Pilot).where(condition).options(*_list_options())).unique()}
+        figures = load_figures(condition)
+        return [summarize(pilots[i], figures.get(i, Figures()), self.today) for i in ids]
 
 
 def clean_filters(args) -> dict[str, Any]:
@@ -263,19 +294,6 @@ def clean_filters(args) -> dict[str, Any]:
         "municipality": number("municipality"),
         "hackathon": number("hackathon"),
     }
-
-
-def _matches(row: PilotRow, filters: dict[str, Any]) -> bool:
-    pilot = row.pilot
-    if filters.get("region") and pilot.region_code != filters["region"]:
-        return False
-    if filters.get("status") and pilot.status.value != filters["status"]:
-        return False
-    if filters.get("health") and row.level != filters["health"]:
-        return False
-    if filters.get("municipality") and filters["municipality"] not in pilot.municipality_ids():
-        return False
-    return not (filters.get("hackathon") and pilot.hackathon_id != filters["hackathon"])
 
 
 def sort_key(row: PilotRow):
@@ -374,20 +392,169 @@ def load_scope(user, today: date) -> list[PilotRow]:
     return summarize_all(pilots, figures, today)  # type: ignore[arg-type]  # a Pilot's stand-in
 
 
-def portfolio(user, filters: dict[str, Any], today: date) -> Portfolio:
+class days_between(FunctionElement):
+    """Whole days from the second date to the first (`end - start`), on SQLite and PostgreSQL."""
+
+    type = Integer()
+    inherit_cache = True
+
+
+@compiles(days_between)
+def _days_between(element, compiler, **kw):
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"({later} - {earlier})"  # PostgreSQL: date - date is an integer of days
+
+
+@compiles(days_between, "sqlite")
+def _days_between_sqlite(element, compiler, **kw):
+    later, earlier = (compiler.process(arg, **kw) for arg in element.clauses)
+    return f"CAST(julianday({later}) - julianday({earlier}) AS INTEGER)"
+
+
+def _cents(column):
+    return cast(func.round(column * 100), BigInteger)
+
+
+def health_columns(today: date):
+    """The portfolio's facts of every pilot as one SELECT (a subquery, one row per pilot), with
+    its health level and the due date of its next open milestone: the rules of health.py
+    written as SQL over the pilot's columns and three grouped subqueries, so that counting,
+    filtering and ordering by health loads no pilot. Thresholds are dates computed here, so
+    the SQL compares dates; only the spending rule needs a difference of two columns."""
+    spent = (select(Expense.pilot_id.label("pilot_id"),
+                    func.sum(_cents(Expense.amount_eur)).label("cents"))
+             .group_by(Expense.pilot_id).subquery())
+    reports = (select(PilotUpdate.pilot_id.label("pilot_id"),
+                      func.max(PilotUpdate.reported_on).label("last"))
+               .group_by(PilotUpdate.pilot_id).subquery())
+    is_open = Milestone.status.in_(sorted(MILESTONE_OPEN))
+    soon = and_(Milestone.status == MilestoneStatus.PLANNED, Milestone.due_date >= today,
+                Milestone.due_date <= today + timedelta(days=rules.DUE_SOON_DAYS))
+    marks = (select(Milestone.pilot_id.label("pilot_id"),
+                    func.min(case((is_open, Milestone.due_date))).label("next_due"),
+                    func.max(case((soon, 1), else_=0)).label("soon"))
+             .group_by(Milestone.pilot_id).subquery())
+
+    s = func.coalesce(spent.c.cents, 0)  # spent, in cents
+    a = _cents(Pilot.approved_budget_eur)  # approved, in cents
+    days = days_between(Pilot.end_date, Pilot.start_date)
+    passed = days_between(literal(today, Date), Pilot.start_date)
+    # spent % - elapsed % > 20 points, in whole numbers (health.elapsed_share's three cases)
+    ahead = case(
+        (or_(and_(days <= 0, Pilot.start_date > today), and_(days > 0, passed <= 0)),
+         s * 5 > a),
+        (or_(days <= 0, passed >= days), s * 5 > a * 6),
+        else_=s * 5 * days > a * (passed * 5 + days))
+    ended = Pilot.status.in_([PilotStatus(v) for v in sorted(rules.PILOT_ENDED)])
+    running = ~ended
+    reporting = Pilot.status.in_([PilotStatus(v) for v in sorted(rules.PILOT_REPORTING)])
+
+    def silent_since(limit: date):
+        return and_(reporting, Pilot.start_date <= limit,
+                    or_(reports.c.last.is_(None), reports.c.last <= limit))
+
+    red = or_(and_(running, marks.c.next_due
+                   < today - timedelta(days=rules.OVERDUE_RED_AFTER_DAYS)),
+              s > a, silent_since(today - timedelta(days=rules.NO_REPORT_RED_DAYS)))
+    amber = or_(and_(running, or_(marks.c.next_due < today, marks.c.soon == 1)),
+                and_(running, a > 0, ahead),
+                silent_since(today - timedelta(days=rules.NO_REPORT_AMBER_DAYS)))
+    severity = case((red, _SEVERITY[rules.RED]), (amber, _SEVERITY[rules.AMBER]),
+                    else_=_SEVERITY[rules.GREEN])
+    return (select(Pilot.id.label("id"), Pilot.title.label("title"),
+                   severity.label("severity"), marks.c.next_due.label("next_due"))
+            .outerjoin(spent, spent.c.pilot_id == Pilot.id)
+            .outerjoin(reports, reports.c.pilot_id == Pilot.id)
+            .outerjoin(marks, marks.c.pilot_id == Pilot.id))
+
+
+def _filter_condition(filters: dict[str, Any]):
+    conditions = []
+    if filters.get("region"):
+        conditions.append(Pilot.region_code == filters["region"])
+    if filters.get("status"):
+        conditions.append(Pilot.status == PilotStatus(filters["status"]))
+    if filters.get("municipality"):
+        conditions.append(municipality_condition(filters["municipality"]))
+    if filters.get("hackathon"):
+        conditions.append(Pilot.hackathon_id == filters["hackathon"])
+    return and_(true(), *conditions)
+
+
+_LEVEL_OF = {severity: level for level, severity in _SEVERITY.items()}
+DUE_SHOWN = 20  # the portfolio lists at most this many overdue and coming milestones each
+
+
+def portfolio(user, filters: dict[str, Any], today: date, *, start: int = 0,
+              stop: int | None = None) -> Portfolio:
     """The coordinators' portfolio: the pilots in the user's scope, filtered, with the
     milestones overdue and coming, the reports waiting for approval and each region's money
-    against its envelope. Its cost grows with the pilots only by plain rows; `page` loads the
-    pilots shown."""
-    scope = load_scope(user, today)
-    rows = sorted((r for r in scope if _matches(r, filters)), key=sort_key)
-    counts = {level: 0 for level in rules.LEVELS}
-    for row in rows:
-        counts[row.level] += 1
-    overdue, coming = due_milestones(rows, today)
-    return Portfolio(rows=rows, total=len(scope), counts=counts, overdue=overdue,
-                     coming=coming, waiting=waiting_updates(user), money=region_money(
-                         user, scope), filters=filters, today=today)
+    against its envelope. Counts and sums come from aggregate queries, so the number of
+    queries and the objects loaded do not grow with the pilots. The health counts ride on
+    the query of the page from `start` to `stop` (window functions), which `page` then
+    answers without asking again."""
+    scope = scope_condition(user)
+    filtered = and_(scope, _filter_condition(filters))
+    facts = health_columns(today).where(filtered).subquery()
+    level = filters.get("health")
+    chosen = facts.c.severity == _SEVERITY[level] if level else true()
+    order = (select(facts.c.id).where(chosen)
+             .order_by(facts.c.severity, facts.c.next_due.is_(None), facts.c.next_due,
+                       func.lower(facts.c.title), facts.c.id))
+    counts = {name: 0 for name in rules.LEVELS}
+    ids: list[int] = []
+    for pilot_id, *per_level in db.session.execute(
+            _bounded(order.add_columns(*(
+                func.sum(case((facts.c.severity == _SEVERITY[name], 1), else_=0)).over()
+                for name in rules.LEVELS)), start, stop)):
+        ids.append(pilot_id)
+        counts = dict(zip(rules.LEVELS, map(int, per_level), strict=True))
+    if not ids and start:  # past the last page: count without a page
+        for severity, number in db.session.execute(
+                select(facts.c.severity, func.count()).where(chosen)
+                .group_by(facts.c.severity)):
+            counts[_LEVEL_OF[severity]] = number
+    matching = sum(counts.values())
+    total = matching if not any(filters.values()) else db.session.scalar(
+        select(func.count()).select_from(Pilot).where(scope)) or 0
+    overdue, coming, overdue_total, coming_total = due_in(
+        select(facts.c.id).where(chosen) if level else select(Pilot.id).where(filtered),
+        today)
+    result = Portfolio(total=total, matching=matching, counts=counts,
+                       overdue=overdue, coming=coming, overdue_total=overdue_total,
+                       coming_total=coming_total, waiting=waiting_updates(user),
+                       money=region_money(user, scope), filters=filters, today=today,
+                       order=order)
+    result.shown = ((start, stop), result.rows_of(ids))
+    return result
+
+
+def _bounded(query, start: int, stop: int | None):
+    query = query.offset(start) if start else query
+    return query.limit(max(stop - start, 0)) if stop is not None else query
+
+
+def due_in(matching, today: date, *, days: int = COMING_DAYS, shown: int = DUE_SHOWN
+           ) -> tuple[list[DueMilestone], list[DueMilestone], int, int]:
+    """The open milestones of the running pilots in `matching` (a SELECT of ids) that are
+    overdue or fall due within `days`: the first `shown` of each, and how many there are."""
+    horizon = today + timedelta(days=days)
+    due = and_(Milestone.status.in_(sorted(MILESTONE_OPEN)), Milestone.due_date <= horizon,
+               Pilot.status.not_in([PilotStatus(v) for v in sorted(rules.PILOT_ENDED)]),
+               Milestone.pilot_id.in_(matching))
+    late = Milestone.due_date < today
+    overdue_total, coming_total = db.session.execute(
+        select(func.coalesce(func.sum(case((late, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((late, 0), else_=1)), 0))
+        .join(Pilot, Pilot.id == Milestone.pilot_id).where(due)).one()
+
+    def first(condition) -> list[DueMilestone]:
+        return [DueMilestone(m, m.pilot, (m.due_date - today).days) for m in db.session.scalars(
+            select(Milestone).join(Pilot, Pilot.id == Milestone.pilot_id)
+            .where(due, condition).options(contains_eager(Milestone.pilot))
+            .order_by(Milestone.due_date, Pilot.id, Milestone.id).limit(shown))]
+
+    return (first(late), first(~late), int(overdue_total), int(coming_total))
 
 
 def due_milestones(rows: Iterable[PilotRow], today: date, *, days: int = COMING_DAYS
@@ -418,26 +585,35 @@ def waiting_updates(user) -> list[PilotUpdate]:
         .order_by(PilotUpdate.submitted_at, PilotUpdate.id)))
 
 
-def region_money(user, scope: list[PilotRow]) -> list[RegionMoney]:
-    """Each region the user coordinates (all five for national ones): approved and spent, and
-    the programme's funding lines of every pilot charged to it against its envelope."""
+def region_money(user, scope) -> list[RegionMoney]:
+    """Each region the user coordinates (all five for national ones): approved and spent of
+    the pilots in `scope` (a condition on Pilot), and the programme's funding lines of every
+    pilot charged to it against its envelope; four grouped queries."""
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
     if not (user.is_admin or user.is_national_coordinator):
         codes = user.coordinated_region_codes()
         regions = [r for r in regions if r.code in codes]
-    approved: dict[str, list[Decimal]] = defaultdict(list)
-    spent: dict[str, list[Decimal]] = defaultdict(list)
-    for row in scope:
-        approved[row.pilot.region_code].append(row.pilot.approved_budget_eur)
-        spent[row.pilot.region_code].append(row.spent)
+    approved = {code: (pilots, money.from_cents(int(cents or 0)))
+                for code, pilots, cents in db.session.execute(
+                    select(Pilot.region_code, func.count(),
+                           func.sum(_cents(Pilot.approved_budget_eur)))
+                    .where(scope).group_by(Pilot.region_code))}
+    spent = {code: money.from_cents(int(cents or 0)) for code, cents in db.session.execute(
+        select(Pilot.region_code, func.sum(_cents(Expense.amount_eur)))
+        .join(Pilot, Pilot.id == Expense.pilot_id).where(scope).group_by(Pilot.region_code))}
     lines: dict[str, list[tuple[str, Decimal, Decimal]]] = defaultdict(list)
     for code, kind, amount, vat in db.session.execute(
-            select(Pilot.region_code, FundingLine.kind, FundingLine.amount_eur,
-                   FundingLine.vat_eur).join(Pilot, Pilot.id == FundingLine.pilot_id)):
-        lines[code].append((FundingKind(kind).value, amount, vat))
-    return [RegionMoney(region=r, pilots=len(approved[r.code]),
-                        approved=money.funding_total(approved[r.code]),
-                        spent=money.spent_eur(spent[r.code]),
+            select(Pilot.region_code, FundingLine.kind,
+                   func.sum(_cents(FundingLine.amount_eur)),
+                   func.sum(_cents(FundingLine.vat_eur)))
+            .join(Pilot, Pilot.id == FundingLine.pilot_id)
+            .group_by(Pilot.region_code, FundingLine.kind)):
+        lines[code].append((FundingKind(kind).value, money.from_cents(int(amount or 0)),
+                            money.from_cents(int(vat or 0))))
+    zero = Decimal("0.00")
+    return [RegionMoney(region=r, pilots=approved.get(r.code, (0, zero))[0],
+                        approved=approved.get(r.code, (0, zero))[1],
+                        spent=spent.get(r.code, zero),
                         use=money.envelope_use(lines[r.code], envelope=r.envelope_eur or 0,
                                                vat_envelope=r.vat_envelope_eur or 0))
             for r in regions]
@@ -450,8 +626,10 @@ def filter_options() -> dict[str, Sequence[Any]]:
     return {
         "municipalities": collated(db.session.scalars(select(Municipality)),
                                    key=lambda m: m.name),
-        "hackathons": db.session.scalars(
-            select(Hackathon).where(Hackathon.id.in_(select(Pilot.hackathon_id)))
+        # Only what an option shows: a hackathon object carries its long texts.
+        "hackathons": db.session.execute(
+            select(Hackathon.id, Hackathon.title)
+            .where(Hackathon.id.in_(select(Pilot.hackathon_id)))
             .order_by(Hackathon.title)).all(),
     }
 

@@ -879,13 +879,14 @@ def document(pilot_id: int, document_id: int):
 def portfolio():
     today = today_riga()
     filters = queries.clean_filters(request.args)
-    result = queries.portfolio(current_user, filters, today)
     page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page",
                                                                          PORTFOLIO_PER_PAGE),
                            PORTFOLIO_PER_PAGE)
     start = (page - 1) * per_page
+    result = queries.portfolio(current_user, filters, today, start=start,
+                               stop=start + per_page)
     table = Page(items=result.page(start, start + per_page), page=page, per_page=per_page,
-                 total=len(result.rows))
+                 total=result.matching)
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
     return render_template("pilots/portfolio.html", result=result, table=table,
                            today=today, regions=regions, statuses=list(PilotStatus),
