@@ -577,11 +577,11 @@ def save_review(data, review_id: int):
     """
     review = _own_review(review_id)
     try:
-        review = ops.save_review(review, data, actor=current_user)
+        return web.attempt(lambda: ops.save_review(review, data, actor=current_user))
     except ops.StaleReview as stale:
-        stale.current = ReviewSchema().dump(stale.review)
+        # The savepoint undid this save: the client gets the review as it is stored now.
+        stale.current = ReviewSchema().dump(db.session.get(Review, review_id))
         raise
-    return review
 
 
 @blp.route("/reviews/<id:review_id>/conflict", methods=["POST"])

@@ -638,9 +638,9 @@ def save_review(review: Review, data: dict, *, actor, now: datetime | None = Non
     try:
         db.session.flush()
     except StaleDataError:
-        db.session.rollback()
-        stored = db.session.get(Review, review.id)
-        raise StaleReview(stored, data) from None
+        # Saved by another request meanwhile. The caller's savepoint (`web.attempt`) undoes
+        # this save; the caller then reads the review as it is stored now.
+        raise StaleReview(review, data) from None
     if after:
         record_audit("review.scores", actor=actor, object_type="review", object_id=review.id,
                      before={"idea_id": review.idea_id, "scores": before},

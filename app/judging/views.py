@@ -1,11 +1,14 @@
 """Judging pages: the jury, the coordinator's dashboard, a judge's reviews and the scoring
 form, conflicts, winners, public results, the public vote and "how we rank".
 
-Each view loads (404), checks access (403/404), reads the form, calls one
-operation and commits. The rules are in operations.py and models.py.
+Each view loads (404), checks access (403/404), reads the form and calls one
+operation; the request pipeline (app/core/web.py) commits at the edge. The rules are in
+the operations and the models.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from flask import (
     Blueprint,
@@ -19,6 +22,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -32,8 +36,7 @@ from app.core import access, web
 from app.core.audit import AuditEntry
 from app.core.clock import now_utc
 from app.core.collation import sort_key
-from app.core.errors import Invalid, NotAllowed, WrongState
-from app.core.forms import apply_errors
+from app.core.errors import DomainError, Invalid, NotAllowed, WrongState
 from app.core.pagination import clamp, paginate
 from app.extensions import csrf, db, limiter
 from app.hackathons import operations as hackathon_ops
@@ -163,6 +166,31 @@ def _review_for_judge(review_id: int) -> Review:
     return review
 
 
+def _first_reason(error: DomainError) -> str:
+    return str(error.detail or next(iter(error.errors.values()))[0])
+
+
+def _flash_refusal(error: DomainError, *, first_only: bool = False) -> None:
+    """Why a button's operation was refused, as messages on the page the user goes back to."""
+    if first_only or error.detail:
+        flash(_first_reason(error), "error")
+        return
+    for messages in error.errors.values():
+        for message in messages:
+            flash(str(message), "error")
+
+
+def _refused(run: Callable[[], object], *, first_only: bool = False) -> DomainError | None:
+    """Run a button's one operation in a savepoint; if the state or the input refuses it
+    (not a refusal of the user: that stays 403), say why and give the refusal."""
+    try:
+        web.attempt(run)
+    except (Invalid, WrongState) as error:
+        _flash_refusal(error, first_only=first_only)
+        return error
+    return None
+
+
 # --- the jury ---------------------------------------------------------------------------------
 
 def _jury_page(hackathon: Hackathon, form: JuryForm | None = None, status: int = 200):
@@ -211,18 +239,12 @@ def add_judge(slug: str):
 @access.coordinator_only
 def remove_judge(slug: str, member_id: int):
     hackathon = _managed(slug)
-    member = db.session.get(JuryMember, member_id)
-    access.require(member is not None and member.hackathon_id == hackathon.id, hide=True)
-    assert member is not None
+    member = web.load(JuryMember, member_id,
+                      see=lambda found, _user: found.hackathon_id == hackathon.id)
     if EmptyForm().validate_on_submit():
-        try:
-            ops.remove_judge(member, actor=current_user)
-        except WrongState as error:
-            flash(str(error.detail), "error")
-            return redirect(url_for("judging.jury", slug=slug))
         name = member.user.name
-        db.session.commit()
-        flash(_("%(name)s is no longer on the jury.", name=name), "success")
+        if _refused(lambda: ops.remove_judge(member, actor=current_user)) is None:
+            flash(_("%(name)s is no longer on the jury.", name=name), "success")
     return redirect(url_for("judging.jury", slug=slug))
 
 
@@ -234,12 +256,10 @@ def build_assignments(slug: str):
     hackathon = _managed(slug)
     if EmptyForm().validate_on_submit():
         try:
-            result = ops.build_assignments(hackathon, actor=current_user)
+            result = web.attempt(lambda: ops.build_assignments(hackathon, actor=current_user))
         except WrongState as error:
-            db.session.rollback()
-            flash(str(error.detail), "error")
+            _flash_refusal(error)
             return redirect(url_for("judging.dashboard", slug=slug))
-        db.session.commit()
         flash(ngettext("%(num)d review assigned.", "%(num)d reviews assigned.",
                        len(result.created)), "success")
         for item in result.shortfalls[:20]:
@@ -255,8 +275,7 @@ def build_assignments(slug: str):
 def dashboard(slug: str):
     hackathon = _managed(slug)
     now = now_utc()
-    if ops.ensure_assignments(hackathon, now=now):
-        db.session.commit()
+    ops.ensure_assignments(hackathon, now=now)
     phase = hackathon.phase_at(now)
     ranking = queries.load_ranking(hackathon, breakdown=True)
     progress = queries.judge_progress(hackathon, now=now)
@@ -306,15 +325,12 @@ def start_final_round(slug: str):
     form = FinalRoundForm()
     if form.validate_on_submit():
         try:
-            final = ops.start_final_round(hackathon, form.size.data, actor=current_user,
-                                          note=form.note.data, criteria=form.criteria.data)
+            final = web.attempt(lambda: ops.start_final_round(
+                hackathon, form.size.data, actor=current_user, note=form.note.data,
+                criteria=form.criteria.data))
         except (Invalid, WrongState) as error:
-            db.session.rollback()
-            for message in ([error.detail] if error.detail else
-                            [m for ms in error.errors.values() for m in ms]):
-                flash(str(message), "error")
+            _flash_refusal(error)
             return redirect(url_for("judging.dashboard", slug=slug) + "#final-round")
-        db.session.commit()
         if final.own_criteria:
             flash(ngettext("%(num)d idea goes to the final round. Now set the final round’s "
                            "criteria, then open its scoring: the judges are told then.",
@@ -335,13 +351,8 @@ def start_final_round(slug: str):
 def open_final_scoring(slug: str):
     hackathon = _managed(slug)
     if EmptyForm().validate_on_submit():
-        try:
-            ops.open_final_scoring(hackathon, actor=current_user)
-        except WrongState as error:
-            db.session.rollback()
-            flash(str(error.detail), "error")
+        if _refused(lambda: ops.open_final_scoring(hackathon, actor=current_user)):
             return redirect(url_for("judging.final_criteria", slug=slug))
-        db.session.commit()
         flash(_("The final round’s scoring is open and its criteria are frozen; the judges "
                 "have been told."), "success")
     return redirect(url_for("judging.dashboard", slug=slug) + "#final-round")
@@ -382,22 +393,13 @@ def final_criteria(slug: str):
     hackathon = _managed(slug)
     final = _final_with_own_criteria(hackathon)
     form = CriterionForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            return _final_criteria_page(hackathon, final, form, 422)
-        try:
-            hackathon_ops.add_criterion(hackathon, form.to_data() | {"round": FINAL_ROUND},
-                                        actor=current_user)
-        except Invalid as error:
-            apply_errors(form, error)
-            return _final_criteria_page(hackathon, final, form, 422)
-        except WrongState as error:
-            form.form_errors.append(str(error.detail))
-            return _final_criteria_page(hackathon, final, form, 409)
-        db.session.commit()
-        flash(_("The criterion has been added."), "success")
-        return redirect(url_for("judging.final_criteria", slug=slug))
-    return _final_criteria_page(hackathon, final, CriterionForm(formdata=None))
+    return web.submit(
+        form,
+        run=lambda data: hackathon_ops.add_criterion(hackathon, data | {"round": FINAL_ROUND},
+                                                     actor=current_user),
+        success=lambda _criterion: web.done(_("The criterion has been added."),
+                                            url_for("judging.final_criteria", slug=slug)),
+        page=lambda status: _final_criteria_page(hackathon, final, form, status))
 
 
 @bp.route("/hackathons/<slug>/final-round/criteria/<id:criterion_id>",
@@ -424,13 +426,8 @@ def final_criterion_delete(slug: str, criterion_id: int):
     criterion = _final_criterion(hackathon, criterion_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        hackathon_ops.delete_criterion(criterion, actor=current_user)
-    except WrongState as error:
-        flash(str(error.detail), "error")
-        return redirect(url_for("judging.final_criteria", slug=slug))
-    db.session.commit()
-    flash(_("The criterion has been deleted."), "success")
+    if _refused(lambda: hackathon_ops.delete_criterion(criterion, actor=current_user)) is None:
+        flash(_("The criterion has been deleted."), "success")
     return redirect(url_for("judging.final_criteria", slug=slug))
 
 
@@ -440,11 +437,11 @@ def remind_judges(slug: str):
     hackathon = _managed(slug)
     if EmptyForm().validate_on_submit():
         try:
-            reminded = ops.send_judge_reminders(hackathon, actor=current_user)
+            reminded = web.attempt(lambda: ops.send_judge_reminders(hackathon,
+                                                                    actor=current_user))
         except WrongState as error:
-            flash(str(error.detail), "error")
+            _flash_refusal(error)
             return redirect(url_for("judging.dashboard", slug=slug))
-        db.session.commit()
         if reminded:
             flash(ngettext("A reminder has been sent to %(num)d judge.",
                            "Reminders have been sent to %(num)d judges.", len(reminded)),
@@ -492,7 +489,6 @@ def audit(slug: str):
 @access.signed_in
 def my_reviews():
     ops.ensure_assignments_for_judge(current_user)
-    db.session.commit()
     reviews = queries.my_reviews(current_user)
     groups: list[dict] = []
     for review in reviews:
@@ -607,31 +603,28 @@ def save_review(review_id: int):
             "The form had expired, so nothing was saved yet. Your scores and comments are "
             "filled in below: check them and save again."))
     try:
-        ops.save_review(found, data, actor=current_user)
+        web.attempt(lambda: ops.save_review(found, data, actor=current_user))
     except ops.StaleReview as stale:
-        db.session.rollback()
+        # The savepoint undid this save; the review is read again as it is stored now.
         current = web.load(queries.select_review(), review_id)  # gone meanwhile: 404
         form = ReviewForm(formdata=None, version=str(current.version), comment=current.comment)
         return _review_page(current, form, values=posted, status=409, stale_posted=posted,
                             notice=str(stale.detail))
     except Invalid as error:
-        db.session.rollback()
-        found = web.load(queries.select_review(), review_id)  # gone meanwhile: 404
+        again = web.load(queries.select_review(), review_id)  # gone meanwhile: 404
         # Score and comment errors are shown beside their criterion by the template.
         form.comment.errors = [str(m) for m in error.errors.get("comment", [])]
         if error.detail:
             form.form_errors.append(str(error.detail))
-        return _review_page(found, form, values=posted, errors=error.errors, status=422)
+        return _review_page(again, form, values=posted, errors=error.errors, status=422)
     except WrongState as error:
-        db.session.rollback()
-        found = web.load(queries.select_review(), review_id)  # gone meanwhile: 404
-        form = ReviewForm(formdata=None, version=str(found.version), comment=posted["comment"])
+        again = web.load(queries.select_review(), review_id)  # gone meanwhile: 404
+        form = ReviewForm(formdata=None, version=str(again.version), comment=posted["comment"])
         form.form_errors.append(str(error.detail))
-        return _review_page(found, form, values=posted, status=409)
+        return _review_page(again, form, values=posted, status=409)
     except NotAllowed:
         abort(404)
     ops.use_kept_review(found, current_user)
-    db.session.commit()
     if data["submit"]:
         flash(_("Your review of “%(title)s” is submitted. Thank you!",
                 title=found.idea.display_title), "success")
@@ -690,19 +683,13 @@ def exclude_review(review_id: int):
 @bp.route("/reviews/<id:review_id>/reopen", methods=["POST"])
 @access.coordinator_only
 def reopen_review(review_id: int):
-    found = queries.load_review(review_id)
-    access.require(found is not None and found.can_read(current_user), hide=True)
-    assert found is not None
-    access.require(found.hackathon.can_manage(current_user))
+    found = web.load(queries.select_review(), review_id, see=Review.can_read,
+                     may=lambda review, user: review.hackathon.can_manage(user))
     form = ReopenForm()
     if form.validate_on_submit():
-        try:
-            ops.reopen_review(found, actor=current_user, reason=form.reason.data)
-        except (WrongState, Invalid) as error:
-            db.session.rollback()
-            flash(str(error.detail or next(iter(error.errors.values()))[0]), "error")
+        if _refused(lambda: ops.reopen_review(found, actor=current_user,
+                                              reason=form.reason.data), first_only=True):
             return redirect(url_for("judging.review", review_id=review_id))
-        db.session.commit()
         flash(_("The review is open again; the judge has been told by e-mail."), "success")
     return redirect(url_for("judging.dashboard", slug=found.hackathon.slug))
 
@@ -712,30 +699,21 @@ def reopen_review(review_id: int):
 def declare_conflict(review_id: int):
     found = _review_for_judge(review_id)
     form = ConflictForm()
-    status = 200
-    if form.validate_on_submit():
-        try:
-            result = ops.declare_conflict(found, form.reason.data, actor=current_user)
-        except Invalid as error:
-            apply_errors(form, error)
-        except WrongState as error:
-            form.form_errors.append(str(error.detail))
-        else:
-            db.session.commit()
-            message = _("Your conflict of interest is on record; the idea is no longer yours "
-                        "to score.")
-            if result.created:
-                message += " " + _("Another judge has been assigned.")
-            flash(message, "success")
-            return redirect(url_for("judging.my_reviews"))
-        db.session.rollback()
-        status = 422
-    elif form.is_submitted():
-        status = 422
-    return render_template("judging/conflict.html", review=found, idea=found.idea,
-                           h=found.hackathon, form=form,
-                           text=found.idea.text_for(current_user),
-                           blind=reads_blind(found.idea, current_user)), status
+
+    def declared(result) -> ResponseReturnValue:
+        message = _("Your conflict of interest is on record; the idea is no longer yours "
+                    "to score.")
+        if result.created:
+            message += " " + _("Another judge has been assigned.")
+        return web.done(message, url_for("judging.my_reviews"))
+
+    return web.submit(
+        form, run=lambda data: ops.declare_conflict(found, data["reason"], actor=current_user),
+        success=declared,
+        page=lambda status: (render_template(
+            "judging/conflict.html", review=found, idea=found.idea, h=found.hackathon,
+            form=form, text=found.idea.text_for(current_user),
+            blind=reads_blind(found.idea, current_user)), status))
 
 
 # --- winners and results ----------------------------------------------------------------------
@@ -753,11 +731,10 @@ def winners(slug: str):
     errors: dict = {}
     if form.validate_on_submit():
         try:
-            ops.publish_results(hackathon, {"idea_ids": chosen,
-                                            "justification": form.justification.data},
-                                actor=current_user)
+            web.attempt(lambda: ops.publish_results(
+                hackathon, {"idea_ids": chosen, "justification": form.justification.data},
+                actor=current_user))
         except Invalid as error:
-            db.session.rollback()
             # The chosen ideas' errors are shown beside the table by the template.
             form.justification.errors = [str(m) for m in error.errors.get("justification", [])]
             if error.detail:
@@ -765,11 +742,9 @@ def winners(slug: str):
             errors = error.errors
             status = 422
         except WrongState as error:
-            db.session.rollback()
             form.form_errors.append(str(error.detail))
             status = 409
         else:
-            db.session.commit()
             flash(_("The results are published. Every team has been sent its scores and the "
                     "judges' comments."), "success")
             return redirect(url_for("judging.results", slug=slug))
@@ -903,16 +878,14 @@ def cast_vote(slug: str):
         return _vote_page(hackathon, 400, _("The form has expired. Send it again."))
     try:
         if request.form.get("action") == "withdraw":
-            ops.withdraw_vote(hackathon, actor=current_user)
+            web.attempt(lambda: ops.withdraw_vote(hackathon, actor=current_user))
             message = _("Your vote has been taken back.")
         else:
-            ops.cast_vote(hackathon, request.form.get("idea_id"), actor=current_user)
+            web.attempt(lambda: ops.cast_vote(hackathon, request.form.get("idea_id"),
+                                              actor=current_user))
             message = _("Thank you: your vote is counted. You can change it until the vote "
                         "closes.")
     except (Invalid, WrongState, NotAllowed) as error:
-        db.session.rollback()
-        text = error.detail or next(iter(error.errors.values()))[0]
-        return _vote_page(hackathon, error.status, str(text))
-    db.session.commit()
+        return _vote_page(hackathon, error.status, _first_reason(error))
     flash(message, "success")
     return redirect(url_for("judging.vote", slug=slug))
