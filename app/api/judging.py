@@ -1,6 +1,7 @@
 """Judging: the jury, assignments, reviews, conflicts, the ranking, winners and the public vote.
 
-Thin adapters over app.judging.operations, the same ones the pages call.
+Thin adapters over the judging operations (assigning, reviewing, exclusion, deciding, voting),
+the same ones the pages call.
 """
 
 from __future__ import annotations
@@ -22,8 +23,7 @@ from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
-from app.judging import operations as ops
-from app.judging import queries
+from app.judging import assigning, deciding, exclusion, queries, reviewing, voting
 from app.judging.models import (
     COMMENT_MAX,
     JUSTIFICATION_MAX,
@@ -353,7 +353,7 @@ def list_jury(hackathon_id: int):
 def add_judge(data, hackathon_id: int):
     """Add a registered user, by e-mail, as a judge; they are told by e-mail."""
     hackathon = _managed(hackathon_id)
-    return ops.add_judge(hackathon, data["email"], actor=current_user,
+    return assigning.add_judge(hackathon, data["email"], actor=current_user,
                          conflict_reason=data["conflict_reason"])
 
 
@@ -368,7 +368,7 @@ def remove_judge(hackathon_id: int, user_id: int):
         JuryMember.hackathon_id == hackathon.id, JuryMember.user_id == user_id))
     if member is None:
         abort(404)
-    ops.remove_judge(member, actor=current_user)
+    assigning.remove_judge(member, actor=current_user)
 
 
 @blp.route("/hackathons/<id:hackathon_id>/assignments", methods=["POST"])
@@ -378,7 +378,7 @@ def remove_judge(hackathon_id: int, user_id: int):
 def build_assignments(hackathon_id: int):
     """Build the review assignments, adding only what is missing; say exactly what cannot be met."""
     hackathon = _managed(hackathon_id)
-    result = ops.build_assignments(hackathon, actor=current_user)
+    result = assigning.build_assignments(hackathon, actor=current_user)
     return {"created": len(result.created), "shortfalls": _shortfalls(result.shortfalls)}
 
 
@@ -446,7 +446,7 @@ def start_final_round(data, hackathon_id: int):
     """Shortlist the top N for a final round on the same criteria or its own (phase judging;
     once)."""
     hackathon = _managed(hackathon_id)
-    final = ops.start_final_round(hackathon, data["size"], actor=current_user,
+    final = deciding.start_final_round(hackathon, data["size"], actor=current_user,
                                   note=data["note"], criteria=data["criteria"])
     return final
 
@@ -459,7 +459,7 @@ def open_final_scoring(hackathon_id: int):
     """Open the scoring of a final round on its own criteria: the finalists go to the judges,
     who are told, and the final round's criteria are frozen (409 if already open)."""
     hackathon = _managed(hackathon_id)
-    final = ops.open_final_scoring(hackathon, actor=current_user)
+    final = deciding.open_final_scoring(hackathon, actor=current_user)
     return final
 
 
@@ -471,7 +471,7 @@ def open_final_scoring(hackathon_id: int):
 def publish_winners(data, hackathon_id: int):
     """Record and publish the winners (phase results); a second call answers 409."""
     hackathon = _managed(hackathon_id)
-    decision = ops.publish_results(hackathon, data, actor=current_user)
+    decision = deciding.publish_results(hackathon, data, actor=current_user)
     return decision
 
 
@@ -547,7 +547,7 @@ def list_winners(args):
 @access.signed_in
 def my_reviews():
     """The caller's reviews as a judge (of ideas still in the competition)."""
-    ops.ensure_assignments_for_judge(current_user)
+    assigning.ensure_assignments_for_judge(current_user)
     return queries.my_reviews(current_user)
 
 
@@ -577,8 +577,8 @@ def save_review(data, review_id: int):
     """
     review = _own_review(review_id)
     try:
-        return web.attempt(lambda: ops.save_review(review, data, actor=current_user))
-    except ops.StaleReview as stale:
+        return web.attempt(lambda: reviewing.save_review(review, data, actor=current_user))
+    except reviewing.StaleReview as stale:
         # The savepoint undid this save: the client gets the review as it is stored now.
         stale.current = ReviewSchema().dump(db.session.get(Review, review_id))
         raise
@@ -593,7 +593,7 @@ def declare_conflict(data, review_id: int):
     """Declare a conflict of interest with a reason: kept on record; the idea goes to another
     judge."""
     review = _own_review(review_id)
-    result = ops.declare_conflict(review, data["reason"], actor=current_user)
+    result = assigning.declare_conflict(review, data["reason"], actor=current_user)
     return {"review": review, "reassigned": len(result.created),
             "shortfalls": _shortfalls(result.shortfalls)}
 
@@ -608,7 +608,7 @@ def reopen_review(data, review_id: int):
     review = queries.load_review(review_id)
     access.require(review is not None and review.can_read(current_user), hide=True)
     assert review is not None
-    ops.reopen_review(review, actor=current_user, reason=data["reason"])
+    reviewing.reopen_review(review, actor=current_user, reason=data["reason"])
     return review
 
 
@@ -627,7 +627,7 @@ def exclude_review(data, review_id: int):
     another judge is assigned while judging runs. Until the results are published."""
     review = web.load(queries.select_review(), review_id, see=Review.can_read,
                       may=lambda found, user: found.hackathon.can_manage(user))
-    return ops.exclude_review(review, data, actor=current_user).review
+    return exclusion.exclude_review(review, data, actor=current_user).review
 
 
 # --- the public vote --------------------------------------------------------------------------
@@ -640,7 +640,7 @@ def exclude_review(data, review_id: int):
 def cast_vote(data, hackathon_id: int):
     """Vote for one idea (confirmed e-mail needed); voting again changes the vote."""
     hackathon = _hackathon(hackathon_id)
-    vote = ops.cast_vote(hackathon, data["idea_id"], actor=current_user)
+    vote = voting.cast_vote(hackathon, data["idea_id"], actor=current_user)
     return vote
 
 
@@ -654,7 +654,7 @@ def vote_counts(hackathon_id: int):
         abort(404)
     if not results_published(hackathon.id):
         raise WrongState(_l("The count of the public vote is hidden until the results."))
-    counts = ops.vote_counts(hackathon)
+    counts = voting.vote_counts(hackathon)
     return [{"idea_id": i, "votes": n} for i, n in sorted(counts.items(),
                                                           key=lambda kv: (-kv[1], kv[0]))]
 

@@ -12,15 +12,12 @@ import io
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Float, Select, case, func, literal, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
-from app.core.clock import now_utc
-from app.core.collation import sort_key
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.hackathons.models import Criterion, Hackathon
@@ -32,7 +29,6 @@ from app.judging.models import (
     FIRST_ROUND,
     AssignmentRun,
     FinalRound,
-    JuryMember,
     Review,
     ReviewScore,
     ReviewStatus,
@@ -240,52 +236,11 @@ def published_decision(hackathon: Hackathon) -> WinnerDecision | None:
         WinnerDecision.hackathon_id == hackathon.id, WinnerDecision.published_at.is_not(None)))
 
 
-# --- progress ----------------------------------------------------------------------------------
-
-def judge_progress(hackathon: Hackathon, *, now: datetime | None = None) -> list:
-    """Per judge: reviews done of those that count, conflicts, behind or not: 3 queries."""
-    from app.judging.operations import JudgeProgress, is_behind, reminded_today
-
-    now = now or now_utc()
-    members = db.session.scalars(
-        select(JuryMember).where(JuryMember.hackathon_id == hackathon.id)
-        .options(joinedload(JuryMember.user))).all()
-    counts = db.session.execute(
-        select(Review.judge_id, Review.status, func.count(Review.id))
-        .join(Idea, Idea.id == Review.idea_id)
-        .where(Review.hackathon_id == hackathon.id, Idea.status.in_(RANKED_STATUSES))
-        .group_by(Review.judge_id, Review.status)).all()
-    reminded = reminded_today(hackathon, now)
-    progress = {m.user_id: JudgeProgress(user=m.user, reminded_today=m.user_id in reminded)
-                for m in members}
-    for judge_id, status, n in counts:
-        item = progress.get(judge_id)
-        if item is None:
-            continue  # a judge removed from the jury keeps their record, not their place here
-        if status == ReviewStatus.CONFLICT:
-            item.conflicts += n
-            continue
-        if status == ReviewStatus.EXCLUDED:
-            continue
-        item.total += n
-        if status == ReviewStatus.SUBMITTED:
-            item.done += n
-    for item in progress.values():
-        item.behind = is_behind(item, hackathon, now)
-    return sorted(progress.values(), key=lambda p: (sort_key(p.user.name), p.user.id))
-
-
 def latest_run(hackathon: Hackathon) -> AssignmentRun | None:
     return db.session.scalar(
         select(AssignmentRun).where(AssignmentRun.hackathon_id == hackathon.id,
                                     AssignmentRun.trigger != "final_round")
         .order_by(AssignmentRun.at.desc(), AssignmentRun.id.desc()).limit(1))
-
-
-def current_shortfalls(hackathon: Hackathon) -> list[dict[str, Any]]:
-    """The shortfalls of the latest building of the assignments that are still true."""
-    run = latest_run(hackathon)
-    return list(run.shortfalls or []) if run else []
 
 
 def my_reviews(user, *, hackathon_id: int | None = None) -> list[Review]:

@@ -47,8 +47,17 @@ from app.hackathons.views import criterion_edit_page
 from app.ideas import redaction as redacting
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
-from app.judging import errata, queries, scoring
-from app.judging import operations as ops
+from app.judging import (
+    assigning,
+    deciding,
+    errata,
+    exclusion,
+    queries,
+    reminders,
+    reviewing,
+    scoring,
+    voting,
+)
 from app.judging.forms import (
     ConflictForm,
     CorrectionForm,
@@ -205,7 +214,7 @@ def _jury_page(hackathon: Hackathon, form: JuryForm | None = None, status: int =
     phase = hackathon.phase_at(now)
     return render_template(
         "judging/jury.html", h=hackathon, members=members, form=form, ties=ties,
-        conflict_label=ops.conflict_label, action_form=EmptyForm(),
+        conflict_label=assigning.conflict_label, action_form=EmptyForm(),
         asks_reason=bool(form.conflict_reason.data or form.conflict_reason.errors),
         can_add=phase in (Phase.DRAFT, Phase.OPEN, Phase.JUDGING),
         can_remove=phase in (Phase.DRAFT, Phase.OPEN), phase=phase,
@@ -227,7 +236,7 @@ def add_judge(slug: str):
     form = JuryForm()
     return web.submit(
         form,
-        run=lambda data: ops.add_judge(hackathon, data["email"], actor=current_user,
+        run=lambda data: assigning.add_judge(hackathon, data["email"], actor=current_user,
                                        conflict_reason=data["conflict_reason"]),
         success=lambda member: web.done(
             _("%(name)s is now on the jury and has been told by e-mail.",
@@ -243,7 +252,7 @@ def remove_judge(slug: str, member_id: int):
                       see=lambda found, _user: found.hackathon_id == hackathon.id)
     if EmptyForm().validate_on_submit():
         name = member.user.name
-        if _refused(lambda: ops.remove_judge(member, actor=current_user)) is None:
+        if _refused(lambda: assigning.remove_judge(member, actor=current_user)) is None:
             flash(_("%(name)s is no longer on the jury.", name=name), "success")
     return redirect(url_for("judging.jury", slug=slug))
 
@@ -256,7 +265,7 @@ def build_assignments(slug: str):
     hackathon = _managed(slug)
     if EmptyForm().validate_on_submit():
         try:
-            result = web.attempt(lambda: ops.build_assignments(hackathon, actor=current_user))
+            result = web.attempt(lambda: assigning.build_assignments(hackathon, actor=current_user))
         except WrongState as error:
             _flash_refusal(error)
             return redirect(url_for("judging.dashboard", slug=slug))
@@ -275,10 +284,10 @@ def build_assignments(slug: str):
 def dashboard(slug: str):
     hackathon = _managed(slug)
     now = now_utc()
-    ops.ensure_assignments(hackathon, now=now)
+    assigning.ensure_assignments(hackathon, now=now)
     phase = hackathon.phase_at(now)
     ranking = queries.load_ranking(hackathon, breakdown=True)
-    progress = queries.judge_progress(hackathon, now=now)
+    progress = reminders.judge_progress(hackathon, now=now)
     conflicts = db.session.scalars(
         select(ConflictDeclaration).where(ConflictDeclaration.hackathon_id == hackathon.id)
         .options(joinedload(ConflictDeclaration.judge), joinedload(ConflictDeclaration.idea))
@@ -308,7 +317,7 @@ def dashboard(slug: str):
         progress=progress, conflicts=conflicts, run=queries.latest_run(hackathon),
         reviews_of=reviews_of, judge_names=judge_names, total=total, done=done, tied=tied,
         titles={row.idea.id: row.idea.title for row in ranking.rows},
-        conflict_label=ops.conflict_label,
+        conflict_label=assigning.conflict_label,
         behind=[p for p in progress if p.behind and not p.reminded_today],
         can_build=phase in ASSIGNABLE and not results_published(hackathon.id),
         decision=queries.published_decision(hackathon), action_form=EmptyForm(),
@@ -325,7 +334,7 @@ def start_final_round(slug: str):
     form = FinalRoundForm()
     if form.validate_on_submit():
         try:
-            final = web.attempt(lambda: ops.start_final_round(
+            final = web.attempt(lambda: deciding.start_final_round(
                 hackathon, form.size.data, actor=current_user, note=form.note.data,
                 criteria=form.criteria.data))
         except (Invalid, WrongState) as error:
@@ -351,7 +360,7 @@ def start_final_round(slug: str):
 def open_final_scoring(slug: str):
     hackathon = _managed(slug)
     if EmptyForm().validate_on_submit():
-        if _refused(lambda: ops.open_final_scoring(hackathon, actor=current_user)):
+        if _refused(lambda: deciding.open_final_scoring(hackathon, actor=current_user)):
             return redirect(url_for("judging.final_criteria", slug=slug))
         flash(_("The final round’s scoring is open and its criteria are frozen; the judges "
                 "have been told."), "success")
@@ -437,7 +446,7 @@ def remind_judges(slug: str):
     hackathon = _managed(slug)
     if EmptyForm().validate_on_submit():
         try:
-            reminded = web.attempt(lambda: ops.send_judge_reminders(hackathon,
+            reminded = web.attempt(lambda: reminders.send_judge_reminders(hackathon,
                                                                     actor=current_user))
         except WrongState as error:
             _flash_refusal(error)
@@ -488,7 +497,7 @@ def audit(slug: str):
 @bp.route("/reviews")
 @access.signed_in
 def my_reviews():
-    ops.ensure_assignments_for_judge(current_user)
+    assigning.ensure_assignments_for_judge(current_user)
     reviews = queries.my_reviews(current_user)
     groups: list[dict] = []
     for review in reviews:
@@ -555,7 +564,7 @@ def review(review_id: int):
     if not found.is_judge(current_user):
         return _coordinator_review(found)
     form = ReviewForm(formdata=None, version=str(found.version), comment=found.comment)
-    kept = ops.kept_review_for(found, current_user)
+    kept = reviewing.kept_review_for(found, current_user)
     if kept is not None:
         data = kept.data
         form.comment.data = data.get("comment", "")
@@ -586,7 +595,7 @@ def save_review(review_id: int):
         if not token_ok:
             abort(400)
         if found is not None:
-            ops.keep_review_text(found, ReviewForm().read(found.criteria, request.form))
+            reviewing.keep_review_text(found, ReviewForm().read(found.criteria, request.form))
         flash(_("Your session has ended. Sign in again: your scores and comments have been "
                 "kept and will be filled in."), "info")
         return redirect(url_for("accounts.login", next=url_for("judging.review",
@@ -603,8 +612,8 @@ def save_review(review_id: int):
             "The form had expired, so nothing was saved yet. Your scores and comments are "
             "filled in below: check them and save again."))
     try:
-        web.attempt(lambda: ops.save_review(found, data, actor=current_user))
-    except ops.StaleReview as stale:
+        web.attempt(lambda: reviewing.save_review(found, data, actor=current_user))
+    except reviewing.StaleReview as stale:
         # The savepoint undid this save; the review is read again as it is stored now.
         current = web.load(queries.select_review(), review_id)  # gone meanwhile: 404
         form = ReviewForm(formdata=None, version=str(current.version), comment=current.comment)
@@ -624,7 +633,7 @@ def save_review(review_id: int):
         return _review_page(again, form, values=posted, status=409)
     except NotAllowed:
         abort(404)
-    ops.use_kept_review(found, current_user)
+    reviewing.use_kept_review(found, current_user)
     if data["submit"]:
         flash(_("Your review of “%(title)s” is submitted. Thank you!",
                 title=found.idea.display_title), "success")
@@ -653,7 +662,7 @@ def _coordinator_review(review: Review, exclude_form: ExcludeForm | None = None,
     tie = queries.tied_reviews(review.hackathon).get(review.id)
     return render_template("judging/review_readonly.html", review=review, idea=review.idea,
                            h=review.hackathon, criteria=review.criteria, tie=tie,
-                           tie_reasons=", ".join(str(ops.conflict_label(r))
+                           tie_reasons=", ".join(str(assigning.conflict_label(r))
                                                  for r in (tie.reasons if tie else ())),
                            reopen_form=ReopenForm(formdata=None),
                            exclude_form=exclude_form or ExcludeForm(formdata=None),
@@ -668,13 +677,13 @@ def exclude_review(review_id: int):
                      may=lambda review, user: review.hackathon.can_manage(user))
     form = ExcludeForm()
 
-    def excluded(result: ops.Exclusion):
+    def excluded(result: exclusion.Exclusion):
         message = _("The review no longer counts in the ranking; the reason is on record.")
         if result.replacements:
             message += " " + _("Another judge has been assigned.")
         return web.done(message, url_for("judging.dashboard", slug=found.hackathon.slug))
 
-    return web.submit(form, run=lambda data: ops.exclude_review(found, data,
+    return web.submit(form, run=lambda data: exclusion.exclude_review(found, data,
                                                                 actor=current_user),
                       success=excluded,
                       page=lambda status: _coordinator_review(found, form, status))
@@ -687,7 +696,7 @@ def reopen_review(review_id: int):
                      may=lambda review, user: review.hackathon.can_manage(user))
     form = ReopenForm()
     if form.validate_on_submit():
-        if _refused(lambda: ops.reopen_review(found, actor=current_user,
+        if _refused(lambda: reviewing.reopen_review(found, actor=current_user,
                                               reason=form.reason.data), first_only=True):
             return redirect(url_for("judging.review", review_id=review_id))
         flash(_("The review is open again; the judge has been told by e-mail."), "success")
@@ -708,7 +717,8 @@ def declare_conflict(review_id: int):
         return web.done(message, url_for("judging.my_reviews"))
 
     return web.submit(
-        form, run=lambda data: ops.declare_conflict(found, data["reason"], actor=current_user),
+        form,
+        run=lambda data: assigning.declare_conflict(found, data["reason"], actor=current_user),
         success=declared,
         page=lambda status: (render_template(
             "judging/conflict.html", review=found, idea=found.idea, h=found.hackathon,
@@ -731,7 +741,7 @@ def winners(slug: str):
     errors: dict = {}
     if form.validate_on_submit():
         try:
-            web.attempt(lambda: ops.publish_results(
+            web.attempt(lambda: deciding.publish_results(
                 hackathon, {"idea_ids": chosen, "justification": form.justification.data},
                 actor=current_user))
         except Invalid as error:
@@ -769,7 +779,7 @@ def results(slug: str):
         expected = hackathon.judging_closes_at
         return render_template("judging/results_pending.html", h=hackathon,
                                expected=expected if expected and expected > now else None)
-    votes = ops.vote_counts(hackathon) if hackathon.public_voting else {}
+    votes = voting.vote_counts(hackathon) if hackathon.public_voting else {}
     titles = {row["idea_id"]: row for row in decision.ranking}
     vote_rows = sorted(((titles[i], n) for i, n in votes.items() if i in titles),
                        key=lambda pair: (-pair[1], pair[0]["idea_id"]))
@@ -852,8 +862,8 @@ def _vote_page(hackathon: Hackathon, status: int = 200, error: str | None = None
         mine = db.session.scalar(select(PublicVote.idea_id).where(
             PublicVote.hackathon_id == hackathon.id, PublicVote.user_id == current_user.id))
     return render_template("judging/vote.html", h=hackathon, ideas=ideas, mine=mine,
-                           open=ops.voting_open(hackathon, now), form=VoteForm(),
-                           window=ops.vote_window(hackathon), error=error,
+                           open=voting.voting_open(hackathon, now), form=VoteForm(),
+                           window=voting.vote_window(hackathon), error=error,
                            published=results_published(hackathon.id)), status
 
 
@@ -878,10 +888,10 @@ def cast_vote(slug: str):
         return _vote_page(hackathon, 400, _("The form has expired. Send it again."))
     try:
         if request.form.get("action") == "withdraw":
-            web.attempt(lambda: ops.withdraw_vote(hackathon, actor=current_user))
+            web.attempt(lambda: voting.withdraw_vote(hackathon, actor=current_user))
             message = _("Your vote has been taken back.")
         else:
-            web.attempt(lambda: ops.cast_vote(hackathon, request.form.get("idea_id"),
+            web.attempt(lambda: voting.cast_vote(hackathon, request.form.get("idea_id"),
                                               actor=current_user))
             message = _("Thank you: your vote is counted. You can change it until the vote "
                         "closes.")
