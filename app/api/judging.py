@@ -24,6 +24,7 @@ from app.hackathons.models import Hackathon
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 from app.judging import assigning, deciding, exclusion, queries, reviewing, voting
+from app.judging.messages import shortfall_text
 from app.judging.models import (
     COMMENT_MAX,
     JUSTIFICATION_MAX,
@@ -317,8 +318,6 @@ def _managed(hackathon_id: int) -> Hackathon:
 
 
 def _shortfalls(items: list[dict]) -> list[dict]:
-    from app.judging.views import shortfall_text
-
     return [item | {"message": shortfall_text(item)} for item in items]
 
 

@@ -27,14 +27,7 @@ from app.hackathons.models import Criterion, Phase
 from app.ideas.status import IdeaStatus
 from app.judging import conflicts, scoring
 from app.judging.guards import check_manager, check_not_frozen, clean_text, parse_id
-from app.judging.models import (
-    COMMENT_MAX,
-    REASON_MAX,
-    Review,
-    ReviewScore,
-    ReviewStatus,
-    can_move,
-)
+from app.judging.models import COMMENT_MAX, REASON_MAX, Review, ReviewScore, ReviewStatus, can_move
 from app.judging.queries import conflict_facts
 from app.mail.operations import queue_mail
 
