@@ -14,7 +14,7 @@ from flask import Blueprint, current_app, flash, g
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.core import access, web
+from app.core import web
 from app.core.errors import DomainError, Invalid, WrongState
 from app.extensions import db
 from app.hackathons.models import Hackathon
@@ -67,10 +67,7 @@ def public_hackathon(slug: str) -> Hackathon:
 
 def review_for_judge(review_id: int) -> Review:
     """The review, only for its judge: anyone else gets 404 (it is not theirs to know)."""
-    review = queries.load_review(review_id)
-    access.require(review is not None and review.is_judge(current_user), hide=True)
-    assert review is not None
-    return review
+    return web.load(queries.select_review(), review_id, see=Review.is_judge)
 
 
 def first_reason(error: DomainError) -> str:

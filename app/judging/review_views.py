@@ -87,9 +87,7 @@ def _progress_of(user, hackathon_id: int) -> tuple[int, int]:
 @bp.route("/reviews/<id:review_id>")
 @access.signed_in
 def review(review_id: int):
-    found = queries.load_review(review_id)
-    access.require(found is not None and found.can_read(current_user), hide=True)
-    assert found is not None
+    found = web.load(queries.select_review(), review_id, see=Review.can_read)
     if not found.is_judge(current_user):
         return _coordinator_review(found)
     form = ReviewForm(formdata=None, version=str(found.version), comment=found.comment)
