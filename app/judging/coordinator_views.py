@@ -24,7 +24,7 @@ from app.hackathons.models import Criterion, Hackathon, Phase
 from app.hackathons.views import criterion_edit_page
 from app.ideas import redaction as redacting
 from app.ideas.models import Idea
-from app.judging import assigning, deciding, queries, reminders, scoring
+from app.judging import assigning, deciding, queries, reminders, reports, scoring
 from app.judging.blueprint import bp, flash_refusal, managed_hackathon, refused
 from app.judging.forms import FinalRoundForm, JuryForm
 from app.judging.messages import shortfall_text
@@ -308,7 +308,7 @@ def remind_judges(slug: str):
 @access.coordinator_only
 def scores_csv(slug: str):
     hackathon = managed_hackathon(slug)
-    body = "\ufeff" + queries.scores_csv(hackathon)  # BOM: spreadsheets read UTF-8 as such
+    body = "\ufeff" + reports.scores_csv(hackathon)  # BOM: spreadsheets read UTF-8 as such
     return Response(body, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{hackathon.slug}-scores.csv"',
         "X-Content-Type-Options": "nosniff"})

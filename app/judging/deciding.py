@@ -37,7 +37,8 @@ from app.judging.models import (
     results_published,
     round_criteria,
 )
-from app.judging.queries import final_ranking, final_round_of, load_ranking, team_feedback
+from app.judging.queries import final_ranking, final_round_of, load_ranking
+from app.judging.reports import team_feedback
 from app.mail.operations import queue_mail
 
 # --- the optional final round --------------------------------------------------------------
