@@ -31,7 +31,7 @@ def reminder_jobs() -> list:
     """The jobs of `send-reminders`; each is `job(now=...) -> number of e-mails queued`.
     The worker runs each of them hourly (app/jobs/tasks.py)."""
     from app.ideas.reminders import send_idea_reminders
-    from app.judging.operations import send_judging_reminders
+    from app.judging.reminders import send_judging_reminders
     from app.pilots.reminders import send_coordinator_digests, send_pilot_reminders
 
     return [send_idea_reminders, send_judging_reminders, send_pilot_reminders,

@@ -75,7 +75,7 @@ def test_a_write_to_a_public_table_invalidates_public_pages_and_a_private_one_do
 
 
 def test_a_public_vote_invalidates_public_pages():
-    from app.judging.operations import cast_vote
+    from app.judging.voting import cast_vote
     from tests.factories_judging import judging_world, make_user_in
 
     w = judging_world(judges=0, ideas=2, public_voting=True)

@@ -308,7 +308,7 @@ def _check_criteria_editable(hackathon: Hackathon, actor, now: datetime,
     if not hackathon.can_manage(actor):
         raise NotAllowed()
     if round_ != FIRST_ROUND:
-        from app.judging.operations import check_final_criteria_editable
+        from app.judging.deciding import check_final_criteria_editable
 
         check_final_criteria_editable(hackathon, now)
         return

@@ -105,7 +105,7 @@ def idea_reminders() -> int:
 @in_app
 def judge_reminders() -> int:
     """Hourly: reminders to judges who are behind."""
-    from app.judging.operations import send_judging_reminders
+    from app.judging.reminders import send_judging_reminders
 
     return _queued(send_judging_reminders)
 

@@ -21,8 +21,7 @@ from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
-from app.judging import operations as ops
-from app.judging import scoring
+from app.judging import assigning, deciding, scoring
 from app.judging.models import JuryMember, Review, ReviewScore, ReviewStatus, WinnerDecision
 
 # The two demo jury members of app.demo, and two more judges made here.
@@ -96,7 +95,7 @@ def seed_demo_judging(now: datetime | None = None) -> None:
                                               added_by_id=coordinator.id,
                                               added_at=hackathon.submission_opens_at or now))
                 else:
-                    ops.add_judge(hackathon, judge.email, actor=coordinator, notify=False,
+                    assigning.add_judge(hackathon, judge.email, actor=coordinator, notify=False,
                                   now=now)
             if phase == Phase.JUDGING:
                 _seed_judging(hackathon, now)
@@ -106,7 +105,7 @@ def seed_demo_judging(now: datetime | None = None) -> None:
 
 
 def _seed_judging(hackathon: Hackathon, now: datetime) -> None:
-    ops.ensure_assignments(hackathon, now=now)
+    assigning.ensure_assignments(hackathon, now=now)
     reviews = db.session.scalars(select(Review).where(Review.hackathon_id == hackathon.id)
                                  .order_by(Review.id)).all()
     for n, review in enumerate(reviews):
@@ -140,7 +139,7 @@ def _seed_results(hackathon: Hackathon, judges: list, coordinator, now: datetime
     published = hackathon.judging_closes_at or now
     db.session.add(WinnerDecision(
         hackathon_id=hackathon.id, idea_ids=winners, justification="",
-        departs_from_ranking=ops.departs_from_ranking(set(winners), ranking.ranked),
+        departs_from_ranking=deciding.departs_from_ranking(set(winners), ranking.ranked),
         ranking=ranking.snapshot(), ranking_order=ranking.order_by,
         decided_by_id=getattr(coordinator, "id", None), decided_at=published,
         published_at=published))

@@ -24,6 +24,10 @@ from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
+from app.judging.deciding import departs_from_ranking
+from app.judging.exclusion import record_exclusion
+from app.judging.guards import clean_text as _text
+from app.judging.guards import parse_id as _key
 from app.judging.models import (
     JUSTIFICATION_MAX,
     REASON_MAX,
@@ -31,7 +35,6 @@ from app.judging.models import (
     Review,
     WinnerDecision,
 )
-from app.judging.operations import _key, _text, departs_from_ranking, record_exclusion
 
 DECIDED = (IdeaStatus.WINNER, IdeaStatus.NOT_SELECTED)
 

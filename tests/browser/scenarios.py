@@ -150,7 +150,7 @@ def build_judged(world: WorldSpec, tag: str) -> dict:
     from app.accounts.models import Role
     from app.core.clock import now_utc
     from app.extensions import db
-    from app.judging import operations as judging
+    from app.judging import assigning, reviewing
     from app.judging.models import Review
     from tests.factories_hackathons import make_hackathon
     from tests.factories_ideas import make_idea
@@ -188,9 +188,9 @@ def build_judged(world: WorldSpec, tag: str) -> dict:
                                      municipality_name=place)
         judges.append(judge)
         db.session.flush()
-        judging.add_judge(hackathon, judge.email, actor=coordinator, notify=False,
+        assigning.add_judge(hackathon, judge.email, actor=coordinator, notify=False,
                           now=now - timedelta(days=20))
-    judging.ensure_assignments(hackathon, now=now - timedelta(days=9))
+    assigning.ensure_assignments(hackathon, now=now - timedelta(days=9))
     db.session.commit()
     criteria = list(hackathon.criteria)
     for rank, idea in enumerate(ideas):
@@ -198,7 +198,7 @@ def build_judged(world: WorldSpec, tag: str) -> dict:
             review = db.session.query(Review).filter_by(idea_id=idea.id,
                                                         judge_id=judge.id).one()
             points = SCORES[rank][j]
-            judging.save_review(review, {
+            reviewing.save_review(review, {
                 "scores": {c.id: points[k] for k, c in enumerate(criteria)},
                 "comments": {criteria[0].id: "Skaidri aprakstīts ieguvums iedzīvotājiem."},
                 "comment": "Vērtēts pēc hakatona kritērijiem.", "submit": True,
@@ -225,7 +225,7 @@ def publish_and_start_pilot(made: dict, *, winner_rank: int, start: date, end: d
     from app.hackathons import operations as hackathons
     from app.hackathons.models import Hackathon
     from app.ideas.models import Idea
-    from app.judging import operations as judging
+    from app.judging import deciding
     from app.pilots import operations as pilots
 
     now = now_utc()
@@ -236,7 +236,7 @@ def publish_and_start_pilot(made: dict, *, winner_rank: int, start: date, end: d
     justification = JUSTIFICATION if winner_rank > 1 else ""
     hackathons.transition_hackathon(hackathon, "results", actor=coordinator,
                                     reason="Vērtēšana pabeigta.", now=now - timedelta(days=1))
-    judging.publish_results(hackathon, {"idea_ids": [winner.id],
+    deciding.publish_results(hackathon, {"idea_ids": [winner.id],
                                         "justification": justification},
                             actor=coordinator, now=now - timedelta(days=1))
     db.session.commit()

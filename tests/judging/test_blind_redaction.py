@@ -13,7 +13,7 @@ from app.extensions import db
 from app.hackathons.models import Phase
 from app.ideas import redaction as redacting
 from app.ideas.mentions import MUNICIPALITY, TEAM, Name, find_mentions, redact
-from app.judging import operations as ops
+from app.judging import deciding
 from tests.conftest import read_in_english
 from tests.factories_judging import judging_world, make_review, make_team_idea, sign_in
 
@@ -144,7 +144,7 @@ def test_after_the_results_the_public_reads_the_original(client, app, blind):
     blind.hackathon.phase = Phase.RESULTS
     db.session.commit()
     with app.test_request_context("/"):
-        ops.publish_results(blind.hackathon, {"idea_ids": [blind.idea.id],
+        deciding.publish_results(blind.hackathon, {"idea_ids": [blind.idea.id],
                                               "justification": "Labākā."},
                             actor=blind.coordinator)
         db.session.commit()

@@ -12,8 +12,7 @@ from app.core.audit import AuditEntry
 from app.core.clock import now_utc
 from app.core.errors import Invalid
 from app.extensions import db
-from app.judging import conflicts
-from app.judging import operations as ops
+from app.judging import assigning, conflicts, deciding, reviewing
 from app.judging.models import JuryMember, Review, ReviewStatus
 from tests.factories_judging import (
     judging_world,
@@ -67,7 +66,7 @@ def test_a_judge_from_rigа_who_is_a_member_of_a_jelgava_team_never_gets_its_ide
     member = make_judge(w.hackathon, "Rīga")
     w.idea.team.members.append(_member(member))
     db.session.commit()
-    ops.build_assignments(w.hackathon, actor=w.coordinator)
+    assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     pairs = assigned_pairs(w.hackathon)
     assert (w.idea.id, member.id) not in pairs
@@ -84,7 +83,7 @@ def test_a_judge_who_left_the_team_never_gets_its_idea():
     leave_team(w.idea.team, user=former)
     db.session.commit()
     assert not w.idea.team.is_member(former)
-    ops.build_assignments(w.hackathon, actor=w.coordinator)
+    assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     assert (w.idea.id, former.id) not in assigned_pairs(w.hackathon)
 
@@ -99,7 +98,7 @@ def test_a_judge_removed_from_the_team_by_its_lead_never_gets_its_idea():
     db.session.commit()
     remove_member(team, former, actor=team.lead.user)
     db.session.commit()
-    ops.build_assignments(w.hackathon, actor=w.coordinator)
+    assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     assert (w.idea.id, former.id) not in assigned_pairs(w.hackathon)
 
@@ -110,7 +109,7 @@ def test_a_judge_invited_to_the_team_never_gets_its_idea_even_without_joining():
     w = world_with_room()
     invited = make_judge(w.hackathon, "Rīga")
     invite(w.idea.team, invited.email.upper())
-    ops.build_assignments(w.hackathon, actor=w.coordinator)
+    assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     assert (w.idea.id, invited.id) not in assigned_pairs(w.hackathon)
 
@@ -124,7 +123,7 @@ def test_a_judge_who_invited_someone_to_the_team_never_gets_its_idea():
                                   token_hash="x" * 64, invited_by_id=inviter.id,
                                   expires_at=now_utc() + timedelta(days=7)))
     db.session.commit()
-    ops.build_assignments(w.hackathon, actor=w.coordinator)
+    assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     assert (w.idea.id, inviter.id) not in assigned_pairs(w.hackathon)
 
@@ -138,7 +137,7 @@ def test_a_judge_who_edited_a_revision_of_the_idea_never_gets_it():
     db.session.add(IdeaRevision(idea_id=w.idea.id, number=2, saved_by_id=editor.id,
                                 status=w.idea.status, data=snapshot(w.idea)))
     db.session.commit()
-    ops.build_assignments(w.hackathon, actor=w.coordinator)
+    assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     assert (w.idea.id, editor.id) not in assigned_pairs(w.hackathon)
 
@@ -149,7 +148,7 @@ def test_a_conflict_by_person_does_not_keep_the_judge_from_other_ideas():
     w.idea.team.members.append(_member(member))
     db.session.commit()
     other = make_team_idea(w.hackathon, municipality="Tukuma novads")
-    ops.build_assignments(w.hackathon, actor=w.coordinator)
+    assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     assert (other.id, member.id) in assigned_pairs(w.hackathon)
 
@@ -165,7 +164,7 @@ def test_the_final_round_keeps_a_team_member_from_her_teams_idea():
     for idea, scores in ((first, {0: 9, 1: 9}), (second, {0: 5, 1: 5})):
         for judge in w.judges:
             make_review(idea, judge, status="submitted", scores=scores)
-    ops.start_final_round(w.hackathon, 1, actor=w.coordinator)
+    deciding.start_final_round(w.hackathon, 1, actor=w.coordinator)
     db.session.commit()
     finals = {(r.idea_id, r.judge_id) for r in db.session.scalars(
         select(Review).where(Review.round == FINAL_ROUND))}
@@ -206,7 +205,7 @@ def test_the_operation_refuses_a_conflicted_judge_without_a_reason():
     w = judging_world(judges=0, ideas=0, phase="open")
     idea = make_team_idea(w.hackathon)
     with pytest.raises(Invalid) as refused:
-        ops.add_judge(w.hackathon, idea.team.lead.user.email, actor=w.coordinator)
+        assigning.add_judge(w.hackathon, idea.team.lead.user.email, actor=w.coordinator)
     assert "conflict_reason" in refused.value.errors
 
 
@@ -235,7 +234,7 @@ def test_a_judge_on_the_team_never_gets_her_own_review_back_as_judge_n(outbox):
                 comment="Mana pašas ideja")
     for judge in w.judges:
         make_review(idea, judge, status="submitted", scores={0: 5, 1: 5}, comment="Labi")
-    ops.publish_results(w.hackathon, {"idea_ids": [idea.id], "justification": ""},
+    deciding.publish_results(w.hackathon, {"idea_ids": [idea.id], "justification": ""},
                         actor=w.coordinator)
     db.session.commit()
     mail = outbox(insider.email)[0].body
@@ -259,20 +258,20 @@ def test_a_judge_who_joins_the_team_after_assignment_loses_the_idea_to_another_j
 
     w = judging_world(judges=3, ideas=0, reviews_per_idea=2)
     idea = make_team_idea(w.hackathon)
-    ops.build_assignments(w.hackathon, actor=w.coordinator)
+    assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     review = db.session.scalar(select(Review).where(Review.idea_id == idea.id)
                                .order_by(Review.id))
     joiner = review.judge
     idea.team.members.append(_member(joiner))
     db.session.commit()
-    ops.build_assignments(w.hackathon, actor=w.coordinator)
+    assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     counting = {j for (i, j) in assigned_pairs(w.hackathon) if i == idea.id} - {joiner.id}
     assert len(counting) == 2  # two judges without ties, as the idea needs
     c1, c2 = w.hackathon.criteria
     with pytest.raises(WrongState):
-        ops.save_review(review, {"scores": {str(c1.id): 5, str(c2.id): 5}, "submit": True},
+        reviewing.save_review(review, {"scores": {str(c1.id): 5, str(c2.id): 5}, "submit": True},
                         actor=joiner)
     db.session.rollback()
     db.session.expire_all()

@@ -11,8 +11,7 @@ from app.core.errors import Invalid, WrongState
 from app.extensions import db
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
-from app.judging import errata
-from app.judging import operations as ops
+from app.judging import deciding, errata, exclusion
 from app.judging.models import Review, ReviewStatus, WinnerDecision
 from tests.conftest import read_in_english
 from tests.factories_judging import judging_world, make_review, make_user_in, sign_in
@@ -35,7 +34,7 @@ def published(db, app, client):
     w.bad_second = make_review(w.second, b, status="submitted", scores={0: 2, 1: 2})
     make_review(w.third, b, status="submitted", scores={0: 3, 1: 3})
     with app.test_request_context("/"):
-        ops.publish_results(w.hackathon, {"idea_ids": [w.first.id]}, actor=w.coordinator)
+        deciding.publish_results(w.hackathon, {"idea_ids": [w.first.id]}, actor=w.coordinator)
         db.session.commit()
     return w
 
@@ -118,7 +117,7 @@ def test_before_publishing_there_is_nothing_to_correct(app, db):
 
 def test_excluding_a_review_after_publishing_points_to_the_correction(app, published):
     with app.test_request_context("/"), pytest.raises(WrongState) as error:
-        ops.exclude_review(published.bad_first, {"reason": WRONG},
+        exclusion.exclude_review(published.bad_first, {"reason": WRONG},
                            actor=published.coordinator)
     message = str(error.value.detail)
     assert "correction" in message or "labojumu" in message

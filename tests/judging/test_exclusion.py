@@ -128,7 +128,7 @@ def test_the_coordinator_excludes_on_the_review_page_and_the_audit_shows_it(clie
 def test_an_excluded_review_no_longer_counts_as_the_judges_work(client, w):
     sign_in(client, w.coordinator)
     client.post(f"/reviews/{w.bad.id}/exclude", data={"reason": REASON})
-    from app.judging.queries import judge_progress
+    from app.judging.reminders import judge_progress
 
     progress = {p.user.id: p for p in judge_progress(w.hackathon)}
     assert progress[w.judges[0].id].total == 0

@@ -7,8 +7,7 @@ from sqlalchemy import select
 
 from app.core.errors import Invalid, WrongState
 from app.extensions import db
-from app.judging import operations as ops
-from app.judging import scoring
+from app.judging import deciding, scoring
 from app.judging.models import FINAL_ROUND, Review, ReviewScore, ReviewStatus
 from app.judging.queries import final_ranking
 from tests.factories_judging import make_judge, make_review, sign_in
@@ -28,7 +27,7 @@ def final_reviews(hackathon):
 
 def test_the_top_n_go_to_the_final_round_and_every_eligible_judge_scores_them(ranked, outbox):
     dobele_judge = make_judge(ranked.hackathon, "Dobeles novads")  # the teams' municipality
-    final = ops.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator,
+    final = deciding.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator,
                                   note="Prezentācijas 12. maijā")
     db.session.commit()
     assert final.idea_ids == [ranked.ideas[0].id, ranked.ideas[1].id]
@@ -45,13 +44,13 @@ def test_ideas_tied_at_the_cut_all_go_through(ranked):
     db.session.commit()
     for judge in ranked.judges:
         make_review(twin, judge, status="submitted", scores={0: 7, 1: 7})
-    final = ops.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator)
+    final = deciding.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator)
     assert set(final.idea_ids) == {ranked.ideas[0].id, ranked.ideas[1].id, twin.id}
 
 
 def test_the_final_ranking_comes_from_the_final_round(client, ranked):
     a, b, c, d = ranked.ideas
-    ops.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator)
+    deciding.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator)
     db.session.commit()
     sign_in(client, ranked.judges[0])
     page = client.get("/reviews").get_data(as_text=True)
@@ -70,14 +69,14 @@ def test_the_final_ranking_comes_from_the_final_round(client, ranked):
         (b.id, 1, 2), (a.id, 2, 2), (c.id, 3, 1), (d.id, 4, 1)]
     ranked.hackathon.phase = "results"
     db.session.commit()
-    decision = ops.publish_results(ranked.hackathon, {"idea_ids": [b.id]},
+    decision = deciding.publish_results(ranked.hackathon, {"idea_ids": [b.id]},
                                    actor=ranked.coordinator)
     assert not decision.departs_from_ranking  # B tops the final ranking
     assert decision.ranking[0]["idea_id"] == b.id and decision.ranking[0]["round"] == 2
 
 
 def test_a_judge_scores_a_finalist_on_the_scoring_page(client, ranked):
-    ops.start_final_round(ranked.hackathon, 1, actor=ranked.coordinator)
+    deciding.start_final_round(ranked.hackathon, 1, actor=ranked.coordinator)
     db.session.commit()
     review = final_reviews(ranked.hackathon)[0]
     judge = next(j for j in ranked.judges if j.id == review.judge_id)
@@ -94,7 +93,7 @@ def test_a_judge_scores_a_finalist_on_the_scoring_page(client, ranked):
 def test_bad_final_rounds_are_refused(client, ranked, token_for):
     for size in (0, 4, "kādas", None):
         with pytest.raises(Invalid):
-            ops.start_final_round(ranked.hackathon, size, actor=ranked.coordinator)
+            deciding.start_final_round(ranked.hackathon, size, actor=ranked.coordinator)
     url = f"/api/v1/hackathons/{ranked.hackathon.id}/final-round"
     headers = token_for(ranked.coordinator)
     response = client.post(url, json={"size": 2}, headers=headers)
@@ -105,7 +104,7 @@ def test_bad_final_rounds_are_refused(client, ranked, token_for):
     ranked.hackathon.phase = "results"
     db.session.commit()
     with pytest.raises(WrongState):
-        ops.start_final_round(ranked.hackathon, 1, actor=ranked.coordinator)
+        deciding.start_final_round(ranked.hackathon, 1, actor=ranked.coordinator)
 
 
 def test_the_dashboard_offers_and_shows_the_final_round(client, ranked):

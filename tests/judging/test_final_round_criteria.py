@@ -15,7 +15,7 @@ from app.core.errors import Invalid, NotAllowed, WrongState
 from app.extensions import db
 from app.hackathons import operations as hackathon_ops
 from app.hackathons.models import Criterion
-from app.judging import operations as ops
+from app.judging import deciding, reviewing
 from app.judging.models import FINAL_ROUND, FinalRound, Review
 from app.judging.queries import final_ranking, load_ranking
 from tests.factories_judging import (
@@ -41,7 +41,7 @@ def request_context(app):
 def own(ranked):
     """A and B in a final round on its own criteria (Prezentācija ×3 of 5, Komanda ×1 of 10),
     its scoring not yet open."""
-    ops.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator, criteria="own")
+    deciding.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator, criteria="own")
     ranked.pitch = hackathon_ops.add_criterion(ranked.hackathon, PITCH | {"round": 2},
                                                actor=ranked.coordinator)
     ranked.team = hackathon_ops.add_criterion(ranked.hackathon, TEAM | {"round": 2},
@@ -57,7 +57,7 @@ def final_reviews(hackathon) -> list[Review]:
 
 
 def opened(w):
-    ops.open_final_scoring(w.hackathon, actor=w.coordinator)
+    deciding.open_final_scoring(w.hackathon, actor=w.coordinator)
     db.session.commit()
     return final_reviews(w.hackathon)
 
@@ -81,15 +81,15 @@ def test_nobody_scores_a_final_round_on_own_criteria_until_its_scoring_opens(own
 
 
 def test_the_scoring_cannot_open_without_a_final_criterion_nor_twice(ranked):
-    ops.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator, criteria="own")
+    deciding.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator, criteria="own")
     with pytest.raises(WrongState) as empty:
-        ops.open_final_scoring(ranked.hackathon, actor=ranked.coordinator)
+        deciding.open_final_scoring(ranked.hackathon, actor=ranked.coordinator)
     assert str(empty.value.detail) == message(
         "Add at least one criterion for the final round first.")
     hackathon_ops.add_criterion(ranked.hackathon, PITCH | {"round": 2}, actor=ranked.coordinator)
     opened(ranked)
     with pytest.raises(WrongState) as twice:
-        ops.open_final_scoring(ranked.hackathon, actor=ranked.coordinator)
+        deciding.open_final_scoring(ranked.hackathon, actor=ranked.coordinator)
     assert str(twice.value.detail) == message("The final round’s scoring is already open.")
 
 
@@ -98,14 +98,14 @@ def test_a_final_review_is_scored_on_the_final_rounds_own_criteria(own):
     judge = next(j for j in own.judges if j.id == review.judge_id)
     impact = own.hackathon.criteria[0]
     with pytest.raises(Invalid) as wrong:  # a first-round criterion is not this round's
-        ops.save_review(review, {"scores": {impact.id: 8}}, actor=judge)
+        reviewing.save_review(review, {"scores": {impact.id: 8}}, actor=judge)
     assert wrong.value.errors == {f"scores.{impact.id}": [
         message("This is not a criterion of the hackathon.")]}
     with pytest.raises(Invalid) as too_high:  # the final criterion's own maximum: 5
-        ops.save_review(review, {"scores": {own.pitch.id: 6}}, actor=judge)
+        reviewing.save_review(review, {"scores": {own.pitch.id: 6}}, actor=judge)
     assert too_high.value.errors == {f"scores.{own.pitch.id}": [
         message("The maximum for this criterion is %(max)d.", max=5)]}
-    ops.save_review(review, {"scores": {own.pitch.id: 4, own.team.id: 6}, "submit": True},
+    reviewing.save_review(review, {"scores": {own.pitch.id: 4, own.team.id: 6}, "submit": True},
                     actor=judge)
     # 100 × (3 × 4/5 + 1 × 6/10) ÷ (3 + 1) = 100 × 3.0 ÷ 4
     assert float(review.score) == 75.0
@@ -116,7 +116,7 @@ def test_submitting_refuses_a_missing_final_round_criterion(own):
     review = opened(own)[0]
     judge = next(j for j in own.judges if j.id == review.judge_id)
     with pytest.raises(Invalid) as missing:
-        ops.save_review(review, {"scores": {own.pitch.id: 4}, "submit": True}, actor=judge)
+        reviewing.save_review(review, {"scores": {own.pitch.id: 4}, "submit": True}, actor=judge)
     assert missing.value.errors == {f"scores.{own.team.id}": [
         message("Give a score from 0 to %(max)d before submitting.", max=10)]}
     assert str(missing.value.detail) == message(
@@ -154,7 +154,7 @@ def test_final_criteria_need_a_final_round_with_own_criteria(ranked):
         hackathon_ops.add_criterion(ranked.hackathon, PITCH | {"round": 2},
                                     actor=ranked.coordinator)
     assert str(before.value.detail) == needs
-    ops.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator, criteria="same")
+    deciding.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator, criteria="same")
     with pytest.raises(WrongState) as same:
         hackathon_ops.add_criterion(ranked.hackathon, PITCH | {"round": 2},
                                     actor=ranked.coordinator)
@@ -179,7 +179,7 @@ def test_final_criteria_follow_the_same_validation_as_the_jury_rounds(own):
 
 def test_an_unknown_choice_of_criteria_is_refused(ranked):
     with pytest.raises(Invalid) as refused:
-        ops.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator, criteria="jaunus")
+        deciding.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator, criteria="jaunus")
     assert list(refused.value.errors) == ["criteria"]
     assert db.session.scalar(select(FinalRound)) is None
 
@@ -187,13 +187,13 @@ def test_an_unknown_choice_of_criteria_is_refused(ranked):
 def test_only_the_hackathons_coordinators_set_final_criteria_and_open_scoring(ranked):
     other = make_user_in(None, role="coordinator", region="kurzeme")
     with pytest.raises(NotAllowed):
-        ops.start_final_round(ranked.hackathon, 2, actor=other, criteria="own")
-    ops.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator, criteria="own")
+        deciding.start_final_round(ranked.hackathon, 2, actor=other, criteria="own")
+    deciding.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator, criteria="own")
     for actor in (other, ranked.judges[0]):
         with pytest.raises(NotAllowed):
             hackathon_ops.add_criterion(ranked.hackathon, PITCH | {"round": 2}, actor=actor)
         with pytest.raises(NotAllowed):
-            ops.open_final_scoring(ranked.hackathon, actor=actor)
+            deciding.open_final_scoring(ranked.hackathon, actor=actor)
 
 
 def test_the_first_round_is_unchanged_by_a_final_round_on_own_criteria(own):
@@ -204,7 +204,7 @@ def test_the_first_round_is_unchanged_by_a_final_round_on_own_criteria(own):
     reviews = opened(own)
     for review in reviews:
         judge = next(j for j in own.judges if j.id == review.judge_id)
-        ops.save_review(review, {"scores": {own.pitch.id: 1, own.team.id: 1}, "submit": True},
+        reviewing.save_review(review, {"scores": {own.pitch.id: 1, own.team.id: 1}, "submit": True},
                         actor=judge)
     db.session.commit()
     after = load_ranking(own.hackathon, breakdown=True)
@@ -245,7 +245,7 @@ def test_the_final_ranking_on_own_criteria_matches_the_hand_computed_table(own):
     for idea, judge_no, pitch, team, expected in FINAL_SCORES:
         judge = own.judges[judge_no]
         review = reviews[(names[idea].id, judge.id)]
-        ops.save_review(review, {"scores": {own.pitch.id: pitch, own.team.id: team},
+        reviewing.save_review(review, {"scores": {own.pitch.id: pitch, own.team.id: team},
                                  "submit": True}, actor=judge)
         assert float(review.score) == expected, (idea, judge_no)
     db.session.commit()
@@ -263,7 +263,7 @@ def test_the_final_ranking_on_own_criteria_matches_the_hand_computed_table(own):
     # The winners are chosen from this ranking: B, the top, needs no justification.
     own.hackathon.phase = "results"
     db.session.commit()
-    decision = ops.publish_results(own.hackathon, {"idea_ids": [names["B"].id]},
+    decision = deciding.publish_results(own.hackathon, {"idea_ids": [names["B"].id]},
                                    actor=own.coordinator)
     assert not decision.departs_from_ranking
     assert [(r["idea_id"], r["round"]) for r in decision.ranking[:2]] == [
@@ -273,7 +273,7 @@ def test_the_final_ranking_on_own_criteria_matches_the_hand_computed_table(own):
 def _score_the_final(w, pitch=4, team=6):
     for review in opened(w):
         judge = next(j for j in w.judges if j.id == review.judge_id)
-        ops.save_review(review, {"scores": {w.pitch.id: pitch, w.team.id: team},
+        reviewing.save_review(review, {"scores": {w.pitch.id: pitch, w.team.id: team},
                                  "comments": {str(w.pitch.id): "Pārliecinoša prezentācija."},
                                  "submit": True}, actor=judge)
     db.session.commit()
@@ -284,7 +284,7 @@ def test_the_results_email_gives_each_round_its_own_criteria(own, outbox):
     own.hackathon.phase = "results"
     db.session.commit()
     finalist = own.ideas[0]
-    ops.publish_results(own.hackathon, {"idea_ids": [finalist.id]}, actor=own.coordinator)
+    deciding.publish_results(own.hackathon, {"idea_ids": [finalist.id]}, actor=own.coordinator)
     db.session.commit()
     mail = next(m for m in outbox(finalist.team.lead.user.email) if "Results" in m.subject)
     body = mail.body
@@ -395,7 +395,7 @@ def test_the_public_results_and_how_we_rank_explain_the_final_rounds_criteria(cl
     _score_the_final(own)
     own.hackathon.phase = "results"
     db.session.commit()
-    ops.publish_results(own.hackathon, {"idea_ids": [own.ideas[0].id]}, actor=own.coordinator)
+    deciding.publish_results(own.hackathon, {"idea_ids": [own.ideas[0].id]}, actor=own.coordinator)
     db.session.commit()
     sign_in(client, None)
     page = client.get(f"/hackathons/{own.hackathon.slug}/results").get_data(as_text=True)
@@ -433,7 +433,7 @@ def test_final_criteria_pages_are_for_the_hackathons_coordinators_only(client, o
 
 
 def test_a_final_round_on_the_same_criteria_has_no_criteria_page(client, ranked):
-    ops.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator)
+    deciding.start_final_round(ranked.hackathon, 2, actor=ranked.coordinator)
     db.session.commit()
     sign_in(client, ranked.coordinator)
     assert client.get(f"/hackathons/{ranked.hackathon.slug}/final-round/criteria"
@@ -568,10 +568,10 @@ def test_pages_with_a_final_round_on_own_criteria_cost_the_same_for_10_and_60_id
         db.session.add(AssignmentRun(hackathon_id=h.id, trigger="judging_started"))
         db.session.commit()
         coordinator = make_coordinator("zemgale")
-        ops.start_final_round(h, size // 2, actor=coordinator, criteria="own")
+        deciding.start_final_round(h, size // 2, actor=coordinator, criteria="own")
         for data in (PITCH, TEAM):
             hackathon_ops.add_criterion(h, data | {"round": 2}, actor=coordinator)
-        ops.open_final_scoring(h, actor=coordinator)
+        deciding.open_final_scoring(h, actor=coordinator)
         db.session.commit()
         for review in final_reviews(h)[: size // 2]:
             make_review_scores(review)

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.extensions import db
-from app.judging import operations as ops
+from app.judging import assigning, reminders
 from app.judging.models import AssignmentRun, JuryMember, Review, ReviewStatus
 from tests.factories_judging import (
     judging_world,
@@ -75,15 +75,15 @@ def test_judges_are_removed_before_judging_but_not_after(client):
     member = db.session.scalar(select(JuryMember).where(
         JuryMember.user_id == judging.judges[0].id))
     with pytest.raises(WrongState):
-        ops.remove_judge(member, actor=judging.coordinator)
+        assigning.remove_judge(member, actor=judging.coordinator)
 
 
 def test_removing_a_judge_before_judging_drops_their_unstarted_reviews():
     w = judging_world(judges=3, ideas=2, phase="open", closes_at=now_utc() + timedelta(days=3))
-    ops.build_assignments(w.hackathon, actor=w.coordinator)
+    assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     member = db.session.scalar(select(JuryMember).where(JuryMember.user_id == w.judges[0].id))
-    ops.remove_judge(member, actor=w.coordinator)
+    assigning.remove_judge(member, actor=w.coordinator)
     db.session.commit()
     assert all(r.judge_id != w.judges[0].id for r in reviews_of(w.hackathon))
 
@@ -92,7 +92,7 @@ def test_only_the_hackathons_coordinators_manage_its_jury(client):
     w = judging_world(judges=0, ideas=0, phase="open")
     outsider = make_user_in(None, role="coordinator", region="kurzeme")
     with pytest.raises(NotAllowed):
-        ops.add_judge(w.hackathon, outsider.email, actor=outsider)
+        assigning.add_judge(w.hackathon, outsider.email, actor=outsider)
     sign_in(client, outsider)
     assert client.get(f"/hackathons/{w.hackathon.slug}/jury").status_code == 403
 
@@ -101,7 +101,7 @@ def test_only_the_hackathons_coordinators_manage_its_jury(client):
 
 def test_each_idea_gets_its_judges_and_loads_differ_by_at_most_one():
     w = judging_world(judges=4, ideas=5, reviews_per_idea=3)
-    result = ops.build_assignments(w.hackathon, actor=w.coordinator)
+    result = assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     assert len(result.created) == 15 and result.shortfalls == []
     reviews = reviews_of(w.hackathon)
@@ -118,7 +118,7 @@ def test_a_judge_never_gets_an_idea_from_their_own_municipality():
     dobele_idea = make_team_idea(w.hackathon, municipality="Dobeles novads")
     partner_idea = make_team_idea(w.hackathon, municipality="Tukuma novads",
                                   partners=("Jelgava",))
-    ops.build_assignments(w.hackathon, actor=w.coordinator)
+    assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     pairs = {(r.idea_id, r.judge_id) for r in reviews_of(w.hackathon)}
     assert (dobele_idea.id, dobele_judge.id) not in pairs
@@ -127,14 +127,14 @@ def test_a_judge_never_gets_an_idea_from_their_own_municipality():
 
 def test_building_again_only_adds_what_is_missing():
     w = judging_world(judges=3, ideas=2, reviews_per_idea=2)
-    first = ops.build_assignments(w.hackathon, actor=w.coordinator)
+    first = assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     before = {(r.id, r.idea_id, r.judge_id) for r in reviews_of(w.hackathon)}
-    again = ops.build_assignments(w.hackathon, actor=w.coordinator)
+    again = assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     assert len(first.created) == 4 and again.created == []
     newcomer = make_team_idea(w.hackathon)
-    third = ops.build_assignments(w.hackathon, actor=w.coordinator)
+    third = assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     after = {(r.id, r.idea_id, r.judge_id) for r in reviews_of(w.hackathon)}
     assert before < after  # nothing moved, nothing removed
@@ -143,7 +143,7 @@ def test_building_again_only_adds_what_is_missing():
 
 def test_assigning_with_no_judges_gives_a_clear_shortfall_for_every_idea(client):
     w = judging_world(judges=0, ideas=2)
-    result = ops.build_assignments(w.hackathon, actor=w.coordinator)
+    result = assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     assert result.created == []
     assert [(s["idea_id"], s["missing"], s["reason"]) for s in result.shortfalls] == [
@@ -184,7 +184,7 @@ def test_assignments_are_built_automatically_once_judging_has_started(client, ou
 def test_the_hourly_job_builds_assignments_and_reminds(outbox):
     w = judging_world(judges=3, ideas=1, phase="open",
                       closes_at=now_utc() - timedelta(hours=1))
-    queued = ops.send_judging_reminders(now=now_utc())
+    queued = reminders.send_judging_reminders(now=now_utc())
     db.session.commit()
     assert queued >= 3 and len(reviews_of(w.hackathon)) == 3
 
@@ -192,14 +192,14 @@ def test_the_hourly_job_builds_assignments_and_reminds(outbox):
 def test_assignments_cannot_be_built_after_judging():
     w = judging_world(judges=3, ideas=1, phase="results")
     with pytest.raises(WrongState):
-        ops.build_assignments(w.hackathon, actor=w.coordinator)
+        assigning.build_assignments(w.hackathon, actor=w.coordinator)
 
 
 # --- conflicts of interest --------------------------------------------------------------------
 
 def test_a_declared_conflict_is_kept_and_the_idea_goes_to_another_judge(client):
     w = judging_world(judges=4, ideas=1, reviews_per_idea=3)
-    ops.build_assignments(w.hackathon, actor=w.coordinator)
+    assigning.build_assignments(w.hackathon, actor=w.coordinator)
     db.session.commit()
     review = reviews_of(w.hackathon)[0]
     judge = next(j for j in w.judges if j.id == review.judge_id)
@@ -216,7 +216,7 @@ def test_a_declared_conflict_is_kept_and_the_idea_goes_to_another_judge(client):
     declaration = db.session.scalar(select(ConflictDeclaration))
     assert declaration.reason == "Konsultēju šo komandu." and declaration.judge_id == judge.id
     # Building again never gives the idea back to that judge.
-    assert ops.build_assignments(w.hackathon, actor=w.coordinator).created == []
+    assert assigning.build_assignments(w.hackathon, actor=w.coordinator).created == []
 
 
 def test_a_conflict_needs_a_reason_and_cannot_follow_a_submitted_review(client):
@@ -224,7 +224,7 @@ def test_a_conflict_needs_a_reason_and_cannot_follow_a_submitted_review(client):
     review = make_review(w.ideas[0], w.judges[0], status="submitted", scores={0: 5, 1: 5})
     pending = make_review(make_team_idea(w.hackathon), w.judges[0])
     with pytest.raises(Invalid) as error:
-        ops.declare_conflict(pending, "   ", actor=w.judges[0])
+        assigning.declare_conflict(pending, "   ", actor=w.judges[0])
     assert "reason" in error.value.errors
     with pytest.raises(WrongState):
-        ops.declare_conflict(review, "Par vēlu.", actor=w.judges[0])
+        assigning.declare_conflict(review, "Par vēlu.", actor=w.judges[0])

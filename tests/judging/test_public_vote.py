@@ -43,7 +43,7 @@ def test_a_confirmed_user_votes_once_and_can_change_the_vote(client):
 def test_an_unconfirmed_user_cannot_vote(app):
     # Unconfirmed users cannot sign in to pages; an API token or a direct call is refused too.
     from app.core.errors import NotAllowed
-    from app.judging.operations import cast_vote
+    from app.judging.voting import cast_vote
 
     w = judging_world(judges=0, ideas=1, public_voting=True)
     with pytest.raises(NotAllowed):

@@ -11,7 +11,7 @@ from app.core.clock import now_utc
 from app.extensions import db
 from app.hackathons.models import Phase
 from app.hackathons.timeline import timeline
-from app.judging import operations as ops
+from app.judging import deciding
 from tests.conftest import read_in_english
 from tests.factories_judging import judging_world, make_review
 
@@ -62,7 +62,7 @@ def test_an_open_hackathon_has_no_results_page(client, world):
 
 def test_once_published_the_page_shows_the_results(client, world):
     with client.application.test_request_context("/"):
-        ops.publish_results(world.hackathon, {"idea_ids": [world.ideas[0].id]},
+        deciding.publish_results(world.hackathon, {"idea_ids": [world.ideas[0].id]},
                             actor=world.coordinator)
         db.session.commit()
     html = client.get(f"/hackathons/{world.hackathon.slug}/results").get_data(as_text=True)

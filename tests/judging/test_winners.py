@@ -10,7 +10,7 @@ from app.core.errors import Invalid, WrongState
 from app.extensions import db
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
-from app.judging import operations as ops
+from app.judging import assigning, deciding
 from app.judging.models import WinnerDecision
 from tests.conftest import read_in_english
 from tests.factories_judging import judging_world, make_review, make_team_idea, sign_in
@@ -91,18 +91,18 @@ def test_tied_ideas_may_be_chosen_either_way_without_justification(results):
     twin = make_team_idea(results.hackathon)
     make_review(twin, results.judges[0], status="submitted", scores={0: 9, 1: 9})
     make_review(twin, results.judges[1], status="submitted", scores={0: 9, 1: 8})
-    decision = ops.publish_results(results.hackathon, {"idea_ids": [twin.id]},
+    decision = deciding.publish_results(results.hackathon, {"idea_ids": [twin.id]},
                                    actor=results.coordinator)
     assert not decision.departs_from_ranking
     assert [r["rank"] for r in decision.ranking[:2]] == [1, 1]
 
 
 def test_publishing_twice_is_409_and_changes_nothing(client, results):
-    ops.publish_results(results.hackathon, {"idea_ids": [results.first.id]},
+    deciding.publish_results(results.hackathon, {"idea_ids": [results.first.id]},
                         actor=results.coordinator)
     db.session.commit()
     with pytest.raises(WrongState):
-        ops.publish_results(results.hackathon, {"idea_ids": [results.second.id],
+        deciding.publish_results(results.hackathon, {"idea_ids": [results.second.id],
                                                 "justification": "x"},
                             actor=results.coordinator)
     db.session.rollback()
@@ -122,7 +122,7 @@ def test_choosing_an_idea_that_cannot_win_is_422(results, which):
     else:
         idea = make_team_idea(results.hackathon, status=which)
     with pytest.raises(Invalid) as error:
-        ops.publish_results(results.hackathon, {"idea_ids": [idea.id, results.first.id]},
+        deciding.publish_results(results.hackathon, {"idea_ids": [idea.id, results.first.id]},
                             actor=results.coordinator)
     assert "idea_ids" in error.value.errors
     db.session.rollback()
@@ -133,7 +133,7 @@ def test_winners_are_chosen_only_in_results(results):
     results.hackathon.phase = "judging"
     db.session.commit()
     with pytest.raises(WrongState):
-        ops.publish_results(results.hackathon, {"idea_ids": [results.first.id]},
+        deciding.publish_results(results.hackathon, {"idea_ids": [results.first.id]},
                             actor=results.coordinator)
 
 
@@ -147,13 +147,13 @@ def test_no_winner_chosen_is_a_clear_message(client, results):
 def test_after_publishing_scores_and_decisions_are_frozen(client, results):
     pending = make_review(make_team_idea(results.hackathon), results.judges[0])
     submitted = results.first  # noqa: F841
-    ops.publish_results(results.hackathon, {"idea_ids": [results.first.id]},
+    deciding.publish_results(results.hackathon, {"idea_ids": [results.first.id]},
                         actor=results.coordinator)
     db.session.commit()
     results.hackathon.phase = "judging"  # even if the phase were wrongly moved back
     db.session.commit()
     with pytest.raises(WrongState):
-        ops.build_assignments(results.hackathon, actor=results.coordinator)
+        assigning.build_assignments(results.hackathon, actor=results.coordinator)
     db.session.rollback()
     sign_in(client, results.judges[0])
     response = client.post(f"/reviews/{pending.id}", data={"comment": "vēlāk"})
@@ -161,7 +161,7 @@ def test_after_publishing_scores_and_decisions_are_frozen(client, results):
 
 
 def test_publishing_is_on_the_audit_trail(client, results):
-    ops.publish_results(results.hackathon, {"idea_ids": [results.first.id]},
+    deciding.publish_results(results.hackathon, {"idea_ids": [results.first.id]},
                         actor=results.coordinator)
     db.session.commit()
     actions = [e.action for e in db.session.scalars(select(AuditEntry).order_by(AuditEntry.id))]

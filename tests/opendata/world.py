@@ -63,8 +63,8 @@ def open_data_world():
     selected, a withdrawn and an ineligible one), a hackathon still judging, a draft
     hackathon, a draft idea, and the people behind all of it."""
     from app.hackathons.models import Phase
+    from app.judging.deciding import publish_results
     from app.judging.models import ConflictDeclaration, JuryMember, Review
-    from app.judging.operations import publish_results
     from app.pilots.models import (
         Expense,
         FundingLine,

@@ -1,0 +1,150 @@
+"""Each judge's progress, those who fall behind the judging period's pace, and the
+reminders they are sent (at most one a day, by a coordinator or by the hourly job)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from app.accounts.models import User
+from app.core.audit import record_audit
+from app.core.clock import now_utc, today_riga
+from app.core.collation import sort_key
+from app.core.errors import WrongState
+from app.extensions import db
+from app.hackathons.models import Hackathon, Phase
+from app.ideas.models import Idea
+from app.judging.assigning import ensure_assignments
+from app.judging.guards import check_manager
+from app.judging.models import JuryMember, Review, ReviewStatus
+from app.judging.queries import RANKED_STATUSES
+from app.mail.models import OutboxMessage
+from app.mail.operations import queue_mail
+
+# --- reminders --------------------------------------------------------------------------------
+
+@dataclass
+class JudgeProgress:
+    """How far one judge is: reviews done (submitted) of those that count."""
+
+    user: User
+    done: int = 0
+    total: int = 0
+    conflicts: int = 0
+    behind: bool = False
+    reminded_today: bool = False
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.done
+
+
+def expected_share(hackathon: Hackathon, now: datetime) -> float:
+    """How much of the judging time has passed (0–1): a judge is behind below it."""
+    start, end = hackathon.submission_closes_at, hackathon.judging_closes_at
+    if start is None or end is None or end <= start:
+        return 0.0
+    return min(1.0, max(0.0, (now - start) / (end - start)))
+
+
+def is_behind(progress: JudgeProgress, hackathon: Hackathon, now: datetime) -> bool:
+    """Behind: reviews left, and a smaller share done than the share of judging time passed,
+    or judging closes within two days."""
+    if progress.pending <= 0:
+        return False
+    closes = hackathon.judging_closes_at
+    if closes is not None and closes - now <= timedelta(days=2):
+        return True
+    return progress.done / progress.total < expected_share(hackathon, now)
+
+
+def judge_progress(hackathon: Hackathon, *, now: datetime | None = None) -> list[JudgeProgress]:
+    """Per judge: reviews done of those that count, conflicts, behind or not: 3 queries."""
+    now = now or now_utc()
+    members = db.session.scalars(
+        select(JuryMember).where(JuryMember.hackathon_id == hackathon.id)
+        .options(joinedload(JuryMember.user))).all()
+    counts = db.session.execute(
+        select(Review.judge_id, Review.status, func.count(Review.id))
+        .join(Idea, Idea.id == Review.idea_id)
+        .where(Review.hackathon_id == hackathon.id, Idea.status.in_(RANKED_STATUSES))
+        .group_by(Review.judge_id, Review.status)).all()
+    reminded = reminded_today(hackathon, now)
+    progress = {m.user_id: JudgeProgress(user=m.user, reminded_today=m.user_id in reminded)
+                for m in members}
+    for judge_id, status, n in counts:
+        item = progress.get(judge_id)
+        if item is None:
+            continue  # a judge removed from the jury keeps their record, not their place here
+        if status == ReviewStatus.CONFLICT:
+            item.conflicts += n
+            continue
+        if status == ReviewStatus.EXCLUDED:
+            continue
+        item.total += n
+        if status == ReviewStatus.SUBMITTED:
+            item.done += n
+    for item in progress.values():
+        item.behind = is_behind(item, hackathon, now)
+    return sorted(progress.values(), key=lambda p: (sort_key(p.user.name), p.user.id))
+
+
+def reminder_kind(hackathon: Hackathon, user_id: int, now: datetime) -> str:
+    return f"judging-reminder:{hackathon.id}:{user_id}:{today_riga(now).isoformat()}"
+
+
+def send_judge_reminders(hackathon: Hackathon, *, actor=None, now: datetime | None = None
+                         ) -> list[User]:
+    """E-mail each judge who is behind, never twice on the same day; return who was mailed."""
+    now = now or now_utc()
+    if actor is not None:
+        check_manager(hackathon, actor)
+    if hackathon.phase_at(now) != Phase.JUDGING:
+        raise WrongState(_l("Reminders go out only while the hackathon is judging."))
+    reminded = []
+    url = url_for("judging.my_reviews", _external=True)
+    for progress in judge_progress(hackathon, now=now):
+        if not progress.behind or progress.reminded_today:
+            continue
+        user = progress.user
+        queue_mail(user.email, "judging_reminder", locale=user.locale,
+                   kind=reminder_kind(hackathon, user.id, now), user=user,
+                   hackathon=hackathon, done=progress.done, total=progress.total,
+                   closes_at=hackathon.judging_closes_at, url=url)
+        reminded.append(user)
+    if reminded and actor is not None:
+        record_audit("judging.remind", actor=actor, object_type="hackathon",
+                     object_id=hackathon.id, after={"judges": [u.id for u in reminded]},
+                     now=now)
+    return reminded
+
+
+def send_judging_reminders(now: datetime | None = None) -> int:
+    """The hourly job (`send-reminders`): build the assignments where judging has begun and
+    remind the judges who are behind; returns the number of e-mails queued."""
+    now = now or now_utc()
+    hackathons = db.session.scalars(
+        select(Hackathon).where(Hackathon.effective_phase_is(Phase.JUDGING, now))
+        .order_by(Hackathon.id)).all()
+    queued = 0
+    for hackathon in hackathons:
+        result = ensure_assignments(hackathon, now=now)
+        if result:
+            queued += len({review.judge_id for review in result.created})
+        queued += len(send_judge_reminders(hackathon, now=now))
+    return queued
+
+
+def reminded_today(hackathon: Hackathon, now: datetime) -> set[int]:
+    """Ids of the judges already reminded today (Latvian date)."""
+    prefix = f"judging-reminder:{hackathon.id}:"
+    suffix = f":{today_riga(now).isoformat()}"
+    kinds = db.session.scalars(select(OutboxMessage.kind).where(
+        OutboxMessage.kind.like(prefix + "%" + suffix))).all()
+    return {int(k[len(prefix):-len(suffix)]) for k in kinds
+            if k[len(prefix):-len(suffix)].isdigit()}
