@@ -9,6 +9,8 @@ computed (app.pilots.health, app.pilots.money), never stored or accepted.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import jsonify
 from flask_login import current_user
 from flask_smorest import Blueprint
@@ -16,7 +18,7 @@ from marshmallow import Schema, fields, validate
 
 from app import MAX_ID
 from app.api.schemas import PageArgs, page_schema
-from app.core import access
+from app.core import access, web
 from app.core.clock import today_riga
 from app.core.errors import StaleVersion
 from app.core.pagination import paginate
@@ -500,17 +502,18 @@ def pilot_body(pilot: Pilot, *, internal: bool) -> dict:
 # --- loading ------------------------------------------------------------------------------------
 
 def _pilot(pilot_id: int) -> Pilot:
-    pilot = queries.pilot_by_id(pilot_id)
-    access.require(pilot is not None, hide=True)
-    assert pilot is not None
-    return pilot
+    return web.check_found(queries.pilot_by_id(pilot_id))
 
 
 def _editable(pilot_id: int) -> Pilot:
     """A pilot's public fields are public, so an outsider learns nothing new: 403."""
     pilot = _pilot(pilot_id)
-    access.require(pilot.can_edit(current_user))
+    web.check(pilot.can_edit(current_user))
     return pilot
+
+
+def _may_edit_pilot(obj: Milestone | Indicator, user: Any) -> bool:
+    return obj.pilot.can_edit(user)
 
 
 def _fresh(pilot_id: int) -> dict:
@@ -536,12 +539,9 @@ def create_pilot(data, idea_id: int):
     """Turn a winning idea into a pilot (its hackathon's coordinators; winners only, one
     pilot per idea: 409 otherwise). Title, summary, municipalities, budget and proposed
     indicators are carried over unless sent."""
-    idea = db.session.get(Idea, idea_id)
-    access.require(idea is not None and (idea.can_view_private(current_user)
-                                         or idea.is_public()), hide=True)
-    assert idea is not None
+    idea = web.load(Idea, idea_id, see=lambda idea, user: idea.can_view_private(user)
+                    or idea.is_public())
     pilot = ops.create_pilot(idea, data, actor=current_user)
-    db.session.commit()
     return _json(_fresh(pilot.id), 201)
 
 
@@ -587,12 +587,16 @@ def update_pilot(data, pilot_id: int):
     Dates, budget, coordinator, municipalities and the evidence rule are the coordinators'."""
     pilot = _editable(pilot_id)
     version = data.pop("version", None)
+
+    def save() -> Pilot:
+        web.expect_version(pilot, version)
+        return ops.update_pilot(pilot, data, actor=current_user)
+
     try:
-        ops.update_pilot(pilot, data, actor=current_user, expected_version=version)
-    except ops.StalePilot as error:
-        db.session.rollback()
+        web.attempt(save)
+    except StaleVersion as error:
+        # The client sees the stored pilot as GET shows it, to merge its change into.
         raise StaleVersion(error.detail, current=_fresh(pilot_id)) from None
-    db.session.commit()
     return _json(_fresh(pilot.id))
 
 
@@ -605,7 +609,6 @@ def add_milestone(data, pilot_id: int):
     """Plan a milestone: `{title, due_date, weight (> 0), description}`."""
     pilot = _editable(pilot_id)
     milestone = ops.add_milestone(pilot, data, actor=current_user)
-    db.session.commit()
     return _json(milestone_body(milestone, internal=True), 201)
 
 
@@ -617,12 +620,8 @@ def add_milestone(data, pilot_id: int):
 def update_milestone(data, milestone_id: int):
     """Change a milestone; `status` moves along its table (409 otherwise). Done needs
     evidence where the pilot requires it (422)."""
-    milestone = db.session.get(Milestone, milestone_id)
-    access.require(milestone is not None, hide=True)
-    assert milestone is not None
-    access.require(milestone.pilot.can_edit(current_user))
+    milestone = web.load(Milestone, milestone_id, may=_may_edit_pilot)
     ops.update_milestone(milestone, data, actor=current_user)
-    db.session.commit()
     return jsonify(milestone_body(milestone, internal=True))
 
 
@@ -635,7 +634,6 @@ def add_indicator(data, pilot_id: int):
     """Add an outcome indicator; the target must lie in its direction from the baseline."""
     pilot = _editable(pilot_id)
     indicator = ops.add_indicator(pilot, data, actor=current_user)
-    db.session.commit()
     return _json(indicator_body(indicator), 201)
 
 
@@ -646,12 +644,8 @@ def add_indicator(data, pilot_id: int):
 @access.signed_in
 def add_measurement(data, indicator_id: int):
     """Record a measured value; not dated before the baseline, nor in the future (422)."""
-    indicator = db.session.get(Indicator, indicator_id)
-    access.require(indicator is not None, hide=True)
-    assert indicator is not None
-    access.require(indicator.pilot.can_edit(current_user))
+    indicator = web.load(Indicator, indicator_id, may=_may_edit_pilot)
     measurement = ops.record_measurement(indicator, data, actor=current_user)
-    db.session.commit()
     return _json(measurement_body(measurement), 201)
 
 
@@ -664,7 +658,6 @@ def add_expense(data, pilot_id: int):
     """Record an expense: `{amount_eur ("1500.00", > 0), spent_on, description}`."""
     pilot = _editable(pilot_id)
     expense = ops.record_expense(pilot, data, actor=current_user)
-    db.session.commit()
     return _json(expense_body(expense), 201)
 
 
@@ -676,9 +669,8 @@ def add_expense(data, pilot_id: int):
 def add_funding(data, pilot_id: int):
     """Add a funding line of the approved budget (the pilot's coordinators)."""
     pilot = _pilot(pilot_id)
-    access.require(pilot.can_manage(current_user))
+    web.check(pilot.can_manage(current_user))
     line = ops.add_funding_line(pilot, data, actor=current_user)
-    db.session.commit()
     return _json(funding_body(line), 201)
 
 
@@ -692,17 +684,13 @@ def add_update(data, pilot_id: int):
     coordinator approves it (`status` "submitted", then "approved")."""
     pilot = _editable(pilot_id)
     update = ops.post_update(pilot, data, actor=current_user)
-    db.session.commit()
     return _json(update_body(update, internal=True), 201)
 
 
 def _update(update_id: int) -> PilotUpdate:
-    update = db.session.get(PilotUpdate, update_id)
-    access.require(update is not None and update.pilot.can_view_internal(current_user),
-                   hide=True)
-    assert update is not None
-    access.require(update.pilot.can_approve_updates(current_user))
-    return update
+    return web.load(PilotUpdate, update_id,
+                    see=lambda update, user: update.pilot.can_view_internal(user),
+                    may=lambda update, user: update.pilot.can_approve_updates(user))
 
 
 @blp.route("/updates/<id:update_id>/approve", methods=["POST"])
@@ -713,7 +701,6 @@ def approve_update(update_id: int):
     """Approve a submitted public report: it is published (the pilot's coordinators)."""
     update = _update(update_id)
     ops.approve_update(update, actor=current_user)
-    db.session.commit()
     return jsonify(update_body(update, internal=True))
 
 
@@ -726,7 +713,6 @@ def return_update(data, update_id: int):
     """Return a submitted report to the team with what to change; the team is e-mailed."""
     update = _update(update_id)
     ops.return_update(update, data["note"], actor=current_user)
-    db.session.commit()
     return jsonify(update_body(update, internal=True))
 
 
@@ -738,9 +724,8 @@ def return_update(data, update_id: int):
 def put_evaluation(data, pilot_id: int):
     """Write the final evaluation of a completed or discontinued pilot (409 before)."""
     pilot = _pilot(pilot_id)
-    access.require(pilot.can_view_internal(current_user))
+    web.check(pilot.can_view_internal(current_user))
     ops.save_evaluation(pilot, data, actor=current_user)
-    db.session.commit()
     return _json(_fresh(pilot.id))
 
 
@@ -752,7 +737,6 @@ def put_evaluation(data, pilot_id: int):
 def add_replication(data, pilot_id: int):
     """Record another municipality adopting the pilot."""
     pilot = _pilot(pilot_id)
-    access.require(pilot.can_view_internal(current_user))
+    web.check(pilot.can_view_internal(current_user))
     ops.add_replication(pilot, data, actor=current_user)
-    db.session.commit()
     return _json(_fresh(pilot.id), 201)

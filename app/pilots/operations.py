@@ -99,7 +99,7 @@ class StalePilot(StaleVersion):
 
     def __init__(self, pilot: Pilot):
         super().__init__(_l("Someone saved this pilot after you opened it. Compare your "
-                            "values with the saved ones and save again."))
+                            "values with the saved ones and save again."), current=pilot)
         self.pilot = pilot
 
 
@@ -330,8 +330,8 @@ def _flush_pilot(pilot: Pilot) -> None:
     try:
         db.session.flush()
     except StaleDataError:
-        db.session.rollback()
-        db.session.refresh(pilot)
+        # The caller's savepoint (web.attempt) or the request's rollback undoes the rest;
+        # the pilot, expired then, reads the stored version.
         raise StalePilot(pilot) from None
 
 
@@ -553,14 +553,12 @@ def _snapshot(pilot: Pilot) -> dict:
 
 # --- the plan --------------------------------------------------------------------------------
 
-def update_pilot(pilot: Pilot, data: dict, *, actor, expected_version: int | None = None,
-                 now: datetime | None = None) -> Pilot:
-    """Change the fields sent. With `expected_version` an edit of an older version raises
-    StalePilot and changes nothing. A `status` is a transition (with `status_reason`)."""
+def update_pilot(pilot: Pilot, data: dict, *, actor, now: datetime | None = None) -> Pilot:
+    """Change the fields sent (the caller checks the version edited: web.expect_version).
+    A `status` is a transition (with `status_reason`); an edit that loses a race with
+    another raises StalePilot."""
     now = now or now_utc()
     _require(pilot.can_edit(actor))
-    if expected_version is not None and expected_version != pilot.version:
-        raise StalePilot(pilot)
     fields = _Fields(data)
     values: dict[str, Any] = {}
     if fields.has("title"):
