@@ -1,9 +1,9 @@
 """Pilots: start one from a winning idea, read and edit it, record milestones, indicators,
 measurements, expenses and progress reports, approve reports, evaluate, replicate.
 
-Thin adapters over app.pilots.operations, the same ones the pages call. Anyone reads a
-pilot's public fields; its team and coordinators also read the internal ones (every
-report, expenses, evidence, documents). `progress`, `health` and `spent_eur` are
+Thin adapters over the pilot operations (creation, lifecycle, plan, funding, reports,
+evaluation), the same ones the pages call. Anyone reads a pilot's public fields; its team
+and coordinators also read the internal ones (every report, expenses, evidence, documents). `progress`, `health` and `spent_eur` are
 computed (app.pilots.health, app.pilots.money), never stored or accepted.
 """
 
@@ -24,8 +24,13 @@ from app.core.errors import StaleVersion
 from app.core.pagination import paginate
 from app.extensions import db
 from app.ideas.models import Idea
-from app.pilots import operations as ops
+from app.pilots import creation as creation_ops
+from app.pilots import evaluation as evaluation_ops
+from app.pilots import funding as funding_ops
+from app.pilots import lifecycle as lifecycle_ops
+from app.pilots import plan as plan_ops
 from app.pilots import queries
+from app.pilots import reports as reports_ops
 from app.pilots.charts import plain_number
 from app.pilots.health import LEVELS, PILOT_NOT_RUNNING, badge_text, reason_text
 from app.pilots.indicators import DIRECTIONS
@@ -107,7 +112,7 @@ class PilotCreateSchema(PilotFieldsSchema):
     end_date = fields.Raw(required=True, allow_none=True,
                           metadata={**DATE_DOC, "description": "After start_date"})
     indicators = fields.List(fields.Nested(IndicatorInSchema), validate=validate.Length(
-        max=ops.INDICATORS_MAX), metadata={
+        max=plan_ops.INDICATORS_MAX), metadata={
         "description": "Default: the idea's proposed indicators whose numbers can be read"})
     funding = fields.List(fields.Nested(FundingInSchema), validate=validate.Length(max=20))
 
@@ -541,7 +546,7 @@ def create_pilot(data, idea_id: int):
     indicators are carried over unless sent."""
     idea = web.load(Idea, idea_id, see=lambda idea, user: idea.can_view_private(user)
                     or idea.is_public())
-    pilot = ops.create_pilot(idea, data, actor=current_user)
+    pilot = creation_ops.create_pilot(idea, data, actor=current_user)
     return _json(_fresh(pilot.id), 201)
 
 
@@ -590,7 +595,7 @@ def update_pilot(data, pilot_id: int):
 
     def save() -> Pilot:
         web.expect_version(pilot, version)
-        return ops.update_pilot(pilot, data, actor=current_user)
+        return lifecycle_ops.update_pilot(pilot, data, actor=current_user)
 
     try:
         web.attempt(save)
@@ -608,7 +613,7 @@ def update_pilot(data, pilot_id: int):
 def add_milestone(data, pilot_id: int):
     """Plan a milestone: `{title, due_date, weight (> 0), description}`."""
     pilot = _editable(pilot_id)
-    milestone = ops.add_milestone(pilot, data, actor=current_user)
+    milestone = plan_ops.add_milestone(pilot, data, actor=current_user)
     return _json(milestone_body(milestone, internal=True), 201)
 
 
@@ -621,7 +626,7 @@ def update_milestone(data, milestone_id: int):
     """Change a milestone; `status` moves along its table (409 otherwise). Done needs
     evidence where the pilot requires it (422)."""
     milestone = web.load(Milestone, milestone_id, may=_may_edit_pilot)
-    ops.update_milestone(milestone, data, actor=current_user)
+    plan_ops.update_milestone(milestone, data, actor=current_user)
     return jsonify(milestone_body(milestone, internal=True))
 
 
@@ -633,7 +638,7 @@ def update_milestone(data, milestone_id: int):
 def add_indicator(data, pilot_id: int):
     """Add an outcome indicator; the target must lie in its direction from the baseline."""
     pilot = _editable(pilot_id)
-    indicator = ops.add_indicator(pilot, data, actor=current_user)
+    indicator = plan_ops.add_indicator(pilot, data, actor=current_user)
     return _json(indicator_body(indicator), 201)
 
 
@@ -645,7 +650,7 @@ def add_indicator(data, pilot_id: int):
 def add_measurement(data, indicator_id: int):
     """Record a measured value; not dated before the baseline, nor in the future (422)."""
     indicator = web.load(Indicator, indicator_id, may=_may_edit_pilot)
-    measurement = ops.record_measurement(indicator, data, actor=current_user)
+    measurement = plan_ops.record_measurement(indicator, data, actor=current_user)
     return _json(measurement_body(measurement), 201)
 
 
@@ -657,7 +662,7 @@ def add_measurement(data, indicator_id: int):
 def add_expense(data, pilot_id: int):
     """Record an expense: `{amount_eur ("1500.00", > 0), spent_on, description}`."""
     pilot = _editable(pilot_id)
-    expense = ops.record_expense(pilot, data, actor=current_user)
+    expense = funding_ops.record_expense(pilot, data, actor=current_user)
     return _json(expense_body(expense), 201)
 
 
@@ -670,7 +675,7 @@ def add_funding(data, pilot_id: int):
     """Add a funding line of the approved budget (the pilot's coordinators)."""
     pilot = _pilot(pilot_id)
     web.check(pilot.can_manage(current_user))
-    line = ops.add_funding_line(pilot, data, actor=current_user)
+    line = funding_ops.add_funding_line(pilot, data, actor=current_user)
     return _json(funding_body(line), 201)
 
 
@@ -683,7 +688,7 @@ def add_update(data, pilot_id: int):
     """Write a progress report. `public: true` submits it; it is published once a
     coordinator approves it (`status` "submitted", then "approved")."""
     pilot = _editable(pilot_id)
-    update = ops.post_update(pilot, data, actor=current_user)
+    update = reports_ops.post_update(pilot, data, actor=current_user)
     return _json(update_body(update, internal=True), 201)
 
 
@@ -700,7 +705,7 @@ def _update(update_id: int) -> PilotUpdate:
 def approve_update(update_id: int):
     """Approve a submitted public report: it is published (the pilot's coordinators)."""
     update = _update(update_id)
-    ops.approve_update(update, actor=current_user)
+    reports_ops.approve_update(update, actor=current_user)
     return jsonify(update_body(update, internal=True))
 
 
@@ -712,7 +717,7 @@ def approve_update(update_id: int):
 def return_update(data, update_id: int):
     """Return a submitted report to the team with what to change; the team is e-mailed."""
     update = _update(update_id)
-    ops.return_update(update, data["note"], actor=current_user)
+    reports_ops.return_update(update, data["note"], actor=current_user)
     return jsonify(update_body(update, internal=True))
 
 
@@ -725,7 +730,7 @@ def put_evaluation(data, pilot_id: int):
     """Write the final evaluation of a completed or discontinued pilot (409 before)."""
     pilot = _pilot(pilot_id)
     web.check(pilot.can_view_internal(current_user))
-    ops.save_evaluation(pilot, data, actor=current_user)
+    evaluation_ops.save_evaluation(pilot, data, actor=current_user)
     return _json(_fresh(pilot.id))
 
 
@@ -738,5 +743,5 @@ def add_replication(data, pilot_id: int):
     """Record another municipality adopting the pilot."""
     pilot = _pilot(pilot_id)
     web.check(pilot.can_view_internal(current_user))
-    ops.add_replication(pilot, data, actor=current_user)
+    evaluation_ops.add_replication(pilot, data, actor=current_user)
     return _json(_fresh(pilot.id), 201)

@@ -26,8 +26,8 @@ from app.core.collation import collated
 from app.core.errors import DomainError, handle_http_exception
 from app.extensions import db
 from app.pilots import documents, queries
-from app.pilots import operations as ops
 from app.pilots import policy as pilot_policy
+from app.pilots import reports as reports_ops
 from app.pilots.health import badge_text, reason_text
 from app.pilots.models import Measurement, Pilot, PilotDocument
 from app.places.models import Municipality
@@ -142,7 +142,8 @@ def upload(form_field: Any, pilot: Pilot, field_name: str = "document") -> Pilot
     if not sent or not getattr(sent, "filename", ""):
         return None
     data = sent.read(documents.MAX_FILE_BYTES + 1)
-    return ops.add_document(pilot, sent.filename, data, actor=current_user, field=field_name)
+    return reports_ops.add_document(pilot, sent.filename, data, actor=current_user,
+                                    field=field_name)
 
 
 def form_values(form: FlaskForm, names: tuple[str, ...]) -> dict[str, Any]:

@@ -13,7 +13,8 @@ from app.core import access, web
 from app.core.clock import today_riga
 from app.core.errors import Invalid
 from app.core.formatting import fmt_money
-from app.pilots import operations as ops
+from app.pilots import funding as funding_ops
+from app.pilots import plan as plan_ops
 from app.pilots.blueprint import (
     bp,
     editable_pilot,
@@ -64,7 +65,7 @@ def add_measurement(pilot_id: int) -> Any:
         if indicator is None:
             raise Invalid(errors={"indicator_id": [_("Choose one of the pilot's indicators.")]})
         document = upload(form.document, pilot)
-        return ops.record_measurement(indicator, form_values(form, (
+        return plan_ops.record_measurement(indicator, form_values(form, (
             "value", "measured_on", "note")), actor=current_user, document=document)
 
     return submit(
@@ -83,7 +84,7 @@ def add_expense(pilot_id: int) -> Any:
 
     def run() -> Any:
         document = upload(form.document, pilot)
-        return ops.record_expense(pilot, form_values(form, (
+        return funding_ops.record_expense(pilot, form_values(form, (
             "amount_eur", "spent_on", "description", "category", "document_public")),
             actor=current_user, document=document)
 
@@ -99,14 +100,14 @@ def add_expense(pilot_id: int) -> Any:
 @bp.route("/expenses/<id:expense_id>/delete", methods=["POST"])
 @access.signed_in
 def delete_expense(expense_id: int) -> Any:
-    return remove_child(Expense, expense_id, ops.delete_expense, Pilot.can_edit,
+    return remove_child(Expense, expense_id, funding_ops.delete_expense, Pilot.can_edit,
                         _("The expense has been removed."), "#money")
 
 
 @bp.route("/measurements/<id:measurement_id>/delete", methods=["POST"])
 @access.signed_in
 def delete_measurement(measurement_id: int) -> Any:
-    return remove_child(Measurement, measurement_id, ops.delete_measurement, Pilot.can_edit,
+    return remove_child(Measurement, measurement_id, plan_ops.delete_measurement, Pilot.can_edit,
                         _("The measurement has been removed."), "#indicators")
 
 
@@ -120,7 +121,7 @@ def add_funding(pilot_id: int) -> Any:
     form = FundingForm()
     valid_form(form)
     return on_pilot_page(
-        lambda: ops.add_funding_line(
+        lambda: funding_ops.add_funding_line(
             pilot, form_values(form, ("kind", "label", "amount_eur", "vat_eur")),
             actor=current_user),
         _("The funding line has been added."), pilot_url(pilot, "#money"), refused=Invalid)
@@ -129,5 +130,5 @@ def add_funding(pilot_id: int) -> Any:
 @bp.route("/funding/<id:line_id>/delete", methods=["POST"])
 @access.signed_in
 def delete_funding(line_id: int) -> Any:
-    return remove_child(FundingLine, line_id, ops.remove_funding_line, Pilot.can_manage,
+    return remove_child(FundingLine, line_id, funding_ops.remove_funding_line, Pilot.can_manage,
                         _("The funding line has been removed."), "#money")

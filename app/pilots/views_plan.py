@@ -14,7 +14,8 @@ from sqlalchemy import select
 from app.core import access, web
 from app.core.errors import StaleVersion
 from app.extensions import db
-from app.pilots import operations as ops
+from app.pilots import lifecycle as lifecycle_ops
+from app.pilots import plan as plan_ops
 from app.pilots.blueprint import (
     bp,
     coordinator_choices,
@@ -67,7 +68,7 @@ def _edit_page(form: PilotEditForm, pilot: Pilot, *, status: int = 200,
     form.assessment_theme_id.choices = _theme_choices()
     return render_template("pilots/edit.html", form=form, pilot=pilot, conflict=conflict,
                            manager=pilot.can_manage(current_user),
-                           labels=ops.FIELD_LABELS), status
+                           labels=lifecycle_ops.FIELD_LABELS), status
 
 
 def _edit_data(form: PilotEditForm, pilot: Pilot) -> dict[str, Any]:
@@ -140,7 +141,7 @@ def save(pilot_id: int) -> Any:
 
     def run() -> Pilot:
         web.expect_version(pilot, _sent_version(form))
-        return ops.update_pilot(pilot, _edit_data(form, pilot), actor=current_user)
+        return lifecycle_ops.update_pilot(pilot, _edit_data(form, pilot), actor=current_user)
 
     return submit(
         form, run=run,
@@ -156,7 +157,7 @@ def change_status(pilot_id: int) -> Any:
     form = StatusForm()
     valid_form(form)
     return on_pilot_page(
-        lambda: ops.transition_pilot(pilot, form.status.data, actor=current_user,
+        lambda: lifecycle_ops.transition_pilot(pilot, form.status.data, actor=current_user,
                                      reason=form.reason.data or ""),
         lambda: _("The pilot is now %(status)s.", status=pilot.status.label),
         pilot_url(pilot))
@@ -177,7 +178,7 @@ def new_milestone(pilot_id: int) -> Any:
         return web.done(_("The milestone has been added."), pilot_url(pilot, "#milestones"))
 
     return submit(
-        form, run=lambda: ops.add_milestone(pilot, form_values(
+        form, run=lambda: plan_ops.add_milestone(pilot, form_values(
             form, ("title", "description", "due_date", "weight")), actor=current_user),
         success=added,
         page=lambda status: (render_template("pilots/milestone_form.html", form=form,
@@ -213,7 +214,7 @@ def edit_milestone(milestone_id: int) -> Any:
 
     def run() -> Milestone:
         document = upload(form.document, pilot)
-        return ops.update_milestone(milestone, form_values(form, (
+        return plan_ops.update_milestone(milestone, form_values(form, (
             "title", "description", "due_date", "weight", "status", "completed_on",
             "evidence_text", "evidence_url")), actor=current_user, document=document)
 
@@ -233,7 +234,7 @@ def new_indicator(pilot_id: int) -> Any:
     pilot = editable_pilot(pilot_id)
     form = IndicatorForm() if request.method == "POST" else IndicatorForm(formdata=None)
     return submit(
-        form, run=lambda: ops.add_indicator(pilot, form_values(form, (
+        form, run=lambda: plan_ops.add_indicator(pilot, form_values(form, (
             "name", "unit", "direction", "baseline", "baseline_on", "target", "target_on")),
             actor=current_user),
         success=lambda _indicator: web.done(_("The indicator has been added."),

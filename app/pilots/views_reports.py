@@ -11,7 +11,8 @@ from flask_login import current_user
 
 from app.core import access, web
 from app.core.errors import Invalid
-from app.pilots import operations as ops
+from app.pilots import evaluation as evaluation_ops
+from app.pilots import reports as reports_ops
 from app.pilots.blueprint import (
     bp,
     editable_pilot,
@@ -59,7 +60,7 @@ def new_update(pilot_id: int) -> Any:
     pilot = editable_pilot(pilot_id)
     form = UpdateForm() if request.method == "POST" else UpdateForm(formdata=None)
     return submit(
-        form, run=lambda: ops.post_update(pilot, form_values(form, UPDATE_FIELDS),
+        form, run=lambda: reports_ops.post_update(pilot, form_values(form, UPDATE_FIELDS),
                                           actor=current_user),
         success=lambda update: web.done(_posted(update), pilot_url(pilot, "#reports")),
         page=lambda status: _update_page(form, pilot, None, status))
@@ -76,7 +77,7 @@ def edit_update(update_id: int) -> Any:
     else:
         form = UpdateForm()
     return submit(
-        form, run=lambda: ops.revise_update(update, form_values(form, UPDATE_FIELDS),
+        form, run=lambda: reports_ops.revise_update(update, form_values(form, UPDATE_FIELDS),
                                             actor=current_user),
         success=lambda _update: web.done(_("The report has been saved."),
                                          pilot_url(pilot, "#reports")),
@@ -101,7 +102,7 @@ def _back_from_review(pilot: Pilot) -> str:
 def approve_update(update_id: int) -> Any:
     update, pilot = _reviewable(update_id)
     valid_post()
-    return on_pilot_page(lambda: ops.approve_update(update, actor=current_user),
+    return on_pilot_page(lambda: reports_ops.approve_update(update, actor=current_user),
                          _("The report has been approved and published."),
                          _back_from_review(pilot))
 
@@ -115,7 +116,7 @@ def return_update(update_id: int) -> Any:
 
     def run() -> PilotUpdate:
         try:
-            return ops.return_update(update, form.note.data or "", actor=current_user)
+            return reports_ops.return_update(update, form.note.data or "", actor=current_user)
         except Invalid:
             raise Invalid(_("Write what the team should change before returning the "
                             "report.")) from None
@@ -142,7 +143,7 @@ def evaluation(pilot_id: int) -> Any:
     else:
         form = EvaluationForm()
     return submit(
-        form, run=lambda: ops.save_evaluation(pilot, form_values(
+        form, run=lambda: evaluation_ops.save_evaluation(pilot, form_values(
             form, ("results", "lessons", "recommendation")), actor=current_user),
         success=lambda _evaluation: web.done(_("The final evaluation has been saved."),
                                              pilot_url(pilot, "#evaluation")),
@@ -157,7 +158,7 @@ def add_replication(pilot_id: int) -> Any:
     form = ReplicationForm()
     valid_form(form)
     return on_pilot_page(
-        lambda: ops.add_replication(pilot, form_values(
+        lambda: evaluation_ops.add_replication(pilot, form_values(
             form, ("municipality_id", "status", "started_on", "note")), actor=current_user),
         _("The municipality has been recorded."), pilot_url(pilot, "#replication"),
         refused=Invalid)
@@ -170,6 +171,6 @@ def update_replication(replication_id: int) -> Any:
     form = ReplicationStatusForm()
     valid_form(form)
     return on_pilot_page(
-        lambda: ops.update_replication(replication, form_values(form, ("status", "note")),
-                                       actor=current_user),
+        lambda: evaluation_ops.update_replication(
+            replication, form_values(form, ("status", "note")), actor=current_user),
         _("The replication has been updated."), pilot_url(pilot, "#replication"))

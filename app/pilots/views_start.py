@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from app.core import access, web
 from app.ideas.models import Idea
-from app.pilots import operations as ops
+from app.pilots import creation as creation_ops
 from app.pilots import policy as pilot_policy
 from app.pilots.blueprint import (
     bp,
@@ -68,7 +68,7 @@ def new(idea_id: int) -> Any:
         "lead_municipality_id": str(team.municipality_id),
         "partner_municipality_ids": [str(m.id) for m in team.partner_municipalities],
         "indicators": [{**row, "keep": bool(row["direction"])}
-                       for row in ops.proposed_indicators(idea)],
+                       for row in creation_ops.proposed_indicators(idea)],
     })
     return _create_page(form, idea)
 
@@ -91,7 +91,7 @@ def create(idea_id: int) -> Any:
         return refused
     form = PilotCreateForm()
     return submit(
-        form, run=lambda: ops.create_pilot(idea, _create_data(form), actor=current_user),
+        form, run=lambda: creation_ops.create_pilot(idea, _create_data(form), actor=current_user),
         success=lambda pilot: web.done(
             _("The pilot has been started. Plan its milestones next."), pilot_url(pilot)),
         page=lambda status: _create_page(form, idea, status))
