@@ -84,6 +84,19 @@ def test_a_file_that_is_not_a_document_is_refused_and_nothing_is_saved(client, w
     assert db.session.get(Pilot, world.pilot.id).expenses == []
 
 
+
+def test_a_refused_expense_keeps_no_orphan_document_of_its_invoice(client, world):
+    login(client, world.member)
+    response = client.post(f"/pilots/{world.pilot.id}/expenses", data={
+        "e-amount_eur": "-10", "e-spent_on": _day(), "e-description": "Rēķins bez summas",
+        "e-document": (io.BytesIO(PDF), "rēķins.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert 'value="Rēķins bez summas"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    pilot = db.session.get(Pilot, world.pilot.id)
+    assert pilot.expenses == []
+    assert pilot.documents == []  # the invoice stored with it went with the refused expense
+
 def test_indicator_charts_have_a_data_table_beside_them(client, world, token_for):
     indicator = world.pilot.indicators[0]
     for offset, value in ((-40, "110"), (-20, "90"), (0, "75")):
