@@ -23,7 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from app.accounts.forms import EmptyForm
 from app.core import access, web
 from app.core.collation import collated
-from app.core.errors import DomainError, handle_http_exception
+from app.core.errors import DomainError, Invalid, handle_http_exception
 from app.extensions import db
 from app.pilots import documents, queries
 from app.pilots import policy as pilot_policy
@@ -107,17 +107,20 @@ def submit(form: FlaskForm, *, run: Callable[[], Any],
 
 
 def on_pilot_page(run: Callable[[], Any], success: str | Callable[[], str], back: str, *,
-                  refused: type[DomainError] = DomainError, refusal: str | None = None
+                  refused: type[DomainError] = DomainError, invalid: str | None = None
                   ) -> ResponseReturnValue:
     """A small form on the pilot page (a status, a funding line, a replication, a review of
     a report): run the one operation and say `success` (text, or a function of nothing for
-    a message about the result), or flash every message of a refusal (or `refusal`); then
-    go `back` to the page it was sent from."""
+    a message about the result), or flash every message of a refusal (`invalid` instead of
+    the field messages, where one sentence says it better); then go `back` to the page it
+    was sent from."""
     try:
         web.attempt(run)
     except refused as error:
         messages = [m for msgs in error.errors.values() for m in msgs] or [error.detail]
-        flash(refusal or " ".join(str(m) for m in messages), "error")
+        if invalid is not None and isinstance(error, Invalid):
+            messages = [invalid]
+        flash(" ".join(str(m) for m in messages), "error")
     else:
         flash(success() if callable(success) else success, "success")
     return redirect(back)

@@ -113,16 +113,10 @@ def return_update(update_id: int) -> Any:
     update, pilot = _reviewable(update_id)
     form = ReturnForm()
     valid_form(form)
-
-    def run() -> PilotUpdate:
-        try:
-            return reports_ops.return_update(update, form.note.data or "", actor=current_user)
-        except Invalid:
-            raise Invalid(_("Write what the team should change before returning the "
-                            "report.")) from None
-
-    return on_pilot_page(run, _("The report has been returned to the team."),
-                         _back_from_review(pilot))
+    return on_pilot_page(
+        lambda: reports_ops.return_update(update, form.note.data or "", actor=current_user),
+        _("The report has been returned to the team."), _back_from_review(pilot),
+        invalid=_("Write what the team should change before returning the report."))
 
 
 # --- final evaluation and replication ------------------------------------------------------------

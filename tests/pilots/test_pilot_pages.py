@@ -188,6 +188,17 @@ def test_a_coordinator_approves_or_returns_reports_from_the_pages(client, world,
     assert any("Par īsu." in m.body for m in outbox(world.member.email))
 
 
+
+def test_returning_a_report_without_a_note_says_what_is_missing(client, world):
+    waiting = add_report(world.pilot, public=True, body="Atskaite bez piezīmes.")
+    login(client, world.coordinator)
+    response = client.post(f"/updates/{waiting.id}/return", data={"note": "  "},
+                           follow_redirects=True)
+    assert "Write what the team should change before returning the report." in \
+        response.get_data(as_text=True)
+    db.session.expire_all()
+    assert waiting.status.value == "submitted"
+
 def test_the_team_writes_a_public_report_that_waits_for_approval(client, world):
     login(client, world.member)
     response = client.post(f"/pilots/{world.pilot.id}/updates/new", data={
