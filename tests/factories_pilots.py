@@ -68,8 +68,8 @@ def make_pilot(idea=None, *, coordinator=None, status="active", start=None, end=
                budget="10000.00", evidence_required=False, indicators=(), **winner_kw):
     """A committed pilot of `idea` (a new winner if None), started by a coordinator of its
     hackathon, then stored in `status`. Default dates: started 60 days ago, ends in 300."""
+    from app.pilots.creation import create_pilot
     from app.pilots.models import PilotStatusChange
-    from app.pilots.operations import create_pilot
     from app.pilots.states import PilotStatus
     from tests.factories_hackathons import make_coordinator
 

@@ -33,7 +33,9 @@ from app.core.errors import DomainError, Invalid, NotAllowed
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.operations import queue_mail
-from app.pilots import operations as pilot_ops
+from app.pilots import fields as pilot_fields
+from app.pilots import funding as funding_ops
+from app.pilots import plan as plan_ops
 from app.pilots.health import reason_text
 from app.pilots.models import Expense, Indicator, Measurement, Milestone, Pilot
 from app.pilots.reminders import team_reminder_kind
@@ -79,17 +81,17 @@ class Preview:
 # --- reading a cell as the operations would -------------------------------------------------
 
 def _as_date(value: Any) -> date | None:
-    return pilot_ops.parse_date(value)
+    return pilot_fields.parse_date(value)
 
 
 def _as_number(value: Any) -> Decimal | None:
-    number, _problem = pilot_ops.read_number(value)
+    number, _problem = pilot_fields.read_number(value)
     return number
 
 
 def _as_amount(value: Any) -> Decimal | None:
     try:
-        return pilot_ops.read_amount(value)
+        return pilot_fields.read_amount(value)
     except Exception:  # an unreadable amount differs from every stored one
         return None
 
@@ -320,7 +322,7 @@ class _Run:
             self.outcome(sheet, row, CONFLICT, milestone, milestone.pilot, changes)
             return
         data = {name: cells[name] for name in changes}
-        if self.call(sheet, row, lambda: pilot_ops.update_milestone(
+        if self.call(sheet, row, lambda: plan_ops.update_milestone(
                 milestone, data, actor=self.actor, now=self.now)) is not None:
             self.outcome(sheet, row, CHANGE, milestone, milestone.pilot, changes)
 
@@ -338,7 +340,7 @@ class _Run:
             return
         data = {name: cells.get(name, "") for name in _MEASUREMENT_READ}
         self._new_or_replaced(sheet, row, cells, stored, indicator, indicator.pilot, data,
-                              sheets.measurement_version, pilot_ops.check_measurement)
+                              sheets.measurement_version, plan_ops.check_measurement)
 
     def expense(self, row: int, cells: dict[str, Any]) -> None:
         sheet = "expenses"
@@ -353,7 +355,7 @@ class _Run:
             return
         data = {name: cells.get(name, "") for name in _EXPENSE_READ}
         self._new_or_replaced(sheet, row, cells, stored, pilot, pilot, data,
-                              sheets.expense_version, pilot_ops.check_expense)
+                              sheets.expense_version, funding_ops.check_expense)
 
     def _new_or_replaced(self, sheet: str, row: int, cells: dict[str, Any], stored: Any,
                          owner: Any, pilot: Pilot, data: dict[str, Any],
@@ -388,8 +390,8 @@ class _Run:
         """Write the checked rows, a sheet at a time: the new objects in one flush, then
         the replaced ones removed in another (each audited, with the file and row)."""
         for sheet, record, delete in (
-                ("measurements", pilot_ops.record_measurements, pilot_ops.delete_measurements),
-                ("expenses", pilot_ops.record_expenses, pilot_ops.delete_expenses)):
+                ("measurements", plan_ops.record_measurements, plan_ops.delete_measurements),
+                ("expenses", funding_ops.record_expenses, funding_ops.delete_expenses)):
             rows = [p for p in self.pending if p.sheet == sheet]
             if not rows:
                 continue

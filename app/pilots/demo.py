@@ -23,7 +23,12 @@ from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
 from app.ideas.models import Idea, IdeaRevision, ProposedIndicator
 from app.ideas.status import IdeaStatus
-from app.pilots import operations as ops
+from app.pilots import creation as creation_ops
+from app.pilots import evaluation as evaluation_ops
+from app.pilots import funding as funding_ops
+from app.pilots import lifecycle as lifecycle_ops
+from app.pilots import plan as plan_ops
+from app.pilots import reports as reports_ops
 from app.pilots.models import Pilot
 from app.places.models import Municipality
 from app.teams.models import Team
@@ -222,7 +227,7 @@ def _seed_pilot(idea: Idea, plan: Plan, coordinator, today: date) -> Pilot:
     end = start + timedelta(days=plan.runs_days)
     created = _at(start - timedelta(days=20))
     name, unit, direction, baseline, target = plan.indicator
-    pilot = ops.create_pilot(idea, {
+    pilot = creation_ops.create_pilot(idea, {
         "start_date": start, "end_date": end, "budget_eur": plan.budget,
         "evidence_required": plan.team_region == "zemgale",
         "indicators": [{"name": name, "unit": unit, "direction": direction,
@@ -230,61 +235,61 @@ def _seed_pilot(idea: Idea, plan: Plan, coordinator, today: date) -> Pilot:
         "funding": [{"kind": k, "amount_eur": a} for k, a in plan.funding]
         or [{"kind": "programme", "amount_eur": plan.budget}],
     }, actor=coordinator, now=created)
-    ops.transition_pilot(pilot, "active", actor=member, reason="Pilotprojekts sākts.",
+    lifecycle_ops.transition_pilot(pilot, "active", actor=member, reason="Pilotprojekts sākts.",
                          now=_at(start))
     for title, due_days, status in plan.milestones:
         due = start + timedelta(days=due_days)
-        milestone = ops.add_milestone(pilot, {"title": title, "due_date": due,
+        milestone = plan_ops.add_milestone(pilot, {"title": title, "due_date": due,
                                               "weight": "1"}, actor=member, now=created)
         if status != "planned":
             done_on = min(due, today)
-            ops.update_milestone(milestone, {
+            plan_ops.update_milestone(milestone, {
                 "status": status, "completed_on": done_on if status == "done" else None,
                 "evidence": "Akts un fotogrāfijas projekta mapē." if status == "done" else "",
             }, actor=member, now=_at(done_on))
     indicator = pilot.indicators[0]
     for day, value in zip(_months(start, len(plan.values)), plan.values, strict=False):
         if day <= today:
-            ops.record_measurement(indicator, {"value": value, "measured_on": day,
+            plan_ops.record_measurement(indicator, {"value": value, "measured_on": day,
                                                "note": "Pašvaldības uzskaite"},
                                    actor=member, now=_at(day))
     spread = max(1, min(plan.started_days_ago, plan.runs_days) // max(1, len(plan.spent)))
     for i, amount in enumerate(plan.spent):
         day = start + timedelta(days=spread * i + 5)
-        ops.record_expense(pilot, {"amount_eur": amount, "spent_on": min(day, today),
+        funding_ops.record_expense(pilot, {"amount_eur": amount, "spent_on": min(day, today),
                                    "description": f"Rēķins Nr. {100 + i}"},
                            actor=member, now=_at(min(day, today)))
     last = today - timedelta(days=plan.last_report_days_ago)
     day = start + timedelta(days=plan.report_every_days)
     while day <= min(last, end):
         public = (day - start).days // plan.report_every_days % 2 == 1
-        update = ops.post_update(pilot, {
+        update = reports_ops.post_update(pilot, {
             "reported_on": day, "public": public,
             "body": f"Darbi rit pēc plāna. Šomēnes: {plan.milestones[0][0].lower()} un "
                     "sarunas ar iedzīvotājiem."}, actor=member, now=_at(day))
         if public:
-            ops.approve_update(update, actor=coordinator, now=_at(day + timedelta(days=1)))
+            reports_ops.approve_update(update, actor=coordinator, now=_at(day + timedelta(days=1)))
         day += timedelta(days=plan.report_every_days)
     if plan.waiting_report:
-        ops.post_update(pilot, {"reported_on": today - timedelta(days=2), "public": True,
+        reports_ops.post_update(pilot, {"reported_on": today - timedelta(days=2), "public": True,
                                 "body": plan.waiting_report}, actor=member,
                         now=_at(today - timedelta(days=2)))
     if plan.status == "on_hold":
-        ops.transition_pilot(pilot, "on_hold", actor=member, reason=plan.reason,
+        lifecycle_ops.transition_pilot(pilot, "on_hold", actor=member, reason=plan.reason,
                              now=_at(today - timedelta(days=30)))
     elif plan.status in ("completed", "discontinued"):
         ended = min(end, today - timedelta(days=20))
-        ops.transition_pilot(pilot, plan.status, actor=coordinator,
+        lifecycle_ops.transition_pilot(pilot, plan.status, actor=coordinator,
                              reason=plan.reason or "Pilotprojekts pabeigts.", now=_at(ended))
     if plan.evaluation:
         results, lessons, recommendation = plan.evaluation
-        ops.save_evaluation(pilot, {"results": results, "lessons": lessons,
+        evaluation_ops.save_evaluation(pilot, {"results": results, "lessons": lessons,
                                     "recommendation": recommendation}, actor=coordinator,
                             now=_at(today - timedelta(days=10)))
     for municipality, status, days_ago in plan.replications:
         place = db.session.scalars(select(Municipality)
                                    .where(Municipality.name == municipality)).one()
-        ops.add_replication(pilot, {"municipality_id": place.id, "status": status,
+        evaluation_ops.add_replication(pilot, {"municipality_id": place.id, "status": status,
                                     "started_on": today - timedelta(days=days_ago)},
                             actor=coordinator, now=_at(today - timedelta(days=days_ago)))
     return pilot
@@ -299,10 +304,10 @@ def _planned_vidzeme_pilot(today: date) -> Pilot | None:
     coordinator = find_user_by_email("vpr.koordinators@talka.lv")
     if idea is None or idea.pilot is not None or coordinator is None:
         return None
-    pilot = ops.create_pilot(idea, {"start_date": today + timedelta(days=30),
+    pilot = creation_ops.create_pilot(idea, {"start_date": today + timedelta(days=30),
                                     "end_date": today + timedelta(days=395)},
                              actor=coordinator)
-    ops.add_milestone(pilot, {"title": "Līgums ar partneriem",
+    plan_ops.add_milestone(pilot, {"title": "Līgums ar partneriem",
                               "due_date": today + timedelta(days=45), "weight": "1"},
                       actor=coordinator)
     return pilot

@@ -1,5 +1,5 @@
-"""Which idea may become a pilot, and who may start it: the one rule that the operation,
-the pages, the API and the templates all ask."""
+"""Which idea may become a pilot, and who may start it: the one rule (`may_create`) that
+the operation, the pages, the API and the templates all ask."""
 
 from __future__ import annotations
 
@@ -19,13 +19,9 @@ def may_start(idea: Idea, user) -> bool:
     return _signed_in(user) and idea.hackathon.can_manage(user)
 
 
-def is_eligible(idea: Idea) -> bool:
-    """Only a winning idea becomes a pilot, and only once."""
-    return idea.status == IdeaStatus.WINNER and idea.pilot is None
-
-
 def refusal(idea: Idea) -> LazyString | None:
-    """Why this idea cannot become a pilot now, or None when it can."""
+    """Why this idea cannot become a pilot now, or None when it can: only a winning idea
+    becomes a pilot, and only once."""
     if idea.pilot is not None:
         return _l("This idea already has a pilot.")
     if idea.status != IdeaStatus.WINNER:
@@ -35,5 +31,6 @@ def refusal(idea: Idea) -> LazyString | None:
 
 
 def may_create(idea: Idea, user) -> bool:
-    """May `user` turn `idea` into a pilot now: what the "Start the pilot" button asks."""
-    return is_eligible(idea) and may_start(idea, user)
+    """May `user` turn `idea` into a pilot now: what the operation enforces, the pages ask
+    and the "Start the pilot" button shows."""
+    return refusal(idea) is None and may_start(idea, user)

@@ -226,7 +226,8 @@ def publish_and_start_pilot(made: dict, *, winner_rank: int, start: date, end: d
     from app.hackathons.models import Hackathon
     from app.ideas.models import Idea
     from app.judging import deciding
-    from app.pilots import operations as pilots
+    from app.pilots import creation as creation_ops
+    from app.pilots import lifecycle as lifecycle_ops
 
     now = now_utc()
     coordinator = db.session.get(User, made["coordinator"]["id"])
@@ -240,9 +241,9 @@ def publish_and_start_pilot(made: dict, *, winner_rank: int, start: date, end: d
                                         "justification": justification},
                             actor=coordinator, now=now - timedelta(days=1))
     db.session.commit()
-    pilot = pilots.create_pilot(winner, {"start_date": start, "end_date": end},
+    pilot = creation_ops.create_pilot(winner, {"start_date": start, "end_date": end},
                                 actor=coordinator)
-    pilots.transition_pilot(pilot, "active", actor=coordinator, reason="Darbs sākts.")
+    lifecycle_ops.transition_pilot(pilot, "active", actor=coordinator, reason="Darbs sākts.")
     db.session.commit()
     made["justification"] = justification
     made["winner"] = chosen
@@ -271,7 +272,9 @@ def pilot_running(tag: str) -> dict:
     from app.accounts.models import User
     from app.core.clock import today_riga
     from app.extensions import db
-    from app.pilots import operations as pilots
+    from app.pilots import funding as funding_ops
+    from app.pilots import plan as plan_ops
+    from app.pilots import reports as reports_ops
     from app.pilots.models import Pilot
 
     today = today_riga()
@@ -282,32 +285,32 @@ def pilot_running(tag: str) -> dict:
     pilot = db.session.get(Pilot, made["pilot"]["id"])
     lead = db.session.get(User, made["winner"]["lead"]["id"])
     coordinator = db.session.get(User, made["coordinator"]["id"])
-    done = pilots.add_milestone(pilot, {"title": "Mikroautobusa iegāde",
+    done = plan_ops.add_milestone(pilot, {"title": "Mikroautobusa iegāde",
                                         "due_date": today - timedelta(days=20),
                                         "weight": "1"}, actor=lead)
-    pilots.update_milestone(done, {"status": "done",
+    plan_ops.update_milestone(done, {"status": "done",
                                    "completed_on": today - timedelta(days=25)}, actor=lead)
-    pilots.add_milestone(pilot, {"title": "Maršruts pa 12 pagastiem",
+    plan_ops.add_milestone(pilot, {"title": "Maršruts pa 12 pagastiem",
                                  "due_date": today + timedelta(days=45), "weight": "2"},
                          actor=lead)
     indicator = pilot.indicators[0]
     measurements = [("55", today - timedelta(days=30), "Nodarbību žurnāls"),
                     ("72", today - timedelta(days=3), "Nodarbību žurnāls")]
     for value, measured_on, note in measurements:
-        pilots.record_measurement(indicator, {"value": value, "measured_on": measured_on,
+        plan_ops.record_measurement(indicator, {"value": value, "measured_on": measured_on,
                                               "note": note}, actor=lead)
-    pilots.record_expense(pilot, {"amount_eur": "18450.00",
+    funding_ops.record_expense(pilot, {"amount_eur": "18450.00",
                                   "spent_on": today - timedelta(days=26),
                                   "description": "Mikroautobuss"}, actor=lead)
-    approved = pilots.post_update(pilot, {"body": "Mikroautobuss brauc: pirmajā mēnesī "
+    approved = reports_ops.post_update(pilot, {"body": "Mikroautobuss brauc: pirmajā mēnesī "
                                                   "nodarbībās bija **72** jaunieši.",
                                           "public": True,
                                           "reported_on": today - timedelta(days=2)},
                                   actor=lead)
-    pilots.approve_update(approved, actor=coordinator)
-    pilots.post_update(pilot, {"body": "Vēl nepārbaudīts ziņojums par rudens maršrutu.",
+    reports_ops.approve_update(approved, actor=coordinator)
+    reports_ops.post_update(pilot, {"body": "Vēl nepārbaudīts ziņojums par rudens maršrutu.",
                                "public": True, "reported_on": today}, actor=lead)
-    pilots.post_update(pilot, {"body": "Iekšēja piezīme: šoferis atvaļinājumā augustā.",
+    reports_ops.post_update(pilot, {"body": "Iekšēja piezīme: šoferis atvaļinājumā augustā.",
                                "public": False, "reported_on": today}, actor=lead)
     db.session.commit()
     made["pilot"].update({

@@ -11,7 +11,7 @@ import pytest
 from app.core.clock import today_riga
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.extensions import db
-from app.pilots import operations as ops
+from app.pilots import creation as creation_ops
 from app.pilots.models import Pilot
 from tests.conftest import login
 from tests.factories_pilots import make_coord as make_coordinator
@@ -148,15 +148,15 @@ def test_the_operation_refuses_the_same_things(db):
     idea = make_winner()
     team_lead = idea.team.lead.user
     with pytest.raises(NotAllowed):
-        ops.create_pilot(idea, _dates(), actor=team_lead)
+        creation_ops.create_pilot(idea, _dates(), actor=team_lead)
     coordinator = make_coordinator("zemgale")
     with pytest.raises(Invalid) as error:
-        ops.create_pilot(idea, _dates(end_date="2000-01-01"), actor=coordinator)
+        creation_ops.create_pilot(idea, _dates(end_date="2000-01-01"), actor=coordinator)
     assert "end_date" in error.value.errors
-    pilot = ops.create_pilot(idea, _dates(), actor=coordinator)
+    pilot = creation_ops.create_pilot(idea, _dates(), actor=coordinator)
     assert pilot.approved_budget_eur == Decimal("24500.00")
     with pytest.raises(WrongState):
-        ops.create_pilot(idea, _dates(), actor=coordinator)
+        creation_ops.create_pilot(idea, _dates(), actor=coordinator)
 
 
 def test_the_pages_link_idea_and_pilot(client):

@@ -13,7 +13,7 @@ import pytest
 
 from app.core.clock import now_utc
 from app.extensions import db
-from app.pilots.operations import add_funding_line
+from app.pilots.funding import add_funding_line
 from app.places.models import Region
 from tests.conftest import login
 from tests.factories_hackathons import make_hackathon

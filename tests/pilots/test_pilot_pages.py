@@ -84,6 +84,19 @@ def test_a_file_that_is_not_a_document_is_refused_and_nothing_is_saved(client, w
     assert db.session.get(Pilot, world.pilot.id).expenses == []
 
 
+
+def test_a_refused_expense_keeps_no_orphan_document_of_its_invoice(client, world):
+    login(client, world.member)
+    response = client.post(f"/pilots/{world.pilot.id}/expenses", data={
+        "e-amount_eur": "-10", "e-spent_on": _day(), "e-description": "Rēķins bez summas",
+        "e-document": (io.BytesIO(PDF), "rēķins.pdf")}, content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert 'value="Rēķins bez summas"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    pilot = db.session.get(Pilot, world.pilot.id)
+    assert pilot.expenses == []
+    assert pilot.documents == []  # the invoice stored with it went with the refused expense
+
 def test_indicator_charts_have_a_data_table_beside_them(client, world, token_for):
     indicator = world.pilot.indicators[0]
     for offset, value in ((-40, "110"), (-20, "90"), (0, "75")):
@@ -174,6 +187,17 @@ def test_a_coordinator_approves_or_returns_reports_from_the_pages(client, world,
     assert waiting.status.value == "approved" and other.status.value == "returned"
     assert any("Par īsu." in m.body for m in outbox(world.member.email))
 
+
+
+def test_returning_a_report_without_a_note_says_what_is_missing(client, world):
+    waiting = add_report(world.pilot, public=True, body="Atskaite bez piezīmes.")
+    login(client, world.coordinator)
+    response = client.post(f"/updates/{waiting.id}/return", data={"note": "  "},
+                           follow_redirects=True)
+    assert "Write what the team should change before returning the report." in \
+        response.get_data(as_text=True)
+    db.session.expire_all()
+    assert waiting.status.value == "submitted"
 
 def test_the_team_writes_a_public_report_that_waits_for_approval(client, world):
     login(client, world.member)

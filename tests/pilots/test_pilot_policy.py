@@ -11,7 +11,7 @@ import pytest
 from app.core.clock import today_riga
 from app.core.errors import NotAllowed, WrongState
 from app.ideas.status import IdeaStatus
-from app.pilots import operations as ops
+from app.pilots import creation as creation_ops
 from app.pilots import policy as pilot_policy
 from tests.conftest import login
 from tests.factories_pilots import make_coord, make_pilot, make_winner
@@ -48,11 +48,11 @@ def test_the_operation_the_page_and_the_button_ask_the_same_rule(client, db, sta
     button = re.search(rf'href="(/en)?/ideas/{idea.id}/pilot"', page) is not None
     assert button is may
     if may:
-        ops.create_pilot(idea, _dates(), actor=user)
+        creation_ops.create_pilot(idea, _dates(), actor=user)
         return
     error = NotAllowed if not pilot_policy.may_start(idea, user) else WrongState
     with pytest.raises(error):
-        ops.create_pilot(idea, _dates(), actor=user)
+        creation_ops.create_pilot(idea, _dates(), actor=user)
     db.session.rollback()
 
 

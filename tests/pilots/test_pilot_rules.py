@@ -351,7 +351,7 @@ def test_a_returned_report_goes_back_to_the_team_and_can_be_submitted_again(
     mails = outbox(world.member.email)
     assert mails and "Lūdzu, pievienojiet skaitļus." in mails[-1].body
     assert client.get(f"/api/v1/pilots/{world.pilot.id}").json["updates"] == []
-    from app.pilots.operations import revise_update
+    from app.pilots.reports import revise_update
 
     row = db.session.get(PilotUpdate, update["id"])
     revise_update(row, {"body": "Uzstādīti 120 skaitītāji."}, actor=world.member)

@@ -9,7 +9,7 @@ import io
 import pytest
 
 from app.core.clock import today_riga
-from app.pilots.operations import record_measurement
+from app.pilots.plan import record_measurement
 from app.programme.models import RoundKind
 from tests.conftest import login, read_in_english
 from tests.factories_pilots import pilot_world

@@ -69,7 +69,7 @@ def test_a_change_to_public_data_raises_the_version_and_shows_at_once(client, wo
 
 def test_operations_invalidate_the_cache(client, world):
     """Approving a public report through the pilots' operation shows it in the feed."""
-    from app.pilots.operations import approve_update
+    from app.pilots.reports import approve_update
 
     feed = client.get("/feed.atom").get_data(as_text=True)
     assert "Vēl nepārbaudīta ziņa" not in feed

@@ -1,0 +1,161 @@
+"""From winner to pilot: the idea's proposed indicators read as numbers, and
+`create_pilot`, which asks `pilot_policy.may_create` (the one rule of which idea may
+become a pilot, and who starts it).
+
+Operations flush and never commit: the request commits at its edge (app.core.web).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
+
+from app.core.clock import now_utc
+from app.core.errors import WrongState
+from app.extensions import db
+from app.ideas.models import Idea
+from app.pilots import policy as pilot_policy
+from app.pilots.changes import audit, require_allowed
+from app.pilots.fields import Fields, split_proposed_value
+from app.pilots.funding import funding_values
+from app.pilots.lifecycle import (
+    charged_region,
+    check_dates,
+    read_coordinator,
+    read_municipalities,
+    snapshot,
+)
+from app.pilots.models import TITLE_MAX, FundingLine, Indicator, Pilot, PilotStatusChange
+from app.pilots.plan import INDICATORS_MAX, indicator_values
+from app.pilots.states import PilotStatus
+
+
+def proposed_indicators(idea: Idea) -> list[dict]:
+    """The idea's proposed indicators as pilot indicator rows, numbers parsed where possible.
+
+    The direction follows the numbers (a target above the baseline: increase); a row whose
+    numbers cannot be read keeps its text for the coordinator to complete.
+    """
+    rows = []
+    for proposed in idea.indicators:
+        baseline, unit = split_proposed_value(proposed.baseline)
+        target, target_unit = split_proposed_value(proposed.target)
+        direction = ""
+        if baseline is not None and target is not None and baseline != target:
+            direction = "increase" if target > baseline else "decrease"
+        rows.append({
+            "name": proposed.name[:TITLE_MAX], "unit": unit or target_unit,
+            "direction": direction,
+            "baseline": str(baseline) if baseline is not None else proposed.baseline,
+            "target": str(target) if target is not None else proposed.target,
+        })
+    return rows
+
+
+def create_pilot(idea: Idea, data: dict, *, actor, now: datetime | None = None) -> Pilot:
+    """Turn a winning idea into a pilot: its title, summary, team, municipalities, proposed
+    indicators and budget are carried over (and may be changed in `data`)."""
+    now = now or now_utc()
+    if not pilot_policy.may_create(idea, actor):
+        require_allowed(pilot_policy.may_start(idea, actor),
+                        _l("Only a coordinator of the idea's hackathon can start its pilot."))
+        raise WrongState(pilot_policy.refusal(idea))
+    team = idea.team
+    fields = Fields(data)
+    title = fields.text("title", required=True, max_length=TITLE_MAX, default=idea.title)
+    summary = fields.text("summary", default=idea.summary)
+    start = fields.date("start_date")
+    end = fields.date("end_date")
+    check_dates(fields, start, end)
+    if not fields.has("budget_eur") and idea.budget_eur is not None:
+        fields.data = {**fields.data, "budget_eur": idea.budget_eur}
+    budget = fields.amount("budget_eur", allow_zero=False)
+    lead, partners = read_municipalities(
+        fields, lead_default=team.municipality_id,
+        partners_default=[m.id for m in team.partner_municipalities])
+    region = charged_region(idea.hackathon, lead)
+    evidence_required = fields.boolean("evidence_required")
+    if fields.has("coordinator_id"):
+        coordinator = read_coordinator(fields, region, idea.hackathon)
+    else:
+        coordinator = actor if getattr(actor, "is_coordinator", False) else None
+    rows = data.get("indicators")
+    if rows is None:  # not sent: carry over those proposed indicators that are complete
+        rows = [r for r in proposed_indicators(idea) if r["direction"]]
+    indicator_values = _indicator_rows(fields, rows, start, end)
+    funding = _funding_rows(fields, data.get("funding") or [])
+    fields.check()
+
+    pilot = Pilot(idea=idea, hackathon_id=idea.hackathon_id, team=team, title=title,
+                  summary=summary, lead_municipality=lead, region_code=region,
+                  partner_municipalities=partners, start_date=start, end_date=end,
+                  approved_budget_eur=budget, coordinator=coordinator,
+                  status=PilotStatus.PLANNED, evidence_required=evidence_required,
+                  created_at=now, created_by_id=actor.id, updated_at=now,
+                  updated_by_id=actor.id)
+    for position, values in enumerate(indicator_values):
+        pilot.indicators.append(Indicator(position=position, created_at=now, **values))
+    for values in funding:
+        pilot.funding_lines.append(FundingLine(**values))
+    pilot.status_changes.append(PilotStatusChange(
+        from_status=None, to_status=PilotStatus.PLANNED, at=now, actor_id=actor.id,
+        reason=str(_l("Pilot started from the winning idea."))))
+    db.session.add(pilot)
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:  # another coordinator started it a moment ago
+        raise WrongState(_l("This idea already has a pilot.")) from None
+    audit("pilot.create", pilot, actor=actor, now=now, after=snapshot(pilot))
+    return pilot
+
+
+# A person reads the labels of the form, never the field names.
+INDICATOR_LABELS = {
+    "name": _l("Indicator"), "unit": _l("Unit"), "direction": _l("Direction"),
+    "baseline": _l("Baseline value"), "baseline_on": _l("Baseline date"),
+    "target": _l("Target value"), "target_on": _l("Target date"),
+}
+
+
+def _indicator_rows(fields: Fields, rows: Any, start: date | None,
+                    end: date | None) -> list[dict]:
+    if not isinstance(rows, list) or len(rows) > INDICATORS_MAX:
+        fields.fail("indicators", _l("Send at most %(n)d indicators as a list.",
+                                     n=INDICATORS_MAX))
+        return []
+    values = []
+    for number, row in enumerate(rows, start=1):
+        if not isinstance(row, dict):
+            fields.fail("indicators", _l("Indicator %(n)d: fill in its fields.", n=number))
+            continue
+        sub = Fields({"baseline_on": start, "target_on": end,
+                       **{k: v for k, v in row.items()
+                          if k not in ("baseline_on", "target_on") or v not in (None, "")}})
+        checked = indicator_values(sub)
+        for name, messages in sub.errors.items():
+            for message in messages:
+                fields.fail("indicators", _l("Indicator %(n)d, %(field)s: %(message)s",
+                                             n=number, field=INDICATOR_LABELS.get(name, name),
+                                             message=message))
+        if not sub.errors:
+            values.append(checked)
+    return values
+
+
+def _funding_rows(fields: Fields, rows: Any) -> list[dict]:
+    if not isinstance(rows, list):
+        fields.fail("funding", _l("Send the funding lines as a list."))
+        return []
+    values = []
+    for row in rows:
+        sub = Fields(row if isinstance(row, dict) else {})
+        checked = funding_values(sub)
+        for name, messages in sub.errors.items():
+            fields.errors.setdefault(f"funding.{name}", []).extend(messages)
+        if not sub.errors:
+            values.append(checked)
+    return values
