@@ -122,13 +122,14 @@ def _apply(hackathon: Hackathon, values: dict) -> None:
 
 
 def _flush_checked(hackathon: Hackathon) -> None:
-    """Flush; a concurrent save that won the race is a stale version, not a crash."""
+    """Flush; a concurrent save that won the race is a stale version, not a crash.
+
+    Whoever began the transaction undoes the failed flush (the savepoint of `web.attempt`,
+    or the request's edge), which expires `hackathon`: the 409 shows the stored version."""
     try:
         db.session.flush()
     except StaleDataError as exc:
-        db.session.rollback()
-        current = db.session.get(Hackathon, hackathon.id)
-        raise StaleVersion(current=current) from exc
+        raise StaleVersion(current=hackathon) from exc
 
 
 def create_hackathon(data: dict, *, actor, now: datetime | None = None) -> Hackathon:

@@ -23,6 +23,7 @@ from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
 from app.core.formatting import fmt_datetime
 from app.core.kept import browser_hash, keep
+from app.core.web import expect_version
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
 from app.ideas import attachments as files
@@ -70,15 +71,6 @@ FIELD_LABELS = {
 _TEXT_LIMITS = {"title": TITLE_MAX, "summary": SUMMARY_MAX, "partners": PARTNERS_MAX,
                 **{name: LONG_TEXT_MAX for name in MARKDOWN_FIELDS if name != "partners"}}
 _BUDGET = re.compile(r"\d+(?:[.,]\d+)?")
-
-
-class StaleIdea(StaleVersion):
-    """A save based on an older version; `idea` is the stored one (API adds `current`)."""
-
-    def __init__(self, idea: Idea):
-        super().__init__(_l("Someone in your team saved this idea after you opened it. "
-                            "Compare the two texts, merge them and save again."))
-        self.idea = idea
 
 
 # --- reading and checking fields ----------------------------------------------------------
@@ -256,13 +248,16 @@ def _add_revision(idea: Idea, *, actor, now: datetime) -> IdeaRevision:
 
 
 def _flush(idea: Idea) -> None:
-    """Flush; a concurrent save that won the race makes this one stale, never lost silently."""
+    """Flush; a concurrent save that won the race makes this one stale, never lost silently.
+
+    The failed flush is undone by whoever began the transaction (the savepoint of
+    `web.attempt`, or the request's edge), which expires `idea`: the 409 then shows the
+    version stored now.
+    """
     try:
         db.session.flush()
     except StaleDataError:
-        db.session.rollback()
-        db.session.refresh(idea)
-        raise StaleIdea(idea) from None
+        raise StaleVersion(current=idea) from None
 
 
 def _apply(idea: Idea, values: dict) -> None:
@@ -340,15 +335,14 @@ def save_idea(idea: Idea, data: dict, *, actor, expected_version: int | None = N
     """Save the fields present in `data` as a new revision; False when nothing changed.
 
     A draft saves incomplete; a submitted idea stays submitted. A stale
-    `expected_version` raises StaleIdea and changes nothing.
+    `expected_version` raises StaleVersion (with the stored idea) and changes nothing.
     """
     now = now or now_utc()
     if not idea.is_team_member(actor):
         raise NotAllowed(_l("Only the idea's team can change it."))
     if not idea.editable_at(now):
         raise WrongState(_not_editable_message(idea, now))
-    if expected_version is not None and expected_version != idea.version:
-        raise StaleIdea(idea)
+    expect_version(idea, expected_version)
     values, errors = check_fields(data)
     if errors:
         raise Invalid(errors=errors)

@@ -2,10 +2,10 @@
 and the coordinator's list of a hackathon's ideas with its CSV export.
 
 Each view loads (404), checks access (404 for what the user may not know about),
-reads the form, calls one operation and commits. Nothing a team typed is lost:
-an expired session, an expired form token, a stale version and a late post each
-keep the text (see _keep_and_sign_in, csrf_expired, the conflict page and the
-late branch of _save_and_maybe_submit).
+reads the form and calls one operation; the request's edge (app.core.web) commits.
+Nothing a team typed is lost: an expired session, an expired form token, a stale
+version and a late post each keep the text (see _keep_and_sign_in, _expired_form, the
+conflict page and the late branch of _save_and_maybe_submit).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -30,10 +31,16 @@ from app import MAX_ID
 from app.accounts.forms import EmptyForm
 from app.core import access, web
 from app.core.clock import now_utc
-from app.core.errors import Invalid, NotAllowed, WrongState, handle_http_exception
+from app.core.errors import (
+    Invalid,
+    NotAllowed,
+    StaleVersion,
+    WrongState,
+    handle_http_exception,
+)
 from app.core.forms import apply_errors
 from app.core.pagination import clamp, paginate
-from app.extensions import db, limiter
+from app.extensions import csrf, db, limiter
 from app.hackathons.models import Hackathon
 from app.ideas import attachments as files
 from app.ideas import operations as ops
@@ -54,7 +61,6 @@ from app.public.cache import public_page
 
 bp = Blueprint("ideas", __name__)
 
-FORM_ENDPOINTS = ("ideas.create", "ideas.save")
 DIFF_FIELDS = ["title", "summary", "problem", "solution", "target_group", "expected_impact",
                "indicators", "budget_eur", "duration_months", "partners", "attachments"]
 
@@ -62,10 +68,7 @@ DIFF_FIELDS = ["title", "summary", "problem", "solution", "target_group", "expec
 # --- loading -----------------------------------------------------------------------------
 
 def _idea_or_404(idea_id: int) -> Idea:
-    idea = queries.idea_by_id(idea_id)
-    if idea is None:
-        abort(404)
-    return idea
+    return web.check_found(queries.idea_by_id(idea_id))
 
 
 def _readable(idea_id: int) -> Idea:
@@ -88,11 +91,8 @@ def _team_idea(idea_id: int) -> Idea:
 
 
 def _hackathon_or_404(slug: str) -> Hackathon:
-    hackathon = db.session.scalar(select(Hackathon).where(Hackathon.slug == slug))
-    if hackathon is None:
-        abort(404)
-    access.require(hackathon.is_visible_to(current_user), hide=True)
-    return hackathon
+    return web.load(select(Hackathon).where(Hackathon.slug == slug),
+                    see=Hackathon.is_visible_to)
 
 
 # --- the form -------------------------------------------------------------------------------
@@ -179,9 +179,6 @@ def _keep_and_sign_in(*, idea: Idea | None = None, hackathon: Hackathon | None =
     after sign-in (only here, and only to a member of the idea's team)."""
     if idea is not None or hackathon is not None:
         ops.keep_text(_posted_data(), reason="signed_out", idea=idea, hackathon=hackathon)
-        # Committed here: this also runs from the CSRF error handler, after the request's
-        # transaction was rolled back at the edge.
-        db.session.commit()
     flash(_("Your session had ended, so the idea was not saved yet. Your text has been "
             "kept: sign in and it will be shown again for you to check and save."), "info")
     # The same answer whether or not the idea exists: the key never leaves the server.
@@ -201,50 +198,49 @@ def _submitted(idea: Idea):
     return redirect(url_for("ideas.idea", idea_id=idea.id))
 
 
-def _save_and_maybe_submit(idea: Idea, form: IdeaForm):
-    """After a successful save: submit when asked; a failed submit keeps the saved draft."""
-    now = now_utc()
-    kept = _kept_row()
-    ops.use_kept_text(kept, now)
+def _save_and_maybe_submit(idea: Idea, form: IdeaForm, now):
+    """After a successful save: submit when asked; a failed submit keeps the saved draft
+    (the submission alone is undone, and the request commits the draft)."""
+    ops.use_kept_text(_kept_row(), now)
+    back = url_for("ideas.idea", idea_id=idea.id)
     if request.form.get("action") != "submit" or not idea.is_draft:
-        db.session.commit()
-        flash(_("The idea has been saved.") if idea.is_draft else
-              _("Your changes have been saved; the idea stays submitted."), "success")
-        return redirect(url_for("ideas.idea", idea_id=idea.id))
+        return web.done(_("The idea has been saved.") if idea.is_draft else
+                        _("Your changes have been saved; the idea stays submitted."), back)
     try:
-        ops.submit_idea(idea, actor=current_user, now=now)
+        web.attempt(lambda: ops.submit_idea(idea, actor=current_user, now=now))
     except Invalid as error:
-        db.session.commit()  # the draft is saved; only the submission waits
         apply_errors(form, error)
         form.version.data = str(idea.version)
         return _form_page(form, idea=idea, hackathon=idea.hackathon, status=422, saved=True,
                           notice=_("Your draft has been saved, but it was not submitted: "
                                    "fill in the fields marked below, then submit again."))
     except WrongState as error:
-        db.session.commit()
-        flash(_("%(reason)s Your text has been saved as a draft.", reason=error.detail),
-              "error")
-        return redirect(url_for("ideas.idea", idea_id=idea.id))
-    db.session.commit()
+        return web.done(_("%(reason)s Your text has been saved as a draft.",
+                          reason=error.detail), back, "error")
     return _submitted(idea)
 
 
-@bp.errorhandler(CSRFError)
-def csrf_expired(error):
-    """An idea form whose security token expired keeps its text instead of a bare 400."""
-    if request.endpoint not in FORM_ENDPOINTS or request.method != "POST":
-        return handle_http_exception(error)
-    args = request.view_args or {}
-    idea = queries.idea_by_id(args["idea_id"]) if "idea_id" in args else None
-    hackathon = (idea.hackathon if idea is not None else
-                 db.session.scalar(select(Hackathon).where(Hackathon.slug == args.get("slug"))))
-    if hackathon is None or (idea is None and "idea_id" in args) \
-            or not hackathon.is_visible_to(current_user):
-        return handle_http_exception(error)
+def _token_refused() -> CSRFError | None:
+    """The form's security token, checked in the idea form's views rather than before them
+    (they are exempt), so that an expired form keeps its text and the edge commits it."""
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return None
+    try:
+        csrf.protect()
+    except CSRFError as error:
+        return error
+    return None
+
+
+def _expired_form(error: CSRFError, *, idea: Idea | None, hackathon: Hackathon | None):
+    """An idea form whose security token expired keeps its text instead of a bare 400;
+    what the user may not know about answers the bare 400 alike."""
+    if hackathon is None or not hackathon.is_visible_to(current_user):
+        raise error
     if not current_user.is_authenticated:
         return _keep_and_sign_in(idea=idea, hackathon=hackathon)
     if idea is not None and not idea.is_team_member(current_user):
-        return handle_http_exception(error)
+        raise error
     form = IdeaForm()
     form.form_errors.clear()
     notice = _("The form had expired, so nothing was saved yet. Your text is below: check "
@@ -313,8 +309,13 @@ KEEP_LIMIT = limiter.limit("60 per hour", exempt_when=_signed_in, scope="ideas-k
 # text can be kept (see _keep_and_sign_in); it requires a signed-in user inside.
 @bp.route("/hackathons/<slug>/ideas/new", methods=["POST"])
 @KEEP_LIMIT
+@csrf.exempt  # checked below, so that an expired form keeps its text
 @access.public
 def create(slug: str):
+    token_error = _token_refused()
+    if token_error is not None:
+        found = db.session.scalar(select(Hackathon).where(Hackathon.slug == slug))
+        return _expired_form(token_error, idea=None, hackathon=found)
     if not current_user.is_authenticated:
         # Signed out: a real and an unknown hackathon answer alike (kept, then sign in).
         found = db.session.scalar(select(Hackathon).where(Hackathon.slug == slug))
@@ -327,16 +328,16 @@ def create(slug: str):
     team = queries.team_by_id(form.team_id.data)
     now = now_utc()
     try:
-        idea = ops.create_idea(hackathon, team, form_data(form), actor=current_user, now=now)
+        idea = web.attempt(lambda: ops.create_idea(hackathon, team, form_data(form),
+                                                   actor=current_user, now=now))
     except Invalid as error:
         apply_errors(form, error)
         return _form_page(form, hackathon=hackathon, status=422)
     except WrongState as error:
         kept = ops.keep_text(_posted_data(), reason="late", hackathon=hackathon,
                              user=current_user, now=now)
-        db.session.commit()
         return _kept_page(kept, hackathon=hackathon, reason=str(error.detail), status=409)
-    return _save_and_maybe_submit(idea, form)
+    return _save_and_maybe_submit(idea, form, now)
 
 
 # --- the idea page ----------------------------------------------------------------------------
@@ -414,8 +415,15 @@ def edit(idea_id: int):
 # text can be kept (see _keep_and_sign_in); it requires a team member inside.
 @bp.route("/ideas/<id:idea_id>/edit", methods=["POST"])
 @KEEP_LIMIT
+@csrf.exempt  # checked below, so that an expired form keeps its text
 @access.public
 def save(idea_id: int):
+    token_error = _token_refused()
+    if token_error is not None:
+        found = queries.idea_by_id(idea_id)
+        if found is None:
+            raise token_error
+        return _expired_form(token_error, idea=found, hackathon=found.hackathon)
     if not current_user.is_authenticated:
         # Signed out: a real and a made-up idea answer alike (kept, then sign in).
         return _keep_and_sign_in(idea=queries.idea_by_id(idea_id))
@@ -429,11 +437,12 @@ def save(idea_id: int):
     expected = int(version) if version and version.isdigit() and len(version) < 10 else 0
     now = now_utc()
     try:
-        ops.save_idea(idea, form_data(form), actor=current_user, expected_version=expected,
-                      now=now)
-    except ops.StaleIdea as error:
-        conflict = _conflict_view(error.idea, form)
-        return _form_page(form, idea=error.idea, hackathon=error.idea.hackathon, status=409,
+        web.attempt(lambda: ops.save_idea(idea, form_data(form), actor=current_user,
+                                          expected_version=expected, now=now))
+    except StaleVersion:
+        # `idea` now holds the stored version: both texts side by side.
+        conflict = _conflict_view(idea, form)
+        return _form_page(form, idea=idea, hackathon=idea.hackathon, status=409,
                           conflict=conflict)
     except Invalid as error:
         apply_errors(form, error)
@@ -442,10 +451,9 @@ def save(idea_id: int):
         # Too late for this idea (e.g. a submitted idea after the deadline): keep the text.
         kept = ops.keep_text(_posted_data(), reason="late", idea=idea, user=current_user,
                              now=now)
-        db.session.commit()
         return _kept_page(kept, idea=idea, hackathon=idea.hackathon, reason=str(error.detail),
                           status=409)
-    return _save_and_maybe_submit(idea, form)
+    return _save_and_maybe_submit(idea, form, now)
 
 
 @bp.route("/ideas/<id:idea_id>/submit", methods=["POST"])
@@ -455,14 +463,11 @@ def submit(idea_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        ops.submit_idea(idea, actor=current_user)
+        web.attempt(lambda: ops.submit_idea(idea, actor=current_user))
     except Invalid as error:
-        flash(str(error.detail), "error")
-        return redirect(url_for("ideas.edit", idea_id=idea.id))
+        return web.done(str(error.detail), url_for("ideas.edit", idea_id=idea.id), "error")
     except WrongState as error:
-        flash(str(error.detail), "error")
-        return redirect(url_for("ideas.idea", idea_id=idea.id))
-    db.session.commit()
+        return web.done(str(error.detail), url_for("ideas.idea", idea_id=idea.id), "error")
     return _submitted(idea)
 
 
@@ -489,17 +494,16 @@ def ineligible(idea_id: int):
     idea = _readable(idea_id)
     access.require(idea.hackathon.can_manage(current_user), hide=True)
     form = IneligibleForm()
-    if form.validate_on_submit():
-        try:
-            ops.mark_ineligible(idea, form.reason.data, actor=current_user)
-        except (Invalid, WrongState, NotAllowed) as error:
-            messages = [m for msgs in error.errors.values() for m in msgs] or [error.detail]
-            flash(" ".join(str(m) for m in messages), "error")
-            return redirect(url_for("ideas.idea", idea_id=idea.id))
-        db.session.commit()
-        flash(_("The idea has been marked ineligible; the team has been told why."),
-              "success")
-    return redirect(url_for("ideas.idea", idea_id=idea.id))
+    back = url_for("ideas.idea", idea_id=idea.id)
+    if not form.validate_on_submit():
+        return redirect(back)
+    try:
+        web.attempt(lambda: ops.mark_ineligible(idea, form.reason.data, actor=current_user))
+    except (Invalid, WrongState, NotAllowed) as error:
+        messages = [m for msgs in error.errors.values() for m in msgs] or [error.detail]
+        return web.done(" ".join(str(m) for m in messages), back, "error")
+    return web.done(_("The idea has been marked ineligible; the team has been told why."),
+                    back)
 
 
 # --- kept texts -----------------------------------------------------------------------------
@@ -526,9 +530,7 @@ def latest_kept():
 @bp.route("/ideas/kept/<key>")
 @access.signed_in
 def kept(key: str):
-    row = ops.find_kept_text(key, user=current_user)
-    if row is None:
-        abort(404)
+    row = web.check_found(ops.find_kept_text(key, user=current_user))  # claims an anonymous one
     now = now_utc()
     idea = queries.idea_by_id(row.idea_id) if row.idea_id else None
     hackathon = idea.hackathon if idea else db.session.get(Hackathon, row.hackathon_id or 0)
@@ -542,7 +544,6 @@ def kept(key: str):
                                              "version")}
     initial["indicators"] = data.get("indicators") or []
     initial["kept"] = row.key
-    db.session.commit()  # the claim of an anonymous kept text
     notice = _("Your text was kept. Check it and save it.")
     if idea is not None and idea.can_edit(current_user, now) and row.reason != "late":
         return _form_page(IdeaForm(formdata=None, data=initial), idea=idea,
@@ -557,12 +558,9 @@ def kept(key: str):
 @bp.route("/ideas/kept/<key>/dismiss", methods=["POST"])
 @access.signed_in
 def kept_dismiss(key: str):
-    row = ops.find_kept_text(key, user=current_user)
-    if row is None:
-        abort(404)
+    row = web.check_found(ops.find_kept_text(key, user=current_user))
     if EmptyForm().validate_on_submit():
         ops.use_kept_text(row)
-        db.session.commit()
         flash(_("The kept text has been removed."), "success")
     if row.idea_id:
         return redirect(url_for("ideas.idea", idea_id=row.idea_id))
@@ -625,29 +623,23 @@ def attachments(idea_id: int):
 def upload(idea_id: int):
     idea = _team_idea(idea_id)
     form = AttachmentForm()
-    if not form.validate_on_submit():
-        return _attachments_page(idea, form, 422)
-    upload = form.file.data
-    data = upload.read(files.MAX_FILE_BYTES + 1) if upload else b""
-    try:
-        attachment = ops.add_attachment(idea, getattr(upload, "filename", None), data,
-                                        actor=current_user)
-    except Invalid as error:
-        apply_errors(form, error)
-        return _attachments_page(idea, form, 422)
-    except WrongState as error:
-        form.form_errors.append(str(error.detail))
-        return _attachments_page(idea, form, 409)
-    db.session.commit()
-    flash(_("The file “%(name)s” has been attached.", name=attachment.filename), "success")
-    return redirect(url_for("ideas.attachments", idea_id=idea.id))
+
+    def attach(data: dict):
+        upload = data["file"]
+        content = upload.read(files.MAX_FILE_BYTES + 1) if upload else b""
+        return ops.add_attachment(idea, getattr(upload, "filename", None), content,
+                                  actor=current_user)
+
+    return web.submit(
+        form, run=attach,
+        success=lambda attachment: web.done(
+            _("The file “%(name)s” has been attached.", name=attachment.filename),
+            url_for("ideas.attachments", idea_id=idea.id)),
+        page=lambda status: _attachments_page(idea, form, status))
 
 
 def _attachment_of(idea: Idea, attachment_id: int) -> Attachment:
-    attachment = queries.attachment_of(idea, attachment_id)
-    if attachment is None:
-        abort(404)
-    return attachment
+    return web.check_found(queries.attachment_of(idea, attachment_id))
 
 
 @bp.route("/ideas/<id:idea_id>/attachments/<id:attachment_id>")
@@ -669,15 +661,13 @@ def remove_attachment(idea_id: int, attachment_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     name = attachment.filename
+    back = url_for("ideas.attachments", idea_id=idea.id)
     try:
-        stored_name = ops.remove_attachment(attachment, actor=current_user)
+        stored_name = web.attempt(lambda: ops.remove_attachment(attachment, actor=current_user))
     except WrongState as error:
-        flash(str(error.detail), "error")
-        return redirect(url_for("ideas.attachments", idea_id=idea.id))
-    db.session.commit()
-    files.delete_file(stored_name)
-    flash(_("The file “%(name)s” has been removed.", name=name), "success")
-    return redirect(url_for("ideas.attachments", idea_id=idea.id))
+        return web.done(str(error.detail), back, "error")
+    files.delete_after_commit(stored_name)
+    return web.done(_("The file “%(name)s” has been removed.", name=name), back)
 
 
 # --- the coordinator's list -----------------------------------------------------------------
