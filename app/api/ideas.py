@@ -24,6 +24,7 @@ from app.ideas import attachments as files
 from app.ideas import operations as ops
 from app.ideas import queries
 from app.ideas.models import Attachment, Idea
+from app.ideas.schemas import IdeaFields, IndicatorSchema, IneligibleInput
 from app.ideas.status import IdeaStatus
 from app.places.models import REGION_CODES
 from app.public.cache import public_page
@@ -34,41 +35,14 @@ SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 # --- schemas ---------------------------------------------------------------------------
 
-class IndicatorSchema(Schema):
-    name = fields.String(required=True)
-    baseline = fields.String(load_default="")
-    target = fields.String(load_default="")
-
-
-class IdeaFieldsSchema(Schema):
-    title = fields.String(allow_none=True, metadata={"description": "At most 200 characters"})
-    summary = fields.String(allow_none=True, metadata={"description": "At most 300 characters"})
-    problem = fields.String(allow_none=True, metadata={"description": "Markdown"})
-    solution = fields.String(allow_none=True, metadata={"description": "Markdown"})
-    target_group = fields.String(allow_none=True, metadata={"description": "Markdown"})
-    expected_impact = fields.String(allow_none=True, metadata={"description": "Markdown"})
-    partners = fields.String(allow_none=True, metadata={"description": "Markdown"})
-    budget_eur = fields.Raw(allow_none=True, metadata={
-        "type": "string", "example": "15000.00",
-        "description": "EUR, ≥ 0, at most two decimals; a decimal string (a number is accepted)"})
-    duration_months = fields.Raw(allow_none=True, metadata={
-        "type": "integer", "minimum": 1, "maximum": 120})
-    indicators = fields.List(fields.Nested(IndicatorSchema), validate=validate.Length(max=50),
-                             metadata={"description": "Proposed indicators; replaces the list"})
-
-
-class IdeaCreateSchema(IdeaFieldsSchema):
+class IdeaCreateSchema(IdeaFields):
     team_id = fields.Integer(required=True, strict=True,
                              metadata={"description": "One of the caller's teams"})
 
 
-class IdeaUpdateSchema(IdeaFieldsSchema):
+class IdeaUpdateSchema(IdeaFields):
     version = fields.Integer(strict=True, metadata={
         "description": "The version you edited; a stale one answers 409 with `current`"})
-
-
-class IneligibleSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(max=10_000))
 
 
 class IdeaListArgs(PageArgs):
@@ -346,7 +320,7 @@ def withdraw_idea(idea_id: int):
 
 
 @blp.route("/ideas/<id:idea_id>/ineligible", methods=["POST"])
-@blp.arguments(IneligibleSchema)
+@blp.arguments(IneligibleInput)
 @blp.response(200, IdeaSchema)
 @blp.doc(security=SECURITY)
 @access.signed_in
