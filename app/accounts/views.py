@@ -1,4 +1,8 @@
-"""Account pages: register, confirm, sign in and out, password reset, /account."""
+"""Account pages: register, confirm, sign in and out, password reset, /account.
+
+The request's edge (app.core.web) commits: it does so before the answer is sent, so the
+session row that sign-in writes is there when the browser's next request reads it.
+"""
 
 from __future__ import annotations
 
@@ -30,9 +34,8 @@ from app.accounts.forms import (
     TokenForm,
 )
 from app.accounts.models import ApiToken, UserSession, token_digest
-from app.core import access, language
-from app.core.errors import Invalid, WrongState
-from app.core.forms import apply_errors
+from app.core import access, language, web
+from app.core.errors import WrongState
 from app.core.security import client_address, is_safe_next, security_log
 from app.extensions import db, limiter
 
@@ -122,7 +125,6 @@ def login():
                 session["lang"] = lang
             ops.start_session(user, remember=form.remember.data, ip=client_address(),
                               user_agent=request.user_agent.string or "")
-            db.session.commit()
             login_user(user, remember=form.remember.data)
             security_log("sign_in", user_id=user.id)
             return _remember_device(redirect(_next_url(url_for("public.home"))), user.email)
@@ -137,7 +139,6 @@ def logout():
     if current_user.is_authenticated:
         security_log("sign_out", user_id=current_user.id)
         ops.end_session(current_user.current_session_token)
-        db.session.commit()
     # Clear first: logout_user() then leaves its flag that deletes the remember cookie.
     session.clear()
     logout_user()
@@ -150,17 +151,11 @@ def logout():
 @limiter.limit("10 per hour", methods=["POST"], scope="register")
 def register():
     form = RegisterForm()
-    if form.validate_on_submit():
-        try:
-            ops.register_user(form.data)
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            return render_template("accounts/check_email.html",
-                                   email=ops.normalise_email(form.email.data))
-    status = 422 if request.method == "POST" else 200
-    return render_template("accounts/register.html", form=form), status
+    return web.submit(
+        form, run=lambda _data: ops.register_user(form.data),
+        success=lambda _user: render_template("accounts/check_email.html",
+                                              email=ops.normalise_email(form.email.data)),
+        page=lambda status: (render_template("accounts/register.html", form=form), status))
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
@@ -170,11 +165,10 @@ def confirm_email(token: str):
     form = EmptyForm()
     if form.validate_on_submit():
         try:
-            user = ops.confirm_email(token)
+            user = web.attempt(lambda: ops.confirm_email(token))
         except WrongState as error:
             return render_template("accounts/link_problem.html", detail=error.detail,
                                    resend_form=EmailForm()), 409
-        db.session.commit()
         security_log("email_confirmed", user_id=user.id)
         flash(_("Your e-mail address is confirmed. You can sign in now."), "success")
         return redirect(url_for("accounts.login"))
@@ -190,7 +184,6 @@ def resend_confirmation():
         user = ops.find_user_by_email(form.email.data)
         if user is not None and not user.is_confirmed and user.is_active:
             ops.send_confirmation(user)
-            db.session.commit()
     return render_template("accounts/check_email.html",
                            email=ops.normalise_email(form.email.data))
 
@@ -202,7 +195,6 @@ def password_reset():
     form = EmailForm()
     if form.validate_on_submit():
         ops.request_password_reset(form.email.data)
-        db.session.commit()
         security_log("password_reset_requested", email=ops.normalise_email(form.email.data))
         return render_template("accounts/check_email.html", email=form.email.data, reset=True)
     status = 422 if request.method == "POST" else 200
@@ -218,19 +210,17 @@ def password_reset_confirm(token: str):
         return render_template("accounts/link_problem.html", detail=error.detail,
                                reset=True), 409
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            user = ops.reset_password(token, form.password.data)
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            security_log("password_reset", user_id=user.id)
-            logout_user()
-            flash(_("Your password has been changed. Sign in with the new password."), "success")
-            return redirect(url_for("accounts.login"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("accounts/password_reset_confirm.html", form=form), status
+
+    def changed(user):
+        security_log("password_reset", user_id=user.id)
+        logout_user()
+        return web.done(_("Your password has been changed. Sign in with the new password."),
+                        url_for("accounts.login"))
+
+    return web.submit(
+        form, run=lambda _data: ops.reset_password(token, form.password.data), success=changed,
+        page=lambda status: (render_template("accounts/password_reset_confirm.html", form=form),
+                             status))
 
 
 # --- /account --------------------------------------------------------------------
@@ -263,65 +253,54 @@ def account():
 @access.signed_in
 def account_profile():
     form = ProfileForm()
-    if form.validate_on_submit():
-        try:
-            ops.update_profile(current_user, form.data)
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            # The chosen language is the preference now: the account page in it.
-            session[language.PREFERENCE] = current_user.locale
-            with force_locale(current_user.locale):
-                flash(_("Your profile has been saved."), "success")
-                return redirect(url_for("accounts.account"))
-    return _account_page(profile_form=form)
+
+    def saved(_user):
+        # The chosen language is the preference now: the account page in it.
+        session[language.PREFERENCE] = current_user.locale
+        with force_locale(current_user.locale):
+            return web.done(_("Your profile has been saved."), url_for("accounts.account"))
+
+    return web.submit(form, run=lambda _data: ops.update_profile(current_user, form.data),
+                      success=saved, page=lambda _status: _account_page(profile_form=form))
 
 
 @bp.route("/account/password", methods=["POST"])
 @access.signed_in
 def account_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            ops.change_password(current_user, form.current_password.data, form.password.data)
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            security_log("password_changed", user_id=current_user.id)
-            flash(_("Your password has been changed. Other devices have been signed out."),
-                  "success")
-            return redirect(url_for("accounts.account"))
-    return _account_page(password_form=form)
+
+    def changed(_result):
+        security_log("password_changed", user_id=current_user.id)
+        return web.done(_("Your password has been changed. Other devices have been signed "
+                          "out."), url_for("accounts.account"))
+
+    return web.submit(
+        form, run=lambda _data: ops.change_password(current_user, form.current_password.data,
+                                                    form.password.data),
+        success=changed, page=lambda _status: _account_page(password_form=form))
 
 
 @bp.route("/account/tokens", methods=["POST"])
 @access.signed_in
 def account_token_create():
     form = TokenForm(prefix="token")
-    if form.validate_on_submit():
-        try:
-            token, raw = ops.create_api_token(current_user, form.name.data)
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            security_log("api_token_created", user_id=current_user.id, token_id=token.id)
-            # Shown once, on this response only; never stored in plain text.
-            return _account_page(new_token=raw)
-    return _account_page(token_form=form)
+
+    def created(result):
+        token, raw = result
+        security_log("api_token_created", user_id=current_user.id, token_id=token.id)
+        # Shown once, on this response only; never stored in plain text.
+        return _account_page(new_token=raw)
+
+    return web.submit(form, run=lambda _data: ops.create_api_token(current_user, form.name.data),
+                      success=created, page=lambda _status: _account_page(token_form=form))
 
 
 @bp.route("/account/tokens/<id:token_id>/revoke", methods=["POST"])
 @access.signed_in
 def account_token_revoke(token_id: int):
-    token = db.session.get(ApiToken, token_id)
-    access.require(token is not None and token.user_id == current_user.id, hide=True)
-    assert token is not None
+    token = web.load(ApiToken, token_id, see=lambda found, user: found.user_id == user.id)
     if EmptyForm().validate_on_submit():
         ops.revoke_api_token(token)
-        db.session.commit()
         security_log("api_token_revoked", user_id=current_user.id, token_id=token.id)
         flash(_("The token has been revoked."), "success")
     return redirect(url_for("accounts.account"))
@@ -332,7 +311,6 @@ def account_token_revoke(token_id: int):
 def account_end_other_sessions():
     if EmptyForm().validate_on_submit():
         ops.end_all_sessions(current_user, keep_token=current_user.current_session_token)
-        db.session.commit()
         security_log("other_sessions_ended", user_id=current_user.id)
         flash(_("You have been signed out on all other devices."), "success")
     return redirect(url_for("accounts.account"))

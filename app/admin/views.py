@@ -1,8 +1,9 @@
-"""Admin pages. Every route here is admin-only; the rules live in the operations."""
+"""Admin pages. Every route here is admin-only; the rules live in the operations, and the
+request's edge (app.core.web) commits."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -12,11 +13,10 @@ from app.accounts import operations as account_ops
 from app.accounts.forms import EmptyForm
 from app.accounts.models import Role, RoleGrant, User
 from app.admin.forms import GrantRoleForm, MunicipalityForm, RegionForm
-from app.core import access
+from app.core import access, web
 from app.core.audit import AuditEntry
 from app.core.collation import collated, sort_key
-from app.core.errors import DomainError, Invalid
-from app.core.forms import apply_errors
+from app.core.errors import DomainError
 from app.core.pagination import clamp, paginate
 from app.extensions import db
 from app.mail.models import OutboxMessage
@@ -65,10 +65,7 @@ def users():
 
 
 def _user_or_404(user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None:
-        abort(404)
-    return user
+    return web.load(User, user_id)
 
 
 def _user_page(user: User, grant_form=None, status=200):
@@ -93,58 +90,47 @@ def user_detail(user_id: int):
 def user_grant_role(user_id: int):
     user = _user_or_404(user_id)
     form = GrantRoleForm()
-    if form.validate_on_submit():
-        try:
-            account_ops.grant_role(user, Role(form.role.data), form.region_code.data or None,
-                                   actor=current_user)
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The role has been granted."), "success")
-            return redirect(url_for("admin.user_detail", user_id=user.id))
-    return _user_page(user, form, status=422)
+    return web.submit(
+        form, run=lambda _data: account_ops.grant_role(
+            user, Role(form.role.data), form.region_code.data or None, actor=current_user),
+        success=lambda _grant: web.done(_("The role has been granted."),
+                                        url_for("admin.user_detail", user_id=user.id)),
+        page=lambda status: _user_page(user, form, status=status))
 
 
 @bp.route("/users/<id:user_id>/roles/<id:grant_id>/revoke", methods=["POST"])
 @access.admin_only
 def user_revoke_role(user_id: int, grant_id: int):
     user = _user_or_404(user_id)
-    grant = db.session.get(RoleGrant, grant_id)
-    if grant is None or grant.user_id != user.id:
-        abort(404)
+    grant = web.load(RoleGrant, grant_id, see=lambda found, _admin: found.user_id == user.id)
+    return _act_on(user, lambda: account_ops.revoke_role(user, grant, actor=current_user),
+                   _("The role has been revoked."))
+
+
+def _act_on(user: User, run, message: str):
+    """A button on the user's page: do it, or say why not there (the page is the way back)."""
+    back = url_for("admin.user_detail", user_id=user.id)
     try:
-        account_ops.revoke_role(user, grant, actor=current_user)
+        web.attempt(run)
     except DomainError as error:
-        flash(str(error.detail), "error")
-        return redirect(url_for("admin.user_detail", user_id=user.id))
-    db.session.commit()
-    flash(_("The role has been revoked."), "success")
-    return redirect(url_for("admin.user_detail", user_id=user.id))
+        return web.done(str(error.detail), back, "error")
+    return web.done(message, back)
 
 
 @bp.route("/users/<id:user_id>/disable", methods=["POST"])
 @access.admin_only
 def user_disable(user_id: int):
     user = _user_or_404(user_id)
-    try:
-        account_ops.disable_user(user, actor=current_user)
-    except DomainError as error:
-        flash(str(error.detail), "error")
-        return redirect(url_for("admin.user_detail", user_id=user.id))
-    db.session.commit()
-    flash(_("The account has been disabled and its sessions ended."), "success")
-    return redirect(url_for("admin.user_detail", user_id=user.id))
+    return _act_on(user, lambda: account_ops.disable_user(user, actor=current_user),
+                   _("The account has been disabled and its sessions ended."))
 
 
 @bp.route("/users/<id:user_id>/enable", methods=["POST"])
 @access.admin_only
 def user_enable(user_id: int):
     user = _user_or_404(user_id)
-    account_ops.enable_user(user, actor=current_user)
-    db.session.commit()
-    flash(_("The account has been enabled."), "success")
-    return redirect(url_for("admin.user_detail", user_id=user.id))
+    return _act_on(user, lambda: account_ops.enable_user(user, actor=current_user),
+                   _("The account has been enabled."))
 
 
 # --- reference data ------------------------------------------------------------
@@ -161,45 +147,31 @@ def places():
 @bp.route("/municipalities/<id:municipality_id>", methods=["GET", "POST"])
 @access.admin_only
 def municipality_edit(municipality_id: int):
-    municipality = db.session.get(Municipality, municipality_id)
-    if municipality is None:
-        abort(404)
+    municipality = web.load(Municipality, municipality_id)
     form = MunicipalityForm(obj=municipality,
                             kind=municipality.kind.value if request.method == "GET" else None,
                             staff_domains=", ".join(municipality.domain_names)
                             if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            place_ops.update_municipality(municipality, form.data, actor=current_user)
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The municipality has been saved."), "success")
-            return redirect(url_for("admin.places"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/municipality_form.html", form=form,
-                           municipality=municipality), status
+    return web.submit(
+        form, run=lambda _data: place_ops.update_municipality(municipality, form.data,
+                                                             actor=current_user),
+        success=lambda _saved: web.done(_("The municipality has been saved."),
+                                        url_for("admin.places")),
+        page=lambda status: (render_template("admin/municipality_form.html", form=form,
+                                             municipality=municipality), status))
 
 
 @bp.route("/regions/<code>", methods=["GET", "POST"])
 @access.admin_only
 def region_edit(code: str):
-    region = db.session.get(Region, code[:16])
-    if region is None:
-        abort(404)
+    region = web.load(Region, code[:16])
     form = RegionForm(obj=region)
-    if form.validate_on_submit():
-        try:
-            place_ops.update_region(region, form.data, actor=current_user)
-        except Invalid as error:
-            apply_errors(form, error)
-        else:
-            db.session.commit()
-            flash(_("The planning region has been saved."), "success")
-            return redirect(url_for("admin.places"))
-    status = 422 if request.method == "POST" else 200
-    return render_template("admin/region_form.html", form=form, region=region), status
+    return web.submit(
+        form, run=lambda _data: place_ops.update_region(region, form.data, actor=current_user),
+        success=lambda _saved: web.done(_("The planning region has been saved."),
+                                        url_for("admin.places")),
+        page=lambda status: (render_template("admin/region_form.html", form=form,
+                                             region=region), status))
 
 
 # --- outbox and audit log ------------------------------------------------------
@@ -219,9 +191,7 @@ def outbox():
 @bp.route("/outbox/<id:message_id>")
 @access.admin_only
 def outbox_message(message_id: int):
-    message = db.session.get(OutboxMessage, message_id)
-    if message is None:
-        abort(404)
+    message = web.load(OutboxMessage, message_id)
     return render_template("admin/outbox_message.html", message=message)
 
 

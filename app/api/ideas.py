@@ -14,16 +14,17 @@ from sqlalchemy import select
 
 from app import MAX_ID
 from app.api.schemas import PageArgs, page_body, page_schema
-from app.core import access
+from app.core import access, web
 from app.core.clock import now_utc
-from app.core.errors import StaleVersion
 from app.core.pagination import paginate
+from app.core.schema import dumps
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
 from app.ideas import attachments as files
 from app.ideas import operations as ops
 from app.ideas import queries
 from app.ideas.models import Attachment, Idea
+from app.ideas.schemas import IdeaFields, IndicatorSchema, IneligibleInput
 from app.ideas.status import IdeaStatus
 from app.places.models import REGION_CODES
 from app.public.cache import public_page
@@ -34,41 +35,14 @@ SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
 
 # --- schemas ---------------------------------------------------------------------------
 
-class IndicatorSchema(Schema):
-    name = fields.String(required=True)
-    baseline = fields.String(load_default="")
-    target = fields.String(load_default="")
-
-
-class IdeaFieldsSchema(Schema):
-    title = fields.String(allow_none=True, metadata={"description": "At most 200 characters"})
-    summary = fields.String(allow_none=True, metadata={"description": "At most 300 characters"})
-    problem = fields.String(allow_none=True, metadata={"description": "Markdown"})
-    solution = fields.String(allow_none=True, metadata={"description": "Markdown"})
-    target_group = fields.String(allow_none=True, metadata={"description": "Markdown"})
-    expected_impact = fields.String(allow_none=True, metadata={"description": "Markdown"})
-    partners = fields.String(allow_none=True, metadata={"description": "Markdown"})
-    budget_eur = fields.Raw(allow_none=True, metadata={
-        "type": "string", "example": "15000.00",
-        "description": "EUR, ≥ 0, at most two decimals; a decimal string (a number is accepted)"})
-    duration_months = fields.Raw(allow_none=True, metadata={
-        "type": "integer", "minimum": 1, "maximum": 120})
-    indicators = fields.List(fields.Nested(IndicatorSchema), validate=validate.Length(max=50),
-                             metadata={"description": "Proposed indicators; replaces the list"})
-
-
-class IdeaCreateSchema(IdeaFieldsSchema):
+class IdeaCreateSchema(IdeaFields):
     team_id = fields.Integer(required=True, strict=True,
                              metadata={"description": "One of the caller's teams"})
 
 
-class IdeaUpdateSchema(IdeaFieldsSchema):
+class IdeaUpdateSchema(IdeaFields):
     version = fields.Integer(strict=True, metadata={
         "description": "The version you edited; a stale one answers 409 with `current`"})
-
-
-class IneligibleSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(max=10_000))
 
 
 class IdeaListArgs(PageArgs):
@@ -143,6 +117,7 @@ class PublicIdeaSchema(Schema):
     submitted_at = fields.DateTime(allow_none=True)
 
 
+@dumps(Idea)  # a stale edit's 409 shows the stored idea in this shape
 class IdeaSchema(PublicIdeaSchema):
     """Every field, for the team and those who may read submitted ideas."""
 
@@ -230,17 +205,11 @@ IdeaPageSchema = page_schema(IdeaSchema, "IdeaPage")
 # --- loading ---------------------------------------------------------------------------------
 
 def _hackathon(hackathon_id: int) -> Hackathon:
-    hackathon = db.session.get(Hackathon, hackathon_id)
-    access.require(hackathon is not None and hackathon.is_visible_to(current_user), hide=True)
-    assert hackathon is not None
-    return hackathon
+    return web.load(Hackathon, hackathon_id, see=Hackathon.is_visible_to)
 
 
 def _idea(idea_id: int) -> Idea:
-    idea = queries.idea_by_id(idea_id)
-    access.require(idea is not None, hide=True)
-    assert idea is not None
-    return idea
+    return web.check_found(queries.idea_by_id(idea_id))
 
 
 def _private_idea(idea_id: int) -> Idea:
@@ -250,10 +219,7 @@ def _private_idea(idea_id: int) -> Idea:
 
 
 def _attachment(idea: Idea, attachment_id: int) -> Attachment:
-    attachment = queries.attachment_of(idea, attachment_id)
-    access.require(attachment is not None, hide=True)
-    assert attachment is not None
-    return attachment
+    return web.check_found(queries.attachment_of(idea, attachment_id))
 
 
 def _team_idea(idea_id: int) -> Idea:
@@ -261,10 +227,6 @@ def _team_idea(idea_id: int) -> Idea:
     idea = _private_idea(idea_id)
     access.require(idea.is_team_member(current_user))
     return idea
-
-
-def _dump(idea: Idea) -> dict:
-    return IdeaSchema().dump(idea)
 
 
 # --- endpoints ----------------------------------------------------------------------------------
@@ -304,9 +266,7 @@ def create_idea(data, hackathon_id: int):
     """Start a draft for one of the caller's teams; it may be incomplete."""
     hackathon = _hackathon(hackathon_id)
     team = queries.team_by_id(data.pop("team_id"))
-    idea = ops.create_idea(hackathon, team, data, actor=current_user)
-    db.session.commit()
-    return idea
+    return ops.create_idea(hackathon, team, data, actor=current_user)
 
 
 @blp.route("/ideas/<id:idea_id>", methods=["GET"])
@@ -333,12 +293,7 @@ def get_idea(idea_id: int):
 def update_idea(data, idea_id: int):
     """Change the fields sent; send `version` so that no one's save is overwritten."""
     idea = _team_idea(idea_id)
-    version = data.pop("version", None)
-    try:
-        ops.save_idea(idea, data, actor=current_user, expected_version=version)
-    except ops.StaleIdea as error:
-        raise StaleVersion(error.detail, current=_dump(error.idea)) from None
-    db.session.commit()
+    ops.save_idea(idea, data, actor=current_user, expected_version=data.pop("version", None))
     return idea
 
 
@@ -351,9 +306,7 @@ def submit_idea(idea_id: int):
 
     A missing field answers 422 listing every missing one; a closed hackathon 409."""
     idea = _team_idea(idea_id)
-    ops.submit_idea(idea, actor=current_user)
-    db.session.commit()
-    return idea
+    return ops.submit_idea(idea, actor=current_user)
 
 
 @blp.route("/ideas/<id:idea_id>/withdraw", methods=["POST"])
@@ -363,13 +316,11 @@ def submit_idea(idea_id: int):
 def withdraw_idea(idea_id: int):
     """Withdraw a submitted idea before the deadline (final)."""
     idea = _team_idea(idea_id)
-    ops.withdraw_idea(idea, actor=current_user)
-    db.session.commit()
-    return idea
+    return ops.withdraw_idea(idea, actor=current_user)
 
 
 @blp.route("/ideas/<id:idea_id>/ineligible", methods=["POST"])
-@blp.arguments(IneligibleSchema)
+@blp.arguments(IneligibleInput)
 @blp.response(200, IdeaSchema)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -377,9 +328,7 @@ def mark_ineligible(data, idea_id: int):
     """The hackathon's coordinators rule a submitted idea out; the team sees the reason."""
     idea = _private_idea(idea_id)
     access.require(idea.hackathon.can_manage(current_user))
-    ops.mark_ineligible(idea, data["reason"], actor=current_user)
-    db.session.commit()
-    return idea
+    return ops.mark_ineligible(idea, data["reason"], actor=current_user)
 
 
 def _redaction_state(idea: Idea) -> dict:
@@ -453,10 +402,8 @@ def upload_attachment(idea_id: int):
     idea = _team_idea(idea_id)
     upload = request.files.get("file")
     data = upload.read(files.MAX_FILE_BYTES + 1) if upload else b""
-    attachment = ops.add_attachment(idea, getattr(upload, "filename", None), data,
-                                    actor=current_user)
-    db.session.commit()
-    return attachment
+    return ops.add_attachment(idea, getattr(upload, "filename", None), data,
+                              actor=current_user)
 
 
 @blp.route("/ideas/<id:idea_id>/attachments/<id:attachment_id>", methods=["GET"])
@@ -477,7 +424,6 @@ def download_attachment(idea_id: int, attachment_id: int):
 def delete_attachment(idea_id: int, attachment_id: int):
     """Remove an attachment while the idea may still be changed."""
     idea = _team_idea(idea_id)
-    stored_name = ops.remove_attachment(_attachment(idea, attachment_id), actor=current_user)
-    db.session.commit()
-    files.delete_file(stored_name)
+    files.delete_after_commit(
+        ops.remove_attachment(_attachment(idea, attachment_id), actor=current_user))
 

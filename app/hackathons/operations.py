@@ -37,7 +37,6 @@ from app.hackathons.schemas import (
     HackathonEdit,
     TransitionInput,
     date_order_problems,
-    parse_whole,
 )
 from app.places.models import Region
 
@@ -122,13 +121,14 @@ def _apply(hackathon: Hackathon, values: dict) -> None:
 
 
 def _flush_checked(hackathon: Hackathon) -> None:
-    """Flush; a concurrent save that won the race is a stale version, not a crash."""
+    """Flush; a concurrent save that won the race is a stale version, not a crash.
+
+    Whoever began the transaction undoes the failed flush (the savepoint of `web.attempt`,
+    or the request's edge), which expires `hackathon`: the 409 shows the stored version."""
     try:
         db.session.flush()
     except StaleDataError as exc:
-        db.session.rollback()
-        current = db.session.get(Hackathon, hackathon.id)
-        raise StaleVersion(current=current) from exc
+        raise StaleVersion(current=hackathon) from exc
 
 
 def create_hackathon(data: dict, *, actor, now: datetime | None = None) -> Hackathon:
@@ -173,14 +173,10 @@ def update_hackathon(hackathon: Hackathon, data: dict, *, actor,
     now = now or now_utc()
     if not hackathon.can_manage(actor):
         raise NotAllowed()
-    version = data.get("version")
-    if version not in (None, ""):
-        try:
-            version = parse_whole(version)
-        except (TypeError, ValueError):
-            raise Invalid(errors={"version": [_l("The version must be a whole number.")]}) \
-                from None
-        expect_version(hackathon, version)
+    if data.get("version") not in (None, ""):
+        # Read by the edit's own schema, so the rule and its message exist once.
+        sent = load(HackathonEdit, {"version": data["version"]}, partial=True)
+        expect_version(hackathon, sent["version"])
     if hackathon.phase_at(now) == Phase.CLOSED:
         raise WrongState(_l("This hackathon is closed and can no longer be changed."))
     values = _clean_hackathon(data, partial=True, current=hackathon)

@@ -14,7 +14,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 import filetype
-from flask import Response, abort, current_app, send_file
+from flask import Response, abort, after_this_request, current_app, send_file
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_FILES_PER_IDEA = 5
@@ -153,6 +153,18 @@ def delete_file(stored_name: str) -> None:
         stored_path(stored_name).unlink(missing_ok=True)
     except (OSError, ValueError):
         current_app.logger.warning("Could not delete attachment file %s", stored_name)
+
+
+def delete_after_commit(stored_name: str) -> None:
+    """Remove the stored file once this request's removal is committed: the edge commits
+    before the answer is made, so an answer below 400 means the row is gone for good, and
+    a rolled-back request keeps its file."""
+
+    @after_this_request
+    def _delete(response: Response) -> Response:
+        if response.status_code < 400:
+            delete_file(stored_name)
+        return response
 
 
 def send_attachment(attachment, *, download_name: str | None = None) -> Response:

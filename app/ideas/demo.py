@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app.accounts.operations import find_user_by_email
 from app.core.clock import now_utc
+from app.core.errors import Invalid
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
 from app.ideas import operations as ops
@@ -215,9 +216,10 @@ def _fields(demo: DemoIdea) -> dict:
 def _stored_as_submitted(hackathon: Hackathon, team, demo: DemoIdea, author,
                          submitted_at: datetime) -> Idea:
     """An idea of a hackathon already past its deadline, as it was submitted in time."""
-    values, errors = ops.check_fields(_fields(demo))
-    if errors:
-        raise ValueError(f"demo idea {demo.title!r}: {errors}")
+    try:
+        values = ops.check_fields(_fields(demo))
+    except Invalid as invalid:
+        raise ValueError(f"demo idea {demo.title!r}: {invalid.errors}") from None
     idea = Idea(hackathon=hackathon, team=team, status=IdeaStatus.DRAFT,
                 created_at=submitted_at - timedelta(days=5), created_by_id=author.id,
                 updated_at=submitted_at, updated_by_id=author.id)

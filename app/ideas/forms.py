@@ -1,4 +1,5 @@
-"""Idea forms. They only carry the fields; the rules live in operations.py, which decide."""
+"""Idea forms. They only carry the fields; the rules live in schemas.py (the same ones the
+API loads with) and operations.py, which decide."""
 
 from __future__ import annotations
 

@@ -1,57 +1,42 @@
 """Idea operations: create, save (version-checked), submit, withdraw, rule out, attach.
 
-Operations validate, flush and never commit; the page view or the API endpoint
+Operations validate, flush and never commit; the request's edge (app.core.web)
 commits. Each takes `now` (default: the clock), so the server's clock decides
 deadlines and tests need no time-freezing.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
 from app.core.formatting import fmt_datetime
-from app.core.kept import browser_hash, keep
+from app.core.schema import load
+from app.core.web import expect_version
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
 from app.ideas import attachments as files
 from app.ideas.models import (
-    BUDGET_MAX,
     DRAFT_SAVE_PHASES,
-    DURATION_MAX,
-    DURATION_MIN,
     EDITABLE_FIELDS,
-    INDICATOR_NAME_MAX,
-    INDICATOR_VALUE_MAX,
-    INDICATORS_MAX,
-    LONG_TEXT_MAX,
     MARKDOWN_FIELDS,
-    PARTNERS_MAX,
     REQUIRED_TO_SUBMIT,
-    SUMMARY_MAX,
-    TITLE_MAX,
     Attachment,
     Idea,
     IdeaRevision,
-    KeptText,
     ProposedIndicator,
 )
+from app.ideas.schemas import IdeaFields, IneligibleInput
 from app.ideas.status import IdeaStatus, can_move
 from app.mail.operations import queue_mail
-
-REASON_MAX = 2_000
-KEEP_DAYS = {"signed_out": 7, "expired_form": 7, "late": 60}
 
 FIELD_LABELS = {
     "title": _l("Title"),
@@ -67,147 +52,12 @@ FIELD_LABELS = {
     "team_id": _l("Team"),
 }
 
-_TEXT_LIMITS = {"title": TITLE_MAX, "summary": SUMMARY_MAX, "partners": PARTNERS_MAX,
-                **{name: LONG_TEXT_MAX for name in MARKDOWN_FIELDS if name != "partners"}}
-_BUDGET = re.compile(r"\d+(?:[.,]\d+)?")
-
-
-class StaleIdea(StaleVersion):
-    """A save based on an older version; `idea` is the stored one (API adds `current`)."""
-
-    def __init__(self, idea: Idea):
-        super().__init__(_l("Someone in your team saved this idea after you opened it. "
-                            "Compare the two texts, merge them and save again."))
-        self.idea = idea
-
-
 # --- reading and checking fields ----------------------------------------------------------
 
-def _text(value: Any) -> str | None:
-    """User text with normalised line ends; None when it is not text at all."""
-    if value is None:
-        return ""
-    if not isinstance(value, str):
-        return None
-    return value.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def parse_budget(value: Any) -> tuple[Decimal | None, Any]:
-    """EUR amount from a form or JSON: "1500", "1 500,50", 1500.5. Exact, never rounded."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, None
-    if isinstance(value, bool):
-        return None, _l("Enter the budget as a number of euros, e.g. 15000 or 15000,50.")
-    if isinstance(value, int | float | Decimal):
-        value = str(value)
-    if not isinstance(value, str):
-        return None, _l("Enter the budget as a number of euros, e.g. 15000 or 15000,50.")
-    text = re.sub(r"[\s\u00a0\u202f]", "", value).removesuffix("€").removeprefix("€")
-    if text.startswith("-"):
-        return None, _l("The budget cannot be negative.")
-    if not _BUDGET.fullmatch(text):
-        return None, _l("Enter the budget as a number of euros, e.g. 15000 or 15000,50.")
-    try:
-        amount = Decimal(text.replace(",", "."))
-    except InvalidOperation:
-        return None, _l("Enter the budget as a number of euros, e.g. 15000 or 15000,50.")
-    if amount > BUDGET_MAX:
-        return None, _l("The budget is too large for one pilot.")
-    if amount != amount.quantize(Decimal("0.01")):
-        return None, _l("Use at most two decimal places (euro cents).")
-    return amount.quantize(Decimal("0.01")), None
-
-
-def parse_duration(value: Any) -> tuple[int | None, Any]:
-    """Whole months, 1–120."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, None
-    message = _l("Enter the duration as whole months from %(min)d to %(max)d.",
-                 min=DURATION_MIN, max=DURATION_MAX)
-    if isinstance(value, bool):
-        return None, message
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and re.fullmatch(r"\s*\d{1,6}\s*", value):
-        value = int(value)
-    if not isinstance(value, int) or not DURATION_MIN <= value <= DURATION_MAX:
-        return None, message
-    return value, None
-
-
-def parse_indicators(value: Any) -> tuple[list[dict] | None, list]:
-    """[{name, baseline, target}, ...]; wholly empty rows are dropped."""
-    if value is None:
-        return [], []
-    if not isinstance(value, list | tuple):
-        return None, [_l("Send the indicators as a list of {name, baseline, target}.")]
-    rows, errors = [], []
-    for number, item in enumerate(value, start=1):
-        if not isinstance(item, dict):
-            errors.append(_l("Indicator %(n)d: send name, baseline and target.", n=number))
-            continue
-        name, baseline, target = (_text(item.get(k)) for k in ("name", "baseline", "target"))
-        if name is None or baseline is None or target is None:
-            errors.append(_l("Indicator %(n)d: name, baseline and target must be text.",
-                             n=number))
-            continue
-        name, baseline, target = " ".join(name.split()), baseline.strip(), target.strip()
-        if not (name or baseline or target):
-            continue
-        if not name:
-            errors.append(_l("Indicator %(n)d: give the indicator a name.", n=number))
-        elif len(name) > INDICATOR_NAME_MAX:
-            errors.append(_l("Indicator %(n)d: the name may have at most %(max)d characters.",
-                             n=number, max=INDICATOR_NAME_MAX))
-        if len(baseline) > INDICATOR_VALUE_MAX or len(target) > INDICATOR_VALUE_MAX:
-            errors.append(_l("Indicator %(n)d: baseline and target may have at most %(max)d "
-                             "characters each.", n=number, max=INDICATOR_VALUE_MAX))
-        rows.append({"name": name, "baseline": baseline, "target": target})
-    if len(rows) > INDICATORS_MAX:
-        errors.append(_l("Propose at most %(max)d indicators.", max=INDICATORS_MAX))
-    return rows, errors
-
-
-def check_fields(data: dict) -> tuple[dict, dict]:
-    """Clean the fields present in `data`; return (values, errors). Missing keys are left out.
-
-    Format rules hold for drafts too (a 301-character summary is never stored);
-    completeness is checked only on submit.
-    """
-    values: dict[str, Any] = {}
-    errors: dict[str, list] = {}
-    for name, limit in _TEXT_LIMITS.items():
-        if name not in data:
-            continue
-        text = _text(data[name])
-        if text is None:
-            errors[name] = [_l("Enter text.")]
-            continue
-        text = " ".join(text.split()) if name == "title" else text.strip()
-        if len(text) > limit:
-            errors[name] = [_l("Use at most %(max)d characters (now %(n)d).", max=limit,
-                               n=len(text))]
-            continue
-        values[name] = text
-    if "budget_eur" in data:
-        amount, error = parse_budget(data["budget_eur"])
-        if error:
-            errors["budget_eur"] = [error]
-        else:
-            values["budget_eur"] = amount
-    if "duration_months" in data:
-        months, error = parse_duration(data["duration_months"])
-        if error:
-            errors["duration_months"] = [error]
-        else:
-            values["duration_months"] = months
-    if "indicators" in data:
-        rows, row_errors = parse_indicators(data["indicators"])
-        if row_errors:
-            errors["indicators"] = row_errors
-        else:
-            values["indicators"] = rows
-    return values, errors
+def check_fields(data: dict) -> dict:
+    """The fields present in `data`, read by the one schema the API documents (`IdeaFields`);
+    Invalid with every field's message. Missing keys are left out."""
+    return load(IdeaFields, data)
 
 
 def missing_for_submit(idea: Idea) -> dict[str, list]:
@@ -256,13 +106,16 @@ def _add_revision(idea: Idea, *, actor, now: datetime) -> IdeaRevision:
 
 
 def _flush(idea: Idea) -> None:
-    """Flush; a concurrent save that won the race makes this one stale, never lost silently."""
+    """Flush; a concurrent save that won the race makes this one stale, never lost silently.
+
+    The failed flush is undone by whoever began the transaction (the savepoint of
+    `web.attempt`, or the request's edge), which expires `idea`: the 409 then shows the
+    version stored now.
+    """
     try:
         db.session.flush()
     except StaleDataError:
-        db.session.rollback()
-        db.session.refresh(idea)
-        raise StaleIdea(idea) from None
+        raise StaleVersion(current=idea) from None
 
 
 def _apply(idea: Idea, values: dict) -> None:
@@ -306,8 +159,10 @@ def create_idea(hackathon: Hackathon, team, data: dict, *, actor,
     elif not hackathon.municipality_may_take_part(team.municipality):
         errors["team_id"] = [_l("The team's lead municipality may not take part in this "
                                 "hackathon.")]
-    values, field_errors = check_fields(data)
-    errors.update(field_errors)
+    try:
+        values = check_fields(data)
+    except Invalid as invalid:  # reported with the team's, all at once
+        errors.update(invalid.errors)
     if errors:
         raise Invalid(errors=errors)
     idea = Idea(hackathon=hackathon, team=team, status=IdeaStatus.DRAFT, created_at=now,
@@ -340,18 +195,15 @@ def save_idea(idea: Idea, data: dict, *, actor, expected_version: int | None = N
     """Save the fields present in `data` as a new revision; False when nothing changed.
 
     A draft saves incomplete; a submitted idea stays submitted. A stale
-    `expected_version` raises StaleIdea and changes nothing.
+    `expected_version` raises StaleVersion (with the stored idea) and changes nothing.
     """
     now = now or now_utc()
     if not idea.is_team_member(actor):
         raise NotAllowed(_l("Only the idea's team can change it."))
     if not idea.editable_at(now):
         raise WrongState(_not_editable_message(idea, now))
-    if expected_version is not None and expected_version != idea.version:
-        raise StaleIdea(idea)
-    values, errors = check_fields(data)
-    if errors:
-        raise Invalid(errors=errors)
+    expect_version(idea, expected_version)
+    values = check_fields(data)
     before = snapshot(idea)
     _apply(idea, values)
     if snapshot(idea) == before:
@@ -441,13 +293,7 @@ def mark_ineligible(idea: Idea, reason: str, *, actor, now: datetime | None = No
     if not can_move(idea.status, IdeaStatus.INELIGIBLE):
         raise WrongState(_l("Only a submitted idea can be marked ineligible; this idea is "
                             "%(status)s.", status=idea.status.label))
-    text = (_text(reason) or "").strip()
-    if not text:
-        raise Invalid(errors={"reason": [_l("Explain to the team why the idea is "
-                                            "ineligible.")]})
-    if len(text) > REASON_MAX:
-        raise Invalid(errors={"reason": [_l("Use at most %(max)d characters (now %(n)d).",
-                                            max=REASON_MAX, n=len(text))]})
+    text = load(IneligibleInput, {"reason": reason})["reason"]
     idea.status = IdeaStatus.INELIGIBLE
     idea.ineligible_reason = text
     idea.ineligible_at = now
@@ -549,82 +395,3 @@ def remove_attachment(attachment: Attachment, *, actor, now: datetime | None = N
     db.session.delete(attachment)
     db.session.flush()
     return stored_name
-
-
-# --- kept texts (nothing lost) ------------------------------------------------------------------
-
-KEPT_FIELDS = (*EDITABLE_FIELDS, "team_id", "version", "action")
-
-
-def keep_text(data: dict, *, reason: str, idea: Idea | None = None,
-              hackathon: Hackathon | None = None, user=None,
-              now: datetime | None = None) -> KeptText:
-    """Keep the posted text of an idea form that could not be saved, under a random key."""
-    now = now or now_utc()
-    db.session.execute(delete(KeptText).where(KeptText.expires_at < now))
-    kept: dict[str, Any] = {}
-    for name in KEPT_FIELDS:
-        value = data.get(name)
-        if isinstance(value, str):
-            kept[name] = value[: LONG_TEXT_MAX + 1000]
-        elif isinstance(value, int | float) and not isinstance(value, bool):
-            kept[name] = value
-    rows = data.get("indicators") or []
-    kept["indicators"] = [
-        {k: str(row.get(k) or "")[:500] for k in ("name", "baseline", "target")}
-        for row in rows[: INDICATORS_MAX + 5] if isinstance(row, dict)
-    ]
-    row = KeptText(key=secrets.token_urlsafe(32), reason=reason,
-                   idea_id=idea.id if idea else None,
-                   hackathon_id=(hackathon.id if hackathon else
-                                 idea.hackathon_id if idea else None),
-                   user_id=getattr(user, "id", None), data=kept)
-    keep(row, days=KEEP_DAYS.get(reason, 7), now=now)
-    return row
-
-
-def find_kept_text(key: str | None, *, user, now: datetime | None = None) -> KeptText | None:
-    """A live kept text for this user; the first signed-in opener of an anonymous one claims it."""
-    if not key or len(key) > 64:
-        return None
-    row = db.session.scalar(select(KeptText).where(KeptText.key == key))
-    if row is None or not row.is_live(now) or row.browser_hash != browser_hash():
-        return None
-    if row.idea is not None and not row.idea.is_team_member(user):
-        return None
-    if row.user_id is None:
-        row.user_id = user.id
-        db.session.flush()
-    return row if row.user_id == user.id else None
-
-
-def latest_kept_text(*, user, now: datetime | None = None) -> KeptText | None:
-    """The newest live text this browser kept that `user` may take back."""
-    mine = browser_hash()
-    if mine is None:
-        return None
-    rows = db.session.scalars(
-        select(KeptText).where(KeptText.browser_hash == mine, KeptText.used_at.is_(None),
-                               KeptText.expires_at > (now or now_utc()))
-        .order_by(KeptText.created_at.desc(), KeptText.id.desc()))
-    return next((row for row in rows if find_kept_text(row.key, user=user, now=now)), None)
-
-
-def kept_texts_for(idea: Idea, user, now: datetime | None = None) -> list[KeptText]:
-    """Texts the user posted for this idea that were kept but not applied."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return []
-    now = now or now_utc()
-    return list(db.session.scalars(
-        select(KeptText).where(KeptText.idea_id == idea.id, KeptText.user_id == user.id,
-                               KeptText.browser_hash == (browser_hash() or "-"),
-                               KeptText.used_at.is_(None), KeptText.expires_at > now)
-        .order_by(KeptText.created_at.desc())
-    ))
-
-
-def use_kept_text(row: KeptText | None, now: datetime | None = None) -> None:
-    """The kept text has been saved (or dismissed): stop offering it."""
-    if row is not None and row.used_at is None:
-        row.used_at = now or now_utc()
-        db.session.flush()

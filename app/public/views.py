@@ -29,7 +29,7 @@ from flask_wtf.csrf import validate_csrf
 from sqlalchemy import select, text
 from wtforms.validators import ValidationError
 
-from app.core import access, language
+from app.core import access, language, web
 from app.core.clock import now_utc, today_riga
 from app.core.collation import collated
 from app.core.pagination import clamp
@@ -195,10 +195,7 @@ def pilot_feed(pilot_id: int):
 def _pilot_or_404(pilot_id: int):
     from app.pilots.models import Pilot
 
-    pilot = db.session.get(Pilot, pilot_id)
-    if pilot is None:
-        abort(404)
-    return pilot
+    return web.load(Pilot, pilot_id)
 
 
 def _back_to(pilot) -> str:
@@ -211,7 +208,6 @@ def follow(pilot_id: int):
     pilot = _pilot_or_404(pilot_id)
     access.require(follow_ops.may_follow(pilot, current_user))
     follow_ops.follow_pilot(pilot, actor=current_user)
-    db.session.commit()
     flash(_("You follow “%(title)s”: we will e-mail you when its news is published.",
             title=pilot.title), "success")
     return redirect(_back_to(pilot))
@@ -222,7 +218,6 @@ def follow(pilot_id: int):
 def unfollow(pilot_id: int):
     pilot = _pilot_or_404(pilot_id)
     follow_ops.unfollow_pilot(pilot, actor=current_user)
-    db.session.commit()
     flash(_("You no longer follow “%(title)s”.", title=pilot.title), "success")
     return redirect(_back_to(pilot))
 
@@ -294,7 +289,6 @@ def set_language():
         if (current_user.is_authenticated and current_user.locale != lang
                 and _csrf_token_valid()):
             current_user.locale = lang
-            db.session.commit()
     target = request.form.get("next")
     target = target if is_safe_next(target) else url_for("public.home")
     return redirect(language.localised_url(target, lang) if lang in language.LANGUAGES
@@ -315,9 +309,10 @@ def _csrf_token_valid() -> bool:
 @access.public
 def healthz():
     try:
-        db.session.execute(text("SELECT 1"))
+        # A connection of its own: a failure here leaves the request's session untouched.
+        with db.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
     except Exception:
-        db.session.rollback()
         return jsonify(status="unavailable"), 503
     from app.jobs import queue_health
     from app.mail.operations import waiting_count

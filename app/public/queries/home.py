@@ -1,0 +1,98 @@
+"""The home page's headline figures and the hackathons open now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import and_, func, or_, select, union
+from sqlalchemy.orm import joinedload
+
+from app.core.clock import now_utc, today_riga
+from app.extensions import db
+from app.hackathons.models import Hackathon
+from app.hackathons.phases import Phase
+from app.ideas.models import Idea
+from app.pilots.models import Expense, Milestone, Pilot
+from app.pilots.states import MilestoneStatus, PilotStatus
+from app.public.queries.common import COMPETING, HOME_LIMIT, cents, euros
+from app.teams.models import Team, team_partner
+
+
+@dataclass(frozen=True)
+class Figures:
+    ideas: int
+    municipalities: int
+    pilots: int
+    pilots_active: int
+    milestones_on_time: int
+    milestones_due: int
+    approved: Decimal
+    spent: Decimal
+
+    @property
+    def on_time_percent(self) -> int | None:
+        if not self.milestones_due:
+            return None
+        return self.milestones_on_time * 100 // self.milestones_due
+
+    @property
+    def spent_percent(self) -> int | None:
+        if not self.approved:
+            return None
+        return int(self.spent * 100 // self.approved)
+
+
+def _competing_team_ids():
+    return select(Idea.team_id).where(Idea.status.in_(COMPETING))
+
+
+def headline_figures(today: date | None = None) -> Figures:
+    """The home page's figures: one query of aggregates, whatever the number of rows."""
+    today = today or today_riga()
+    teams = _competing_team_ids()
+    places = union(
+        select(Team.municipality_id.label("m")).where(Team.id.in_(teams)),
+        select(team_partner.c.municipality_id.label("m")).where(team_partner.c.team_id.in_(teams)),
+    ).subquery()
+    # A milestone counts once it is settled or due: done, missed, or its date has passed.
+    settled = or_(Milestone.status.in_([MilestoneStatus.DONE, MilestoneStatus.MISSED]),
+                  Milestone.due_date < today)
+    on_time = and_(Milestone.status == MilestoneStatus.DONE, Milestone.completed_on.is_not(None),
+                   Milestone.completed_on <= Milestone.due_date)
+    row = db.session.execute(select(
+        select(func.count(Idea.id)).where(Idea.status.in_(COMPETING)).scalar_subquery(),
+        select(func.count()).select_from(places).scalar_subquery(),
+        select(func.count(Pilot.id)).scalar_subquery(),
+        select(func.count(Pilot.id)).where(Pilot.status == PilotStatus.ACTIVE).scalar_subquery(),
+        select(func.count(Milestone.id)).where(on_time).scalar_subquery(),
+        select(func.count(Milestone.id)).where(settled).scalar_subquery(),
+        select(cents(Pilot.approved_budget_eur)).scalar_subquery(),
+        select(cents(Expense.amount_eur)).scalar_subquery(),
+    )).one()
+    return Figures(ideas=row[0] or 0, municipalities=row[1] or 0, pilots=row[2] or 0,
+                   pilots_active=row[3] or 0, milestones_on_time=row[4] or 0,
+                   milestones_due=row[5] or 0, approved=euros(row[6]), spent=euros(row[7]))
+
+
+@dataclass
+class HackathonsNow:
+    open: list[Hackathon]
+    coming: list[Hackathon]
+
+
+def hackathons_now(now: datetime | None = None, *, limit: int = HOME_LIMIT) -> HackathonsNow:
+    """Hackathons taking ideas now (the deadline nearest first) and those opening later (the
+    soonest first): two queries."""
+    now = now or now_utc()
+    base = (select(Hackathon).options(joinedload(Hackathon.region))
+            .where(Hackathon.effective_phase_is(Phase.OPEN, now),
+                   Hackathon.submission_opens_at.is_not(None)))
+    open_now = db.session.scalars(
+        base.where(Hackathon.submission_opens_at <= now)
+        .order_by(Hackathon.submission_closes_at, Hackathon.id).limit(limit)).all()
+    coming = db.session.scalars(
+        base.where(Hackathon.submission_opens_at > now)
+        .order_by(Hackathon.submission_opens_at, Hackathon.id).limit(limit)).all()
+    return HackathonsNow(open=list(open_now), coming=list(coming))

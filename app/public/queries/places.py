@@ -1,0 +1,126 @@
+"""A municipality's page: the municipality, and its region compared with the others."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from app.core.clock import today_riga
+from app.core.collation import collated
+from app.extensions import db
+from app.hackathons.models import Hackathon
+from app.ideas.models import Idea
+from app.ideas.status import IdeaStatus
+from app.pilots.models import Milestone, Pilot
+from app.pilots.states import MilestoneStatus
+from app.places.models import Municipality, Region
+from app.public.queries.common import COMPETING, RESULTS_PHASES
+from app.teams.models import Team, team_partner
+
+
+@dataclass
+class Benchmark:
+    """One municipality's figures beside the others of its planning region (counts, shares)."""
+
+    municipality: Municipality
+    ideas: int = 0
+    ideas_as_partner: int = 0
+    wins: int = 0
+    pilots: int = 0
+    pilots_as_partner: int = 0
+    milestones_on_time: int = 0
+    milestones_due: int = 0
+
+    @property
+    def win_rate(self) -> int | None:
+        """Percent of its submitted ideas that won."""
+        return self.wins * 100 // self.ideas if self.ideas else None
+
+    @property
+    def on_time_percent(self) -> int | None:
+        return self.milestones_on_time * 100 // self.milestones_due if self.milestones_due \
+            else None
+
+
+@dataclass
+class RegionComparison:
+    region: Region
+    rows: list[Benchmark] = field(default_factory=list)
+
+    @property
+    def total_ideas(self) -> int:
+        return sum(r.ideas for r in self.rows)
+
+    @property
+    def total(self) -> Benchmark:
+        total = Benchmark(municipality=None)  # type: ignore[arg-type]
+        for r in self.rows:
+            for name in ("ideas", "ideas_as_partner", "wins", "pilots", "pilots_as_partner",
+                         "milestones_on_time", "milestones_due"):
+                setattr(total, name, getattr(total, name) + getattr(r, name))
+        return total
+
+    def share_of_ideas(self, row: Benchmark) -> int | None:
+        total = self.total_ideas
+        return row.ideas * 100 // total if total else None
+
+
+def municipality_by_id(municipality_id: int) -> Municipality | None:
+    return db.session.scalar(select(Municipality).where(Municipality.id == municipality_id)
+                             .options(joinedload(Municipality.region)))
+
+
+def region_comparison(region: Region, today: date | None = None) -> RegionComparison:
+    """Every municipality of the region with its ideas, wins, pilots and milestones met on
+    time: five grouped queries, whatever the number of ideas and pilots."""
+    today = today or today_riga()
+    places = collated(db.session.scalars(select(Municipality).where(
+        Municipality.region_code == region.code)), key=lambda m: m.name)
+    ids = [m.id for m in places]
+    rows = {m.id: Benchmark(municipality=m) for m in places}
+    if not ids:
+        return RegionComparison(region=region)
+    won = and_(Idea.status == IdeaStatus.WINNER, Hackathon.phase.in_(RESULTS_PHASES))
+    for municipality_id, ideas, wins in db.session.execute(
+            select(Team.municipality_id, func.count(Idea.id),
+                   func.coalesce(func.sum(case((won, 1), else_=0)), 0))
+            .join(Team, Team.id == Idea.team_id).join(Hackathon, Hackathon.id == Idea.hackathon_id)
+            .where(Team.municipality_id.in_(ids), Idea.status.in_(COMPETING))
+            .group_by(Team.municipality_id)):
+        rows[municipality_id].ideas = ideas
+        rows[municipality_id].wins = int(wins)
+    for municipality_id, ideas in db.session.execute(
+            select(team_partner.c.municipality_id, func.count(Idea.id))
+            .join(Idea, Idea.team_id == team_partner.c.team_id)
+            .where(team_partner.c.municipality_id.in_(ids), Idea.status.in_(COMPETING))
+            .group_by(team_partner.c.municipality_id)):
+        rows[municipality_id].ideas_as_partner = ideas
+    for municipality_id, pilots in db.session.execute(
+            select(Pilot.lead_municipality_id, func.count(Pilot.id))
+            .where(Pilot.lead_municipality_id.in_(ids)).group_by(Pilot.lead_municipality_id)):
+        rows[municipality_id].pilots = pilots
+    from app.pilots.models import pilot_partner
+
+    for municipality_id, pilots in db.session.execute(
+            select(pilot_partner.c.municipality_id, func.count(pilot_partner.c.pilot_id))
+            .where(pilot_partner.c.municipality_id.in_(ids))
+            .group_by(pilot_partner.c.municipality_id)):
+        rows[municipality_id].pilots_as_partner = pilots
+    settled = or_(Milestone.status.in_([MilestoneStatus.DONE, MilestoneStatus.MISSED]),
+                  Milestone.due_date < today)
+    on_time = and_(Milestone.status == MilestoneStatus.DONE,
+                   Milestone.completed_on.is_not(None),
+                   Milestone.completed_on <= Milestone.due_date)
+    for municipality_id, met, due in db.session.execute(
+            select(Pilot.lead_municipality_id,
+                   func.coalesce(func.sum(case((on_time, 1), else_=0)), 0),
+                   func.count(Milestone.id))
+            .join(Pilot, Pilot.id == Milestone.pilot_id)
+            .where(Pilot.lead_municipality_id.in_(ids), settled)
+            .group_by(Pilot.lead_municipality_id)):
+        rows[municipality_id].milestones_on_time = int(met)
+        rows[municipality_id].milestones_due = due
+    return RegionComparison(region=region, rows=[rows[i] for i in ids])

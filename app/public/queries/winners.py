@@ -1,0 +1,181 @@
+"""Winning ideas: the winners list with its filters, the newest ones, and a hackathon's
+published results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, or_, select
+
+from app.core.clock import RIGA
+from app.core.collation import collated
+from app.core.pagination import Page, paginate
+from app.extensions import db
+from app.hackathons.models import Hackathon
+from app.ideas.models import Idea
+from app.judging.models import WinnerDecision
+from app.pilots.models import Pilot
+from app.pilots.states import PilotStatus
+from app.places.models import REGION_CODES, Municipality, Region
+from app.public.queries.common import (
+    HOME_LIMIT,
+    RESULTS_PHASES,
+    decided_at,
+    public_winner_condition,
+    riga_year_bounds,
+)
+from app.teams.models import Team, team_partner
+
+
+@dataclass(frozen=True)
+class WinnerRow:
+    """A published winning idea as public pages show it (no person is named)."""
+
+    idea_id: int
+    title: str
+    summary: str
+    team: str
+    municipality_id: int
+    municipality: str
+    region_code: str
+    hackathon_id: int
+    hackathon_slug: str
+    hackathon_title: str
+    theme: str
+    decided_at: datetime | None
+    pilot_id: int | None
+    pilot_status: PilotStatus | None = None
+
+    @property
+    def year(self) -> int | None:
+        return self.decided_at.astimezone(RIGA).year if self.decided_at else None
+
+
+def _winner_columns():
+    return (Idea.id, Idea.title, Idea.summary, Team.name, Municipality.id, Municipality.name,
+            Municipality.region_code, Hackathon.id, Hackathon.slug, Hackathon.title,
+            Hackathon.theme, decided_at().label("decided_at"), Pilot.id, Pilot.status)
+
+
+def _from_winners(query: Select) -> Select:
+    return (query.select_from(Idea).join(Hackathon, Hackathon.id == Idea.hackathon_id)
+            .join(Team, Team.id == Idea.team_id)
+            .join(Municipality, Municipality.id == Team.municipality_id)
+            .outerjoin(WinnerDecision, and_(WinnerDecision.hackathon_id == Idea.hackathon_id,
+                                            WinnerDecision.published_at.is_not(None)))
+            .outerjoin(Pilot, Pilot.idea_id == Idea.id)
+            .where(public_winner_condition()))
+
+
+def involves_municipality(municipality_id: int):
+    """SQL: the idea's team (joined) is led by the municipality or has it as a partner."""
+    partners = select(team_partner.c.team_id).where(
+        team_partner.c.municipality_id == municipality_id)
+    return or_(Team.municipality_id == municipality_id, Team.id.in_(partners))
+
+
+@dataclass
+class WinnerFilters:
+    year: int | None = None
+    region: str = ""
+    municipality: int | None = None
+    theme: str = ""
+
+    @classmethod
+    def from_args(cls, args) -> WinnerFilters:
+        """Filters from the query string; anything unknown or malformed is dropped."""
+        def number(name, digits):
+            value = (args.get(name) or "").strip()
+            return int(value) if value.isdigit() and len(value) <= digits else None
+
+        region = args.get("region") or ""
+        year = number("year", 4)
+        return cls(year=year if year and year >= 2000 else None,
+                   region=region if region in REGION_CODES else "",
+                   municipality=number("municipality", 9),
+                   theme=" ".join((args.get("theme") or "").split())[:200])
+
+    def as_args(self) -> dict[str, Any]:
+        return {k: v for k, v in (("year", self.year), ("region", self.region),
+                                  ("municipality", self.municipality), ("theme", self.theme))
+                if v}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.as_args())
+
+
+def winners_query(filters: WinnerFilters | None = None) -> Select:
+    """Published winners, newest decision first, with their team, place, hackathon and pilot."""
+    filters = filters or WinnerFilters()
+    query = _from_winners(select(*_winner_columns()))
+    if filters.year:
+        start, end = riga_year_bounds(filters.year)
+        query = query.where(decided_at() >= start, decided_at() < end)
+    if filters.region:
+        query = query.where(Municipality.region_code == filters.region)
+    if filters.municipality:
+        query = query.where(involves_municipality(filters.municipality))
+    if filters.theme:
+        query = query.where(Hackathon.theme == filters.theme)
+    return query.order_by(decided_at().desc(), Hackathon.id.desc(), Idea.id)
+
+
+def winner_row(row) -> WinnerRow:
+    return WinnerRow(*row)
+
+
+def winners_page(filters: WinnerFilters, page: int, per_page: int) -> Page:
+    """One page of winners: two queries (the rows and their count)."""
+    result = paginate(winners_query(filters), page, per_page, scalars=False)
+    result.items = [winner_row(r) for r in result.items]
+    return result
+
+
+def latest_winners(limit: int = HOME_LIMIT, *, municipality: int | None = None
+                   ) -> list[WinnerRow]:
+    query = winners_query(WinnerFilters(municipality=municipality)).limit(limit)
+    return [winner_row(r) for r in db.session.execute(query)]
+
+
+@dataclass
+class WinnerOptions:
+    years: list[int]
+    themes: list[str]
+    regions: list[Region]
+    municipalities: list[Municipality]
+
+
+def winner_options() -> WinnerOptions:
+    """The choices of the winners' filters: three queries."""
+    years: set[int] = set()
+    themes: set[str] = set()
+    for theme, when in db.session.execute(
+            _from_winners(select(Hackathon.theme, decided_at())).distinct()):
+        if theme:
+            themes.add(theme)
+        if when is not None:
+            years.add(when.astimezone(RIGA).year)
+    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
+    municipalities = collated(db.session.scalars(select(Municipality)), key=lambda m: m.name)
+    return WinnerOptions(years=sorted(years, reverse=True), themes=collated(themes),
+                         regions=list(regions), municipalities=list(municipalities))
+
+
+def published_results(hackathon: Hackathon) -> WinnerDecision | None:
+    """The hackathon's published decision (winners, justification, frozen ranking), or None
+    before its results are out. The frozen ranking names ideas and municipalities only."""
+    if hackathon.phase not in RESULTS_PHASES:
+        return None
+    return db.session.scalar(select(WinnerDecision).where(
+        WinnerDecision.hackathon_id == hackathon.id, WinnerDecision.published_at.is_not(None)))
+
+
+def hackathon_winners(hackathon: Hackathon) -> list[WinnerRow]:
+    """The hackathon's public winners (for its page): one query."""
+    if hackathon.phase not in RESULTS_PHASES:
+        return []
+    query = winners_query().where(Idea.hackathon_id == hackathon.id)
+    return [winner_row(r) for r in db.session.execute(query)]
