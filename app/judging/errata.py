@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -22,7 +22,6 @@ from sqlalchemy.exc import IntegrityError
 from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
-from app.core.web import site_url
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas.models import Idea
@@ -205,8 +204,11 @@ def _mail_correction(hackathon: Hackathon, correction: ResultsCorrection,
     for item in changes.get("excluded_reviews") or []:
         excluded[item["idea_id"]] = excluded.get(item["idea_id"], 0) + 1
     added, removed = changes.get("winners_added") or [], changes.get("winners_removed") or []
+    site = str(current_app.config.get("SITE_URL") or "").rstrip("/")
     with force_locale("lv"):  # the results page in Latvian, as the message is
-        url = site_url() + url_for("judging.results", slug=hackathon.slug)
+        # SITE_URL, also where no request is being answered (a command, a job).
+        url = (site + url_for("judging.results", slug=hackathon.slug) if site
+               else url_for("judging.results", slug=hackathon.slug, _external=True))
     for idea_id in sorted({*added, *removed, *excluded}):
         idea = loaded.get(idea_id) or db.session.get(Idea, idea_id)
         if idea is None or idea.team is None:
