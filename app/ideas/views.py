@@ -374,11 +374,11 @@ def idea(idea_id: int):
 
 # --- blind review: the judges' redacted version -----------------------------------------------
 
-def _redaction_page(idea: Idea, form: RedactionForm, status: int = 200):
+def _redaction_page(idea: Idea, form: RedactionForm, items: dict, status: int = 200):
     return render_template(
         "ideas/redaction.html", idea=idea, h=idea.hackathon, form=form,
         fields=REDACTABLE_FIELDS, field_labels=redacting.FIELD_LABELS,
-        mentions=redacting.mentions_in(idea),
+        mentions=redacting.mentions_in(idea), items=items,
         original={name: getattr(idea, name) for name in REDACTABLE_FIELDS}), status
 
 
@@ -390,12 +390,16 @@ def redaction(idea_id: int):
     form = RedactionForm()
     if request.method == "GET":
         form.process(data=redacting.suggested_redaction(idea))
+        items = redacting.suggested_items(idea)
+    else:
+        items = redacting.items_from_form(idea, request.form)
     return web.submit(
-        form, run=lambda data: redacting.redact_idea(idea, data, actor=current_user),
+        form, run=lambda data: redacting.redact_idea(idea, {**data, **items},
+                                                     actor=current_user),
         success=lambda _done: web.done(
             _("The judges now read the redacted version; the team’s text stays as written."),
             url_for("ideas.idea", idea_id=idea.id)),
-        page=lambda status: _redaction_page(idea, form, status))
+        page=lambda status: _redaction_page(idea, form, items, status))
 
 
 @bp.route("/ideas/<id:idea_id>/edit", methods=["GET"])
@@ -657,6 +661,8 @@ def download(idea_id: int, attachment_id: int):
     # Attachments are never public: only those who may read every field of the idea.
     access.require(idea.can_view_private(current_user), hide=True)
     attachment = _attachment_of(idea, attachment_id)
+    # A file the coordinator hid from a blind review's judges: for them it does not exist.
+    access.require(not attachment.hidden_from(current_user), hide=True)
     return files.send_attachment(
         attachment, download_name=attachment.name_for(idea.hides_team_from(current_user)))
 
