@@ -139,13 +139,20 @@ def _judges(name: str) -> fields.Function:
     return fields.Function(lambda idea: getattr(idea.redaction or idea, name))
 
 
+def _judges_indicators() -> fields.Function:
+    # The indicators with the names the coordinator redacted, where she did.
+    return fields.Function(
+        lambda idea: IndicatorSchema(many=True).dump((idea.redaction or idea).indicators))
+
+
 class BlindIdeaSchema(IdeaSchema):
     """Every field but those that name the team, for a judge of a blind review; the texts
     are the coordinator's redacted version when the idea has one."""
 
     attachments = fields.Function(lambda idea: [
         {**AttachmentSchema().dump(a), "filename": a.name_for(blind=True)}
-        for a in idea.attachments])
+        for a in (idea.redaction or idea).attachments])  # hidden files left out
+    indicators = _judges_indicators()  # type: ignore[assignment]  # Idea.text_for
     title = _judges("title")  # type: ignore[assignment]  # Idea.text_for
     summary = _judges("summary")  # type: ignore[assignment]  # Idea.text_for
     problem = _judges("problem")  # type: ignore[assignment]  # Idea.text_for
@@ -172,11 +179,26 @@ class RedactionSchema(Schema):
     solution = fields.String(load_default="", validate=validate.Length(max=25_000))
     target_group = fields.String(load_default="", validate=validate.Length(max=25_000))
     expected_impact = fields.String(load_default="", validate=validate.Length(max=25_000))
+    indicators = fields.Dict(keys=fields.String(), values=fields.String(), metadata={
+        "description": "The judges' names of the proposed indicators, by indicator id "
+                       "(absent: as before)"})
+    attachments = fields.Dict(keys=fields.String(), values=fields.Nested(
+        "JudgesAttachmentSchema"), metadata={
+        "description": "Per attachment id: hidden from the judges, or the neutral file name "
+                       "they get (empty: a numbered name); absent: as before"})
+
+
+class JudgesAttachmentSchema(Schema):
+    name = fields.String(load_default="", validate=validate.Length(max=200))
+    hidden = fields.Boolean(load_default=False)
 
 
 class MentionSchema(Schema):
     field = fields.String(metadata={"enum": ["title", "summary", "problem", "solution",
-                                             "target_group", "expected_impact"]})
+                                             "target_group", "expected_impact",
+                                             "indicators", "attachments"]})
+    item = fields.Integer(allow_none=True, metadata={
+        "description": "For indicators and attachments: the indicator's or attachment's id"})
     kind = fields.String(metadata={"enum": ["municipality", "team"]})
     name = fields.String(metadata={"description": "The team's or municipality's name"})
     found = fields.String(metadata={"description": "The words as written"})
@@ -334,10 +356,16 @@ def mark_ineligible(data, idea_id: int):
 def _redaction_state(idea: Idea) -> dict:
     from app.ideas import redaction as redacting
 
-    return {"redacted": idea.redaction is not None,
-            "redacted_at": idea.redaction.redacted_at if idea.redaction else None,
-            "judges_read": redacting.texts_read_by_judges(idea),
-            "mentions": redacting.mentions_in(idea)}
+    redaction = idea.redaction
+    judges_read: dict = dict(redacting.texts_read_by_judges(idea))
+    judges_read["indicators"] = {str(i.id): i.name for i in (redaction or idea).indicators}
+    judges_read["attachments"] = {
+        str(a.id): {"name": a.judges_name or "",
+                    "hidden": redaction is not None and redaction.hides(a)}
+        for a in idea.attachments}
+    return {"redacted": redaction is not None,
+            "redacted_at": redaction.redacted_at if redaction else None,
+            "judges_read": judges_read, "mentions": redacting.mentions_in(idea)}
 
 
 def _managed_idea(idea_id: int) -> Idea:
@@ -413,6 +441,8 @@ def download_attachment(idea_id: int, attachment_id: int):
     """Download an attachment (readers of the idea's every field only)."""
     idea = _private_idea(idea_id)
     attachment = _attachment(idea, attachment_id)
+    # A file the coordinator hid from a blind review's judges: for them it does not exist.
+    access.require(not attachment.hidden_from(current_user), hide=True)
     return files.send_attachment(
         attachment, download_name=attachment.name_for(idea.hides_team_from(current_user)))
 

@@ -6,6 +6,11 @@ is found in its other cases too: a municipality by the stem of its distinctive w
 ("Dobeles novads" → dobel-: Dobele, Dobeles, Dobelē; "Rīga" → rīg-: Rīgā, Rīgas), a team by
 its whole name, the last word in any case. The generic words of a municipality's name
 (novads, pilsēta) are not searched alone, but join a match they follow.
+
+Besides the texts, an idea has items of its own that can name it: its proposed indicators'
+names and its attachments' file names ("Dobeles_budzets.xlsx"). They are searched the same
+way, each mention saying which item it is in; an underscore separates words, as in a file
+name.
 """
 
 from __future__ import annotations
@@ -23,7 +28,8 @@ ENDINGS = ("iem", "am", "em", "im", "um", "as", "es", "is", "us", "os", "ai", "e
            "i", "u", "s", "o")
 GENERIC = ("novad", "pilset", "valstspilset")
 MIN_STEM = 3
-WORD = re.compile(r"\w+")
+# Letters and digits: "_" and "." separate the words of a file name.
+WORD = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,7 @@ class Mention:
     found: str
     start: int
     end: int
+    item: int | None = None  # which indicator or attachment, for a field of items
 
 
 def stem(word: str) -> str:
@@ -102,19 +109,30 @@ def find_in(text: str, name: Name) -> list[tuple[int, int]]:
     return found
 
 
-def find_mentions(texts: dict[str, str], names: list[Name]) -> list[Mention]:
-    """Every place in the fields `texts` where one of `names` stands, by field then place;
-    a team name that contains the municipality's is reported once, as the team."""
+def _in_text(field: str, text: str, names: list[Name], item: int | None) -> list[Mention]:
+    spans: list[Mention] = []
+    # Teams first: "Dobeles jaunieši" is the team, not only Dobele.
+    for name in sorted(names, key=lambda n: n.kind != TEAM):
+        for start, end in find_in(text or "", name):
+            if any(start < m.end and m.start < end for m in spans):
+                continue
+            spans.append(Mention(field, name.kind, name.text, text[start:end], start, end,
+                                 item))
+    return sorted(spans, key=lambda m: m.start)
+
+
+def find_mentions(texts: dict[str, str], names: list[Name],
+                  items: dict[str, dict[int, str]] | None = None) -> list[Mention]:
+    """Every place in the fields `texts`, then in the `items` (field → item id → text: the
+    indicators' names, the attachments' file names), where one of `names` stands, by field
+    then place; a team name that contains the municipality's is reported once, as the
+    team."""
     result: list[Mention] = []
     for field, text in texts.items():
-        spans: list[Mention] = []
-        # Teams first: "Dobeles jaunieši" is the team, not only Dobele.
-        for name in sorted(names, key=lambda n: n.kind != TEAM):
-            for start, end in find_in(text or "", name):
-                if any(start < m.end and m.start < end for m in spans):
-                    continue
-                spans.append(Mention(field, name.kind, name.text, text[start:end], start, end))
-        result.extend(sorted(spans, key=lambda m: m.start))
+        result.extend(_in_text(field, text, names, None))
+    for field, by_id in (items or {}).items():
+        for item, text in by_id.items():
+            result.extend(_in_text(field, text, names, item))
     return result
 
 

@@ -7,6 +7,7 @@ templates all ask the same ones. The status machine lives in status.py.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -133,7 +134,7 @@ class Idea(Model):
     if TYPE_CHECKING:
         pilot: Pilot | None  # made at run time by the backref of Pilot.idea
     redaction: Mapped[IdeaRedaction | None] = relationship(
-        cascade="all, delete-orphan", uselist=False, lazy="select")
+        back_populates="idea", cascade="all, delete-orphan", uselist=False, lazy="select")
 
     # An UPDATE carries "WHERE version = <old>", so two saves racing cannot both win.
     __mapper_args__ = {"version_id_col": version}
@@ -293,12 +294,43 @@ class IdeaRedaction(Model):
     solution_html: Mapped[str] = mapped_column(Text, default="")
     target_group_html: Mapped[str] = mapped_column(Text, default="")
     expected_impact_html: Mapped[str] = mapped_column(Text, default="")
+    # The proposed indicators' names as the judges read them, by indicator id (an id that
+    # is absent: as the team wrote it).
+    indicator_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    # The attachments as the judges see them, by attachment id: a neutral file name, or
+    # None for a file hidden from them (absent: the numbered name every blind judge gets).
+    attachment_names: Mapped[dict[str, str | None]] = mapped_column(JSON, default=dict)
     redacted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
                                                                   ondelete="SET NULL"))
     redacted_at: Mapped[datetime] = mapped_column(default=now_utc)
 
+    idea: Mapped[Idea] = relationship(back_populates="redaction")
+
     def html(self, name: str) -> Markup:
         return stored_html(getattr(self, f"{name}_html"))
+
+    @property
+    def indicators(self) -> list[ShownIndicator]:
+        """The idea's proposed indicators with the names the judges read."""
+        names = self.indicator_names or {}
+        return [ShownIndicator(i.id, names.get(str(i.id), i.name), i.baseline, i.target)
+                for i in self.idea.indicators]
+
+    @property
+    def attachments(self) -> list[Attachment]:
+        """The attachments the judges may open (those hidden from them are left out)."""
+        names = self.attachment_names or {}
+        return [a for a in self.idea.attachments
+                if not (str(a.id) in names and names[str(a.id)] is None)]
+
+    def attachment_name(self, attachment: Attachment) -> str | None:
+        """The neutral name the coordinator gave the file for the judges, if any."""
+        return (self.attachment_names or {}).get(str(attachment.id)) or None
+
+    def hides(self, attachment: Attachment) -> bool:
+        """Whether the coordinator hid this file from the judges."""
+        names = self.attachment_names or {}
+        return str(attachment.id) in names and names[str(attachment.id)] is None
 
     @property
     def display_title(self) -> str:
@@ -308,6 +340,16 @@ class IdeaRedaction(Model):
 
     def __repr__(self) -> str:
         return f"<IdeaRedaction idea={self.idea_id}>"
+
+
+@dataclass(frozen=True)
+class ShownIndicator:
+    """A proposed indicator as a blind review's judges read it."""
+
+    id: int
+    name: str
+    baseline: str
+    target: str
 
 
 class ProposedIndicator(Model):
@@ -373,11 +415,26 @@ class Attachment(Model):
     idea: Mapped[Idea] = relationship(back_populates="attachments")
 
     def name_for(self, blind: bool = False) -> str:
-        """The file name to offer: under blind review one that cannot name the team."""
+        """The file name to offer: under blind review one that cannot name the team (the
+        neutral name the coordinator gave it, else a numbered one)."""
         if not blind:
             return self.filename
+        if self.judges_name:
+            return self.judges_name
         extension = self.filename.rpartition(".")[2] or self.kind
         return f"attachment-{self.id}.{extension}"
+
+    @property
+    def judges_name(self) -> str | None:
+        """The neutral name a coordinator gave the file for a blind review's judges."""
+        redaction = self.idea.redaction
+        return redaction.attachment_name(self) if redaction is not None else None
+
+    def hidden_from(self, user, now: datetime | None = None) -> bool:
+        """A blind review's judge may not open a file the coordinator hid from the judges."""
+        redaction = self.idea.redaction
+        return (redaction is not None and redaction.hides(self)
+                and self.idea.hides_team_from(user, now))
 
     def __repr__(self) -> str:
         return f"<Attachment {self.id} {self.filename!r}>"

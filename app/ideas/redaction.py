@@ -8,6 +8,7 @@ the operation that stores a redaction.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -24,6 +25,7 @@ from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas.mentions import MUNICIPALITY, TEAM, Mention, Name, find_mentions, redact
 from app.ideas.models import (
+    INDICATOR_NAME_MAX,
     REDACTABLE_FIELDS,
     SUMMARY_MAX,
     TITLE_MAX,
@@ -34,6 +36,8 @@ from app.ideas.status import IdeaStatus
 
 LONG_MAX = 20_000
 LIMITS = {"title": TITLE_MAX, "summary": SUMMARY_MAX}
+FILENAME_MAX = 200
+INDICATORS, ATTACHMENTS = "indicators", "attachments"
 
 FIELD_LABELS = {
     "title": _l("Title"),
@@ -42,6 +46,8 @@ FIELD_LABELS = {
     "solution": _l("Proposed solution"),
     "target_group": _l("Target group"),
     "expected_impact": _l("Expected impact"),
+    INDICATORS: _l("Proposed indicators"),
+    ATTACHMENTS: _l("Attachment file names"),
 }
 
 
@@ -66,9 +72,21 @@ def texts_read_by_judges(idea: Idea) -> dict[str, str]:
     return {name: getattr(source, name) or "" for name in REDACTABLE_FIELDS}
 
 
+def items_read_by_judges(idea: Idea) -> dict[str, dict[int, str]]:
+    """Its indicators' names as its judges read them, and its attachments' file names
+    unless the coordinator hid the file or named it for the judges (then that name)."""
+    redaction = idea.redaction
+    attachments = {a.id: a.judges_name or a.filename for a in idea.attachments
+                   if redaction is None or not redaction.hides(a)}
+    return {INDICATORS: {i.id: i.name for i in (redaction or idea).indicators},
+            ATTACHMENTS: attachments}
+
+
 def mentions_in(idea: Idea) -> list[Mention]:
-    """Where the texts its judges read name the team or its municipalities."""
-    return find_mentions(texts_read_by_judges(idea), names_of(idea))
+    """Where the texts its judges read, its indicators' names or its attachments' file
+    names name the team or its municipalities."""
+    return find_mentions(texts_read_by_judges(idea), names_of(idea),
+                         items_read_by_judges(idea))
 
 
 @dataclass
@@ -95,7 +113,8 @@ def blind_review_warnings(hackathon: Hackathon) -> list[Warning]:
                            Idea.status == IdeaStatus.SUBMITTED)
         .options(joinedload(Idea.team).joinedload(Team.municipality),
                  joinedload(Idea.team).selectinload(Team.partner_municipalities),
-                 selectinload(Idea.redaction))
+                 selectinload(Idea.redaction), selectinload(Idea.indicators),
+                 selectinload(Idea.attachments))
         .order_by(Idea.id)).unique().all()
     warnings = []
     for idea in ideas:
@@ -115,10 +134,123 @@ def suggested_redaction(idea: Idea) -> dict[str, str]:
             for name, text in texts.items()}
 
 
+def suggested_items(idea: Idea) -> dict[str, dict[int, Any]]:
+    """The indicators' names and the attachments as the redaction form offers them: the
+    judges' version so far, with every mention replaced by its placeholder (a file whose
+    name names the team gets that name with placeholders; the coordinator may hide it)."""
+    redaction = idea.redaction
+    items = items_read_by_judges(idea)
+    found = find_mentions({}, names_of(idea), items)
+    marks = placeholders()
+
+    def redacted(field: str, item: int, text: str) -> str:
+        return redact(text, [m for m in found if m.field == field and m.item == item],
+                      marks)
+
+    indicators = {i: redacted(INDICATORS, i, text) for i, text in items[INDICATORS].items()}
+    attachments: dict[int, Any] = {}
+    for a in idea.attachments:
+        if redaction is not None and redaction.hides(a):
+            attachments[a.id] = {"name": "", "hidden": True}
+            continue
+        named = any(m.field == ATTACHMENTS and m.item == a.id for m in found)
+        name = redacted(ATTACHMENTS, a.id, items[ATTACHMENTS][a.id]) if named else ""
+        attachments[a.id] = {"name": name or a.judges_name or "", "hidden": False}
+    return {INDICATORS: indicators, ATTACHMENTS: attachments}
+
+
+def items_from_form(idea: Idea, formdata) -> dict[str, dict[int, Any]]:
+    """The indicators' names and the attachments as the redaction form posted them (one
+    the form did not post stays as it was)."""
+    return {
+        INDICATORS: {i.id: formdata[f"indicator_{i.id}"] for i in idea.indicators
+                     if f"indicator_{i.id}" in formdata},
+        ATTACHMENTS: {a.id: {"name": formdata.get(f"attachment_{a.id}_name", ""),
+                             "hidden": bool(formdata.get(f"attachment_{a.id}_hidden"))}
+                      for a in idea.attachments if f"attachment_{a.id}_name" in formdata},
+    }
+
+
+def _key(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _clean_indicators(idea: Idea, value: Any, errors: dict[str, list]) -> dict[str, str]:
+    """The judges' names of the indicators, by id, with those sent changed; a name as the
+    team wrote it is not kept (it follows the team's)."""
+    if not isinstance(value, dict):
+        errors[INDICATORS] = [_l("Send the indicators' names by indicator id.")]
+        return {}
+    own = {i.id: i for i in idea.indicators}
+    names = dict(idea.redaction.indicator_names or {}) if idea.redaction else {}
+    for key, name in value.items():
+        indicator = own.get(_key(key))  # type: ignore[arg-type]
+        where = f"{INDICATORS}.{key}"
+        if indicator is None:
+            errors[where] = [_l("This idea has no indicator %(id)s.", id=key)]
+        elif not isinstance(name, str):
+            errors[where] = [_l("Send text.")]
+        elif not name.strip():
+            errors[where] = [_l("The judges need the indicator’s name: write one without "
+                                "the names.")]
+        elif len(name.strip()) > INDICATOR_NAME_MAX:
+            errors[where] = [_l("Use at most %(n)d characters (now %(m)d).",
+                                n=INDICATOR_NAME_MAX, m=len(name.strip()))]
+        elif name.strip() != indicator.name:
+            names[str(indicator.id)] = name.strip()
+        else:
+            names.pop(str(indicator.id), None)
+    return names
+
+
+def _clean_attachments(idea: Idea, value: Any,
+                       errors: dict[str, list]) -> dict[str, str | None]:
+    """The attachments as the judges see them, by id, with those sent changed: a neutral
+    file name, or None for a file hidden from them; one with neither gets the numbered
+    name."""
+    if not isinstance(value, dict):
+        errors[ATTACHMENTS] = [_l("Send the attachments by attachment id.")]
+        return {}
+    own = {a.id: a for a in idea.attachments}
+    shown = dict(idea.redaction.attachment_names or {}) if idea.redaction else {}
+    for key, choice in value.items():
+        attachment = own.get(_key(key))  # type: ignore[arg-type]
+        where = f"{ATTACHMENTS}.{key}"
+        if attachment is None:
+            errors[where] = [_l("This idea has no attachment %(id)s.", id=key)]
+            continue
+        if not isinstance(choice, dict) or not isinstance(choice.get("name", ""), str):
+            errors[where] = [_l("Send a file name and whether the file is hidden.")]
+            continue
+        if choice.get("hidden"):
+            shown[str(attachment.id)] = None
+            continue
+        # A file name, not a path: the download offers it as it is.
+        name = re.sub(r"[/\\\x00-\x1f]+", "_", choice.get("name") or "").strip(" .")
+        if not name:
+            shown.pop(str(attachment.id), None)
+            continue
+        extension = attachment.filename.rpartition(".")[2] if "." in attachment.filename \
+            else attachment.kind
+        if "." not in name and extension:
+            name = f"{name}.{extension}"
+        if len(name) > FILENAME_MAX:
+            errors[where] = [_l("Use at most %(n)d characters (now %(m)d).", n=FILENAME_MAX,
+                                m=len(name))]
+            continue
+        shown[str(attachment.id)] = name
+    return shown
+
+
 def redact_idea(idea: Idea, data: dict[str, Any], *, actor,
                 now: datetime | None = None) -> IdeaRedaction:
     """Store the coordinator's redacted texts, which the judges of the blind review read in
-    place of the team's (whose own text stays as written); on the audit trail."""
+    place of the team's (whose own text stays as written), and, when given, the judges'
+    names of its indicators (`indicators`: id → name) and its attachments (`attachments`:
+    id → {name, hidden}; absent: as before); on the audit trail."""
     now = now or now_utc()
     if not idea.hackathon.can_manage(actor):
         raise NotAllowed(_l("Only the hackathon's coordinators can redact its ideas."))
@@ -142,22 +274,31 @@ def redact_idea(idea: Idea, data: dict[str, Any], *, actor,
         clean[name] = value
     if not errors and not clean.get("title"):
         errors["title"] = [_l("The judges need a title: write one without the names.")]
+    redaction = idea.redaction
+    items: dict[str, Any] = {}
+    if data.get(INDICATORS) is not None:
+        items["indicator_names"] = _clean_indicators(idea, data[INDICATORS], errors)
+    if data.get(ATTACHMENTS) is not None:
+        items["attachment_names"] = _clean_attachments(idea, data[ATTACHMENTS], errors)
     if errors:
         raise Invalid(errors=errors)
-    redaction = idea.redaction
-    before = ({name: getattr(redaction, name) for name in REDACTABLE_FIELDS}
+    before = ({name: getattr(redaction, name)
+               for name in (*REDACTABLE_FIELDS, "indicator_names", "attachment_names")}
               if redaction is not None else None)
     if redaction is None:
-        redaction = IdeaRedaction(idea_id=idea.id)
+        redaction = IdeaRedaction(idea_id=idea.id, indicator_names={}, attachment_names={})
         idea.redaction = redaction
-    for name, value in clean.items():
+    for name, value in (*clean.items(), *items.items()):
         setattr(redaction, name, value)
     redaction.redacted_by_id = actor.id
     redaction.redacted_at = now
     db.session.flush()
     changed = [name for name in REDACTABLE_FIELDS
                if clean[name] != (before or {}).get(name, getattr(idea, name))]
+    changed += [name for name, value in items.items()
+                if value != (before or {}).get(name, {})]
+    after = {**clean, **items}
     record_audit("idea.redact", actor=actor, object_type="idea", object_id=idea.id,
                  before=before, after={"fields": changed,
-                                       **{name: clean[name] for name in changed}}, now=now)
+                                       **{name: after[name] for name in changed}}, now=now)
     return redaction

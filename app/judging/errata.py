@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from flask import current_app, url_for
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -35,6 +37,7 @@ from app.judging.models import (
     Review,
     WinnerDecision,
 )
+from app.mail.operations import queue_mail
 
 DECIDED = (IdeaStatus.WINNER, IdeaStatus.NOT_SELECTED)
 
@@ -190,4 +193,34 @@ def correct_results(hackathon: Hackathon, data: dict, *, actor,
                          "justification": before["justification"]},
                  after={"number": number, "reason": reason, "winners": chosen,
                         "justification": new_justification, **changes}, now=now)
+    _mail_correction(hackathon, correction, ideas)
     return correction
+
+
+def _mail_correction(hackathon: Hackathon, correction: ResultsCorrection,
+                     loaded: dict[int, Idea]) -> None:
+    """Each team whose idea the correction touches (it won or stopped winning, or reviews
+    of it no longer count) is told, in Latvian, what changed for it and why, with the public
+    results. Through the outbox: the e-mail leaves only if the correction is committed."""
+    changes = correction.changes
+    excluded: dict[int, int] = {}
+    for item in changes.get("excluded_reviews") or []:
+        excluded[item["idea_id"]] = excluded.get(item["idea_id"], 0) + 1
+    added, removed = changes.get("winners_added") or [], changes.get("winners_removed") or []
+    site = str(current_app.config.get("SITE_URL") or "").rstrip("/")
+    with force_locale("lv"):  # the results page in Latvian, as the message is
+        # SITE_URL, also where no request is being answered (a command, a job).
+        url = (site + url_for("judging.results", slug=hackathon.slug) if site
+               else url_for("judging.results", slug=hackathon.slug, _external=True))
+    for idea_id in sorted({*added, *removed, *excluded}):
+        idea = loaded.get(idea_id) or db.session.get(Idea, idea_id)
+        if idea is None or idea.team is None:
+            continue
+        for member in sorted(idea.team.members, key=lambda m: m.user_id):
+            user = member.user
+            queue_mail(user.email, "results_corrected", locale="lv",
+                       kind=f"results-correction:{correction.decision_id}:"
+                            f"{correction.number}:{idea.id}:{user.id}",
+                       user=user, hackathon=hackathon, idea=idea, correction=correction,
+                       won=idea_id in added, lost=idea_id in removed,
+                       excluded=excluded.get(idea_id, 0), url=url)

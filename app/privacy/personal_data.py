@@ -162,6 +162,7 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
         "target_group": NOT_PERSONAL, "expected_impact": NOT_PERSONAL,
         "problem_html": NOT_PERSONAL, "solution_html": NOT_PERSONAL,
         "target_group_html": NOT_PERSONAL, "expected_impact_html": NOT_PERSONAL,
+        "indicator_names": NOT_PERSONAL, "attachment_names": NOT_PERSONAL,
         "redacted_by_id": _RECORDS, "redacted_at": NOT_PERSONAL,
     },
     "idea_attachment": {

@@ -131,7 +131,7 @@ def test_the_public_page_shows_the_correction_and_links_the_original(client, app
     read_in_english(client)
     html = client.get(f"/hackathons/{w.hackathon.slug}/results").get_data(as_text=True)
     assert "Results corrected on" in html and WRONG in html
-    assert f"No longer a winner: {w.first.title}" in html
+    assert f'No longer a winner: <span lang="lv">{w.first.title}</span>' in html
     assert f"/hackathons/{w.hackathon.slug}/results/original" in html
     original = client.get(f"/hackathons/{w.hackathon.slug}/results/original")
     body = original.get_data(as_text=True)
@@ -218,3 +218,89 @@ def test_open_data_lists_the_corrections(app, published):
     assert rows[0]["reason"] == WRONG and rows[0]["hackathon_id"] == w.hackathon.id
     result = next(r for r in sources.results(None) if r["hackathon_id"] == w.hackathon.id)
     assert result["corrections"] == 1 and result["corrected_at"] is not None
+
+
+# --- the teams are told --------------------------------------------------------------------
+
+def _correction_mail(outbox, idea):
+    return [m for m in outbox() if m.kind.startswith("results-correction:")
+            and m.kind.split(":")[3] == str(idea.id)]
+
+
+def _members(idea) -> list[str]:
+    return sorted(m.user.email for m in db.session.get(Idea, idea.id).team.members)
+
+
+def test_the_teams_whose_ideas_a_correction_touches_are_mailed_in_latvian(
+        app, published, outbox):
+    w = published
+    app.config["SITE_URL"] = "https://talka.example.lv"
+    # Asked for on an English page: the e-mail and its link are Latvian all the same.
+    with app.test_request_context("/en/"):
+        read = errata.correct_results(
+            w.hackathon, {"reason": WRONG, "idea_ids": [w.second.id],
+                          "exclude_review_ids": [w.bad_first.id, w.bad_second.id]},
+            actor=w.coordinator)
+        db.session.commit()
+    assert read.number == 1
+    lost, won, untouched = (_correction_mail(outbox, i) for i in (w.first, w.second, w.third))
+    assert sorted(m.recipient for m in lost) == _members(w.first)
+    assert sorted(m.recipient for m in won) == _members(w.second)
+    assert untouched == []
+    for message in lost + won:
+        assert f"{w.hackathon.title}" in message.subject and "laboti" in message.subject
+        assert WRONG in message.body  # the coordinator's reason
+        assert f"https://talka.example.lv/hackathons/{w.hackathon.slug}/results" \
+            in message.body.split()
+        assert "/en/" not in message.body
+    assert "vairs nav starp uzvarējušajām idejām" in lost[0].body
+    assert "tagad ir viena no uzvarējušajām idejām" in won[0].body
+    for message in lost + won:
+        assert "1 jūsu idejas vērtējums vairs netiek ņemts vērā" in message.body
+
+
+def test_a_team_whose_reviews_no_longer_count_is_told_even_if_it_still_wins(
+        app, published, outbox):
+    w = published
+    _correct(app, w, reason=WRONG, exclude_review_ids=[w.bad_first.id])
+    assert _status(w.first) == IdeaStatus.WINNER
+    mail = _correction_mail(outbox, w.first)
+    assert sorted(m.recipient for m in mail) == _members(w.first)
+    assert "1 jūsu idejas vērtējums vairs netiek ņemts vērā" in mail[0].body
+    assert "uzvarējušajām" not in mail[0].body
+    assert _correction_mail(outbox, w.second) == [] and _correction_mail(outbox, w.third) == []
+
+
+def test_a_refused_correction_mails_nobody(app, published, outbox):
+    w = published
+    before = len(outbox())
+    # Refused after the reviews were ruled out: the winner is off the top, no justification.
+    with pytest.raises(Invalid):
+        _correct(app, w, reason=WRONG, exclude_review_ids=[w.bad_second.id],
+                 idea_ids=[w.third.id])
+    db.session.rollback()
+    with pytest.raises(Invalid):
+        _correct(app, w, reason="", idea_ids=[w.second.id])
+    db.session.rollback()
+    assert len(outbox()) == before
+    assert not [m for m in outbox() if m.kind.startswith("results-correction:")]
+
+
+def test_the_results_page_in_english_marks_the_latvian_data(app, client, published):
+    w = published
+    _correct(app, w, reason=WRONG, idea_ids=[w.second.id],
+             justification="Žūrija izvēlējās otro ideju.")
+    sign_in(client, None)
+    read_in_english(client)
+    html = client.get(f"/hackathons/{w.hackathon.slug}/results").get_data(as_text=True)
+    assert '<html lang="en">' in html
+    assert f'<a href="/en/hackathons/{w.hackathon.slug}" lang="lv">{w.hackathon.title}</a>' \
+        in html  # the breadcrumb
+    assert f'Results: <span lang="lv">{w.hackathon.title}</span>' in html
+    assert f'<th scope="row"><span lang="lv">{w.third.title}</span>' in html  # ranking row
+    assert f'<p class="pre-line" lang="lv">{WRONG}</p>' in html  # the correction's reason
+    assert '<blockquote class="kept-text" lang="lv">Žūrija izvēlējās otro ideju.' in html
+    municipality = db.session.get(Idea, w.third.id).team.municipality.name
+    assert f'<td lang="lv">{municipality}</td>' in html
+    # English words stay English: no lang="lv" on the page's own headings.
+    assert '<h2 id="ranking-h">The jury’s ranking</h2>' in html

@@ -87,6 +87,8 @@ def download(idea_id: int, attachment_id: int):
     # Attachments are never public: only those who may read every field of the idea.
     access.require(idea.can_view_private(current_user), hide=True)
     attachment = _attachment_of(idea, attachment_id)
+    # A file the coordinator hid from a blind review's judges: for them it does not exist.
+    access.require(not attachment.hidden_from(current_user), hide=True)
     return files.send_attachment(
         attachment, download_name=attachment.name_for(idea.hides_team_from(current_user)))
 

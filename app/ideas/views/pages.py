@@ -65,11 +65,11 @@ def idea(idea_id: int):
     )
 
 
-def _redaction_page(idea: Idea, form: RedactionForm, status: int = 200):
+def _redaction_page(idea: Idea, form: RedactionForm, items: dict, status: int = 200):
     return render_template(
         "ideas/redaction.html", idea=idea, h=idea.hackathon, form=form,
         fields=REDACTABLE_FIELDS, field_labels=redacting.FIELD_LABELS,
-        mentions=redacting.mentions_in(idea),
+        mentions=redacting.mentions_in(idea), items=items,
         original={name: getattr(idea, name) for name in REDACTABLE_FIELDS}), status
 
 
@@ -81,12 +81,16 @@ def redaction(idea_id: int):
     form = RedactionForm()
     if request.method == "GET":
         form.process(data=redacting.suggested_redaction(idea))
+        items = redacting.suggested_items(idea)
+    else:
+        items = redacting.items_from_form(idea, request.form)
     return web.submit(
-        form, run=lambda data: redacting.redact_idea(idea, data, actor=current_user),
+        form, run=lambda data: redacting.redact_idea(idea, {**data, **items},
+                                                     actor=current_user),
         success=lambda _done: web.done(
             _("The judges now read the redacted version; the team’s text stays as written."),
             url_for("ideas.idea", idea_id=idea.id)),
-        page=lambda status: _redaction_page(idea, form, status))
+        page=lambda status: _redaction_page(idea, form, items, status))
 
 
 @bp.route("/ideas/<id:idea_id>/withdraw", methods=["GET", "POST"])
