@@ -113,8 +113,9 @@ def build_assignments(slug: str):
         for item in result.shortfalls[:20]:
             flash(shortfall_text(item), "error")
         if len(result.shortfalls) > 20:
-            flash(_("… and %(n)d more ideas lack judges: see the list below.",
-                    n=len(result.shortfalls) - 20), "error")
+            flash(ngettext("… and %(num)d more idea lacks judges: see the list below.",
+                           "… and %(num)d more ideas lack judges: see the list below.",
+                           len(result.shortfalls) - 20), "error")
     return redirect(url_for("judging.dashboard", slug=slug) + "#assignments")
 
 
