@@ -21,8 +21,8 @@ from app.core.schema import dumps
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
 from app.ideas import attachments as files
+from app.ideas import loading, queries
 from app.ideas import operations as ops
-from app.ideas import queries
 from app.ideas.models import Attachment, Idea
 from app.ideas.schemas import IdeaFields, IndicatorSchema, IneligibleInput
 from app.ideas.status import IdeaStatus
@@ -230,25 +230,8 @@ def _hackathon(hackathon_id: int) -> Hackathon:
     return web.load(Hackathon, hackathon_id, see=Hackathon.is_visible_to)
 
 
-def _idea(idea_id: int) -> Idea:
-    return web.check_found(queries.idea_by_id(idea_id))
-
-
-def _private_idea(idea_id: int) -> Idea:
-    idea = _idea(idea_id)
-    access.require(idea.can_view_private(current_user), hide=True)
-    return idea
-
-
 def _attachment(idea: Idea, attachment_id: int) -> Attachment:
     return web.check_found(queries.attachment_of(idea, attachment_id))
-
-
-def _team_idea(idea_id: int) -> Idea:
-    """Readers who are not in the team get 403; those who may not know of the idea, 404."""
-    idea = _private_idea(idea_id)
-    access.require(idea.is_team_member(current_user))
-    return idea
 
 
 # --- endpoints ----------------------------------------------------------------------------------
@@ -298,7 +281,7 @@ def create_idea(data, hackathon_id: int):
 @access.public
 def get_idea(idea_id: int):
     """An idea: every field for its readers; public fields of a published winner for anyone."""
-    idea = _idea(idea_id)
+    idea = loading.any_idea(idea_id)
     if idea.can_view_private(current_user):
         if idea.hides_team_from(current_user):
             return jsonify(BlindIdeaSchema().dump(idea))  # a judge of a blind review
@@ -314,7 +297,7 @@ def get_idea(idea_id: int):
 @access.signed_in
 def update_idea(data, idea_id: int):
     """Change the fields sent; send `version` so that no one's save is overwritten."""
-    idea = _team_idea(idea_id)
+    idea = loading.team_idea(idea_id)
     ops.save_idea(idea, data, actor=current_user, expected_version=data.pop("version", None))
     return idea
 
@@ -327,7 +310,7 @@ def submit_idea(idea_id: int):
     """Submit a complete draft while the hackathon is open and before its deadline.
 
     A missing field answers 422 listing every missing one; a closed hackathon 409."""
-    idea = _team_idea(idea_id)
+    idea = loading.team_idea(idea_id)
     return ops.submit_idea(idea, actor=current_user)
 
 
@@ -337,7 +320,7 @@ def submit_idea(idea_id: int):
 @access.signed_in
 def withdraw_idea(idea_id: int):
     """Withdraw a submitted idea before the deadline (final)."""
-    idea = _team_idea(idea_id)
+    idea = loading.team_idea(idea_id)
     return ops.withdraw_idea(idea, actor=current_user)
 
 
@@ -348,7 +331,7 @@ def withdraw_idea(idea_id: int):
 @access.signed_in
 def mark_ineligible(data, idea_id: int):
     """The hackathon's coordinators rule a submitted idea out; the team sees the reason."""
-    idea = _private_idea(idea_id)
+    idea = loading.readable(idea_id)
     access.require(idea.hackathon.can_manage(current_user))
     return ops.mark_ineligible(idea, data["reason"], actor=current_user)
 
@@ -369,7 +352,7 @@ def _redaction_state(idea: Idea) -> dict:
 
 
 def _managed_idea(idea_id: int) -> Idea:
-    idea = _private_idea(idea_id)
+    idea = loading.readable(idea_id)
     access.require(idea.hackathon.can_manage(current_user))
     return idea
 
@@ -411,7 +394,7 @@ def list_revisions(args, idea_id: int):
     """Every saved revision of the idea, newest first."""
     from app.ideas.models import IdeaRevision
 
-    idea = _idea(idea_id)
+    idea = loading.any_idea(idea_id)
     access.require(idea.can_see_history(current_user), hide=True)
     query = (select(IdeaRevision).where(IdeaRevision.idea_id == idea.id)
              .order_by(IdeaRevision.number.desc()))
@@ -427,7 +410,7 @@ def list_revisions(args, idea_id: int):
 @access.signed_in
 def upload_attachment(idea_id: int):
     """Attach a file (multipart form field `file`)."""
-    idea = _team_idea(idea_id)
+    idea = loading.team_idea(idea_id)
     upload = request.files.get("file")
     data = upload.read(files.MAX_FILE_BYTES + 1) if upload else b""
     return ops.add_attachment(idea, getattr(upload, "filename", None), data,
@@ -439,7 +422,7 @@ def upload_attachment(idea_id: int):
 @access.signed_in
 def download_attachment(idea_id: int, attachment_id: int):
     """Download an attachment (readers of the idea's every field only)."""
-    idea = _private_idea(idea_id)
+    idea = loading.readable(idea_id)
     attachment = _attachment(idea, attachment_id)
     # A file the coordinator hid from a blind review's judges: for them it does not exist.
     access.require(not attachment.hidden_from(current_user), hide=True)
@@ -453,7 +436,7 @@ def download_attachment(idea_id: int, attachment_id: int):
 @access.signed_in
 def delete_attachment(idea_id: int, attachment_id: int):
     """Remove an attachment while the idea may still be changed."""
-    idea = _team_idea(idea_id)
+    idea = loading.team_idea(idea_id)
     files.delete_after_commit(
         ops.remove_attachment(_attachment(idea, attachment_id), actor=current_user))
 

@@ -2,7 +2,7 @@
 
 Drafts: the team and admins. Submitted ideas: the team, the hackathon's coordinators
 (and later assigned judges). Everyone else: 404, as if the idea did not exist.
-Only team members change an idea.
+Only team members change an idea: a reader outside the team gets 403, on pages and in the API.
 """
 
 from __future__ import annotations
@@ -70,7 +70,12 @@ def test_only_team_members_edit_submit_and_withdraw_on_pages(client, world, who)
         # Sent to sign in; a posted form's text is kept (test_nothing_lost).
         assert {edit_page, save, submit, withdraw, upload} == {302}
     else:
-        assert (edit_page, save, submit, withdraw, upload) == (404,) * 5
+        # As in the API: who may read the idea is refused plainly (403), anyone else does
+        # not learn that it exists (404).
+        on_draft = 403 if who in READERS["draft"] else 404
+        on_submitted = 403 if who in READERS["submitted"] else 404
+        assert (edit_page, save, submit, withdraw, upload) == (
+            on_draft, on_draft, on_draft, on_submitted, on_submitted)
     assert draft.title == "Melnraksts" and draft.status == IdeaStatus.DRAFT
     assert submitted.status == IdeaStatus.SUBMITTED and not submitted.attachments
 

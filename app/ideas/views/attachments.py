@@ -12,11 +12,11 @@ from app.core import access, web
 from app.core.clock import now_utc
 from app.core.errors import WrongState, handle_http_exception
 from app.ideas import attachments as files
+from app.ideas import loading, queries
 from app.ideas import operations as ops
-from app.ideas import queries
 from app.ideas.forms import AttachmentForm
 from app.ideas.models import Attachment, Idea
-from app.ideas.views.blueprint import bp, idea_or_404, readable, team_idea
+from app.ideas.views.blueprint import bp
 
 
 def _attachments_page(idea: Idea, form: AttachmentForm | None = None, status: int = 200):
@@ -53,13 +53,13 @@ def too_large(error):
 @bp.route("/ideas/<id:idea_id>/attachments", methods=["GET"])
 @access.signed_in
 def attachments(idea_id: int):
-    return _attachments_page(readable(idea_id))
+    return _attachments_page(loading.readable(idea_id))
 
 
 @bp.route("/ideas/<id:idea_id>/attachments", methods=["POST"])
 @access.signed_in
 def upload(idea_id: int):
-    idea = team_idea(idea_id)
+    idea = loading.team_idea(idea_id)
     form = AttachmentForm()
 
     def attach(data: dict):
@@ -83,7 +83,7 @@ def _attachment_of(idea: Idea, attachment_id: int) -> Attachment:
 @bp.route("/ideas/<id:idea_id>/attachments/<id:attachment_id>")
 @access.public
 def download(idea_id: int, attachment_id: int):
-    idea = idea_or_404(idea_id)
+    idea = loading.any_idea(idea_id)
     # Attachments are never public: only those who may read every field of the idea.
     access.require(idea.can_view_private(current_user), hide=True)
     attachment = _attachment_of(idea, attachment_id)
@@ -96,7 +96,7 @@ def download(idea_id: int, attachment_id: int):
 @bp.route("/ideas/<id:idea_id>/attachments/<id:attachment_id>/delete", methods=["POST"])
 @access.signed_in
 def remove_attachment(idea_id: int, attachment_id: int):
-    idea = team_idea(idea_id)
+    idea = loading.team_idea(idea_id)
     attachment = _attachment_of(idea, attachment_id)
     if not EmptyForm().validate_on_submit():
         abort(400)

@@ -19,11 +19,11 @@ from app.core.errors import Invalid, StaleVersion, WrongState
 from app.core.forms import apply_errors
 from app.extensions import csrf, db, limiter
 from app.hackathons.models import Hackathon
-from app.ideas import kept_texts, queries
+from app.ideas import kept_texts, loading, queries
 from app.ideas import operations as ops
 from app.ideas.forms import IdeaForm
 from app.ideas.models import Idea
-from app.ideas.views.blueprint import bp, hackathon_or_404, idea_or_404, team_idea
+from app.ideas.views.blueprint import bp, hackathon_or_404
 from app.ideas.views.form import (
     conflict_view,
     form_data,
@@ -149,7 +149,7 @@ def create(slug: str):
 @bp.route("/ideas/<id:idea_id>/edit", methods=["GET"])
 @access.signed_in
 def edit(idea_id: int):
-    idea = team_idea(idea_id)
+    idea = loading.team_idea(idea_id)
     now = now_utc()
     if not idea.can_edit(current_user, now):
         flash(ops._not_editable_message(idea, now), "error")
@@ -174,8 +174,7 @@ def save(idea_id: int):
     if not current_user.is_authenticated:
         # Signed out: a real and a made-up idea answer alike (kept, then sign in).
         return keep_and_sign_in(idea=queries.idea_by_id(idea_id))
-    idea = idea_or_404(idea_id)
-    access.require(idea.is_team_member(current_user), hide=True)
+    idea = loading.team_idea(idea_id)
     form = IdeaForm()
     if not form.validate_on_submit():
         return form_page(form, idea=idea, hackathon=idea.hackathon, status=422)
@@ -206,7 +205,7 @@ def save(idea_id: int):
 @bp.route("/ideas/<id:idea_id>/submit", methods=["POST"])
 @access.signed_in
 def submit(idea_id: int):
-    idea = team_idea(idea_id)
+    idea = loading.team_idea(idea_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:

@@ -11,13 +11,13 @@ from app.accounts.forms import EmptyForm
 from app.core import access, web
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
-from app.ideas import kept_texts, queries
+from app.ideas import kept_texts, loading, queries
 from app.ideas import operations as ops
 from app.ideas import redaction as redacting
 from app.ideas.diff import diff_revisions
 from app.ideas.forms import IneligibleForm, RedactionForm
 from app.ideas.models import MARKDOWN_FIELDS, REDACTABLE_FIELDS, Idea
-from app.ideas.views.blueprint import bp, history_readable, idea_or_404, readable, team_idea
+from app.ideas.views.blueprint import bp
 from app.public.cache import public_page
 
 DIFF_FIELDS = ["title", "summary", "problem", "solution", "target_group", "expected_impact",
@@ -38,7 +38,7 @@ def my_ideas():
 @public_page  # anonymous visitors see winners' public fields: cached, conditional GET
 @access.public
 def idea(idea_id: int):
-    idea = idea_or_404(idea_id)
+    idea = loading.any_idea(idea_id)
     now = now_utc()
     access.require(idea.can_view(current_user, now), hide=True)
     private = idea.can_view_private(current_user)
@@ -97,7 +97,7 @@ def redaction(idea_id: int):
 @access.signed_in
 def withdraw(idea_id: int):
     """Withdrawing is final, so it is asked for on a page of its own that says what follows."""
-    idea = team_idea(idea_id)
+    idea = loading.team_idea(idea_id)
     back = url_for("ideas.idea", idea_id=idea.id)
     form = EmptyForm()
     if request.method == "GET":
@@ -113,7 +113,7 @@ def withdraw(idea_id: int):
 @bp.route("/ideas/<id:idea_id>/ineligible", methods=["POST"])
 @access.coordinator_only
 def ineligible(idea_id: int):
-    idea = readable(idea_id)
+    idea = loading.readable(idea_id)
     access.require(idea.hackathon.can_manage(current_user), hide=True)
     form = IneligibleForm()
     back = url_for("ideas.idea", idea_id=idea.id)
@@ -131,7 +131,7 @@ def ineligible(idea_id: int):
 @bp.route("/ideas/<id:idea_id>/history")
 @access.signed_in
 def history(idea_id: int):
-    idea = history_readable(idea_id)
+    idea = loading.with_history(idea_id)
     revisions = list(reversed(idea.revisions))
     return render_template("ideas/history.html", idea=idea, h=idea.hackathon,
                            revisions=revisions)
@@ -140,7 +140,7 @@ def history(idea_id: int):
 @bp.route("/ideas/<id:idea_id>/diff")
 @access.signed_in
 def diff(idea_id: int):
-    idea = history_readable(idea_id)
+    idea = loading.with_history(idea_id)
     revisions = {r.number: r for r in idea.revisions}
     if not revisions:
         abort(404)
