@@ -21,7 +21,7 @@ def clean_text(value: Any) -> str | None:
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def check_manager(hackathon: Hackathon, actor) -> None:
+def check_manager(hackathon: Hackathon, actor: Any) -> None:
     """Refuse (403) anyone who does not coordinate the hackathon."""
     if not hackathon.can_manage(actor):
         raise NotAllowed(_l("Only the hackathon's coordinators can do this."))

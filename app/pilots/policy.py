@@ -3,6 +3,8 @@ the operation, the pages, the API and the templates all ask."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
@@ -10,11 +12,11 @@ from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 
 
-def _signed_in(user) -> bool:
+def _signed_in(user: Any) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
-def may_start(idea: Idea, user) -> bool:
+def may_start(idea: Idea, user: Any) -> bool:
     """A coordinator who manages the idea's hackathon turns its winners into pilots."""
     return _signed_in(user) and idea.hackathon.can_manage(user)
 
@@ -30,7 +32,7 @@ def refusal(idea: Idea) -> LazyString | None:
     return None
 
 
-def may_create(idea: Idea, user) -> bool:
+def may_create(idea: Idea, user: Any) -> bool:
     """May `user` turn `idea` into a pilot now: what the operation enforces, the pages ask
     and the "Start the pilot" button shows."""
     return refusal(idea) is None and may_start(idea, user)
