@@ -25,6 +25,7 @@ from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.operations import queue_mail
 from app.pilots import health as rules
+from app.pilots import portfolio as overview
 from app.pilots import queries
 from app.pilots.health import reason_text
 from app.pilots.models import Pilot, PilotUpdate
@@ -127,9 +128,9 @@ def send_coordinator_digests(now: datetime | None = None) -> int:
         mine = [r for r in rows if r.pilot.can_manage(user)]
         if not mine:
             continue
-        mine.sort(key=queries.sort_key)
+        mine.sort(key=overview.sort_key)
         counts = {level: sum(1 for r in mine if r.level == level) for level in rules.LEVELS}
-        overdue, coming = queries.due_milestones(mine, today, days=7)
+        overdue, coming = overview.due_milestones(mine, today, days=7)
         queue_mail(user.email, "pilot_digest", locale=user.locale,
                    kind=digest_kind(user.id, today), user=user, today=today, counts=counts,
                    attention=[r for r in mine if r.level != rules.GREEN], overdue=overdue,

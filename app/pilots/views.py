@@ -27,6 +27,7 @@ from app.core.pagination import Page, clamp
 from app.core.sanitize import stored_html
 from app.extensions import db
 from app.pilots import documents, queries
+from app.pilots import portfolio as overview
 from app.pilots import views_entry as _entry  # noqa: F401  (registers its routes on bp)
 from app.pilots import views_plan as _plan  # noqa: F401
 from app.pilots import views_reports as _reports  # noqa: F401
@@ -175,28 +176,28 @@ def document(pilot_id: int, document_id: int):
 @access.coordinator_only
 def portfolio():
     today = today_riga()
-    filters = queries.clean_filters(request.args)
+    filters = overview.clean_filters(request.args)
     page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page",
                                                                          PORTFOLIO_PER_PAGE),
                            PORTFOLIO_PER_PAGE)
     start = (page - 1) * per_page
-    result = queries.portfolio(current_user, filters, today, start=start,
-                               stop=start + per_page)
+    result = overview.portfolio(current_user, filters, today, start=start,
+                                stop=start + per_page)
     table = Page(items=result.page(start, start + per_page), page=page, per_page=per_page,
                  total=result.matching)
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
     return render_template("pilots/portfolio.html", result=result, table=table,
                            today=today, regions=regions, statuses=list(PilotStatus),
                            levels=LEVELS, empty_form=EmptyForm(formdata=None),
-                           return_form=ReturnForm(formdata=None), **queries.filter_options())
+                           return_form=ReturnForm(formdata=None), **overview.filter_options())
 
 
 @bp.route("/pilots/portfolio.csv")
 @access.coordinator_only
 def portfolio_csv():
     today = today_riga()
-    filters = queries.clean_filters(request.args)
-    result = queries.portfolio(current_user, filters, today)
+    filters = overview.clean_filters(request.args)
+    result = overview.portfolio(current_user, filters, today)
     delimiter = ";" if request.args.get("sep") == "semicolon" else ","
     body = queries.portfolio_csv(
         result.page(), delimiter=delimiter, reason_text=reason_text,

@@ -1,0 +1,414 @@
+"""The coordinator's portfolio: every pilot in the user's scope, summarised by aggregate
+queries (counts by health, each region's money, milestones falling due), with only the
+shown page's pilots loaded as objects. Its cost does not grow with the number of pilots.
+
+The health rules of health.py are written here once more as SQL (`health_columns`), and
+tests/pilots/test_portfolio_aggregates.py holds the two to the same answers.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import (
+    and_,
+    case,
+    func,
+    select,
+    true,
+)
+from sqlalchemy.orm import contains_eager, joinedload
+
+from app.core.collation import collated
+from app.extensions import db
+from app.hackathons.models import Hackathon
+from app.pilots import health as rules
+from app.pilots import money
+from app.pilots.health_sql import cents, health_columns
+from app.pilots.models import (
+    Expense,
+    FundingLine,
+    Milestone,
+    Pilot,
+    PilotUpdate,
+    pilot_partner,
+)
+from app.pilots.queries import (
+    _SEVERITY,
+    COMING_DAYS,
+    Figures,
+    PilotRow,
+    _list_options,
+    load_figures,
+    municipality_condition,
+    scope_condition,
+    summarize,
+    summarize_all,
+)
+from app.pilots.states import (
+    MILESTONE_OPEN,
+    FundingKind,
+    MilestoneStatus,
+    PilotStatus,
+    UpdateStatus,
+)
+from app.places.models import REGION_CODES, Region
+
+# --- the portfolio -----------------------------------------------------------------------------
+
+@dataclass
+class RegionMoney:
+    """A planning region's pilots' money against its programme envelope: programme money
+    excluding VAT against the envelope, programme VAT against the VAT line (money.envelope_use).
+    A pilot is charged to the region of the hackathon that chose it (national hackathons: the
+    lead municipality's region)."""
+
+    region: Region
+    pilots: int
+    approved: Decimal
+    spent: Decimal
+    use: money.EnvelopeUse
+
+    @property
+    def unallocated(self) -> Decimal:
+        """What the envelope (excl. VAT) still holds after the programme's funding lines."""
+        return self.use.remaining
+
+    @property
+    def over_envelope(self) -> bool:
+        return self.use.over
+
+
+@dataclass
+class DueMilestone:
+    milestone: Milestone
+    pilot: Pilot
+    days: int  # negative: overdue by that many days
+
+    @property
+    def overdue(self) -> bool:
+        return self.days < 0
+
+
+@dataclass
+class Portfolio:
+    """The portfolio's figures, all from aggregate queries; only `page` loads pilots."""
+
+    total: int  # in scope, before the filters
+    matching: int  # after the filters
+    counts: dict[str, int]
+    overdue: list[DueMilestone]
+    coming: list[DueMilestone]
+    waiting: list[PilotUpdate]
+    money: list[RegionMoney]
+    filters: dict[str, Any] = field(default_factory=dict)
+    today: date = field(default_factory=date.today)
+    overdue_total: int = 0
+    coming_total: int = 0
+    order: Any = None  # the health-first SELECT of the matching pilots' ids
+
+    shown: tuple[tuple[int, int | None], list[PilotRow]] | None = None
+
+    def page(self, start: int = 0, stop: int | None = None) -> list[PilotRow]:
+        """The rows from `start` to `stop` (all with no `stop`), red first, with their pilots
+        loaded as objects in a fixed number of queries."""
+        if self.shown is not None and self.shown[0] == (start, stop):
+            return self.shown[1]
+        if self.order is None:
+            return []
+        return self.rows_of(list(db.session.scalars(_bounded(self.order, start, stop))))
+
+    def rows_of(self, ids: list[int]) -> list[PilotRow]:
+        """The pilots `ids`, in that order, with their computed values."""
+        if not ids:
+            return []
+        condition = Pilot.id.in_(ids)
+        pilots = {p.id: p for p in db.session.scalars(
+            select(Pilot).where(condition).options(*_list_options())).unique()}
+        figures = load_figures(condition)
+        return [summarize(pilots[i], figures.get(i, Figures()), self.today) for i in ids]
+
+
+def clean_filters(args) -> dict[str, Any]:
+    """Portfolio filters from the query string; anything unknown is dropped."""
+    def number(name):
+        value = (args.get(name) or "").strip()
+        return int(value) if value.isdigit() and len(value) < 10 else None
+
+    region = args.get("region") or ""
+    status = args.get("status") or ""
+    level = args.get("health") or ""
+    return {
+        "region": region if region in REGION_CODES else "",
+        "status": status if status in {s.value for s in PilotStatus} else "",
+        "health": level if level in rules.LEVELS else "",
+        "municipality": number("municipality"),
+        "hackathon": number("hackathon"),
+    }
+
+
+def sort_key(row: PilotRow):
+    """Red first, then amber, then green; within each, the next milestone due first."""
+    due = row.next_milestone.due_date if row.next_milestone else date.max
+    return (_SEVERITY[row.level], due, row.pilot.title.lower(), row.pilot.id)
+
+
+@dataclass(frozen=True)
+class ScopeMilestone:
+    """A milestone as the portfolio ranks and lists it: its plain columns, no object."""
+
+    id: int
+    title: str
+    due_date: date
+    status: MilestoneStatus
+    weight: Decimal
+    completed_on: date | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in MILESTONE_OPEN
+
+    def facts(self) -> rules.MilestoneFacts:
+        return rules.MilestoneFacts(weight=self.weight, status=self.status.value,
+                                    due_date=self.due_date, completed_on=self.completed_on,
+                                    title=self.title)
+
+
+@dataclass
+class ScopePilot:
+    """A pilot as the portfolio ranks, filters, counts and sums it: plain columns, so that
+    every pilot a coordinator follows is weighed without loading one as an object. It answers
+    what `summarize` asks of a Pilot; only the page shown loads real pilots (`Portfolio.page`)."""
+
+    id: int
+    title: str
+    status: PilotStatus
+    region_code: str
+    hackathon_id: int
+    lead_municipality_id: int
+    approved_budget_eur: Decimal
+    start_date: date
+    end_date: date
+    partner_ids: frozenset[int]
+    milestones: list[ScopeMilestone]
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status.has_ended
+
+    def municipality_ids(self) -> set[int]:
+        return {self.lead_municipality_id, *self.partner_ids}
+
+    def next_milestone(self) -> ScopeMilestone | None:
+        return next((m for m in self.milestones if m.is_open), None)
+
+    def facts(self, *, spent: Decimal | None, last_report_on: date | None,
+              loaded: bool = False) -> rules.PilotFacts:
+        return rules.PilotFacts(
+            status=self.status.value, start_date=self.start_date, end_date=self.end_date,
+            approved_budget=self.approved_budget_eur,
+            spent=spent if spent is not None else Decimal("0.00"),
+            milestones=[m.facts() for m in self.milestones], last_report_on=last_report_on)
+
+
+def load_scope(user, today: date) -> list[PilotRow]:
+    """Every pilot the user follows with its computed values, from plain columns (ScopePilot):
+    five queries, and no object per pilot or milestone."""
+    condition = scope_condition(user)
+    milestones: dict[int, list[ScopeMilestone]] = defaultdict(list)
+    for pilot_id, *columns in db.session.execute(
+            select(Milestone.pilot_id, Milestone.id, Milestone.title, Milestone.due_date,
+                   Milestone.status, Milestone.weight, Milestone.completed_on)
+            .join(Pilot, Pilot.id == Milestone.pilot_id).where(condition)
+            .order_by(Milestone.pilot_id, Milestone.due_date, Milestone.id)):
+        milestones[pilot_id].append(ScopeMilestone(*columns))
+    partners: dict[int, set[int]] = defaultdict(set)
+    for pilot_id, municipality_id in db.session.execute(
+            select(pilot_partner.c.pilot_id, pilot_partner.c.municipality_id)
+            .join(Pilot, Pilot.id == pilot_partner.c.pilot_id).where(condition)):
+        partners[pilot_id].add(municipality_id)
+    figures = load_figures(condition)
+    pilots = [ScopePilot(id=row.id, title=row.title, status=row.status,
+                         region_code=row.region_code, hackathon_id=row.hackathon_id,
+                         lead_municipality_id=row.lead_municipality_id,
+                         approved_budget_eur=row.approved_budget_eur,
+                         start_date=row.start_date, end_date=row.end_date,
+                         partner_ids=frozenset(partners.get(row.id, ())),
+                         milestones=milestones.get(row.id, []))
+              for row in db.session.execute(
+                  select(Pilot.id, Pilot.title, Pilot.status, Pilot.region_code,
+                         Pilot.hackathon_id, Pilot.lead_municipality_id,
+                         Pilot.approved_budget_eur, Pilot.start_date, Pilot.end_date)
+                  .where(condition))]
+    return summarize_all(pilots, figures, today)  # type: ignore[arg-type]  # a Pilot's stand-in
+
+
+def _filter_condition(filters: dict[str, Any]):
+    conditions = []
+    if filters.get("region"):
+        conditions.append(Pilot.region_code == filters["region"])
+    if filters.get("status"):
+        conditions.append(Pilot.status == PilotStatus(filters["status"]))
+    if filters.get("municipality"):
+        conditions.append(municipality_condition(filters["municipality"]))
+    if filters.get("hackathon"):
+        conditions.append(Pilot.hackathon_id == filters["hackathon"])
+    return and_(true(), *conditions)
+
+
+_LEVEL_OF = {severity: level for level, severity in _SEVERITY.items()}
+DUE_SHOWN = 20  # the portfolio lists at most this many overdue and coming milestones each
+
+
+def portfolio(user, filters: dict[str, Any], today: date, *, start: int = 0,
+              stop: int | None = None) -> Portfolio:
+    """The coordinators' portfolio: the pilots in the user's scope, filtered, with the
+    milestones overdue and coming, the reports waiting for approval and each region's money
+    against its envelope. Counts and sums come from aggregate queries, so the number of
+    queries and the objects loaded do not grow with the pilots. The health counts ride on
+    the query of the page from `start` to `stop` (window functions), which `page` then
+    answers without asking again."""
+    scope = scope_condition(user)
+    filtered = and_(scope, _filter_condition(filters))
+    facts = health_columns(today).where(filtered).subquery()
+    level = filters.get("health")
+    chosen = facts.c.severity == _SEVERITY[level] if level else true()
+    order = (select(facts.c.id).where(chosen)
+             .order_by(facts.c.severity, facts.c.next_due.is_(None), facts.c.next_due,
+                       func.lower(facts.c.title), facts.c.id))
+    counts = {name: 0 for name in rules.LEVELS}
+    ids: list[int] = []
+    for pilot_id, *per_level in db.session.execute(
+            _bounded(order.add_columns(*(
+                func.sum(case((facts.c.severity == _SEVERITY[name], 1), else_=0)).over()
+                for name in rules.LEVELS)), start, stop)):
+        ids.append(pilot_id)
+        counts = dict(zip(rules.LEVELS, map(int, per_level), strict=True))
+    if not ids and start:  # past the last page: count without a page
+        for severity, number in db.session.execute(
+                select(facts.c.severity, func.count()).where(chosen)
+                .group_by(facts.c.severity)):
+            counts[_LEVEL_OF[severity]] = number
+    matching = sum(counts.values())
+    total = matching if not any(filters.values()) else db.session.scalar(
+        select(func.count()).select_from(Pilot).where(scope)) or 0
+    overdue, coming, overdue_total, coming_total = due_in(
+        select(facts.c.id).where(chosen) if level else select(Pilot.id).where(filtered),
+        today)
+    result = Portfolio(total=total, matching=matching, counts=counts,
+                       overdue=overdue, coming=coming, overdue_total=overdue_total,
+                       coming_total=coming_total, waiting=waiting_updates(user),
+                       money=region_money(user, scope), filters=filters, today=today,
+                       order=order)
+    result.shown = ((start, stop), result.rows_of(ids))
+    return result
+
+
+def _bounded(query, start: int, stop: int | None):
+    query = query.offset(start) if start else query
+    return query.limit(max(stop - start, 0)) if stop is not None else query
+
+
+def due_in(matching, today: date, *, days: int = COMING_DAYS, shown: int = DUE_SHOWN
+           ) -> tuple[list[DueMilestone], list[DueMilestone], int, int]:
+    """The open milestones of the running pilots in `matching` (a SELECT of ids) that are
+    overdue or fall due within `days`: the first `shown` of each, and how many there are."""
+    horizon = today + timedelta(days=days)
+    due = and_(Milestone.status.in_(sorted(MILESTONE_OPEN)), Milestone.due_date <= horizon,
+               Pilot.status.not_in([PilotStatus(v) for v in sorted(rules.PILOT_ENDED)]),
+               Milestone.pilot_id.in_(matching))
+    late = Milestone.due_date < today
+    overdue_total, coming_total = db.session.execute(
+        select(func.coalesce(func.sum(case((late, 1), else_=0)), 0),
+               func.coalesce(func.sum(case((late, 0), else_=1)), 0))
+        .join(Pilot, Pilot.id == Milestone.pilot_id).where(due)).one()
+
+    def first(condition) -> list[DueMilestone]:
+        return [DueMilestone(m, m.pilot, (m.due_date - today).days) for m in db.session.scalars(
+            select(Milestone).join(Pilot, Pilot.id == Milestone.pilot_id)
+            .where(due, condition).options(contains_eager(Milestone.pilot))
+            .order_by(Milestone.due_date, Pilot.id, Milestone.id).limit(shown))]
+
+    return (first(late), first(~late), int(overdue_total), int(coming_total))
+
+
+def due_milestones(rows: Iterable[PilotRow], today: date, *, days: int = COMING_DAYS
+                   ) -> tuple[list[DueMilestone], list[DueMilestone]]:
+    """Open milestones already overdue, and those falling due within `days`."""
+    overdue: list[DueMilestone] = []
+    coming: list[DueMilestone] = []
+    horizon = today + timedelta(days=days)
+    for row in rows:
+        if row.pilot.has_ended:
+            continue
+        for milestone in row.pilot.milestones:
+            if not milestone.is_open or milestone.due_date > horizon:
+                continue
+            item = DueMilestone(milestone, row.pilot, (milestone.due_date - today).days)
+            (overdue if item.overdue else coming).append(item)
+    overdue.sort(key=lambda d: (d.days, d.pilot.id))
+    coming.sort(key=lambda d: (d.days, d.pilot.id))
+    return overdue, coming
+
+
+def waiting_updates(user) -> list[PilotUpdate]:
+    """Public reports submitted and waiting for a coordinator's approval, oldest first."""
+    return list(db.session.scalars(
+        select(PilotUpdate).join(Pilot, Pilot.id == PilotUpdate.pilot_id)
+        .where(PilotUpdate.status == UpdateStatus.SUBMITTED, scope_condition(user))
+        .options(joinedload(PilotUpdate.pilot), joinedload(PilotUpdate.created_by))
+        .order_by(PilotUpdate.submitted_at, PilotUpdate.id)))
+
+
+def region_money(user, scope) -> list[RegionMoney]:
+    """Each region the user coordinates (all five for national ones): approved and spent of
+    the pilots in `scope` (a condition on Pilot), and the programme's funding lines of every
+    pilot charged to it against its envelope; four grouped queries."""
+    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
+    if not (user.is_admin or user.is_national_coordinator):
+        codes = user.coordinated_region_codes()
+        regions = [r for r in regions if r.code in codes]
+    approved = {code: (pilots, money.from_cents(int(cents or 0)))
+                for code, pilots, cents in db.session.execute(
+                    select(Pilot.region_code, func.count(),
+                           func.sum(cents(Pilot.approved_budget_eur)))
+                    .where(scope).group_by(Pilot.region_code))}
+    spent = {code: money.from_cents(int(cents or 0)) for code, cents in db.session.execute(
+        select(Pilot.region_code, func.sum(cents(Expense.amount_eur)))
+        .join(Pilot, Pilot.id == Expense.pilot_id).where(scope).group_by(Pilot.region_code))}
+    lines: dict[str, list[tuple[str, Decimal, Decimal]]] = defaultdict(list)
+    for code, kind, amount, vat in db.session.execute(
+            select(Pilot.region_code, FundingLine.kind,
+                   func.sum(cents(FundingLine.amount_eur)),
+                   func.sum(cents(FundingLine.vat_eur)))
+            .join(Pilot, Pilot.id == FundingLine.pilot_id)
+            .group_by(Pilot.region_code, FundingLine.kind)):
+        lines[code].append((FundingKind(kind).value, money.from_cents(int(amount or 0)),
+                            money.from_cents(int(vat or 0))))
+    zero = Decimal("0.00")
+    return [RegionMoney(region=r, pilots=approved.get(r.code, (0, zero))[0],
+                        approved=approved.get(r.code, (0, zero))[1],
+                        spent=spent.get(r.code, zero),
+                        use=money.envelope_use(lines[r.code], envelope=r.envelope_eur or 0,
+                                               vat_envelope=r.vat_envelope_eur or 0))
+            for r in regions]
+
+
+def filter_options() -> dict[str, Sequence[Any]]:
+    """The choices of the portfolio's filters (two queries)."""
+    from app.places.models import Municipality
+
+    return {
+        "municipalities": collated(db.session.scalars(select(Municipality)),
+                                   key=lambda m: m.name),
+        # Only what an option shows: a hackathon object carries its long texts.
+        "hackathons": db.session.execute(
+            select(Hackathon.id, Hackathon.title)
+            .where(Hackathon.id.in_(select(Pilot.hackathon_id)))
+            .order_by(Hackathon.title)).all(),
+    }
