@@ -160,8 +160,11 @@ def test_an_unknown_address_and_a_known_one_answer_alike_at_every_step(client, m
     assert [r.status_code for r in known] == [r.status_code for r in unknown] == [422] * 5 + [429]
 
     def body(response):
-        return response.get_data(as_text=True).replace(user.email, "").replace(
+        # The wait is counted from each address's own lock, taken a moment apart: on a
+        # busy machine the two can fall either side of a whole minute.
+        text = response.get_data(as_text=True).replace(user.email, "").replace(
             "nav.konta@example.lv", "")
+        return re.sub(r"\d+ minūt", "N minūt", text)
     assert body(known[0]) == body(unknown[0]) and body(known[-1]) == body(unknown[-1])
 
 

@@ -287,7 +287,7 @@ def test_team_keeps_its_pilot_up_to_date_and_the_coordinator_approves_the_report
     measurement.get_by_label("Avots").fill("Klientu centra zvanu žurnāls")
     team.click(measurement.get_by_role("button", name="Saglabāt mērījumu"))
     team.flash(f"Rādītāja „{pilot['indicator']}” mērījums ir saglabāts.")
-    expense = page.get_by_role("region", name="Izdevumi")
+    expense = page.get_by_role("region", name="Izdevums")
     expense.get_by_label("Summa (EUR)").fill("1 250,50")
     expense.get_by_label("Kam izlietots").fill("Kartes izstrāde")
     team.click(expense.get_by_role("button", name="Saglabāt izdevumus"))

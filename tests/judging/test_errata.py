@@ -232,9 +232,9 @@ def _members(idea) -> list[str]:
 
 
 def test_the_teams_whose_ideas_a_correction_touches_are_mailed_in_latvian(
-        app, published, outbox):
+        app, published, outbox, monkeypatch):
     w = published
-    app.config["SITE_URL"] = "https://talka.example.lv"
+    monkeypatch.setitem(app.config, "SITE_URL", "https://talka.example.lv")
     # Asked for on an English page: the e-mail and its link are Latvian all the same.
     with app.test_request_context("/en/"):
         read = errata.correct_results(
