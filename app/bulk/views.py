@@ -145,8 +145,9 @@ def _where_to_go(preview: ops.Preview) -> str:
 def _imported(kept: uploads.Kept, preview: ops.Preview):
     uploads.forget(current_user.id, kept.token)
     counts = preview.counts
-    message = _("Imported from %(name)s: %(created)d created, %(changed)d changed, "
-                "%(same)d left alone, %(conflicts)d conflicts not overwritten.",
+    # Each count after its label, so that the sentence holds for any number.
+    message = _("Imported from %(name)s. Rows created: %(created)d; changed: %(changed)d; "
+                "left alone: %(same)d; conflicts not overwritten: %(conflicts)d.",
                 name=kept.filename, created=counts[ops.CREATE], changed=counts[ops.CHANGE],
                 same=counts[ops.UNCHANGED], conflicts=counts[ops.CONFLICT])
     return web.done(message, _where_to_go(preview))

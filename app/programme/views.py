@@ -156,7 +156,7 @@ def import_sheet(event_id: int) -> ResponseReturnValue:
     return web.submit(
         form, run=run,
         success=lambda result: web.done(
-            _("Imported: %(added)d added, %(already)d already on the list.",
+            _("Imported. Added: %(added)d; already on the list: %(already)d.",
               added=result.added, already=result.already),
             url_for("programme.event", event_id=found.id) + "#attendance"),
         page=lambda status: _event_page(found, import_form=form, status=status))
