@@ -163,3 +163,15 @@ def test_without_site_url_no_public_page_made_for_one_host_reaches_another(clien
         made = client.get(path, base_url="http://127.0.0.1")
         assert made.status_code == 200, path
         assert "127.0.0.1" not in client.get(path).get_data(as_text=True), path
+
+
+def test_links_written_outside_a_request_start_at_the_site(site_app):
+    """A job or a command (no request at all) writes links to SITE_URL too, in the language
+    it was asked for."""
+    from flask import url_for
+    from flask_babel import force_locale
+
+    with site_app.app_context():
+        assert url_for("public.winners", _external=True) == SITE + "/winners"
+        with force_locale("en"):
+            assert url_for("public.winners", _external=True) == SITE + "/en/winners"

@@ -69,6 +69,11 @@ class Talka(Flask):
         from SITE_URL when it is set, whatever Host the request carried."""
         adapter = super().create_url_adapter(request)
         site = self.config.get("SITE_URL")
+        if adapter is None and request is None and site:
+            # No request (a job, a command): links in what it writes still start at SITE_URL.
+            parts = urlsplit(site)
+            return self.url_map.bind(parts.netloc, script_name=parts.path or "/",
+                                     url_scheme=parts.scheme)
         if adapter is not None and site and request is not None:
             parts = urlsplit(site)
             adapter.server_name = parts.netloc

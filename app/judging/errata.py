@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -207,11 +207,8 @@ def _mail_correction(hackathon: Hackathon, correction: ResultsCorrection,
     for item in changes.get("excluded_reviews") or []:
         excluded[item["idea_id"]] = excluded.get(item["idea_id"], 0) + 1
     added, removed = changes.get("winners_added") or [], changes.get("winners_removed") or []
-    site = str(current_app.config.get("SITE_URL") or "").rstrip("/")
     with force_locale("lv"):  # the results page in Latvian, as the message is
-        # SITE_URL, also where no request is being answered (a command, a job).
-        url = (site + url_for("judging.results", slug=hackathon.slug) if site
-               else url_for("judging.results", slug=hackathon.slug, _external=True))
+        url = url_for("judging.results", slug=hackathon.slug, _external=True)
     for idea_id in sorted({*added, *removed, *excluded}):
         idea = loaded.get(idea_id) or db.session.get(Idea, idea_id)
         if idea is None or idea.team is None:
