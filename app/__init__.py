@@ -14,6 +14,7 @@ from werkzeug.routing import BaseConverter, ValidationError
 
 from app.config import load_config
 from app.extensions import babel, compress, csrf, db, limiter, migrate
+from app.core import translation
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
 
@@ -98,6 +99,7 @@ def create_app(config: dict | None = None) -> Flask:
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    translation.install(app)
     limiter.init_app(app)
 
     from app.accounts.auth import init_auth

@@ -2,7 +2,6 @@
 
 from typing import TYPE_CHECKING
 
-from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -12,6 +11,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 
 from app.core.models import Base
+from app.core.translation import TalkaBabel
 
 db = SQLAlchemy(model_class=Base)
 # The base class of every model. At run time it is Flask-SQLAlchemy's db.Model (built from Base,
@@ -24,7 +24,7 @@ else:
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = TalkaBabel()
 compress = Compress()
 # Limits are declared on the views that need them (sign-in, registration, reset);
 # storage comes from RATELIMIT_STORAGE_URI.

@@ -72,3 +72,25 @@ def test_pages_are_latvian_by_default_and_english_on_request(client):
     assert '<html lang="lv">' in page and "Pieslēgties" in page
     page = client.get("/en/login").get_data(as_text=True)
     assert '<html lang="en">' in page and "Sign in" in page
+
+
+def test_a_forced_language_is_translated_in_it_and_the_page_language_comes_back(app):
+    """The request keeps the catalog it found, keyed on the locale: a forced language (an
+    e-mail in the recipient's language) must not be answered from the page's catalog,
+    neither in code nor in templates, and the page's language must return after it."""
+    from flask import render_template_string
+    from flask_babel import force_locale, gettext
+
+    template = "{{ _('Team') }}"
+    with app.test_request_context("/"):
+        assert gettext("Team") == "Komanda"
+        assert render_template_string(template) == "Komanda"
+        with force_locale("en"):
+            assert gettext("Team") == "Team"
+            assert render_template_string(template) == "Team"
+        assert gettext("Team") == "Komanda"
+        assert render_template_string(template) == "Komanda"
+        with force_locale("en"):
+            with force_locale("lv"):
+                assert gettext("Team") == "Komanda"
+            assert render_template_string(template) == "Team"

@@ -74,7 +74,9 @@ def current() -> str:
     from flask_babel import get_locale
 
     locale = get_locale()
-    return str(locale) if locale is not None and str(locale) in LANGUAGES else DEFAULT
+    # Talka's locales have no territory, so the language is the whole identifier (and
+    # reading it is cheaper than building the identifier on every link).
+    return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT
 
 
 def page_url(language: str, *, with_query: bool = False) -> str:
