@@ -45,21 +45,19 @@ class Figures:
         return int(self.spent * 100 // self.approved)
 
 
-def _competing_team_ids():
-    return select(Idea.team_id).where(Idea.status.in_(COMPETING))
-
-
 def headline_figures(today: date | None = None) -> Figures:
     """The home page's figures: one query of aggregates, whatever the number of rows."""
     today = today or today_riga()
     # Counted from the municipalities' side (a few dozen rows, each asked two indexed
-    # EXISTS): a UNION over the competing teams grows with the ideas.
-    teams = _competing_team_ids()
+    # EXISTS that stop at the first competing idea). A UNION over the competing teams grows
+    # with the ideas, and so does `team_id IN (competing teams)`, which SQLite rebuilds for
+    # every municipality.
+    competing = Idea.status.in_(COMPETING)
     taking_part = or_(
-        select(Team.id).where(Team.municipality_id == Municipality.id,
-                              Team.id.in_(teams)).exists(),
-        select(team_partner.c.team_id).where(team_partner.c.municipality_id == Municipality.id,
-                                             team_partner.c.team_id.in_(teams)).exists(),
+        select(Idea.id).join(Team, Team.id == Idea.team_id)
+        .where(Team.municipality_id == Municipality.id, competing).exists(),
+        select(Idea.id).join(team_partner, team_partner.c.team_id == Idea.team_id)
+        .where(team_partner.c.municipality_id == Municipality.id, competing).exists(),
     )
     # A milestone counts once it is settled or due: done, missed, or its date has passed.
     settled = or_(Milestone.status.in_([MilestoneStatus.DONE, MilestoneStatus.MISSED]),
