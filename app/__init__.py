@@ -13,8 +13,8 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import BaseConverter, ValidationError
 
 from app.config import load_config
-from app.extensions import babel, compress, csrf, db, limiter, migrate
 from app.core import translation
+from app.extensions import babel, compress, csrf, db, limiter, migrate
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: 32 bits on PostgreSQL
 

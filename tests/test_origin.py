@@ -175,3 +175,22 @@ def test_links_written_outside_a_request_start_at_the_site(site_app):
         assert url_for("public.winners", _external=True) == SITE + "/winners"
         with force_locale("en"):
             assert url_for("public.winners", _external=True) == SITE + "/en/winners"
+
+
+def test_built_links_follow_the_host_language_and_arguments_they_are_built_for(test_config):
+    """Links are kept once built; each must still be the one for its host, its language and
+    its arguments (1 and True are different arguments)."""
+    from flask import url_for
+
+    local = create_app({**test_config, "SITE_URL": "", "SERVER_NAME": None})
+    with local.test_request_context("/", base_url="http://localhost"):
+        assert url_for("public.home", _external=True) == "http://localhost/"
+        assert url_for("pilots.pilot", pilot_id=1) == "/pilots/1"
+    with local.test_request_context("/", base_url="http://127.0.0.1"):
+        assert url_for("public.home", _external=True) == "http://127.0.0.1/"
+    with local.test_request_context("/en/winners", base_url="http://localhost"):
+        assert url_for("pilots.pilot", pilot_id=1) == "/en/pilots/1"
+    deployed = create_app({**test_config, "SITE_URL": SITE, "SERVER_NAME": None})
+    with deployed.test_request_context("/", base_url="http://localhost"):
+        assert url_for("public.home", _external=True) == SITE + "/"
+        assert url_for("public.winners", page=1) != url_for("public.winners", page=True)

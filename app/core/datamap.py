@@ -108,6 +108,9 @@ CACHES: dict[str, str] = {
 # stored data: nothing has to empty them.
 PURE_MEMOS: frozenset[str] = frozenset({
     "app.public.cache._state_statement",
+    # Addresses built from the URL map and the arguments in the key (host, root, scheme and
+    # language included).
+    "app.core.web._built_urls",
     "app.judging.scoring._check_criteria_once",
     "app.judging.scoring._weighing",
     "app.accounts.passwords.common_passwords",

@@ -24,6 +24,8 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 from flask import Flask, redirect, request, session
 from markupsafe import Markup, escape
 
+from app.core.translation import kept_locale
+
 LATVIAN = "lv"
 ENGLISH = "en"
 LANGUAGES = (LATVIAN, ENGLISH)
@@ -73,9 +75,11 @@ def current() -> str:
     """The language links are built in now: the page's, unless force_locale says otherwise."""
     from flask_babel import get_locale
 
-    locale = get_locale()
+    # Asked for every link and every user-written value on a page: the locale the request
+    # already settled on is read directly; Flask-Babel chooses it only the first time.
+    locale = kept_locale() or get_locale()
     # Talka's locales have no territory, so the language is the whole identifier (and
-    # reading it is cheaper than building the identifier on every link).
+    # reading it is cheaper than building the identifier).
     return locale.language if locale is not None and locale.language in LANGUAGES else DEFAULT
 
 

@@ -28,6 +28,13 @@ def _babel_namespace() -> Any:
     return context.g.__dict__.get("_flask_babel")
 
 
+def kept_locale() -> Any:
+    """The locale this context settled on (or a forced one), without asking the selector;
+    None before Flask-Babel has chosen it."""
+    namespace = _babel_namespace()
+    return namespace.__dict__.get("babel_locale") if namespace is not None else None
+
+
 class RequestDomain(Domain):
     """The default domain, keeping the catalog it found for the context's locale."""
 

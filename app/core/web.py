@@ -23,6 +23,7 @@ from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import Flask, flash, redirect
+from flask.globals import _cv_app, _cv_request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -91,10 +92,53 @@ class Talka(Flask):
                 **values: Any) -> str:
         """Addresses in the language links are built in now (the page's, or a forced one):
         on an English page every link to a page stays under /en."""
+        current = language.current()
+        key = _url_key(self, endpoint, (_anchor, _method, _scheme, _external, current), values)
+        if key is not None:
+            built = _built_urls.get(key)
+            if built is not None:
+                return built
         url = super().url_for(endpoint, _anchor=_anchor, _method=_method, _scheme=_scheme,
                               _external=_external, **values)
-        current = language.current()
-        return url if current == language.DEFAULT else language.localised_url(url, current)
+        url = url if current == language.DEFAULT else language.localised_url(url, current)
+        if key is not None:
+            if len(_built_urls) >= _BUILT_URLS_MAX:
+                _built_urls.clear()
+            _built_urls[key] = url
+        return url
+
+
+# Addresses already built, by everything that decides them. A page builds a hundred links,
+# and building one (Flask's url_for, then the language prefix) cost as much as rendering
+# the rest of its row; the same links recur on every page. The answer depends on the URL
+# map, the adapter's host, root and scheme, and the arguments, all in the key, never on
+# stored data; url_defaults callbacks could add hidden arguments, so with any of them
+# registered nothing is kept.
+_built_urls: dict[tuple, str] = {}
+_BUILT_URLS_MAX = 8192
+
+
+def _url_key(app: Flask, endpoint: str, options: tuple, values: dict[str, Any]) -> tuple | None:
+    if any(app.url_default_functions.values()):
+        return None
+    request_context = _cv_request.get(None)
+    if request_context is not None:
+        adapter = request_context.url_adapter
+        if endpoint[:1] == ".":
+            endpoint = f"{request_context.request.blueprint or ''}{endpoint}"
+    else:
+        app_context = _cv_app.get(None)
+        adapter = app_context.url_adapter if app_context is not None else None
+    if adapter is None:
+        return None
+    try:
+        arguments = tuple(sorted((name, type(value), value) for name, value in values.items()))
+        key = (endpoint, request_context is not None, adapter.server_name, adapter.script_name,
+               adapter.url_scheme, options, arguments)
+        hash(key)
+    except TypeError:  # a list of values for one argument: built each time
+        return None
+    return key
 
 
 def site_url() -> str:
