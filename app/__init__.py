@@ -69,7 +69,7 @@ def select_timezone() -> str:
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the application; `config` overrides settings read from the environment."""
-    from app.core.web import Talka
+    from app.core.web import Talka, watch_writes
 
     settings = load_config(config)
     app = Talka(__name__, instance_path=settings["INSTANCE_PATH"],
@@ -95,6 +95,7 @@ def create_app(config: dict | None = None) -> Flask:
     logging.getLogger("talka").setLevel(logging.INFO)
 
     db.init_app(app)
+    watch_writes()  # a request that only read is not committed (app.core.web)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR", "migrations")),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)

@@ -165,3 +165,30 @@ def test_a_stale_version_is_refused_and_the_stored_object_shown_in_its_api_shape
     from app.core.schema import dump
 
     assert dump(team)["name"] == "Pirmā" and dump({"plain": 1}) == {"plain": 1}
+
+
+def test_the_edge_commits_a_request_that_wrote_and_only_one_that_wrote(app):
+    """A read-only request is not committed (committing would expire everything it loaded);
+    any write through the session counts: a flushed object, an UPDATE, raw SQL."""
+    from sqlalchemy import text, update
+
+    session = db.session
+    session.rollback()
+    session.scalars(select(Region)).all()
+    assert not web.wrote(session)
+    session.execute(update(Region).where(Region.code == "none").values(name_lv="x"))
+    assert web.wrote(session)
+    session.rollback()
+    assert not web.wrote(session)
+    session.execute(text("UPDATE region SET name_lv = name_lv WHERE code = 'none'"))
+    assert web.wrote(session)
+    session.rollback()
+    region = session.scalars(select(Region)).first()
+    region.name_lv = region.name_lv + " "
+    assert web.wrote(session)  # pending, not yet flushed
+    session.flush()
+    with session.begin_nested():
+        pass  # a savepoint ending keeps what the outer transaction wrote
+    assert web.wrote(session)
+    session.rollback()
+    assert not web.wrote(session)

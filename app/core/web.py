@@ -8,7 +8,8 @@ A request's way, written once here so that a view only names its parts:
    flask-smorest's `@blp.arguments` with the same schema);
 4. run **one operation** (`submit` / `act` for pages; the API view calls it directly);
 5. **commit** at the edge (`Talka.dispatch_request`): a request that ends without an
-   exception commits, one that raises rolls back; views and operations never commit;
+   exception commits what it wrote (one that only read just closes its transaction), one
+   that raises rolls back; views and operations never commit;
 6. **answer**: a redirect with a message, the re-rendered form with what the user typed
    (422 invalid, 409 wrong state or stale version), or problem+json from `core.errors`.
 
@@ -27,7 +28,8 @@ from flask.globals import _cv_app, _cv_request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import Select, inspect
+from sqlalchemy import Select, event, inspect
+from sqlalchemy.orm import ORMExecuteState, Session
 from werkzeug.exceptions import SecurityError
 from werkzeug.wrappers import Response
 
@@ -53,7 +55,10 @@ class Talka(Flask):
         # included), its changes stand. A failed operation was already undone to its
         # savepoint by `attempt`; an exception skips this and `handle_user_exception`
         # rolls everything back.
-        db.session.commit()
+        if wrote(db.session):
+            db.session.commit()
+        # A request that only read ends its transaction when the session is closed at
+        # teardown: committing would expire every object it loaded for nothing.
         return response
 
     def handle_user_exception(self, e: Exception) -> Any:
@@ -139,6 +144,38 @@ def _url_key(app: Flask, endpoint: str, options: tuple, values: dict[str, Any]) 
     except TypeError:  # a list of values for one argument: built each time
         return None
     return key
+
+
+# Whether the session's transaction has written anything: a flush that had changes, or a
+# statement through the session that is not a plain SELECT (text() included). Cleared when
+# the transaction ends.
+WROTE = "talka_wrote"
+
+
+def wrote(session: Any) -> bool:
+    return bool(session.new or session.dirty or session.deleted or session.info.get(WROTE))
+
+
+def _mark_flushed(session: Session, _context: Any) -> None:
+    session.info[WROTE] = True
+
+
+def _mark_executed(state: ORMExecuteState) -> None:
+    if not state.is_select:
+        state.session.info[WROTE] = True
+
+
+def _forget_writes(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:  # the whole transaction ended, not a savepoint
+        session.info.pop(WROTE, None)
+
+
+def watch_writes() -> None:
+    """Listen on every session (idempotent)."""
+    for name, fn in (("after_flush", _mark_flushed), ("do_orm_execute", _mark_executed),
+                     ("after_transaction_end", _forget_writes)):
+        if not event.contains(Session, name, fn):
+            event.listen(Session, name, fn)
 
 
 def site_url() -> str:
