@@ -10,23 +10,19 @@ from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.api.schemas import PageArgs, page_body, page_schema
 from app.core import access, web
 from app.core.errors import WrongState
-from app.core.pagination import Page
 from app.extensions import db
 from app.hackathons.models import Hackathon
-from app.ideas.models import Idea
-from app.ideas.status import IdeaStatus
 from app.judging import assigning, deciding, exclusion, queries, reviewing, voting
 from app.judging.messages import shortfall_text
 from app.judging.models import (
     JuryMember,
     Review,
-    WinnerDecision,
     results_published,
 )
 from app.judging.schemas import (
@@ -54,6 +50,7 @@ from app.judging.schemas import (
     WinnerSchema,
 )
 from app.public.cache import public_page
+from app.public.queries.winners import published_winners_page
 
 blp = Blueprint("api_judging", __name__, description="Jury, reviews, ranking and winners")
 SECURITY: list[dict[str, list[str]]] = [{"bearerAuth": []}]
@@ -243,29 +240,7 @@ def correct_results(data, hackathon_id: int):
 @access.public
 def list_winners(args):
     """All published winners, newest first."""
-    from app.teams.models import Team
-
-    base = (select(Idea, WinnerDecision)
-            .join(WinnerDecision, WinnerDecision.hackathon_id == Idea.hackathon_id)
-            .where(Idea.status == IdeaStatus.WINNER, WinnerDecision.published_at.is_not(None)))
-    total = db.session.scalar(select(func.count()).select_from(base.subquery()))
-    page, per_page = args["page"], args["per_page"]
-    rows = db.session.execute(
-        base.options(joinedload(Idea.hackathon), joinedload(Idea.team)
-                     .joinedload(Team.municipality))
-        .order_by(WinnerDecision.published_at.desc(), Idea.id)
-        .limit(per_page).offset((page - 1) * per_page)).unique().all()
-    items = []
-    for idea, decision in rows:
-        ranked = next((r for r in decision.ranking if r.get("idea_id") == idea.id), {})
-        items.append({"idea_id": idea.id, "title": idea.title, "summary": idea.summary,
-                      "municipality": idea.team.municipality.name,
-                      "hackathon_id": idea.hackathon_id, "hackathon_slug": idea.hackathon.slug,
-                      "hackathon_title": idea.hackathon.title, "rank": ranked.get("rank"),
-                      "score": ranked.get("score"),
-                      "normalized_score": ranked.get("normalized_score"),
-                      "published_at": decision.published_at})
-    return page_body(Page(items, page, per_page, total or 0))
+    return page_body(published_winners_page(args["page"], args["per_page"]))
 
 
 # --- reviews ----------------------------------------------------------------------------------

@@ -68,6 +68,10 @@ def test_publishing_the_top_of_the_ranking_decides_every_idea_and_mails_every_te
                                                results.third.id]
     winners = client.get("/api/v1/winners").get_json()
     assert [w["idea_id"] for w in winners["items"]] == [results.first.id]
+    # Its place and score are those of the ranking published with the decision.
+    assert (winners["items"][0]["rank"], winners["items"][0]["score"]) == \
+        (1, ranking[0]["score"])
+    assert winners["items"][0]["municipality"] == results.first.team.municipality.name
 
 
 def test_choosing_other_than_the_top_needs_a_published_justification(client, results):

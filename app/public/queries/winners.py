@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 
 from app.core.clock import RIGA
 from app.core.collation import collated
@@ -15,6 +15,7 @@ from app.core.pagination import Page, paginate
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas.models import Idea
+from app.ideas.status import IdeaStatus
 from app.judging.models import WinnerDecision
 from app.pilots.models import Pilot
 from app.pilots.states import PilotStatus
@@ -179,3 +180,40 @@ def hackathon_winners(hackathon: Hackathon) -> list[WinnerRow]:
         return []
     query = winners_query().where(Idea.hackathon_id == hackathon.id)
     return [winner_row(r) for r in db.session.execute(query)]
+
+
+def published_winners_page(page: int, per_page: int) -> Page:
+    """The API's winners: ideas of published decisions, newest decision first, each with
+    its place and score in the ranking published with it.
+
+    Only the shown columns are read, and each decision's frozen ranking (a row per idea of
+    its hackathon) is read once per page rather than once per winner."""
+    base = (select(Idea.id, Idea.title, Idea.summary, Municipality.name, Idea.hackathon_id,
+                   Hackathon.slug, Hackathon.title, WinnerDecision.id,
+                   WinnerDecision.published_at)
+            .join(WinnerDecision, WinnerDecision.hackathon_id == Idea.hackathon_id)
+            .join(Hackathon, Hackathon.id == Idea.hackathon_id)
+            .join(Team, Team.id == Idea.team_id)
+            .join(Municipality, Municipality.id == Team.municipality_id)
+            .where(Idea.status == IdeaStatus.WINNER, WinnerDecision.published_at.is_not(None)))
+    total = db.session.scalar(select(func.count()).select_from(
+        select(Idea.id).join(WinnerDecision, WinnerDecision.hackathon_id == Idea.hackathon_id)
+        .where(Idea.status == IdeaStatus.WINNER, WinnerDecision.published_at.is_not(None))
+        .subquery()))
+    rows = db.session.execute(base.order_by(WinnerDecision.published_at.desc(), Idea.id)
+                              .limit(per_page).offset((page - 1) * per_page)).all()
+    rankings = dict(db.session.execute(
+        select(WinnerDecision.id, WinnerDecision.ranking)
+        .where(WinnerDecision.id.in_({row[7] for row in rows}))).tuples().all()) if rows else {}
+    items = []
+    for (idea_id, title, summary, municipality, hackathon_id, slug, hackathon_title,
+         decision_id, published_at) in rows:
+        ranked = next((r for r in rankings.get(decision_id) or () if r.get("idea_id") == idea_id),
+                      {})
+        items.append({"idea_id": idea_id, "title": title, "summary": summary,
+                      "municipality": municipality, "hackathon_id": hackathon_id,
+                      "hackathon_slug": slug, "hackathon_title": hackathon_title,
+                      "rank": ranked.get("rank"), "score": ranked.get("score"),
+                      "normalized_score": ranked.get("normalized_score"),
+                      "published_at": published_at})
+    return Page(items, page, per_page, total or 0)
