@@ -96,9 +96,11 @@ def db(app):
     """A clean database with the reference data, inside an app context."""
     from app.places.operations import load_reference_data
     from app.public.cache import forget_recent_state, page_cache
+    from app.public.summaries import forget_summaries
 
     page_cache.clear()  # pages kept by an earlier test's app
     forget_recent_state()
+    forget_summaries()  # an emptied database may start again at an earlier test's state
     with app.app_context():
         _clean_tables()
         load_reference_data()

@@ -66,3 +66,31 @@ def test_the_list_of_municipalities_links_all_43(client, english):
     page = main_of(client.get("/municipalities"))
     assert page.count('href="/en/municipalities/') == 43
     assert "Zemgale" in page
+
+
+def test_the_comparison_counts_a_new_idea_at_once_and_reads_nothing_again_until_then(
+        client, world, english, monkeypatch):
+    """The region's counts are kept until public data changes: the next page after a
+    submission counts it, and pages in between do not count again."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+    from tests.factories_ideas import make_idea
+
+    monkeypatch.setitem(client.application.config, "PUBLIC_CACHE", False)
+    dobele = _municipality("Dobeles novads")
+    assert _row(main_of(client.get(f"/municipalities/{dobele.id}")), "Dobeles novads")[1] == "2"
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        client.get(f"/municipalities/{dobele.id}?again=1")
+        assert not any("GROUP BY" in s and "team_partner" in s for s in statements)
+        make_idea(world.judging, world.team, status="submitted", title="Vēl viena ideja")
+        page = main_of(client.get(f"/municipalities/{dobele.id}?after=1"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    assert _row(page, "Dobeles novads")[1] == "3"

@@ -18,6 +18,7 @@ from app.pilots.models import Expense, Milestone, Pilot
 from app.pilots.states import MilestoneStatus, PilotStatus
 from app.places.models import Municipality
 from app.public.queries.common import COMPETING, HOME_LIMIT, cents, euros
+from app.public.summaries import summary
 from app.teams.models import Team, team_partner
 
 
@@ -46,8 +47,12 @@ class Figures:
 
 
 def headline_figures(today: date | None = None) -> Figures:
-    """The home page's figures: one query of aggregates, whatever the number of rows."""
-    today = today or today_riga()
+    """The home page's figures: one query of aggregates, kept until public data changes."""
+    return _headline_figures(today or today_riga())
+
+
+@summary
+def _headline_figures(today: date) -> Figures:
     # Counted from the municipalities' side (a few dozen rows, each asked two indexed
     # EXISTS that stop at the first competing idea). A UNION over the competing teams grows
     # with the ideas, and so does `team_id IN (competing teams)`, which SQLite rebuilds for

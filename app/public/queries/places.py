@@ -18,6 +18,7 @@ from app.pilots.models import Milestone, Pilot
 from app.pilots.states import MilestoneStatus
 from app.places.models import Municipality, Region
 from app.public.queries.common import COMPETING, RESULTS_PHASES
+from app.public.summaries import summary
 from app.teams.models import Team, team_partner
 
 
@@ -75,14 +76,29 @@ def municipality_by_id(municipality_id: int) -> Municipality | None:
 
 def region_comparison(region: Region, today: date | None = None) -> RegionComparison:
     """Every municipality of the region with its ideas, wins, pilots and milestones met on
-    time: five grouped queries, whatever the number of ideas and pilots."""
+    time. The counts are kept until public data changes (`region_counts`); only the
+    municipalities are read on every call."""
     today = today or today_riga()
     places = collated(db.session.scalars(select(Municipality).where(
         Municipality.region_code == region.code)), key=lambda m: m.name)
-    ids = [m.id for m in places]
-    rows = {m.id: Benchmark(municipality=m) for m in places}
+    counts = region_counts(region.code, today)
+    return RegionComparison(region=region, rows=[
+        Benchmark(m, *counts.get(m.id, (0,) * len(_COUNTS))) for m in places])
+
+
+_COUNTS = ("ideas", "ideas_as_partner", "wins", "pilots", "pilots_as_partner",
+           "milestones_on_time", "milestones_due")
+
+
+@summary
+def region_counts(region_code: str, today: date) -> dict[int, tuple[int, ...]]:
+    """{municipality id: the Benchmark's counts, in the order of _COUNTS}, from five grouped
+    queries over the region."""
+    ids = list(db.session.scalars(select(Municipality.id).where(
+        Municipality.region_code == region_code)))
+    rows = {i: dict.fromkeys(_COUNTS, 0) for i in ids}
     if not ids:
-        return RegionComparison(region=region)
+        return {}
     won = and_(Idea.status == IdeaStatus.WINNER, Hackathon.phase.in_(RESULTS_PHASES))
     for municipality_id, ideas, wins in db.session.execute(
             select(Team.municipality_id, func.count(Idea.id),
@@ -90,25 +106,25 @@ def region_comparison(region: Region, today: date | None = None) -> RegionCompar
             .join(Team, Team.id == Idea.team_id).join(Hackathon, Hackathon.id == Idea.hackathon_id)
             .where(Team.municipality_id.in_(ids), Idea.status.in_(COMPETING))
             .group_by(Team.municipality_id)):
-        rows[municipality_id].ideas = ideas
-        rows[municipality_id].wins = int(wins)
+        rows[municipality_id]["ideas"] = ideas
+        rows[municipality_id]["wins"] = int(wins)
     for municipality_id, ideas in db.session.execute(
             select(team_partner.c.municipality_id, func.count(Idea.id))
             .join(Idea, Idea.team_id == team_partner.c.team_id)
             .where(team_partner.c.municipality_id.in_(ids), Idea.status.in_(COMPETING))
             .group_by(team_partner.c.municipality_id)):
-        rows[municipality_id].ideas_as_partner = ideas
+        rows[municipality_id]["ideas_as_partner"] = ideas
     for municipality_id, pilots in db.session.execute(
             select(Pilot.lead_municipality_id, func.count(Pilot.id))
             .where(Pilot.lead_municipality_id.in_(ids)).group_by(Pilot.lead_municipality_id)):
-        rows[municipality_id].pilots = pilots
+        rows[municipality_id]["pilots"] = pilots
     from app.pilots.models import pilot_partner
 
     for municipality_id, pilots in db.session.execute(
             select(pilot_partner.c.municipality_id, func.count(pilot_partner.c.pilot_id))
             .where(pilot_partner.c.municipality_id.in_(ids))
             .group_by(pilot_partner.c.municipality_id)):
-        rows[municipality_id].pilots_as_partner = pilots
+        rows[municipality_id]["pilots_as_partner"] = pilots
     settled = or_(Milestone.status.in_([MilestoneStatus.DONE, MilestoneStatus.MISSED]),
                   Milestone.due_date < today)
     on_time = and_(Milestone.status == MilestoneStatus.DONE,
@@ -121,6 +137,6 @@ def region_comparison(region: Region, today: date | None = None) -> RegionCompar
             .join(Pilot, Pilot.id == Milestone.pilot_id)
             .where(Pilot.lead_municipality_id.in_(ids), settled)
             .group_by(Pilot.lead_municipality_id)):
-        rows[municipality_id].milestones_on_time = int(met)
-        rows[municipality_id].milestones_due = due
-    return RegionComparison(region=region, rows=[rows[i] for i in ids])
+        rows[municipality_id]["milestones_on_time"] = int(met)
+        rows[municipality_id]["milestones_due"] = due
+    return {i: tuple(row[name] for name in _COUNTS) for i, row in rows.items()}
