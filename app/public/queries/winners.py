@@ -208,8 +208,8 @@ def published_winners_page(page: int, per_page: int) -> Page:
     items = []
     for (idea_id, title, summary, municipality, hackathon_id, slug, hackathon_title,
          decision_id, published_at) in rows:
-        ranked: dict[str, Any] = next((r for r in rankings.get(decision_id) or () if r.get("idea_id") == idea_id),
-                      {})
+        ranked: dict[str, Any] = next(
+            (r for r in rankings.get(decision_id) or () if r.get("idea_id") == idea_id), {})
         items.append({"idea_id": idea_id, "title": title, "summary": summary,
                       "municipality": municipality, "hackathon_id": hackathon_id,
                       "hackathon_slug": slug, "hackathon_title": hackathon_title,
