@@ -114,6 +114,7 @@ PURE_MEMOS: frozenset[str] = frozenset({
     # language included).
     "app.core.web._built_urls",
     "app.judging.scoring._check_criteria_once",
+    "app.judging.queries._conflict_statement",
     "app.judging.scoring._weighing",
     "app.accounts.passwords.common_passwords",
     "app.accounts.passwords._dummy_hash",

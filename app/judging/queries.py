@@ -8,12 +8,13 @@ put names beside the ids.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import Float, Select, case, func, literal, select, type_coerce, union_all
+from sqlalchemy import Float, Select, bindparam, case, func, literal, select, type_coerce, union_all
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
@@ -278,27 +279,27 @@ def load_review(review_id: int) -> Review | None:
 
 # --- who is tied to which idea (the input of the conflict rule) ------------------------------
 
-def conflict_facts(hackathon: Hackathon, *, idea_ids: list[int] | None = None
-                   ) -> dict[int, conflicts.IdeaFacts]:
-    """Each idea of the hackathon (or of `idea_ids`) with its municipalities and the people
-    tied to it, for conflicts.reasons: one query, a union of what each tie is made of."""
-    from app.accounts.models import User
+@functools.cache
+def _conflict_statement(narrowed: bool) -> Any:
+    """The union of every kind of tie, built once per process (building its twelve parts
+    cost more than running it); the hackathon and the ideas are bound parameters."""
     from app.ideas.models import Attachment, IdeaRevision
     from app.teams.models import FormerTeamMember, Team, TeamInvitation, TeamMember, team_partner
 
-    def part(kind: str, ref, *joins, where=None):
+    hackathon_id: Any = bindparam("hackathon_id")
+    idea_ids: Any = bindparam("idea_ids", expanding=True)
+
+    def part(kind: str, ref, *joins):
         query = select(Idea.id.label("idea_id"), literal(kind).label("kind"),
                        ref.label("ref")).select_from(Idea)
         for target, on in joins:
             query = query.join(target, on)
-        query = query.where(Idea.hackathon_id == hackathon.id, ref.is_not(None))
-        if idea_ids is not None:
-            query = query.where(Idea.id.in_(idea_ids))
-        return query.where(where) if where is not None else query
+        query = query.where(Idea.hackathon_id == hackathon_id, ref.is_not(None))
+        return query.where(Idea.id.in_(idea_ids)) if narrowed else query
 
     team = (Team, Team.id == Idea.team_id)
     invitation = (TeamInvitation, TeamInvitation.team_id == Idea.team_id)
-    rows = db.session.execute(union_all(
+    return union_all(
         part("place", Team.municipality_id, team),
         part("place", team_partner.c.municipality_id,
              (team_partner, team_partner.c.team_id == Idea.team_id)),
@@ -314,7 +315,17 @@ def conflict_facts(hackathon: Hackathon, *, idea_ids: list[int] | None = None
         part("author", Idea.updated_by_id),
         part("author", IdeaRevision.saved_by_id, (IdeaRevision, IdeaRevision.idea_id == Idea.id)),
         part("author", Attachment.uploaded_by_id, (Attachment, Attachment.idea_id == Idea.id)),
-    )).all()
+    )
+
+
+def conflict_facts(hackathon: Hackathon, *, idea_ids: list[int] | None = None
+                   ) -> dict[int, conflicts.IdeaFacts]:
+    """Each idea of the hackathon (or of `idea_ids`) with its municipalities and the people
+    tied to it, for conflicts.reasons: one query, a union of what each tie is made of."""
+    params: dict[str, Any] = {"hackathon_id": hackathon.id}
+    if idea_ids is not None:
+        params["idea_ids"] = list(idea_ids)
+    rows = db.session.execute(_conflict_statement(idea_ids is not None), params).all()
     found: dict[int, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
     for idea_id, kind, ref in rows:
         found[idea_id][kind].add(ref)
