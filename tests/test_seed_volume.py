@@ -36,7 +36,9 @@ def test_the_volume_has_ideas_reviews_results_and_pilots(volume, db):
     from app.ideas.models import Idea
     from app.ideas.status import IdeaStatus
     from app.judging.models import Review, ReviewScore, ReviewStatus, WinnerDecision
-    from app.pilots.models import Expense, Measurement, Milestone, Pilot
+    from app.pilots.models import Pilot
+    from app.pilots.models_money import Expense
+    from app.pilots.models_plan import Measurement, Milestone
 
     hackathons = volume_hackathons()
     ids = [h.id for h in hackathons]

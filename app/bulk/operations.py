@@ -37,7 +37,9 @@ from app.pilots import fields as pilot_fields
 from app.pilots import funding as funding_ops
 from app.pilots import plan as plan_ops
 from app.pilots.health import reason_text
-from app.pilots.models import Expense, Indicator, Measurement, Milestone, Pilot
+from app.pilots.models import Pilot
+from app.pilots.models_money import Expense
+from app.pilots.models_plan import Indicator, Measurement, Milestone
 from app.pilots.reminders import team_reminder_kind
 from app.pilots.states import MilestoneStatus
 

@@ -24,7 +24,8 @@ from app.core.clock import now_utc, today_riga
 from app.extensions import db
 from app.ideas.attachments import content_disposition
 from app.pilots import queries
-from app.pilots.models import Indicator, Pilot
+from app.pilots.models import Pilot
+from app.pilots.models_plan import Indicator
 from app.teams.models import Team, TeamMember
 
 bp = Blueprint("bulk", __name__)

@@ -44,7 +44,7 @@ def export_personal_data(user: User, *, now: datetime) -> PersonalData:
     from app.ideas.models import Idea
     from app.judging.models import ConflictDeclaration, PublicVote, Review
     from app.mail.models import OutboxMessage
-    from app.pilots.models import PilotUpdate
+    from app.pilots.models_reports import PilotUpdate
     from app.public.models import PilotFollower
     from app.teams.models import TeamMember
 

@@ -144,7 +144,7 @@ def test_an_unknown_table_is_not_found(client, world):
 
 
 def test_a_repeat_download_is_not_modified_until_public_data_change(client, world, db):
-    from app.pilots.models import Measurement
+    from app.pilots.models_plan import Measurement
 
     first = client.get("/data/measurements.csv")
     etag = first.headers["ETag"]
