@@ -146,6 +146,8 @@ def _import_models() -> None:
     from app.hackathons import models as _hackathons  # noqa: F401
     from app.ideas import models as _ideas  # noqa: F401
     from app.judging import models as _judging  # noqa: F401
+    from app.judging import models_results as _judging_results  # noqa: F401
+    from app.judging import models_reviews as _judging_reviews  # noqa: F401
     from app.mail import models as _mail  # noqa: F401
     from app.pilots import models as _pilots  # noqa: F401
     from app.pilots import models_money as _pilot_money  # noqa: F401

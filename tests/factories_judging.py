@@ -79,7 +79,8 @@ def make_review(idea, judge, *, status="pending", scores=None, comment="", round
     """A review of `idea` by `judge` in `round`; `scores` maps the positions (0, 1, …) of the
     round's criteria to points. A submitted review gets its score from scoring.review_score."""
     from app.judging import scoring
-    from app.judging.models import Review, ReviewScore, ReviewStatus, round_criteria
+    from app.judging.models_results import round_criteria
+    from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
 
     criteria = round_criteria(idea.hackathon, round)
     review = Review(hackathon_id=idea.hackathon_id, idea_id=idea.id, judge_id=judge.id,
@@ -123,7 +124,8 @@ def bulk_judged_hackathon(*, ideas: int, judges: int = 6, reviews_per_idea: int 
     from app.ideas.models import Idea
     from app.ideas.status import IdeaStatus
     from app.judging import scoring
-    from app.judging.models import JuryMember, Review, ReviewScore, ReviewStatus
+    from app.judging.models import JuryMember
+    from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
     from app.places.models import Municipality
     from app.teams.models import Team
 

@@ -41,7 +41,7 @@ def publish(hackathon, winners, others=(), *, justification="", when=None, coord
     decision with a frozen ranking is stored (no e-mails, no rules)."""
     from app.hackathons.models import Phase
     from app.ideas.status import IdeaStatus
-    from app.judging.models import WinnerDecision
+    from app.judging.models_results import WinnerDecision
 
     when = when or now_utc()
     ranking = []

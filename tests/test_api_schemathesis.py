@@ -93,7 +93,7 @@ def _known_ids() -> dict[str, list[int]]:
     from app.accounts.models import User
     from app.hackathons.models import Criterion, Hackathon
     from app.ideas.models import Attachment, Idea
-    from app.judging.models import Review
+    from app.judging.models_reviews import Review
     from app.pilots.models import Pilot
     from app.pilots.models_plan import Indicator, Milestone
     from app.pilots.models_reports import PilotUpdate

@@ -23,12 +23,9 @@ from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 from app.judging import assigning, deciding, exclusion, queries, reviewing, voting
 from app.judging.messages import shortfall_text
-from app.judging.models import (
-    JuryMember,
-    Review,
-    WinnerDecision,
-    results_published,
-)
+from app.judging.models import JuryMember
+from app.judging.models_results import WinnerDecision, results_published
+from app.judging.models_reviews import Review
 from app.judging.schemas import (
     AssignmentsSchema,
     ConflictArgs,

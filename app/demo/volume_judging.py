@@ -82,7 +82,8 @@ class JudgingWriter(BatchWriter):
         return self._write_decisions(plans, rankings, teams, ranked_body)
 
     def _write_reviews(self, plans, planned) -> None:
-        from app.judging.models import AssignmentRun, Review, ReviewScore, ReviewStatus
+        from app.judging.models import AssignmentRun
+        from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
 
         rows = []
         for idea, judge, _points, score, done in planned:
@@ -115,7 +116,7 @@ class JudgingWriter(BatchWriter):
             for h in plans if counts.get(h.id)])
 
     def _write_decisions(self, plans, rankings, teams, ranked_body) -> dict[int, list[int]]:
-        from app.judging.models import WinnerDecision
+        from app.judging.models_results import WinnerDecision
 
         rows, winners = [], {}
         for h in plans:

@@ -22,7 +22,9 @@ from app.hackathons.models import Hackathon, Phase
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 from app.judging import assigning, deciding, scoring
-from app.judging.models import JuryMember, Review, ReviewScore, ReviewStatus, WinnerDecision
+from app.judging.models import JuryMember
+from app.judging.models_results import WinnerDecision
+from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
 
 # The two demo jury members of app.demo, and two more judges made here.
 JUDGES = [

@@ -18,22 +18,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.extensions import db
-from app.hackathons.models import Criterion, Hackathon
+from app.hackathons.models import FINAL_ROUND, FIRST_ROUND, Criterion, Hackathon
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 from app.judging import conflicts, scoring
-from app.judging.models import (
-    FINAL_ROUND,
-    FIRST_ROUND,
-    AssignmentRun,
-    FinalRound,
-    Review,
-    ReviewScore,
-    ReviewStatus,
-    WinnerDecision,
-)
-from app.judging.models import final_round_of as _final_round_of
-from app.judging.models import results_published as _results_published
+from app.judging.models import AssignmentRun
+from app.judging.models_results import FinalRound, WinnerDecision
+from app.judging.models_results import final_round_of as _final_round_of
+from app.judging.models_results import results_published as _results_published
+from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
 
 # The ideas that take part in the ranking: submitted ones, and after publishing the decided.
 RANKED_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.WINNER, IdeaStatus.NOT_SELECTED)

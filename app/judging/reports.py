@@ -15,16 +15,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.accounts.models import User
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
-from app.hackathons.models import Criterion, Hackathon
+from app.hackathons.models import FINAL_ROUND, FIRST_ROUND, Criterion, Hackathon
 from app.ideas.models import Idea
 from app.judging import scoring
-from app.judging.models import (
-    FINAL_ROUND,
-    FIRST_ROUND,
-    Review,
-    ReviewScore,
-    ReviewStatus,
-)
+from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
 
 # The ideas that take part in the ranking: submitted ones, and after publishing the decided.
 from app.judging.queries import Ranking, criteria_of, final_ranking, final_round_of

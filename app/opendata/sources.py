@@ -97,7 +97,7 @@ def hackathon_regions(at: Moment) -> Rows:
 
 def criteria(at: Moment) -> Rows:
     from app.hackathons.models import FIRST_ROUND, Criterion, Hackathon
-    from app.judging.models import FinalRound
+    from app.judging.models_results import FinalRound
 
     # A final round's own criteria become public when its scoring opens (until then the
     # coordinators are still drafting them).
@@ -115,7 +115,7 @@ def criteria(at: Moment) -> Rows:
 
 
 def _published_decisions():
-    from app.judging.models import WinnerDecision
+    from app.judging.models_results import WinnerDecision
 
     return (select(WinnerDecision.hackathon_id, WinnerDecision.published_at,
                    WinnerDecision.ranking_order, WinnerDecision.idea_ids,
@@ -126,7 +126,7 @@ def _published_decisions():
 
 
 def results(at: Moment) -> Rows:
-    from app.judging.models import ResultsCorrection
+    from app.judging.models_results import ResultsCorrection
 
     corrected = {row[0]: (row[1], row[2]) for row in db.session.execute(
         select(ResultsCorrection.hackathon_id, func.count(ResultsCorrection.id),
@@ -141,7 +141,7 @@ def results(at: Moment) -> Rows:
 
 def result_corrections(at: Moment) -> Rows:
     """Each published correction of results, in order (who made it is not published)."""
-    from app.judging.models import ResultsCorrection, WinnerDecision
+    from app.judging.models_results import ResultsCorrection, WinnerDecision
 
     rows = db.session.execute(
         select(ResultsCorrection.hackathon_id, ResultsCorrection.number,

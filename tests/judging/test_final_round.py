@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from app.core.errors import Invalid, WrongState
 from app.extensions import db
+from app.hackathons.models import FINAL_ROUND
 from app.judging import deciding, scoring
-from app.judging.models import FINAL_ROUND, Review, ReviewScore, ReviewStatus
+from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
 from app.judging.queries import final_ranking
 from tests.factories_judging import make_judge, make_review, sign_in
 

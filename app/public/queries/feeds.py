@@ -13,7 +13,7 @@ from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.hackathons.phases import Phase
 from app.ideas.models import Idea
-from app.judging.models import WinnerDecision
+from app.judging.models_results import WinnerDecision
 from app.pilots.models import Pilot
 from app.pilots.models_reports import PilotUpdate
 from app.pilots.states import UpdateStatus
