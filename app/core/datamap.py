@@ -108,8 +108,8 @@ CACHES: dict[str, str] = {
 # stored data: nothing has to empty them.
 PURE_MEMOS: frozenset[str] = frozenset({
     "app.public.cache._state_statement",
-    "app.judging.scoring._check_criteria_once",
-    "app.judging.scoring._weighing",
+    "app.judging.review_scores._check_criteria_once",
+    "app.judging.review_scores._weighing",
     "app.accounts.passwords.common_passwords",
     "app.accounts.passwords._dummy_hash",
     # The ICU collator and the stylesheet read from the installed package, not the database.

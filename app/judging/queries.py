@@ -21,7 +21,7 @@ from app.extensions import db
 from app.hackathons.models import FINAL_ROUND, FIRST_ROUND, Criterion, Hackathon
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
-from app.judging import conflicts, scoring
+from app.judging import conflicts, review_scores, scoring
 from app.judging.models import AssignmentRun
 from app.judging.models_results import FinalRound, WinnerDecision
 from app.judging.models_results import final_round_of as _final_round_of
@@ -50,7 +50,7 @@ class RankingRow:
 
     idea: IdeaInfo
     ranked: scoring.RankedIdea
-    breakdown: scoring.IdeaBreakdown | None = None
+    breakdown: review_scores.IdeaBreakdown | None = None
     review_scores: list[float] = field(default_factory=list)
     pending: int = 0
     conflicts: int = 0
@@ -159,7 +159,7 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
         else scoring.ORDER_BY_SCORE
     ranked = scoring.rank_ideas(inputs, expected_reviews=hackathon.reviews_per_idea,
                                 order_by=order_by, idea_ids=ideas.keys())
-    breakdowns: dict[int, scoring.IdeaBreakdown] = {}
+    breakdowns: dict[int, review_scores.IdeaBreakdown] = {}
     if breakdown and criteria:
         scores: dict[int, dict[int, Any]] = defaultdict(dict)
         for review_id, criterion_id, score in db.session.execute(
@@ -173,10 +173,10 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
                        Review.status == ReviewStatus.SUBMITTED,
                        Idea.status.in_(RANKED_STATUSES))):
             scores[review_id][criterion_id] = score
-        breakdowns = scoring.criterion_breakdown(
-            [scoring.ReviewScores(r.idea_id, r.judge_id, scores.get(r.id, {}))
+        breakdowns = review_scores.criterion_breakdown(
+            [review_scores.ReviewScores(r.idea_id, r.judge_id, scores.get(r.id, {}))
              for r in reviews if r.status == ReviewStatus.SUBMITTED],
-            [scoring.CriterionSpec(c.id, c.weight, c.max_score) for c in criteria],
+            [review_scores.CriterionSpec(c.id, c.weight, c.max_score) for c in criteria],
             idea_ids=ideas.keys())
     per_idea_scores: dict[int, list[float]] = defaultdict(list)
     pending: dict[int, int] = defaultdict(int)

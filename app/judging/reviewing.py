@@ -25,7 +25,8 @@ from app.core.kept import discard, keep, offered
 from app.extensions import db
 from app.hackathons.models import Criterion, Phase
 from app.ideas.status import IdeaStatus
-from app.judging import conflicts, scoring
+from app.judging import conflicts
+from app.judging import review_scores as scoring
 from app.judging.guards import check_manager, check_not_frozen, clean_text, parse_id
 from app.judging.models_reviews import (
     COMMENT_MAX,
