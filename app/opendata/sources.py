@@ -1,4 +1,4 @@
-"""Where each public table's rows come from: one function per table of dictionary.TABLES.
+"""Where each public table's rows come from: one function per table of dataset.TABLES.
 
 Each function answers an iterable of mappings (column name → value) in a fixed number
 of queries, whatever the number of rows: plain column selects, no ORM objects, so tens
