@@ -145,6 +145,8 @@ def _import_models() -> None:
     from app.core import audit as _audit  # noqa: F401
     from app.hackathons import models as _hackathons  # noqa: F401
     from app.ideas import models as _ideas  # noqa: F401
+    from app.ideas import models_attachments as _idea_attachments  # noqa: F401
+    from app.ideas import models_redaction as _idea_redaction  # noqa: F401
     from app.judging import models as _judging  # noqa: F401
     from app.judging import models_results as _judging_results  # noqa: F401
     from app.judging import models_reviews as _judging_reviews  # noqa: F401

@@ -92,7 +92,8 @@ def _world():
 def _known_ids() -> dict[str, list[int]]:
     from app.accounts.models import User
     from app.hackathons.models import Criterion, Hackathon
-    from app.ideas.models import Attachment, Idea
+    from app.ideas.models import Idea
+    from app.ideas.models_attachments import Attachment
     from app.judging.models_reviews import Review
     from app.pilots.models import Pilot
     from app.pilots.models_plan import Indicator, Milestone

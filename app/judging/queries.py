@@ -276,7 +276,8 @@ def conflict_facts(hackathon: Hackathon, *, idea_ids: list[int] | None = None
     """Each idea of the hackathon (or of `idea_ids`) with its municipalities and the people
     tied to it, for conflicts.reasons: one query, a union of what each tie is made of."""
     from app.accounts.models import User
-    from app.ideas.models import Attachment, IdeaRevision
+    from app.ideas.models import IdeaRevision
+    from app.ideas.models_attachments import Attachment
     from app.teams.models import FormerTeamMember, Team, TeamInvitation, TeamMember, team_partner
 
     def part(kind: str, ref, *joins, where=None):
