@@ -148,9 +148,16 @@ def _import_models() -> None:
     from app.core import audit as _audit  # noqa: F401
     from app.hackathons import models as _hackathons  # noqa: F401
     from app.ideas import models as _ideas  # noqa: F401
+    from app.ideas import models_attachments as _idea_attachments  # noqa: F401
+    from app.ideas import models_redaction as _idea_redaction  # noqa: F401
     from app.judging import models as _judging  # noqa: F401
+    from app.judging import models_results as _judging_results  # noqa: F401
+    from app.judging import models_reviews as _judging_reviews  # noqa: F401
     from app.mail import models as _mail  # noqa: F401
     from app.pilots import models as _pilots  # noqa: F401
+    from app.pilots import models_money as _pilot_money  # noqa: F401
+    from app.pilots import models_plan as _pilot_plan  # noqa: F401
+    from app.pilots import models_reports as _pilot_reports  # noqa: F401
     from app.places import models as _places  # noqa: F401
     from app.privacy import models as _privacy  # noqa: F401
     from app.programme import models as _programme  # noqa: F401

@@ -99,7 +99,8 @@ def main() -> None:
     from app.bulk import parsing, sheets
     from app.core.clock import today_riga
     from app.extensions import db
-    from app.pilots.models import Expense, Measurement
+    from app.pilots.models_money import Expense
+    from app.pilots.models_plan import Measurement
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI":
                       f"sqlite:///{folder}/bench.db", "INSTANCE_PATH": folder,

@@ -18,14 +18,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from app.judging.assignment import IdeaSlot, JudgeSlot, assign_reviews
-from app.judging.scoring import (
-    CriterionSpec,
-    ReviewInput,
-    ReviewScores,
-    criterion_breakdown,
-    rank_ideas,
-    review_score,
-)
+from app.judging.review_scores import CriterionSpec, ReviewScores, criterion_breakdown, review_score
+from app.judging.scoring import ReviewInput, rank_ideas
 
 IDEAS = 3_000
 REVIEWS_PER_IDEA = 3

@@ -77,9 +77,11 @@ def make_team_idea(hackathon, *, municipality="Dobeles novads", partners=(), sta
 
 def make_review(idea, judge, *, status="pending", scores=None, comment="", round=1):
     """A review of `idea` by `judge` in `round`; `scores` maps the positions (0, 1, …) of the
-    round's criteria to points. A submitted review gets its score from scoring.review_score."""
-    from app.judging import scoring
-    from app.judging.models import Review, ReviewScore, ReviewStatus, round_criteria
+    round's criteria to points. A submitted review gets its score from
+    review_scores.review_score."""
+    from app.judging import review_scores
+    from app.judging.models_results import round_criteria
+    from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
 
     criteria = round_criteria(idea.hackathon, round)
     review = Review(hackathon_id=idea.hackathon_id, idea_id=idea.id, judge_id=judge.id,
@@ -89,8 +91,8 @@ def make_review(idea, judge, *, status="pending", scores=None, comment="", round
                                          score=Decimal(str(value)),
                                          comment=f"Komentārs {position + 1}"))
     if status == "submitted":
-        specs = [scoring.CriterionSpec(c.id, c.weight, c.max_score) for c in criteria]
-        review.score = Decimal(str(scoring.review_score(
+        specs = [review_scores.CriterionSpec(c.id, c.weight, c.max_score) for c in criteria]
+        review.score = Decimal(str(review_scores.review_score(
             {criteria[p].id: Decimal(str(v)) for p, v in scores.items()}, specs)))
         review.submitted_at = now_utc()
     db.session.add(review)
@@ -122,8 +124,9 @@ def bulk_judged_hackathon(*, ideas: int, judges: int = 6, reviews_per_idea: int 
     from app.hackathons.models import Criterion
     from app.ideas.models import Idea
     from app.ideas.status import IdeaStatus
-    from app.judging import scoring
-    from app.judging.models import JuryMember, Review, ReviewScore, ReviewStatus
+    from app.judging import review_scores
+    from app.judging.models import JuryMember
+    from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
     from app.places.models import Municipality
     from app.teams.models import Team
 
@@ -148,7 +151,7 @@ def bulk_judged_hackathon(*, ideas: int, judges: int = 6, reviews_per_idea: int 
         for i in range(ideas)])
     idea_ids = list(db.session.scalars(select(Idea.id).where(
         Idea.hackathon_id == hackathon.id).order_by(Idea.id)))
-    specs = [scoring.CriterionSpec(c.id, c.weight, c.max_score) for c in crit]
+    specs = [review_scores.CriterionSpec(c.id, c.weight, c.max_score) for c in crit]
     review_rows, plan = [], []
     for n, idea_id in enumerate(idea_ids):
         for k in range(reviews_per_idea):
@@ -159,7 +162,7 @@ def bulk_judged_hackathon(*, ideas: int, judges: int = 6, reviews_per_idea: int 
             review_rows.append({
                 "hackathon_id": hackathon.id, "idea_id": idea_id, "judge_id": judge.id,
                 "round": 1, "status": ReviewStatus.SUBMITTED, "comment": "", "version": 1,
-                "score": Decimal(str(scoring.review_score(points, specs))),
+                "score": Decimal(str(review_scores.review_score(points, specs))),
                 "created_at": now, "updated_at": now, "submitted_at": now})
     db.session.execute(insert(Review), review_rows)
     review_ids = list(db.session.scalars(select(Review.id).where(

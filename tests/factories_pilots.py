@@ -94,7 +94,7 @@ def make_pilot(idea=None, *, coordinator=None, status="active", start=None, end=
 def add_milestone(pilot, *, title=None, due=None, weight="1", status="planned",
                   completed_on=None, evidence=""):
     """A milestone stored directly (no rules), committed."""
-    from app.pilots.models import Milestone
+    from app.pilots.models_plan import Milestone
     from app.pilots.states import MilestoneStatus
 
     n = next(_numbers)
@@ -108,7 +108,7 @@ def add_milestone(pilot, *, title=None, due=None, weight="1", status="planned",
 
 
 def add_expense(pilot, amount, *, on=None, description="Izdevumi"):
-    from app.pilots.models import Expense
+    from app.pilots.models_money import Expense
 
     expense = Expense(pilot=pilot, amount_eur=Decimal(str(amount)),
                       spent_on=on or today_riga(), description=description)
@@ -118,7 +118,7 @@ def add_expense(pilot, amount, *, on=None, description="Izdevumi"):
 
 
 def add_report(pilot, *, on=None, public=False, status=None, body="Viss notiek pēc plāna."):
-    from app.pilots.models import PilotUpdate
+    from app.pilots.models_reports import PilotUpdate
     from app.pilots.states import UpdateStatus
 
     update = PilotUpdate(pilot=pilot, reported_on=on or today_riga(), body=body, public=public,
@@ -174,7 +174,10 @@ def make_many_pilots(count: int, *, region="zemgale", hackathon=None, team=None,
     for query-count tests. Returns (hackathon, team)."""
     from app.ideas.models import Idea, ProposedIndicator
     from app.ideas.status import IdeaStatus
-    from app.pilots.models import Expense, Milestone, Pilot, PilotUpdate
+    from app.pilots.models import Pilot
+    from app.pilots.models_money import Expense
+    from app.pilots.models_plan import Milestone
+    from app.pilots.models_reports import PilotUpdate
     from app.pilots.states import MilestoneStatus, PilotStatus, UpdateStatus
     from tests.factories_hackathons import make_hackathon
     from tests.factories_teams import make_team

@@ -41,7 +41,7 @@ def publish(hackathon, winners, others=(), *, justification="", when=None, coord
     decision with a frozen ranking is stored (no e-mails, no rules)."""
     from app.hackathons.models import Phase
     from app.ideas.status import IdeaStatus
-    from app.judging.models import WinnerDecision
+    from app.judging.models_results import WinnerDecision
 
     when = when or now_utc()
     ranking = []
@@ -62,7 +62,9 @@ def publish(hackathon, winners, others=(), *, justification="", when=None, coord
 
 def public_world():
     """Everything the public tests need, committed."""
-    from app.pilots.models import Indicator, Measurement, PilotEvaluation, Replication
+    from app.pilots.models import Replication
+    from app.pilots.models_plan import Indicator, Measurement
+    from app.pilots.models_reports import PilotEvaluation
     from app.pilots.states import Recommendation, ReplicationStatus
     from tests.factories_hackathons import make_hackathon
     from tests.factories_ideas import make_idea
@@ -165,7 +167,10 @@ def many_winners(count: int, *, region="zemgale", municipality="Dobeles novads",
     expenses and an approved public report (stored directly, fast), for query counts."""
     from app.ideas.models import Idea
     from app.ideas.status import IdeaStatus
-    from app.pilots.models import Expense, Milestone, Pilot, PilotUpdate
+    from app.pilots.models import Pilot
+    from app.pilots.models_money import Expense
+    from app.pilots.models_plan import Milestone
+    from app.pilots.models_reports import PilotUpdate
     from app.pilots.states import MilestoneStatus, PilotStatus, UpdateStatus
     from tests.factories_hackathons import make_hackathon
     from tests.factories_teams import make_team

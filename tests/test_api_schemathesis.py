@@ -92,9 +92,12 @@ def _world():
 def _known_ids() -> dict[str, list[int]]:
     from app.accounts.models import User
     from app.hackathons.models import Criterion, Hackathon
-    from app.ideas.models import Attachment, Idea
-    from app.judging.models import Review
-    from app.pilots.models import Indicator, Milestone, Pilot, PilotUpdate
+    from app.ideas.models import Idea
+    from app.ideas.models_attachments import Attachment
+    from app.judging.models_reviews import Review
+    from app.pilots.models import Pilot
+    from app.pilots.models_plan import Indicator, Milestone
+    from app.pilots.models_reports import PilotUpdate
     from app.teams.models import Team, TeamInvitation
 
     models = {"hackathon_id": Hackathon, "idea_id": Idea, "team_id": Team, "user_id": User,

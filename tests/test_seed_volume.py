@@ -35,8 +35,11 @@ def test_the_volume_has_ideas_reviews_results_and_pilots(volume, db):
     from app.hackathons.models import Criterion
     from app.ideas.models import Idea
     from app.ideas.status import IdeaStatus
-    from app.judging.models import Review, ReviewScore, ReviewStatus, WinnerDecision
-    from app.pilots.models import Expense, Measurement, Milestone, Pilot
+    from app.judging.models_results import WinnerDecision
+    from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
+    from app.pilots.models import Pilot
+    from app.pilots.models_money import Expense
+    from app.pilots.models_plan import Measurement, Milestone
 
     hackathons = volume_hackathons()
     ids = [h.id for h in hackathons]
@@ -80,7 +83,7 @@ def test_the_volume_has_ideas_reviews_results_and_pilots(volume, db):
 
 
 def test_the_published_ranking_is_the_one_the_reviews_give(volume, db):
-    from app.judging.models import WinnerDecision
+    from app.judging.models_results import WinnerDecision
     from app.judging.queries import load_ranking
 
     for h in volume_hackathons():
@@ -142,7 +145,7 @@ def test_coordinator_pages_show_the_volume(volume, client, db):
 def test_a_judge_of_the_volume_sees_their_reviews(volume, client, db):
     from app.accounts.models import User
     from app.demo import DEMO_PASSWORD
-    from app.judging.models import Review, ReviewStatus
+    from app.judging.models_reviews import Review, ReviewStatus
 
     pending = db.session.scalar(select(Review).where(Review.status == ReviewStatus.PENDING)
                                 .order_by(Review.id).limit(1))

@@ -204,7 +204,7 @@ def list_criteria(args, hackathon_id: int):
     """The judging criteria in order, the jury round's (round 1) first (anyone once the
     hackathon is open). A final round's own criteria (round 2) follow: for its coordinators
     while they are set, for anyone once the final round's scoring has opened."""
-    from app.judging.models import final_round_of
+    from app.judging.models_results import final_round_of
 
     hackathon = load_hackathon(hackathon_id)
     query = select(Criterion).where(Criterion.hackathon_id == hackathon.id)

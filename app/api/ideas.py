@@ -23,7 +23,8 @@ from app.hackathons.models import Hackathon, Phase
 from app.ideas import attachments as files
 from app.ideas import loading, queries
 from app.ideas import operations as ops
-from app.ideas.models import Attachment, Idea
+from app.ideas.models import Idea
+from app.ideas.models_attachments import Attachment
 from app.ideas.schemas import IdeaFields, IndicatorSchema, IneligibleInput
 from app.ideas.status import IdeaStatus
 from app.places.models import REGION_CODES

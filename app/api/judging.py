@@ -20,11 +20,9 @@ from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.judging import assigning, deciding, exclusion, queries, reviewing, voting
 from app.judging.messages import shortfall_text
-from app.judging.models import (
-    JuryMember,
-    Review,
-    results_published,
-)
+from app.judging.models import JuryMember
+from app.judging.models_results import results_published
+from app.judging.models_reviews import Review
 from app.judging.schemas import (
     AssignmentsSchema,
     ConflictArgs,

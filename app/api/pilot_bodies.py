@@ -10,7 +10,9 @@ from app.core.clock import today_riga
 from app.pilots import queries
 from app.pilots.charts import plain_number
 from app.pilots.health import badge_text, reason_text
-from app.pilots.models import Indicator, Milestone, Pilot, PilotUpdate
+from app.pilots.models import Pilot
+from app.pilots.models_plan import Indicator, Milestone
+from app.pilots.models_reports import PilotUpdate
 
 
 def _money(value) -> str:

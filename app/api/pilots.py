@@ -42,7 +42,9 @@ from app.pilots import lifecycle as lifecycle_ops
 from app.pilots import plan as plan_ops
 from app.pilots import queries
 from app.pilots import reports as reports_ops
-from app.pilots.models import Indicator, Milestone, Pilot, PilotUpdate
+from app.pilots.models import Pilot
+from app.pilots.models_plan import Indicator, Milestone
+from app.pilots.models_reports import PilotUpdate
 from app.pilots.schemas import (
     EvaluationInSchema,
     ExpenseInSchema,

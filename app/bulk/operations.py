@@ -14,32 +14,36 @@ recorded anew (its attached document kept), both through the pilot operations.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask import url_for
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 from sqlalchemy.orm import joinedload
 
 from app.bulk import sheets
+from app.bulk.cells import (
+    EXPENSE_READ,
+    MEASUREMENT_READ,
+    MILESTONE_READ,
+    as_id,
+    as_text,
+    differences,
+    stored_value,
+)
 from app.bulk.parsing import Cell, Parsed
-from app.core.audit import AuditEntry, record_audit
-from app.core.clock import now_utc, today_riga
-from app.core.errors import DomainError, Invalid, NotAllowed
+from app.core.audit import AuditEntry
+from app.core.clock import now_utc
+from app.core.errors import DomainError, Invalid
 from app.extensions import db
-from app.mail.models import OutboxMessage
-from app.mail.operations import queue_mail
-from app.pilots import fields as pilot_fields
 from app.pilots import funding as funding_ops
 from app.pilots import plan as plan_ops
-from app.pilots.health import reason_text
-from app.pilots.models import Expense, Indicator, Measurement, Milestone, Pilot
-from app.pilots.reminders import team_reminder_kind
-from app.pilots.states import MilestoneStatus
+from app.pilots.models import Pilot
+from app.pilots.models_money import Expense
+from app.pilots.models_plan import Indicator, Measurement, Milestone
 
 CREATE, CHANGE, UNCHANGED, CONFLICT = "create", "change", "unchanged", "conflict"
 # The operations' field names, where they differ from the sheet's columns.
@@ -78,83 +82,6 @@ class Preview:
         return not self.problems and bool(self.count(CREATE) + self.count(CHANGE))
 
 
-# --- reading a cell as the operations would -------------------------------------------------
-
-def _as_date(value: Any) -> date | None:
-    return pilot_fields.parse_date(value)
-
-
-def _as_number(value: Any) -> Decimal | None:
-    number, _problem = pilot_fields.read_number(value)
-    return number
-
-
-def _as_amount(value: Any) -> Decimal | None:
-    try:
-        return pilot_fields.read_amount(value)
-    except Exception:  # an unreadable amount differs from every stored one
-        return None
-
-
-def _as_text(value: Any) -> str:
-    return str(value or "").strip()
-
-
-def _as_status(value: Any) -> str:
-    text = _as_text(value)
-    for status in MilestoneStatus:
-        if text.casefold() in (status.value, str(status.label).casefold()):
-            return status.value
-    return text
-
-
-def _as_id(value: Any) -> int | str | None:
-    """An id cell: None when empty, the number, or "bad"."""
-    if value in (None, ""):
-        return None
-    if isinstance(value, Decimal) and value == value.to_integral_value():
-        value = int(value)
-    if isinstance(value, int) and 0 < value < 2**31:
-        return value
-    text = str(value).strip()
-    return int(text) if text.isdigit() and len(text) < 10 else "bad"
-
-
-_MILESTONE_READ: dict[str, Callable[[Any], Any]] = {
-    "title": _as_text, "due_date": _as_date, "weight": _as_number, "status": _as_status,
-    "completed_on": _as_date, "evidence_text": _as_text}
-_MEASUREMENT_READ: dict[str, Callable[[Any], Any]] = {
-    "measured_on": _as_date, "value": _as_number, "note": _as_text}
-_EXPENSE_READ: dict[str, Callable[[Any], Any]] = {
-    "spent_on": _as_date, "amount_eur": _as_amount, "description": _as_text}
-
-
-def _stored(obj: Any, name: str) -> Any:
-    value = getattr(obj, name)
-    return getattr(value, "value", value)
-
-
-def _differences(obj: Any, cells: dict[str, Any], readers: dict[str, Callable]
-                 ) -> dict[str, tuple[Any, Any]]:
-    """The fields whose cell says something other than what is stored: {field: (old, new)}.
-    An empty completion date means "as it is" (the operation fills in today)."""
-    changes = {}
-    for name, read in readers.items():
-        if name not in cells:
-            continue
-        if name == "completed_on" and cells[name] in (None, ""):
-            continue
-        old = _stored(obj, name)
-        new = read(cells[name])
-        if new is None and cells[name] not in (None, ""):
-            new = cells[name]  # unreadable: a change the operation will refuse
-        if isinstance(old, Decimal) and isinstance(new, Decimal) and old == new:
-            continue
-        if old != new:
-            changes[name] = (old, new if new is not None else "")
-    return changes
-
-
 # --- one import -------------------------------------------------------------------------------
 
 class _Run:
@@ -173,7 +100,7 @@ class _Run:
         self._load()
 
     def _ids(self, sheet: str, column: str) -> set[int]:
-        found = {_as_id(cells.get(column)) for _n, cells in self.parsed.sheets.get(sheet, [])}
+        found = {as_id(cells.get(column)) for _n, cells in self.parsed.sheets.get(sheet, [])}
         return {i for i in found if isinstance(i, int)}
 
     def _load(self) -> None:
@@ -198,7 +125,7 @@ class _Run:
         if index is None:
             objects = owner.measurements if sheet == "measurements" else owner.expenses
             index = self._content[(sheet, owner.id)] = {
-                self.content_key(sheet, {n: _stored(o, n) for n in self.readers(sheet)}): o
+                self.content_key(sheet, {n: stored_value(o, n) for n in self.readers(sheet)}): o
                 for o in objects}
         return index
 
@@ -210,7 +137,7 @@ class _Run:
 
     @staticmethod
     def readers(sheet: str) -> dict[str, Callable[[Any], Any]]:
-        return _MEASUREMENT_READ if sheet == "measurements" else _EXPENSE_READ
+        return MEASUREMENT_READ if sheet == "measurements" else EXPENSE_READ
 
     def content_key(self, sheet: str, data: dict[str, Any]) -> tuple:
         values = []
@@ -305,7 +232,7 @@ class _Run:
 
     def milestone(self, row: int, cells: dict[str, Any]) -> None:
         sheet = "milestones"
-        ident = _as_id(cells.get("id"))
+        ident = as_id(cells.get("id"))
         if ident is None:
             self.problem(sheet, row, "id", _l("Add a new milestone on the pilot's page; the "
                                               "workbook changes the milestones it lists."))
@@ -314,11 +241,11 @@ class _Run:
         if milestone is None or not self.may_edit(milestone.pilot):
             self.problem(sheet, row, "id", _NOT_YOURS)
             return
-        changes = _differences(milestone, cells, _MILESTONE_READ)
+        changes = differences(milestone, cells, MILESTONE_READ)
         if not changes:
             self.outcome(sheet, row, UNCHANGED, milestone, milestone.pilot)
             return
-        if _as_text(cells.get("version")) != sheets.milestone_version(milestone):
+        if as_text(cells.get("version")) != sheets.milestone_version(milestone):
             self.outcome(sheet, row, CONFLICT, milestone, milestone.pilot, changes)
             return
         data = {name: cells[name] for name in changes}
@@ -328,32 +255,32 @@ class _Run:
 
     def measurement(self, row: int, cells: dict[str, Any]) -> None:
         sheet = "measurements"
-        ident = _as_id(cells.get("id"))
+        ident = as_id(cells.get("id"))
         if ident == "bad":
             self.problem(sheet, row, "id", _NOT_YOURS)
             return
         stored = self.measurements.get(ident) if ident else None
         indicator = stored.indicator if stored else self.indicators.get(
-            _as_id(cells.get("indicator_id")))
+            as_id(cells.get("indicator_id")))
         if indicator is None or not self.may_edit(indicator.pilot):
             self.problem(sheet, row, "indicator_id" if ident is None else "id", _NOT_YOURS)
             return
-        data = {name: cells.get(name, "") for name in _MEASUREMENT_READ}
+        data = {name: cells.get(name, "") for name in MEASUREMENT_READ}
         self._new_or_replaced(sheet, row, cells, stored, indicator, indicator.pilot, data,
                               sheets.measurement_version, plan_ops.check_measurement)
 
     def expense(self, row: int, cells: dict[str, Any]) -> None:
         sheet = "expenses"
-        ident = _as_id(cells.get("id"))
+        ident = as_id(cells.get("id"))
         if ident == "bad":
             self.problem(sheet, row, "id", _NOT_YOURS)
             return
         stored = self.expenses.get(ident) if ident else None
-        pilot = stored.pilot if stored else self.pilots.get(_as_id(cells.get("pilot_id")))
+        pilot = stored.pilot if stored else self.pilots.get(as_id(cells.get("pilot_id")))
         if pilot is None or not self.may_edit(pilot):
             self.problem(sheet, row, "pilot_id" if ident is None else "id", _NOT_YOURS)
             return
-        data = {name: cells.get(name, "") for name in _EXPENSE_READ}
+        data = {name: cells.get(name, "") for name in EXPENSE_READ}
         self._new_or_replaced(sheet, row, cells, stored, pilot, pilot, data,
                               sheets.expense_version, funding_ops.check_expense)
 
@@ -364,18 +291,18 @@ class _Run:
         alone when stored as it is, a conflict when its version is stale, else checked now
         and written with the sheet's other rows (`write`)."""
         readers = self.readers(sheet)
-        ident = stored.id if stored else _as_id(cells.get("id"))
-        same = (stored if stored and not _differences(stored, data, readers)
+        ident = stored.id if stored else as_id(cells.get("id"))
+        same = (stored if stored and not differences(stored, data, readers)
                 else None if stored else self.stored_as(sheet, owner, data))
         if same is not None:
             self.outcome(sheet, row, UNCHANGED, same, pilot)
             return
-        if ident is not None and (stored is None or _as_text(cells.get("version"))
+        if ident is not None and (stored is None or as_text(cells.get("version"))
                                   != version(stored)):
             self.outcome(sheet, row, CONFLICT, stored, pilot,
-                         _differences(stored, data, readers) if stored else {})
+                         differences(stored, data, readers) if stored else {})
             return
-        changes = (_differences(stored, data, readers) if stored else
+        changes = (differences(stored, data, readers) if stored else
                    {k: (None, readers[k](v)) for k, v in data.items()})
         values = self.call(sheet, row, lambda: check(owner, data, actor=self.actor,
                                                      now=self.now))
@@ -452,40 +379,3 @@ def apply_import(parsed: Parsed, *, actor: Any, source: str, now: datetime | Non
                 errors.setdefault(f"{p.sheet}.{p.row}.{p.column}", []).append(str(p.message))
             raise Invalid(_l("The rows have problems; nothing was imported."), errors=errors)
     return preview
-
-
-# --- bulk actions in the portfolio ---------------------------------------------------------
-
-def remind_teams(pilots: Iterable[Pilot], *, actor: Any, now: datetime | None = None) -> int:
-    """E-mail the members of each pilot's team that has overdue milestones; a team already
-    reminded today (by hand or by the hourly job) is not reminded again. Returns the number
-    of messages."""
-    now = now or now_utc()
-    today = today_riga(now)
-    pilots = list(pilots)
-    kinds = [team_reminder_kind(p.id, today) for p in pilots]
-    sent = set(db.session.execute(select(OutboxMessage.kind, OutboxMessage.recipient)
-                                  .where(OutboxMessage.kind.in_(kinds))).tuples())
-    count = 0
-    for pilot in pilots:
-        if not pilot.can_manage(actor):
-            raise NotAllowed(_l("You may not remind the team of this pilot."))
-        overdue = [m for m in pilot.milestones if m.is_overdue(today)]
-        if not overdue or pilot.has_ended:
-            continue
-        kind = team_reminder_kind(pilot.id, today)
-        url = url_for("pilots.pilot", pilot_id=pilot.id, _external=True)
-        for member in pilot.team.members:
-            user = member.user
-            if not user.is_active or (kind, user.email) in sent:
-                continue
-            queue_mail(
-                user.email, "pilot_reminder", locale=user.locale, kind=kind, user=user,
-                pilot=pilot, overdue=overdue, today=today, report_reason=None,
-                reason_text=reason_text, url=url,
-                record_url=url_for("pilots.record", pilot_id=pilot.id, _external=True))
-            count += 1
-        record_audit("pilot.remind", actor=actor, object_type="pilot", object_id=pilot.id,
-                     after={"overdue_milestones": [m.id for m in overdue]}, now=now)
-    db.session.flush()
-    return count

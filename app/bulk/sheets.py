@@ -22,7 +22,9 @@ from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
 from app.core.spreadsheet import formula_safe
-from app.pilots.models import Expense, Measurement, Milestone, Pilot
+from app.pilots.models import Pilot
+from app.pilots.models_money import Expense
+from app.pilots.models_plan import Measurement, Milestone
 
 LOCALES = ("lv", "en")
 

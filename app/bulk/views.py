@@ -16,15 +16,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.forms import EmptyForm
+from app.bulk import actions, parsing, sheets, uploads
 from app.bulk import operations as ops
-from app.bulk import parsing, sheets, uploads
 from app.bulk.forms import UploadForm
 from app.core import access, web
 from app.core.clock import now_utc, today_riga
 from app.extensions import db
 from app.ideas.attachments import content_disposition
 from app.pilots import queries
-from app.pilots.models import Indicator, Pilot
+from app.pilots.models import Pilot
+from app.pilots.models_plan import Indicator
 from app.teams.models import Team, TeamMember
 
 bp = Blueprint("bulk", __name__)
@@ -188,7 +189,7 @@ def remind():
     pilots = _scope_pilots(ids) if ids else []
     back = url_for("bulk.selection")
     return web.act(
-        lambda: ops.remind_teams(pilots, actor=current_user),
+        lambda: actions.remind_teams(pilots, actor=current_user),
         success=lambda count: web.done(
             ngettext("%(num)d reminder sent about overdue milestones.",
                      "%(num)d reminders sent about overdue milestones.", count)

@@ -113,9 +113,9 @@ PURE_MEMOS: frozenset[str] = frozenset({
     # Addresses built from the URL map and the arguments in the key (host, root, scheme and
     # language included).
     "app.core.web._built_urls",
-    "app.judging.scoring._check_criteria_once",
+    "app.judging.review_scores._check_criteria_once",
     "app.judging.queries._conflict_statement",
-    "app.judging.scoring._weighing",
+    "app.judging.review_scores._weighing",
     "app.accounts.passwords.common_passwords",
     "app.accounts.passwords._dummy_hash",
     # The ICU collator and the stylesheet read from the installed package, not the database.

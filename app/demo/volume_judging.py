@@ -40,7 +40,7 @@ class JudgingWriter(BatchWriter):
                teams: dict[str, list[dict]]) -> dict[int, list[int]]:
         """Reviews with every criterion scored, and for hackathons past judging the
         published ranking and winners; then the ideas are written with their final status."""
-        from app.judging import scoring
+        from app.judging import review_scores, scoring
         from app.judging.queries import ranked_body
 
         bias = {j: self.rng.gauss(0, 0.07) for h in plans for j in h.jury}
@@ -55,7 +55,7 @@ class JudgingWriter(BatchWriter):
         for h in plans:
             if h.phase == "open":
                 continue
-            specs = [scoring.CriterionSpec(c, w, m) for c, w, m in h.criteria]
+            specs = [review_scores.CriterionSpec(c, w, m) for c, w, m in h.criteria]
             inputs = []
             judged = [i for i in ideas[h.id] if i.status == "submitted"]
             for k, idea in enumerate(judged):
@@ -63,7 +63,7 @@ class JudgingWriter(BatchWriter):
                     judge = h.jury[(k + j) % JURY_SIZE]
                     done = h.phase != "judging" or self.rng.random() < 0.65
                     points = self._scores(h, idea.quality, bias[judge]) if done else None
-                    score = (Decimal(str(scoring.review_score(points, specs)))
+                    score = (Decimal(str(review_scores.review_score(points, specs)))
                              if points else None)
                     planned_reviews.append((idea, judge, points, score, done))
                     inputs.append(scoring.ReviewInput(k, judge, score, submitted=done))
@@ -82,7 +82,8 @@ class JudgingWriter(BatchWriter):
         return self._write_decisions(plans, rankings, teams, ranked_body)
 
     def _write_reviews(self, plans, planned) -> None:
-        from app.judging.models import AssignmentRun, Review, ReviewScore, ReviewStatus
+        from app.judging.models import AssignmentRun
+        from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
 
         rows = []
         for idea, judge, _points, score, done in planned:
@@ -115,7 +116,7 @@ class JudgingWriter(BatchWriter):
             for h in plans if counts.get(h.id)])
 
     def _write_decisions(self, plans, rankings, teams, ranked_body) -> dict[int, list[int]]:
-        from app.judging.models import WinnerDecision
+        from app.judging.models_results import WinnerDecision
 
         rows, winners = [], {}
         for h in plans:

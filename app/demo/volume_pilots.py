@@ -15,6 +15,9 @@ class PilotWriter(BatchWriter):
 
     def _write_pilots(self, plans, ideas, teams, winners) -> None:
         from app.pilots import models as m
+        from app.pilots.models_money import Expense, FundingLine
+        from app.pilots.models_plan import Indicator, Measurement, Milestone
+        from app.pilots.models_reports import PilotEvaluation, PilotUpdate
         from app.pilots.states import (
             FundingKind,
             MilestoneStatus,
@@ -198,15 +201,15 @@ class PilotWriter(BatchWriter):
                         "created_at": _at(since), "updated_at": _at(since),
                         "created_by_id": coordinator})
         self._insert(m.PilotStatusChange, changes)
-        self._insert(m.Milestone, milestones)
-        indicator_ids = self._insert(m.Indicator, indicators, ids=True)
-        self._insert(m.Measurement, [
+        self._insert(Milestone, milestones)
+        indicator_ids = self._insert(Indicator, indicators, ids=True)
+        self._insert(Measurement, [
             {"indicator_id": indicator_id, "value": value, "measured_on": day,
              "note": "Pašvaldības uzskaite", "created_at": _at(day), "created_by_id": None}
             for indicator_id, series in zip(indicator_ids, values, strict=True)
             for day, value in series])
-        self._insert(m.FundingLine, funding)
-        self._insert(m.Expense, expenses)
-        self._insert(m.PilotUpdate, updates)
-        self._insert(m.PilotEvaluation, evaluations)
+        self._insert(FundingLine, funding)
+        self._insert(Expense, expenses)
+        self._insert(PilotUpdate, updates)
+        self._insert(PilotEvaluation, evaluations)
         self._insert(m.Replication, replications)

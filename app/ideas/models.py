@@ -1,4 +1,7 @@
-"""Ideas, their proposed indicators, revisions, attachments and kept (unsaved) texts.
+"""Ideas, their proposed indicators, revisions and kept (unsaved) texts.
+
+Attachments are in models_attachments.py; the redacted texts a blind review's judges read
+in models_redaction.py.
 
 Who may do what is answered by predicates on `Idea`; views, the API and
 templates all ask the same ones. The status machine lives in status.py.
@@ -7,7 +10,6 @@ templates all ask the same ones. The status machine lives in status.py.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -31,14 +33,12 @@ from app.core.kept import KeptDraftMixin
 from app.core.sanitize import rendered, stored_html
 from app.extensions import Model
 from app.hackathons.models import Phase
-from app.ideas.status import PUBLIC_AFTER_RESULTS, SUBMITTED_ONCE, TRANSITIONS, IdeaStatus, can_move
+from app.ideas.status import PUBLIC_AFTER_RESULTS, SUBMITTED_ONCE, IdeaStatus
 
 if TYPE_CHECKING:
+    from app.ideas.models_attachments import Attachment
+    from app.ideas.models_redaction import IdeaRedaction
     from app.pilots.models import Pilot
-
-__all__ = ["TRANSITIONS", "Attachment", "Idea", "IdeaRedaction", "IdeaRevision", "IdeaStatus",
-           "KeptText",
-           "ProposedIndicator", "can_move"]
 
 TITLE_MAX = 200
 SUMMARY_MAX = 300
@@ -267,91 +267,6 @@ class Idea(Model):
         return f"<Idea {self.id} {self.status} {self.title[:30]!r}>"
 
 
-# The texts a coordinator may redact for the judges of a blind review (partners are never
-# shown to them).
-REDACTABLE_FIELDS = ("title", "summary", "problem", "solution", "target_group",
-                     "expected_impact")
-REDACTED_MARKDOWN = ("problem", "solution", "target_group", "expected_impact")
-
-
-class IdeaRedaction(Model):
-    """A coordinator's redacted copy of an idea's texts for a blind review: where the team
-    named its municipality or itself, the judges read this instead (Idea.text_for). What
-    the team wrote stays as written, for the team and, after the results, for everyone."""
-
-    __tablename__ = "idea_redaction"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"),
-                                         unique=True)
-    title: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
-    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX), default="")
-    problem: Mapped[str] = mapped_column(Text, default="")
-    solution: Mapped[str] = mapped_column(Text, default="")
-    target_group: Mapped[str] = mapped_column(Text, default="")
-    expected_impact: Mapped[str] = mapped_column(Text, default="")
-    problem_html: Mapped[str] = mapped_column(Text, default="")
-    solution_html: Mapped[str] = mapped_column(Text, default="")
-    target_group_html: Mapped[str] = mapped_column(Text, default="")
-    expected_impact_html: Mapped[str] = mapped_column(Text, default="")
-    # The proposed indicators' names as the judges read them, by indicator id (an id that
-    # is absent: as the team wrote it).
-    indicator_names: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    # The attachments as the judges see them, by attachment id: a neutral file name, or
-    # None for a file hidden from them (absent: the numbered name every blind judge gets).
-    attachment_names: Mapped[dict[str, str | None]] = mapped_column(JSON, default=dict)
-    redacted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id",
-                                                                  ondelete="SET NULL"))
-    redacted_at: Mapped[datetime] = mapped_column(default=now_utc)
-
-    idea: Mapped[Idea] = relationship(back_populates="redaction")
-
-    def html(self, name: str) -> Markup:
-        return stored_html(getattr(self, f"{name}_html"))
-
-    @property
-    def indicators(self) -> list[ShownIndicator]:
-        """The idea's proposed indicators with the names the judges read."""
-        names = self.indicator_names or {}
-        return [ShownIndicator(i.id, names.get(str(i.id), i.name), i.baseline, i.target)
-                for i in self.idea.indicators]
-
-    @property
-    def attachments(self) -> list[Attachment]:
-        """The attachments the judges may open (those hidden from them are left out)."""
-        names = self.attachment_names or {}
-        return [a for a in self.idea.attachments
-                if not (str(a.id) in names and names[str(a.id)] is None)]
-
-    def attachment_name(self, attachment: Attachment) -> str | None:
-        """The neutral name the coordinator gave the file for the judges, if any."""
-        return (self.attachment_names or {}).get(str(attachment.id)) or None
-
-    def hides(self, attachment: Attachment) -> bool:
-        """Whether the coordinator hid this file from the judges."""
-        names = self.attachment_names or {}
-        return str(attachment.id) in names and names[str(attachment.id)] is None
-
-    @property
-    def display_title(self) -> str:
-        from flask_babel import gettext as _
-
-        return self.title or _("Untitled idea")
-
-    def __repr__(self) -> str:
-        return f"<IdeaRedaction idea={self.idea_id}>"
-
-
-@dataclass(frozen=True)
-class ShownIndicator:
-    """A proposed indicator as a blind review's judges read it."""
-
-    id: int
-    name: str
-    baseline: str
-    target: str
-
-
 class ProposedIndicator(Model):
     """How the team proposes to measure the idea's impact: a name, a baseline, a target."""
 
@@ -394,52 +309,6 @@ class IdeaRevision(Model):
         return f"<IdeaRevision idea={self.idea_id} #{self.number}>"
 
 
-class Attachment(Model):
-    """A file attached to an idea, stored under UPLOAD_DIR with a random name."""
-
-    __tablename__ = "idea_attachment"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
-    # The name on disk: random, never derived from what the user sent.
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    # The user's file name, cleaned, for display and the download only.
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[str] = mapped_column(String(10))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(default=now_utc)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-
-    idea: Mapped[Idea] = relationship(back_populates="attachments")
-
-    def name_for(self, blind: bool = False) -> str:
-        """The file name to offer: under blind review one that cannot name the team (the
-        neutral name the coordinator gave it, else a numbered one)."""
-        if not blind:
-            return self.filename
-        if self.judges_name:
-            return self.judges_name
-        extension = self.filename.rpartition(".")[2] or self.kind
-        return f"attachment-{self.id}.{extension}"
-
-    @property
-    def judges_name(self) -> str | None:
-        """The neutral name a coordinator gave the file for a blind review's judges."""
-        redaction = self.idea.redaction
-        return redaction.attachment_name(self) if redaction is not None else None
-
-    def hidden_from(self, user, now: datetime | None = None) -> bool:
-        """A blind review's judge may not open a file the coordinator hid from the judges."""
-        redaction = self.idea.redaction
-        return (redaction is not None and redaction.hides(self)
-                and self.idea.hides_team_from(user, now))
-
-    def __repr__(self) -> str:
-        return f"<Attachment {self.id} {self.filename!r}>"
-
-
 class KeptText(KeptDraftMixin, Model):
     """The text of an idea form that could not be saved when it was posted.
 
@@ -480,5 +349,4 @@ class KeptText(KeptDraftMixin, Model):
 
 
 rendered(Idea, **{name: f"{name}_html" for name in MARKDOWN_FIELDS})
-rendered(IdeaRedaction, **{name: f"{name}_html" for name in REDACTED_MARKDOWN})
 folded_copy(Idea, "search_key", "title", "summary")

@@ -29,11 +29,11 @@ from app.ideas.models import (
     EDITABLE_FIELDS,
     MARKDOWN_FIELDS,
     REQUIRED_TO_SUBMIT,
-    Attachment,
     Idea,
     IdeaRevision,
     ProposedIndicator,
 )
+from app.ideas.models_attachments import Attachment
 from app.ideas.schemas import IdeaFields, IneligibleInput
 from app.ideas.status import IdeaStatus, can_move
 from app.mail.operations import queue_mail

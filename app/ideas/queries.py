@@ -15,7 +15,8 @@ from app.core.clock import now_utc
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
-from app.ideas.models import Attachment, Idea
+from app.ideas.models import Idea
+from app.ideas.models_attachments import Attachment
 from app.ideas.status import IdeaStatus
 
 

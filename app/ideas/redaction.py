@@ -24,14 +24,8 @@ from app.core.errors import Invalid, NotAllowed, WrongState
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas.mentions import MUNICIPALITY, TEAM, Mention, Name, find_mentions, redact
-from app.ideas.models import (
-    INDICATOR_NAME_MAX,
-    REDACTABLE_FIELDS,
-    SUMMARY_MAX,
-    TITLE_MAX,
-    Idea,
-    IdeaRedaction,
-)
+from app.ideas.models import INDICATOR_NAME_MAX, SUMMARY_MAX, TITLE_MAX, Idea
+from app.ideas.models_redaction import REDACTABLE_FIELDS, IdeaRedaction
 from app.ideas.status import IdeaStatus
 
 LONG_MAX = 20_000

@@ -22,24 +22,20 @@ from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.extensions import db
-from app.hackathons.models import Hackathon, Phase
+from app.hackathons.models import FINAL_ROUND, FIRST_ROUND, Hackathon, Phase
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 from app.judging import assignment, conflicts
 from app.judging.guards import check_manager, check_not_frozen, clean_text
 from app.judging.models import (
     ASSIGNABLE,
-    FINAL_ROUND,
-    FIRST_ROUND,
     JURY_EDITABLE,
-    REASON_MAX,
     AssignmentRun,
     ConflictDeclaration,
     JuryMember,
-    Review,
-    ReviewStatus,
-    results_published,
 )
+from app.judging.models_results import results_published
+from app.judging.models_reviews import REASON_MAX, Review, ReviewStatus
 from app.judging.queries import conflict_facts, conflicts_of_judges
 from app.judging.reviewing import move_review
 from app.mail.operations import queue_mail

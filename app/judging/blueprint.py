@@ -21,7 +21,9 @@ from app.hackathons.models import Hackathon
 from app.hackathons.queries import load_hackathon
 from app.judging import queries
 from app.judging.messages import flag_label, shortfall_text
-from app.judging.models import FinalRound, JuryMember, Review
+from app.judging.models import JuryMember
+from app.judging.models_results import FinalRound
+from app.judging.models_reviews import Review
 
 bp = Blueprint("judging", __name__)
 

@@ -20,7 +20,7 @@ from app.core.pagination import clamp, paginate
 from app.extensions import db
 from app.hackathons import operations as hackathon_ops
 from app.hackathons.forms import CriterionForm
-from app.hackathons.models import Criterion, Hackathon, Phase
+from app.hackathons.models import FINAL_ROUND, Criterion, Hackathon, Phase
 from app.hackathons.views import criterion_edit_page
 from app.ideas import redaction as redacting
 from app.ideas.models import Idea
@@ -28,16 +28,9 @@ from app.judging import assigning, deciding, queries, reminders, reports, scorin
 from app.judging.blueprint import bp, flash_refusal, managed_hackathon, refused
 from app.judging.forms import FinalRoundForm, JuryForm
 from app.judging.messages import shortfall_text
-from app.judging.models import (
-    ASSIGNABLE,
-    FINAL_ROUND,
-    ConflictDeclaration,
-    FinalRound,
-    JuryMember,
-    Review,
-    ReviewStatus,
-    results_published,
-)
+from app.judging.models import ASSIGNABLE, ConflictDeclaration, JuryMember
+from app.judging.models_results import FinalRound, results_published
+from app.judging.models_reviews import Review, ReviewStatus
 
 # --- the jury ---------------------------------------------------------------------------------
 

@@ -19,24 +19,22 @@ from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.errors import Invalid, WrongState
 from app.extensions import db
-from app.hackathons.models import Hackathon, Phase
+from app.hackathons.models import FINAL_ROUND, Hackathon, Phase
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 from app.judging import scoring
 from app.judging.assigning import assign_final_round, tell_judges_of_new_reviews
 from app.judging.exclusion import exclude_tied_reviews
 from app.judging.guards import check_manager, check_not_frozen, clean_text, parse_id
-from app.judging.models import (
-    FINAL_ROUND,
+from app.judging.models import AssignmentRun
+from app.judging.models_results import (
     JUSTIFICATION_MAX,
-    REASON_MAX,
-    AssignmentRun,
     FinalRound,
-    Review,
     WinnerDecision,
     results_published,
     round_criteria,
 )
+from app.judging.models_reviews import REASON_MAX, Review
 from app.judging.queries import final_ranking, final_round_of, load_ranking
 from app.judging.reports import team_feedback
 from app.mail.operations import queue_mail

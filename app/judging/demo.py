@@ -21,8 +21,10 @@ from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
-from app.judging import assigning, deciding, scoring
-from app.judging.models import JuryMember, Review, ReviewScore, ReviewStatus, WinnerDecision
+from app.judging import assigning, deciding, review_scores
+from app.judging.models import JuryMember
+from app.judging.models_results import WinnerDecision
+from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
 
 # The two demo jury members of app.demo, and two more judges made here.
 JUDGES = [
@@ -64,8 +66,8 @@ def _score(review: Review, level: float, now: datetime, comment: str) -> None:
         points[criterion.id] = Decimal(str(value))
         review.scores.append(ReviewScore(criterion_id=criterion.id, score=points[criterion.id],
                                          comment=comment if n == 0 else ""))
-    specs = [scoring.CriterionSpec(c.id, c.weight, c.max_score) for c in criteria]
-    review.score = Decimal(str(scoring.review_score(points, specs)))
+    specs = [review_scores.CriterionSpec(c.id, c.weight, c.max_score) for c in criteria]
+    review.score = Decimal(str(review_scores.review_score(points, specs)))
     review.comment = comment
     review.status = ReviewStatus.SUBMITTED
     review.submitted_at = review.updated_at = now

@@ -30,13 +30,8 @@ from app.judging.deciding import departs_from_ranking
 from app.judging.exclusion import record_exclusion
 from app.judging.guards import clean_text as _text
 from app.judging.guards import parse_id as _key
-from app.judging.models import (
-    JUSTIFICATION_MAX,
-    REASON_MAX,
-    ResultsCorrection,
-    Review,
-    WinnerDecision,
-)
+from app.judging.models_results import JUSTIFICATION_MAX, ResultsCorrection, WinnerDecision
+from app.judging.models_reviews import REASON_MAX, Review
 from app.mail.operations import queue_mail
 
 DECIDED = (IdeaStatus.WINNER, IdeaStatus.NOT_SELECTED)

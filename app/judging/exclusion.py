@@ -16,17 +16,12 @@ from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.errors import Invalid, WrongState
 from app.extensions import db
-from app.hackathons.models import Hackathon, Phase
+from app.hackathons.models import FIRST_ROUND, Hackathon, Phase
 from app.judging.assigning import build_assignments, conflict_label
 from app.judging.guards import check_manager, clean_text
-from app.judging.models import (
-    ASSIGNABLE,
-    FIRST_ROUND,
-    REASON_MAX,
-    Review,
-    ReviewStatus,
-    results_published,
-)
+from app.judging.models import ASSIGNABLE
+from app.judging.models_results import results_published
+from app.judging.models_reviews import REASON_MAX, Review, ReviewStatus
 from app.judging.queries import tied_reviews
 from app.judging.reviewing import move_review
 

@@ -13,7 +13,8 @@ from wtforms import EmailField, HiddenField, IntegerField, RadioField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 
-from app.judging.models import COMMENT_MAX, JUSTIFICATION_MAX, REASON_MAX
+from app.judging.models_results import JUSTIFICATION_MAX
+from app.judging.models_reviews import COMMENT_MAX, REASON_MAX
 
 
 class JuryForm(FlaskForm):

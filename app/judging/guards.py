@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.core.errors import NotAllowed, WrongState
 from app.hackathons.models import Hackathon
-from app.judging.models import results_published
+from app.judging.models_results import results_published
 
 
 def clean_text(value: Any) -> str | None:

@@ -19,22 +19,15 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts.models import User
 from app.extensions import db
-from app.hackathons.models import Criterion, Hackathon
+from app.hackathons.models import FINAL_ROUND, FIRST_ROUND, Criterion, Hackathon
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
-from app.judging import conflicts, scoring
-from app.judging.models import (
-    FINAL_ROUND,
-    FIRST_ROUND,
-    AssignmentRun,
-    FinalRound,
-    Review,
-    ReviewScore,
-    ReviewStatus,
-    WinnerDecision,
-)
-from app.judging.models import final_round_of as _final_round_of
-from app.judging.models import results_published as _results_published
+from app.judging import conflicts, review_scores, scoring
+from app.judging.models import AssignmentRun
+from app.judging.models_results import FinalRound, WinnerDecision
+from app.judging.models_results import final_round_of as _final_round_of
+from app.judging.models_results import results_published as _results_published
+from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
 
 # The ideas that take part in the ranking: submitted ones, and after publishing the decided.
 RANKED_STATUSES = (IdeaStatus.SUBMITTED, IdeaStatus.WINNER, IdeaStatus.NOT_SELECTED)
@@ -58,7 +51,7 @@ class RankingRow:
 
     idea: IdeaInfo
     ranked: scoring.RankedIdea
-    breakdown: scoring.IdeaBreakdown | None = None
+    breakdown: review_scores.IdeaBreakdown | None = None
     review_scores: list[float] = field(default_factory=list)
     pending: int = 0
     conflicts: int = 0
@@ -167,7 +160,7 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
         else scoring.ORDER_BY_SCORE
     ranked = scoring.rank_ideas(inputs, expected_reviews=hackathon.reviews_per_idea,
                                 order_by=order_by, idea_ids=ideas.keys())
-    breakdowns: dict[int, scoring.IdeaBreakdown] = {}
+    breakdowns: dict[int, review_scores.IdeaBreakdown] = {}
     if breakdown and criteria:
         scores: dict[int, dict[int, Any]] = defaultdict(dict)
         for review_id, criterion_id, score in db.session.execute(
@@ -181,10 +174,10 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
                        Review.status == ReviewStatus.SUBMITTED,
                        Idea.status.in_(RANKED_STATUSES))):
             scores[review_id][criterion_id] = score
-        breakdowns = scoring.criterion_breakdown(
-            [scoring.ReviewScores(r.idea_id, r.judge_id, scores.get(r.id, {}))
+        breakdowns = review_scores.criterion_breakdown(
+            [review_scores.ReviewScores(r.idea_id, r.judge_id, scores.get(r.id, {}))
              for r in reviews if r.status == ReviewStatus.SUBMITTED],
-            [scoring.CriterionSpec(c.id, c.weight, c.max_score) for c in criteria],
+            [review_scores.CriterionSpec(c.id, c.weight, c.max_score) for c in criteria],
             idea_ids=ideas.keys())
     per_idea_scores: dict[int, list[float]] = defaultdict(list)
     pending: dict[int, int] = defaultdict(int)
@@ -283,7 +276,8 @@ def load_review(review_id: int) -> Review | None:
 def _conflict_statement(narrowed: bool) -> Any:
     """The union of every kind of tie, built once per process (building its twelve parts
     cost more than running it); the hackathon and the ideas are bound parameters."""
-    from app.ideas.models import Attachment, IdeaRevision
+    from app.ideas.models import IdeaRevision
+    from app.ideas.models_attachments import Attachment
     from app.teams.models import FormerTeamMember, Team, TeamInvitation, TeamMember, team_partner
 
     hackathon_id: Any = bindparam("hackathon_id")

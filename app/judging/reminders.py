@@ -21,7 +21,8 @@ from app.hackathons.models import Hackathon, Phase
 from app.ideas.models import Idea
 from app.judging.assigning import ensure_assignments
 from app.judging.guards import check_manager
-from app.judging.models import JuryMember, Review, ReviewStatus
+from app.judging.models import JuryMember
+from app.judging.models_reviews import Review, ReviewStatus
 from app.judging.queries import RANKED_STATUSES
 from app.mail.models import OutboxMessage
 from app.mail.operations import queue_mail

@@ -15,16 +15,10 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.accounts.models import User
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
-from app.hackathons.models import Criterion, Hackathon
+from app.hackathons.models import FINAL_ROUND, FIRST_ROUND, Criterion, Hackathon
 from app.ideas.models import Idea
-from app.judging import scoring
-from app.judging.models import (
-    FINAL_ROUND,
-    FIRST_ROUND,
-    Review,
-    ReviewScore,
-    ReviewStatus,
-)
+from app.judging import review_scores, scoring
+from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
 
 # The ideas that take part in the ranking: submitted ones, and after publishing the decided.
 from app.judging.queries import Ranking, criteria_of, final_ranking, final_round_of
@@ -47,10 +41,10 @@ class ReviewFeedback:
 class TeamFeedback:
     idea: Idea
     ranked: scoring.RankedIdea | None
-    breakdown: scoring.IdeaBreakdown | None
+    breakdown: review_scores.IdeaBreakdown | None
     reviews: list[ReviewFeedback]
     # Per criterion of the round the idea is ranked by (a finalist's: the final round's).
-    means: list[tuple[Criterion, scoring.CriterionMean]] = field(default_factory=list)
+    means: list[tuple[Criterion, review_scores.CriterionMean]] = field(default_factory=list)
     round: int = FIRST_ROUND
 
     def reviews_for(self, user_id: int) -> list[ReviewFeedback]:
@@ -90,7 +84,7 @@ def team_feedback(hackathon: Hackathon, ranking: Ranking | None = None) -> list[
             for c in ranking.criteria_of(review.round):  # each review by its round's criteria
                 s = review.score_for(c.id)
                 per.append((c, s.score if s else None, s.comment if s else ""))
-            items.append(ReviewFeedback(number, scoring.round_score(review.score)
+            items.append(ReviewFeedback(number, review_scores.round_score(review.score)
                                         if review.score is not None else None,
                                         review.comment, per, review.round,
                                         review.judge_id))

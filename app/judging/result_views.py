@@ -19,7 +19,8 @@ from app.ideas.status import IdeaStatus
 from app.judging import deciding, errata, queries, scoring, voting
 from app.judging.blueprint import bp, first_reason, managed_hackathon, public_hackathon
 from app.judging.forms import CorrectionForm, VoteForm, WinnersForm
-from app.judging.models import PublicVote, Review, ReviewStatus, results_published
+from app.judging.models_results import PublicVote, results_published
+from app.judging.models_reviews import Review, ReviewStatus
 from app.public.cache import public_page
 
 # --- winners and results ----------------------------------------------------------------------

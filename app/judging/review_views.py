@@ -19,7 +19,7 @@ from app.hackathons.models import Phase
 from app.judging import assigning, exclusion, queries, reviewing
 from app.judging.blueprint import bp, refused, review_for_judge
 from app.judging.forms import ConflictForm, ExcludeForm, ReopenForm, ReviewForm
-from app.judging.models import Review, reads_blind
+from app.judging.models_reviews import Review, reads_blind
 
 # --- a judge's reviews ------------------------------------------------------------------------
 

@@ -25,9 +25,17 @@ from app.core.kept import discard, keep, offered
 from app.extensions import db
 from app.hackathons.models import Criterion, Phase
 from app.ideas.status import IdeaStatus
-from app.judging import conflicts, scoring
+from app.judging import conflicts
+from app.judging import review_scores as scoring
 from app.judging.guards import check_manager, check_not_frozen, clean_text, parse_id
-from app.judging.models import COMMENT_MAX, REASON_MAX, Review, ReviewScore, ReviewStatus, can_move
+from app.judging.models_reviews import (
+    COMMENT_MAX,
+    REASON_MAX,
+    Review,
+    ReviewScore,
+    ReviewStatus,
+    can_move,
+)
 from app.judging.queries import conflict_facts
 from app.mail.operations import queue_mail
 
@@ -292,7 +300,7 @@ KEEP_DAYS = 7
 def keep_review_text(review: Review, data: dict, *, now: datetime | None = None) -> None:
     """Keep what was posted to a review while signed out, for this browser only: offered
     back after sign-in if, and only if, the signed-in user is the review's judge."""
-    from app.judging.models import KeptReview
+    from app.judging.models_reviews import KeptReview
 
     criteria = {str(c.id) for c in review.criteria}
 
@@ -312,7 +320,7 @@ def keep_review_text(review: Review, data: dict, *, now: datetime | None = None)
 
 def kept_review_for(review: Review, user, *, now: datetime | None = None):
     """The newest text this browser kept for the review, if `user` is its judge."""
-    from app.judging.models import KeptReview
+    from app.judging.models_reviews import KeptReview
 
     found = offered(select(KeptReview).where(KeptReview.review_id == review.id),
                     allowed=lambda _row: review.is_judge(user), now=now)
@@ -321,7 +329,7 @@ def kept_review_for(review: Review, user, *, now: datetime | None = None):
 
 def use_kept_review(review: Review, user) -> None:
     """The judge saved the review: what this browser kept for it is never offered again."""
-    from app.judging.models import KeptReview
+    from app.judging.models_reviews import KeptReview
 
     for row in offered(select(KeptReview).where(KeptReview.review_id == review.id),
                        allowed=lambda _row: review.is_judge(user)):

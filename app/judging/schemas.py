@@ -9,7 +9,8 @@ from marshmallow import Schema, fields, validate
 
 from app.core.schema import dumps
 from app.judging import queries
-from app.judging.models import COMMENT_MAX, JUSTIFICATION_MAX, REASON_MAX, Review
+from app.judging.models_results import JUSTIFICATION_MAX
+from app.judging.models_reviews import COMMENT_MAX, REASON_MAX, Review
 
 
 class JudgeAddSchema(Schema):

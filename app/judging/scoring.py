@@ -83,19 +83,25 @@ first round's again, or criteria of its own).
 # Only the normalised score needs real square roots and divisions; it is
 # computed in double precision (math.fsum, so again order-independent) and
 # rounded to hundredths at the very end. Values handed out are floats with
-# at most 2 decimals.
+# at most 2 decimals. The arithmetic is in hundredths.py; section 1 (a review's
+# score, and the per-criterion averages) in review_scores.py; the rest here.
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
-from decimal import ROUND_HALF_UP, Decimal
-from fractions import Fraction
-from functools import lru_cache
-from numbers import Real
+from decimal import Decimal
 from typing import Final, Literal, TypeGuard
+
+from app.judging.hundredths import (
+    as_points,
+    divide_half_up,
+    is_number,
+    round_half_up,
+    to_hundredths,
+)
 
 # --- Rules in numbers --------------------------------------------------------
 
@@ -119,27 +125,10 @@ FLAG_HIGH_DISAGREEMENT = "high_disagreement"
 FLAG_CONFLICT_DECLARED = "conflict_declared"
 FLAG_JUDGE_NOT_NORMALISED = "judge_not_normalised"
 
-# Why a criterion's score was refused (codes, so the page can translate them).
-MISSING = "missing"
-UNKNOWN_CRITERION = "unknown_criterion"
-NOT_A_NUMBER = "not_a_number"
-NEGATIVE = "negative"
-ABOVE_MAXIMUM = "above_maximum"
-NOT_HALF_POINT = "not_half_point"
-
 _HUNDRED_PERCENT = 100_00  # 100 points, in hundredths
 
 
 # --- Data in and out ---------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class CriterionSpec:
-    """A criterion as scoring needs it: weight (> 0) and maximum score (whole, ≥ 1)."""
-
-    id: int
-    weight: float | Decimal | int
-    max_score: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,169 +154,6 @@ class RankedIdea:
     median: float | None
     stdev: float | None
     flags: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewScores:
-    """One judge's per-criterion scores of one idea, for the per-criterion breakdown."""
-
-    idea_id: int
-    judge_id: int
-    scores: Mapping[int, float | Decimal | int | None]
-    submitted: bool = True
-    conflict: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class CriterionMean:
-    """The average score an idea got on one criterion, in points and as a percentage."""
-
-    criterion_id: int
-    max_score: int
-    mean: float | None  # points, 0 … max_score
-    percent: float | None  # mean ÷ max_score × 100, from the unrounded mean
-
-
-@dataclass(frozen=True, slots=True)
-class IdeaBreakdown:
-    """Per-criterion averages of one idea's submitted reviews, in the criteria's order."""
-
-    idea_id: int
-    reviews: int
-    criteria: tuple[CriterionMean, ...]
-
-
-class InvalidScores(ValueError):
-    """A review's scores break the rules.
-
-    `problems` maps each offending criterion id to one of the codes MISSING,
-    UNKNOWN_CRITERION, NOT_A_NUMBER, NEGATIVE, ABOVE_MAXIMUM, NOT_HALF_POINT (in
-    the criteria's order, unknown ids last); `missing` lists every criterion
-    without a score.
-    """
-
-    def __init__(self, problems: Mapping[object, str]):
-        self.problems: dict[object, str] = dict(problems)
-        self.missing: list[object] = [c for c, code in self.problems.items() if code == MISSING]
-        detail = "; ".join(f"criterion {c}: {code}" for c, code in self.problems.items())
-        super().__init__(f"invalid scores: {detail}")
-
-
-# --- Review scores -----------------------------------------------------------
-
-
-def check_scores(
-    scores: Mapping[int, object],
-    criteria: Sequence[CriterionSpec],
-    *,
-    require_all: bool = True,
-) -> None:
-    """Raise InvalidScores listing every problem; drafts pass `require_all=False`.
-
-    A draft may leave criteria out (or give None); a submitted review may not.
-    """
-    _check_criteria(criteria)
-    _half_points(scores, criteria, require_all=require_all)
-
-
-def review_score(scores: Mapping[int, object], criteria: Sequence[CriterionSpec]) -> float:
-    """100 × Σ(weight × score ÷ maximum) ÷ Σ weight, rounded half up to 2 decimals.
-
-    Raises InvalidScores when a score is missing, unknown, negative, above the
-    maximum or not a whole or half point; ValueError when the criteria are unusable.
-    """
-    _check_criteria_once(tuple(criteria))
-    halves = _half_points(scores, criteria, require_all=True)
-    return _as_points(_review_hundredths(halves, criteria))
-
-
-def round_score(value: float | Decimal | int) -> float:
-    """A score rounded half up to 2 decimals, as every score is shown (71.665 → 71.67)."""
-    return _as_points(_hundredths(value))
-
-
-@lru_cache(maxsize=64)
-def _check_criteria_once(criteria: tuple[CriterionSpec, ...]) -> None:
-    _check_criteria(criteria)  # raising is not cached, so bad criteria always raise
-
-
-def _check_criteria(criteria: Sequence[CriterionSpec]) -> None:
-    if not criteria:
-        raise ValueError("a review needs at least one criterion")
-    ids = [c.id for c in criteria]
-    if len(set(ids)) != len(ids):
-        raise ValueError(f"criterion ids repeat: {ids}")
-    for c in criteria:
-        if not _is_number(c.weight) or c.weight <= 0:
-            raise ValueError(f"criterion {c.id}: weight must be a number above 0, not {c.weight!r}")
-        if isinstance(c.max_score, bool) or not isinstance(c.max_score, int) or c.max_score < 1:
-            raise ValueError(f"criterion {c.id}: maximum must be a whole number ≥ 1")
-
-
-def _half_points(
-    scores: Mapping[int, object], criteria: Sequence[CriterionSpec], *, require_all: bool
-) -> dict[int, int]:
-    """Each given score as a whole number of half points, or InvalidScores with every problem."""
-    problems: dict[object, str] = {}
-    halves: dict[int, int] = {}
-    for c in criteria:
-        value = scores.get(c.id)
-        if value is None:
-            if require_all:
-                problems[c.id] = MISSING
-            continue
-        if not _is_number(value):
-            problems[c.id] = NOT_A_NUMBER
-        elif value < 0:
-            problems[c.id] = NEGATIVE
-        elif value > c.max_score:
-            problems[c.id] = ABOVE_MAXIMUM
-        else:
-            doubled = _doubled(value)
-            if doubled is None:
-                problems[c.id] = NOT_HALF_POINT
-            else:
-                halves[c.id] = doubled
-    known = {c.id for c in criteria}
-    for criterion_id in scores:
-        if criterion_id not in known:
-            problems[criterion_id] = UNKNOWN_CRITERION
-    if problems:
-        raise InvalidScores(problems)
-    return halves
-
-
-def _review_hundredths(halves: Mapping[int, int], criteria: Sequence[CriterionSpec]) -> int:
-    """The review score in whole hundredths, exactly, rounded half up."""
-    multipliers, denominator = _weighing(tuple(criteria))
-    a = sum(m * halves[c.id] for m, c in zip(multipliers, criteria, strict=True))
-    return _divide_half_up(100_00 * a, denominator)
-
-
-@lru_cache(maxsize=64)
-def _weighing(criteria: tuple[CriterionSpec, ...]) -> tuple[tuple[int, ...], int]:
-    """Whole numbers m and b such that the review score is 100 × Σ(m × half points) ÷ b.
-
-    Weights are brought to whole numbers over a common denominator, and each
-    score ÷ maximum over the maxima's least common multiple, so no float is
-    involved. Cached: a hackathon's criteria are the same for every review.
-    """
-    ratios = [_exact_ratio(c.weight) for c in criteria]
-    weight_denominator = math.lcm(*(d for _, d in ratios))
-    weights = [n * (weight_denominator // d) for n, d in ratios]
-    common_max = math.lcm(*(c.max_score for c in criteria))
-    multipliers = tuple(
-        w * (common_max // c.max_score) for w, c in zip(weights, criteria, strict=True)
-    )
-    return multipliers, 2 * common_max * sum(weights)  # the 2 undoes the half points
-
-
-def _exact_ratio(weight: float | Decimal | int) -> tuple[int, int]:
-    # A float weight means the decimal it prints as (0.1 is one tenth, not
-    # 0.1000000000000000055…), so go through its shortest repr.
-    if isinstance(weight, float):
-        weight = Decimal(repr(weight))
-    return weight.as_integer_ratio()
 
 
 # --- Ranking -----------------------------------------------------------------
@@ -389,7 +215,7 @@ def rank_ideas(
             unscored.append(RankedIdea(idea_id, None, None, None, 0, None, None, tuple(flags)))
             continue
         scores = [s for _, s in idea_marks]
-        score = _divide_half_up(sum(scores), len(scores))
+        score = divide_half_up(sum(scores), len(scores))
         median = _median_hundredths(scores)
         stdev = _stdev_hundredths(scores)
         normalised, all_normalised = _normalised_hundredths(
@@ -405,11 +231,11 @@ def rank_ideas(
         idea = RankedIdea(
             idea_id=idea_id,
             rank=None,
-            score=_as_points(score),
-            normalized_score=_as_points(normalised),
+            score=as_points(score),
+            normalized_score=as_points(normalised),
             reviews=len(scores),
-            median=_as_points(median),
-            stdev=_as_points(stdev),
+            median=as_points(median),
+            stdev=as_points(stdev),
             flags=tuple(flags),
         )
         scored.append((key, idea_id, idea))
@@ -427,12 +253,12 @@ def rank_ideas(
 
 def _submitted_hundredths(review: ReviewInput) -> int:
     value = review.score
-    if not _is_number(value):
+    if not is_number(value):
         raise ValueError(
             f"review of idea {review.idea_id} by judge {review.judge_id} is submitted "
             f"without a score ({value!r})"
         )
-    hundredths = _hundredths(value)
+    hundredths = to_hundredths(value)
     if not 0 <= hundredths <= _HUNDRED_PERCENT:
         raise ValueError(f"review score {value!r} is outside 0–100")
     return hundredths
@@ -465,7 +291,7 @@ def _normalised_hundredths(
             values.append(hackathon_mean + z * hackathon_spread)
     value = math.fsum(values) / len(values)
     value = min(max(value, 0.0), float(_HUNDRED_PERCENT))
-    return _divide_half_up_float(value), all_normalised
+    return round_half_up(value), all_normalised
 
 
 def _mean_and_spread(scores: list[int]) -> tuple[float, float]:
@@ -490,91 +316,4 @@ def _median_hundredths(scores: list[int]) -> int:
     middle = len(ordered) // 2
     if len(ordered) % 2:
         return ordered[middle]
-    return _divide_half_up(ordered[middle - 1] + ordered[middle], 2)
-
-
-# --- Per-criterion breakdown -------------------------------------------------
-
-
-def criterion_breakdown(
-    reviews: Iterable[ReviewScores],
-    criteria: Sequence[CriterionSpec],
-    *,
-    idea_ids: Iterable[int] = (),
-) -> dict[int, IdeaBreakdown]:
-    """Per idea (by id, ascending), the average score on each criterion of its submitted reviews.
-
-    Follows the ranking's rules: drafts and declared conflicts do not count;
-    a submitted review must have a valid score for every criterion
-    (InvalidScores otherwise). Ideas without a submitted review have means None.
-    """
-    _check_criteria(criteria)
-    totals: dict[int, list[int]] = {i: [0] * len(criteria) for i in idea_ids}
-    counts: dict[int, int] = dict.fromkeys(totals, 0)
-    for review in reviews:
-        idea_totals = totals.setdefault(review.idea_id, [0] * len(criteria))
-        counts.setdefault(review.idea_id, 0)
-        if review.conflict or not review.submitted:
-            continue
-        halves = _half_points(review.scores, criteria, require_all=True)
-        for position, c in enumerate(criteria):
-            idea_totals[position] += halves[c.id]
-        counts[review.idea_id] += 1
-
-    breakdown: dict[int, IdeaBreakdown] = {}
-    for idea_id in sorted(totals):
-        n = counts[idea_id]
-        means = []
-        for total_halves, c in zip(totals[idea_id], criteria, strict=True):
-            if n == 0:
-                means.append(CriterionMean(c.id, c.max_score, None, None))
-                continue
-            mean = _divide_half_up(100 * total_halves, 2 * n)  # hundredths of a point
-            percent = _divide_half_up(100_00 * total_halves, 2 * n * c.max_score)
-            means.append(CriterionMean(c.id, c.max_score, _as_points(mean), _as_points(percent)))
-        breakdown[idea_id] = IdeaBreakdown(idea_id, n, tuple(means))
-    return breakdown
-
-
-# --- Numbers -----------------------------------------------------------------
-
-
-def _is_number(value: object) -> TypeGuard[float | Decimal | int]:
-    """A finite int, float, Decimal or Fraction (True and False are not scores)."""
-    if type(value) is int:  # the common cases first: the ABC check below is slow
-        return True
-    if type(value) is float:
-        return math.isfinite(value)
-    if isinstance(value, bool) or not isinstance(value, Real | Decimal):
-        return False
-    return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
-
-
-def _doubled(value: float | Decimal | int) -> int | None:
-    """Twice a score, when that is a whole number (whole or half points); else None."""
-    if type(value) is int:
-        return 2 * value
-    if type(value) is float:  # doubling a float is exact
-        doubled = value * 2
-        return int(doubled) if doubled.is_integer() else None
-    exact = Fraction(value) * 2
-    return exact.numerator if exact.denominator == 1 else None
-
-
-def _hundredths(value: float | Decimal | int) -> int:
-    """A score in whole hundredths, rounded half up (floats by their shortest decimal form)."""
-    exact = value if isinstance(value, Decimal) else Decimal(repr(float(value)))
-    return int((exact * 100).to_integral_value(rounding=ROUND_HALF_UP))
-
-
-def _divide_half_up(numerator: int, denominator: int) -> int:
-    """numerator ÷ denominator rounded half up, for numerator ≥ 0 and denominator > 0."""
-    return (2 * numerator + denominator) // (2 * denominator)
-
-
-def _divide_half_up_float(value: float) -> int:
-    return int(Decimal(repr(value)).to_integral_value(rounding=ROUND_HALF_UP))
-
-
-def _as_points(hundredths: int) -> float:
-    return hundredths / 100
+    return divide_half_up(ordered[middle - 1] + ordered[middle], 2)

@@ -20,7 +20,7 @@ from app.hackathons.models import Hackathon, Phase
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 from app.judging.guards import parse_id
-from app.judging.models import PublicVote
+from app.judging.models_results import PublicVote
 
 # --- the public vote --------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Writing the public dataset: CSV and JSON per table, the whole as one SQLite file.
 
-Every format is written from dictionary.TABLES, column by column, through one value
+Every format is written from dataset.TABLES, column by column, through one value
 conversion (`plain`): dates ISO 8601, times in UTC with their offset, money and other
 decimals as exact strings with a fixed number of places.
 
@@ -44,6 +44,7 @@ from flask_babel import gettext as _
 
 from app.core.clock import as_utc, now_utc, today_riga
 from app.core.spreadsheet import formula_safe
+from app.opendata import dataset
 from app.opendata import dictionary as d
 from app.opendata.sources import SOURCES, Moment
 
@@ -192,7 +193,7 @@ FRICTIONLESS_TYPES = {d.INTEGER: "integer", d.TEXT: "string", d.MARKDOWN: "strin
 def datapackage(site: str) -> dict[str, Any]:
     """A Frictionless Data Package descriptor of the CSV files (datapackage.json)."""
     resources = []
-    for table in d.TABLES:
+    for table in dataset.TABLES:
         fields = []
         for c in table.columns:
             meaning = str(c.meaning)
@@ -230,23 +231,23 @@ def dictionary_rows() -> tuple[list[dict], list[dict]]:
     for lang in ("lv", "en"):
         with force_locale(lang):
             texts[lang] = {
-                "tables": {t.name: (str(t.title), str(t.description)) for t in d.TABLES},
+                "tables": {t.name: (str(t.title), str(t.description)) for t in dataset.TABLES},
                 "columns": {(t.name, c.name): (str(c.meaning), str(d.TYPE_LABELS[c.type]))
-                            for t in d.TABLES for c in t.columns},
+                            for t in dataset.TABLES for c in t.columns},
             }
     tables = [{"name": t.name, "position": n,
                "title_lv": texts["lv"]["tables"][t.name][0],
                "title_en": texts["en"]["tables"][t.name][0],
                "description_lv": texts["lv"]["tables"][t.name][1],
                "description_en": texts["en"]["tables"][t.name][1]}
-              for n, t in enumerate(d.TABLES, start=1)]
+              for n, t in enumerate(dataset.TABLES, start=1)]
     columns = [{"table_name": t.name, "position": n, "column_name": c.name, "type": c.type,
                 "type_lv": texts["lv"]["columns"][(t.name, c.name)][1],
                 "type_en": texts["en"]["columns"][(t.name, c.name)][1],
                 "meaning_lv": texts["lv"]["columns"][(t.name, c.name)][0],
                 "meaning_en": texts["en"]["columns"][(t.name, c.name)][0],
                 "refers_to": c.references or "", "codes": " ".join(c.values)}
-               for t in d.TABLES for n, c in enumerate(t.columns, start=1)]
+               for t in dataset.TABLES for n, c in enumerate(t.columns, start=1)]
     return tables, columns
 
 
@@ -277,7 +278,7 @@ def build_sqlite(path: Path, at: Moment, *, site: str, state_key: str = "") -> d
     with force_locale("lv"):
         about["attribution_lv"] = attribution(site)
     target.table("about").insert_all(({"key": k, "value": v} for k, v in about.items()), pk="key")
-    for table in d.TABLES:
+    for table in dataset.TABLES:
         columns = {c.name: SQLITE_TYPES.get(c.type, str) for c in table.columns}
         foreign = [(c.name, c.references.partition(".")[0], c.references.partition(".")[2])
                    for c in table.columns if c.references]

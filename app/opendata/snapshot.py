@@ -5,8 +5,7 @@ from __future__ import annotations
 from flask import current_app
 
 from app.core.clock import now_utc
-from app.opendata import dictionary as d
-from app.opendata import export
+from app.opendata import dataset, export
 
 
 def write_snapshot() -> int:
@@ -20,7 +19,7 @@ def write_snapshot() -> int:
     site = (current_app.config.get("SITE_URL") or "http://localhost:5000").rstrip("/")
     export.kept_file(data, export.SQLITE_NAME, lambda path: export.build_sqlite(
         path, export.moment(now), site=site, state_key=state.key))
-    for table in d.TABLES:
+    for table in dataset.TABLES:
         export.kept_file(data, f"{table.name}.csv", export.write_chunks(
             export.csv_chunks(table, export.moment(now))))
-    return 1 + len(d.TABLES)
+    return 1 + len(dataset.TABLES)

@@ -1,4 +1,4 @@
-"""Where each public table's rows come from: one function per table of dictionary.TABLES.
+"""Where each public table's rows come from: one function per table of dataset.TABLES.
 
 Each function answers an iterable of mappings (column name → value) in a fixed number
 of queries, whatever the number of rows: plain column selects, no ORM objects, so tens
@@ -97,7 +97,7 @@ def hackathon_regions(at: Moment) -> Rows:
 
 def criteria(at: Moment) -> Rows:
     from app.hackathons.models import FIRST_ROUND, Criterion, Hackathon
-    from app.judging.models import FinalRound
+    from app.judging.models_results import FinalRound
 
     # A final round's own criteria become public when its scoring opens (until then the
     # coordinators are still drafting them).
@@ -115,7 +115,7 @@ def criteria(at: Moment) -> Rows:
 
 
 def _published_decisions():
-    from app.judging.models import WinnerDecision
+    from app.judging.models_results import WinnerDecision
 
     return (select(WinnerDecision.hackathon_id, WinnerDecision.published_at,
                    WinnerDecision.ranking_order, WinnerDecision.idea_ids,
@@ -126,7 +126,7 @@ def _published_decisions():
 
 
 def results(at: Moment) -> Rows:
-    from app.judging.models import ResultsCorrection
+    from app.judging.models_results import ResultsCorrection
 
     corrected = {row[0]: (row[1], row[2]) for row in db.session.execute(
         select(ResultsCorrection.hackathon_id, func.count(ResultsCorrection.id),
@@ -141,7 +141,7 @@ def results(at: Moment) -> Rows:
 
 def result_corrections(at: Moment) -> Rows:
     """Each published correction of results, in order (who made it is not published)."""
-    from app.judging.models import ResultsCorrection, WinnerDecision
+    from app.judging.models_results import ResultsCorrection, WinnerDecision
 
     rows = db.session.execute(
         select(ResultsCorrection.hackathon_id, ResultsCorrection.number,
@@ -240,7 +240,8 @@ def pilots(at: Moment) -> Rows:
     from app.hackathons.models import Hackathon
     from app.pilots import health as rules
     from app.pilots import money
-    from app.pilots.models import Milestone, Pilot
+    from app.pilots.models import Pilot
+    from app.pilots.models_plan import Milestone
     from app.pilots.queries import Figures, load_figures
     from app.teams.models import Team
 
@@ -287,7 +288,7 @@ def pilot_partners(at: Moment) -> Rows:
 
 
 def milestones(at: Moment) -> Rows:
-    from app.pilots.models import Milestone
+    from app.pilots.models_plan import Milestone
 
     return _stream(select(Milestone.id, Milestone.pilot_id, Milestone.title,
                           Milestone.description, Milestone.due_date, Milestone.weight,
@@ -296,7 +297,7 @@ def milestones(at: Moment) -> Rows:
 
 
 def indicators(at: Moment) -> Rows:
-    from app.pilots.models import Indicator
+    from app.pilots.models_plan import Indicator
 
     return _stream(select(Indicator.id, Indicator.pilot_id, Indicator.position,
                           Indicator.name, Indicator.unit, Indicator.direction,
@@ -306,7 +307,7 @@ def indicators(at: Moment) -> Rows:
 
 
 def measurements(at: Moment) -> Rows:
-    from app.pilots.models import Indicator, Measurement
+    from app.pilots.models_plan import Indicator, Measurement
 
     return _stream(select(Measurement.id, Measurement.indicator_id, Indicator.pilot_id,
                           Measurement.measured_on, Measurement.value,
@@ -317,7 +318,7 @@ def measurements(at: Moment) -> Rows:
 
 
 def funding_lines(at: Moment) -> Rows:
-    from app.pilots.models import FundingLine
+    from app.pilots.models_money import FundingLine
 
     return _stream(select(FundingLine.id, FundingLine.pilot_id, FundingLine.kind,
                           FundingLine.label, FundingLine.amount_eur, FundingLine.vat_eur)
@@ -325,7 +326,7 @@ def funding_lines(at: Moment) -> Rows:
 
 
 def expenses(at: Moment) -> Rows:
-    from app.pilots.models import Expense
+    from app.pilots.models_money import Expense
 
     return _stream(select(Expense.id, Expense.pilot_id, Expense.spent_on, Expense.amount_eur,
                           Expense.description, Expense.category)
@@ -335,7 +336,7 @@ def expenses(at: Moment) -> Rows:
 def _funding_split() -> dict[int, dict[str, Any]]:
     """Each pilot's funding by source, excl. VAT and VAT, summed exactly (one query)."""
     from app.pilots import money
-    from app.pilots.models import FundingLine
+    from app.pilots.models_money import FundingLine
 
     parts: dict[int, dict[str, list[Decimal]]] = defaultdict(lambda: defaultdict(list))
     for pilot_id, kind, amount, vat in db.session.execute(
@@ -359,7 +360,7 @@ def expenses_by_month(at: Moment) -> Rows:
     """Exact monthly sums (money.spent_eur), summed here rather than in SQL so that
     SQLite and PostgreSQL give the same decimals and the same months."""
     from app.pilots import money
-    from app.pilots.models import Expense
+    from app.pilots.models_money import Expense
 
     amounts: dict[tuple[int, str], list[Decimal]] = defaultdict(list)
     for pilot_id, spent_on, amount in db.session.execute(
@@ -371,7 +372,7 @@ def expenses_by_month(at: Moment) -> Rows:
 
 
 def pilot_updates(at: Moment) -> Rows:
-    from app.pilots.models import PilotUpdate
+    from app.pilots.models_reports import PilotUpdate
     from app.pilots.states import UpdateStatus
 
     return _stream(select(PilotUpdate.id, PilotUpdate.pilot_id, PilotUpdate.reported_on,
@@ -382,7 +383,7 @@ def pilot_updates(at: Moment) -> Rows:
 
 
 def evaluations(at: Moment) -> Rows:
-    from app.pilots.models import PilotEvaluation
+    from app.pilots.models_reports import PilotEvaluation
 
     return _stream(select(PilotEvaluation.pilot_id, PilotEvaluation.recommendation,
                           PilotEvaluation.results, PilotEvaluation.lessons,

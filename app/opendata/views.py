@@ -27,8 +27,8 @@ from flask_babel import get_locale
 
 from app.core import access
 from app.core.web import site_url
+from app.opendata import dataset, export
 from app.opendata import dictionary as d
-from app.opendata import export
 from app.public import cache, front
 from app.public.cache import MAX_BODY_BYTES, anonymous_read
 
@@ -36,7 +36,7 @@ bp = Blueprint("opendata", __name__, url_prefix="/data")
 
 
 def _table_or_404(name: str) -> d.PublicTable:
-    table = d.table_named(name)
+    table = dataset.table_named(name)
     if table is None:
         abort(404)
     return table
@@ -111,7 +111,7 @@ def unchanging_page(view):
 @unchanging_page
 @access.public
 def index():
-    return render_template("opendata/index.html", tables=d.TABLES, licence_url=d.LICENCE_URL,
+    return render_template("opendata/index.html", tables=dataset.TABLES, licence_url=d.LICENCE_URL,
                            attribution=export.attribution(site_url()))
 
 
@@ -119,7 +119,7 @@ def index():
 @unchanging_page
 @access.public
 def dictionary():
-    return render_template("opendata/dictionary.html", tables=d.TABLES,
+    return render_template("opendata/dictionary.html", tables=dataset.TABLES,
                            type_labels=d.TYPE_LABELS)
 
 

@@ -29,7 +29,9 @@ from app.pilots import documents, queries
 from app.pilots import policy as pilot_policy
 from app.pilots import reports as reports_ops
 from app.pilots.health import badge_text, reason_text
-from app.pilots.models import Measurement, Pilot, PilotDocument
+from app.pilots.models import Pilot
+from app.pilots.models_plan import Measurement
+from app.pilots.models_reports import PilotDocument
 from app.places.models import Municipality
 
 bp = Blueprint("pilots", __name__)

@@ -28,7 +28,9 @@ from app.pilots.lifecycle import (
     read_municipalities,
     snapshot,
 )
-from app.pilots.models import TITLE_MAX, FundingLine, Indicator, Pilot, PilotStatusChange
+from app.pilots.models import TITLE_MAX, Pilot, PilotStatusChange
+from app.pilots.models_money import FundingLine
+from app.pilots.models_plan import Indicator
 from app.pilots.plan import INDICATORS_MAX, indicator_values
 from app.pilots.states import PilotStatus
 

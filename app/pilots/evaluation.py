@@ -16,7 +16,8 @@ from app.core.errors import Invalid, WrongState
 from app.extensions import db
 from app.pilots.changes import audit, require_allowed
 from app.pilots.fields import Fields
-from app.pilots.models import NOTE_MAX, Pilot, PilotEvaluation, Replication
+from app.pilots.models import NOTE_MAX, Pilot, Replication
+from app.pilots.models_reports import PilotEvaluation
 from app.pilots.states import REPLICATION_TRANSITIONS, Recommendation, ReplicationStatus, can_move
 from app.places.models import Municipality
 

@@ -18,7 +18,9 @@ from app.core.clock import now_utc, today_riga
 from app.extensions import db
 from app.pilots.changes import audit, require_allowed
 from app.pilots.fields import Fields
-from app.pilots.models import NOTE_MAX, TITLE_MAX, Expense, FundingLine, Pilot, PilotDocument
+from app.pilots.models import NOTE_MAX, TITLE_MAX, Pilot
+from app.pilots.models_money import Expense, FundingLine
+from app.pilots.models_reports import PilotDocument
 from app.pilots.states import ExpenseCategory, FundingKind
 
 

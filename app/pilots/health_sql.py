@@ -22,12 +22,10 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.pilots import health as rules
-from app.pilots.models import (
-    Expense,
-    Milestone,
-    Pilot,
-    PilotUpdate,
-)
+from app.pilots.models import Pilot
+from app.pilots.models_money import Expense
+from app.pilots.models_plan import Milestone
+from app.pilots.models_reports import PilotUpdate
 from app.pilots.queries import (
     _SEVERITY,
 )

@@ -1,8 +1,12 @@
-"""Pilots: a winning idea put to work, with milestones, indicators, money, reports and replication.
+"""Pilots: a winning idea put to work, its status history and its replications.
+
+The pilot's other rows live beside it: the plan (milestones, indicators, measurements) in
+models_plan.py, money (funding lines, expenses) in models_money.py, and reports, the final
+evaluation and documents in models_reports.py.
 
 Who may do what is answered by predicates on `Pilot`; pages, the API and templates
 all ask the same ones. Progress, health and money are computed by the pure modules
-(health.py, money.py) from the rows below, never typed in. The status machines
+(health.py, money.py) from those rows, never typed in. The status machines
 live in states.py.
 """
 
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     Boolean,
@@ -34,18 +39,12 @@ from app.core.sanitize import rendered
 from app.extensions import Model, db
 from app.pilots import health as rules
 from app.pilots import money
-from app.pilots.states import (
-    ENDED,
-    MILESTONE_OPEN,
-    TEAM_MAY_MOVE_TO,
-    ExpenseCategory,
-    FundingKind,
-    MilestoneStatus,
-    PilotStatus,
-    Recommendation,
-    ReplicationStatus,
-    UpdateStatus,
-)
+from app.pilots.states import ENDED, TEAM_MAY_MOVE_TO, FundingKind, PilotStatus, ReplicationStatus
+
+if TYPE_CHECKING:
+    from app.pilots.models_money import Expense, FundingLine
+    from app.pilots.models_plan import Indicator, Milestone
+    from app.pilots.models_reports import PilotDocument, PilotEvaluation, PilotUpdate
 
 TITLE_MAX = 200
 TEXT_MAX = 20_000
@@ -57,7 +56,7 @@ VALUE = Numeric(16, 4)  # indicator values: up to 12 digits before the point, 4 
 WEIGHT = Numeric(6, 2)
 
 
-def _enum(kind):
+def enum_column(kind):
     return Enum(kind, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
 
 
@@ -107,8 +106,8 @@ class Pilot(Model):
     coordinator_id: Mapped[int | None] = mapped_column(
         ForeignKey("user.id", ondelete="SET NULL"), index=True)
     # Only operations assign the status, along states.PILOT_TRANSITIONS.
-    status: Mapped[PilotStatus] = mapped_column(_enum(PilotStatus), default=PilotStatus.PLANNED,
-                                                index=True)
+    status: Mapped[PilotStatus] = mapped_column(enum_column(PilotStatus),
+                                                default=PilotStatus.PLANNED, index=True)
     evidence_required: Mapped[bool] = mapped_column(Boolean, default=False)
     # The theme of the programme's assessment the pilot means to improve: the final report
     # sets the pilot beside that theme's change between the initial and final assessment.
@@ -323,8 +322,8 @@ class PilotStatusChange(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
-    from_status: Mapped[PilotStatus | None] = mapped_column(_enum(PilotStatus))
-    to_status: Mapped[PilotStatus] = mapped_column(_enum(PilotStatus))
+    from_status: Mapped[PilotStatus | None] = mapped_column(enum_column(PilotStatus))
+    to_status: Mapped[PilotStatus] = mapped_column(enum_column(PilotStatus))
     at: Mapped[datetime] = mapped_column(default=now_utc)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(Text, default="")
@@ -334,245 +333,6 @@ class PilotStatusChange(Model):
 
     def __repr__(self) -> str:
         return f"<PilotStatusChange pilot={self.pilot_id} {self.from_status}→{self.to_status}>"
-
-
-class PilotDocument(Model):
-    """A file behind a milestone's evidence, a measurement or an expense. Never public."""
-
-    __tablename__ = "pilot_document"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
-    stored_name: Mapped[str] = mapped_column(String(64), unique=True)
-    filename: Mapped[str] = mapped_column(String(200))
-    content_type: Mapped[str] = mapped_column(String(100))
-    kind: Mapped[str] = mapped_column(String(10))
-    size: Mapped[int] = mapped_column(Integer)
-    sha256: Mapped[str] = mapped_column(String(64))
-    uploaded_at: Mapped[datetime] = mapped_column(default=now_utc)
-    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-
-    pilot: Mapped[Pilot] = relationship(back_populates="documents")
-
-    def __repr__(self) -> str:
-        return f"<PilotDocument {self.id} {self.filename!r}>"
-
-
-class Milestone(Model):
-    """A step of the pilot with a due date and a weight in its progress."""
-
-    __tablename__ = "milestone"
-    __table_args__ = (CheckConstraint("weight > 0", name="weight_positive"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(String(TITLE_MAX))
-    description: Mapped[str] = mapped_column(Text, default="")
-    due_date: Mapped[date] = mapped_column(Date, index=True)
-    weight: Mapped[Decimal] = mapped_column(WEIGHT, default=Decimal("1"))
-    status: Mapped[MilestoneStatus] = mapped_column(_enum(MilestoneStatus),
-                                                    default=MilestoneStatus.PLANNED)
-    completed_on: Mapped[date | None] = mapped_column(Date)
-    evidence_text: Mapped[str] = mapped_column(Text, default="")
-    evidence_url: Mapped[str] = mapped_column(String(URL_MAX), default="")
-    evidence_document_id: Mapped[int | None] = mapped_column(
-        ForeignKey("pilot_document.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    updated_at: Mapped[datetime] = mapped_column(default=now_utc)
-
-    pilot: Mapped[Pilot] = relationship(back_populates="milestones")
-    evidence_document = relationship("PilotDocument")
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in MILESTONE_OPEN
-
-    @property
-    def has_evidence(self) -> bool:
-        return bool(self.evidence_text.strip() or self.evidence_url or self.evidence_document_id)
-
-    def is_overdue(self, today: date) -> bool:
-        return self.is_open and self.due_date < today
-
-    def facts(self) -> rules.MilestoneFacts:
-        return rules.MilestoneFacts(weight=self.weight, status=self.status.value,
-                                    due_date=self.due_date, completed_on=self.completed_on,
-                                    title=self.title)
-
-    def __repr__(self) -> str:
-        return f"<Milestone {self.id} {self.status} {self.due_date}>"
-
-
-class Indicator(Model):
-    """An outcome indicator: where it started, where it should get to, and its measurements."""
-
-    __tablename__ = "indicator"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer, default=0)
-    name: Mapped[str] = mapped_column(String(TITLE_MAX))
-    unit: Mapped[str] = mapped_column(String(UNIT_MAX), default="")
-    direction: Mapped[str] = mapped_column(String(10))  # indicators.INCREASE / DECREASE
-    baseline_value: Mapped[Decimal] = mapped_column(VALUE)
-    baseline_on: Mapped[date] = mapped_column(Date)
-    target_value: Mapped[Decimal] = mapped_column(VALUE)
-    target_on: Mapped[date] = mapped_column(Date)
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-
-    pilot: Mapped[Pilot] = relationship(back_populates="indicators")
-    measurements: Mapped[list[Measurement]] = relationship(
-        back_populates="indicator", cascade="all, delete-orphan",
-        order_by="(Measurement.measured_on, Measurement.id)")
-
-    def latest(self) -> Measurement | None:
-        from app.pilots.indicators import latest_measurement
-
-        return latest_measurement(self.measurements)
-
-    def achievement(self):
-        """Percent from baseline toward target of the latest measurement, or None."""
-        from app.pilots.indicators import achievement
-
-        latest = self.latest()
-        return achievement(self.baseline_value, self.target_value,
-                           latest.value if latest else None, self.direction)
-
-    def __repr__(self) -> str:
-        return f"<Indicator {self.id} {self.name[:30]!r}>"
-
-
-class Measurement(Model):
-    """A measured value of an indicator on a date, with where it came from."""
-
-    __tablename__ = "measurement"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id", ondelete="CASCADE"),
-                                              index=True)
-    value: Mapped[Decimal] = mapped_column(VALUE)
-    measured_on: Mapped[date] = mapped_column(Date)
-    note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")  # the source
-    document_id: Mapped[int | None] = mapped_column(
-        ForeignKey("pilot_document.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-
-    indicator: Mapped[Indicator] = relationship(back_populates="measurements")
-    document = relationship("PilotDocument")
-
-    def __repr__(self) -> str:
-        return f"<Measurement {self.id} {self.value} on {self.measured_on}>"
-
-
-class FundingLine(Model):
-    """A share of the approved budget and where it comes from."""
-
-    __tablename__ = "funding_line"
-    __table_args__ = (CheckConstraint("amount_eur > 0", name="amount_positive"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[FundingKind] = mapped_column(_enum(FundingKind))
-    label: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
-    amount_eur: Mapped[Decimal] = mapped_column(MONEY)  # excluding VAT
-    # VAT is its own amount: the programme pays it from a separate line of each envelope.
-    vat_eur: Mapped[Decimal] = mapped_column(MONEY, default=Decimal("0.00"))
-
-    pilot: Mapped[Pilot] = relationship(back_populates="funding_lines")
-
-    @property
-    def display_label(self) -> str:
-        return self.label or str(self.kind.label)
-
-    def __repr__(self) -> str:
-        return f"<FundingLine {self.id} {self.kind} {self.amount_eur}>"
-
-
-class Expense(Model):
-    """Money spent: an amount on a date, what for, and optionally the invoice."""
-
-    __tablename__ = "expense"
-    __table_args__ = (CheckConstraint("amount_eur > 0", name="amount_positive"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
-    spent_on: Mapped[date] = mapped_column(Date)
-    amount_eur: Mapped[Decimal] = mapped_column(MONEY)
-    description: Mapped[str] = mapped_column(String(NOTE_MAX))
-    category: Mapped[ExpenseCategory] = mapped_column(_enum(ExpenseCategory),
-                                                      default=ExpenseCategory.OTHER)
-    document_id: Mapped[int | None] = mapped_column(
-        ForeignKey("pilot_document.id", ondelete="SET NULL"))
-    # An invoice may name people or carry bank details: it stays private unless a manager
-    # marks it public.
-    document_public: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-
-    pilot: Mapped[Pilot] = relationship(back_populates="expenses")
-    document = relationship("PilotDocument")
-
-    def __repr__(self) -> str:
-        return f"<Expense {self.id} {self.amount_eur} on {self.spent_on}>"
-
-
-class PilotUpdate(Model):
-    """A dated progress report in Markdown: internal, or public once a coordinator approves it."""
-
-    __tablename__ = "pilot_update"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
-    reported_on: Mapped[date] = mapped_column(Date, index=True)
-    body: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text, default="")  # set with body
-    public: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[UpdateStatus] = mapped_column(_enum(UpdateStatus), index=True)
-    created_at: Mapped[datetime] = mapped_column(default=now_utc)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    submitted_at: Mapped[datetime | None]
-    reviewed_at: Mapped[datetime | None]
-    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-    review_note: Mapped[str] = mapped_column(Text, default="")
-
-    pilot: Mapped[Pilot] = relationship(back_populates="updates")
-    created_by = relationship("User", foreign_keys=[created_by_id])
-    reviewed_by = relationship("User", foreign_keys=[reviewed_by_id])
-
-    @property
-    def is_published(self) -> bool:
-        return self.public and self.status == UpdateStatus.APPROVED
-
-    @property
-    def awaits_approval(self) -> bool:
-        return self.status == UpdateStatus.SUBMITTED
-
-    def __repr__(self) -> str:
-        return f"<PilotUpdate {self.id} {self.status} {self.reported_on}>"
-
-
-class PilotEvaluation(Model):
-    """The final evaluation of an ended pilot: what it achieved, what was learnt, what next."""
-
-    __tablename__ = "pilot_evaluation"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"),
-                                          unique=True)
-    results: Mapped[str] = mapped_column(Text)  # Markdown
-    results_html: Mapped[str] = mapped_column(Text, default="")  # set with results
-    lessons: Mapped[str] = mapped_column(Text)  # Markdown
-    lessons_html: Mapped[str] = mapped_column(Text, default="")  # set with lessons
-    recommendation: Mapped[Recommendation] = mapped_column(_enum(Recommendation))
-    evaluated_at: Mapped[datetime] = mapped_column(default=now_utc)
-    evaluated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
-
-    pilot: Mapped[Pilot] = relationship(back_populates="evaluation")
-    evaluated_by = relationship("User")
-
-    def __repr__(self) -> str:
-        return f"<PilotEvaluation pilot={self.pilot_id} {self.recommendation}>"
 
 
 class Replication(Model):
@@ -585,7 +345,7 @@ class Replication(Model):
     pilot_id: Mapped[int] = mapped_column(ForeignKey("pilot.id", ondelete="CASCADE"), index=True)
     municipality_id: Mapped[int] = mapped_column(
         ForeignKey("municipality.id", ondelete="RESTRICT"), index=True)
-    status: Mapped[ReplicationStatus] = mapped_column(_enum(ReplicationStatus),
+    status: Mapped[ReplicationStatus] = mapped_column(enum_column(ReplicationStatus),
                                                       default=ReplicationStatus.CONSIDERING)
     started_on: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
@@ -603,5 +363,3 @@ class Replication(Model):
 folded_copy(Pilot, "search_key", "title", "summary")
 # Markdown is rendered and sanitised once, when saved (app.core.sanitize.rendered).
 rendered(Pilot, summary="summary_html")
-rendered(PilotUpdate, body="body_html")
-rendered(PilotEvaluation, results="results_html", lessons="lessons_html")

@@ -24,17 +24,9 @@ from app.pilots.indicators import (
     indicator_problems,
     measurement_date_problem,
 )
-from app.pilots.models import (
-    NOTE_MAX,
-    TEXT_MAX,
-    TITLE_MAX,
-    UNIT_MAX,
-    Indicator,
-    Measurement,
-    Milestone,
-    Pilot,
-    PilotDocument,
-)
+from app.pilots.models import NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX, Pilot
+from app.pilots.models_plan import Indicator, Measurement, Milestone
+from app.pilots.models_reports import PilotDocument
 from app.pilots.states import MILESTONE_TRANSITIONS, MilestoneStatus, can_move
 
 INDICATORS_MAX = 20

@@ -30,14 +30,10 @@ from app.hackathons.models import Hackathon
 from app.pilots import health as rules
 from app.pilots import money
 from app.pilots.health_sql import cents, health_columns
-from app.pilots.models import (
-    Expense,
-    FundingLine,
-    Milestone,
-    Pilot,
-    PilotUpdate,
-    pilot_partner,
-)
+from app.pilots.models import Pilot, pilot_partner
+from app.pilots.models_money import Expense, FundingLine
+from app.pilots.models_plan import Milestone
+from app.pilots.models_reports import PilotUpdate
 from app.pilots.queries import (
     _SEVERITY,
     COMING_DAYS,

@@ -31,14 +31,10 @@ from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.pilots import health as rules
 from app.pilots import money
-from app.pilots.models import (
-    Expense,
-    Indicator,
-    Milestone,
-    Pilot,
-    PilotUpdate,
-    pilot_partner,
-)
+from app.pilots.models import Pilot, pilot_partner
+from app.pilots.models_money import Expense
+from app.pilots.models_plan import Indicator, Milestone
+from app.pilots.models_reports import PilotUpdate
 from app.pilots.states import (
     PilotStatus,
 )

@@ -28,7 +28,8 @@ from app.pilots import health as rules
 from app.pilots import portfolio as overview
 from app.pilots import queries
 from app.pilots.health import reason_text
-from app.pilots.models import Pilot, PilotUpdate
+from app.pilots.models import Pilot
+from app.pilots.models_reports import PilotUpdate
 from app.pilots.states import ENDED, UpdateStatus
 
 TEAM_REMINDER_EVERY_DAYS = 7

@@ -19,7 +19,8 @@ from app.mail.operations import queue_mail
 from app.pilots import documents
 from app.pilots.changes import audit, require_allowed
 from app.pilots.fields import Fields
-from app.pilots.models import NOTE_MAX, TEXT_MAX, Pilot, PilotDocument, PilotUpdate
+from app.pilots.models import NOTE_MAX, TEXT_MAX, Pilot
+from app.pilots.models_reports import PilotDocument, PilotUpdate
 from app.pilots.states import UPDATE_TRANSITIONS, UpdateStatus, can_move
 from app.public import follow
 

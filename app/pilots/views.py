@@ -42,10 +42,8 @@ from app.pilots.forms import (
     StatusForm,
 )
 from app.pilots.health import LEVELS, reason_text
-from app.pilots.models import (
-    Pilot,
-    PilotDocument,
-)
+from app.pilots.models import Pilot
+from app.pilots.models_reports import PilotDocument
 from app.pilots.states import (
     PILOT_TRANSITIONS,
     PilotStatus,

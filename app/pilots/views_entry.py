@@ -28,7 +28,9 @@ from app.pilots.blueprint import (
     valid_form,
 )
 from app.pilots.forms import ExpenseForm, FundingForm, MeasurementForm
-from app.pilots.models import Expense, FundingLine, Measurement, Pilot
+from app.pilots.models import Pilot
+from app.pilots.models_money import Expense, FundingLine
+from app.pilots.models_plan import Measurement
 
 
 def _record_page(pilot: Pilot, *, measurement_form: MeasurementForm | None = None,

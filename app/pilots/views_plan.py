@@ -36,7 +36,8 @@ from app.pilots.forms import (
     PilotEditForm,
     StatusForm,
 )
-from app.pilots.models import Milestone, Pilot
+from app.pilots.models import Pilot
+from app.pilots.models_plan import Milestone
 from app.pilots.states import MILESTONE_TRANSITIONS, MilestoneStatus
 
 EDIT_FIELDS = ("title", "summary", "start_date", "end_date", "budget_eur", "coordinator_id",

@@ -32,7 +32,8 @@ from app.pilots.forms import (
     ReturnForm,
     UpdateForm,
 )
-from app.pilots.models import Pilot, PilotUpdate, Replication
+from app.pilots.models import Pilot, Replication
+from app.pilots.models_reports import PilotUpdate
 
 UPDATE_FIELDS = ("reported_on", "body", "public")
 

@@ -144,7 +144,7 @@ def close_account(user: User, data: dict, *, now: datetime) -> Erasure:
 
 def _delete_what_only_served_the_person(user: User, email: str) -> None:
     from app.ideas.models import KeptText
-    from app.judging.models import KeptReview, Review
+    from app.judging.models_reviews import KeptReview, Review
     from app.mail.models import OutboxMessage
     from app.public.models import PilotFollower
     from app.teams.models import TeamInvitation

@@ -42,9 +42,11 @@ def export_personal_data(user: User, *, now: datetime) -> PersonalData:
     """Gather the person's own data (and none of anyone else's); the download is audited."""
     from app.core.security import SecurityEvent
     from app.ideas.models import Idea
-    from app.judging.models import ConflictDeclaration, PublicVote, Review
+    from app.judging.models import ConflictDeclaration
+    from app.judging.models_results import PublicVote
+    from app.judging.models_reviews import Review
     from app.mail.models import OutboxMessage
-    from app.pilots.models import PilotUpdate
+    from app.pilots.models_reports import PilotUpdate
     from app.public.models import PilotFollower
     from app.teams.models import TeamMember
 

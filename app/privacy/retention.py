@@ -97,7 +97,7 @@ def kept_text_models() -> list[type[KeptDraftMixin]]:
     round and every table built on core.kept's KeptDraftMixin."""
     from app.core.kept import KeptDraftMixin
     from app.ideas.models import KeptText
-    from app.judging.models import KeptReview
+    from app.judging.models_reviews import KeptReview
 
     models: list[type[KeptDraftMixin]] = [KeptText, KeptReview]
     for mapper in Model.registry.mappers:

@@ -20,7 +20,8 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.pilots import queries as pilot_queries
-from app.pilots.models import Indicator, Pilot
+from app.pilots.models import Pilot
+from app.pilots.models_plan import Indicator
 from app.pilots.queries import PilotRow
 from app.places.models import Municipality, Region
 from app.programme import assessing

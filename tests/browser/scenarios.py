@@ -151,7 +151,7 @@ def build_judged(world: WorldSpec, tag: str) -> dict:
     from app.core.clock import now_utc
     from app.extensions import db
     from app.judging import assigning, reviewing
-    from app.judging.models import Review
+    from app.judging.models_reviews import Review
     from tests.factories_hackathons import make_hackathon
     from tests.factories_ideas import make_idea
     from tests.factories_teams import make_team

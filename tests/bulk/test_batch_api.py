@@ -10,7 +10,9 @@ import pytest
 
 from app.core.clock import today_riga
 from app.extensions import db
-from app.pilots.models import Expense, Measurement, Pilot
+from app.pilots.models import Pilot
+from app.pilots.models_money import Expense
+from app.pilots.models_plan import Measurement
 from tests.factories_pilots import add_expense, pilot_world
 
 

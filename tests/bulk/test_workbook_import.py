@@ -16,7 +16,9 @@ from openpyxl import Workbook, load_workbook
 from app.core.audit import AuditEntry
 from app.core.clock import today_riga
 from app.extensions import db
-from app.pilots.models import Expense, Measurement, Milestone, Pilot
+from app.pilots.models import Pilot
+from app.pilots.models_money import Expense
+from app.pilots.models_plan import Measurement, Milestone
 from app.pilots.states import MilestoneStatus
 from tests.conftest import login
 from tests.factories_pilots import add_expense, add_milestone, pilot_world

@@ -11,7 +11,7 @@ import pytest
 
 from app.extensions import db
 from app.ideas import attachments as files
-from app.ideas.models import Attachment
+from app.ideas.models_attachments import Attachment
 from tests.factories_ideas import make_idea
 from tests.ideas.conftest import sign_in
 

@@ -13,7 +13,8 @@ from app.core.clock import now_utc
 from app.core.errors import Invalid
 from app.extensions import db
 from app.judging import assigning, conflicts, deciding, reviewing
-from app.judging.models import JuryMember, Review, ReviewStatus
+from app.judging.models import JuryMember
+from app.judging.models_reviews import Review, ReviewStatus
 from tests.factories_judging import (
     judging_world,
     make_judge,
@@ -154,7 +155,7 @@ def test_a_conflict_by_person_does_not_keep_the_judge_from_other_ideas():
 
 
 def test_the_final_round_keeps_a_team_member_from_her_teams_idea():
-    from app.judging.models import FINAL_ROUND
+    from app.hackathons.models import FINAL_ROUND
 
     w = judging_world(judges=2, ideas=0, reviews_per_idea=1)
     first, second = make_team_idea(w.hackathon), make_team_idea(w.hackathon)

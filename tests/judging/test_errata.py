@@ -12,7 +12,8 @@ from app.extensions import db
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 from app.judging import deciding, errata, exclusion
-from app.judging.models import Review, ReviewStatus, WinnerDecision
+from app.judging.models_results import WinnerDecision
+from app.judging.models_reviews import Review, ReviewStatus
 from tests.conftest import read_in_english
 from tests.factories_judging import judging_world, make_review, make_user_in, sign_in
 

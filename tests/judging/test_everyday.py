@@ -7,7 +7,8 @@ import re
 
 from app.core.clock import now_utc
 from app.extensions import db
-from app.judging.models import AssignmentRun, WinnerDecision
+from app.judging.models import AssignmentRun
+from app.judging.models_results import WinnerDecision
 from tests.factories_judging import judging_world, make_judge, make_review, sign_in
 
 

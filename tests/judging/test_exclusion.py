@@ -9,7 +9,9 @@ from sqlalchemy import select
 from app.core.audit import AuditEntry
 from app.core.clock import now_utc
 from app.extensions import db
-from app.judging.models import AssignmentRun, Review, ReviewStatus, WinnerDecision
+from app.judging.models import AssignmentRun
+from app.judging.models_results import WinnerDecision
+from app.judging.models_reviews import Review, ReviewStatus
 from tests.factories_judging import judging_world, make_review, make_user_in, sign_in
 
 REASON = "Vērtētājs vērtēja citu ideju, ne šo."

@@ -7,8 +7,9 @@ from sqlalchemy import select
 
 from app.core.errors import Invalid, WrongState
 from app.extensions import db
-from app.judging import deciding, scoring
-from app.judging.models import FINAL_ROUND, Review, ReviewScore, ReviewStatus
+from app.hackathons.models import FINAL_ROUND
+from app.judging import deciding, review_scores
+from app.judging.models_reviews import Review, ReviewScore, ReviewStatus
 from app.judging.queries import final_ranking
 from tests.factories_judging import make_judge, make_review, sign_in
 
@@ -55,13 +56,13 @@ def test_the_final_ranking_comes_from_the_final_round(client, ranked):
     sign_in(client, ranked.judges[0])
     page = client.get("/reviews").get_data(as_text=True)
     assert "final round" in page
-    specs = [scoring.CriterionSpec(c.id, c.weight, c.max_score)
+    specs = [review_scores.CriterionSpec(c.id, c.weight, c.max_score)
              for c in ranked.hackathon.criteria]
     for review in final_reviews(ranked.hackathon):  # B wins the pitch day
         points = 10 if review.idea_id == b.id else 4
         for spec in specs:
             review.scores.append(ReviewScore(criterion_id=spec.id, score=points))
-        review.score = scoring.review_score({spec.id: points for spec in specs}, specs)
+        review.score = review_scores.review_score({spec.id: points for spec in specs}, specs)
         review.status = ReviewStatus.SUBMITTED
     db.session.commit()
     ranking = final_ranking(ranked.hackathon)

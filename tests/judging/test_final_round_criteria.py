@@ -14,9 +14,10 @@ from sqlalchemy import select
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.extensions import db
 from app.hackathons import operations as hackathon_ops
-from app.hackathons.models import Criterion
+from app.hackathons.models import FINAL_ROUND, Criterion
 from app.judging import deciding, reviewing
-from app.judging.models import FINAL_ROUND, FinalRound, Review
+from app.judging.models_results import FinalRound
+from app.judging.models_reviews import Review
 from app.judging.queries import final_ranking, load_ranking
 from tests.factories_judging import (
     bulk_judged_hackathon,
@@ -584,7 +585,7 @@ def make_review_scores(review):
     """Submit a final review with 4 of 5 and 6 of 10 on the final round's criteria."""
     from decimal import Decimal
 
-    from app.judging.models import ReviewScore, ReviewStatus
+    from app.judging.models_reviews import ReviewScore, ReviewStatus
 
     pitch, team = review.criteria
     review.scores.append(ReviewScore(criterion_id=pitch.id, score=Decimal(4)))

@@ -7,7 +7,9 @@ from sqlalchemy import func, select
 from app.accounts.operations import find_user_by_email
 from app.demo import DEMO_PASSWORD, seed_demo
 from app.extensions import db
-from app.judging.models import JuryMember, Review, ReviewStatus, WinnerDecision
+from app.judging.models import JuryMember
+from app.judging.models_results import WinnerDecision
+from app.judging.models_reviews import Review, ReviewStatus
 
 
 def counts():

@@ -140,7 +140,7 @@ def test_a_judge_reads_an_assigned_idea_until_declaring_a_conflict(client, cast)
     people, values = cast
     sign_in(client, people["judge"])
     assert client.get(f"/ideas/{values['idea']}").status_code == 200
-    from app.judging.models import Review, ReviewStatus
+    from app.judging.models_reviews import Review, ReviewStatus
 
     review = db.session.get(Review, values["review"])
     review.status = ReviewStatus.CONFLICT

@@ -11,7 +11,8 @@ from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.extensions import db
 from app.judging import assigning, reminders
-from app.judging.models import AssignmentRun, JuryMember, Review, ReviewStatus
+from app.judging.models import AssignmentRun, JuryMember
+from app.judging.models_reviews import Review, ReviewStatus
 from tests.factories_judging import (
     judging_world,
     make_judge,

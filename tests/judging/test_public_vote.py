@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.core.clock import now_utc
 from app.extensions import db
-from app.judging.models import PublicVote, WinnerDecision
+from app.judging.models_results import PublicVote, WinnerDecision
 from tests.factories_judging import judging_world, make_user_in, sign_in
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.core.audit import AuditEntry
 from app.core.clock import now_utc
 from app.extensions import db
-from app.judging.models import Review, ReviewStatus
+from app.judging.models_reviews import Review, ReviewStatus
 from tests.factories_judging import (
     judging_world,
     make_review,
@@ -287,7 +287,7 @@ def test_text_planted_by_another_browser_never_reaches_the_judge(app, client, sc
 
 def test_the_judges_own_kept_text_is_offered_once_and_deleted_when_saved(client, scene):
     from app.accounts.models import UserSession
-    from app.judging.models import KeptReview
+    from app.judging.models_reviews import KeptReview
 
     sign_in(client, scene.judge)
     db.session.execute(UserSession.__table__.delete())  # the session ended meanwhile

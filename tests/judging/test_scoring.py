@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.judging.scoring import (
+from app.judging.review_scores import (
     ABOVE_MAXIMUM,
     MISSING,
     NEGATIVE,
@@ -20,12 +20,9 @@ from app.judging.scoring import (
     UNKNOWN_CRITERION,
     CriterionSpec,
     InvalidScores,
-    RankedIdea,
-    ReviewInput,
     ReviewScores,
     check_scores,
     criterion_breakdown,
-    rank_ideas,
     review_score,
     round_score,
 )
@@ -33,6 +30,7 @@ from app.judging.scoring import FLAG_CONFLICT_DECLARED as CONFLICT
 from app.judging.scoring import FLAG_HIGH_DISAGREEMENT as DISAGREEMENT
 from app.judging.scoring import FLAG_INCOMPLETE_REVIEWS as INCOMPLETE
 from app.judging.scoring import FLAG_JUDGE_NOT_NORMALISED as NOT_NORMALISED
+from app.judging.scoring import RankedIdea, ReviewInput, rank_ideas
 
 # --- A review's score ---------------------------------------------------------
 

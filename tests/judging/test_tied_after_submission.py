@@ -11,7 +11,9 @@ from sqlalchemy import select
 from app.core.audit import AuditEntry
 from app.extensions import db
 from app.hackathons.phases import Phase
-from app.judging.models import AssignmentRun, Review, ReviewStatus, WinnerDecision
+from app.judging.models import AssignmentRun
+from app.judging.models_results import WinnerDecision
+from app.judging.models_reviews import Review, ReviewStatus
 from app.teams.models import TeamMember
 from tests.factories_judging import judging_world, make_review, make_user_in, sign_in
 

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 from app.judging import assigning, deciding
-from app.judging.models import WinnerDecision
+from app.judging.models_results import WinnerDecision
 from tests.conftest import read_in_english
 from tests.factories_judging import judging_world, make_review, make_team_idea, sign_in
 

@@ -13,10 +13,11 @@ from pathlib import Path
 import pytest
 
 from app.core.clock import today_riga
+from app.opendata import dataset
 from app.opendata import dictionary as d
 from tests.opendata.world import open_data_world
 
-NAMES = [t.name for t in d.TABLES]
+NAMES = [t.name for t in dataset.TABLES]
 
 
 def read_csv(response) -> list[dict[str, str]]:
@@ -44,7 +45,7 @@ def world(db):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_every_table_downloads_as_csv_and_json_with_the_described_columns(client, world, name):
-    table = d.table_named(name)
+    table = dataset.table_named(name)
     csv_response = client.get(f"/data/{name}.csv")
     assert csv_response.status_code == 200
     assert csv_response.mimetype == "text/csv"
@@ -63,7 +64,7 @@ def test_every_table_downloads_as_csv_and_json_with_the_described_columns(client
 
 def test_csv_json_and_sqlite_hold_the_same_rows(client, world, tmp_path):
     database = read_sqlite(client.get("/data/talka.sqlite").data, tmp_path)
-    for table in d.TABLES:
+    for table in dataset.TABLES:
         as_json = client.get(f"/data/{table.name}.json").get_json()["rows"]
         as_csv = read_csv(client.get(f"/data/{table.name}.csv"))
         as_sqlite = [dict(r) for r in database.execute(
@@ -109,7 +110,7 @@ def test_expenses_are_published_as_exact_monthly_sums_only(client, world):
     assert sum(Decimal(r["amount_eur"]) for r in mine) == Decimal("2000.05")
     assert sum(r["expenses"] for r in mine) == 3
     assert all(len(r["month"]) == 7 for r in mine)  # YYYY-MM
-    assert "description" not in d.table_named("expenses_by_month").column_names
+    assert "description" not in dataset.table_named("expenses_by_month").column_names
 
 
 def test_only_public_rows_are_exported(client, world):
@@ -144,7 +145,7 @@ def test_an_unknown_table_is_not_found(client, world):
 
 
 def test_a_repeat_download_is_not_modified_until_public_data_change(client, world, db):
-    from app.pilots.models import Measurement
+    from app.pilots.models_plan import Measurement
 
     first = client.get("/data/measurements.csv")
     etag = first.headers["ETag"]
@@ -218,7 +219,7 @@ def test_the_sqlite_file_searches_titles_and_summaries_and_carries_licence_and_d
     assert "CC BY 4.0" in about["attribution"]
     described = {(r["table_name"], r["column_name"]) for r in database.execute(
         "SELECT table_name, column_name FROM data_columns")}
-    assert described == {(t.name, c.name) for t in d.TABLES for c in t.columns}
+    assert described == {(t.name, c.name) for t in dataset.TABLES for c in t.columns}
     database.execute("PRAGMA foreign_keys=ON")
     assert database.execute("PRAGMA foreign_key_check").fetchall() == []
 
@@ -228,7 +229,7 @@ def test_the_data_package_describes_every_csv_file(client, world):
     assert package["licenses"][0]["name"] == "CC-BY-4.0"
     assert [r["name"] for r in package["resources"]] == NAMES
     for resource in package["resources"]:
-        table = d.table_named(resource["name"])
+        table = dataset.table_named(resource["name"])
         assert [f["name"] for f in resource["schema"]["fields"]] == table.column_names
         assert resource["path"].endswith(f"/data/{table.name}.csv")
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from app.opendata import dictionary as d
+from app.opendata import dataset
 from tests.opendata.world import PEOPLE, RESPONDENT, SECRETS, TRAINED, open_data_world
 
 
@@ -18,9 +18,9 @@ def every_download(client) -> dict[str, bytes]:
         files[f"data-{lang}.html"] = client.get(f"{at}/data").data
         files[f"dictionary-{lang}.html"] = client.get(f"{at}/data/dictionary").data
         files[f"datapackage-{lang}.json"] = client.get(f"{at}/data/datapackage.json").data
-        for table in d.TABLES:
+        for table in dataset.TABLES:
             files[f"{table.name}-{lang}.json"] = client.get(f"{at}/data/{table.name}.json").data
-    for table in d.TABLES:
+    for table in dataset.TABLES:
         files[f"{table.name}.csv"] = client.get(f"/data/{table.name}.csv").data
     files["talka.sqlite"] = client.get("/data/talka.sqlite").data
     assert all(files.values())
@@ -80,7 +80,7 @@ def test_a_region_with_fewer_than_three_respondents_shows_no_figure(client, db):
             zemgale["median_change"]) == ("0.0", "100.0", "50.0")
 
 
-@pytest.mark.parametrize("table", d.TABLES, ids=lambda t: t.name)
+@pytest.mark.parametrize("table", dataset.TABLES, ids=lambda t: t.name)
 def test_no_column_can_hold_a_person(table):
     personal = re.compile(r"(e_?mail|user|judge|_by(_id)?$|coordinator|author|phone|name_of)")
     for column in table.columns:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from app.opendata import dataset
 from app.opendata import dictionary as d
 
 
@@ -12,7 +13,7 @@ def test_the_open_data_page_offers_every_table_the_whole_file_and_the_licence(cl
     assert response.status_code == 200
     page = response.data.decode()
     assert page.count("<h1") == 1
-    for table in d.TABLES:
+    for table in dataset.TABLES:
         assert f'href="/data/{table.name}.csv"' in page
         assert f'href="/data/{table.name}.json"' in page
         assert f'href="/data/dictionary#{table.name}"' in page
@@ -34,7 +35,7 @@ def test_the_dictionary_names_every_column_with_its_type_and_meaning(client, db)
     assert response.status_code == 200
     page = response.data.decode()
     assert '<html lang="en">' in page
-    for table in d.TABLES:
+    for table in dataset.TABLES:
         assert f'id="{table.name}"' in page
         for column in table.columns:
             assert f"<code>{column.name}</code>" in page, (table.name, column.name)
@@ -47,7 +48,7 @@ def test_the_dictionary_names_every_column_with_its_type_and_meaning(client, db)
 def test_the_dictionary_is_there_in_latvian_too(client, db):
     page = client.get("/data/dictionary").data.decode()
     assert '<html lang="lv">' in page
-    assert all(f'id="{t.name}"' in page for t in d.TABLES)
+    assert all(f'id="{t.name}"' in page for t in dataset.TABLES)
 
 
 def test_a_repeat_view_of_the_page_is_not_modified(client, db):
@@ -58,7 +59,7 @@ def test_a_repeat_view_of_the_page_is_not_modified(client, db):
 
 
 def test_every_described_column_has_a_known_type_and_meaning():
-    for table in d.TABLES:
+    for table in dataset.TABLES:
         assert table.primary_key and set(table.primary_key) <= set(table.column_names)
         assert len(set(table.column_names)) == len(table.columns), table.name
         for column in table.columns:
@@ -66,8 +67,9 @@ def test_every_described_column_has_a_known_type_and_meaning():
             assert str(column.meaning).strip()
             if column.references:
                 target, key = column.references.split(".")
-                assert key in d.table_named(target).column_names
-                assert d.TABLES.index(d.table_named(target)) < d.TABLES.index(table), (
+                referred = dataset.table_named(target)
+                assert key in referred.column_names
+                assert dataset.TABLES.index(referred) < dataset.TABLES.index(table), (
                     "a table comes after the tables it refers to (SQLite foreign keys)")
 
 

@@ -64,17 +64,12 @@ def open_data_world():
     hackathon, a draft idea, and the people behind all of it."""
     from app.hackathons.models import Phase
     from app.judging.deciding import publish_results
-    from app.judging.models import ConflictDeclaration, JuryMember, Review
-    from app.pilots.models import (
-        Expense,
-        FundingLine,
-        Indicator,
-        Measurement,
-        Milestone,
-        PilotEvaluation,
-        PilotUpdate,
-        Replication,
-    )
+    from app.judging.models import ConflictDeclaration, JuryMember
+    from app.judging.models_reviews import Review
+    from app.pilots.models import Replication
+    from app.pilots.models_money import Expense, FundingLine
+    from app.pilots.models_plan import Indicator, Measurement, Milestone
+    from app.pilots.models_reports import PilotEvaluation, PilotUpdate
     from app.pilots.states import (
         FundingKind,
         MilestoneStatus,

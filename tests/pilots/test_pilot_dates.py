@@ -10,7 +10,8 @@ import pytest
 
 from app.core.clock import today_riga
 from app.extensions import db
-from app.pilots.models import Expense, Milestone
+from app.pilots.models_money import Expense
+from app.pilots.models_plan import Milestone
 from tests.conftest import login
 from tests.factories_pilots import add_milestone, pilot_world
 

@@ -11,7 +11,8 @@ import pytest
 
 from app.core.clock import today_riga
 from app.extensions import db
-from app.pilots.models import Milestone, Pilot
+from app.pilots.models import Pilot
+from app.pilots.models_plan import Milestone
 from tests.conftest import login, read_in_english
 from tests.factories_pilots import add_milestone, add_report, pilot_world
 

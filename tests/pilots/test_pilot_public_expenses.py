@@ -11,7 +11,7 @@ import pytest
 
 from app.core.clock import today_riga
 from app.extensions import db
-from app.pilots.models import Expense
+from app.pilots.models_money import Expense
 from tests.conftest import login
 from tests.factories_pilots import pilot_world
 

@@ -9,7 +9,10 @@ import pytest
 
 from app.core.clock import today_riga
 from app.extensions import db
-from app.pilots.models import Expense, Measurement, Milestone, Pilot, PilotUpdate
+from app.pilots.models import Pilot
+from app.pilots.models_money import Expense
+from app.pilots.models_plan import Measurement, Milestone
+from app.pilots.models_reports import PilotUpdate
 from tests.factories_pilots import add_milestone, make_pilot, pilot_world
 
 

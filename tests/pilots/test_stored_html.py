@@ -7,7 +7,7 @@ import markdown
 import pytest
 
 from app.extensions import db
-from app.pilots.models import PilotEvaluation
+from app.pilots.models_reports import PilotEvaluation
 from app.pilots.states import Recommendation
 from tests.factories_pilots import add_report, make_pilot
 

@@ -88,7 +88,7 @@ def test_an_admin_erases_a_person_and_the_records_stay_whole(client, db, make_us
     assert entry.after["pseudonym"] == erasure.pseudonym
     assert _ranking(world.hackathon) == before
     # The reviews stay, by the same (now pseudonymous) judge.
-    from app.judging.models import Review
+    from app.judging.models_reviews import Review
 
     assert db.session.scalars(select(Review).where(Review.judge_id == judge_id)).all()
     assert erasure.pseudonym in db.session.get(type(judge), judge_id).name

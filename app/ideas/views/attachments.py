@@ -15,7 +15,8 @@ from app.ideas import attachments as files
 from app.ideas import loading, queries
 from app.ideas import operations as ops
 from app.ideas.forms import AttachmentForm
-from app.ideas.models import Attachment, Idea
+from app.ideas.models import Idea
+from app.ideas.models_attachments import Attachment
 from app.ideas.views.blueprint import bp
 
 

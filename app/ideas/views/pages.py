@@ -16,7 +16,8 @@ from app.ideas import operations as ops
 from app.ideas import redaction as redacting
 from app.ideas.diff import diff_revisions
 from app.ideas.forms import IneligibleForm, RedactionForm
-from app.ideas.models import MARKDOWN_FIELDS, REDACTABLE_FIELDS, Idea
+from app.ideas.models import MARKDOWN_FIELDS, Idea
+from app.ideas.models_redaction import REDACTABLE_FIELDS
 from app.ideas.views.blueprint import bp
 from app.public.cache import public_page
 

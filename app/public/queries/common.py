@@ -15,7 +15,7 @@ from app.hackathons.models import Hackathon
 from app.hackathons.phases import Phase
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
-from app.judging.models import WinnerDecision
+from app.judging.models_results import WinnerDecision
 
 # A winner is public once its hackathon's results are out (Idea.is_public says the same).
 RESULTS_PHASES = (Phase.RESULTS, Phase.CLOSED)

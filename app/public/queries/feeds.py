@@ -13,8 +13,9 @@ from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.hackathons.phases import Phase
 from app.ideas.models import Idea
-from app.judging.models import WinnerDecision
-from app.pilots.models import Pilot, PilotUpdate
+from app.judging.models_results import WinnerDecision
+from app.pilots.models import Pilot
+from app.pilots.models_reports import PilotUpdate
 from app.pilots.states import UpdateStatus
 from app.places.models import Municipality
 from app.public.queries.common import decided_at, public_winner_condition

@@ -14,7 +14,9 @@ from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.hackathons.phases import Phase
 from app.ideas.models import Idea
-from app.pilots.models import Expense, Milestone, Pilot
+from app.pilots.models import Pilot
+from app.pilots.models_money import Expense
+from app.pilots.models_plan import Milestone
 from app.pilots.states import MilestoneStatus, PilotStatus
 from app.places.models import Municipality
 from app.public.queries.common import COMPETING, HOME_LIMIT, cents, euros

@@ -14,7 +14,8 @@ from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
-from app.pilots.models import Milestone, Pilot
+from app.pilots.models import Pilot
+from app.pilots.models_plan import Milestone
 from app.pilots.states import MilestoneStatus
 from app.places.models import Municipality, Region
 from app.public.queries.common import COMPETING, RESULTS_PHASES

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
-from app.judging.models import WinnerDecision
+from app.judging.models_results import WinnerDecision
 from app.pilots.models import Pilot
 from app.pilots.states import PilotStatus
 from app.places.models import REGION_CODES, Municipality, Region
