@@ -27,6 +27,7 @@ from app.public.queries.common import (
     public_winner_condition,
     riga_year_bounds,
 )
+from app.public.summaries import summary
 from app.teams.models import Team, team_partner
 
 
@@ -150,7 +151,18 @@ class WinnerOptions:
 
 
 def winner_options() -> WinnerOptions:
-    """The choices of the winners' filters: three queries."""
+    """The choices of the winners' filters: two queries, and the years and themes of every
+    winner kept until public data changes."""
+    years, themes = _winner_years_and_themes()
+    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
+    municipalities = collated(db.session.scalars(select(Municipality)), key=lambda m: m.name)
+    return WinnerOptions(years=list(years), themes=list(themes), regions=list(regions),
+                         municipalities=list(municipalities))
+
+
+@summary
+def _winner_years_and_themes() -> tuple[tuple[int, ...], tuple[str, ...]]:
+    """The years winners were chosen in (newest first) and their hackathons' themes."""
     years: set[int] = set()
     themes: set[str] = set()
     for theme, when in db.session.execute(
@@ -159,10 +171,7 @@ def winner_options() -> WinnerOptions:
             themes.add(theme)
         if when is not None:
             years.add(when.astimezone(RIGA).year)
-    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
-    municipalities = collated(db.session.scalars(select(Municipality)), key=lambda m: m.name)
-    return WinnerOptions(years=sorted(years, reverse=True), themes=collated(themes),
-                         regions=list(regions), municipalities=list(municipalities))
+    return tuple(sorted(years, reverse=True)), tuple(collated(themes))
 
 
 def published_results(hackathon: Hackathon) -> WinnerDecision | None:
@@ -206,11 +215,11 @@ def published_winners_page(page: int, per_page: int) -> Page:
         select(WinnerDecision.id, WinnerDecision.ranking)
         .where(WinnerDecision.id.in_({row[7] for row in rows}))).tuples().all()) if rows else {}
     items = []
-    for (idea_id, title, summary, municipality, hackathon_id, slug, hackathon_title,
+    for (idea_id, title, idea_summary, municipality, hackathon_id, slug, hackathon_title,
          decision_id, published_at) in rows:
         ranked: dict[str, Any] = next(
             (r for r in rankings.get(decision_id) or () if r.get("idea_id") == idea_id), {})
-        items.append({"idea_id": idea_id, "title": title, "summary": summary,
+        items.append({"idea_id": idea_id, "title": title, "summary": idea_summary,
                       "municipality": municipality, "hackathon_id": hackathon_id,
                       "hackathon_slug": slug, "hackathon_title": hackathon_title,
                       "rank": ranked.get("rank"), "score": ranked.get("score"),
