@@ -22,7 +22,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from app.core.collation import collated
 from app.extensions import db
@@ -119,15 +119,33 @@ class Portfolio:
             return []
         return self.rows_of(list(db.session.scalars(_bounded(self.order, start, stop))))
 
-    def rows_of(self, ids: list[int]) -> list[PilotRow]:
-        """The pilots `ids`, in that order, with their computed values."""
+    def rows_of(self, ids: list[int], *, table: bool = False) -> list[PilotRow]:
+        """The pilots `ids`, in that order, with their computed values; with `table`, the
+        pilots hold only what the page's table shows (`_row_options`)."""
         if not ids:
             return []
         condition = Pilot.id.in_(ids)
+        options = _row_options() if table else _list_options()
         pilots = {p.id: p for p in db.session.scalars(
-            select(Pilot).where(condition).options(*_list_options())).unique()}
+            select(Pilot).where(condition).options(*options)).unique()}
         figures = load_figures(condition)
         return [summarize(pilots[i], figures.get(i, Figures()), self.today) for i in ids]
+
+
+def _row_options() -> tuple:
+    """What a row of the table shows and its health is computed from, and nothing else: a
+    whole pilot with its coordinator, hackathon and milestones carries a thousand
+    timestamps and long texts per page that the table never shows. Any other column raises
+    instead of being loaded row by row."""
+    return (load_only(Pilot.id, Pilot.title, Pilot.status, Pilot.start_date, Pilot.end_date,
+                      Pilot.approved_budget_eur, Pilot.lead_municipality_id,
+                      Pilot.hackathon_id, raiseload=True),
+            joinedload(Pilot.lead_municipality), selectinload(Pilot.partner_municipalities),
+            joinedload(Pilot.hackathon).load_only(Hackathon.id, Hackathon.title,
+                                                  raiseload=True),
+            selectinload(Pilot.milestones).load_only(
+                Milestone.id, Milestone.pilot_id, Milestone.title, Milestone.due_date,
+                Milestone.weight, Milestone.status, Milestone.completed_on, raiseload=True))
 
 
 def clean_filters(args) -> dict[str, Any]:
@@ -262,13 +280,14 @@ DUE_SHOWN = 20  # the portfolio lists at most this many overdue and coming miles
 
 
 def portfolio(user, filters: dict[str, Any], today: date, *, start: int = 0,
-              stop: int | None = None) -> Portfolio:
+              stop: int | None = None, table: bool = False) -> Portfolio:
     """The coordinators' portfolio: the pilots in the user's scope, filtered, with the
     milestones overdue and coming, the reports waiting for approval and each region's money
     against its envelope. Counts and sums come from aggregate queries, so the number of
     queries and the objects loaded do not grow with the pilots. The health counts ride on
     the query of the page from `start` to `stop` (window functions), which `page` then
-    answers without asking again."""
+    answers without asking again (with `table`, holding only what the page's table
+    shows)."""
     scope = scope_condition(user)
     filtered = and_(scope, _filter_condition(filters))
     facts = health_columns(today).where(filtered).subquery()
@@ -301,7 +320,7 @@ def portfolio(user, filters: dict[str, Any], today: date, *, start: int = 0,
                        coming_total=coming_total, waiting=waiting_updates(user),
                        money=region_money(user, scope), filters=filters, today=today,
                        order=order)
-    result.shown = ((start, stop), result.rows_of(ids))
+    result.shown = ((start, stop), result.rows_of(ids, table=table))
     return result
 
 
@@ -327,7 +346,11 @@ def due_in(matching, today: date, *, days: int = COMING_DAYS, shown: int = DUE_S
     def first(condition) -> list[DueMilestone]:
         return [DueMilestone(m, m.pilot, (m.due_date - today).days) for m in db.session.scalars(
             select(Milestone).join(Pilot, Pilot.id == Milestone.pilot_id)
-            .where(due, condition).options(contains_eager(Milestone.pilot))
+            .where(due, condition)
+            .options(load_only(Milestone.id, Milestone.pilot_id, Milestone.title,
+                               Milestone.due_date, Milestone.status, raiseload=True),
+                     contains_eager(Milestone.pilot).load_only(Pilot.id, Pilot.title,
+                                                               raiseload=True))
             .order_by(Milestone.due_date, Pilot.id, Milestone.id).limit(shown))]
 
     return (first(late), first(~late), int(overdue_total), int(coming_total))

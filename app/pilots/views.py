@@ -180,7 +180,7 @@ def portfolio():
                            PORTFOLIO_PER_PAGE)
     start = (page - 1) * per_page
     result = overview.portfolio(current_user, filters, today, start=start,
-                                stop=start + per_page)
+                                stop=start + per_page, table=True)
     table = Page(items=result.page(start, start + per_page), page=page, per_page=per_page,
                  total=result.matching)
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
