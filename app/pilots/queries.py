@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import joinedload, selectinload
 
+from app.core.models import load_collections
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.hackathons.models import Hackathon
@@ -46,24 +47,28 @@ _SEVERITY = {rules.RED: 0, rules.AMBER: 1, rules.GREEN: 2}
 # --- one pilot ---------------------------------------------------------------------------------
 
 def pilot_by_id(pilot_id: int) -> Pilot | None:
-    """A pilot with what its page shows, loaded up front."""
-    from app.teams.models import Team, TeamMember
+    """A pilot with what its page shows, loaded up front: its single relations joined, each
+    collection with a query of its own (`load_collections`)."""
+    from app.teams.models import TeamMember
 
-    return db.session.scalar(
+    pilot = db.session.scalar(
         select(Pilot).where(Pilot.id == pilot_id).options(
             joinedload(Pilot.hackathon), joinedload(Pilot.lead_municipality),
             joinedload(Pilot.coordinator), joinedload(Pilot.idea),
-            joinedload(Pilot.assessment_theme),
-            joinedload(Pilot.team).selectinload(Team.members).joinedload(TeamMember.user),
-            selectinload(Pilot.partner_municipalities),
-            selectinload(Pilot.milestones).joinedload(Milestone.evidence_document),
-            selectinload(Pilot.indicators).selectinload(Indicator.measurements),
-            selectinload(Pilot.funding_lines), selectinload(Pilot.expenses),
-            selectinload(Pilot.updates).joinedload(PilotUpdate.created_by),
-            selectinload(Pilot.status_changes), selectinload(Pilot.replications),
-            selectinload(Pilot.evaluation), selectinload(Pilot.documents),
-        )
-    )
+            joinedload(Pilot.assessment_theme), joinedload(Pilot.team),
+            joinedload(Pilot.evaluation)))
+    if pilot is None:
+        return None
+    load_collections(pilot, {
+        "partner_municipalities": (), "funding_lines": (), "expenses": (),
+        "status_changes": (), "replications": (), "documents": (),
+        "milestones": (joinedload(Milestone.evidence_document),),
+        "indicators": (selectinload(Indicator.measurements),),
+        "updates": (joinedload(PilotUpdate.created_by),),
+    })
+    if pilot.team is not None:
+        load_collections(pilot.team, {"members": (joinedload(TeamMember.user),)})
+    return pilot
 
 
 # --- lists -------------------------------------------------------------------------------------
