@@ -121,10 +121,16 @@ def fmt_number(value) -> str:
     return "" if value is None else format_decimal(value)
 
 
+def fmt_points(value) -> str:
+    """A score as the ranking shows it: two decimals, a dash for none. (A filter, not a
+    macro: a ranking table shows hundreds of them.)"""
+    return "—" if value is None else f"{float(value):.2f}"
+
+
 def init_formatting(app: Flask) -> None:
     from app.core.sanitize import stored_html
 
     app.jinja_env.filters.update(
         datetime=fmt_datetime, date=fmt_date, iso=fmt_iso, filesize=fmt_filesize,
-        money=fmt_money, number=fmt_number, stored_html=stored_html,
+        money=fmt_money, number=fmt_number, points=fmt_points, stored_html=stored_html,
     )
