@@ -22,13 +22,11 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
-    exists,
-    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
-from app.extensions import Model, db
+from app.extensions import Model
 from app.hackathons.models import Phase
 
 # Phases in which a coordinator may still change the jury (before judging starts).
@@ -120,23 +118,3 @@ class AssignmentRun(Model):
 
     def __repr__(self) -> str:
         return f"<AssignmentRun {self.hackathon_id} {self.trigger} +{self.created}>"
-
-
-# --- queries the predicates need ------------------------------------------------------------
-
-
-def is_jury_member(hackathon, user) -> bool:
-    """The signed-in user is on the hackathon's jury."""
-    if not signed_in(user):
-        return False
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    JuryMember.hackathon_id == hackathon.id, JuryMember.user_id == user.id
-                )
-            )
-        )
-    )
-
-

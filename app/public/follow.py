@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask import url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -37,11 +37,6 @@ def is_following(pilot, user) -> bool:
         return False
     return db.session.scalar(select(PilotFollower.id).where(
         PilotFollower.pilot_id == pilot.id, PilotFollower.user_id == user.id)) is not None
-
-
-def follower_count(pilot) -> int:
-    return db.session.scalar(select(func.count(PilotFollower.id)).where(
-        PilotFollower.pilot_id == pilot.id)) or 0
 
 
 def follow_pilot(pilot, *, actor, now: datetime | None = None) -> PilotFollower:

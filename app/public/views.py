@@ -48,10 +48,6 @@ cache.install()
 
 # --- addresses ---------------------------------------------------------------------------------
 
-def absolute_url(endpoint: str, **values) -> str:
-    return site_url() + url_for(endpoint, **values)
-
-
 @bp.app_template_global()
 def canonical_url(lang: str | None = None) -> str:
     """This page's canonical address in its language (or in `lang`, for the hreflang

@@ -140,4 +140,5 @@ def test_the_tied_judge_herself_and_strangers_learn_nothing_new(client, w, token
     assert client.get(f"/api/v1/reviews/{w.tied.id}",
                       headers=token_for(stranger)).status_code == 404
     sign_in(client, w.judges[0])
-    assert client.get(f"/hackathons/{w.hackathon.slug}/judging").status_code in (403, 404)
+    # A judge is signed in but no coordinator: the dashboard refuses her.
+    assert client.get(f"/hackathons/{w.hackathon.slug}/judging").status_code == 403
