@@ -79,16 +79,21 @@ def test_a_forced_language_is_translated_in_it_and_the_page_language_comes_back(
     e-mail in the recipient's language) must not be answered from the page's catalog,
     neither in code nor in templates, and the page's language must return after it."""
     from flask import render_template_string
-    from flask_babel import force_locale, gettext
+    from flask_babel import force_locale
+
+    from app.core.translation import gettext, lazy_gettext, ngettext
 
     template = "{{ _('Team') }}"
+    team = lazy_gettext("Team")
     with app.test_request_context("/"):
         assert gettext("Team") == "Komanda"
         assert render_template_string(template) == "Komanda"
         with force_locale("en"):
-            assert gettext("Team") == "Team"
+            assert gettext("Team") == "Team" and str(team) == "Team"
             assert render_template_string(template) == "Team"
-        assert gettext("Team") == "Komanda"
+            assert ngettext("%(num)s day overdue", "%(num)s days overdue", 2) == \
+                "2 days overdue"
+        assert gettext("Team") == "Komanda" and str(team) == "Komanda"
         assert render_template_string(template) == "Komanda"
         with force_locale("en"):
             with force_locale("lv"):

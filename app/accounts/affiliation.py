@@ -15,7 +15,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, pre_load, validate
 from sqlalchemy import select
 
@@ -25,6 +24,7 @@ from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.errors import Invalid, WrongState
 from app.core.schema import load
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.mail.operations import queue_mail
 from app.places.models import Municipality, MunicipalityDomain

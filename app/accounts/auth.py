@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Flask, g, request
-from flask_babel import lazy_gettext as _l
 
 from app.accounts import operations as ops
 from app.core.access import is_api_request
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db, login_manager
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -15,6 +14,7 @@ from wtforms import (
 from wtforms.validators import EqualTo
 
 from app.core.forms import at_most, required
+from app.core.translation import lazy_gettext as _l
 
 LANGUAGE_CHOICES = [("lv", "Latviešu"), ("en", "English")]
 

@@ -11,7 +11,6 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
-from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
@@ -21,6 +20,7 @@ from app.accounts.passwords import hash_password, password_problems, verify_pass
 from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.errors import Invalid, WrongState
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.mail.operations import queue_mail
 from app.places.models import Municipality, Region

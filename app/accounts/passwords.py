@@ -6,8 +6,9 @@ from functools import cache
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.core.translation import lazy_gettext as _l
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256  # long enough for pass-phrases, short enough not to be a hashing DoS

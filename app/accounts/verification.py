@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts import affiliation as ops
 from app.accounts.forms import DeclineForm, EmptyForm, VerificationForm
 from app.accounts.models import Affiliation
 from app.core import access, web
+from app.core.translation import gettext as _
 from app.extensions import db, limiter
 from app.places.models import Municipality
 

@@ -18,7 +18,6 @@ from flask import (
     url_for,
 )
 from flask_babel import force_locale
-from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
 
@@ -37,6 +36,7 @@ from app.accounts.models import ApiToken, UserSession, token_digest
 from app.core import access, language, web
 from app.core.errors import WrongState
 from app.core.security import client_address, is_safe_next, security_log
+from app.core.translation import gettext as _
 from app.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 
 from app.core.forms import at_most, required
+from app.core.translation import lazy_gettext as _l
 
 
 def region_choices(blank=None):

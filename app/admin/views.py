@@ -4,7 +4,6 @@ request's edge (app.core.web) commits."""
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
 
@@ -18,6 +17,7 @@ from app.core.audit import AuditEntry
 from app.core.collation import collated, sort_key
 from app.core.errors import DomainError
 from app.core.pagination import clamp, paginate
+from app.core.translation import gettext as _
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.places import operations as place_ops

@@ -11,13 +11,13 @@ import http
 
 from apispec.ext.marshmallow import MarshmallowPlugin, resolver
 from flask import Flask, request
-from flask_babel import lazy_gettext as _l
 from flask_smorest import Api
 from flask_smorest.utils import prepare_response
 
 from app.api.schemas import ProblemSchema
 from app.core import access
 from app.core.errors import Invalid
+from app.core.translation import lazy_gettext as _l
 from app.extensions import csrf
 
 

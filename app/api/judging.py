@@ -7,7 +7,6 @@ the same ones the pages call.
 from __future__ import annotations
 
 from flask import abort
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
@@ -16,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from app.api.schemas import PageArgs, page_body, page_schema
 from app.core import access, web
 from app.core.errors import WrongState
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.judging import assigning, deciding, exclusion, queries, reviewing, voting

@@ -7,12 +7,12 @@ from datetime import datetime
 from typing import Any
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core.audit import record_audit
 from app.core.clock import now_utc, today_riga
 from app.core.errors import NotAllowed
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.operations import queue_mail

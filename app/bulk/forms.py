@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+
+from app.core.translation import lazy_gettext as _l
 
 
 class UploadForm(FlaskForm):

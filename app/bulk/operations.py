@@ -20,7 +20,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import event, select
 from sqlalchemy.orm import joinedload
 
@@ -38,6 +37,7 @@ from app.bulk.parsing import Cell, Parsed
 from app.core.audit import AuditEntry
 from app.core.clock import now_utc
 from app.core.errors import DomainError, Invalid
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.pilots import funding as funding_ops
 from app.pilots import plan as plan_ops

@@ -15,12 +15,12 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from openpyxl import load_workbook
 
 from app.bulk.sheets import header_names, sheet_titles
 from app.core.errors import DomainError
 from app.core.spreadsheet import FORMULA_START
+from app.core.translation import lazy_gettext as _l
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED_BYTES = 40 * 1024 * 1024

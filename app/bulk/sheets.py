@@ -18,10 +18,10 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 
 from app.core.spreadsheet import formula_safe
+from app.core.translation import lazy_gettext as _l
 from app.pilots.models import Pilot
 from app.pilots.models_money import Expense
 from app.pilots.models_plan import Measurement, Milestone

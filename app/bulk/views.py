@@ -9,8 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -21,6 +19,8 @@ from app.bulk import operations as ops
 from app.bulk.forms import UploadForm
 from app.core import access, web
 from app.core.clock import now_utc, today_riga
+from app.core.translation import gettext as _
+from app.core.translation import ngettext
 from app.extensions import db
 from app.ideas.attachments import content_disposition
 from app.pilots import queries

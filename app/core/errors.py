@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Response, jsonify, make_response, render_template, request
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
+
+from app.core.translation import lazy_gettext as _l
 
 log = logging.getLogger("talka")
 
@@ -152,8 +153,7 @@ def _too_many():
     import math
     import time
 
-    from flask_babel import ngettext
-
+    from app.core.translation import ngettext
     from app.extensions import limiter
 
     current = limiter.current_limit

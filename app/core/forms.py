@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms.csrf.core import CSRFTokenField
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import HiddenInput
 
 from app.core.errors import Invalid
+from app.core.translation import lazy_gettext as _l
 
 
 class _TokenInput(HiddenInput):

@@ -21,13 +21,13 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar, cast
 
 from flask import after_this_request, current_app, g, request
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, String, delete, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.wrappers import Response
 
 from app.core.clock import now_utc
 from app.core.errors import DomainError
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 
 COOKIE = "talka_keeper"

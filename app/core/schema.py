@@ -14,8 +14,9 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from flask_babel import gettext as _
 from marshmallow import EXCLUDE, Schema, ValidationError
+
+from app.core.translation import gettext as _
 
 # marshmallow's default messages, and ours for them. Matched at answer time, so the
 # reader's language applies whichever schema or validator produced the message.

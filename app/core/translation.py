@@ -15,6 +15,7 @@ from typing import Any
 from babel import support
 from flask.globals import _cv_app
 from flask_babel import Babel, Domain, get_translations
+from flask_babel.speaklater import LazyString
 from werkzeug.utils import cached_property
 
 _NULL = support.NullTranslations()
@@ -83,3 +84,22 @@ def install(app: Any) -> None:
         pgettext=lambda c, s: current_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: current_translations().unpgettext(c, s, p, n),
     )
+
+
+# The functions code translates with. Flask-Babel's own look up the domain, the context and
+# the locale for every string (a lazy string does so each time it is shown); these ask the
+# kept catalog, with the same formatting.
+
+def gettext(string: str, **variables: Any) -> str:
+    translated = current_translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, num: int, **variables: Any) -> str:
+    variables.setdefault("num", num)
+    return current_translations().ungettext(singular, plural, num) % variables
+
+
+def lazy_gettext(string: str, **variables: Any) -> LazyString:
+    """A string translated when it is shown, in the language of that moment."""
+    return LazyString(gettext, string, **variables)

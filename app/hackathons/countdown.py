@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
 from app.core.clock import now_utc
+from app.core.translation import gettext as _
+from app.core.translation import ngettext
 from app.hackathons.phases import Phase
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -17,6 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.clock import RIGA
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.hackathons.models import may_manage_region
 from app.places.models import Region

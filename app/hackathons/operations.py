@@ -11,7 +11,6 @@ import re
 import unicodedata
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -19,6 +18,7 @@ from app.core.audit import record_audit, snapshot
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
 from app.core.schema import load
+from app.core.translation import lazy_gettext as _l
 from app.core.web import expect_version
 from app.extensions import db
 from app.hackathons.models import (

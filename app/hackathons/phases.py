@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
+from app.core.translation import lazy_gettext as _l
 
 
 class Phase(enum.StrEnum):

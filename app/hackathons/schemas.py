@@ -15,10 +15,10 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from app.core.clock import PLAUSIBLE_YEARS, RIGA, as_utc
+from app.core.translation import lazy_gettext as _l
 from app.hackathons.models import RANKING_ORDERS, ROUNDS
 from app.hackathons.phases import Phase
 from app.places.models import REGION_CODES

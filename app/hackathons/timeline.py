@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
-
+from app.core.translation import lazy_gettext as _l
 from app.hackathons.phases import Phase
 
 DONE, CURRENT, UPCOMING = "done", "current", "upcoming"

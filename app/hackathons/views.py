@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -19,6 +18,7 @@ from app.core.clock import now_utc
 from app.core.errors import StaleVersion
 from app.core.pagination import clamp, paginate
 from app.core.sanitize import stored_html
+from app.core.translation import gettext as _
 from app.extensions import db
 from app.hackathons import operations as ops
 from app.hackathons.countdown import countdown_text

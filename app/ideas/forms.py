@@ -3,7 +3,6 @@ API loads with) and operations.py, which decide."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -16,6 +15,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from app.core.translation import lazy_gettext as _l
 from app.ideas.models import INDICATORS_MAX
 
 

@@ -156,7 +156,7 @@ class Idea(Model):
     # --- facts ------------------------------------------------------------------------
     @property
     def display_title(self) -> str:
-        from flask_babel import gettext as _
+        from app.core.translation import gettext as _
 
         return self.title or _("Untitled idea")
 

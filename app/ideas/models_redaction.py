@@ -91,7 +91,7 @@ class IdeaRedaction(Model):
 
     @property
     def display_title(self) -> str:
-        from flask_babel import gettext as _
+        from app.core.translation import gettext as _
 
         return self.title or _("Untitled idea")
 

@@ -11,7 +11,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,6 +19,7 @@ from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
 from app.core.formatting import fmt_datetime
 from app.core.schema import load
+from app.core.translation import lazy_gettext as _l
 from app.core.web import expect_version
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase

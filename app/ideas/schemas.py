@@ -15,9 +15,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, validate
 
+from app.core.translation import lazy_gettext as _l
 from app.ideas.models import (
     BUDGET_MAX,
     DURATION_MAX,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import enum
 
-from flask_babel import lazy_gettext as _l
+from app.core.translation import lazy_gettext as _l
 
 
 class IdeaStatus(enum.StrEnum):

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, exists, select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +20,7 @@ from app.accounts.operations import find_user_by_email, normalise_email
 from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.hackathons.models import FINAL_ROUND, FIRST_ROUND, Hackathon, Phase
 from app.ideas.models import Idea

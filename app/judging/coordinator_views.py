@@ -4,8 +4,6 @@ final round and its own criteria, reminders, the scores export and the audit tra
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import joinedload
@@ -17,6 +15,8 @@ from app.core.clock import now_utc
 from app.core.collation import sort_key
 from app.core.errors import Invalid, WrongState
 from app.core.pagination import clamp, paginate
+from app.core.translation import gettext as _
+from app.core.translation import ngettext
 from app.extensions import db
 from app.hackathons import operations as hackathon_ops
 from app.hackathons.forms import CriterionForm

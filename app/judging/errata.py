@@ -15,13 +15,13 @@ from typing import Any
 
 from flask import url_for
 from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas.models import Idea

@@ -9,12 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.errors import Invalid, WrongState
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.hackathons.models import FIRST_ROUND, Hackathon, Phase
 from app.judging.assigning import build_assignments, conflict_label

@@ -7,12 +7,12 @@ fixed fields are WTForms fields as everywhere else.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, IntegerField, RadioField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange
 
+from app.core.translation import lazy_gettext as _l
 from app.judging.models_results import JUSTIFICATION_MAX
 from app.judging.models_reviews import COMMENT_MAX, REASON_MAX
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from app.core.errors import NotAllowed, WrongState
+from app.core.translation import lazy_gettext as _l
 from app.hackathons.models import Hackathon
 from app.judging.models_results import results_published
 

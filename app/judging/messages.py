@@ -3,9 +3,8 @@ judges (pages and API alike)."""
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_babel import ngettext
-
+from app.core.translation import gettext as _
+from app.core.translation import ngettext
 from app.judging import queries, scoring
 
 

@@ -13,7 +13,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     ForeignKey,
@@ -28,6 +27,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
 from app.core.kept import KeptDraftMixin
+from app.core.translation import lazy_gettext as _l
 from app.extensions import Model, db
 from app.hackathons.models import Criterion, Phase
 from app.judging.models import ASSIGNABLE, enum_column, signed_in

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -16,6 +15,7 @@ from app.core.audit import record_audit
 from app.core.clock import now_utc, today_riga
 from app.core.collation import sort_key
 from app.core.errors import WrongState
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
 from app.ideas.models import Idea

@@ -4,7 +4,6 @@ corrections), "how we rank" and the public vote."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from app.core import access, web
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
+from app.core.translation import gettext as _
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
 from app.ideas.models import Idea

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError
@@ -14,6 +13,7 @@ from wtforms.validators import ValidationError
 from app.core import access, web
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
+from app.core.translation import gettext as _
 from app.extensions import csrf, limiter
 from app.hackathons.models import Phase
 from app.judging import assigning, exclusion, queries, reviewing

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
 from app.ideas.models import Idea

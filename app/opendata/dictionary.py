@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from app.core.translation import lazy_gettext as _l
 
 # Column types. The dictionary page names them in words; SQLite stores the text-like
 # ones as TEXT (decimals stay exact strings, never floats).

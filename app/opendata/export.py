@@ -40,10 +40,10 @@ from typing import Any
 import sqlite_utils
 from flask import current_app
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
 from app.core.clock import as_utc, now_utc, today_riga
 from app.core.spreadsheet import formula_safe
+from app.core.translation import gettext as _
 from app.opendata import dataset
 from app.opendata import dictionary as d
 from app.opendata.sources import SOURCES, Moment

@@ -3,8 +3,7 @@ measurements), its money (funding, expenses), its reports, evaluation and replic
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from app.core.translation import lazy_gettext as _l
 from app.opendata.dictionary import (
     BOOLEAN,
     CODE,

@@ -14,7 +14,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -24,6 +23,7 @@ from app.accounts.forms import EmptyForm
 from app.core import access, web
 from app.core.collation import collated
 from app.core.errors import DomainError, Invalid, handle_http_exception
+from app.core.translation import gettext as _
 from app.extensions import db
 from app.pilots import documents, queries
 from app.pilots import policy as pilot_policy

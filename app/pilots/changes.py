@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.audit import record_audit
 from app.core.errors import NotAllowed, StaleVersion
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.pilots.models import Pilot
 

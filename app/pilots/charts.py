@@ -22,9 +22,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
-from flask_babel import gettext
 from markupsafe import Markup, escape
 
+from app.core.translation import gettext
 from app.pilots.indicators import achievement
 
 WIDTH, HEIGHT = 640, 300

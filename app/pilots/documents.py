@@ -14,8 +14,8 @@ import secrets
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import lazy_gettext as _l
 
+from app.core.translation import lazy_gettext as _l
 from app.ideas.attachments import (  # one policy for every uploaded file
     ACCEPT_ATTRIBUTE,
     MAX_FILE_BYTES,

@@ -7,7 +7,6 @@ our own words and nothing is rounded through a float.
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -23,6 +22,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from app.core.translation import lazy_gettext as _l
 from app.pilots.documents import ACCEPT_ATTRIBUTE
 from app.pilots.states import ExpenseCategory, FundingKind, Recommendation, ReplicationStatus
 

@@ -69,9 +69,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from flask_babel import format_currency, format_decimal, gettext, ngettext
+from flask_babel import format_currency, format_decimal
 
 from app.core.formatting import fmt_date
+from app.core.translation import gettext, ngettext
 
 GREEN, AMBER, RED = "green", "amber", "red"
 LEVELS = (GREEN, AMBER, RED)

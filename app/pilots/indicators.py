@@ -26,7 +26,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from typing import Protocol, TypeVar
 
-from flask_babel import lazy_gettext as _l
+from app.core.translation import lazy_gettext as _l
 
 INCREASE, DECREASE = "increase", "decrease"
 DIRECTIONS = (INCREASE, DECREASE)

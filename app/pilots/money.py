@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal, Inexact, InvalidOperation, localcontext
 
-from flask_babel import lazy_gettext as _l
+from app.core.translation import lazy_gettext as _l
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("9999999999.99")

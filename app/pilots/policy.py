@@ -6,8 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import LazyString
-from flask_babel import lazy_gettext as _l
 
+from app.core.translation import lazy_gettext as _l
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 

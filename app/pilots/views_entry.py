@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import access, web
 from app.core.clock import today_riga
 from app.core.errors import Invalid
 from app.core.formatting import fmt_money
+from app.core.translation import gettext as _
 from app.pilots import funding as funding_ops
 from app.pilots import plan as plan_ops
 from app.pilots.blueprint import (

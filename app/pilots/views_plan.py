@@ -7,12 +7,12 @@ from typing import Any
 
 from flask import render_template, request, url_for
 from flask_babel import format_decimal
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.core import access, web
 from app.core.errors import StaleVersion
+from app.core.translation import gettext as _
 from app.extensions import db
 from app.pilots import lifecycle as lifecycle_ops
 from app.pilots import plan as plan_ops

@@ -6,11 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import access, web
 from app.core.errors import Invalid
+from app.core.translation import gettext as _
 from app.pilots import evaluation as evaluation_ops
 from app.pilots import reports as reports_ops
 from app.pilots.blueprint import (

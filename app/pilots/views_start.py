@@ -9,10 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core import access, web
+from app.core.translation import gettext as _
 from app.ideas.models import Idea
 from app.pilots import creation as creation_ops
 from app.pilots import policy as pilot_policy

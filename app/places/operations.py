@@ -7,11 +7,11 @@ import re
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from app.core.audit import record_audit, snapshot
 from app.core.errors import Invalid
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.places.models import Municipality, MunicipalityDomain, MunicipalityKind, Region
 

@@ -17,7 +17,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 from sqlalchemy import JSON, Enum, String, Table, Text, cast, delete, func, or_, select, update
 
@@ -26,6 +25,7 @@ from app.accounts.passwords import verify_password
 from app.core.audit import record_audit
 from app.core.errors import Invalid, WrongState
 from app.core.schema import load
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.privacy.models import Erasure
 

@@ -3,11 +3,11 @@ account with the password. The rules are in erasure.py's schemas, which decide."
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, TextAreaField
 
 from app.core.forms import at_most, required
+from app.core.translation import lazy_gettext as _l
 from app.privacy.erasure import ENTER_REASON, REASON_MAX
 
 

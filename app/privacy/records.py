@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask_babel import force_locale
-from flask_babel import gettext as _
 
+from app.core.translation import gettext as _
 from app.privacy.retention import RETENTION
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "records-of-processing.md"

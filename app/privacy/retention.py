@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, update
 
+from app.core.translation import lazy_gettext as _l
 from app.extensions import Model, db
 
 if TYPE_CHECKING:

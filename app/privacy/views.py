@@ -6,13 +6,13 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, json, render_template, session, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
 from app.accounts.models import User
 from app.core import access, web
 from app.core.clock import now_utc, today_riga
 from app.core.security import security_log
+from app.core.translation import gettext as _
 from app.privacy.erasure import close_account, erase_person, erasure_blockers, is_erased
 from app.privacy.export import PersonalData, export_personal_data
 from app.privacy.forms import CloseAccountForm, EraseForm

@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core.audit import record_audit
 from app.core.clock import now_utc, today_riga
 from app.core.errors import Invalid, NotAllowed, WrongState
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.programme.benchmark import Answered, region_medians, theme_scores
 from app.programme.models import (

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -20,6 +19,7 @@ from wtforms import (
     TextAreaField,
 )
 
+from app.core.translation import lazy_gettext as _l
 from app.programme.models import EventFormat, EventKind
 
 

@@ -17,12 +17,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
 from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.core.schema import load
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.programme.models import Instrument, Question, Theme, may_edit_instruments
 from app.programme.schemas import InstrumentInput

@@ -6,11 +6,11 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Date, Enum, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship, with_expression
 
 from app.core.clock import now_utc
+from app.core.translation import lazy_gettext as _l
 from app.extensions import Model, db
 from app.hackathons.models import may_manage_region
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.accounts.operations import normalise_email
@@ -21,6 +20,7 @@ from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.core.folding import fold
 from app.core.schema import load
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.hackathons.models import may_manage_region
 from app.places.models import Municipality, Region

@@ -16,13 +16,13 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, select
 
 from app.core.audit import record_audit
 from app.core.clock import now_utc, today_riga
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.core.schema import load
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.programme.models import (
     AssessmentResponse,

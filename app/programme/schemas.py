@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from app.core.clock import PLAUSIBLE_YEARS, today_riga
+from app.core.translation import lazy_gettext as _l
 from app.places.models import REGION_CODES
 from app.programme.models import (
     NAME_MAX,

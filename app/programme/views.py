@@ -12,7 +12,6 @@ import io
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -23,6 +22,7 @@ from app.core.clock import today_riga
 from app.core.errors import Invalid
 from app.core.pagination import clamp, paginate
 from app.core.spreadsheet import formula_safe
+from app.core.translation import gettext as _
 from app.extensions import db
 from app.hackathons.models import may_manage_region
 from app.places.models import Municipality, Region

@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 
 from flask import url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from markupsafe import escape
 
 from app.core.clock import now_utc
+from app.core.translation import gettext as _
 from app.public import queries as q
 
 ATOM = "http://www.w3.org/2005/Atom"

@@ -11,13 +11,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from app.core.clock import now_utc
 from app.core.errors import NotAllowed
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.mail.operations import queue_mail
 from app.public.models import PilotFollower

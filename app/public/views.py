@@ -22,8 +22,6 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
 from sqlalchemy import select, text
@@ -34,6 +32,8 @@ from app.core.clock import now_utc, today_riga
 from app.core.collation import collated
 from app.core.pagination import clamp
 from app.core.security import is_safe_next
+from app.core.translation import gettext as _
+from app.core.translation import lazy_gettext as _l
 from app.core.web import site_url
 from app.extensions import csrf, db
 from app.places.models import Region

@@ -5,12 +5,12 @@ No validators here: the page and the API give the same messages, the operations'
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from app.core.collation import collated
+from app.core.translation import lazy_gettext as _l
 from app.teams.models import INVITATION_DAYS, NAME_MAX
 
 

@@ -11,7 +11,6 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CursorResult, select, text, update
 
 from app import MAX_ID
@@ -24,6 +23,7 @@ from app.core.collation import collated
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.core.formatting import fmt_datetime
 from app.core.schema import load
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.mail.operations import queue_mail
 from app.places.models import Municipality

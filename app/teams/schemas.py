@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from marshmallow import Schema, fields, post_dump, pre_load, validate
 
 from app import MAX_ID
 from app.core.schema import dumps
+from app.core.translation import lazy_gettext as _l
 from app.teams.models import NAME_MAX, Team
 
 CHOOSE_LEAD = _l("Choose the lead municipality from the list.")

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
 from flask_babel import get_locale
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -15,6 +14,7 @@ from app.accounts.forms import EmptyForm
 from app.core import access, web
 from app.core.errors import NotAllowed, WrongState
 from app.core.pagination import clamp, paginate
+from app.core.translation import gettext as _
 from app.extensions import db, limiter
 from app.places.models import REGION_CODES, Region
 from app.teams import operations as ops

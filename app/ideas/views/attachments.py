@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
@@ -11,6 +10,7 @@ from app.accounts.forms import EmptyForm
 from app.core import access, web
 from app.core.clock import now_utc
 from app.core.errors import WrongState, handle_http_exception
+from app.core.translation import gettext as _
 from app.ideas import attachments as files
 from app.ideas import loading, queries
 from app.ideas import operations as ops

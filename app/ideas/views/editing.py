@@ -7,7 +7,6 @@ conflict page and the late branch of _save_and_maybe_submit)."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import select
@@ -17,6 +16,7 @@ from app.core import access, web
 from app.core.clock import now_utc
 from app.core.errors import Invalid, StaleVersion, WrongState
 from app.core.forms import apply_errors
+from app.core.translation import gettext as _
 from app.extensions import csrf, db, limiter
 from app.hackathons.models import Hackathon
 from app.ideas import kept_texts, loading, queries

@@ -4,10 +4,10 @@ newer stored version, and a kept text (an expired session, a late post) to copy.
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.core.clock import now_utc
+from app.core.translation import gettext as _
 from app.hackathons.models import Hackathon
 from app.ideas import kept_texts
 from app.ideas import operations as ops

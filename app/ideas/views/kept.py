@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.forms import EmptyForm
 from app.core import access, web
 from app.core.clock import now_utc
+from app.core.translation import gettext as _
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas import kept_texts, queries

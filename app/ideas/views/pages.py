@@ -4,13 +4,13 @@ redacted version, history and the differences between revisions."""
 from __future__ import annotations
 
 from flask import abort, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.accounts.forms import EmptyForm
 from app.core import access, web
 from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, WrongState
+from app.core.translation import gettext as _
 from app.ideas import kept_texts, loading, queries
 from app.ideas import operations as ops
 from app.ideas import redaction as redacting
