@@ -22,7 +22,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only
 
 from app.core.collation import collated
 from app.extensions import db
@@ -45,6 +45,7 @@ from app.pilots.queries import (
     scope_condition,
     summarize,
     summarize_all,
+    table_options,
 )
 from app.pilots.states import (
     MILESTONE_OPEN,
@@ -121,31 +122,15 @@ class Portfolio:
 
     def rows_of(self, ids: list[int], *, table: bool = False) -> list[PilotRow]:
         """The pilots `ids`, in that order, with their computed values; with `table`, the
-        pilots hold only what the page's table shows (`_row_options`)."""
+        pilots hold only what the page's table shows (`table_options`)."""
         if not ids:
             return []
         condition = Pilot.id.in_(ids)
-        options = _row_options() if table else _list_options()
+        options = table_options() if table else _list_options()
         pilots = {p.id: p for p in db.session.scalars(
             select(Pilot).where(condition).options(*options)).unique()}
         figures = load_figures(condition)
         return [summarize(pilots[i], figures.get(i, Figures()), self.today) for i in ids]
-
-
-def _row_options() -> tuple:
-    """What a row of the table shows and its health is computed from, and nothing else: a
-    whole pilot with its coordinator, hackathon and milestones carries a thousand
-    timestamps and long texts per page that the table never shows. Any other column raises
-    instead of being loaded row by row."""
-    return (load_only(Pilot.id, Pilot.title, Pilot.status, Pilot.start_date, Pilot.end_date,
-                      Pilot.approved_budget_eur, Pilot.lead_municipality_id,
-                      Pilot.hackathon_id, raiseload=True),
-            joinedload(Pilot.lead_municipality), selectinload(Pilot.partner_municipalities),
-            joinedload(Pilot.hackathon).load_only(Hackathon.id, Hackathon.title,
-                                                  raiseload=True),
-            selectinload(Pilot.milestones).load_only(
-                Milestone.id, Milestone.pilot_id, Milestone.title, Milestone.due_date,
-                Milestone.weight, Milestone.status, Milestone.completed_on, raiseload=True))
 
 
 def clean_filters(args) -> dict[str, Any]:

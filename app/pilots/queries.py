@@ -24,7 +24,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app.core.models import load_collections
 from app.core.spreadsheet import formula_safe
@@ -131,6 +131,22 @@ def load_figures(condition) -> dict[int, Figures]:
 def summarize_all(pilots: Iterable[Pilot], figures: dict[int, Figures], today: date
                   ) -> list[PilotRow]:
     return [summarize(p, figures.get(p.id, Figures()), today) for p in pilots]
+
+
+def table_options() -> tuple:
+    """What a table of pilots shows (the portfolio's, the public lists') and their health is
+    computed from, and nothing else: a whole pilot with its coordinator, hackathon and
+    milestones carries a thousand timestamps and long texts per page that a table never
+    shows. Any other column raises instead of being loaded row by row."""
+    return (load_only(Pilot.id, Pilot.title, Pilot.status, Pilot.start_date, Pilot.end_date,
+                      Pilot.approved_budget_eur, Pilot.lead_municipality_id,
+                      Pilot.hackathon_id, raiseload=True),
+            joinedload(Pilot.lead_municipality), selectinload(Pilot.partner_municipalities),
+            joinedload(Pilot.hackathon).load_only(Hackathon.id, Hackathon.title,
+                                                  raiseload=True),
+            selectinload(Pilot.milestones).load_only(
+                Milestone.id, Milestone.pilot_id, Milestone.title, Milestone.due_date,
+                Milestone.weight, Milestone.status, Milestone.completed_on, raiseload=True))
 
 
 def _list_options():

@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from app.core.clock import today_riga
 from app.core.collation import collated
@@ -20,18 +19,13 @@ from app.places.models import REGION_CODES, Municipality, Region
 from app.public.queries.common import HOME_LIMIT
 
 
-def _pilot_list_options():
-    return (joinedload(Pilot.lead_municipality), joinedload(Pilot.hackathon),
-            selectinload(Pilot.partner_municipalities), selectinload(Pilot.milestones))
-
-
 def pilot_rows(query: Select, today: date | None = None) -> list:
     """Pilots with progress, health and money computed: four queries whatever their number
     (the pilots, their partners and milestones, then spending and reports in bulk)."""
     from app.pilots import queries as pilot_queries
 
     today = today or today_riga()
-    pilots = db.session.scalars(query.options(*_pilot_list_options())).unique().all()
+    pilots = db.session.scalars(query.options(*pilot_queries.table_options())).unique().all()
     if not pilots:
         return []
     figures = pilot_queries.load_figures(Pilot.id.in_([p.id for p in pilots]))
@@ -91,7 +85,7 @@ def pilots_page(filters: PilotFilters, page: int, per_page: int,
     today = today or today_riga()
     query = pilots_query(filters)
     if not filters.health:
-        result = paginate(query.options(*_pilot_list_options()), page, per_page)
+        result = paginate(query.options(*pilot_queries.table_options()), page, per_page)
         figures = pilot_queries.load_figures(Pilot.id.in_([p.id for p in result.items])) \
             if result.items else {}
         result.items = pilot_queries.summarize_all(result.items, figures, today)
