@@ -124,6 +124,7 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.core.stylesheet.inline_css",
     # A day or a sum written out in a language: Babel's locale data only.
     "app.core.formatting._day_in",
+    "app.core.formatting._date_locale_for",
     "app.core.formatting._money_in",
 })
 

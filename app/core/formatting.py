@@ -10,8 +10,11 @@ from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_time as babel_format_time
 from babel.numbers import format_currency as babel_format_currency
+from babel.numbers import format_decimal as babel_format_decimal
 from flask import Flask
 from flask_babel import format_decimal, get_locale, get_timezone
+
+from app.core.translation import kept_locale
 
 # Babel's plain "en" is American (month first, 12-hour clock); our English readers are
 # in Europe, so English dates follow British order and the 24-hour clock.
@@ -28,9 +31,19 @@ _LATVIAN_MONTHS = {
 }
 
 
+def _locale_id() -> str:
+    locale = kept_locale() or get_locale()
+    return str(locale) if locale is not None else "lv"
+
+
 def _date_locale() -> Locale:
-    locale = get_locale() or Locale("lv")
-    return Locale.parse(_DATE_LOCALES.get(str(locale), str(locale)))
+    return _date_locale_for(_locale_id())
+
+
+@lru_cache(maxsize=16)
+def _date_locale_for(identifier: str) -> Locale:
+    """Parsed once per process: a list page formats hundreds of dates."""
+    return Locale.parse(_DATE_LOCALES.get(identifier, identifier))
 
 
 def _local(value: datetime) -> datetime:
@@ -109,7 +122,7 @@ def fmt_filesize(size: int | None) -> str:
 def fmt_money(value: Decimal | int | float | None) -> str:
     if value is None:
         return ""
-    return _money_in(Decimal(value), str(get_locale() or "lv"))
+    return _money_in(Decimal(value), _locale_id())
 
 
 @lru_cache(maxsize=8192)
@@ -118,7 +131,7 @@ def _money_in(value: Decimal, locale_id: str) -> str:
 
 
 def fmt_number(value) -> str:
-    return "" if value is None else format_decimal(value)
+    return "" if value is None else babel_format_decimal(value, locale=_locale_id())
 
 
 def fmt_points(value) -> str:
