@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
+from sqlalchemy.orm import joinedload
 
 from app import MAX_ID
 from app.accounts.models import ApiToken, Role, RoleGrant, User, UserSession, token_digest
@@ -185,6 +186,7 @@ def load_session_user(token: str | None) -> User | None:
         return None
     session = db.session.scalar(
         select(UserSession).where(UserSession.token_hash == token_digest(token))
+        .options(joinedload(UserSession.user))  # every signed-in page needs both
     )
     if session is None or not session.user.is_active:
         return None
