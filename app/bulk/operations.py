@@ -33,8 +33,8 @@ from app.core.errors import DomainError, Invalid, NotAllowed
 from app.extensions import db
 from app.mail.models import OutboxMessage
 from app.mail.operations import queue_mail
-from app.pilots import fields as pilot_fields
 from app.pilots import funding as funding_ops
+from app.pilots import input_fields as pilot_fields
 from app.pilots import plan as plan_ops
 from app.pilots.health import reason_text
 from app.pilots.models import Expense, Indicator, Measurement, Milestone, Pilot
