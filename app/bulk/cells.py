@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from app.pilots import fields as pilot_fields
+from app.pilots import input_fields as pilot_fields
 from app.pilots.states import MilestoneStatus
 
 

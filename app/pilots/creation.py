@@ -19,8 +19,8 @@ from app.extensions import db
 from app.ideas.models import Idea
 from app.pilots import policy as pilot_policy
 from app.pilots.changes import audit, require_allowed
-from app.pilots.fields import Fields, split_proposed_value
-from app.pilots.funding import funding_values
+from app.pilots.input_fields import Errors, check, fail, filled, read, split_proposed_value
+from app.pilots.input_schemas import FundingInput, PilotInput
 from app.pilots.lifecycle import (
     charged_region,
     check_dates,
@@ -66,30 +66,31 @@ def create_pilot(idea: Idea, data: dict, *, actor, now: datetime | None = None) 
                         _l("Only a coordinator of the idea's hackathon can start its pilot."))
         raise WrongState(pilot_policy.refusal(idea))
     team = idea.team
-    fields = Fields(data)
-    title = fields.text("title", required=True, max_length=TITLE_MAX, default=idea.title)
-    summary = fields.text("summary", default=idea.summary)
-    start = fields.date("start_date")
-    end = fields.date("end_date")
-    check_dates(fields, start, end)
-    if not fields.has("budget_eur") and idea.budget_eur is not None:
-        fields.data = {**fields.data, "budget_eur": idea.budget_eur}
-    budget = fields.amount("budget_eur", allow_zero=False)
+    data = data or {}
+    defaults: dict[str, Any] = {"title": idea.title, "summary": idea.summary}
+    if idea.budget_eur is not None:
+        defaults["budget_eur"] = idea.budget_eur
+    schema = PilotInput()
+    values, errors = read(schema, {**defaults, **data})
+    title, summary = values.get("title", ""), values.get("summary", "")
+    start, end = values.get("start_date"), values.get("end_date")
+    check_dates(errors, start, end)
+    budget = values.get("budget_eur")
     lead, partners = read_municipalities(
-        fields, lead_default=team.municipality_id,
+        data, values, errors, lead_default=team.municipality_id,
         partners_default=[m.id for m in team.partner_municipalities])
     region = charged_region(idea.hackathon, lead)
-    evidence_required = fields.boolean("evidence_required")
-    if fields.has("coordinator_id"):
-        coordinator = read_coordinator(fields, region, idea.hackathon)
+    evidence_required = values.get("evidence_required", False)
+    if "coordinator_id" in data:
+        coordinator = read_coordinator(values, errors, region, idea.hackathon)
     else:
         coordinator = actor if getattr(actor, "is_coordinator", False) else None
     rows = data.get("indicators")
     if rows is None:  # not sent: carry over those proposed indicators that are complete
         rows = [r for r in proposed_indicators(idea) if r["direction"]]
-    indicator_values = _indicator_rows(fields, rows, start, end)
-    funding = _funding_rows(fields, data.get("funding") or [])
-    fields.check()
+    indicator_values = _indicator_rows(errors, rows, start, end)
+    funding = _funding_rows(errors, data.get("funding") or [])
+    check(errors, schema)
 
     pilot = Pilot(idea=idea, hackathon_id=idea.hackathon_id, team=team, title=title,
                   summary=summary, lead_municipality=lead, region_code=region,
@@ -123,41 +124,37 @@ INDICATOR_LABELS = {
 }
 
 
-def _indicator_rows(fields: Fields, rows: Any, start: date | None,
+def _indicator_rows(errors: Errors, rows: Any, start: date | None,
                     end: date | None) -> list[dict]:
     if not isinstance(rows, list) or len(rows) > INDICATORS_MAX:
-        fields.fail("indicators", _l("Send at most %(n)d indicators as a list.",
-                                     n=INDICATORS_MAX))
+        fail(errors, "indicators", _l("Send at most %(n)d indicators as a list.",
+                                      n=INDICATORS_MAX))
         return []
     values = []
     for number, row in enumerate(rows, start=1):
         if not isinstance(row, dict):
-            fields.fail("indicators", _l("Indicator %(n)d: fill in its fields.", n=number))
+            fail(errors, "indicators", _l("Indicator %(n)d: fill in its fields.", n=number))
             continue
-        sub = Fields({"baseline_on": start, "target_on": end,
-                       **{k: v for k, v in row.items()
-                          if k not in ("baseline_on", "target_on") or v not in (None, "")}})
-        checked = indicator_values(sub)
-        for name, messages in sub.errors.items():
+        checked, problems = indicator_values(filled(row, baseline_on=start, target_on=end))
+        for name, messages in problems.items():
             for message in messages:
-                fields.fail("indicators", _l("Indicator %(n)d, %(field)s: %(message)s",
-                                             n=number, field=INDICATOR_LABELS.get(name, name),
-                                             message=message))
-        if not sub.errors:
+                fail(errors, "indicators", _l("Indicator %(n)d, %(field)s: %(message)s",
+                                              n=number, field=INDICATOR_LABELS.get(name, name),
+                                              message=message))
+        if not problems:
             values.append(checked)
     return values
 
 
-def _funding_rows(fields: Fields, rows: Any) -> list[dict]:
+def _funding_rows(errors: Errors, rows: Any) -> list[dict]:
     if not isinstance(rows, list):
-        fields.fail("funding", _l("Send the funding lines as a list."))
+        fail(errors, "funding", _l("Send the funding lines as a list."))
         return []
     values = []
     for row in rows:
-        sub = Fields(row if isinstance(row, dict) else {})
-        checked = funding_values(sub)
-        for name, messages in sub.errors.items():
-            fields.errors.setdefault(f"funding.{name}", []).extend(messages)
-        if not sub.errors:
+        checked, problems = read(FundingInput(), row if isinstance(row, dict) else {})
+        for name, messages in problems.items():
+            errors.setdefault(f"funding.{name}", []).extend(messages)
+        if not problems:
             values.append(checked)
     return values

@@ -15,10 +15,15 @@ from app.core.clock import now_utc, today_riga
 from app.core.errors import Invalid, WrongState
 from app.extensions import db
 from app.pilots.changes import audit, require_allowed
-from app.pilots.fields import Fields
-from app.pilots.models import NOTE_MAX, Pilot, Replication
+from app.pilots.input_fields import check, fail, filled, read
+from app.pilots.input_schemas import (
+    EvaluationInput,
+    ReplicationChangeInput,
+    ReplicationInput,
+)
+from app.pilots.models import Pilot, Replication
 from app.pilots.models_reports import PilotEvaluation
-from app.pilots.states import REPLICATION_TRANSITIONS, Recommendation, ReplicationStatus, can_move
+from app.pilots.states import REPLICATION_TRANSITIONS, can_move
 from app.places.models import Municipality
 
 
@@ -30,11 +35,11 @@ def save_evaluation(pilot: Pilot, data: dict, *, actor, now: datetime | None = N
         raise WrongState(_l("The final evaluation is written once the pilot is completed or "
                             "discontinued."))
     require_allowed(pilot.can_evaluate(actor))
-    fields = Fields(data)
-    results = fields.text("results", required=True)
-    lessons = fields.text("lessons", required=True)
-    recommendation = fields.choice("recommendation", Recommendation)
-    fields.check()
+    schema = EvaluationInput()
+    values, errors = read(schema, data)
+    check(errors, schema)
+    results, lessons = values["results"], values["lessons"]
+    recommendation = values["recommendation"]
     evaluation = pilot.evaluation
     before = None
     if evaluation is None:
@@ -56,20 +61,19 @@ def add_replication(pilot: Pilot, data: dict, *, actor, now: datetime | None = N
     """Record another municipality adopting the pilot: which, since when, how far."""
     now = now or now_utc()
     require_allowed(pilot.can_view_internal(actor))
-    fields = Fields(data)
-    municipality_id = fields.integer("municipality_id", required=True)
+    schema = ReplicationInput()
+    values, errors = read(schema, filled(data, started_on=today_riga(now)))
+    municipality_id = values.get("municipality_id")
     municipality = db.session.get(Municipality, municipality_id) if municipality_id else None
     if municipality_id and municipality is None:
-        fields.fail("municipality_id", _l("Choose a municipality from the list."))
+        fail(errors, "municipality_id", _l("Choose a municipality from the list."))
     elif municipality is not None and municipality.id in pilot.municipality_ids():
-        fields.fail("municipality_id", _l("This municipality already runs the pilot."))
+        fail(errors, "municipality_id", _l("This municipality already runs the pilot."))
     elif municipality is not None and any(r.municipality_id == municipality.id
                                           for r in pilot.replications):
-        fields.fail("municipality_id", _l("This municipality is already recorded."))
-    status = fields.choice("status", ReplicationStatus, default=ReplicationStatus.CONSIDERING)
-    started_on = fields.date("started_on", default=today_riga(now))
-    note = fields.text("note", max_length=NOTE_MAX)
-    fields.check()
+        fail(errors, "municipality_id", _l("This municipality is already recorded."))
+    check(errors, schema)
+    status, started_on, note = values["status"], values["started_on"], values["note"]
     replication = Replication(pilot=pilot, municipality=municipality, status=status,
                               started_on=started_on, note=note, created_at=now,
                               updated_at=now, created_by_id=actor.id)
@@ -91,11 +95,11 @@ def update_replication(replication: Replication, data: dict, *, actor,
     """Move a replication along its table (e.g. considering → adopted), with a note."""
     now = now or now_utc()
     require_allowed(replication.pilot.can_view_internal(actor))
-    fields = Fields(data)
-    status = fields.choice("status", ReplicationStatus)
-    note = fields.text("note", max_length=NOTE_MAX, default=replication.note) \
-        if fields.has("note") else replication.note
-    fields.check()
+    schema = ReplicationChangeInput()
+    values, errors = read(schema, data, partial=("note",))
+    check(errors, schema)
+    status = values["status"]
+    note = values.get("note", replication.note)
     before = replication.status
     if status != before and not can_move(REPLICATION_TRANSITIONS, before, status):
         raise WrongState(_l("A replication that is %(current)s cannot become %(to)s.",

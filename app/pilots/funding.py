@@ -8,7 +8,6 @@ Operations flush and never commit: the request commits at its edge (app.core.web
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 
 from flask import current_app
 from flask_babel import format_date
@@ -17,20 +16,11 @@ from flask_babel import lazy_gettext as _l
 from app.core.clock import now_utc, today_riga
 from app.extensions import db
 from app.pilots.changes import audit, require_allowed
-from app.pilots.fields import Fields
-from app.pilots.models import NOTE_MAX, TITLE_MAX, Pilot
+from app.pilots.input_fields import Errors, check, fail, read
+from app.pilots.input_schemas import ExpenseInput, FundingInput
+from app.pilots.models import Pilot
 from app.pilots.models_money import Expense, FundingLine
 from app.pilots.models_reports import PilotDocument
-from app.pilots.states import ExpenseCategory, FundingKind
-
-
-def funding_values(fields: Fields) -> dict:
-    kind = fields.choice("kind", FundingKind)
-    label = fields.text("label", max_length=TITLE_MAX)
-    amount = fields.amount("amount_eur", allow_zero=False)
-    vat = fields.amount("vat_eur") if fields.data.get("vat_eur") not in (None, "") \
-        else Decimal("0.00")
-    return {"kind": kind, "label": label, "amount_eur": amount, "vat_eur": vat}
 
 
 def add_funding_line(pilot: Pilot, data: dict, *, actor, now: datetime | None = None
@@ -39,9 +29,9 @@ def add_funding_line(pilot: Pilot, data: dict, *, actor, now: datetime | None = 
     now = now or now_utc()
     require_allowed(pilot.can_manage(actor), _l("Only the pilot's coordinators can change its "
                                          "funding."))
-    fields = Fields(data)
-    values = funding_values(fields)
-    fields.check()
+    schema = FundingInput()
+    values, errors = read(schema, data)
+    check(errors, schema)
     line = FundingLine(pilot=pilot, **values)
     db.session.add(line)
     db.session.flush()
@@ -67,19 +57,15 @@ def check_expense(pilot: Pilot, data: dict, *, actor, now: datetime | None = Non
     nothing, so that a batch checks every row before it writes any."""
     now = now or now_utc()
     require_allowed(pilot.can_edit(actor))
-    fields = Fields(data)
-    amount = fields.amount("amount_eur", allow_zero=False)
-    spent_on = fields.date("spent_on")
+    schema = ExpenseInput()
+    values, errors = read(schema, data)
+    spent_on = values.get("spent_on")
     if spent_on is not None and spent_on > today_riga(now):
-        fields.fail("spent_on", _l("An expense cannot be dated in the future."))
+        fail(errors, "spent_on", _l("An expense cannot be dated in the future."))
     elif spent_on is not None:
-        _check_expense_date(fields, pilot, spent_on)
-    description = fields.text("description", required=True, max_length=NOTE_MAX)
-    category = fields.choice("category", ExpenseCategory, default=ExpenseCategory.OTHER.value)
-    document_public = fields.boolean("document_public")
-    fields.check()
-    return {"amount_eur": amount, "spent_on": spent_on, "description": description,
-            "category": category, "document_public": document_public}
+        _check_expense_date(errors, pilot, spent_on)
+    check(errors, schema)
+    return values
 
 
 def record_expense(pilot: Pilot, data: dict, *, actor, now: datetime | None = None,
@@ -116,10 +102,10 @@ def expense_grace_days() -> int:
     return int(current_app.config.get("PILOT_EXPENSE_GRACE_DAYS", 60))
 
 
-def _check_expense_date(fields: Fields, pilot: Pilot, spent_on: date) -> None:
+def _check_expense_date(errors: Errors, pilot: Pilot, spent_on: date) -> None:
     last = pilot.end_date + timedelta(days=expense_grace_days())
     if not pilot.start_date <= spent_on <= last:
-        fields.fail("spent_on", _l(
+        fail(errors, "spent_on", _l(
             "An expense must be dated between the pilot's start (%(start)s) and %(last)s "
             "(its end, %(end)s, and %(days)d days for late invoices).",
             start=format_date(pilot.start_date), end=format_date(pilot.end_date),

@@ -20,8 +20,9 @@ from app.core.collation import collated
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.extensions import db
 from app.pilots.changes import audit, flush_pilot, require_allowed, touch
-from app.pilots.fields import Fields
-from app.pilots.models import NOTE_MAX, TITLE_MAX, Pilot, PilotStatusChange
+from app.pilots.input_fields import Errors, check, fail, read
+from app.pilots.input_schemas import PilotChangeInput
+from app.pilots.models import NOTE_MAX, Pilot, PilotStatusChange
 from app.pilots.states import PILOT_TRANSITIONS, PilotStatus, can_move
 from app.places.models import Municipality
 from app.public import follow
@@ -40,62 +41,53 @@ FIELD_LABELS = {
 }
 
 
-def read_coordinator(fields: Fields, pilot_region: str | None, hackathon) -> Any:
+def read_coordinator(values: dict, errors: Errors, pilot_region: str | None, hackathon
+                     ) -> Any:
+    """The coordinator chosen in `values` (loaded), or None with the field's message."""
     from app.accounts.models import User
 
-    user_id = fields.integer("coordinator_id")
+    user_id = values.get("coordinator_id")
     if user_id is None:
-        return None
+        return None  # none chosen, or the field's message is recorded already
     user = db.session.get(User, user_id)
     if user is None or not user.is_active or not user.is_coordinator or not (
             user.coordinates_region(pilot_region) or hackathon.can_manage(user)):
-        fields.fail("coordinator_id", _l("Choose a coordinator of the pilot's planning region "
-                                         "or a national coordinator."))
+        fail(errors, "coordinator_id", _l("Choose a coordinator of the pilot's planning "
+                                          "region or a national coordinator."))
         return None
     return user
 
 
-def read_assessment_theme(fields: Fields) -> int | None:
+def read_assessment_theme(values: dict, errors: Errors) -> int | None:
     """The id of an existing assessment theme, or None for none."""
     from app.programme.models import Theme
 
-    if fields.data.get("assessment_theme_id") in (None, ""):
-        return None
-    theme_id = fields.integer("assessment_theme_id")
+    theme_id = values.get("assessment_theme_id")
     if theme_id is None:
-        return None  # the field's message is recorded already
+        return None  # none chosen, or the field's message is recorded already
     if db.session.get(Theme, theme_id) is None:
-        fields.fail("assessment_theme_id", _l("Choose one of the assessment themes offered."))
+        fail(errors, "assessment_theme_id", _l("Choose one of the assessment themes offered."))
         return None
     return theme_id
 
 
-def read_municipalities(fields: Fields, *, lead_default: int | None,
-                    partners_default: Iterable[int]) -> tuple[Municipality | None, list]:
-    lead_id = fields.integer("lead_municipality_id") if fields.has("lead_municipality_id") \
+def read_municipalities(data: dict, values: dict, errors: Errors, *, lead_default: int | None,
+                        partners_default: Iterable[int]) -> tuple[Municipality | None, list]:
+    """The lead and partner municipalities: those chosen in `values` (loaded from `data`),
+    the defaults for those not sent."""
+    lead_id = values.get("lead_municipality_id") if "lead_municipality_id" in data \
         else lead_default
     lead = db.session.get(Municipality, lead_id) if lead_id else None
     if lead is None:
-        fields.fail("lead_municipality_id", _l("Choose the lead municipality."))
-    raw = fields.data.get("partner_municipality_ids", list(partners_default))
-    if raw is None:
-        raw = []
-    if not isinstance(raw, list | tuple) or any(
-            isinstance(i, bool) or not isinstance(i, int | str) for i in raw):
-        fields.fail("partner_municipality_ids", _l("Choose municipalities from the list."))
+        fail(errors, "lead_municipality_id", _l("Choose the lead municipality."))
+    if "partner_municipality_ids" in errors:
         return lead, []
-    ids = []
-    for item in raw:
-        text = str(item).strip()
-        if not text.isdigit() or len(text) > 9:
-            fields.fail("partner_municipality_ids", _l("Choose municipalities from the list."))
-            return lead, []
-        if int(text) not in ids:
-            ids.append(int(text))
+    ids = values.get("partner_municipality_ids", list(partners_default)) \
+        if "partner_municipality_ids" in data else list(partners_default)
     partners = list(db.session.scalars(select(Municipality).where(Municipality.id.in_(ids)))) \
         if ids else []
     if len(partners) != len(ids):
-        fields.fail("partner_municipality_ids", _l("Choose municipalities from the list."))
+        fail(errors, "partner_municipality_ids", _l("Choose municipalities from the list."))
     if lead is not None and lead in partners:
         partners.remove(lead)  # the lead is not its own partner
     return lead, collated(partners, key=lambda m: m.name)
@@ -109,9 +101,10 @@ def charged_region(hackathon, lead: Municipality | None) -> str | None:
     return lead.region_code if lead is not None else None
 
 
-def check_dates(fields: Fields, start: date | None, end: date | None) -> None:
+def check_dates(errors: Errors, start: date | None, end: date | None) -> None:
+    """The end comes after the start."""
     if start is not None and end is not None and end <= start:
-        fields.fail("end_date", _l("The end date must be after the start date."))
+        fail(errors, "end_date", _l("The end date must be after the start date."))
 
 
 TRACKED = ("title", "summary", "start_date", "end_date", "approved_budget_eur",
@@ -131,40 +124,34 @@ def update_pilot(pilot: Pilot, data: dict, *, actor, now: datetime | None = None
     another raises StalePilot."""
     now = now or now_utc()
     require_allowed(pilot.can_edit(actor))
-    fields = Fields(data)
-    values: dict[str, Any] = {}
-    if fields.has("title"):
-        values["title"] = fields.text("title", required=True, max_length=TITLE_MAX)
-    if fields.has("summary"):
-        values["summary"] = fields.text("summary")
-    if fields.has("start_date"):
-        values["start_date"] = fields.date("start_date")
-    if fields.has("end_date"):
-        values["end_date"] = fields.date("end_date")
-    if fields.has("budget_eur"):
-        values["approved_budget_eur"] = fields.amount("budget_eur", allow_zero=False)
-    if fields.has("evidence_required"):
-        values["evidence_required"] = fields.boolean("evidence_required")
-    if fields.has("lead_municipality_id") or fields.has("partner_municipality_ids"):
+    schema = PilotChangeInput()
+    data = data or {}
+    loaded, errors = read(schema, data, partial=True)
+    # A field sent but not read is None, so that no rule compares the stored value instead.
+    values: dict[str, Any] = {name: loaded.get(name) for name in (
+        "title", "summary", "start_date", "end_date", "evidence_required") if name in data}
+    if "budget_eur" in data:
+        values["approved_budget_eur"] = loaded.get("budget_eur")
+    if "lead_municipality_id" in data or "partner_municipality_ids" in data:
         lead, partners = read_municipalities(
-            fields, lead_default=pilot.lead_municipality_id,
+            data, loaded, errors, lead_default=pilot.lead_municipality_id,
             partners_default=[m.id for m in pilot.partner_municipalities])
         if lead is not None:
             values["lead_municipality_id"] = lead.id
             values["region_code"] = charged_region(pilot.hackathon, lead)
         values["partner_municipality_ids"] = sorted(m.id for m in partners)
-    if fields.has("coordinator_id"):
-        coordinator = read_coordinator(fields, values.get("region_code", pilot.region_code),
-                                   pilot.hackathon)
+    if "coordinator_id" in data:
+        coordinator = read_coordinator(loaded, errors,
+                                       values.get("region_code", pilot.region_code),
+                                       pilot.hackathon)
         values["coordinator_id"] = coordinator.id if coordinator else None
-    if fields.has("assessment_theme_id"):
-        values["assessment_theme_id"] = read_assessment_theme(fields)
-    check_dates(fields, values.get("start_date", pilot.start_date),
-                 values.get("end_date", pilot.end_date))
-    status = fields.choice("status", PilotStatus, required=False) if fields.has("status") \
-        else None
-    reason = fields.text("status_reason", max_length=NOTE_MAX)
-    fields.check()
+    if "assessment_theme_id" in data:
+        values["assessment_theme_id"] = read_assessment_theme(loaded, errors)
+    check_dates(errors, values.get("start_date", pilot.start_date),
+                values.get("end_date", pilot.end_date))
+    status = loaded.get("status")
+    reason = loaded.get("status_reason", "")
+    check(errors, schema)
 
     before = snapshot(pilot)
     changed = {name for name, value in values.items() if before.get(name) != value}

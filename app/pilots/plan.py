@@ -17,14 +17,19 @@ from app.core.clock import now_utc, today_riga
 from app.core.errors import Invalid, WrongState
 from app.extensions import db
 from app.pilots.changes import audit, require_allowed
-from app.pilots.fields import Fields, read_weight
 from app.pilots.indicators import (
-    DIRECTIONS,
     PROBLEM_MESSAGES,
     indicator_problems,
     measurement_date_problem,
 )
-from app.pilots.models import NOTE_MAX, TEXT_MAX, TITLE_MAX, UNIT_MAX, Pilot
+from app.pilots.input_fields import Errors, check, fail, filled, read
+from app.pilots.input_schemas import (
+    IndicatorInput,
+    MeasurementInput,
+    MilestoneChangeInput,
+    MilestoneInput,
+)
+from app.pilots.models import Pilot
 from app.pilots.models_plan import Indicator, Measurement, Milestone
 from app.pilots.models_reports import PilotDocument
 from app.pilots.states import MILESTONE_TRANSITIONS, MilestoneStatus, can_move
@@ -39,16 +44,13 @@ def add_milestone(pilot: Pilot, data: dict, *, actor, now: datetime | None = Non
     """Plan a milestone: title, due date, weight above zero (default 1), description."""
     now = now or now_utc()
     require_allowed(pilot.can_edit(actor))
-    fields = Fields(data)
-    title = fields.text("title", required=True, max_length=TITLE_MAX)
-    description = fields.text("description")
-    due = fields.date("due_date")
+    schema = MilestoneInput()
+    values, errors = read(schema, data)
+    title, description = values.get("title", ""), values.get("description", "")
+    due, weight = values.get("due_date"), values.get("weight")
     if due is not None:
-        _check_due_date(fields, pilot, due)
-    weight, problem = read_weight(data.get("weight"))
-    if problem:
-        fields.fail("weight", problem)
-    fields.check()
+        _check_due_date(errors, pilot, due)
+    check(errors, schema)
     milestone = Milestone(pilot=pilot, title=title, description=description, due_date=due,
                           weight=weight, status=MilestoneStatus.PLANNED, created_at=now,
                           updated_at=now)
@@ -59,9 +61,9 @@ def add_milestone(pilot: Pilot, data: dict, *, actor, now: datetime | None = Non
     return milestone
 
 
-def _check_due_date(fields: Fields, pilot: Pilot, due: date) -> None:
+def _check_due_date(errors: Errors, pilot: Pilot, due: date) -> None:
     if not pilot.start_date <= due <= pilot.end_date:
-        fields.fail("due_date", _l(
+        fail(errors, "due_date", _l(
             "A milestone must be due within the pilot, between %(start)s and %(end)s.",
             start=format_date(pilot.start_date), end=format_date(pilot.end_date)))
 
@@ -78,35 +80,23 @@ def update_milestone(milestone: Milestone, data: dict, *, actor, now: datetime |
     pilot = milestone.pilot
     require_allowed(pilot.can_edit(actor))
     today = today_riga(now)
-    fields = Fields(data)
-    values: dict[str, Any] = {}
-    if fields.has("title"):
-        values["title"] = fields.text("title", required=True, max_length=TITLE_MAX)
-    if fields.has("description"):
-        values["description"] = fields.text("description")
-    if fields.has("due_date"):
-        values["due_date"] = fields.date("due_date")
-        if values["due_date"] is not None and values["due_date"] != milestone.due_date:
-            _check_due_date(fields, pilot, values["due_date"])
-    if fields.has("weight"):
-        weight, problem = read_weight(data.get("weight"))
-        if problem or data.get("weight") in (None, ""):
-            fields.fail("weight", problem or _l("The weight must be more than zero."))
-        values["weight"] = weight
-    for name, key in (("evidence_text", "evidence"), ("evidence_text", "evidence_text")):
-        if fields.has(key):
-            values[name] = fields.text(key, max_length=TEXT_MAX)
-    if fields.has("evidence_url"):
-        values["evidence_url"] = fields.url("evidence_url")
+    schema = MilestoneChangeInput()
+    data = data or {}
+    loaded, errors = read(schema, data, partial=True)
+    values: dict[str, Any] = {name: loaded.get(name) for name in (
+        "title", "description", "due_date", "weight", "evidence_url") if name in data}
+    if values.get("due_date") is not None and values["due_date"] != milestone.due_date:
+        _check_due_date(errors, pilot, values["due_date"])
+    for key in ("evidence", "evidence_text"):  # the form's name, then the API's
+        if key in data:
+            values["evidence_text"] = loaded.get(key)
     if document is not None:
         values["evidence_document_id"] = document.id
-    status = fields.choice("status", MilestoneStatus, required=False) \
-        if fields.has("status") else None
-    completed_on = fields.date("completed_on", required=False) \
-        if fields.has("completed_on") else None
+    status = loaded.get("status")
+    completed_on = loaded.get("completed_on")
     if completed_on is not None and completed_on > today:
-        fields.fail("completed_on", _l("The completion date cannot be in the future."))
-    fields.check()
+        fail(errors, "completed_on", _l("The completion date cannot be in the future."))
+    check(errors, schema)
 
     target = status or milestone.status
     if status is not None and status != milestone.status and not can_move(
@@ -145,22 +135,19 @@ def update_milestone(milestone: Milestone, data: dict, *, actor, now: datetime |
 
 # --- indicators and measurements -------------------------------------------------------------
 
-def indicator_values(fields: Fields) -> dict:
-    name = fields.text("name", required=True, max_length=TITLE_MAX)
-    unit = fields.text("unit", max_length=UNIT_MAX)
-    direction = fields.text("direction", required=True, max_length=10)
-    if direction and direction not in DIRECTIONS:
-        fields.fail("direction", _l("Choose increase or decrease."))
-    baseline = fields.number("baseline")
-    target = fields.number("target")
-    baseline_on = fields.date("baseline_on")
-    target_on = fields.date("target_on")
-    if not fields.errors and baseline is not None and target is not None:  # None: it failed
-        for field, code in indicator_problems(baseline, target, direction, baseline_on,
-                                              target_on).items():
-            fields.fail(field, PROBLEM_MESSAGES[code])
-    return {"name": name, "unit": unit, "direction": direction, "baseline_value": baseline,
-            "target_value": target, "baseline_on": baseline_on, "target_on": target_on}
+def indicator_values(data: dict) -> tuple[dict, Errors]:
+    """An indicator's values read from `data`, and the messages of those that could not be
+    read or do not agree (a target against its direction)."""
+    values, errors = read(IndicatorInput(), data)
+    if not errors:
+        for field, code in indicator_problems(
+                values["baseline"], values["target"], values["direction"],
+                values["baseline_on"], values["target_on"]).items():
+            fail(errors, field, PROBLEM_MESSAGES[code])
+    return {"name": values.get("name", ""), "unit": values.get("unit", ""),
+            "direction": values.get("direction", ""), "baseline_value": values.get("baseline"),
+            "target_value": values.get("target"), "baseline_on": values.get("baseline_on"),
+            "target_on": values.get("target_on")}, errors
 
 
 def add_indicator(pilot: Pilot, data: dict, *, actor, now: datetime | None = None
@@ -169,13 +156,11 @@ def add_indicator(pilot: Pilot, data: dict, *, actor, now: datetime | None = Non
     date to its end; the target must lie in the indicator's direction from the baseline."""
     now = now or now_utc()
     require_allowed(pilot.can_edit(actor))
-    fields = Fields({"baseline_on": pilot.start_date, "target_on": pilot.end_date,
-                      **{k: v for k, v in (data or {}).items() if v not in (None, "")
-                         or k not in ("baseline_on", "target_on")}})
-    values = indicator_values(fields)
+    values, errors = indicator_values(filled(data, baseline_on=pilot.start_date,
+                                             target_on=pilot.end_date))
     if len(pilot.indicators) >= INDICATORS_MAX:
-        fields.fail("name", _l("A pilot has at most %(n)d indicators.", n=INDICATORS_MAX))
-    fields.check()
+        fail(errors, "name", _l("A pilot has at most %(n)d indicators.", n=INDICATORS_MAX))
+    check(errors, IndicatorInput())
     indicator = Indicator(pilot=pilot, position=len(pilot.indicators), created_at=now,
                           **values)
     db.session.add(indicator)
@@ -191,17 +176,16 @@ def check_measurement(indicator: Indicator, data: dict, *, actor,
     nothing, so that a batch checks every row before it writes any."""
     now = now or now_utc()
     require_allowed(indicator.pilot.can_edit(actor))
-    fields = Fields(data)
-    value = fields.number("value")
-    measured_on = fields.date("measured_on")
-    note = fields.text("note", max_length=NOTE_MAX)
+    schema = MeasurementInput()
+    values, errors = read(schema, data)
+    measured_on = values.get("measured_on")
     if measured_on is not None:
         problem = measurement_date_problem(measured_on, indicator.baseline_on,
                                            today_riga(now))
         if problem:
-            fields.fail("measured_on", PROBLEM_MESSAGES[problem])
-    fields.check()
-    return {"value": value, "measured_on": measured_on, "note": note}
+            fail(errors, "measured_on", PROBLEM_MESSAGES[problem])
+    check(errors, schema)
+    return {"value": values["value"], "measured_on": measured_on, "note": values["note"]}
 
 
 def record_measurement(indicator: Indicator, data: dict, *, actor,

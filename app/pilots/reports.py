@@ -18,8 +18,9 @@ from app.extensions import db
 from app.mail.operations import queue_mail
 from app.pilots import documents
 from app.pilots.changes import audit, require_allowed
-from app.pilots.fields import Fields
-from app.pilots.models import NOTE_MAX, TEXT_MAX, Pilot
+from app.pilots.input_fields import check, fail, filled, read
+from app.pilots.input_schemas import ReportInput, ReturnInput
+from app.pilots.models import Pilot
 from app.pilots.models_reports import PilotDocument, PilotUpdate
 from app.pilots.states import UPDATE_TRANSITIONS, UpdateStatus, can_move
 from app.public import follow
@@ -45,13 +46,15 @@ def add_document(pilot: Pilot, filename: str | None, data: bytes, *, actor,
     return document
 
 
-def _update_values(fields: Fields, now: datetime) -> tuple[str, bool, date | None]:
-    body = fields.text("body", required=True, max_length=TEXT_MAX)
-    public = fields.boolean("public")
-    reported_on = fields.date("reported_on", default=today_riga(now))
+def _update_values(data: dict, now: datetime) -> tuple[str, bool, date | None]:
+    """A report's text, audience and date (today when blank), or Invalid."""
+    schema = ReportInput()
+    values, errors = read(schema, filled(data, reported_on=today_riga(now)))
+    reported_on = values.get("reported_on")
     if reported_on is not None and reported_on > today_riga(now):
-        fields.fail("reported_on", _l("A report cannot be dated in the future."))
-    return body, public, reported_on
+        fail(errors, "reported_on", _l("A report cannot be dated in the future."))
+    check(errors, schema)
+    return values["body"], values["public"], reported_on
 
 
 def post_update(pilot: Pilot, data: dict, *, actor, now: datetime | None = None
@@ -61,9 +64,7 @@ def post_update(pilot: Pilot, data: dict, *, actor, now: datetime | None = None
     by such a coordinator is approved as it is written)."""
     now = now or now_utc()
     require_allowed(pilot.can_edit(actor))
-    fields = Fields(data)
-    body, public, reported_on = _update_values(fields, now)
-    fields.check()
+    body, public, reported_on = _update_values(data, now)
     update = PilotUpdate(pilot=pilot, body=body, public=public, reported_on=reported_on,
                          created_at=now, created_by_id=actor.id,
                          status=UpdateStatus.SUBMITTED if public else UpdateStatus.INTERNAL)
@@ -87,10 +88,9 @@ def revise_update(update: PilotUpdate, data: dict, *, actor, now: datetime | Non
     require_allowed(update.pilot.can_edit(actor))
     if update.status == UpdateStatus.APPROVED:
         raise WrongState(_l("A published report cannot be changed; write a new one."))
-    fields = Fields({"body": update.body, "public": update.public,
-                      "reported_on": update.reported_on, **(data or {})})
-    body, public, reported_on = _update_values(fields, now)
-    fields.check()
+    body, public, reported_on = _update_values(
+        {"body": update.body, "public": update.public, "reported_on": update.reported_on,
+         **(data or {})}, now)
     assert reported_on is not None  # a missing date is an error, raised by check()
     update.body, update.public, update.reported_on = body, public, reported_on
     if not public:
@@ -135,9 +135,10 @@ def return_update(update: PilotUpdate, note: str, *, actor, now: datetime | None
     if not can_move(UPDATE_TRANSITIONS, update.status, UpdateStatus.RETURNED):
         raise WrongState(_l("Only a report waiting for approval can be returned; this one "
                             "is “%(status)s”.", status=update.status.label))
-    fields = Fields({"note": note})
-    note = fields.text("note", required=True, max_length=NOTE_MAX)
-    fields.check()
+    schema = ReturnInput()
+    values, errors = read(schema, {"note": note})
+    check(errors, schema)
+    note = values["note"]
     update.status = UpdateStatus.RETURNED
     update.reviewed_at, update.reviewed_by_id, update.review_note = now, actor.id, note
     db.session.flush()

@@ -2,7 +2,7 @@
 plan, money, reports, evaluation and replication, and the shapes of what it answers.
 
 Money and numbers are accepted as decimal strings (a JSON number too) and read exactly by
-the operations (app.pilots.fields); enums list the values of app.pilots.states.
+the operations (app.pilots.input_fields); enums list the values of app.pilots.states.
 """
 
 from __future__ import annotations
