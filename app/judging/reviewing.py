@@ -1,19 +1,18 @@
-"""A judge's review: reading the scores and comments (check_review_data), saving and
-submitting them, a coordinator reopening a submitted review, the status moves on record,
+"""A judge's review: saving and submitting its scores and comments, a coordinator
+reopening a submitted review, the status moves on record,
 and the text kept for a judge whose session ended while scoring.
 
 Operations validate, flush and never commit: the request pipeline commits at the edge.
-Review scores come from the pure scoring.py.
+The input is read by review_input.py; scores are checked by the pure review_scores.py.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -22,12 +21,12 @@ from app.core.clock import now_utc
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
 from app.core.formatting import fmt_datetime
 from app.core.kept import discard, keep, offered
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.hackathons.models import Criterion, Phase
 from app.ideas.status import IdeaStatus
-from app.judging import conflicts
-from app.judging import review_scores as scoring
-from app.judging.guards import check_manager, check_not_frozen, clean_text, parse_id
+from app.judging import conflicts, review_scores
+from app.judging.guards import check_manager, check_not_frozen, clean_text
 from app.judging.models_reviews import (
     COMMENT_MAX,
     REASON_MAX,
@@ -37,6 +36,7 @@ from app.judging.models_reviews import (
     can_move,
 )
 from app.judging.queries import conflict_facts
+from app.judging.review_input import read_review_input
 from app.mail.operations import queue_mail
 
 
@@ -67,112 +67,8 @@ class StaleReview(StaleVersion):
         self.posted = posted or {}
 
 
-def criterion_specs(criteria: list[Criterion]) -> list[scoring.CriterionSpec]:
-    return [scoring.CriterionSpec(c.id, c.weight, c.max_score) for c in criteria]
-
-
-def parse_score(value: Any) -> tuple[Decimal | None, bool]:
-    """A score from a form or JSON: 7, 7.5, "7,5". Returns (value, ok); blank is (None, True)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None, True
-    if isinstance(value, bool):
-        return None, False
-    if isinstance(value, int | Decimal):
-        number = Decimal(value)
-    elif isinstance(value, float):
-        number = Decimal(repr(value))
-    elif isinstance(value, str) and len(value) <= 20:
-        try:
-            number = Decimal(value.strip().replace(",", "."))
-        except InvalidOperation:
-            return None, False
-    else:
-        return None, False
-    if not number.is_finite():
-        return None, False
-    return number, True
-
-
-def _score_message(code: str, criterion: Criterion | None):
-    maximum = criterion.max_score if criterion else 0
-    return {
-        scoring.MISSING: _l("Give a score from 0 to %(max)d before submitting.", max=maximum),
-        scoring.UNKNOWN_CRITERION: _l("This is not a criterion of the hackathon."),
-        scoring.NOT_A_NUMBER: _l("Enter a number from 0 to %(max)d, e.g. 7 or 7.5.",
-                                 max=maximum),
-        scoring.NEGATIVE: _l("A score cannot be negative: use 0 to %(max)d.", max=maximum),
-        scoring.ABOVE_MAXIMUM: _l("The maximum for this criterion is %(max)d.", max=maximum),
-        scoring.NOT_HALF_POINT: _l("Use whole or half points, e.g. 7 or 7.5.", max=maximum),
-    }[code]
-
-
-def check_review_data(review: Review, data: dict, *, submit: bool,
-                      criteria: list[Criterion] | None = None
-                      ) -> tuple[dict[int, Decimal | None], dict[int, str], str]:
-    """Read and check posted scores and comments; raise Invalid listing every problem.
-
-    The criteria are those of the review's round (`criteria`, when already loaded).
-    Errors are keyed `scores.<criterion id>`, `comments.<criterion id>` and `comment`.
-    A draft may leave scores blank; submitting needs every criterion scored.
-    """
-    criteria = list(criteria if criteria is not None else review.criteria)
-    by_id = {c.id: c for c in criteria}
-    errors: dict[str, list] = {}
-    raw_scores = data.get("scores") or {}
-    raw_comments = data.get("comments") or {}
-    if not isinstance(raw_scores, dict):
-        raise Invalid(errors={"scores": [_l("Send the scores as an object "
-                                            "{criterion_id: number}.")]})
-    if not isinstance(raw_comments, dict):
-        raise Invalid(errors={"comments": [_l("Send the comments as an object "
-                                              "{criterion_id: text}.")]})
-    scores: dict[int, Decimal | None] = {}
-    for raw_key, raw_value in raw_scores.items():
-        key = parse_id(raw_key)
-        if key is None or key not in by_id:
-            errors[f"scores.{raw_key}"] = [_score_message(scoring.UNKNOWN_CRITERION, None)]
-            continue
-        value, ok = parse_score(raw_value)
-        if not ok:
-            errors[f"scores.{key}"] = [_score_message(scoring.NOT_A_NUMBER, by_id[key])]
-            continue
-        scores[key] = value
-    # What the review keeps for criteria the request leaves out: a PUT or a form may send
-    # only some of them.
-    merged = {c.id: (s.score if (s := review.score_for(c.id)) else None) for c in criteria}
-    merged.update(scores)
-    try:
-        scoring.check_scores({k: v for k, v in merged.items() if v is not None},
-                             criterion_specs(criteria), require_all=submit)
-    except scoring.InvalidScores as problem:
-        for cid, code in problem.problems.items():
-            criterion = by_id.get(cid) if isinstance(cid, int) else None
-            errors.setdefault(f"scores.{cid}", [_score_message(code, criterion)])
-    comments: dict[int, str] = {}
-    for raw_key, raw_value in raw_comments.items():
-        key = parse_id(raw_key)
-        text = clean_text(raw_value)
-        if key is None or key not in by_id:
-            errors[f"comments.{raw_key}"] = [_score_message(scoring.UNKNOWN_CRITERION, None)]
-        elif text is None:
-            errors[f"comments.{key}"] = [_l("A comment is text.")]
-        elif len(text) > COMMENT_MAX:
-            errors[f"comments.{key}"] = [_l("Use at most %(n)d characters (now %(m)d).",
-                                            n=COMMENT_MAX, m=len(text))]
-        else:
-            comments[key] = text
-    comment = clean_text(data.get("comment")) if "comment" in data else review.comment
-    if comment is None:
-        errors["comment"] = [_l("A comment is text.")]
-    elif len(comment) > COMMENT_MAX:
-        errors["comment"] = [_l("Use at most %(n)d characters (now %(m)d).",
-                                n=COMMENT_MAX, m=len(comment))]
-    if errors:
-        named = [by_id[cid].name for cid in by_id if f"scores.{cid}" in errors]
-        detail = (_l("The review was not saved. Check the scores of: %(names)s.",
-                     names=", ".join(named)) if submit and named else None)
-        raise Invalid(detail, errors=errors)
-    return merged, comments, comment or ""
+def criterion_specs(criteria: list[Criterion]) -> list[review_scores.CriterionSpec]:
+    return [review_scores.CriterionSpec(c.id, c.weight, c.max_score) for c in criteria]
 
 
 def _check_scoring_allowed(review: Review, actor, now: datetime) -> None:
@@ -224,8 +120,8 @@ def save_review(review: Review, data: dict, *, actor, now: datetime | None = Non
         raise StaleReview(review, data)
     submit = bool(data.get("submit"))
     criteria = review.criteria  # its round's: a final round may have its own
-    scores, comments, comment = check_review_data(review, data, submit=submit,
-                                                  criteria=criteria)
+    read = read_review_input(review, data, submit=submit, criteria=criteria)
+    scores, comments, comment = read.scores, read.comments, read.comment
 
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
@@ -246,7 +142,7 @@ def save_review(review: Review, data: dict, *, actor, now: datetime | None = Non
     review.comment = comment
     review.updated_at = now
     if submit:
-        review.score = Decimal(str(scoring.review_score(
+        review.score = Decimal(str(review_scores.review_score(
             {k: v for k, v in scores.items() if v is not None}, criterion_specs(criteria))))
         review.submitted_at = now
     try:
