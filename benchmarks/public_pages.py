@@ -244,8 +244,9 @@ from app import create_app
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas.models import Idea
-from app.judging.models import WinnerDecision
-from app.pilots.models import Measurement, Indicator, Pilot
+from app.judging.models_results import WinnerDecision
+from app.pilots.models import Pilot
+from app.pilots.models_plan import Indicator, Measurement
 from app.teams.models import Team
 app = create_app()
 with app.app_context():
