@@ -81,19 +81,30 @@ def refuse_nul_characters() -> None:
 
 def schema_name(schema) -> str:
     """A schema's name in the OpenAPI document; the same schema loaded partially (a PATCH)
-    is a shape of its own, named `…Patch`."""
+    is a shape of its own, named `…Patch`. A schema whose few filled-in fields are partial
+    keeps its name: it is documented that one way only."""
     name = resolver(schema)
-    return f"{name}Patch" if getattr(schema, "partial", False) else name
+    return f"{name}Patch" if getattr(schema, "partial", False) is True else name
+
+
+def _field_keywords(self, field, **kwargs) -> dict:
+    """apispec attribute function: a field that knows its JSON schema keywords says them
+    (the pilots' input fields, which read what pages and clients send alike)."""
+    keywords = getattr(field, "openapi", None)
+    return keywords() if callable(keywords) else {}
 
 
 def init_api(app: Flask) -> None:
     from app.api import accounts, hackathons, ideas, judging, pilots, places, programme, teams
     from app.bulk import api as bulk_api
 
+    plugin = MarshmallowPlugin(schema_name_resolver=schema_name)
     api.init_app(app, spec_kwargs={
         "info": {"description": "Talka JSON API. See the contract in API.md."},
-        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
+        "marshmallow_plugin": plugin,
     })
+    assert plugin.converter is not None  # made by init_app's spec
+    plugin.converter.add_attribute_function(_field_keywords)
     from app import MAX_ID, IdConverter
     from app.api.http_cache import init_http_cache
 

@@ -5,7 +5,9 @@ Thin adapters over the pilot operations (creation, lifecycle, plan, funding, rep
 evaluation), the same ones the pages call. Anyone reads a pilot's public fields; its team
 and coordinators also read the internal ones (every report, expenses, evidence, documents).
 `progress`, `health` and `spent_eur` are computed (app.pilots.health, app.pilots.money),
-never stored or accepted. The schemas are app.pilots.schemas; the bodies, app.api.pilot_bodies.
+never stored or accepted. A request body is documented with the schema its operation loads
+it with (app.pilots.input_schemas), so a rule is stated once for the form and the client;
+the answers' shapes are app.pilots.schemas, the bodies app.api.pilot_bodies.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from app.api.pilot_bodies import (
     pilot_body,
     update_body,
 )
-from app.api.schemas import PageArgs, page_schema
+from app.api.schemas import PageArgs, json_body, page_schema
 from app.core import access, web
 from app.core.clock import today_riga
 from app.core.errors import StaleVersion
@@ -42,29 +44,34 @@ from app.pilots import lifecycle as lifecycle_ops
 from app.pilots import plan as plan_ops
 from app.pilots import queries
 from app.pilots import reports as reports_ops
+from app.pilots.input_fields import check, read
+from app.pilots.input_schemas import (
+    INDICATOR_DEFAULTS,
+    PILOT_DEFAULTS,
+    EvaluationInput,
+    ExpenseInput,
+    FundingInput,
+    IndicatorInput,
+    MeasurementInput,
+    MilestoneChangeInput,
+    MilestoneInput,
+    PilotChangeInput,
+    PilotCreateInput,
+    ReplicationInput,
+    ReportInput,
+    ReturnInput,
+)
 from app.pilots.models import Pilot
 from app.pilots.models_plan import Indicator, Milestone
 from app.pilots.models_reports import PilotUpdate
 from app.pilots.schemas import (
-    EvaluationInSchema,
-    ExpenseInSchema,
     ExpenseOut,
-    FundingInSchema,
     FundingOut,
-    IndicatorInSchema,
     IndicatorOut,
-    MeasurementInSchema,
     MeasurementOut,
-    MilestoneInSchema,
     MilestoneOut,
-    MilestonePatchSchema,
-    PilotCreateSchema,
-    PilotPatchSchema,
     PilotSchema,
     PublicPilotSchema,
-    ReplicationInSchema,
-    ReturnSchema,
-    UpdateInSchema,
     UpdateOut,
 )
 from app.pilots.states import (
@@ -121,7 +128,7 @@ def _json(body: dict, status: int = 200):
 # --- endpoints ----------------------------------------------------------------------------------
 
 @blp.route("/ideas/<id:idea_id>/pilot", methods=["POST"])
-@blp.arguments(PilotCreateSchema)
+@json_body(PilotCreateInput(partial=PILOT_DEFAULTS))
 @blp.response(201, PilotSchema)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -168,7 +175,7 @@ def get_pilot(pilot_id: int):
 
 
 @blp.route("/pilots/<id:pilot_id>", methods=["PATCH"])
-@blp.arguments(PilotPatchSchema)
+@json_body(PilotChangeInput(partial=True))
 @blp.response(200, PilotSchema)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -176,7 +183,9 @@ def update_pilot(data, pilot_id: int):
     """Change the fields sent. Send `version`: a stale one answers 409 with `current`.
     Dates, budget, coordinator, municipalities and the evidence rule are the coordinators'."""
     pilot = _editable(pilot_id)
-    version = data.pop("version", None)
+    loaded, errors = read(PilotChangeInput(only=("version",)), data, partial=True)
+    check(errors)
+    version = loaded.get("version")
 
     def save() -> Pilot:
         web.expect_version(pilot, version)
@@ -191,7 +200,7 @@ def update_pilot(data, pilot_id: int):
 
 
 @blp.route("/pilots/<id:pilot_id>/milestones", methods=["POST"])
-@blp.arguments(MilestoneInSchema)
+@json_body(MilestoneInput())
 @blp.response(201, MilestoneOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -203,7 +212,7 @@ def add_milestone(data, pilot_id: int):
 
 
 @blp.route("/milestones/<id:milestone_id>", methods=["PATCH"])
-@blp.arguments(MilestonePatchSchema)
+@json_body(MilestoneChangeInput(partial=True))
 @blp.response(200, MilestoneOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -216,7 +225,7 @@ def update_milestone(data, milestone_id: int):
 
 
 @blp.route("/pilots/<id:pilot_id>/indicators", methods=["POST"])
-@blp.arguments(IndicatorInSchema)
+@json_body(IndicatorInput(partial=INDICATOR_DEFAULTS))
 @blp.response(201, IndicatorOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -228,7 +237,7 @@ def add_indicator(data, pilot_id: int):
 
 
 @blp.route("/indicators/<id:indicator_id>/measurements", methods=["POST"])
-@blp.arguments(MeasurementInSchema)
+@json_body(MeasurementInput())
 @blp.response(201, MeasurementOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -240,7 +249,7 @@ def add_measurement(data, indicator_id: int):
 
 
 @blp.route("/pilots/<id:pilot_id>/expenses", methods=["POST"])
-@blp.arguments(ExpenseInSchema)
+@json_body(ExpenseInput())
 @blp.response(201, ExpenseOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -252,7 +261,7 @@ def add_expense(data, pilot_id: int):
 
 
 @blp.route("/pilots/<id:pilot_id>/funding", methods=["POST"])
-@blp.arguments(FundingInSchema)
+@json_body(FundingInput())
 @blp.response(201, FundingOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -265,7 +274,7 @@ def add_funding(data, pilot_id: int):
 
 
 @blp.route("/pilots/<id:pilot_id>/updates", methods=["POST"])
-@blp.arguments(UpdateInSchema)
+@json_body(ReportInput(partial=("reported_on",)))
 @blp.response(201, UpdateOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -295,19 +304,19 @@ def approve_update(update_id: int):
 
 
 @blp.route("/updates/<id:update_id>/return", methods=["POST"])
-@blp.arguments(ReturnSchema)
+@json_body(ReturnInput())
 @blp.response(200, UpdateOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
 def return_update(data, update_id: int):
     """Return a submitted report to the team with what to change; the team is e-mailed."""
     update = _update(update_id)
-    reports_ops.return_update(update, data["note"], actor=current_user)
+    reports_ops.return_update(update, data.get("note"), actor=current_user)
     return jsonify(update_body(update, internal=True))
 
 
 @blp.route("/pilots/<id:pilot_id>/evaluation", methods=["PUT"])
-@blp.arguments(EvaluationInSchema)
+@json_body(EvaluationInput())
 @blp.response(200, PilotSchema)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -320,7 +329,7 @@ def put_evaluation(data, pilot_id: int):
 
 
 @blp.route("/pilots/<id:pilot_id>/replications", methods=["POST"])
-@blp.arguments(ReplicationInSchema)
+@json_body(ReplicationInput(partial=("started_on",)))
 @blp.response(201, PilotSchema)
 @blp.doc(security=SECURITY)
 @access.signed_in

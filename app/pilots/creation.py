@@ -29,9 +29,9 @@ from app.pilots.lifecycle import (
     snapshot,
 )
 from app.pilots.models import TITLE_MAX, Pilot, PilotStatusChange
-from app.pilots.models_money import FundingLine
-from app.pilots.models_plan import Indicator
-from app.pilots.plan import INDICATORS_MAX, indicator_values
+from app.pilots.models_money import FUNDING_LINES_MAX, FundingLine
+from app.pilots.models_plan import INDICATORS_MAX, Indicator
+from app.pilots.plan import indicator_values
 from app.pilots.states import PilotStatus
 
 
@@ -87,7 +87,9 @@ def create_pilot(idea: Idea, data: dict, *, actor, now: datetime | None = None) 
         coordinator = actor if getattr(actor, "is_coordinator", False) else None
     rows = data.get("indicators")
     if rows is None:  # not sent: carry over those proposed indicators that are complete
-        rows = [r for r in proposed_indicators(idea) if r["direction"]]
+        # (their dates are the pilot's: without those, the dates' own messages say it all)
+        rows = ([r for r in proposed_indicators(idea) if r["direction"]]
+                if start and end else [])
     indicator_values = _indicator_rows(errors, rows, start, end)
     funding = _funding_rows(errors, data.get("funding") or [])
     check(errors, schema)
@@ -147,8 +149,9 @@ def _indicator_rows(errors: Errors, rows: Any, start: date | None,
 
 
 def _funding_rows(errors: Errors, rows: Any) -> list[dict]:
-    if not isinstance(rows, list):
-        fail(errors, "funding", _l("Send the funding lines as a list."))
+    if not isinstance(rows, list) or len(rows) > FUNDING_LINES_MAX:
+        fail(errors, "funding", _l("Send at most %(n)d funding lines as a list.",
+                                   n=FUNDING_LINES_MAX))
         return []
     values = []
     for row in rows:

@@ -86,11 +86,24 @@ def _refusal(message: Any) -> ValidationError:
 
 class Input(fields.Field):
     """A field read as the pages' forms send it: a missing key is `absent` (None unless
-    given), and None goes to the field's own rule for a blank, like "" does."""
+    given), and None goes to the field's own rule for a blank, like "" does.
 
-    def __init__(self, *, absent: Any = None, **kwargs: Any) -> None:
-        super().__init__(allow_none=True, **kwargs)
+    The same fields describe an API body in the OpenAPI document (`openapi`). A field is
+    listed as required there when a missing key is refused, and nullable when null is
+    taken as a blank; loading asks neither of marshmallow's flags, since the field's own
+    rule gives the message a person reads.
+    """
+
+    def __init__(self, *, absent: Any = None, must_fill: bool = False,
+                 **kwargs: Any) -> None:
+        super().__init__(allow_none=not must_fill, **kwargs)
         self.absent = absent
+        self.must_fill = must_fill
+        self.required = must_fill and absent in (None, "")
+
+    def openapi(self) -> dict[str, Any]:
+        """The field's JSON schema keywords (apispec adds the description and nullable)."""
+        return {"type": "string"}
 
     def deserialize(self, value: Any, attr: str | None = None,
                     data: Mapping[str, Any] | None = None, **kwargs: Any) -> Any:
@@ -110,9 +123,11 @@ class Text(Input):
     def __init__(self, *, required: bool = False, max_length: int = TEXT_MAX,
                  **kwargs: Any) -> None:
         kwargs.setdefault("absent", "")
-        super().__init__(**kwargs)
-        self.must_fill = required
+        super().__init__(must_fill=required, **kwargs)
         self.max_length = max_length
+
+    def openapi(self) -> dict[str, Any]:
+        return {"type": "string", "maxLength": self.max_length}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         if value is None:
@@ -134,6 +149,9 @@ class Direction(Text):
     def __init__(self, choices: Iterable[str], **kwargs: Any) -> None:
         super().__init__(required=True, max_length=10, **kwargs)
         self.choices = tuple(choices)
+
+    def openapi(self) -> dict[str, Any]:
+        return {"type": "string", "enum": list(self.choices)}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         wrong = _l("Choose increase or decrease.")
@@ -167,8 +185,10 @@ class LvDate(Input):
     `required`: not blank."""
 
     def __init__(self, *, required: bool = True, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.must_fill = required
+        super().__init__(must_fill=required, **kwargs)
+
+    def openapi(self) -> dict[str, Any]:
+        return {"type": "string", "format": "date", "example": "2026-03-01"}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any
                      ) -> date | None:
@@ -191,9 +211,12 @@ class Amount(Input):
 
     def __init__(self, *, allow_zero: bool = True, blank: Decimal | None = None,
                  **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(must_fill=blank is None, **kwargs)
         self.allow_zero = allow_zero
         self.blank = blank
+
+    def openapi(self) -> dict[str, Any]:
+        return {"type": "string", "example": "1500.00"}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
         if self.blank is not None and value in (None, ""):
@@ -207,6 +230,12 @@ class Amount(Input):
 class IndicatorNumber(Input):
     """An indicator's value: any sign, at most four decimals."""
 
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(must_fill=True, **kwargs)
+
+    def openapi(self) -> dict[str, Any]:
+        return {"type": "string", "example": "42.5"}
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
         number, problem = read_number(value)
         if problem or number is None:
@@ -219,8 +248,11 @@ class Weight(Input):
     means (otherwise a blank is refused)."""
 
     def __init__(self, *, blank: Decimal | None = None, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(must_fill=blank is None, **kwargs)
         self.blank = blank
+
+    def openapi(self) -> dict[str, Any]:
+        return {"type": "string", "example": "1"}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Decimal:
         if value in (None, "") and self.blank is None:
@@ -238,6 +270,9 @@ class YesNo(Input):
         kwargs.setdefault("absent", False)
         super().__init__(**kwargs)
 
+    def openapi(self) -> dict[str, Any]:
+        return {"type": "boolean"}
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
         if isinstance(value, bool):
             return value
@@ -253,9 +288,11 @@ class Choice(Input):
     """One of an enum's values; `required`: not blank (a blank is None otherwise)."""
 
     def __init__(self, enum: type[Enum], *, required: bool = True, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
+        super().__init__(must_fill=required, **kwargs)
         self.enum = enum
-        self.must_fill = required
+
+    def openapi(self) -> dict[str, Any]:
+        return {"type": "string", "enum": [str(m.value) for m in self.enum]}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
         if value in (None, ""):
@@ -274,8 +311,10 @@ class OptionId(Input):
     `required`: not blank (a blank is None otherwise)."""
 
     def __init__(self, *, required: bool = False, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.must_fill = required
+        super().__init__(must_fill=required, **kwargs)
+
+    def openapi(self) -> dict[str, Any]:
+        return {"type": "integer", "format": "int32", "minimum": 1}
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any
                      ) -> int | None:
@@ -293,6 +332,10 @@ class OptionId(Input):
 class OptionIds(Input):
     """Ids chosen from a list (partner municipalities), each once, in the order sent."""
 
+    def openapi(self) -> dict[str, Any]:
+        return {"type": "array", "items": {"type": "integer", "format": "int32",
+                                           "minimum": 1}}
+
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any
                      ) -> list[int]:
         message = _l("Choose municipalities from the list.")
@@ -309,6 +352,23 @@ class OptionIds(Input):
             if int(text) not in ids:
                 ids.append(int(text))
         return ids
+
+
+class Version(Input):
+    """The version of an object that an edit started from: a whole number, or none sent."""
+
+    def openapi(self) -> dict[str, Any]:
+        return {"type": "integer", "format": "int32", "minimum": 0}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any
+                     ) -> int | None:
+        if value in (None, ""):
+            return None
+        if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 10:
+            value = int(value)
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 2**31:
+            raise _refusal(_l("Enter a whole number."))
+        return value
 
 
 # --- the pure readers -------------------------------------------------------------------------

@@ -16,6 +16,8 @@ from app.extensions import Model
 from app.pilots.models import MONEY, NOTE_MAX, TITLE_MAX, Pilot, enum_column
 from app.pilots.states import ExpenseCategory, FundingKind
 
+FUNDING_LINES_MAX = 20  # lines sent with a new pilot; more are added one by one
+
 
 class FundingLine(Model):
     """A share of the approved budget and where it comes from."""

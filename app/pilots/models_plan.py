@@ -28,6 +28,8 @@ from app.pilots.models import (
 )
 from app.pilots.states import MILESTONE_OPEN, MilestoneStatus
 
+INDICATORS_MAX = 20  # a pilot's outcome indicators
+
 
 class Milestone(Model):
     """A step of the pilot with a due date and a weight in its progress."""

@@ -30,12 +30,9 @@ from app.pilots.input_schemas import (
     MilestoneInput,
 )
 from app.pilots.models import Pilot
-from app.pilots.models_plan import Indicator, Measurement, Milestone
+from app.pilots.models_plan import INDICATORS_MAX, Indicator, Measurement, Milestone
 from app.pilots.models_reports import PilotDocument
 from app.pilots.states import MILESTONE_TRANSITIONS, MilestoneStatus, can_move
-
-INDICATORS_MAX = 20
-
 
 # --- milestones ------------------------------------------------------------------------------
 
