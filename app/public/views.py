@@ -146,6 +146,10 @@ def municipalities():
     return render_template("public/municipalities.html", regions=regions, by_region=by_region)
 
 
+MUNICIPALITY_WINNERS = 12
+MUNICIPALITY_PILOTS = 10
+
+
 @bp.route("/municipalities/<id:municipality_id>")
 @public_page
 @access.public
@@ -156,13 +160,13 @@ def municipality(municipality_id: int):
     today = today_riga()
     comparison = q.region_comparison(place.region, today)
     mine = next(row for row in comparison.rows if row.municipality.id == place.id)
-    pilots = q.municipality_pilots(place.id, today)
-    # The figures count the very rows the table shows, so they cannot disagree.
-    led = sum(1 for row in pilots if row.pilot.lead_municipality_id == place.id)
+    # The newest of each, and a link to the whole filtered list: a municipality in many
+    # pilots would otherwise make its page grow without end.
     return render_template(
         "public/municipality.html", m=place, comparison=comparison, mine=mine,
-        winners=q.latest_winners(limit=100, municipality=place.id), pilots=pilots,
-        pilots_led=led, pilots_as_partner=len(pilots) - led)
+        winners=q.municipality_winners(place.id, MUNICIPALITY_WINNERS),
+        pilots=q.pilots_page(q.PilotFilters(municipality=place.id), 1, MUNICIPALITY_PILOTS,
+                             today))
 
 
 # --- feeds -------------------------------------------------------------------------------------

@@ -94,3 +94,34 @@ def test_the_comparison_counts_a_new_idea_at_once_and_reads_nothing_again_until_
     finally:
         event.remove(db.engine, "before_cursor_execute", seen)
     assert _row(page, "Dobeles novads")[1] == "3"
+
+
+def test_a_municipality_in_many_pilots_shows_the_newest_and_links_to_all(client, english):
+    """The page stays one size however many pilots and winners a municipality has: the
+    newest ten pilots and twelve winners, and a link to each whole list, filtered to it.
+    The figures still count every pilot."""
+    from tests.factories_public import many_winners
+
+    many_winners(14)  # Dobele leads all 14, Bauska is every team's partner
+    dobele = _municipality("Dobeles novads")
+    page = main_of(client.get(f"/municipalities/{dobele.id}"))
+    pilots = page[page.index('id="pilots-h"'):page.index('id="compare-h"')]
+    assert pilots.count('href="/en/pilots/') == 10
+    assert f'href="/en/pilots?municipality={dobele.id}"' in pilots
+    assert "All 14 pilots in which" in pilots
+    winners = page[page.index('id="winners-h"'):page.index('id="pilots-h"')]
+    assert winners.count('class="card winner-card"') == 12
+    assert f'href="/en/winners?municipality={dobele.id}"' in winners
+    assert "All 14 winning ideas in which" in winners
+    glance = page[page.index('id="summary-h"'):page.index('id="winners-h"')]
+    assert "<dt>Pilots led</dt><dd>14" in glance
+    # The whole list the link leads to holds every one of them.
+    listed = main_of(client.get(f"/pilots?municipality={dobele.id}&per_page=50"))
+    assert listed.count('href="/en/pilots/') >= 14
+
+
+def test_a_municipality_with_few_pilots_needs_no_link_to_more(client, world, english):
+    dobele = _municipality("Dobeles novads")
+    page = main_of(client.get(f"/municipalities/{dobele.id}"))
+    assert f"/pilots?municipality={dobele.id}" not in page
+    assert f"/winners?municipality={dobele.id}" not in page

@@ -73,3 +73,25 @@ def test_winners_are_paged(client, english):
     assert "Page 1 of 2" in first
     second = main_of(client.get("/winners?page=2"))
     assert second.count('class="card winner-card"') == 5
+
+
+def test_every_winner_is_on_exactly_one_page_and_a_new_one_shows_at_once(
+        client, english, monkeypatch):
+    """The order of the unfiltered list is kept until public data changes: the pages hold
+    each winner once, newest decision first, and a decision published after them is on
+    the first page of the very next request."""
+    import re
+
+    monkeypatch.setitem(client.application.config, "PUBLIC_CACHE", False)
+    older = many_winners(7, pilots=False, year=2025)
+    newer = many_winners(5, pilots=False)
+    titles = []
+    for page in (1, 2, 3):
+        body = main_of(client.get(f"/winners?page={page}&per_page=5"))
+        titles += re.findall(r'href="/en/ideas/(\d+)"', body)
+    ids = [int(i) for i in dict.fromkeys(titles)]
+    assert ids == [i.id for i in newer.ideas] + [i.id for i in older.ideas]
+    latest = many_winners(1, pilots=False)
+    first = main_of(client.get("/winners?per_page=5&again=1"))
+    assert re.findall(r'href="/en/ideas/(\d+)"', first)[0] == str(latest.ideas[0].id)
+    assert "13 winning ideas found." in first

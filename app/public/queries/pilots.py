@@ -103,15 +103,6 @@ def pilots_in_progress(limit: int = HOME_LIMIT, today: date | None = None) -> li
     return pilot_rows(query, today)
 
 
-def municipality_pilots(municipality_id: int, today: date | None = None) -> list:
-    """Pilots the municipality leads or is a partner of, newest first."""
-    from app.pilots.queries import municipality_condition
-
-    query = (select(Pilot).where(municipality_condition(municipality_id))
-             .order_by(Pilot.start_date.desc(), Pilot.id.desc()))
-    return pilot_rows(query, today)
-
-
 @dataclass
 class PlaceCount:
     municipality: Municipality

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, or_, select
 
 from app.core.clock import RIGA
 from app.core.collation import collated
@@ -130,7 +130,13 @@ def winner_row(row) -> WinnerRow:
 
 
 def winners_page(filters: WinnerFilters, page: int, per_page: int) -> Page:
-    """One page of winners: two queries (the rows and their count)."""
+    """One page of winners. Unfiltered, the order of every winner is kept until public data
+    changes (`_winner_order`), so a page reads only its own rows; filtered, two queries
+    (the rows and their count)."""
+    if not filters.active:
+        order = _winner_order()
+        start = (page - 1) * per_page
+        return Page(_winner_rows(order[start:start + per_page]), page, per_page, len(order))
     result = paginate(winners_query(filters), page, per_page, scalars=False)
     result.items = [winner_row(r) for r in result.items]
     return result
@@ -138,8 +144,41 @@ def winners_page(filters: WinnerFilters, page: int, per_page: int) -> Page:
 
 def latest_winners(limit: int = HOME_LIMIT, *, municipality: int | None = None
                    ) -> list[WinnerRow]:
+    if municipality is None:
+        return _winner_rows(_winner_order()[:limit])
     query = winners_query(WinnerFilters(municipality=municipality)).limit(limit)
     return [winner_row(r) for r in db.session.execute(query)]
+
+
+def municipality_winners(municipality_id: int, limit: int) -> Page:
+    """The first `limit` winners in which a municipality takes part (lead or partner), and
+    how many there are: for the municipality's page, so only for a municipality that
+    exists, which bounds what is kept to one order per municipality."""
+    order = _winner_order_of(municipality_id)
+    return Page(_winner_rows(order[:limit]), 1, limit, len(order))
+
+
+@summary
+def _winner_order_of(municipality_id: int) -> tuple[int, ...]:
+    return tuple(db.session.scalars(winners_query(WinnerFilters(
+        municipality=municipality_id)).with_only_columns(Idea.id)))
+
+
+@summary
+def _winner_order() -> tuple[int, ...]:
+    """Every public winner's idea id, in the winners list's order. Sorting every winner is
+    what grows with the data; the rows of one page are then read by id. Only the unfiltered
+    order is kept: the filters' combinations are many and each is rarely asked for."""
+    return tuple(db.session.scalars(winners_query().with_only_columns(Idea.id)))
+
+
+def _winner_rows(ids: tuple[int, ...]) -> list[WinnerRow]:
+    """The winners `ids`, in that order: one query by primary key."""
+    if not ids:
+        return []
+    found = {row[0]: winner_row(row) for row in db.session.execute(
+        _from_winners(select(*_winner_columns())).where(Idea.id.in_(ids)))}
+    return [found[i] for i in ids if i in found]
 
 
 @dataclass
@@ -191,26 +230,38 @@ def hackathon_winners(hackathon: Hackathon) -> list[WinnerRow]:
     return [winner_row(r) for r in db.session.execute(query)]
 
 
+def _published_winners(query: Select) -> Select:
+    return (query.select_from(Idea)
+            .join(WinnerDecision, WinnerDecision.hackathon_id == Idea.hackathon_id)
+            .where(Idea.status == IdeaStatus.WINNER, WinnerDecision.published_at.is_not(None)))
+
+
+@summary
+def _published_winner_order() -> tuple[int, ...]:
+    """The API's winners' idea ids in its order, kept until public data changes."""
+    return tuple(db.session.scalars(_published_winners(select(Idea.id)).order_by(
+        WinnerDecision.published_at.desc(), Idea.id)))
+
+
 def published_winners_page(page: int, per_page: int) -> Page:
     """The API's winners: ideas of published decisions, newest decision first, each with
     its place and score in the ranking published with it.
 
-    Only the shown columns are read, and each decision's frozen ranking (a row per idea of
-    its hackathon) is read once per page rather than once per winner."""
-    base = (select(Idea.id, Idea.title, Idea.summary, Municipality.name, Idea.hackathon_id,
-                   Hackathon.slug, Hackathon.title, WinnerDecision.id,
-                   WinnerDecision.published_at)
-            .join(WinnerDecision, WinnerDecision.hackathon_id == Idea.hackathon_id)
-            .join(Hackathon, Hackathon.id == Idea.hackathon_id)
-            .join(Team, Team.id == Idea.team_id)
-            .join(Municipality, Municipality.id == Team.municipality_id)
-            .where(Idea.status == IdeaStatus.WINNER, WinnerDecision.published_at.is_not(None)))
-    total = db.session.scalar(select(func.count()).select_from(
-        select(Idea.id).join(WinnerDecision, WinnerDecision.hackathon_id == Idea.hackathon_id)
-        .where(Idea.status == IdeaStatus.WINNER, WinnerDecision.published_at.is_not(None))
-        .subquery()))
-    rows = db.session.execute(base.order_by(WinnerDecision.published_at.desc(), Idea.id)
-                              .limit(per_page).offset((page - 1) * per_page)).all()
+    The order of every winner is kept (`_published_winner_order`), so a page reads only
+    its own rows, and only the shown columns; each decision's frozen ranking (a row per
+    idea of its hackathon) is read once per page rather than once per winner."""
+    order = _published_winner_order()
+    start = (page - 1) * per_page
+    shown = order[start:start + per_page]
+    found = {row[0]: row for row in db.session.execute(_published_winners(
+        select(Idea.id, Idea.title, Idea.summary, Municipality.name, Idea.hackathon_id,
+               Hackathon.slug, Hackathon.title, WinnerDecision.id, WinnerDecision.published_at))
+        .join(Hackathon, Hackathon.id == Idea.hackathon_id)
+        .join(Team, Team.id == Idea.team_id)
+        .join(Municipality, Municipality.id == Team.municipality_id)
+        .where(Idea.id.in_(shown)))} if shown else {}
+    rows = [found[i] for i in shown if i in found]
+    total = len(order)
     rankings = dict(db.session.execute(
         select(WinnerDecision.id, WinnerDecision.ranking)
         .where(WinnerDecision.id.in_({row[7] for row in rows}))).tuples().all()) if rows else {}
