@@ -98,3 +98,18 @@ def test_features_never_import_the_demo():
     for name, targets in graph().items():
         if not name.startswith("app.demo") and not name.endswith(".demo"):
             assert not {t for t in targets if t.startswith("app.demo")}, name
+
+
+def test_code_translates_through_the_kept_catalog():
+    """Only app.core.translation asks Flask-Babel for gettext: elsewhere its lookup of
+    domain, context and locale per string would come back, in every row of every list."""
+    names = {"gettext", "ngettext", "lazy_gettext", "lazy_ngettext", "pgettext"}
+    found = []
+    for path in sorted(APP.rglob("*.py")):
+        if path == APP / "core" / "translation.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.ImportFrom) and node.module == "flask_babel"
+                    and names & {a.name for a in node.names}):
+                found.append(str(path.relative_to(APP.parent)))
+    assert found == []

@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.core.clock import now_utc
 from app.core.errors import WrongState
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.ideas.models import Idea
 from app.pilots import policy as pilot_policy

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.core.clock import now_utc, today_riga
 from app.core.errors import Invalid, WrongState
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.pilots.changes import audit, require_allowed
 from app.pilots.input_fields import check, fail, filled, read

@@ -11,9 +11,9 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 
 from app.core.clock import now_utc, today_riga
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.pilots.changes import audit, require_allowed
 from app.pilots.input_fields import Errors, check, fail, read

@@ -18,12 +18,12 @@ from decimal import Decimal, InvalidOperation
 from enum import Enum
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, ValidationError, fields
 from marshmallow.utils import missing
 
 from app.core.clock import PLAUSIBLE_YEARS
 from app.core.errors import Invalid
+from app.core.translation import lazy_gettext as _l
 from app.pilots.models import TEXT_MAX, UNIT_MAX, URL_MAX
 from app.pilots.money import AmountError, check_amount, parse_amount
 

@@ -11,13 +11,13 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from app.core.audit import record_audit
 from app.core.clock import now_utc
 from app.core.collation import collated
 from app.core.errors import Invalid, NotAllowed, WrongState
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.pilots.changes import audit, flush_pilot, require_allowed, touch
 from app.pilots.input_fields import Errors, check, fail, read

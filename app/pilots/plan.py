@@ -11,10 +11,10 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_babel import format_date
-from flask_babel import lazy_gettext as _l
 
 from app.core.clock import now_utc, today_riga
 from app.core.errors import Invalid, WrongState
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.pilots.changes import audit, require_allowed
 from app.pilots.indicators import (

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import url_for
-from flask_babel import lazy_gettext as _l
 
 from app.core.clock import now_utc, today_riga
 from app.core.errors import Invalid, WrongState
+from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.mail.operations import queue_mail
 from app.pilots import documents
