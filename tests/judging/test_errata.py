@@ -305,3 +305,21 @@ def test_the_results_page_in_english_marks_the_latvian_data(app, client, publish
     assert f'<td lang="lv">{municipality}</td>' in html
     # English words stay English: no lang="lv" on the page's own headings.
     assert '<h2 id="ranking-h">The jury’s ranking</h2>' in html
+
+
+def test_the_api_winners_show_the_corrected_place_at_once(client, app, published,
+                                                           monkeypatch):
+    """The winners' order and places are kept until public data changes: a correction
+    changes them for the very next reader."""
+    monkeypatch.setitem(app.config, "PUBLIC_CACHE", False)
+    w = published
+    before = client.get("/api/v1/winners").get_json()["items"]
+    assert [(i["idea_id"], i["rank"]) for i in before] == [(w.first.id, 1)]
+    _correct(app, w, reason=WRONG, exclude_review_ids=[w.bad_first.id, w.bad_second.id],
+             idea_ids=[w.second.id])
+    after = client.get("/api/v1/winners?again=1").get_json()["items"]
+    corrected = _decision(w).ranking[0]
+    assert [(i["idea_id"], i["rank"], i["score"]) for i in after] == [
+        (w.second.id, 1, corrected["score"])]
+    page = client.get("/winners?again=1").get_data(as_text=True)
+    assert w.second.title in page and w.first.title not in page

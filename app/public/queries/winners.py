@@ -248,8 +248,8 @@ def published_winners_page(page: int, per_page: int) -> Page:
     its place and score in the ranking published with it.
 
     The order of every winner is kept (`_published_winner_order`), so a page reads only
-    its own rows, and only the shown columns; each decision's frozen ranking (a row per
-    idea of its hackathon) is read once per page rather than once per winner."""
+    its own rows, and only the shown columns; each decision's frozen ranking is kept as
+    each idea's place (`_published_places`)."""
     order = _published_winner_order()
     start = (page - 1) * per_page
     shown = order[start:start + per_page]
@@ -261,19 +261,24 @@ def published_winners_page(page: int, per_page: int) -> Page:
         .join(Municipality, Municipality.id == Team.municipality_id)
         .where(Idea.id.in_(shown)))} if shown else {}
     rows = [found[i] for i in shown if i in found]
-    total = len(order)
-    rankings = dict(db.session.execute(
-        select(WinnerDecision.id, WinnerDecision.ranking)
-        .where(WinnerDecision.id.in_({row[7] for row in rows}))).tuples().all()) if rows else {}
     items = []
     for (idea_id, title, idea_summary, municipality, hackathon_id, slug, hackathon_title,
          decision_id, published_at) in rows:
-        ranked: dict[str, Any] = next(
-            (r for r in rankings.get(decision_id) or () if r.get("idea_id") == idea_id), {})
+        rank, score, normalized = _published_places(decision_id).get(idea_id, (None,) * 3)
         items.append({"idea_id": idea_id, "title": title, "summary": idea_summary,
                       "municipality": municipality, "hackathon_id": hackathon_id,
                       "hackathon_slug": slug, "hackathon_title": hackathon_title,
-                      "rank": ranked.get("rank"), "score": ranked.get("score"),
-                      "normalized_score": ranked.get("normalized_score"),
+                      "rank": rank, "score": score, "normalized_score": normalized,
                       "published_at": published_at})
-    return Page(items, page, per_page, total or 0)
+    return Page(items, page, per_page, len(order))
+
+
+@summary
+def _published_places(decision_id: int) -> dict[int, tuple[Any, Any, Any]]:
+    """{idea id: (rank, score, normalised score)} in a decision's frozen ranking (a row per
+    idea of the hackathon), read and decoded once per change of public data rather than
+    on every page."""
+    ranking = db.session.scalar(select(WinnerDecision.ranking).where(
+        WinnerDecision.id == decision_id))
+    return {row["idea_id"]: (row.get("rank"), row.get("score"), row.get("normalized_score"))
+            for row in ranking or () if isinstance(row, dict) and "idea_id" in row}
