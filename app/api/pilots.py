@@ -174,6 +174,9 @@ def get_pilot(pilot_id: int):
     return jsonify(pilot_body(pilot, internal=internal))
 
 
+_VERSION = PilotChangeInput(only=("version",))  # the version an edit started from
+
+
 @blp.route("/pilots/<id:pilot_id>", methods=["PATCH"])
 @json_body(PilotChangeInput(partial=True))
 @blp.response(200, PilotSchema)
@@ -183,7 +186,7 @@ def update_pilot(data, pilot_id: int):
     """Change the fields sent. Send `version`: a stale one answers 409 with `current`.
     Dates, budget, coordinator, municipalities and the evidence rule are the coordinators'."""
     pilot = _editable(pilot_id)
-    loaded, errors = read(PilotChangeInput(only=("version",)), data, partial=True)
+    loaded, errors = read(_VERSION, data, partial=True)
     check(errors)
     version = loaded.get("version")
 

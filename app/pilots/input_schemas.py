@@ -96,7 +96,8 @@ class PilotCreateInput(PilotInput):
                           metadata={"maxItems": FUNDING_LINES_MAX})
 
 
-PILOT_DEFAULTS = ("title", "budget_eur", "lead_municipality_id")
+# Filled in from the idea when not sent (the lead municipality too, but it is never required).
+PILOT_DEFAULTS = ("title", "budget_eur")
 
 
 class PilotChangeInput(PilotInput):

@@ -134,28 +134,21 @@ def winners_page(filters: WinnerFilters, page: int, per_page: int) -> Page:
     changes (`_winner_order`), so a page reads only its own rows; filtered, two queries
     (the rows and their count)."""
     if not filters.active:
-        order = _winner_order()
-        start = (page - 1) * per_page
-        return Page(_winner_rows(order[start:start + per_page]), page, per_page, len(order))
+        return _kept_page(_winner_order(), page, per_page)
     result = paginate(winners_query(filters), page, per_page, scalars=False)
     result.items = [winner_row(r) for r in result.items]
     return result
 
 
-def latest_winners(limit: int = HOME_LIMIT, *, municipality: int | None = None
-                   ) -> list[WinnerRow]:
-    if municipality is None:
-        return _winner_rows(_winner_order()[:limit])
-    query = winners_query(WinnerFilters(municipality=municipality)).limit(limit)
-    return [winner_row(r) for r in db.session.execute(query)]
+def latest_winners(limit: int = HOME_LIMIT) -> list[WinnerRow]:
+    return _winner_rows(_winner_order()[:limit])
 
 
 def municipality_winners(municipality_id: int, limit: int) -> Page:
     """The first `limit` winners in which a municipality takes part (lead or partner), and
     how many there are: for the municipality's page, so only for a municipality that
     exists, which bounds what is kept to one order per municipality."""
-    order = _winner_order_of(municipality_id)
-    return Page(_winner_rows(order[:limit]), 1, limit, len(order))
+    return _kept_page(_winner_order_of(municipality_id), 1, limit)
 
 
 @summary
@@ -170,6 +163,12 @@ def _winner_order() -> tuple[int, ...]:
     what grows with the data; the rows of one page are then read by id. Only the unfiltered
     order is kept: the filters' combinations are many and each is rarely asked for."""
     return tuple(db.session.scalars(winners_query().with_only_columns(Idea.id)))
+
+
+def _kept_page(order: tuple[int, ...], page: int, per_page: int) -> Page:
+    """One page of a kept order of winners: only that page's rows are read."""
+    start = (page - 1) * per_page
+    return Page(_winner_rows(order[start:start + per_page]), page, per_page, len(order))
 
 
 def _winner_rows(ids: tuple[int, ...]) -> list[WinnerRow]:
