@@ -6,14 +6,14 @@ Thin adapters over app.ideas.operations, the same ones the pages call.
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+from flask import request, url_for
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from app import MAX_ID
-from app.api.schemas import PageArgs, page_body, page_schema
+from app.api.schemas import PageArgs, answer, page_body, page_schema
 from app.core import access, web
 from app.core.clock import now_utc
 from app.core.pagination import paginate
@@ -223,6 +223,8 @@ class RevisionSchema(Schema):
 
 
 IdeaPageSchema = page_schema(IdeaSchema, "IdeaPage")
+# Everyone but the hackathon's coordinators reads the public fields of the winners only.
+_PUBLIC_PAGE = page_schema(PublicIdeaSchema, "PublicIdeaPage")()
 
 
 # --- loading ---------------------------------------------------------------------------------
@@ -258,9 +260,7 @@ def list_ideas(args, hackathon_id: int):
         query = queries.hackathon_ideas_query(hackathon, None, details=True, **filters)
     else:
         query = queries.hackathon_ideas_query(hackathon, None).where(db.false())
-    result = paginate(query, page, per_page)
-    result.items = PublicIdeaSchema(many=True).dump(result.items)
-    return jsonify(page_body(result))  # public fields only: not dumped as IdeaSchema
+    return answer(_PUBLIC_PAGE, page_body(paginate(query, page, per_page)))
 
 
 @blp.route("/hackathons/<id:hackathon_id>/ideas", methods=["POST"])
@@ -285,10 +285,10 @@ def get_idea(idea_id: int):
     idea = loading.any_idea(idea_id)
     if idea.can_view_private(current_user):
         if idea.hides_team_from(current_user):
-            return jsonify(BlindIdeaSchema().dump(idea))  # a judge of a blind review
+            return answer(BlindIdeaSchema(), idea)  # a judge of a blind review
         return idea
     access.require(idea.is_public(), hide=True)
-    return jsonify(PublicIdeaSchema().dump(idea))  # public fields only
+    return answer(PublicIdeaSchema(), idea)
 
 
 @blp.route("/ideas/<id:idea_id>", methods=["PATCH"])

@@ -7,30 +7,19 @@ and coordinators also read the internal ones (every report, expenses, evidence, 
 `progress`, `health` and `spent_eur` are computed (app.pilots.health, app.pilots.money),
 never stored or accepted. A request body is documented with the schema its operation loads
 it with (app.pilots.input_schemas), so a rule is stated once for the form and the client;
-the answers' shapes are app.pilots.schemas, the bodies app.api.pilot_bodies.
+the answers are the objects dumped by app.pilots.schemas, the schemas the document shows.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify
 from flask_login import current_user
 from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from app import MAX_ID
-from app.api.pilot_bodies import (
-    expense_body,
-    funding_body,
-    indicator_body,
-    list_body,
-    measurement_body,
-    milestone_body,
-    pilot_body,
-    update_body,
-)
-from app.api.schemas import PageArgs, json_body, page_schema
+from app.api.schemas import PageArgs, answer, json_body, page_schema
 from app.core import access, web
 from app.core.clock import today_riga
 from app.core.errors import StaleVersion
@@ -70,6 +59,7 @@ from app.pilots.schemas import (
     IndicatorOut,
     MeasurementOut,
     MilestoneOut,
+    PilotDetailPublicSchema,
     PilotSchema,
     PublicPilotSchema,
     UpdateOut,
@@ -113,16 +103,18 @@ def _may_edit_pilot(obj: Milestone | Indicator, user: Any) -> bool:
     return obj.pilot.can_edit(user)
 
 
-def _fresh(pilot_id: int) -> dict:
+_INTERNAL = PilotSchema()
+_PUBLIC = PilotDetailPublicSchema()
+
+
+def _row(pilot: Pilot) -> queries.PilotRow:
+    return queries.summarize(pilot, None, today_riga())
+
+
+def _fresh(pilot_id: int) -> queries.PilotRow:
+    """The pilot as its team reads it after a change, from the database."""
     db.session.expire_all()
-    return pilot_body(_pilot(pilot_id), internal=True)
-
-
-def _json(body: dict, status: int = 200):
-    """The body as it is (the schemas above document it; the bodies carry a few more)."""
-    response = jsonify(body)
-    response.status_code = status
-    return response
+    return _row(_pilot(pilot_id))
 
 
 # --- endpoints ----------------------------------------------------------------------------------
@@ -139,7 +131,7 @@ def create_pilot(data, idea_id: int):
     idea = web.load(Idea, idea_id, see=lambda idea, user: idea.can_view_private(user)
                     or idea.is_public())
     pilot = creation_ops.create_pilot(idea, data, actor=current_user)
-    return _json(_fresh(pilot.id), 201)
+    return _fresh(pilot.id)
 
 
 @blp.route("/pilots", methods=["GET"])
@@ -157,9 +149,8 @@ def list_pilots(args):
     page = paginate(query, args["page"], args["per_page"])
     ids = [p.id for p in page.items]
     figures = queries.load_figures(Pilot.id.in_(ids)) if ids else {}
-    rows = queries.summarize_all(page.items, figures, today_riga())
-    return jsonify({"items": [list_body(r) for r in rows], "page": page.page,
-                    "per_page": page.per_page, "total": page.total})
+    return {"items": queries.summarize_all(page.items, figures, today_riga()),
+            "page": page.page, "per_page": page.per_page, "total": page.total}
 
 
 @blp.route("/pilots/<id:pilot_id>", methods=["GET"])
@@ -170,8 +161,9 @@ def list_pilots(args):
 def get_pilot(pilot_id: int):
     """A pilot: public fields for anyone; internal ones for its team and coordinators."""
     pilot = _pilot(pilot_id)
-    internal = pilot.can_view_internal(current_user)
-    return jsonify(pilot_body(pilot, internal=internal))
+    # Documented as the whole pilot; a reader outside its team and coordinators gets the
+    # public part of it.
+    return answer(_INTERNAL if pilot.can_view_internal(current_user) else _PUBLIC, _row(pilot))
 
 
 _VERSION = PilotChangeInput(only=("version",))  # the version an edit started from
@@ -198,8 +190,8 @@ def update_pilot(data, pilot_id: int):
         web.attempt(save)
     except StaleVersion as error:
         # The client sees the stored pilot as GET shows it, to merge its change into.
-        raise StaleVersion(error.detail, current=_fresh(pilot_id)) from None
-    return _json(_fresh(pilot.id))
+        raise StaleVersion(error.detail, current=_INTERNAL.dump(_fresh(pilot_id))) from None
+    return _fresh(pilot.id)
 
 
 @blp.route("/pilots/<id:pilot_id>/milestones", methods=["POST"])
@@ -211,7 +203,7 @@ def add_milestone(data, pilot_id: int):
     """Plan a milestone: `{title, due_date, weight (> 0), description}`."""
     pilot = _editable(pilot_id)
     milestone = plan_ops.add_milestone(pilot, data, actor=current_user)
-    return _json(milestone_body(milestone, internal=True), 201)
+    return milestone
 
 
 @blp.route("/milestones/<id:milestone_id>", methods=["PATCH"])
@@ -224,7 +216,7 @@ def update_milestone(data, milestone_id: int):
     evidence where the pilot requires it (422)."""
     milestone = web.load(Milestone, milestone_id, may=_may_edit_pilot)
     plan_ops.update_milestone(milestone, data, actor=current_user)
-    return jsonify(milestone_body(milestone, internal=True))
+    return milestone
 
 
 @blp.route("/pilots/<id:pilot_id>/indicators", methods=["POST"])
@@ -236,7 +228,7 @@ def add_indicator(data, pilot_id: int):
     """Add an outcome indicator; the target must lie in its direction from the baseline."""
     pilot = _editable(pilot_id)
     indicator = plan_ops.add_indicator(pilot, data, actor=current_user)
-    return _json(indicator_body(indicator), 201)
+    return indicator
 
 
 @blp.route("/indicators/<id:indicator_id>/measurements", methods=["POST"])
@@ -248,7 +240,7 @@ def add_measurement(data, indicator_id: int):
     """Record a measured value; not dated before the baseline, nor in the future (422)."""
     indicator = web.load(Indicator, indicator_id, may=_may_edit_pilot)
     measurement = plan_ops.record_measurement(indicator, data, actor=current_user)
-    return _json(measurement_body(measurement), 201)
+    return measurement
 
 
 @blp.route("/pilots/<id:pilot_id>/expenses", methods=["POST"])
@@ -260,7 +252,7 @@ def add_expense(data, pilot_id: int):
     """Record an expense: `{amount_eur ("1500.00", > 0), spent_on, description}`."""
     pilot = _editable(pilot_id)
     expense = funding_ops.record_expense(pilot, data, actor=current_user)
-    return _json(expense_body(expense), 201)
+    return expense
 
 
 @blp.route("/pilots/<id:pilot_id>/funding", methods=["POST"])
@@ -273,7 +265,7 @@ def add_funding(data, pilot_id: int):
     pilot = _pilot(pilot_id)
     web.check(pilot.can_manage(current_user))
     line = funding_ops.add_funding_line(pilot, data, actor=current_user)
-    return _json(funding_body(line), 201)
+    return line
 
 
 @blp.route("/pilots/<id:pilot_id>/updates", methods=["POST"])
@@ -286,7 +278,7 @@ def add_update(data, pilot_id: int):
     coordinator approves it (`status` "submitted", then "approved")."""
     pilot = _editable(pilot_id)
     update = reports_ops.post_update(pilot, data, actor=current_user)
-    return _json(update_body(update, internal=True), 201)
+    return update
 
 
 def _update(update_id: int) -> PilotUpdate:
@@ -303,7 +295,7 @@ def approve_update(update_id: int):
     """Approve a submitted public report: it is published (the pilot's coordinators)."""
     update = _update(update_id)
     reports_ops.approve_update(update, actor=current_user)
-    return jsonify(update_body(update, internal=True))
+    return update
 
 
 @blp.route("/updates/<id:update_id>/return", methods=["POST"])
@@ -315,7 +307,7 @@ def return_update(data, update_id: int):
     """Return a submitted report to the team with what to change; the team is e-mailed."""
     update = _update(update_id)
     reports_ops.return_update(update, data.get("note"), actor=current_user)
-    return jsonify(update_body(update, internal=True))
+    return update
 
 
 @blp.route("/pilots/<id:pilot_id>/evaluation", methods=["PUT"])
@@ -328,7 +320,7 @@ def put_evaluation(data, pilot_id: int):
     pilot = _pilot(pilot_id)
     web.check(pilot.can_view_internal(current_user))
     evaluation_ops.save_evaluation(pilot, data, actor=current_user)
-    return _json(_fresh(pilot.id))
+    return _fresh(pilot.id)
 
 
 @blp.route("/pilots/<id:pilot_id>/replications", methods=["POST"])
@@ -341,4 +333,4 @@ def add_replication(data, pilot_id: int):
     pilot = _pilot(pilot_id)
     web.check(pilot.can_view_internal(current_user))
     evaluation_ops.add_replication(pilot, data, actor=current_user)
-    return _json(_fresh(pilot.id), 201)
+    return _fresh(pilot.id)

@@ -3,11 +3,11 @@ that the operations load themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from functools import wraps
 from typing import Any
 
-from flask import request
+from flask import Response, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields, validate
 
@@ -53,20 +53,29 @@ def page_body(page) -> dict:
             "total": page.total}
 
 
+def answer(schema: Schema, obj: Any, status: int = 200) -> Response:
+    """`obj` dumped by `schema`, for an operation whose answer depends on who asks (a part of
+    its documented schema); every other operation's answer is dumped by its `@blp.response`."""
+    response = jsonify(schema.dump(obj))
+    response.status_code = status
+    return response
+
+
 def json_body(schema: Schema) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Document `schema` as the operation's JSON body, and hand the view the body as sent.
 
     The operation loads it with that same schema once it has settled who may ask, as it
     loads a page's form: one set of field rules for both doors, each message beside its
-    field. Only the body's shape is checked here: a JSON object of the schema's fields.
-    A request that is not JSON is an empty body, as flask-smorest reads one.
+    field. The body's shape (a JSON object of the schema's fields) is checked when it is
+    first read, so that an outsider is refused for who they are (403 or 404), whatever they
+    sent. A request that is not JSON is an empty body, as flask-smorest reads one.
     """
     names = frozenset(schema.fields)
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def with_body(*args: Any, **kwargs: Any) -> Any:
-            return view(_json_object(names), *args, **kwargs)
+            return view(SentBody(names), *args, **kwargs)
 
         return Blueprint.doc(requestBody={
             "required": True, "content": {"application/json": {"schema": schema}}})(with_body)
@@ -74,12 +83,31 @@ def json_body(schema: Schema) -> Callable[[Callable[..., Any]], Callable[..., An
     return decorate
 
 
-def _json_object(names: frozenset[str]) -> dict[str, Any]:
-    body = request.get_json() if request.is_json else {}  # malformed JSON: 400
-    if not isinstance(body, dict):
-        raise Invalid(errors={"_schema": [_l("The value has the wrong form.")]})
-    unknown = sorted(set(body) - names)
-    if unknown:
-        raise Invalid(errors={name: [_l("This field is not accepted here.")]
-                              for name in unknown})
-    return body
+class SentBody(Mapping[str, Any]):
+    """A request's JSON body, opened on its first read: a body that is not an object, or that
+    names a field the operation does not take, is refused then (422, by field)."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self._names = names
+        self._body: dict[str, Any] | None = None
+
+    def _opened(self) -> dict[str, Any]:
+        if self._body is None:
+            sent = request.get_json() if request.is_json else {}  # malformed JSON: 400
+            if not isinstance(sent, dict):
+                raise Invalid(errors={"_schema": [_l("The value has the wrong form.")]})
+            unknown = sorted(set(sent) - self._names)
+            if unknown:
+                raise Invalid(errors={name: [_l("This field is not accepted here.")]
+                                      for name in unknown})
+            self._body = sent
+        return self._body
+
+    def __getitem__(self, name: str) -> Any:
+        return self._opened()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._opened())
+
+    def __len__(self) -> int:
+        return len(self._opened())

@@ -1,61 +1,99 @@
-"""The shapes of what the API answers for a pilot, its plan, money, reports, evaluation and
-replication. What it accepts is app.pilots.input_schemas, the schemas the operations load
-with (for pages and API alike); enums list the values of app.pilots.states.
+"""What the API answers for a pilot, its plan, money, reports, evaluation and replication:
+each schema dumps the object itself (a `queries.PilotRow` for a pilot, the model for the
+rest), and the OpenAPI document is generated from these same schemas, so the documented
+answer is the answer. What the API accepts is app.pilots.input_schemas.
+
+Public fields are for anyone; the `…Out` schemas without `Public` add the internal ones
+(evidence, every report, documents, the status history) for the team and the pilot's
+coordinators.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask_login import current_user
 from marshmallow import Schema, fields
 
-from app.pilots.health import LEVELS, PILOT_NOT_RUNNING
+from app.core.answer_fields import (
+    Money,
+    PlainNumber,
+    State,
+    WorkedBoolean,
+    WorkedDict,
+    WorkedList,
+    WorkedNested,
+    WorkedString,
+)
+from app.pilots.health import LEVELS, PILOT_NOT_RUNNING, badge_text, reason_text
 from app.pilots.states import (
     ExpenseCategory,
     FundingKind,
     MilestoneStatus,
     PilotStatus,
+    Recommendation,
+    ReplicationStatus,
     UpdateStatus,
 )
 
-MONEY_DOC = {"type": "string", "example": "1500.00",
-             "description": "EUR, a decimal string with two decimals"}
-DATE_DOC = {"type": "string", "format": "date", "example": "2026-03-01"}
+EXCL_VAT = {"description": "Excluding VAT"}
 
-
-# --- response schemas (what the bodies below hold) ---------------------------------------------
 
 class MunicipalityOut(Schema):
     id = fields.Integer()
     name = fields.String()
-    region = fields.String()
+    region = fields.String(attribute="region_code")
+
+
+class NamedOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
 
 
 class ReasonOut(Schema):
+    """Why a pilot is not green (app.pilots.health.Reason), with the sentence it reads as."""
+
     code = fields.String()
     level = fields.String(metadata={"enum": list(LEVELS)})
-    params = fields.Dict()
-    text = fields.String()
+    params = WorkedDict(lambda reason: reason.as_dict()["params"], metadata={
+        "description": "The values the sentence names: dates and decimals as strings"})
+    text = WorkedString(reason_text)
 
 
-class MilestoneOut(Schema):
+class PublicMilestoneOut(Schema):
     id = fields.Integer()
     pilot_id = fields.Integer()
     title = fields.String()
     description = fields.String()
-    due_date = fields.String(metadata=DATE_DOC)
-    weight = fields.String()
-    status = fields.String(metadata={"enum": [s.value for s in MilestoneStatus]})
-    completed_on = fields.String(allow_none=True)
-    evidence = fields.String(metadata={"description": "Team and coordinators only"})
-    evidence_url = fields.String(metadata={"description": "Team and coordinators only"})
-    has_evidence_document = fields.Boolean()
+    due_date = fields.Date()
+    weight = PlainNumber()
+    status = State(MilestoneStatus)
+    completed_on = fields.Date(allow_none=True)
+
+
+class MilestoneOut(PublicMilestoneOut):
+    evidence = fields.String(attribute="evidence_text")
+    evidence_url = fields.String()
+    has_evidence_document = WorkedBoolean(lambda m: m.evidence_document_id is not None)
+
+
+class NextMilestoneOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    due_date = fields.Date()
 
 
 class MeasurementOut(Schema):
     id = fields.Integer()
     indicator_id = fields.Integer()
-    value = fields.String()
-    measured_on = fields.String(metadata=DATE_DOC)
+    value = PlainNumber()
+    measured_on = fields.Date()
     note = fields.String()
+
+
+def _achievement(indicator: Any) -> str | None:
+    reached = indicator.achievement()
+    return str(reached) if reached is not None else None
 
 
 class IndicatorOut(Schema):
@@ -64,49 +102,42 @@ class IndicatorOut(Schema):
     name = fields.String()
     unit = fields.String()
     direction = fields.String()
-    baseline = fields.String()
-    baseline_on = fields.String()
-    target = fields.String()
-    target_on = fields.String()
-    achievement_percent = fields.String(allow_none=True)
+    baseline = PlainNumber(attribute="baseline_value")
+    baseline_on = fields.Date(allow_none=True)
+    target = PlainNumber(attribute="target_value")
+    target_on = fields.Date(allow_none=True)
+    achievement_percent = WorkedString(_achievement, allow_none=True, metadata={
+        "description": "Percent of the way from baseline to target of the latest measurement"})
     measurements = fields.List(fields.Nested(MeasurementOut))
 
 
-class ExpenseOut(Schema):
+class PublicExpenseOut(Schema):
     id = fields.Integer()
     pilot_id = fields.Integer()
-    amount_eur = fields.String()
-    spent_on = fields.String()
+    amount_eur = Money()
+    spent_on = fields.Date()
     description = fields.String()
-    category = fields.String(metadata={"enum": [c.value for c in ExpenseCategory]})
-    has_document = fields.Boolean()
+    category = State(ExpenseCategory)
+    has_public_document = WorkedBoolean(
+        lambda e: e.document_id is not None and e.document_public)
+
+
+class ExpenseOut(PublicExpenseOut):
+    has_document = WorkedBoolean(lambda e: e.document_id is not None)
     document_public = fields.Boolean()
-    has_public_document = fields.Boolean()
-
-
-class UpdateOut(Schema):
-    id = fields.Integer()
-    pilot_id = fields.Integer()
-    reported_on = fields.String()
-    body = fields.String()
-    body_html = fields.String()
-    public = fields.Boolean()
-    status = fields.String(metadata={"enum": [s.value for s in UpdateStatus]})
-    review_note = fields.String()
-    submitted_at = fields.DateTime(allow_none=True)
 
 
 class FundingOut(Schema):
     id = fields.Integer()
-    kind = fields.String(metadata={"enum": [k.value for k in FundingKind]})
+    kind = State(FundingKind)
     label = fields.String()
-    amount_eur = fields.String(metadata={**MONEY_DOC, "description": "Excluding VAT"})
-    vat_eur = fields.String(metadata=MONEY_DOC)
+    amount_eur = Money(metadata=EXCL_VAT)
+    vat_eur = Money()
 
 
 class SourceSplitOut(Schema):
-    amount_eur = fields.String(metadata={**MONEY_DOC, "description": "Excluding VAT"})
-    vat_eur = fields.String(metadata=MONEY_DOC)
+    amount_eur = Money(metadata=EXCL_VAT)
+    vat_eur = Money()
 
 
 class FundingSplitOut(Schema):
@@ -115,14 +146,42 @@ class FundingSplitOut(Schema):
     other = fields.Nested(SourceSplitOut)
 
 
-class PublicExpenseOut(Schema):
+class PublicUpdateOut(Schema):
     id = fields.Integer()
     pilot_id = fields.Integer()
-    spent_on = fields.String(metadata=DATE_DOC)
-    amount_eur = fields.String(metadata=MONEY_DOC)
-    description = fields.String()
-    category = fields.String(metadata={"enum": [c.value for c in ExpenseCategory]})
-    has_public_document = fields.Boolean()
+    reported_on = fields.Date()
+    body = fields.String()
+    body_html = fields.String()
+
+
+class UpdateOut(PublicUpdateOut):
+    public = fields.Boolean()
+    status = State(UpdateStatus)
+    review_note = fields.String()
+    submitted_at = fields.DateTime(allow_none=True)
+
+
+class ReplicationOut(Schema):
+    id = fields.Integer()
+    municipality = fields.Nested(MunicipalityOut)
+    status = State(ReplicationStatus)
+    started_on = fields.Date()
+    note = fields.String()
+
+
+class EvaluationOut(Schema):
+    results = fields.String()
+    lessons = fields.String()
+    recommendation = State(Recommendation)
+    evaluated_at = fields.DateTime()
+
+
+class StatusChangeOut(Schema):
+    from_ = State(PilotStatus, data_key="from", attribute="from_status", allow_none=True)
+    to = State(PilotStatus, attribute="to_status")
+    at = fields.DateTime()
+    by = WorkedString(lambda c: c.actor.name if c.actor else None, allow_none=True)
+    reason = fields.String()
 
 
 class AssessmentThemeOut(Schema):
@@ -132,61 +191,74 @@ class AssessmentThemeOut(Schema):
 
 
 class PublicPilotSchema(Schema):
-    id = fields.Integer()
-    idea_id = fields.Integer()
-    hackathon_id = fields.Integer()
-    title = fields.String()
-    summary = fields.String()
-    summary_html = fields.String()
-    status = fields.String(metadata={"enum": [s.value for s in PilotStatus]})
-    region = fields.String()
-    lead_municipality = fields.Nested(MunicipalityOut)
-    partner_municipalities = fields.List(fields.Nested(MunicipalityOut))
-    team = fields.Dict(metadata={"description": "{id, name}"})
-    start_date = fields.String(metadata=DATE_DOC)
-    end_date = fields.String(metadata=DATE_DOC)
-    budget_eur = fields.String(metadata=MONEY_DOC)
-    spent_eur = fields.String(metadata=MONEY_DOC)
-    remaining_eur = fields.String(metadata=MONEY_DOC)
+    """A pilot's public fields and computed values, as a list shows them."""
+
+    id = fields.Integer(attribute="pilot.id")
+    idea_id = fields.Integer(attribute="pilot.idea_id")
+    hackathon_id = fields.Integer(attribute="pilot.hackathon_id")
+    title = fields.String(attribute="pilot.title")
+    summary = fields.String(attribute="pilot.summary")
+    summary_html = fields.String(attribute="pilot.summary_html")
+    status = State(PilotStatus, attribute="pilot.status")
+    region = fields.String(attribute="pilot.region_code")
+    lead_municipality = fields.Nested(MunicipalityOut, attribute="pilot.lead_municipality")
+    partner_municipalities = fields.List(fields.Nested(MunicipalityOut),
+                                         attribute="pilot.partner_municipalities")
+    start_date = fields.Date(attribute="pilot.start_date")
+    end_date = fields.Date(attribute="pilot.end_date")
+    budget_eur = Money(attribute="pilot.approved_budget_eur")
+    spent_eur = Money(attribute="spent")
+    remaining_eur = Money(attribute="remaining")
     progress = fields.Integer(metadata={"minimum": 0, "maximum": 100})
-    health = fields.String(metadata={"enum": list(LEVELS)})
-    health_badge = fields.String(metadata={
+    health = fields.String(attribute="level", metadata={"enum": list(LEVELS)})
+    health_badge = fields.String(attribute="health.badge", metadata={
         "enum": [*LEVELS, *PILOT_NOT_RUNNING],
         "description": "What a badge shows: the level, or the status of a pilot that is not "
                        "running when no rule is broken (never green: on track)"})
-    health_text = fields.String(metadata={"description": "The badge in words"})
-    health_reasons = fields.List(fields.Nested(ReasonOut))
-    next_milestone = fields.Dict(allow_none=True)
-    last_report_on = fields.String(allow_none=True)
-    assessment_theme = fields.Nested(AssessmentThemeOut, allow_none=True, metadata={
+    health_text = WorkedString(lambda row: badge_text(row.health), metadata={
+        "description": "The badge in words"})
+    health_reasons = fields.List(fields.Nested(ReasonOut), attribute="health.reasons")
+    next_milestone = fields.Nested(NextMilestoneOut, allow_none=True)
+    last_report_on = fields.Date(allow_none=True)
+    assessment_theme = fields.Nested(AssessmentThemeOut, attribute="pilot.assessment_theme",
+                                     allow_none=True, metadata={
         "description": "The assessment theme the pilot addresses, or null"})
 
 
 class PilotDetailPublicSchema(PublicPilotSchema):
-    milestones = fields.List(fields.Nested(MilestoneOut))
-    indicators = fields.List(fields.Nested(IndicatorOut))
-    funding = fields.List(fields.Nested(FundingOut))
-    funding_split = fields.Nested(FundingSplitOut, metadata={
-        "description": "Each source's amount excl. VAT and its VAT"})
-    charged_region = fields.String(metadata={
+    team = fields.Nested(NamedOut, attribute="pilot.team")
+    milestones = fields.List(fields.Nested(PublicMilestoneOut), attribute="pilot.milestones")
+    indicators = fields.List(fields.Nested(IndicatorOut), attribute="pilot.indicators")
+    funding = fields.List(fields.Nested(FundingOut), attribute="pilot.funding_lines")
+    funding_split = WorkedNested(lambda row: row.pilot.funding_by_source(), FundingSplitOut,
+                                 metadata={"description": "Each source's amount excl. VAT "
+                                                          "and its VAT"})
+    # marshmallow reads each attribute for one field only: the two below are worked out.
+    charged_region = WorkedString(lambda row: row.pilot.region_code, metadata={
         "description": "The region whose programme envelope pays: the organising region"})
-    charged_to_lead_region = fields.Boolean(metadata={
+    charged_to_lead_region = fields.Boolean(attribute="pilot.charged_to_lead_region", metadata={
         "description": "True for a national hackathon: charged to the lead's region"})
-    public_expenses = fields.List(fields.Nested(PublicExpenseOut), metadata={
-        "description": "Every expense: date, amount, description, category"})
-    updates = fields.List(fields.Nested(UpdateOut), metadata={
-        "description": "Published reports only, unless you are the team or a coordinator"})
-    replications = fields.List(fields.Dict())
-    evaluation = fields.Dict(allow_none=True)
+    public_expenses = fields.List(fields.Nested(PublicExpenseOut), attribute="pilot.expenses",
+                                  metadata={"description": "Every expense: date, amount, "
+                                                           "description, category"})
+    updates = WorkedList(lambda row: row.pilot.public_updates(),
+                         fields.Nested(PublicUpdateOut),
+                         metadata={"description": "Published reports only"})
+    replications = fields.List(fields.Nested(ReplicationOut), attribute="pilot.replications")
+    evaluation = fields.Nested(EvaluationOut, attribute="pilot.evaluation", allow_none=True)
 
 
 class PilotSchema(PilotDetailPublicSchema):
     """Everything, for the team and the pilot's coordinators."""
 
-    version = fields.Integer()
-    coordinator = fields.Dict(allow_none=True)
-    evidence_required = fields.Boolean()
-    expenses = fields.List(fields.Nested(ExpenseOut))
-    status_changes = fields.List(fields.Dict())
-    can_edit = fields.Boolean()
-    can_manage = fields.Boolean()
+    milestones = fields.List(fields.Nested(MilestoneOut), attribute="pilot.milestones")
+    updates = WorkedList(lambda row: row.pilot.updates, fields.Nested(UpdateOut),
+                         metadata={"description": "Every report, in every state"})
+    version = fields.Integer(attribute="pilot.version")
+    coordinator = fields.Nested(NamedOut, attribute="pilot.coordinator", allow_none=True)
+    evidence_required = fields.Boolean(attribute="pilot.evidence_required")
+    expenses = WorkedList(lambda row: row.pilot.expenses, fields.Nested(ExpenseOut))
+    status_changes = fields.List(fields.Nested(StatusChangeOut),
+                                 attribute="pilot.status_changes")
+    can_edit = WorkedBoolean(lambda row: row.pilot.can_edit(current_user))
+    can_manage = WorkedBoolean(lambda row: row.pilot.can_manage(current_user))

@@ -11,8 +11,16 @@ from sqlalchemy import func, select
 
 from app.core.clock import today_riga
 from app.extensions import db
+from app.pilots import schemas
 from app.pilots.models_plan import Milestone
-from tests.factories_pilots import add_report, make_coord, make_winner, pilot_world
+from tests.factories_pilots import (
+    add_expense,
+    add_milestone,
+    add_report,
+    make_coord,
+    make_winner,
+    pilot_world,
+)
 
 
 @pytest.fixture
@@ -84,13 +92,24 @@ def test_a_new_pilot_needs_only_its_dates_the_rest_comes_from_the_idea(
     assert made.json["title"] == idea.title and made.json["budget_eur"] == "24500.00"
 
 
-def test_who_may_ask_is_settled_before_the_body_is_read(client, token_for, world):
-    """An outsider learns nothing from the rules: a body no one could save is still 403."""
+@pytest.mark.parametrize("body", [
+    {"title": 5, "due_date": "vakar", "weight": True},  # no field could be saved
+    {"title": "Starts", "due_date": "2027-03-01", "colour": "red"},  # a field no one takes
+    ["title"],  # not an object at all
+])
+def test_who_may_ask_is_settled_before_the_body_is_read(client, token_for, world, body):
+    """An outsider learns nothing from the rules: whatever the body, they are refused for
+    who they are, on every door that takes one."""
     before = db.session.scalar(select(func.count(Milestone.id)))
-    response = client.post(f"/api/v1/pilots/{world.pilot.id}/milestones",
-                           json={"title": 5, "due_date": "vakar", "weight": True},
-                           headers=token_for(world.outsider))
-    assert response.status_code == 403
+    headers = token_for(world.outsider)
+    for method, path, refused in (
+            ("POST", f"/pilots/{world.pilot.id}/milestones", 403),
+            ("PATCH", f"/pilots/{world.pilot.id}", 403),
+            ("POST", f"/pilots/{world.pilot.id}/funding", 403),
+            # A report waiting for approval is not public: it is not there for them.
+            ("POST", f"/updates/{world.report.id}/return", 404)):
+        response = client.open(f"/api/v1{path}", method=method, json=body, headers=headers)
+        assert response.status_code == refused, (path, response.json)
     assert db.session.scalar(select(func.count(Milestone.id))) == before
 
 
@@ -169,3 +188,32 @@ def test_money_may_be_sent_as_a_json_number(client, token_for, world):
                            headers=token_for(world.lead))
     assert response.status_code == 201, response.json
     assert response.json["amount_eur"] == "1500.50"
+
+
+def _fields(schema) -> set[str]:
+    return {field.data_key or name for name, field in schema().fields.items()}
+
+
+def test_a_pilot_is_answered_with_exactly_the_fields_its_schema_documents(
+        client, token_for, world, spec):
+    """The answer is the pilot dumped by its schema: the team reads every field of the
+    documented pilot, an outsider every field of its public part and nothing more, and each
+    nested milestone, expense and report has the shape of that reader's schema."""
+    add_milestone(world.pilot, title="Iepirkums pabeigts")
+    add_expense(world.pilot, "1200.50")
+    db.session.commit()
+    whole = client.get(f"/api/v1/pilots/{world.pilot.id}", headers=token_for(world.lead)).json
+    public = client.get(f"/api/v1/pilots/{world.pilot.id}",
+                        headers=token_for(world.outsider)).json
+    assert set(whole) == set(spec["components"]["schemas"]["Pilot"]["properties"])
+    assert set(whole) == _fields(schemas.PilotSchema)
+    assert set(public) == _fields(schemas.PilotDetailPublicSchema) < set(whole)
+    assert set(whole["milestones"][0]) == _fields(schemas.MilestoneOut)
+    assert set(public["milestones"][0]) == _fields(schemas.PublicMilestoneOut)
+    assert set(whole["expenses"][0]) == _fields(schemas.ExpenseOut)
+    assert set(public["public_expenses"][0]) == _fields(schemas.PublicExpenseOut)
+    assert whole["updates"] and not public["updates"]  # the report waits for approval
+    assert set(whole["updates"][0]) == _fields(schemas.UpdateOut)
+    assert set(whole["status_changes"][0]) == {"from", "to", "at", "by", "reason"}
+    assert public["public_expenses"][0]["amount_eur"] == "1200.50"
+    assert whole["can_edit"] is True and whole["version"] == world.pilot.version
