@@ -72,7 +72,7 @@ from typing import Any
 from flask_babel import format_currency, format_decimal
 
 from app.core.formatting import fmt_date
-from app.core.translation import gettext, ngettext
+from app.core.translation import gettext, lazy_gettext, ngettext
 
 GREEN, AMBER, RED = "green", "amber", "red"
 LEVELS = (GREEN, AMBER, RED)
@@ -267,18 +267,20 @@ def _percent(value: Fraction) -> Decimal:
     return exact.quantize(_CENT, rounding=ROUND_HALF_UP)
 
 
+_BADGE_WORDS = {
+    GREEN: lazy_gettext("Green: on track"),
+    AMBER: lazy_gettext("Amber: needs attention"),
+    RED: lazy_gettext("Red: at risk"),
+    "planned": lazy_gettext("Planned: not running yet"),
+    "on_hold": lazy_gettext("On hold: suspended"),
+    "completed": lazy_gettext("Completed: closed"),
+    "discontinued": lazy_gettext("Discontinued"),
+}
+
+
 def badge_text(health: Health) -> str:
     """The badge's words in the current language (call it where Babel knows the language)."""
-    words = {
-        GREEN: gettext("Green: on track"),
-        AMBER: gettext("Amber: needs attention"),
-        RED: gettext("Red: at risk"),
-        "planned": gettext("Planned: not running yet"),
-        "on_hold": gettext("On hold: suspended"),
-        "completed": gettext("Completed: closed"),
-        "discontinued": gettext("Discontinued"),
-    }
-    return words[health.badge]
+    return str(_BADGE_WORDS[health.badge])
 
 
 def reason_text(reason: Reason) -> str:

@@ -17,6 +17,7 @@ from marshmallow import Schema, fields
 
 from app.core.answer_fields import (
     Money,
+    ObjectSchema,
     PlainNumber,
     State,
     WorkedBoolean,
@@ -39,18 +40,18 @@ from app.pilots.states import (
 EXCL_VAT = {"description": "Excluding VAT"}
 
 
-class MunicipalityOut(Schema):
+class MunicipalityOut(ObjectSchema):
     id = fields.Integer()
     name = fields.String()
     region = fields.String(attribute="region_code")
 
 
-class NamedOut(Schema):
+class NamedOut(ObjectSchema):
     id = fields.Integer()
     name = fields.String()
 
 
-class ReasonOut(Schema):
+class ReasonOut(ObjectSchema):
     """Why a pilot is not green (app.pilots.health.Reason), with the sentence it reads as."""
 
     code = fields.String()
@@ -60,7 +61,7 @@ class ReasonOut(Schema):
     text = WorkedString(reason_text)
 
 
-class PublicMilestoneOut(Schema):
+class PublicMilestoneOut(ObjectSchema):
     id = fields.Integer()
     pilot_id = fields.Integer()
     title = fields.String()
@@ -77,13 +78,13 @@ class MilestoneOut(PublicMilestoneOut):
     has_evidence_document = WorkedBoolean(lambda m: m.evidence_document_id is not None)
 
 
-class NextMilestoneOut(Schema):
+class NextMilestoneOut(ObjectSchema):
     id = fields.Integer()
     title = fields.String()
     due_date = fields.Date()
 
 
-class MeasurementOut(Schema):
+class MeasurementOut(ObjectSchema):
     id = fields.Integer()
     indicator_id = fields.Integer()
     value = PlainNumber()
@@ -96,7 +97,7 @@ def _achievement(indicator: Any) -> str | None:
     return str(reached) if reached is not None else None
 
 
-class IndicatorOut(Schema):
+class IndicatorOut(ObjectSchema):
     id = fields.Integer()
     pilot_id = fields.Integer()
     name = fields.String()
@@ -111,7 +112,7 @@ class IndicatorOut(Schema):
     measurements = fields.List(fields.Nested(MeasurementOut))
 
 
-class PublicExpenseOut(Schema):
+class PublicExpenseOut(ObjectSchema):
     id = fields.Integer()
     pilot_id = fields.Integer()
     amount_eur = Money()
@@ -127,7 +128,7 @@ class ExpenseOut(PublicExpenseOut):
     document_public = fields.Boolean()
 
 
-class FundingOut(Schema):
+class FundingOut(ObjectSchema):
     id = fields.Integer()
     kind = State(FundingKind)
     label = fields.String()
@@ -146,7 +147,7 @@ class FundingSplitOut(Schema):
     other = fields.Nested(SourceSplitOut)
 
 
-class PublicUpdateOut(Schema):
+class PublicUpdateOut(ObjectSchema):
     id = fields.Integer()
     pilot_id = fields.Integer()
     reported_on = fields.Date()
@@ -161,7 +162,7 @@ class UpdateOut(PublicUpdateOut):
     submitted_at = fields.DateTime(allow_none=True)
 
 
-class ReplicationOut(Schema):
+class ReplicationOut(ObjectSchema):
     id = fields.Integer()
     municipality = fields.Nested(MunicipalityOut)
     status = State(ReplicationStatus)
@@ -169,14 +170,14 @@ class ReplicationOut(Schema):
     note = fields.String()
 
 
-class EvaluationOut(Schema):
+class EvaluationOut(ObjectSchema):
     results = fields.String()
     lessons = fields.String()
     recommendation = State(Recommendation)
     evaluated_at = fields.DateTime()
 
 
-class StatusChangeOut(Schema):
+class StatusChangeOut(ObjectSchema):
     from_ = State(PilotStatus, data_key="from", attribute="from_status", allow_none=True)
     to = State(PilotStatus, attribute="to_status")
     at = fields.DateTime()
@@ -184,13 +185,13 @@ class StatusChangeOut(Schema):
     reason = fields.String()
 
 
-class AssessmentThemeOut(Schema):
+class AssessmentThemeOut(ObjectSchema):
     id = fields.Integer()
     name = fields.String()
     instrument_id = fields.Integer()
 
 
-class PublicPilotSchema(Schema):
+class PublicPilotSchema(ObjectSchema):
     """A pilot's public fields and computed values, as a list shows them."""
 
     id = fields.Integer(attribute="pilot.id")
