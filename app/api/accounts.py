@@ -8,7 +8,7 @@ from marshmallow import Schema, fields
 
 from app.accounts import affiliation
 from app.accounts.models import Affiliation
-from app.api.schemas import PageArgs, page_body, page_schema
+from app.api.schemas import PageArgs, json_body, page_body, page_schema
 from app.core import access, web
 from app.core.pagination import Page
 
@@ -99,7 +99,7 @@ def approve_verification(affiliation_id: int):
 
 
 @blp.route("/verifications/<id:affiliation_id>/decline", methods=["POST"])
-@blp.arguments(affiliation.DeclineInput)
+@json_body(affiliation.DeclineInput(), load=True)
 @blp.response(200, AffiliationSchema)
 @blp.doc(security=[{"bearerAuth": []}])
 @access.coordinator_only

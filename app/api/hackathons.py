@@ -13,7 +13,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
-from app.api.schemas import PageArgs, page_body, page_schema
+from app.api.schemas import PageArgs, json_body, page_body, page_schema
 from app.core import access, web
 from app.core.clock import RIGA
 from app.core.pagination import paginate
@@ -136,7 +136,7 @@ def list_hackathons(args):
 
 
 @blp.route("/hackathons", methods=["POST"])
-@blp.arguments(HackathonCreate)
+@json_body(HackathonCreate(), load=True)
 @blp.response(201, HackathonSchema)
 @blp.doc(security=SECURITY)
 @access.coordinator_only
@@ -156,7 +156,7 @@ def get_hackathon(hackathon_id: int):
 
 
 @blp.route("/hackathons/<id:hackathon_id>", methods=["PATCH"])
-@blp.arguments(HackathonEdit(partial=True))
+@json_body(HackathonEdit(partial=True), load=True)
 @blp.response(200, HackathonSchema)
 @blp.doc(security=SECURITY)
 @access.coordinator_only
@@ -168,7 +168,7 @@ def patch_hackathon(data, hackathon_id: int):
 
 
 @blp.route("/hackathons/<id:hackathon_id>/transition", methods=["POST"])
-@blp.arguments(TransitionInput)
+@json_body(TransitionInput(), load=True)
 @blp.response(200, HackathonSchema)
 @blp.doc(security=SECURITY)
 @access.coordinator_only
@@ -219,7 +219,7 @@ def list_criteria(args, hackathon_id: int):
 
 
 @blp.route("/hackathons/<id:hackathon_id>/criteria", methods=["POST"])
-@blp.arguments(CriterionCreate)
+@json_body(CriterionCreate(), load=True)
 @blp.response(201, CriterionSchema)
 @blp.doc(security=SECURITY)
 @access.coordinator_only
@@ -230,7 +230,7 @@ def add_criterion(data, hackathon_id: int):
 
 
 @blp.route("/criteria/<id:criterion_id>", methods=["PATCH"])
-@blp.arguments(CriterionInput(partial=True))
+@json_body(CriterionInput(partial=True), load=True)
 @blp.response(200, CriterionSchema)
 @blp.doc(security=SECURITY)
 @access.coordinator_only

@@ -13,7 +13,7 @@ from marshmallow import Schema, fields, validate
 from sqlalchemy import select
 
 from app import MAX_ID
-from app.api.schemas import PageArgs, answer, page_body, page_schema
+from app.api.schemas import PageArgs, answer, json_body, page_body, page_schema
 from app.core import access, web
 from app.core.clock import now_utc
 from app.core.pagination import paginate
@@ -264,7 +264,7 @@ def list_ideas(args, hackathon_id: int):
 
 
 @blp.route("/hackathons/<id:hackathon_id>/ideas", methods=["POST"])
-@blp.arguments(IdeaCreateSchema)
+@json_body(IdeaCreateSchema(), load=True)
 @blp.response(201, IdeaSchema)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -292,7 +292,7 @@ def get_idea(idea_id: int):
 
 
 @blp.route("/ideas/<id:idea_id>", methods=["PATCH"])
-@blp.arguments(IdeaUpdateSchema)
+@json_body(IdeaUpdateSchema(), load=True)
 @blp.response(200, IdeaSchema)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -326,7 +326,7 @@ def withdraw_idea(idea_id: int):
 
 
 @blp.route("/ideas/<id:idea_id>/ineligible", methods=["POST"])
-@blp.arguments(IneligibleInput)
+@json_body(IneligibleInput(), load=True)
 @blp.response(200, IdeaSchema)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -369,7 +369,7 @@ def get_redaction(idea_id: int):
 
 
 @blp.route("/ideas/<id:idea_id>/redaction", methods=["PUT"])
-@blp.arguments(RedactionSchema)
+@json_body(RedactionSchema(), load=True)
 @blp.response(200, RedactionStateSchema)
 @blp.alt_response(403, description="Not a coordinator of the hackathon")
 @blp.alt_response(409, description="Not a blind review, not submitted, or not between the "

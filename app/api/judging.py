@@ -12,7 +12,7 @@ from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.api.schemas import PageArgs, page_body, page_schema
+from app.api.schemas import PageArgs, json_body, page_body, page_schema
 from app.core import access, web
 from app.core.errors import WrongState
 from app.core.translation import lazy_gettext as _l
@@ -93,7 +93,7 @@ def list_jury(hackathon_id: int):
 
 
 @blp.route("/hackathons/<id:hackathon_id>/jury", methods=["POST"])
-@blp.arguments(JudgeAddSchema)
+@json_body(JudgeAddSchema(), load=True)
 @blp.response(201, JudgeSchema)
 @blp.doc(security=SECURITY)
 @access.coordinator_only
@@ -162,7 +162,7 @@ def get_final_round(hackathon_id: int):
 
 
 @blp.route("/hackathons/<id:hackathon_id>/final-round", methods=["POST"])
-@blp.arguments(FinalRoundArgs)
+@json_body(FinalRoundArgs(), load=True)
 @blp.response(201, FinalRoundSchema)
 @blp.doc(security=SECURITY)
 @access.coordinator_only
@@ -188,7 +188,7 @@ def open_final_scoring(hackathon_id: int):
 
 
 @blp.route("/hackathons/<id:hackathon_id>/winners", methods=["POST"])
-@blp.arguments(WinnersArgs)
+@json_body(WinnersArgs(), load=True)
 @blp.response(201, DecisionSchema)
 @blp.doc(security=SECURITY)
 @access.coordinator_only
@@ -213,7 +213,7 @@ def get_results(hackathon_id: int):
 
 
 @blp.route("/hackathons/<id:hackathon_id>/winners/corrections", methods=["POST"])
-@blp.arguments(CorrectionArgs)
+@json_body(CorrectionArgs(), load=True)
 @blp.response(201, CorrectionSchema)
 @blp.alt_response(403, description="Not a coordinator of the hackathon's region")
 @blp.alt_response(409, description="The results are not published")
@@ -263,7 +263,7 @@ def get_review(review_id: int):
 
 
 @blp.route("/reviews/<id:review_id>", methods=["PUT"])
-@blp.arguments(ReviewUpdateSchema)
+@json_body(ReviewUpdateSchema(), load=True)
 @blp.response(200, ReviewSchema)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -284,7 +284,7 @@ def save_review(data, review_id: int):
 
 
 @blp.route("/reviews/<id:review_id>/conflict", methods=["POST"])
-@blp.arguments(ConflictArgs)
+@json_body(ConflictArgs(), load=True)
 @blp.response(200, ConflictResultSchema)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -298,7 +298,7 @@ def declare_conflict(data, review_id: int):
 
 
 @blp.route("/reviews/<id:review_id>/reopen", methods=["POST"])
-@blp.arguments(ReopenArgs)
+@json_body(ReopenArgs(), load=True)
 @blp.response(200, ReviewSchema)
 @blp.doc(security=SECURITY)
 @access.coordinator_only
@@ -310,7 +310,7 @@ def reopen_review(data, review_id: int):
 
 
 @blp.route("/reviews/<id:review_id>/exclude", methods=["POST"])
-@blp.arguments(ExcludeArgs)
+@json_body(ExcludeArgs(), load=True)
 @blp.response(200, ReviewSchema)
 @blp.alt_response(403, description="Not a coordinator of the hackathon")
 @blp.alt_response(404, description="No such review, or not one of your hackathons")
@@ -330,7 +330,7 @@ def exclude_review(data, review_id: int):
 # --- the public vote --------------------------------------------------------------------------
 
 @blp.route("/hackathons/<id:hackathon_id>/vote", methods=["PUT"])
-@blp.arguments(VoteArgs)
+@json_body(VoteArgs(), load=True)
 @blp.response(200, VoteSchema)
 @blp.doc(security=SECURITY)
 @access.signed_in

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app.api.schemas import json_body
 from app.core import access, web
 from app.extensions import db
 from app.programme import instruments as instrument_ops
@@ -105,7 +106,7 @@ def list_instruments():
 
 
 @blp.route("/programme/instruments", methods=["POST"])
-@blp.arguments(InstrumentInput)
+@json_body(InstrumentInput(), load=True)
 @blp.response(201, InstrumentOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -124,7 +125,7 @@ def get_instrument(instrument_id: int):
 
 
 @blp.route("/programme/instruments/<id:instrument_id>", methods=["PUT"])
-@blp.arguments(InstrumentInput)
+@json_body(InstrumentInput(), load=True)
 @blp.response(200, InstrumentOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -140,7 +141,7 @@ def replace_instrument(data, instrument_id: int):
 # --- assessment rounds ---------------------------------------------------------------------------
 
 @blp.route("/programme/instruments/<id:instrument_id>/rounds", methods=["POST"])
-@blp.arguments(RoundInput)
+@json_body(RoundInput(), load=True)
 @blp.response(201, RoundOut)
 @blp.doc(security=SECURITY)
 @access.signed_in

@@ -3,7 +3,7 @@ that the operations load themselves."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, MutableMapping
 from functools import wraps
 from typing import Any
 
@@ -11,7 +11,8 @@ from flask import Response, jsonify, request
 from flask_smorest import Blueprint
 from marshmallow import INCLUDE, Schema, fields, validate
 
-from app.core.errors import Invalid
+from app.core.errors import Invalid, MalformedBody
+from app.core.schema import load as schema_load
 from app.core.translation import lazy_gettext as _l
 
 
@@ -61,21 +62,23 @@ def answer(schema: Schema, obj: Any, status: int = 200) -> Response:
     return response
 
 
-def json_body(schema: Schema) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Document `schema` as the operation's JSON body, and hand the view the body as sent.
+def json_body(schema: Schema, *, load: bool = False
+              ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Document `schema` as the operation's JSON body, and hand the view the body.
 
-    The operation loads it with that same schema once it has settled who may ask, as it
-    loads a page's form: one set of field rules for both doors, each message beside its
-    field. The body's shape (a JSON object of the schema's fields) is checked when it is
-    first read, so that an outsider is refused for who they are (403 or 404), whatever they
-    sent. A request that is not JSON is an empty body, as flask-smorest reads one.
+    The body is read when the view first reads it, after it has settled who may ask: an
+    outsider is refused for who they are (403 or 404), whatever they sent, on this door as
+    on the pages. With `load`, the view gets what the body means by `schema` (422 with every
+    field's message otherwise). Without it, the view gets the body as sent, a JSON object of
+    the schema's fields, and its operation loads it with that same schema, as it loads a
+    page's form: one set of field rules for both doors. A request that is not JSON is an
+    empty body, as flask-smorest reads one.
     """
-    names = frozenset(schema.fields)
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @wraps(view)
         def with_body(*args: Any, **kwargs: Any) -> Any:
-            return view(SentBody(names), *args, **kwargs)
+            return view(SentBody(schema, load=load), *args, **kwargs)
 
         return Blueprint.doc(requestBody={
             "required": True, "content": {"application/json": {"schema": schema}}})(with_body)
@@ -83,28 +86,44 @@ def json_body(schema: Schema) -> Callable[[Callable[..., Any]], Callable[..., An
     return decorate
 
 
-class SentBody(Mapping[str, Any]):
-    """A request's JSON body, opened on its first read: a body that is not an object, or that
-    names a field the operation does not take, is refused then (422, by field)."""
+class SentBody(MutableMapping[str, Any]):
+    """A request's JSON body, opened on its first read. A body that is not a JSON object,
+    or that names a field the schema does not take, is refused then (422, by field); a
+    loaded body is refused for any field the schema cannot read."""
 
-    def __init__(self, names: frozenset[str]) -> None:
-        self._names = names
+    def __init__(self, schema: Schema, *, load: bool) -> None:
+        self._schema = schema
+        self._load = load
         self._body: dict[str, Any] | None = None
 
     def _opened(self) -> dict[str, Any]:
         if self._body is None:
-            sent = request.get_json() if request.is_json else {}  # malformed JSON: 400
-            if not isinstance(sent, dict):
-                raise Invalid(errors={"_schema": [_l("The value has the wrong form.")]})
-            unknown = sorted(set(sent) - self._names)
-            if unknown:
-                raise Invalid(errors={name: [_l("This field is not accepted here.")]
-                                      for name in unknown})
-            self._body = sent
+            self._body = self._read()
         return self._body
+
+    def _read(self) -> dict[str, Any]:
+        sent = request.get_json(silent=True) if request.is_json else {}
+        if sent is None:
+            raise MalformedBody(_l("The request body is not valid JSON."))
+        if not isinstance(sent, dict):
+            raise Invalid(errors={"_schema": [_l("The value has the wrong form.")]})
+        if self._load:
+            return schema_load(self._schema, sent, partial=self._schema.partial or False,
+                               unknown=self._schema.unknown)
+        unknown = sorted(set(sent) - set(self._schema.fields))
+        if unknown:
+            raise Invalid(errors={name: [_l("This field is not accepted here.")]
+                                  for name in unknown})
+        return sent
 
     def __getitem__(self, name: str) -> Any:
         return self._opened()[name]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self._opened()[name] = value
+
+    def __delitem__(self, name: str) -> None:
+        del self._opened()[name]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._opened())

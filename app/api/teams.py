@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_login import current_user
 from flask_smorest import Blueprint
 
-from app.api.schemas import PageArgs, page_schema
+from app.api.schemas import PageArgs, json_body, page_schema
 from app.core import access, web
 from app.core.pagination import paginate
 from app.extensions import limiter
@@ -50,7 +50,7 @@ def list_my_teams(args):
 
 
 @blp.route("/teams", methods=["POST"])
-@blp.arguments(TeamInput)
+@json_body(TeamInput(), load=True)
 @blp.response(201, TeamOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -69,7 +69,7 @@ def get_team(team_id: int):
 
 
 @blp.route("/teams/<id:team_id>", methods=["PATCH"])
-@blp.arguments(TeamInput(partial=True))
+@json_body(TeamInput(partial=True), load=True)
 @blp.response(200, TeamOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -80,7 +80,7 @@ def update_team(data, team_id: int):
 
 @blp.route("/teams/<id:team_id>/members", methods=["POST"])
 @limiter.limit("60 per hour", scope="team-invite")
-@blp.arguments(InviteInput)
+@json_body(InviteInput(), load=True)
 @blp.response(201, InvitationOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -102,7 +102,7 @@ def remove_member(team_id: int, user_id: int):
 
 
 @blp.route("/teams/<id:team_id>/lead", methods=["POST"])
-@blp.arguments(HandOverInput)
+@json_body(HandOverInput(), load=True)
 @blp.response(200, TeamOut)
 @blp.doc(security=SECURITY)
 @access.signed_in
@@ -124,7 +124,7 @@ def revoke_invitation(team_id: int, invitation_id: int):
 
 
 @blp.route("/teams/invitations/accept", methods=["POST"])
-@blp.arguments(AcceptInput)
+@json_body(AcceptInput(), load=True)
 @blp.response(200, TeamOut)
 @blp.doc(security=SECURITY)
 @access.signed_in

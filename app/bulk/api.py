@@ -8,6 +8,7 @@ from typing import Any
 from flask_login import current_user
 from flask_smorest import Blueprint
 
+from app.api.schemas import json_body
 from app.bulk import operations as ops
 from app.bulk.parsing import Parsed, plain
 from app.bulk.schemas import BatchInput, BatchOut
@@ -29,7 +30,7 @@ def _rows(pilot: Pilot, items: list[dict[str, Any]], sheet: str) -> list:
 
 
 @blp.route("/pilots/<id:pilot_id>/batch", methods=["POST"])
-@blp.arguments(BatchInput)
+@json_body(BatchInput(), load=True)
 @blp.response(200, BatchOut)
 @blp.doc(security=SECURITY)
 @access.signed_in

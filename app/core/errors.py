@@ -51,6 +51,12 @@ class DomainError(Exception):
         self.errors = errors or {}
 
 
+class MalformedBody(DomainError):
+    """The request's body is not what its type says (JSON that does not parse): 400."""
+
+    status = 400
+
+
 class Invalid(DomainError):
     """Fields are invalid (422); `errors` maps a field name to messages."""
 
@@ -127,8 +133,6 @@ def handle_http_exception(error: HTTPException):
         data = getattr(error, "data", None) or {}
         if status == 422 and "messages" in data:
             return problem(422, errors=_flatten_webargs(data["messages"]))
-        if status == 400 and "messages" in data:
-            return problem(400, detail=_l("The request body is not valid JSON."))
         detail = data.get("message") if isinstance(data, dict) else None
         response = problem(status, detail)
         valid_methods = getattr(error, "valid_methods", None)  # 405 (MethodNotAllowed) only

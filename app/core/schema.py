@@ -2,7 +2,7 @@
 for the pages and the API alike.
 
 A feature keeps its schemas in its own `schemas.py`. The API names them in
-`@blp.arguments` / `@blp.response` (so the OpenAPI document describes what is really
+`json_body` / `@blp.response` (so the OpenAPI document describes what is really
 sent); a page runs the same schema over its form's data through `web.submit(schema=...)`.
 Field errors then read the same on both doors, in the reader's language: marshmallow's
 own messages are English, so `localise` puts each into our catalog at answer time.
@@ -11,7 +11,8 @@ own messages are English, so `localise` puts each into our catalog at answer tim
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from marshmallow import EXCLUDE, Schema, ValidationError
@@ -105,7 +106,8 @@ def _walk(messages: Any, path: tuple) -> list[tuple[str, tuple, Any]]:
     return found
 
 
-def load(schema: Schema | type[Schema], data: Mapping[str, Any], *, partial: bool = False,
+def load(schema: Schema | type[Schema], data: Mapping[str, Any], *,
+         partial: bool | Sequence[str] | AbstractSet[str] = False,
          unknown: Any = EXCLUDE) -> dict[str, Any]:
     """What `data` means by `schema`, or Invalid with every field's message.
 

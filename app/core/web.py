@@ -4,8 +4,9 @@ A request's way, written once here so that a view only names its parts:
 
 1. **load** the object by id or slug (`load`): missing, or hidden from this user → 404;
 2. **check** what the user may do with it (`load(..., may=...)`): visible but refused → 403;
-3. **validate** the input with the feature's marshmallow schema (`core.schema.load`, or
-   flask-smorest's `@blp.arguments` with the same schema);
+3. **validate** the input with the feature's marshmallow schema (`core.schema.load`; the
+   API's `json_body` reads a body with the same schema on its first read, so after steps
+   1 and 2 on both doors);
 4. run **one operation** (`submit` / `act` for pages; the API view calls it directly);
 5. **commit** at the edge (`Talka.dispatch_request`): a request that ends without an
    exception commits what it wrote (one that only read just closes its transaction), one

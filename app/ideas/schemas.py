@@ -2,7 +2,7 @@
 
 `IdeaFields` reads what was sent (text, budget, duration, indicators) with the same
 localised message beside each field on both doors: the operations load it for the page's
-form, and the API names it in `@blp.arguments`, so OpenAPI documents these very rules.
+form, and the API names it in `json_body`, so OpenAPI documents these very rules.
 
 A draft may be incomplete: a field that is not sent is left out, and a blank one is
 empty. Format rules hold for drafts too (a 301-character summary is never stored);
