@@ -119,7 +119,8 @@ def dashboard(slug: str):
     now = now_utc()
     assigning.ensure_assignments(hackathon, now=now)
     phase = hackathon.phase_at(now)
-    ranking = queries.load_ranking(hackathon, breakdown=True)
+    tied_by_review = queries.tied_reviews(hackathon)
+    ranking = queries.load_ranking(hackathon, breakdown=True, tied=tied_by_review)
     progress = reminders.judge_progress(hackathon, now=now)
     conflicts = db.session.scalars(
         select(ConflictDeclaration).where(ConflictDeclaration.hackathon_id == hackathon.id)
@@ -130,7 +131,7 @@ def dashboard(slug: str):
                Review.round)
         .where(Review.hackathon_id == hackathon.id).order_by(Review.id)).all()
     judge_names = {p.user.id: p.user.name for p in progress}
-    tied = list(queries.tied_reviews(hackathon).values())
+    tied = list(tied_by_review.values())
     reviews_of: dict[tuple[int, int], list] = {}
     for r in reviews:
         reviews_of.setdefault((r.round, r.idea_id), []).append(r)
@@ -138,7 +139,8 @@ def dashboard(slug: str):
     done = sum(p.done for p in progress)
     final = queries.final_round_of(hackathon)
     final_ranking = (queries.load_ranking(hackathon, breakdown=True, round_=FINAL_ROUND,
-                                          idea_ids=final.idea_ids, final=final)
+                                          idea_ids=final.idea_ids, final=final,
+                                          tied=tied_by_review)
                      if final else None)
     return render_template(
         "judging/dashboard.html", h=hackathon, phase=phase, ranking=ranking,

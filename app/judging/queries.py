@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -131,10 +131,13 @@ def _ideas(hackathon: Hackathon) -> dict[int, IdeaInfo]:
 
 def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
                  round_: int = FIRST_ROUND, idea_ids: list[int] | None = None,
-                 final: FinalRound | None = None) -> Ranking:
+                 final: FinalRound | None = None,
+                 tied: Mapping[int, TiedReview] | None = None) -> Ranking:
     """The live ranking of one round from its reviews: 3 queries (4 with the per-criterion
     breakdown, one more for the final round unless its `final` is given). `idea_ids` limits
-    it to some ideas (a final round's finalists). The breakdown is by the round's criteria."""
+    it to some ideas (a final round's finalists). The breakdown is by the round's criteria.
+    `tied` is the hackathon's `tied_reviews()` where the caller has them already (a page
+    that lists them too); otherwise they are worked out for this round's reviews."""
     criteria = criteria_of(hackathon, _criteria_round(hackathon, round_, final))
     ideas = _ideas(hackathon)
     if idea_ids is not None:
@@ -148,9 +151,12 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
                Review.status != ReviewStatus.EXCLUDED,
                Idea.status.in_(RANKED_STATUSES))).all()
     # A judge tied to the idea since she submitted: her review no longer counts.
-    kept_out = {item.review_id: item.idea_id
-                for item in tied_reviews(hackathon, reviews).values() if not item.counts}
-    tied = set(kept_out.values())
+    if tied is None:
+        tied = tied_reviews(hackathon, reviews)
+    counted = {r.id for r in reviews}
+    kept_out = {item.review_id: item.idea_id for item in tied.values()
+                if not item.counts and item.review_id in counted}
+    left_out = set(kept_out.values())
     reviews = [r for r in reviews if r.idea_id in ideas and r.id not in kept_out]
     inputs = [scoring.ReviewInput(r.idea_id, r.judge_id, r.score,
                                   submitted=r.status == ReviewStatus.SUBMITTED,
@@ -190,7 +196,7 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
         else:
             conflicts[r.idea_id] += 1
     ranked = [replace(item, flags=(*item.flags, FLAG_TIED_AFTER_SUBMISSION))
-              if item.idea_id in tied else item for item in ranked]
+              if item.idea_id in left_out else item for item in ranked]
     rows = [RankingRow(ideas[item.idea_id], item, breakdowns.get(item.idea_id),
                        sorted(per_idea_scores[item.idea_id], reverse=True),
                        pending[item.idea_id], conflicts[item.idea_id], round_)
@@ -206,12 +212,13 @@ def final_ranking(hackathon: Hackathon, *, breakdown: bool = False) -> Ranking:
     """The ranking the winners are chosen from: the first round's, or with a final round the
     finalists by their final-round scores first, then everyone else in first-round order
     (ranks continue after the finalists; ties stay ties)."""
-    first = load_ranking(hackathon, breakdown=breakdown)
     final = final_round_of(hackathon)
     if final is None:
-        return first
+        return load_ranking(hackathon, breakdown=breakdown)
+    tied = tied_reviews(hackathon)  # both rounds' ties, worked out once
+    first = load_ranking(hackathon, breakdown=breakdown, tied=tied)
     second = load_ranking(hackathon, breakdown=breakdown, round_=FINAL_ROUND,
-                          idea_ids=final.idea_ids, final=final)
+                          idea_ids=final.idea_ids, final=final, tied=tied)
     finalists = {row.idea.id for row in second.rows}
     rest = [row for row in first.rows if row.idea.id not in finalists]
     offset = len(second.rows)
