@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlalchemy import Float, Select, bindparam, case, func, literal, select, type_coerce, union_all
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from app.accounts.models import User
 from app.extensions import db
@@ -252,8 +252,12 @@ def my_reviews(user, *, hackathon_id: int | None = None) -> list[Review]:
         select(Review).join(Idea, Idea.id == Review.idea_id)
         .where(Review.judge_id == user.id, Idea.status.in_(RANKED_STATUSES))
         .options(joinedload(Review.idea).joinedload(Idea.team).joinedload(Team.municipality),
+                 # The list names no partner, and the judge is the reader: neither is
+                 # loaded unless asked for.
+                 joinedload(Review.idea).joinedload(Idea.team)
+                 .lazyload(Team.partner_municipalities),
                  joinedload(Review.idea).selectinload(Idea.redaction),
-                 joinedload(Review.hackathon))
+                 joinedload(Review.hackathon), lazyload(Review.judge))
         # Open work first, then what is done, then what is not hers to do.
         .order_by(Review.hackathon_id.desc(), Review.round.desc(),
                   case((Review.status == ReviewStatus.PENDING, 0),
