@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from app.core.clock import now_utc
 from app.core.spreadsheet import formula_safe
@@ -55,13 +55,21 @@ def attachment_of(idea: Idea, attachment_id: int) -> Attachment | None:
 
 
 def ideas_of_user(user) -> list[Idea]:
-    """The ideas of every team the user is in, newest first."""
-    from app.teams.models import TeamMember
+    """The ideas of every team the user is in, newest first, with only the columns the list
+    shows (an idea's texts and a hackathon's description are long)."""
+    from app.teams.models import Team, TeamMember
 
     return list(db.session.scalars(
         select(Idea)
         .where(Idea.team_id.in_(select(TeamMember.team_id).where(TeamMember.user_id == user.id)))
-        .options(joinedload(Idea.team), joinedload(Idea.hackathon))
+        .options(load_only(Idea.id, Idea.title, Idea.status, Idea.updated_at, Idea.team_id,
+                           Idea.hackathon_id),
+                 joinedload(Idea.team).load_only(Team.id, Team.name)
+                 .lazyload(Team.partner_municipalities),
+                 joinedload(Idea.team).lazyload(Team.municipality),
+                 joinedload(Idea.hackathon).load_only(Hackathon.id, Hackathon.slug,
+                                                      Hackathon.title,
+                                                      Hackathon.submission_closes_at))
         .order_by(Idea.updated_at.desc(), Idea.id.desc())
     ).unique())
 
