@@ -120,6 +120,19 @@ def hackathon_ideas_query(hackathon: Hackathon, viewer, *, status: str = "",
     return query.order_by(Idea.submitted_at.desc().nulls_last(), Idea.id.desc())
 
 
+def as_table_rows(query: Select) -> Select:
+    """`hackathon_ideas_query` for the coordinators' table: only the columns it shows (an
+    idea's texts are long), whether a redaction exists rather than its texts, and the
+    hackathon from the identity map rather than joined again to every row."""
+    from app.ideas.models_redaction import IdeaRedaction
+
+    return query.options(
+        load_only(Idea.id, Idea.hackathon_id, Idea.team_id, Idea.title, Idea.status,
+                  Idea.budget_eur, Idea.submitted_at),
+        selectinload(Idea.redaction).load_only(IdeaRedaction.id, IdeaRedaction.idea_id),
+        lazyload(Idea.hackathon))
+
+
 def csv_cell(value) -> str:
     """A cell as text, made safe from formula injection (app/core/spreadsheet.py)."""
     return formula_safe("" if value is None else str(value))

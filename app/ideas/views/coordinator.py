@@ -44,7 +44,8 @@ def _managed_hackathon(slug: str) -> Hackathon:
 def hackathon_ideas(slug: str):
     hackathon = _managed_hackathon(slug)
     filters = _list_filters()
-    query = queries.hackathon_ideas_query(hackathon, current_user, **filters)
+    query = queries.as_table_rows(queries.hackathon_ideas_query(hackathon, current_user,
+                                                                **filters))
     page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 25), 25)
     result = paginate(query, page, per_page)
     from app.places.models import Municipality
