@@ -3,8 +3,8 @@ by the operations for the pages and the API alike, and named by the API so that 
 documents what is really checked.
 
 Loading is idempotent (what a schema returns loads again to the same values), because the
-API loads a body with `json_body(..., load=True)` and the operation then loads it once more, as it does
-for a page's form or a demo script's dict.
+API loads a body with `json_body(..., load=True)` and the operation then loads it once
+more, as it does for a page's form or a demo script's dict.
 """
 
 from __future__ import annotations
