@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from app.api.schemas import PageArgs, json_body, page_body, page_schema
 from app.core import access, web
+from app.core.clock import now_utc
 from app.core.errors import WrongState
 from app.core.translation import lazy_gettext as _l
 from app.extensions import db
@@ -304,7 +305,8 @@ def declare_conflict(data, review_id: int):
 @access.coordinator_only
 def reopen_review(data, review_id: int):
     """A coordinator reopens a submitted review so that its judge can change it."""
-    review = web.load(queries.select_review(), review_id, see=Review.can_read)
+    review = web.load(queries.select_review(), review_id, see=Review.can_read,
+                      may=lambda found, user: found.hackathon.can_manage(user))
     reviewing.reopen_review(review, actor=current_user, reason=data["reason"])
     return review
 
@@ -337,8 +339,9 @@ def exclude_review(data, review_id: int):
 def cast_vote(data, hackathon_id: int):
     """Vote for one idea (confirmed e-mail needed); voting again changes the vote."""
     hackathon = _hackathon(hackathon_id)
-    vote = voting.cast_vote(hackathon, data["idea_id"], actor=current_user)
-    return vote
+    now = now_utc()
+    voting.check_may_vote(hackathon, current_user, now)  # before the body is read
+    return voting.cast_vote(hackathon, data["idea_id"], actor=current_user, now=now)
 
 
 @blp.route("/hackathons/<id:hackathon_id>/votes", methods=["GET"])

@@ -102,11 +102,13 @@ class SentBody(MutableMapping[str, Any]):
         return self._body
 
     def _read(self) -> dict[str, Any]:
-        sent = request.get_json(silent=True) if request.is_json else {}
-        if sent is None:
+        # No body, or one that is not JSON, is an empty one, as webargs read it.
+        sent = request.get_json(silent=True) if request.is_json and request.get_data() else {}
+        if sent is None and request.get_data().strip() != b"null":
             raise MalformedBody(_l("The request body is not valid JSON."))
         if not isinstance(sent, dict):
-            raise Invalid(errors={"_schema": [_l("The value has the wrong form.")]})
+            # Keyed as marshmallow's own whole-body messages are (core.schema.flatten).
+            raise Invalid(errors={"_": [_l("The value has the wrong form.")]})
         if self._load:
             return schema_load(self._schema, sent, partial=self._schema.partial or False,
                                unknown=self._schema.unknown)

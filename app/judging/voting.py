@@ -44,10 +44,9 @@ def voting_open(hackathon: Hackathon, now: datetime | None = None) -> bool:
     return closes is None or now < closes
 
 
-def cast_vote(hackathon: Hackathon, idea_id: Any, *, actor,
-              now: datetime | None = None) -> PublicVote:
-    """One vote per signed-in, confirmed user per hackathon; a second vote changes the first."""
-    now = now or now_utc()
+def check_may_vote(hackathon: Hackathon, actor, now: datetime) -> None:
+    """Whether `actor` may vote in `hackathon` now, before what they chose is read: a vote
+    the hackathon has and keeps open (409 otherwise), by a confirmed user (403)."""
     if not hackathon.public_voting:
         raise WrongState(_l("This hackathon has no public vote."))
     if not getattr(actor, "is_confirmed", False):
@@ -55,6 +54,13 @@ def cast_vote(hackathon: Hackathon, idea_id: Any, *, actor,
                             "sent when you registered."))
     if not voting_open(hackathon, now):
         raise WrongState(_l("The public vote is not open now."))
+
+
+def cast_vote(hackathon: Hackathon, idea_id: Any, *, actor,
+              now: datetime | None = None) -> PublicVote:
+    """One vote per signed-in, confirmed user per hackathon; a second vote changes the first."""
+    now = now or now_utc()
+    check_may_vote(hackathon, actor, now)
     key = parse_id(idea_id)
     idea = db.session.get(Idea, key) if key else None
     if idea is None or idea.hackathon_id != hackathon.id or idea.status != IdeaStatus.SUBMITTED:
