@@ -39,10 +39,13 @@ from app.pilots.queries import (
     COMING_DAYS,
     Figures,
     PilotRow,
+    ScopeKey,
     _list_options,
     load_figures,
     municipality_condition,
     scope_condition,
+    scope_condition_of,
+    scope_key,
     summarize,
     summarize_all,
     table_options,
@@ -55,6 +58,7 @@ from app.pilots.states import (
     UpdateStatus,
 )
 from app.places.models import REGION_CODES, Region
+from app.public.summaries import summary
 
 # --- the portfolio -----------------------------------------------------------------------------
 
@@ -107,7 +111,7 @@ class Portfolio:
     today: date = field(default_factory=date.today)
     overdue_total: int = 0
     coming_total: int = 0
-    order: Any = None  # the health-first SELECT of the matching pilots' ids
+    order: Sequence[int] = ()  # the matching pilots' ids, health first
 
     shown: tuple[tuple[int, int | None], list[PilotRow]] | None = None
 
@@ -116,9 +120,7 @@ class Portfolio:
         loaded as objects in a fixed number of queries."""
         if self.shown is not None and self.shown[0] == (start, stop):
             return self.shown[1]
-        if self.order is None:
-            return []
-        return self.rows_of(list(db.session.scalars(_bounded(self.order, start, stop))))
+        return self.rows_of(list(self.order[start:stop]))
 
     def rows_of(self, ids: list[int], *, table: bool = False) -> list[PilotRow]:
         """The pilots `ids`, in that order, with their computed values; with `table`, the
@@ -269,55 +271,66 @@ def portfolio(user, filters: dict[str, Any], today: date, *, start: int = 0,
     """The coordinators' portfolio: the pilots in the user's scope, filtered, with the
     milestones overdue and coming, the reports waiting for approval and each region's money
     against its envelope. Counts and sums come from aggregate queries, so the number of
-    queries and the objects loaded do not grow with the pilots. The health counts ride on
-    the query of the page from `start` to `stop` (window functions), which `page` then
-    answers without asking again (with `table`, holding only what the page's table
-    shows)."""
+    queries and the objects loaded do not grow with the pilots. The order by health and its
+    counts are kept (`_health_order`); the page from `start` to `stop` is loaded with them,
+    which `page` then answers without asking again (with `table`, holding only what the
+    page's table shows)."""
     scope = scope_condition(user)
-    filtered = and_(scope, _filter_condition(filters))
-    facts = health_columns(today).where(filtered).subquery()
     level = filters.get("health")
-    chosen = facts.c.severity == _SEVERITY[level] if level else true()
-    order = (select(facts.c.id).where(chosen)
-             .order_by(facts.c.severity, facts.c.next_due.is_(None), facts.c.next_due,
-                       func.lower(facts.c.title), facts.c.id))
+    others = tuple(sorted((name, value) for name, value in filters.items()
+                          if name != "health" and value))
+    ranked = _health_order(scope_key(user), others, today)
+    wanted = _SEVERITY[level] if level else None
+    order = [pilot_id for pilot_id, severity in ranked if wanted in (None, severity)]
     counts = {name: 0 for name in rules.LEVELS}
-    ids: list[int] = []
-    for pilot_id, *per_level in db.session.execute(
-            _bounded(order.add_columns(*(
-                func.sum(case((facts.c.severity == _SEVERITY[name], 1), else_=0)).over()
-                for name in rules.LEVELS)), start, stop)):
-        ids.append(pilot_id)
-        counts = dict(zip(rules.LEVELS, map(int, per_level), strict=True))
-    if not ids and start:  # past the last page: count without a page
-        for severity, number in db.session.execute(
-                select(facts.c.severity, func.count()).where(chosen)
-                .group_by(facts.c.severity)):
-            counts[_LEVEL_OF[severity]] = number
-    matching = sum(counts.values())
+    for _pilot_id, severity in ranked:
+        if wanted in (None, severity):
+            counts[_LEVEL_OF[severity]] += 1
+    matching = len(order)
     total = matching if not any(filters.values()) else db.session.scalar(
         select(func.count()).select_from(Pilot).where(scope)) or 0
-    overdue, coming, overdue_total, coming_total = due_in(
-        select(facts.c.id).where(chosen) if level else select(Pilot.id).where(filtered),
-        today)
+    overdue_ids, coming_ids, overdue_total, coming_total = _due(
+        scope_key(user), others, level or "", today)
+    overdue, coming = _due_milestones(overdue_ids, today), _due_milestones(coming_ids, today)
     result = Portfolio(total=total, matching=matching, counts=counts,
                        overdue=overdue, coming=coming, overdue_total=overdue_total,
                        coming_total=coming_total, waiting=waiting_updates(user),
-                       money=region_money(user, scope), filters=filters, today=today,
+                       money=region_money(user), filters=filters, today=today,
                        order=order)
-    result.shown = ((start, stop), result.rows_of(ids, table=table))
+    result.shown = ((start, stop), result.rows_of(order[start:stop], table=table))
     return result
 
 
-def _bounded(query, start: int, stop: int | None):
-    query = query.offset(start) if start else query
-    return query.limit(max(stop - start, 0)) if stop is not None else query
+@summary
+def _health_order(scope: ScopeKey, filters: tuple[tuple[str, Any], ...], today: date
+                  ) -> tuple[tuple[int, int], ...]:
+    """(id, severity) of every pilot in `scope` that matches `filters` (but health), red
+    first, then by the next due date and the title: the portfolio's order and its health
+    counts. Worked out over every pilot's expenses, reports and milestones, so it is kept
+    under the public state (every table it reads is public) and computed once per change
+    rather than on every page."""
+    facts = health_columns(today).where(
+        and_(scope_condition_of(scope), _filter_condition(dict(filters)))).subquery()
+    return tuple(db.session.execute(
+        select(facts.c.id, facts.c.severity)
+        .order_by(facts.c.severity, facts.c.next_due.is_(None), facts.c.next_due,
+                  func.lower(facts.c.title), facts.c.id)).tuples())
 
 
-def due_in(matching, today: date, *, days: int = COMING_DAYS, shown: int = DUE_SHOWN
-           ) -> tuple[list[DueMilestone], list[DueMilestone], int, int]:
-    """The open milestones of the running pilots in `matching` (a SELECT of ids) that are
-    overdue or fall due within `days`: the first `shown` of each, and how many there are."""
+@summary
+def _due(scope: ScopeKey, filters: tuple[tuple[str, Any], ...], level: str, today: date,
+         days: int = COMING_DAYS, shown: int = DUE_SHOWN
+         ) -> tuple[tuple[int, ...], tuple[int, ...], int, int]:
+    """The open milestones of the running pilots in `scope` that match `filters` and
+    `level`, overdue or falling due within `days`: the ids of the first `shown` of each (the
+    longest overdue and the soonest first), and how many there are. Kept under the public
+    state, as the order by health is."""
+    if level:
+        matching: Any = [pilot_id for pilot_id, severity in _health_order(scope, filters, today)
+                         if severity == _SEVERITY[level]]
+    else:
+        matching = select(Pilot.id).where(
+            and_(scope_condition_of(scope), _filter_condition(dict(filters))))
     horizon = today + timedelta(days=days)
     due = and_(Milestone.status.in_(sorted(MILESTONE_OPEN)), Milestone.due_date <= horizon,
                Pilot.status.not_in([PilotStatus(v) for v in sorted(rules.PILOT_ENDED)]),
@@ -328,17 +341,28 @@ def due_in(matching, today: date, *, days: int = COMING_DAYS, shown: int = DUE_S
                func.coalesce(func.sum(case((late, 0), else_=1)), 0))
         .join(Pilot, Pilot.id == Milestone.pilot_id).where(due)).one()
 
-    def first(condition) -> list[DueMilestone]:
-        return [DueMilestone(m, m.pilot, (m.due_date - today).days) for m in db.session.scalars(
-            select(Milestone).join(Pilot, Pilot.id == Milestone.pilot_id)
+    def first(condition) -> tuple[int, ...]:
+        return tuple(db.session.scalars(
+            select(Milestone.id).join(Pilot, Pilot.id == Milestone.pilot_id)
             .where(due, condition)
-            .options(load_only(Milestone.id, Milestone.pilot_id, Milestone.title,
-                               Milestone.due_date, Milestone.status, raiseload=True),
-                     contains_eager(Milestone.pilot).load_only(Pilot.id, Pilot.title,
-                                                               raiseload=True))
-            .order_by(Milestone.due_date, Pilot.id, Milestone.id).limit(shown))]
+            .order_by(Milestone.due_date, Pilot.id, Milestone.id).limit(shown)))
 
-    return (first(late), first(~late), int(overdue_total), int(coming_total))
+    return first(late), first(~late), int(overdue_total), int(coming_total)
+
+
+def _due_milestones(ids: Sequence[int], today: date) -> list[DueMilestone]:
+    """The milestones `ids`, in that order, with their pilots' titles: one query."""
+    if not ids:
+        return []
+    found = {m.id: m for m in db.session.scalars(
+        select(Milestone).join(Pilot, Pilot.id == Milestone.pilot_id)
+        .where(Milestone.id.in_(ids))
+        .options(load_only(Milestone.id, Milestone.pilot_id, Milestone.title,
+                           Milestone.due_date, Milestone.status, raiseload=True),
+                 contains_eager(Milestone.pilot).load_only(Pilot.id, Pilot.title,
+                                                           raiseload=True)))}
+    return [DueMilestone(found[i], found[i].pilot, (found[i].due_date - today).days)
+            for i in ids if i in found]
 
 
 def due_milestones(rows: Iterable[PilotRow], today: date, *, days: int = COMING_DAYS
@@ -369,22 +393,41 @@ def waiting_updates(user) -> list[PilotUpdate]:
         .order_by(PilotUpdate.submitted_at, PilotUpdate.id)))
 
 
-def region_money(user, scope) -> list[RegionMoney]:
+def region_money(user) -> list[RegionMoney]:
     """Each region the user coordinates (all five for national ones): approved and spent of
-    the pilots in `scope` (a condition on Pilot), and the programme's funding lines of every
-    pilot charged to it against its envelope; four grouped queries."""
+    the pilots in the user's scope, and the programme's funding lines of every pilot charged
+    to it against its envelope. The sums are kept (`_money_sums`)."""
     regions = db.session.scalars(select(Region).order_by(Region.code)).all()
     if not (user.is_admin or user.is_national_coordinator):
         codes = user.coordinated_region_codes()
         regions = [r for r in regions if r.code in codes]
+    approved, spent, lines = _money_sums(scope_key(user))
+    zero = Decimal("0.00")
+    return [RegionMoney(region=r, pilots=approved.get(r.code, (0, zero))[0],
+                        approved=approved.get(r.code, (0, zero))[1],
+                        spent=spent.get(r.code, zero),
+                        use=money.envelope_use(list(lines.get(r.code, ())),
+                                               envelope=r.envelope_eur or 0,
+                                               vat_envelope=r.vat_envelope_eur or 0))
+            for r in regions]
+
+
+@summary
+def _money_sums(scope: ScopeKey) -> tuple[dict[str, tuple[int, Decimal]], dict[str, Decimal],
+                                          dict[str, tuple[tuple[str, Decimal, Decimal], ...]]]:
+    """By region: the pilots in `scope` and their approved budget, what they spent, and the
+    programme's funding lines of every pilot charged to the region; three grouped queries
+    over every pilot, kept under the public state."""
+    condition = scope_condition_of(scope)
     approved = {code: (pilots, money.from_cents(int(cents or 0)))
                 for code, pilots, cents in db.session.execute(
                     select(Pilot.region_code, func.count(),
                            func.sum(cents(Pilot.approved_budget_eur)))
-                    .where(scope).group_by(Pilot.region_code))}
+                    .where(condition).group_by(Pilot.region_code))}
     spent = {code: money.from_cents(int(cents or 0)) for code, cents in db.session.execute(
         select(Pilot.region_code, func.sum(cents(Expense.amount_eur)))
-        .join(Pilot, Pilot.id == Expense.pilot_id).where(scope).group_by(Pilot.region_code))}
+        .join(Pilot, Pilot.id == Expense.pilot_id).where(condition)
+        .group_by(Pilot.region_code))}
     lines: dict[str, list[tuple[str, Decimal, Decimal]]] = defaultdict(list)
     for code, kind, amount, vat in db.session.execute(
             select(Pilot.region_code, FundingLine.kind,
@@ -394,13 +437,7 @@ def region_money(user, scope) -> list[RegionMoney]:
             .group_by(Pilot.region_code, FundingLine.kind)):
         lines[code].append((FundingKind(kind).value, money.from_cents(int(amount or 0)),
                             money.from_cents(int(vat or 0))))
-    zero = Decimal("0.00")
-    return [RegionMoney(region=r, pilots=approved.get(r.code, (0, zero))[0],
-                        approved=approved.get(r.code, (0, zero))[1],
-                        spent=spent.get(r.code, zero),
-                        use=money.envelope_use(lines[r.code], envelope=r.envelope_eur or 0,
-                                               vat_envelope=r.vat_envelope_eur or 0))
-            for r in regions]
+    return approved, spent, {code: tuple(found) for code, found in lines.items()}
 
 
 def filter_options() -> dict[str, Sequence[Any]]:

@@ -156,19 +156,35 @@ def _list_options():
             selectinload(Pilot.funding_lines), joinedload(Pilot.assessment_theme))
 
 
+ScopeKey = tuple[str, ...]
+ALL_REGIONS: ScopeKey = ("*",)
+
+
+def scope_key(user) -> ScopeKey:
+    """Whose pilots a user follows, as plain values: every pilot (`ALL_REGIONS`) for admins
+    and national coordinators, a regional coordinator's region codes, or none."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ()
+    if user.is_admin or user.is_national_coordinator:
+        return ALL_REGIONS
+    return tuple(sorted(user.coordinated_region_codes()))
+
+
 def scope_condition(user):
     """The pilots a user follows in the portfolio: admins and national coordinators all;
     a regional coordinator those of their regions and of their regions' hackathons."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return false()
-    if user.is_admin or user.is_national_coordinator:
+    return scope_condition_of(scope_key(user))
+
+
+def scope_condition_of(scope: ScopeKey):
+    """`scope_condition` for a `scope_key`."""
+    if scope == ALL_REGIONS:
         return true()
-    codes = sorted(user.coordinated_region_codes())
-    if not codes:
+    if not scope:
         return false()
-    return or_(Pilot.region_code.in_(codes),
+    return or_(Pilot.region_code.in_(scope),
                Pilot.hackathon_id.in_(select(Hackathon.id)
-                                      .where(Hackathon.region_code.in_(codes))))
+                                      .where(Hackathon.region_code.in_(scope))))
 
 
 def municipality_condition(municipality_id: int):
