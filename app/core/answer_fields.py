@@ -10,7 +10,6 @@ of its enum's values.
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 from enum import Enum
 from functools import cache
 from operator import attrgetter
@@ -18,6 +17,8 @@ from typing import Any
 
 from marshmallow import Schema, fields
 from marshmallow.utils import missing
+
+from app.core.formatting import plain_number
 
 MONEY_DOC = {"example": "1500.00", "description": "EUR, a decimal string with two decimals"}
 
@@ -52,10 +53,7 @@ class PlainNumber(fields.String):
     """A decimal without exponent or trailing zeros: 1E+2 → "100", 2.50 → "2.5"."""
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> str | None:
-        if value is None:
-            return None
-        value = Decimal(value)
-        return "0" if value == 0 else format(value.normalize(), "f")
+        return None if value is None else plain_number(value)
 
 
 class State(fields.String):

@@ -31,6 +31,14 @@ _LATVIAN_MONTHS = {
 }
 
 
+def plain_number(value: Decimal) -> str:
+    """A decimal without exponent or trailing zeros: 1E+2 → "100", 2.50 → "2.5"."""
+    value = Decimal(value)
+    if value == 0:
+        return "0"
+    return format(value.normalize(), "f")
+
+
 def _locale_id() -> str:
     locale = kept_locale() or get_locale()
     return str(locale) if locale is not None else "lv"

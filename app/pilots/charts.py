@@ -24,6 +24,7 @@ from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 
 from markupsafe import Markup, escape
 
+from app.core.formatting import plain_number
 from app.core.translation import gettext
 from app.pilots.indicators import achievement
 
@@ -41,14 +42,6 @@ class ChartRow:
     value: Decimal
     achievement: Decimal | None
     note: str = ""
-
-
-def plain_number(value: Decimal) -> str:
-    """A decimal without exponent or trailing zeros: 1E+2 → "100", 2.50 → "2.5"."""
-    value = Decimal(value)
-    if value == 0:
-        return "0"
-    return format(value.normalize(), "f")
 
 
 def chart_table_rows(measurements: Iterable, *, baseline: Decimal | None = None,

@@ -36,6 +36,7 @@ from app.pilots.models_plan import Milestone
 from app.pilots.models_reports import PilotUpdate
 from app.pilots.queries import (
     _SEVERITY,
+    ALL_REGIONS,
     COMING_DAYS,
     Figures,
     PilotRow,
@@ -275,22 +276,22 @@ def portfolio(user, filters: dict[str, Any], today: date, *, start: int = 0,
     counts are kept (`_health_order`); the page from `start` to `stop` is loaded with them,
     which `page` then answers without asking again (with `table`, holding only what the
     page's table shows)."""
-    scope = scope_condition(user)
+    key = scope_key(user)
+    scope = scope_condition_of(key)
     level = filters.get("health")
     others = tuple(sorted((name, value) for name, value in filters.items()
                           if name != "health" and value))
-    ranked = _health_order(scope_key(user), others, today)
     wanted = _SEVERITY[level] if level else None
-    order = [pilot_id for pilot_id, severity in ranked if wanted in (None, severity)]
+    order: list[int] = []
     counts = {name: 0 for name in rules.LEVELS}
-    for _pilot_id, severity in ranked:
+    for pilot_id, severity in _health_order(key, others, today):
         if wanted in (None, severity):
+            order.append(pilot_id)
             counts[_LEVEL_OF[severity]] += 1
     matching = len(order)
     total = matching if not any(filters.values()) else db.session.scalar(
         select(func.count()).select_from(Pilot).where(scope)) or 0
-    overdue_ids, coming_ids, overdue_total, coming_total = _due(
-        scope_key(user), others, level or "", today)
+    overdue_ids, coming_ids, overdue_total, coming_total = _due(key, others, level or "", today)
     overdue, coming = _due_milestones(overdue_ids, today), _due_milestones(coming_ids, today)
     result = Portfolio(total=total, matching=matching, counts=counts,
                        overdue=overdue, coming=coming, overdue_total=overdue_total,
@@ -397,11 +398,10 @@ def region_money(user) -> list[RegionMoney]:
     """Each region the user coordinates (all five for national ones): approved and spent of
     the pilots in the user's scope, and the programme's funding lines of every pilot charged
     to it against its envelope. The sums are kept (`_money_sums`)."""
-    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
-    if not (user.is_admin or user.is_national_coordinator):
-        codes = user.coordinated_region_codes()
-        regions = [r for r in regions if r.code in codes]
-    approved, spent, lines = _money_sums(scope_key(user))
+    key = scope_key(user)
+    regions = [r for r in db.session.scalars(select(Region).order_by(Region.code))
+               if key == ALL_REGIONS or r.code in key]
+    approved, spent, lines = _money_sums(key)
     zero = Decimal("0.00")
     return [RegionMoney(region=r, pilots=approved.get(r.code, (0, zero))[0],
                         approved=approved.get(r.code, (0, zero))[1],

@@ -11,7 +11,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from app.pilots.charts import ChartRow, chart_table_rows, indicator_chart, plain_number
+from app.core.formatting import plain_number
+from app.pilots.charts import ChartRow, chart_table_rows, indicator_chart
 from app.pilots.indicators import Measurement
 
 
