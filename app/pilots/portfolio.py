@@ -30,10 +30,11 @@ from app.hackathons.models import Hackathon
 from app.pilots import health as rules
 from app.pilots import money
 from app.pilots.health_sql import cents, health_columns
-from app.pilots.models import Pilot, pilot_partner
+from app.pilots.models import Pilot
 from app.pilots.models_money import Expense, FundingLine
 from app.pilots.models_plan import Milestone
 from app.pilots.models_reports import PilotUpdate
+from app.pilots.plain import every_pilot
 from app.pilots.queries import (
     _SEVERITY,
     ALL_REGIONS,
@@ -48,13 +49,10 @@ from app.pilots.queries import (
     scope_condition_of,
     scope_key,
     summarize,
-    summarize_all,
-    table_options,
 )
 from app.pilots.states import (
     MILESTONE_OPEN,
     FundingKind,
-    MilestoneStatus,
     PilotStatus,
     UpdateStatus,
 )
@@ -124,14 +122,16 @@ class Portfolio:
         return self.rows_of(list(self.order[start:stop]))
 
     def rows_of(self, ids: list[int], *, table: bool = False) -> list[PilotRow]:
-        """The pilots `ids`, in that order, with their computed values; with `table`, the
-        pilots hold only what the page's table shows (`table_options`)."""
+        """The pilots `ids`, in that order, with their computed values; with `table`, only
+        what the page's table shows, from the kept rows (`plain.every_pilot`)."""
         if not ids:
             return []
+        if table:
+            kept = every_pilot(self.today).by_id
+            return [kept[i] for i in ids]
         condition = Pilot.id.in_(ids)
-        options = table_options() if table else _list_options()
         pilots = {p.id: p for p in db.session.scalars(
-            select(Pilot).where(condition).options(*options)).unique()}
+            select(Pilot).where(condition).options(*_list_options())).unique()}
         figures = load_figures(condition)
         return [summarize(pilots[i], figures.get(i, Figures()), self.today) for i in ids]
 
@@ -158,96 +158,6 @@ def sort_key(row: PilotRow):
     """Red first, then amber, then green; within each, the next milestone due first."""
     due = row.next_milestone.due_date if row.next_milestone else date.max
     return (_SEVERITY[row.level], due, row.pilot.title.lower(), row.pilot.id)
-
-
-@dataclass(frozen=True)
-class ScopeMilestone:
-    """A milestone as the portfolio ranks and lists it: its plain columns, no object."""
-
-    id: int
-    title: str
-    due_date: date
-    status: MilestoneStatus
-    weight: Decimal
-    completed_on: date | None
-
-    @property
-    def is_open(self) -> bool:
-        return self.status in MILESTONE_OPEN
-
-    def facts(self) -> rules.MilestoneFacts:
-        return rules.MilestoneFacts(weight=self.weight, status=self.status.value,
-                                    due_date=self.due_date, completed_on=self.completed_on,
-                                    title=self.title)
-
-
-@dataclass
-class ScopePilot:
-    """A pilot as the portfolio ranks, filters, counts and sums it: plain columns, so that
-    every pilot a coordinator follows is weighed without loading one as an object. It answers
-    what `summarize` asks of a Pilot; only the page shown loads real pilots (`Portfolio.page`)."""
-
-    id: int
-    title: str
-    status: PilotStatus
-    region_code: str
-    hackathon_id: int
-    lead_municipality_id: int
-    approved_budget_eur: Decimal
-    start_date: date
-    end_date: date
-    partner_ids: frozenset[int]
-    milestones: list[ScopeMilestone]
-
-    @property
-    def has_ended(self) -> bool:
-        return self.status.has_ended
-
-    def municipality_ids(self) -> set[int]:
-        return {self.lead_municipality_id, *self.partner_ids}
-
-    def next_milestone(self) -> ScopeMilestone | None:
-        return next((m for m in self.milestones if m.is_open), None)
-
-    def facts(self, *, spent: Decimal | None, last_report_on: date | None,
-              loaded: bool = False) -> rules.PilotFacts:
-        return rules.PilotFacts(
-            status=self.status.value, start_date=self.start_date, end_date=self.end_date,
-            approved_budget=self.approved_budget_eur,
-            spent=spent if spent is not None else Decimal("0.00"),
-            milestones=[m.facts() for m in self.milestones], last_report_on=last_report_on)
-
-
-def load_scope(user, today: date) -> list[PilotRow]:
-    """Every pilot the user follows with its computed values, from plain columns (ScopePilot):
-    five queries, and no object per pilot or milestone."""
-    condition = scope_condition(user)
-    milestones: dict[int, list[ScopeMilestone]] = defaultdict(list)
-    for pilot_id, *columns in db.session.execute(
-            select(Milestone.pilot_id, Milestone.id, Milestone.title, Milestone.due_date,
-                   Milestone.status, Milestone.weight, Milestone.completed_on)
-            .join(Pilot, Pilot.id == Milestone.pilot_id).where(condition)
-            .order_by(Milestone.pilot_id, Milestone.due_date, Milestone.id)):
-        milestones[pilot_id].append(ScopeMilestone(*columns))
-    partners: dict[int, set[int]] = defaultdict(set)
-    for pilot_id, municipality_id in db.session.execute(
-            select(pilot_partner.c.pilot_id, pilot_partner.c.municipality_id)
-            .join(Pilot, Pilot.id == pilot_partner.c.pilot_id).where(condition)):
-        partners[pilot_id].add(municipality_id)
-    figures = load_figures(condition)
-    pilots = [ScopePilot(id=row.id, title=row.title, status=row.status,
-                         region_code=row.region_code, hackathon_id=row.hackathon_id,
-                         lead_municipality_id=row.lead_municipality_id,
-                         approved_budget_eur=row.approved_budget_eur,
-                         start_date=row.start_date, end_date=row.end_date,
-                         partner_ids=frozenset(partners.get(row.id, ())),
-                         milestones=milestones.get(row.id, []))
-              for row in db.session.execute(
-                  select(Pilot.id, Pilot.title, Pilot.status, Pilot.region_code,
-                         Pilot.hackathon_id, Pilot.lead_municipality_id,
-                         Pilot.approved_budget_eur, Pilot.start_date, Pilot.end_date)
-                  .where(condition))]
-    return summarize_all(pilots, figures, today)  # type: ignore[arg-type]  # a Pilot's stand-in
 
 
 def _filter_condition(filters: dict[str, Any]):

@@ -10,8 +10,7 @@ import pytest
 from flask_babel import force_locale, format_date, ngettext
 
 from app.core.clock import today_riga
-from app.pilots import portfolio as overview
-from app.pilots import queries
+from app.pilots import plain, queries
 from app.pilots.models import Pilot
 from tests.factories_pilots import add_expense, add_milestone, add_report, make_pilot
 
@@ -96,7 +95,7 @@ def test_the_bulk_loader_and_the_model_agree(db):
         add_report(pilot, on=today - timedelta(days=i * 30))
         pilots.append(pilot)
     db.session.expire_all()
-    rows = overview.load_scope(pilots[0].coordinator, today)
+    rows = plain.load_scope(pilots[0].coordinator, today)
     by_id = {row.pilot.id: row for row in rows}
     for pilot in pilots:
         pilot = db.session.get(Pilot, pilot.id)

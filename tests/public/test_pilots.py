@@ -56,6 +56,25 @@ def test_pilot_list_ignores_nonsense_and_pages(client, english):
     assert main_of(client.get("/pilots?page=2")).count('<th scope="row">') == 5
 
 
+def test_the_lists_of_pilots_follow_every_change_on_the_next_read(client, db, world,
+                                                                  english):
+    """Every pilot's table row is kept between readers; a change to a pilot's money, its
+    partners or its municipality's name shows on the next read of every list."""
+    from tests.factories_pilots import add_expense
+
+    assert world.pilot.title not in main_of(client.get("/pilots?health=red"))
+    add_expense(world.pilot, "25000.00")  # over the approved €20,000: red
+    _municipality("Bauskas novads").name = "Bauskas novads (pārdēvēts)"
+    db.session.commit()
+    red = main_of(client.get("/pilots?health=red"))
+    assert world.pilot.title in red and "€27,000.00" in red
+    assert "Bauskas novads (pārdēvēts)" in red
+    home = main_of(client.get("/"))
+    assert "Red: at risk" in home and "Bauskas novads (pārdēvēts)" in home
+    place = main_of(client.get(f"/municipalities/{world.pilot.lead_municipality_id}"))
+    assert "Red: at risk" in place
+
+
 def test_the_navigation_has_the_public_pilot_list(client, db):
     page = client.get("/pilots").get_data(as_text=True)
     nav = page[page.index('class="main-nav"'):page.index("</nav>")]

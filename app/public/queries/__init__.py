@@ -39,10 +39,8 @@ from app.public.queries.pilots import (
     PlaceCount,
     RegionOverview,
     pilot_overview,
-    pilot_rows,
     pilots_in_progress,
     pilots_page,
-    pilots_query,
 )
 from app.public.queries.places import (
     Benchmark,
@@ -93,10 +91,8 @@ __all__ = [
     "municipality_by_id",
     "municipality_winners",
     "pilot_overview",
-    "pilot_rows",
     "pilots_in_progress",
     "pilots_page",
-    "pilots_query",
     "public_winner_condition",
     "published_results",
     "published_updates_condition",

@@ -7,29 +7,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 
 from app.core.clock import today_riga
 from app.core.collation import collated
-from app.core.pagination import Page, paginate
+from app.core.pagination import Page
 from app.extensions import db
 from app.pilots.models import Pilot
 from app.pilots.states import PilotStatus
 from app.places.models import REGION_CODES, Municipality, Region
 from app.public.queries.common import HOME_LIMIT
-
-
-def pilot_rows(query: Select, today: date | None = None) -> list:
-    """Pilots with progress, health and money computed: four queries whatever their number
-    (the pilots, their partners and milestones, then spending and reports in bulk)."""
-    from app.pilots import queries as pilot_queries
-
-    today = today or today_riga()
-    pilots = db.session.scalars(query.options(*pilot_queries.table_options())).unique().all()
-    if not pilots:
-        return []
-    figures = pilot_queries.load_figures(Pilot.id.in_([p.id for p in pilots]))
-    return pilot_queries.summarize_all(pilots, figures, today)
 
 
 @dataclass
@@ -60,37 +47,24 @@ class PilotFilters:
     def active(self) -> bool:
         return bool(self.as_args())
 
-
-def pilots_query(filters: PilotFilters) -> Select:
-    """Every pilot (its public fields are public), the most recently started first."""
-    from app.pilots.queries import municipality_condition
-
-    query = select(Pilot).order_by(Pilot.start_date.desc(), Pilot.id.desc())
-    if filters.region:
-        query = query.where(Pilot.region_code == filters.region)
-    if filters.status:
-        query = query.where(Pilot.status == PilotStatus(filters.status))
-    if filters.municipality:
-        query = query.where(municipality_condition(filters.municipality))
-    return query
+    def admits(self, row) -> bool:
+        """Whether a pilot's table row (`plain.every_pilot`) passes every filter."""
+        pilot = row.pilot
+        return ((not self.region or pilot.region_code == self.region)
+                and (not self.status or pilot.status.value == self.status)
+                and (not self.municipality or self.municipality in pilot.municipality_ids())
+                and (not self.health or row.level == self.health))
 
 
 def pilots_page(filters: PilotFilters, page: int, per_page: int,
                 today: date | None = None) -> Page:
-    """One page of pilots with health and progress. Health is computed, not stored, so a
-    health filter computes it for every pilot that passes the other filters; either way the
-    number of queries is fixed (six)."""
-    from app.pilots import queries as pilot_queries
+    """One page of pilots with health and progress, the most recently started first, read
+    from every pilot's kept row (`plain.every_pilot`): health is worked out, not stored, so
+    every filter, health's too, is a look over the kept rows."""
+    from app.pilots.plain import every_pilot
 
-    today = today or today_riga()
-    query = pilots_query(filters)
-    if not filters.health:
-        result = paginate(query.options(*pilot_queries.table_options()), page, per_page)
-        figures = pilot_queries.load_figures(Pilot.id.in_([p.id for p in result.items])) \
-            if result.items else {}
-        result.items = pilot_queries.summarize_all(result.items, figures, today)
-        return result
-    rows = [r for r in pilot_rows(query, today) if r.level == filters.health]
+    rows = [row for row in every_pilot(today or today_riga()).newest_first
+            if filters.admits(row)]
     start = (page - 1) * per_page
     return Page(items=rows[start:start + per_page], page=page, per_page=per_page,
                 total=len(rows))
@@ -98,9 +72,10 @@ def pilots_page(filters: PilotFilters, page: int, per_page: int,
 
 def pilots_in_progress(limit: int = HOME_LIMIT, today: date | None = None) -> list:
     """Active pilots, the most recently started first."""
-    query = (select(Pilot).where(Pilot.status == PilotStatus.ACTIVE)
-             .order_by(Pilot.start_date.desc(), Pilot.id.desc()).limit(limit))
-    return pilot_rows(query, today)
+    from app.pilots.plain import every_pilot
+
+    rows = every_pilot(today or today_riga()).newest_first
+    return [row for row in rows if row.pilot.status == PilotStatus.ACTIVE][:limit]
 
 
 @dataclass

@@ -1,0 +1,163 @@
+"""Pilots as plain values: what a table of pilots shows and what their health is worked out
+from, read as columns, without one object per pilot or milestone.
+
+The portfolio weighs every pilot a coordinator follows this way (`load_scope`). The tables of
+pilots (the public list, a municipality's pilots, the pilots in progress on the home page and
+the portfolio's page) read every pilot's row from `every_pilot`, which is kept under the
+public state: each table it reads is public, so any change to one of them is seen on the
+next read, and between changes a table costs no query at all.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select, true
+
+from app.extensions import db
+from app.hackathons.models import Hackathon
+from app.pilots import health as rules
+from app.pilots.models import Pilot, pilot_partner
+from app.pilots.models_plan import Milestone
+from app.pilots.queries import PilotRow, load_figures, scope_condition, summarize_all
+from app.pilots.states import MILESTONE_OPEN, MilestoneStatus, PilotStatus
+from app.places.models import Municipality
+from app.public.summaries import summary
+
+
+@dataclass(frozen=True)
+class Named:
+    """A municipality or a hackathon as a table names it: its id and its name or title."""
+
+    id: int
+    name: str
+
+    @property
+    def title(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True)
+class ScopeMilestone:
+    """A milestone as the portfolio ranks and lists it: its plain columns, no object."""
+
+    id: int
+    title: str
+    due_date: date
+    status: MilestoneStatus
+    weight: Decimal
+    completed_on: date | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in MILESTONE_OPEN
+
+    def facts(self) -> rules.MilestoneFacts:
+        return rules.MilestoneFacts(weight=self.weight, status=self.status.value,
+                                    due_date=self.due_date, completed_on=self.completed_on,
+                                    title=self.title)
+
+
+@dataclass
+class ScopePilot:
+    """A pilot as a table shows it and as the portfolio ranks, filters, counts and sums it. It
+    answers what `summarize` and the table templates ask of a Pilot."""
+
+    id: int
+    title: str
+    status: PilotStatus
+    region_code: str
+    hackathon_id: int
+    lead_municipality_id: int
+    approved_budget_eur: Decimal
+    start_date: date
+    end_date: date
+    lead_municipality: Named
+    hackathon: Named
+    partner_municipalities: tuple[Named, ...]
+    milestones: list[ScopeMilestone]
+
+    @property
+    def partner_ids(self) -> frozenset[int]:
+        return frozenset(m.id for m in self.partner_municipalities)
+
+    @property
+    def has_ended(self) -> bool:
+        return self.status.has_ended
+
+    def municipality_ids(self) -> set[int]:
+        return {self.lead_municipality_id, *self.partner_ids}
+
+    def next_milestone(self) -> ScopeMilestone | None:
+        return next((m for m in self.milestones if m.is_open), None)
+
+    def facts(self, *, spent: Decimal | None, last_report_on: date | None,
+              loaded: bool = False) -> rules.PilotFacts:
+        return rules.PilotFacts(
+            status=self.status.value, start_date=self.start_date, end_date=self.end_date,
+            approved_budget=self.approved_budget_eur,
+            spent=spent if spent is not None else Decimal("0.00"),
+            milestones=[m.facts() for m in self.milestones], last_report_on=last_report_on)
+
+
+def load_plain(condition, today: date) -> list[PilotRow]:
+    """The pilots matching `condition` with their computed values, the most recently started
+    first: five queries whatever their number."""
+    milestones: dict[int, list[ScopeMilestone]] = defaultdict(list)
+    for pilot_id, *columns in db.session.execute(
+            select(Milestone.pilot_id, Milestone.id, Milestone.title, Milestone.due_date,
+                   Milestone.status, Milestone.weight, Milestone.completed_on)
+            .join(Pilot, Pilot.id == Milestone.pilot_id).where(condition)
+            .order_by(Milestone.pilot_id, Milestone.due_date, Milestone.id)):
+        milestones[pilot_id].append(ScopeMilestone(*columns))
+    partners: dict[int, list[Named]] = defaultdict(list)
+    for pilot_id, municipality_id, name in db.session.execute(
+            select(pilot_partner.c.pilot_id, Municipality.id, Municipality.name)
+            .join(Pilot, Pilot.id == pilot_partner.c.pilot_id)
+            .join(Municipality, Municipality.id == pilot_partner.c.municipality_id)
+            .where(condition).order_by(Municipality.name)):
+        partners[pilot_id].append(Named(municipality_id, name))
+    figures = load_figures(condition)
+    pilots = [ScopePilot(id=row.id, title=row.title, status=row.status,
+                         region_code=row.region_code, hackathon_id=row.hackathon_id,
+                         lead_municipality_id=row.lead_municipality_id,
+                         approved_budget_eur=row.approved_budget_eur,
+                         start_date=row.start_date, end_date=row.end_date,
+                         lead_municipality=Named(row.lead_municipality_id, row.lead_name),
+                         hackathon=Named(row.hackathon_id, row.hackathon_title),
+                         partner_municipalities=tuple(partners.get(row.id, ())),
+                         milestones=milestones.get(row.id, []))
+              for row in db.session.execute(
+                  select(Pilot.id, Pilot.title, Pilot.status, Pilot.region_code,
+                         Pilot.hackathon_id, Pilot.lead_municipality_id,
+                         Pilot.approved_budget_eur, Pilot.start_date, Pilot.end_date,
+                         Municipality.name.label("lead_name"),
+                         Hackathon.title.label("hackathon_title"))
+                  .join(Municipality, Municipality.id == Pilot.lead_municipality_id)
+                  .join(Hackathon, Hackathon.id == Pilot.hackathon_id)
+                  .where(condition)
+                  .order_by(Pilot.start_date.desc(), Pilot.id.desc()))]
+    return summarize_all(pilots, figures, today)  # type: ignore[arg-type]  # a Pilot's stand-in
+
+
+def load_scope(user, today: date) -> list[PilotRow]:
+    """Every pilot the user follows (`scope_condition`) with its computed values."""
+    return load_plain(scope_condition(user), today)
+
+
+@dataclass(frozen=True)
+class EveryPilot:
+    """Every pilot's table row, the most recently started first, and by id."""
+
+    newest_first: tuple[PilotRow, ...]
+    by_id: dict[int, PilotRow]
+
+
+@summary
+def every_pilot(today: date) -> EveryPilot:
+    """Every pilot's table row, kept under the public state (see the module's docstring)."""
+    rows = tuple(load_plain(true(), today))
+    return EveryPilot(newest_first=rows, by_id={row.pilot.id: row for row in rows})
