@@ -87,6 +87,26 @@ def test_loading_again_keeps_an_admins_corrections(make_user):
     assert counts() == (5, 43, 7)
 
 
+def test_an_admins_correction_shows_on_the_next_read_of_every_page(client, make_user):
+    """Pages keep the regions and municipalities between readers (places.kept); a correction
+    is seen on the very next page."""
+    assert "Dobeles novads" in client.get("/municipalities").get_data(as_text=True)
+    admin = make_user(role="admin")
+    dobele = db.session.scalar(select(Municipality).where(Municipality.name == "Dobeles novads"))
+    update_municipality(dobele, {"name": "Dobeles novads (labots)", "kind": "county",
+                                 "region_code": "zemgale"}, actor=admin)
+    zemgale = db.session.get(Region, "zemgale")
+    update_region(zemgale, {"name_lv": "Zemgales reģions (labots)", "name_en": "Semigallia",
+                            "service_direction_lv": "", "service_direction_en": "",
+                            "envelope_eur": "1.00", "vat_envelope_eur": "0.21"}, actor=admin)
+    db.session.commit()
+    for path in ("/municipalities", "/pilots", "/winners", "/"):
+        page = client.get(path).get_data(as_text=True)
+        assert "Zemgales reģions (labots)" in page, path
+        if path != "/":
+            assert "Dobeles novads (labots)" in page, path
+
+
 @pytest.fixture
 def fresh_app(test_config, tmp_path):
     """An app on an empty SQLite file, as an operator's first `init-db` finds it."""

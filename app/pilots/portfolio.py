@@ -24,7 +24,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import contains_eager, joinedload, load_only
 
-from app.core.collation import collated
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.pilots import health as rules
@@ -56,7 +55,9 @@ from app.pilots.states import (
     PilotStatus,
     UpdateStatus,
 )
-from app.places.models import REGION_CODES, Region
+from app.places import kept as kept_places
+from app.places.kept import PlainRegion
+from app.places.models import REGION_CODES
 from app.public.summaries import summary
 
 # --- the portfolio -----------------------------------------------------------------------------
@@ -68,7 +69,7 @@ class RegionMoney:
     A pilot is charged to the region of the hackathon that chose it (national hackathons: the
     lead municipality's region)."""
 
-    region: Region
+    region: PlainRegion
     pilots: int
     approved: Decimal
     spent: Decimal
@@ -309,7 +310,7 @@ def region_money(user) -> list[RegionMoney]:
     the pilots in the user's scope, and the programme's funding lines of every pilot charged
     to it against its envelope. The sums are kept (`_money_sums`)."""
     key = scope_key(user)
-    regions = [r for r in db.session.scalars(select(Region).order_by(Region.code))
+    regions = [r for r in kept_places.regions()
                if key == ALL_REGIONS or r.code in key]
     approved, spent, lines = _money_sums(key)
     zero = Decimal("0.00")
@@ -352,11 +353,8 @@ def _money_sums(scope: ScopeKey) -> tuple[dict[str, tuple[int, Decimal]], dict[s
 
 def filter_options() -> dict[str, Sequence[Any]]:
     """The choices of the portfolio's filters (two queries)."""
-    from app.places.models import Municipality
-
     return {
-        "municipalities": collated(db.session.scalars(select(Municipality)),
-                                   key=lambda m: m.name),
+        "municipalities": kept_places.municipalities(),
         # Only what an option shows: a hackathon object carries its long texts.
         "hackathons": db.session.execute(
             select(Hackathon.id, Hackathon.title)

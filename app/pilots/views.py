@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_babel import format_decimal
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.accounts.forms import EmptyForm
 from app.core import access
@@ -48,7 +47,7 @@ from app.pilots.states import (
     PILOT_TRANSITIONS,
     PilotStatus,
 )
-from app.places.models import Region
+from app.places import kept as kept_places
 from app.public import follow as follow_ops
 from app.public.cache import public_page
 
@@ -183,9 +182,8 @@ def portfolio():
                                 stop=start + per_page, table=True)
     table = Page(items=result.page(start, start + per_page), page=page, per_page=per_page,
                  total=result.matching)
-    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
     return render_template("pilots/portfolio.html", result=result, table=table,
-                           today=today, regions=regions, statuses=list(PilotStatus),
+                           today=today, regions=kept_places.regions(), statuses=list(PilotStatus),
                            levels=LEVELS, empty_form=EmptyForm(formdata=None),
                            return_form=ReturnForm(formdata=None), **overview.filter_options())
 

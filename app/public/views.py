@@ -24,19 +24,18 @@ from flask import (
 )
 from flask_login import current_user
 from flask_wtf.csrf import validate_csrf
-from sqlalchemy import select, text
+from sqlalchemy import text
 from wtforms.validators import ValidationError
 
 from app.core import access, language, web
 from app.core.clock import now_utc, today_riga
-from app.core.collation import collated
 from app.core.pagination import clamp
 from app.core.security import is_safe_next
 from app.core.translation import gettext as _
 from app.core.translation import lazy_gettext as _l
 from app.core.web import site_url
 from app.extensions import csrf, db
-from app.places.models import Region
+from app.places import kept as kept_places
 from app.public import cache, feeds, sitemap
 from app.public import follow as follow_ops
 from app.public import queries as q
@@ -76,9 +75,8 @@ def feed_link(endpoint: str, **values) -> str:
 def home():
     now = now_utc()
     today = today_riga(now)
-    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
     return render_template(
-        "public/home.html", regions=regions, figures=q.headline_figures(today),
+        "public/home.html", regions=kept_places.regions(), figures=q.headline_figures(today),
         hackathons=q.hackathons_now(now), winners=q.latest_winners(),
         pilots=q.pilots_in_progress(today=today), now=now)
 
@@ -110,7 +108,6 @@ PILOTS_PER_PAGE = 25
 def pilots():
     from app.pilots.health import AMBER, GREEN, RED
     from app.pilots.states import PilotStatus
-    from app.places.models import Municipality
 
     filters = q.PilotFilters.from_args(request.args)
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"),
@@ -118,8 +115,7 @@ def pilots():
     return render_template(
         "public/pilots.html", filters=filters,
         page=q.pilots_page(filters, page, per_page, today_riga()),
-        regions=db.session.scalars(select(Region).order_by(Region.code)).all(),
-        municipalities=collated(db.session.scalars(select(Municipality)), key=lambda m: m.name),
+        regions=kept_places.regions(), municipalities=kept_places.municipalities(),
         statuses=list(PilotStatus),
         health_levels=[(GREEN, _("Green: on track")), (AMBER, _("Amber: needs attention")),
                        (RED, _("Red: at risk"))])
@@ -138,10 +134,7 @@ def pilots_overview():
 @public_page
 @access.public
 def municipalities():
-    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
-    from app.places.models import Municipality
-
-    places = collated(db.session.scalars(select(Municipality)), key=lambda m: m.name)
+    regions, places = kept_places.regions(), kept_places.municipalities()
     by_region = {r.code: [m for m in places if m.region_code == r.code] for r in regions}
     return render_template("public/municipalities.html", regions=regions, by_region=by_region)
 

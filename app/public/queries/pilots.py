@@ -10,12 +10,13 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.core.clock import today_riga
-from app.core.collation import collated
 from app.core.pagination import Page
 from app.extensions import db
 from app.pilots.models import Pilot
 from app.pilots.states import PilotStatus
-from app.places.models import REGION_CODES, Municipality, Region
+from app.places import kept as kept_places
+from app.places.kept import PlainMunicipality, PlainRegion
+from app.places.models import REGION_CODES
 from app.public.queries.common import HOME_LIMIT
 
 
@@ -80,14 +81,14 @@ def pilots_in_progress(limit: int = HOME_LIMIT, today: date | None = None) -> li
 
 @dataclass
 class PlaceCount:
-    municipality: Municipality
+    municipality: PlainMunicipality
     led: int
     partner: int
 
 
 @dataclass
 class RegionOverview:
-    region: Region
+    region: PlainRegion
     pilots: int
     active: int
     places: list[PlaceCount]
@@ -107,8 +108,7 @@ def pilot_overview() -> list[RegionOverview]:
     partner = dict(db.session.execute(
         select(pilot_partner.c.municipality_id, func.count(pilot_partner.c.pilot_id))
         .group_by(pilot_partner.c.municipality_id)).tuples().all())
-    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
-    places = collated(db.session.scalars(select(Municipality)), key=lambda m: m.name)
+    regions, places = kept_places.regions(), kept_places.municipalities()
     return [RegionOverview(
         region=region, pilots=per_region.get(region.code, (0, 0))[0],
         active=per_region.get(region.code, (0, 0))[1],

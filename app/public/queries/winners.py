@@ -19,7 +19,9 @@ from app.ideas.status import IdeaStatus
 from app.judging.models_results import WinnerDecision
 from app.pilots.models import Pilot
 from app.pilots.states import PilotStatus
-from app.places.models import REGION_CODES, Municipality, Region
+from app.places import kept as kept_places
+from app.places.kept import PlainMunicipality, PlainRegion
+from app.places.models import REGION_CODES, Municipality
 from app.public.queries.common import (
     HOME_LIMIT,
     RESULTS_PHASES,
@@ -184,16 +186,15 @@ def _winner_rows(ids: tuple[int, ...]) -> list[WinnerRow]:
 class WinnerOptions:
     years: list[int]
     themes: list[str]
-    regions: list[Region]
-    municipalities: list[Municipality]
+    regions: list[PlainRegion]
+    municipalities: list[PlainMunicipality]
 
 
 def winner_options() -> WinnerOptions:
     """The choices of the winners' filters: two queries, and the years and themes of every
     winner kept until public data changes."""
     years, themes = _winner_years_and_themes()
-    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
-    municipalities = collated(db.session.scalars(select(Municipality)), key=lambda m: m.name)
+    regions, municipalities = kept_places.regions(), kept_places.municipalities()
     return WinnerOptions(years=list(years), themes=list(themes), regions=list(regions),
                          municipalities=list(municipalities))
 
