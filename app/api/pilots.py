@@ -23,7 +23,6 @@ from app.api.schemas import PageArgs, answer, json_body, page_schema
 from app.core import access, web
 from app.core.clock import today_riga
 from app.core.errors import StaleVersion
-from app.core.pagination import paginate
 from app.extensions import db
 from app.ideas.models import Idea
 from app.pilots import creation as creation_ops
@@ -53,6 +52,7 @@ from app.pilots.input_schemas import (
 from app.pilots.models import Pilot
 from app.pilots.models_plan import Indicator, Milestone
 from app.pilots.models_reports import PilotUpdate
+from app.pilots.plain import admits, every_pilot
 from app.pilots.schemas import (
     ExpenseOut,
     FundingOut,
@@ -142,15 +142,13 @@ def create_pilot(data, idea_id: int):
 @access.public
 def list_pilots(args):
     """Every pilot's public fields with progress, health and money, newest first."""
-    query = queries.public_list_query(region=args.get("region", ""),
-                                      status=args.get("status", ""),
-                                      municipality=args.get("municipality"),
-                                      hackathon=args.get("hackathon"))
-    page = paginate(query, args["page"], args["per_page"])
-    ids = [p.id for p in page.items]
-    figures = queries.load_figures(Pilot.id.in_(ids)) if ids else {}
-    return {"items": queries.summarize_all(page.items, figures, today_riga()),
-            "page": page.page, "per_page": page.per_page, "total": page.total}
+    filters = {name: args[name] for name in ("region", "status", "municipality", "hackathon")
+               if name in args}
+    rows = [row for row in every_pilot(today_riga()).newest_first if admits(row, **filters)]
+    page, per_page = args["page"], args["per_page"]
+    start = (page - 1) * per_page
+    return {"items": rows[start:start + per_page], "page": page, "per_page": per_page,
+            "total": len(rows)}
 
 
 @blp.route("/pilots/<id:pilot_id>", methods=["GET"])

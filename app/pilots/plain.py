@@ -30,14 +30,28 @@ from app.public.summaries import summary
 
 @dataclass(frozen=True)
 class Named:
-    """A municipality or a hackathon as a table names it: its id and its name or title."""
+    """A hackathon as a table names it: its id and its title."""
+
+    id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class Place:
+    """A municipality as a table and the API's list name it."""
 
     id: int
     name: str
+    region_code: str
 
-    @property
-    def title(self) -> str:
-        return self.name
+
+@dataclass(frozen=True)
+class ThemeName:
+    """The assessment theme a pilot addresses, as the API's list names it."""
+
+    id: int
+    name: str
+    instrument_id: int
 
 
 @dataclass(frozen=True)
@@ -63,11 +77,15 @@ class ScopeMilestone:
 
 @dataclass
 class ScopePilot:
-    """A pilot as a table shows it and as the portfolio ranks, filters, counts and sums it. It
-    answers what `summarize` and the table templates ask of a Pilot."""
+    """A pilot as a table and the API's list show it and as the portfolio ranks, filters,
+    counts and sums it. It answers what `summarize`, the table templates and the list's
+    schema (`PublicPilotSchema`) ask of a Pilot."""
 
     id: int
+    idea_id: int
     title: str
+    summary: str
+    summary_html: str
     status: PilotStatus
     region_code: str
     hackathon_id: int
@@ -75,9 +93,10 @@ class ScopePilot:
     approved_budget_eur: Decimal
     start_date: date
     end_date: date
-    lead_municipality: Named
+    lead_municipality: Place
     hackathon: Named
-    partner_municipalities: tuple[Named, ...]
+    partner_municipalities: tuple[Place, ...]
+    assessment_theme: ThemeName | None
     milestones: list[ScopeMilestone]
 
     @property
@@ -106,6 +125,8 @@ class ScopePilot:
 def load_plain(condition, today: date) -> list[PilotRow]:
     """The pilots matching `condition` with their computed values, the most recently started
     first: five queries whatever their number."""
+    from app.programme.models import Theme
+
     milestones: dict[int, list[ScopeMilestone]] = defaultdict(list)
     for pilot_id, *columns in db.session.execute(
             select(Milestone.pilot_id, Milestone.id, Milestone.title, Milestone.due_date,
@@ -113,31 +134,41 @@ def load_plain(condition, today: date) -> list[PilotRow]:
             .join(Pilot, Pilot.id == Milestone.pilot_id).where(condition)
             .order_by(Milestone.pilot_id, Milestone.due_date, Milestone.id)):
         milestones[pilot_id].append(ScopeMilestone(*columns))
-    partners: dict[int, list[Named]] = defaultdict(list)
-    for pilot_id, municipality_id, name in db.session.execute(
-            select(pilot_partner.c.pilot_id, Municipality.id, Municipality.name)
+    partners: dict[int, list[Place]] = defaultdict(list)
+    for pilot_id, *place in db.session.execute(
+            select(pilot_partner.c.pilot_id, Municipality.id, Municipality.name,
+                   Municipality.region_code)
             .join(Pilot, Pilot.id == pilot_partner.c.pilot_id)
             .join(Municipality, Municipality.id == pilot_partner.c.municipality_id)
             .where(condition).order_by(Municipality.name)):
-        partners[pilot_id].append(Named(municipality_id, name))
+        partners[pilot_id].append(Place(*place))
     figures = load_figures(condition)
-    pilots = [ScopePilot(id=row.id, title=row.title, status=row.status,
+    pilots = [ScopePilot(id=row.id, idea_id=row.idea_id, title=row.title, summary=row.summary,
+                         summary_html=row.summary_html, status=row.status,
                          region_code=row.region_code, hackathon_id=row.hackathon_id,
                          lead_municipality_id=row.lead_municipality_id,
                          approved_budget_eur=row.approved_budget_eur,
                          start_date=row.start_date, end_date=row.end_date,
-                         lead_municipality=Named(row.lead_municipality_id, row.lead_name),
+                         lead_municipality=Place(row.lead_municipality_id, row.lead_name,
+                                                 row.lead_region_code),
                          hackathon=Named(row.hackathon_id, row.hackathon_title),
                          partner_municipalities=tuple(partners.get(row.id, ())),
+                         assessment_theme=None if row.theme_id is None else ThemeName(
+                             row.theme_id, row.theme_name, row.theme_instrument_id),
                          milestones=milestones.get(row.id, []))
               for row in db.session.execute(
-                  select(Pilot.id, Pilot.title, Pilot.status, Pilot.region_code,
+                  select(Pilot.id, Pilot.idea_id, Pilot.title, Pilot.summary,
+                         Pilot.summary_html, Pilot.status, Pilot.region_code,
                          Pilot.hackathon_id, Pilot.lead_municipality_id,
                          Pilot.approved_budget_eur, Pilot.start_date, Pilot.end_date,
                          Municipality.name.label("lead_name"),
-                         Hackathon.title.label("hackathon_title"))
+                         Municipality.region_code.label("lead_region_code"),
+                         Hackathon.title.label("hackathon_title"),
+                         Theme.id.label("theme_id"), Theme.name.label("theme_name"),
+                         Theme.instrument_id.label("theme_instrument_id"))
                   .join(Municipality, Municipality.id == Pilot.lead_municipality_id)
                   .join(Hackathon, Hackathon.id == Pilot.hackathon_id)
+                  .outerjoin(Theme, Theme.id == Pilot.assessment_theme_id)
                   .where(condition)
                   .order_by(Pilot.start_date.desc(), Pilot.id.desc()))]
     return summarize_all(pilots, figures, today)  # type: ignore[arg-type]  # a Pilot's stand-in
@@ -146,6 +177,20 @@ def load_plain(condition, today: date) -> list[PilotRow]:
 def load_scope(user, today: date) -> list[PilotRow]:
     """Every pilot the user follows (`scope_condition`) with its computed values."""
     return load_plain(scope_condition(user), today)
+
+
+def admits(row: PilotRow, *, region: str = "", status: str = "",
+           municipality: int | None = None, hackathon: int | None = None,
+           health: str = "") -> bool:
+    """Whether a pilot's row passes a list's filters (each one empty: any): its organising
+    region, its status, a municipality that leads it or takes part, its hackathon, its
+    health level."""
+    pilot = row.pilot
+    return ((not region or pilot.region_code == region)
+            and (not status or pilot.status.value == status)
+            and (not municipality or municipality in pilot.municipality_ids())
+            and (not hackathon or pilot.hackathon_id == hackathon)
+            and (not health or row.level == health))
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,11 @@ def test_the_lists_of_pilots_follow_every_change_on_the_next_read(client, db, wo
     assert "Red: at risk" in home and "Bauskas novads (pārdēvēts)" in home
     place = main_of(client.get(f"/municipalities/{world.pilot.lead_municipality_id}"))
     assert "Red: at risk" in place
+    listed = {item["id"]: item for item in
+              client.get("/api/v1/pilots?per_page=100").get_json()["items"]}
+    mine = listed[world.pilot.id]
+    assert (mine["health"], mine["spent_eur"]) == ("red", "27000.00")
+    assert "Bauskas novads (pārdēvēts)" in [m["name"] for m in mine["partner_municipalities"]]
 
 
 def test_the_navigation_has_the_public_pilot_list(client, db):

@@ -50,11 +50,10 @@ class PilotFilters:
 
     def admits(self, row) -> bool:
         """Whether a pilot's table row (`plain.every_pilot`) passes every filter."""
-        pilot = row.pilot
-        return ((not self.region or pilot.region_code == self.region)
-                and (not self.status or pilot.status.value == self.status)
-                and (not self.municipality or self.municipality in pilot.municipality_ids())
-                and (not self.health or row.level == self.health))
+        from app.pilots.plain import admits
+
+        return admits(row, region=self.region, status=self.status,
+                      municipality=self.municipality, health=self.health)
 
 
 def pilots_page(filters: PilotFilters, page: int, per_page: int,
