@@ -139,7 +139,19 @@ def _money_in(value: Decimal, locale_id: str) -> str:
 
 
 def fmt_number(value) -> str:
-    return "" if value is None else babel_format_decimal(value, locale=_locale_id())
+    return "" if value is None else _number_in(value, _locale_id())
+
+
+# Typed: 1 and 1.0 and Decimal("1.0") are equal keys, and each is its own entry.
+@lru_cache(maxsize=8192, typed=True)
+def _number_in(value, locale_id: str) -> str:
+    return babel_format_decimal(value, locale=locale_id)
+
+
+def fmt_percent(value) -> str:
+    """A share as pages write it, "42 %", and a dash for none. (A filter, not a macro: a
+    comparison table shows dozens.)"""
+    return "—" if value is None else f"{fmt_number(value)} %"
 
 
 def fmt_points(value) -> str:
@@ -153,5 +165,6 @@ def init_formatting(app: Flask) -> None:
 
     app.jinja_env.filters.update(
         datetime=fmt_datetime, date=fmt_date, iso=fmt_iso, filesize=fmt_filesize,
-        money=fmt_money, number=fmt_number, points=fmt_points, stored_html=stored_html,
+        money=fmt_money, number=fmt_number, percent=fmt_percent, points=fmt_points,
+        stored_html=stored_html,
     )
