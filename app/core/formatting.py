@@ -41,7 +41,13 @@ def plain_number(value: Decimal) -> str:
 
 def _locale_id() -> str:
     locale = kept_locale() or get_locale()
-    return str(locale) if locale is not None else "lv"
+    if locale is None:
+        return "lv"
+    # Asked for every date, sum and number on a page: a locale with no territory, script or
+    # variant (all of Talka's) is its language, which is cheaper to read than to build.
+    if locale.territory is None and locale.script is None and locale.variant is None:
+        return locale.language
+    return str(locale)
 
 
 def _date_locale() -> Locale:
