@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Response, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import MAX_ID
 from app.core import access
@@ -16,7 +15,7 @@ from app.ideas import queries
 from app.ideas import redaction as redacting
 from app.ideas.status import IdeaStatus
 from app.ideas.views.blueprint import bp, hackathon_or_404
-from app.places.models import REGION_CODES, Region
+from app.places.models import REGION_CODES
 
 
 def _list_filters() -> dict:
@@ -48,10 +47,9 @@ def hackathon_ideas(slug: str):
                                                                 **filters))
     page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 25), 25)
     result = paginate(query, page, per_page)
-    from app.places.models import Municipality
+    from app.places import kept as kept_places
 
-    municipalities = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
-    regions = db.session.scalars(select(Region).order_by(Region.code)).all()
+    municipalities, regions = kept_places.municipalities(), kept_places.regions()
     statuses = [s for s in IdeaStatus if current_user.is_admin or s != IdeaStatus.DRAFT]
     return render_template("ideas/hackathon_ideas.html", h=hackathon, page=result,
                            filters=filters, municipalities=municipalities, regions=regions,
