@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app.core import web
 from app.core.clock import now_utc
@@ -25,15 +25,28 @@ def _visible_to(query: Select, viewer) -> Select:
     return query.where(Hackathon.phase != Phase.DRAFT)
 
 
+def card_options() -> tuple:
+    """What a hackathon's card on the list page shows and its phase is worked out from, and
+    nothing else: a hackathon carries its long description twice (Markdown and HTML). Any
+    other column raises instead of being loaded card by card."""
+    return (load_only(Hackathon.id, Hackathon.slug, Hackathon.title, Hackathon.theme,
+                      Hackathon.region_code, Hackathon.phase, Hackathon.submission_opens_at,
+                      Hackathon.submission_closes_at, Hackathon.created_at, raiseload=True),
+            joinedload(Hackathon.region))
+
+
 def hackathon_list_query(viewer, *, region: str | None = None, phase: str | None = None,
-                         q: str | None = None, now: datetime | None = None) -> Select:
-    """Hackathons the viewer may see, newest first; `phase` is the effective phase.
+                         q: str | None = None, now: datetime | None = None,
+                         cards: bool = False) -> Select:
+    """Hackathons the viewer may see, newest first; `phase` is the effective phase. With
+    `cards`, only what the list page's cards show (`card_options`).
 
     Loads the regions with the rows, so a page of any size costs the same queries.
     """
     now = now or now_utc()
-    query = select(Hackathon).options(joinedload(Hackathon.region),
-                                      selectinload(Hackathon.eligible_regions))
+    query = select(Hackathon).options(
+        *(card_options() if cards else (joinedload(Hackathon.region),
+                                        selectinload(Hackathon.eligible_regions))))
     query = _visible_to(query, viewer)
     if region == "national":
         query = query.where(Hackathon.region_code.is_(None))

@@ -71,7 +71,7 @@ def index():
     q = " ".join((request.args.get("q") or "").split())[:100]
     page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 20))
     query = hackathon_list_query(current_user, region=region or None, phase=phase or None,
-                                 q=q or None, now=now)
+                                 q=q or None, now=now, cards=True)
     result = paginate(query, page, per_page)
     return render_template(
         "hackathons/index.html", page=result, regions=all_regions(), phases=ORDER,
