@@ -99,3 +99,24 @@ def test_a_forced_language_is_translated_in_it_and_the_page_language_comes_back(
             with force_locale("lv"):
                 assert gettext("Team") == "Komanda"
             assert render_template_string(template) == "Team"
+
+
+def test_templates_translate_escape_and_format_as_jinja_does(app):
+    """Templates translate through their own one-call gettext: an HTML template escapes the
+    values put into a message but not the message, a text one (an e-mail) escapes nothing,
+    "%%" is always "%", and a count chooses the plural form."""
+    from flask import render_template_string
+
+    values = "{{ _('of “%(title)s”', title=t) }}|{{ ngettext('%(num)d pilot found.', " \
+             "'%(num)d pilots found.', n) }}|{{ _('100%% sure') }}"
+    # Each in a context of its own, as each request has: the language is kept on `g`.
+    with app.app_context(), app.test_request_context("/en/"):
+        assert render_template_string(values, t="<b>", n=2) == \
+            "of “&lt;b&gt;”|2 pilots found.|100% sure"
+        assert render_template_string(
+            "{% autoescape false %}" + values + "{% endautoescape %}", t="<b>", n=1) == \
+            "of “<b>”|1 pilot found.|100% sure"
+    with app.app_context(), app.test_request_context("/"):
+        assert render_template_string("{{ ngettext('%(num)d pilot found.', "
+                                      "'%(num)d pilots found.', 2) }}") == \
+            "Atrasti pilotprojekti: 2."
