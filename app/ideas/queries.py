@@ -4,11 +4,13 @@ and the CSV export."""
 from __future__ import annotations
 
 import csv
+import functools
 import io
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
 
 from app.core.clock import now_utc
@@ -57,31 +59,48 @@ def attachment_of(idea: Idea, attachment_id: int) -> Attachment | None:
 def ideas_of_user(user) -> list[Idea]:
     """The ideas of every team the user is in, newest first, with only the columns the list
     shows (an idea's texts and a hackathon's description are long)."""
+    return list(db.session.scalars(_ideas_of_user_statement(), {"user_id": user.id}).unique())
+
+
+@functools.cache
+def _ideas_of_user_statement() -> Select[tuple[Idea]]:
+    """Built once per process: building its loader options and their cache key cost more
+    than running it. Any column the list does not show raises instead of loading."""
     from app.teams.models import Team, TeamMember
 
-    return list(db.session.scalars(
+    return (
         select(Idea)
-        .where(Idea.team_id.in_(select(TeamMember.team_id).where(TeamMember.user_id == user.id)))
+        .where(Idea.team_id.in_(select(TeamMember.team_id)
+                                .where(TeamMember.user_id == bindparam("user_id"))))
         .options(load_only(Idea.id, Idea.title, Idea.status, Idea.updated_at, Idea.team_id,
-                           Idea.hackathon_id),
-                 joinedload(Idea.team).load_only(Team.id, Team.name)
+                           Idea.hackathon_id, raiseload=True),
+                 joinedload(Idea.team).load_only(Team.id, Team.name, raiseload=True)
                  .lazyload(Team.partner_municipalities),
                  joinedload(Idea.team).lazyload(Team.municipality),
-                 joinedload(Idea.hackathon).load_only(Hackathon.id, Hackathon.slug,
-                                                      Hackathon.title,
-                                                      Hackathon.submission_closes_at))
+                 joinedload(Idea.hackathon).load_only(Hackathon.id, Hackathon.title,
+                                                      Hackathon.submission_closes_at,
+                                                      raiseload=True))
         .order_by(Idea.updated_at.desc(), Idea.id.desc())
-    ).unique())
+    )
 
 
 def hackathons_taking_ideas(now: datetime | None = None) -> list[Hackathon]:
     """Hackathons where teams may start an idea now: the SQL twin of
-    Hackathon.takes_new_ideas (effectively open)."""
-    now = now or now_utc()
-    return list(db.session.scalars(
+    Hackathon.takes_new_ideas (effectively open), with the columns a list of them shows."""
+    return list(db.session.scalars(_taking_ideas_statement(), {"now": now or now_utc()}))
+
+
+@functools.cache
+def _taking_ideas_statement() -> Select[tuple[Hackathon]]:
+    """Built once per process, the moment a bound parameter; any column a list of them does
+    not show (a description is long) raises instead of loading."""
+    now: Any = bindparam("now")
+    return (
         select(Hackathon).where(Hackathon.effective_phase_is(Phase.OPEN, now))
+        .options(load_only(Hackathon.id, Hackathon.slug, Hackathon.title,
+                           Hackathon.submission_closes_at, raiseload=True))
         .order_by(Hackathon.submission_closes_at)
-    ))
+    )
 
 
 def hackathon_ideas_query(hackathon: Hackathon, viewer, *, status: str = "",

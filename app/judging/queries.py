@@ -243,29 +243,71 @@ def latest_run(hackathon: Hackathon) -> AssignmentRun | None:
         .order_by(AssignmentRun.at.desc(), AssignmentRun.id.desc()).limit(1))
 
 
-def my_reviews(user, *, hackathon_id: int | None = None) -> list[Review]:
-    """The judge's reviews of ideas still in the competition, with idea, team and hackathon:
-    3 queries whatever their number."""
+@functools.cache
+def _my_reviews_statement(narrowed: bool, listed: bool) -> Any:
+    """`my_reviews`'s query, built once per process: building its loader options and their
+    cache key cost more than running it. The judge and the hackathon are bound parameters."""
+    from sqlalchemy.orm import load_only
+
+    from app.ideas.models_redaction import IdeaRedaction
+    from app.places.models import Municipality
     from app.teams.models import Team
 
+    idea = joinedload(Review.idea)
+    if listed:
+        # Only the columns the judge's list and `Idea.text_for` read (an idea's texts and a
+        # hackathon's description are long); any other column raises instead of loading.
+        options: tuple = (
+            load_only(Review.id, Review.hackathon_id, Review.idea_id, Review.judge_id,
+                      Review.round, Review.status, raiseload=True),
+            idea.load_only(Idea.id, Idea.hackathon_id, Idea.team_id, Idea.title, Idea.status,
+                           raiseload=True),
+            idea.joinedload(Idea.team).load_only(Team.id, Team.name, Team.municipality_id,
+                                                 raiseload=True)
+            .joinedload(Team.municipality).load_only(Municipality.id, Municipality.name,
+                                                     raiseload=True),
+            idea.joinedload(Idea.team).lazyload(Team.partner_municipalities),
+            # Joined rather than selected: a second query with these options costs more
+            # than the few columns it would save.
+            idea.joinedload(Idea.redaction).load_only(IdeaRedaction.id, IdeaRedaction.idea_id,
+                                                      IdeaRedaction.title, raiseload=True),
+            # The review's hackathon, from the identity map.
+            idea.lazyload(Idea.hackathon),
+            joinedload(Review.hackathon).load_only(
+                Hackathon.id, Hackathon.title, Hackathon.phase, Hackathon.region_code,
+                Hackathon.blind_review, Hackathon.submission_closes_at,
+                Hackathon.judging_closes_at, raiseload=True),
+            lazyload(Review.judge))
+    else:
+        options = (idea.joinedload(Idea.team).joinedload(Team.municipality),
+                   # The list names no partner, and the judge is the reader: neither is
+                   # loaded unless asked for.
+                   idea.joinedload(Idea.team).lazyload(Team.partner_municipalities),
+                   idea.selectinload(Idea.redaction),
+                   joinedload(Review.hackathon), lazyload(Review.judge))
     query = (
         select(Review).join(Idea, Idea.id == Review.idea_id)
-        .where(Review.judge_id == user.id, Idea.status.in_(RANKED_STATUSES))
-        .options(joinedload(Review.idea).joinedload(Idea.team).joinedload(Team.municipality),
-                 # The list names no partner, and the judge is the reader: neither is
-                 # loaded unless asked for.
-                 joinedload(Review.idea).joinedload(Idea.team)
-                 .lazyload(Team.partner_municipalities),
-                 joinedload(Review.idea).selectinload(Idea.redaction),
-                 joinedload(Review.hackathon), lazyload(Review.judge))
+        .where(Review.judge_id == bindparam("judge_id"), Idea.status.in_(RANKED_STATUSES))
+        .options(*options)
         # Open work first, then what is done, then what is not hers to do.
         .order_by(Review.hackathon_id.desc(), Review.round.desc(),
                   case((Review.status == ReviewStatus.PENDING, 0),
                        (Review.status == ReviewStatus.SUBMITTED, 1), else_=2), Review.id)
     )
+    if narrowed:
+        query = query.where(Review.hackathon_id == bindparam("hackathon_id"))
+    return query
+
+
+def my_reviews(user, *, hackathon_id: int | None = None, listed: bool = False) -> list[Review]:
+    """The judge's reviews of ideas still in the competition, with idea, team and hackathon,
+    in a fixed number of queries whatever their number; `listed`: only the columns the
+    judge's list shows."""
+    params = {"judge_id": user.id}
     if hackathon_id is not None:
-        query = query.where(Review.hackathon_id == hackathon_id)
-    return list(db.session.scalars(query).unique())
+        params["hackathon_id"] = hackathon_id
+    statement = _my_reviews_statement(hackathon_id is not None, listed)
+    return list(db.session.scalars(statement, params).unique())
 
 
 def select_review() -> Select[tuple[Review]]:

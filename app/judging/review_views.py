@@ -27,7 +27,7 @@ from app.judging.models_reviews import Review, reads_blind
 @access.signed_in
 def my_reviews():
     assigning.ensure_assignments_for_judge(current_user)
-    reviews = queries.my_reviews(current_user)
+    reviews = queries.my_reviews(current_user, listed=True)
     groups: list[dict] = []
     for review in reviews:
         if not groups or groups[-1]["hackathon"].id != review.hackathon_id:
