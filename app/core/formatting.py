@@ -88,8 +88,14 @@ def fmt_datetime(value: datetime | None, style: str = "medium", case: str | None
     case="locative" or "dative" inflects a Latvian month name written out in full."""
     if not value:
         return ""
-    moment = _local(value)
-    locale = _date_locale()
+    return _moment_in(value, style, case, _locale_id(), get_timezone())
+
+
+# The same moments recur on every read of a list (deadlines, the times rows were saved).
+@lru_cache(maxsize=8192)
+def _moment_in(value: datetime, style: str, case: str | None, locale_id: str, zone) -> str:
+    moment = (value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(zone)
+    locale = _date_locale_for(locale_id)
     day = _day(moment.date(), style, locale, case)
     clock = babel_format_time(moment, "HH:mm", locale=locale)
     if locale.language == "lv":
