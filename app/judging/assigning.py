@@ -7,12 +7,13 @@ Operations validate, flush and never commit: the request pipeline commits at the
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import delete, exists, select
+from sqlalchemy import bindparam, delete, exists, select
 from sqlalchemy.exc import IntegrityError
 
 from app.accounts.models import User
@@ -310,14 +311,22 @@ def ensure_assignments(hackathon: Hackathon, *, now: datetime | None = None
 def ensure_assignments_for_judge(user, *, now: datetime | None = None) -> None:
     """ensure_assignments for every judging hackathon on whose jury the user sits."""
     now = now or now_utc()
-    hackathons = db.session.scalars(
-        select(Hackathon).join(JuryMember, JuryMember.hackathon_id == Hackathon.id)
-        .where(JuryMember.user_id == user.id,
-               Hackathon.effective_phase_is(Phase.JUDGING, now),
-               ~exists().where(AssignmentRun.hackathon_id == Hackathon.id,
-                               AssignmentRun.trigger == "judging_started"))).all()
+    hackathons = db.session.scalars(_juries_to_assign(), {"user_id": user.id, "now": now}).all()
     for hackathon in hackathons:
         ensure_assignments(hackathon, now=now)
+
+
+@functools.cache
+def _juries_to_assign() -> Any:
+    """The hackathons judging now, with no assignment run yet, on whose jury a user sits.
+    Asked on every read of a judge's list, and nearly always empty: built once per process
+    (building it cost more than running it), the user and the time bound parameters."""
+    now: Any = bindparam("now")
+    return (select(Hackathon).join(JuryMember, JuryMember.hackathon_id == Hackathon.id)
+            .where(JuryMember.user_id == bindparam("user_id"),
+                   Hackathon.effective_phase_is(Phase.JUDGING, now),
+                   ~exists().where(AssignmentRun.hackathon_id == Hackathon.id,
+                                   AssignmentRun.trigger == "judging_started")))
 
 
 # --- conflicts of interest --------------------------------------------------------------------
