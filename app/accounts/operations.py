@@ -5,6 +5,7 @@ Operations flush and never commit; the view or command that calls them commits.
 
 from __future__ import annotations
 
+import functools
 import secrets
 from datetime import datetime
 from typing import Any
@@ -12,7 +13,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from sqlalchemy.orm import joinedload
 
 from app import MAX_ID
@@ -184,14 +185,19 @@ def load_session_user(token: str | None) -> User | None:
     """The active user behind a session token, or None if the session has ended."""
     if not token:
         return None
-    session = db.session.scalar(
-        select(UserSession).where(UserSession.token_hash == token_digest(token))
-        .options(joinedload(UserSession.user))  # every signed-in page needs both
-    )
+    session = db.session.scalar(_session_by_token(), {"token_hash": token_digest(token)})
     if session is None or not session.user.is_active:
         return None
     session.user.current_session_token = token
     return session.user
+
+
+@functools.cache
+def _session_by_token() -> Any:
+    """A session with its user (every signed-in page needs both), built once per process:
+    it is asked on every signed-in request, and building it cost more than running it."""
+    return (select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
+            .options(joinedload(UserSession.user)))
 
 
 def end_session(token: str | None) -> None:
