@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from app.core.clock import now_utc, today_riga
@@ -95,14 +97,21 @@ class HackathonsNow:
 def hackathons_now(now: datetime | None = None, *, limit: int = HOME_LIMIT) -> HackathonsNow:
     """Hackathons taking ideas now (the deadline nearest first) and those opening later (the
     soonest first): two queries."""
-    now = now or now_utc()
+    moment = {"now": now or now_utc()}
+    open_now, coming = _hackathons_now_statements(limit)
+    return HackathonsNow(open=list(db.session.scalars(open_now, moment)),
+                         coming=list(db.session.scalars(coming, moment)))
+
+
+@functools.cache
+def _hackathons_now_statements(limit: int) -> tuple[Select, Select]:
+    """`hackathons_now`'s two queries, built once per process (the home page asks them on
+    every read); the moment is a bound parameter."""
+    now: Any = bindparam("now")
     base = (select(Hackathon).options(joinedload(Hackathon.region))
             .where(Hackathon.effective_phase_is(Phase.OPEN, now),
                    Hackathon.submission_opens_at.is_not(None)))
-    open_now = db.session.scalars(
-        base.where(Hackathon.submission_opens_at <= now)
-        .order_by(Hackathon.submission_closes_at, Hackathon.id).limit(limit)).all()
-    coming = db.session.scalars(
-        base.where(Hackathon.submission_opens_at > now)
-        .order_by(Hackathon.submission_opens_at, Hackathon.id).limit(limit)).all()
-    return HackathonsNow(open=list(open_now), coming=list(coming))
+    return (base.where(Hackathon.submission_opens_at <= now)
+            .order_by(Hackathon.submission_closes_at, Hackathon.id).limit(limit),
+            base.where(Hackathon.submission_opens_at > now)
+            .order_by(Hackathon.submission_opens_at, Hackathon.id).limit(limit))
