@@ -14,17 +14,23 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import cache
 
 from sqlalchemy import (
     BigInteger,
+    Integer,
+    Select,
+    bindparam,
     cast,
     false,
     func,
+    inspect,
     or_,
     select,
     true,
 )
 from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.core.models import load_collections
 from app.core.spreadsheet import formula_safe
@@ -35,7 +41,7 @@ from app.pilots import money
 from app.pilots.models import Pilot, pilot_partner
 from app.pilots.models_money import Expense
 from app.pilots.models_plan import Indicator, Milestone
-from app.pilots.models_reports import PilotUpdate
+from app.pilots.models_reports import PilotDocument, PilotUpdate
 from app.pilots.states import (
     PilotStatus,
 )
@@ -46,9 +52,14 @@ _SEVERITY = {rules.RED: 0, rules.AMBER: 1, rules.GREEN: 2}
 
 # --- one pilot ---------------------------------------------------------------------------------
 
-def pilot_by_id(pilot_id: int) -> Pilot | None:
+def pilot_by_id(pilot_id: int, *, public: bool = False) -> Pilot | None:
     """A pilot with what its page shows, loaded up front: its single relations joined, each
-    collection with a query of its own (`load_collections`)."""
+    collection with a query of its own (`load_collections`).
+
+    With `public`, only what anyone may see (`_public_page`): the page of a reader who is
+    not signed in, who never sees an internal part."""
+    if public:
+        return _public_page(pilot_id)
     from app.teams.models import TeamMember
 
     pilot = db.session.scalar(
@@ -69,6 +80,63 @@ def pilot_by_id(pilot_id: int) -> Pilot | None:
     if pilot.team is not None:
         load_collections(pilot.team, {"members": (joinedload(TeamMember.user),)})
     return pilot
+
+
+def _public_page(pilot_id: int) -> Pilot | None:
+    """The pilot's public parts, each in one query whose statement is built once
+    (`_public_statements`): the statements are the same for every pilot, only the bound id
+    differs, so SQLAlchemy computes their cache keys once per process instead of on every
+    request, where that took longer than running them.
+
+    Left out, as nobody may see them on this page: the status history, the documents (but
+    a public invoice's file name), the coordinator, the team's members, who wrote a report,
+    a milestone's evidence. Every report is loaded, internal ones too: health counts the
+    latest of any kind. A relation left out still loads on first use, as usual."""
+    pilot_statement, collections = _public_statements()
+    params = {"pilot_id": pilot_id}
+    pilot = db.session.scalars(pilot_statement, params).unique().one_or_none()
+    if pilot is None:
+        return None
+    for name, statement in collections.items():
+        set_committed_value(pilot, name, list(db.session.scalars(statement, params).unique()))
+    return pilot
+
+
+@cache
+def _public_statements() -> tuple[Select, dict[str, Select]]:
+    """The statements of `_public_page`: the pilot with its single relations and its few
+    partner municipalities, and each other shown collection in the relationship's order
+    (the indicators with their measurements)."""
+    from app.ideas.models import Idea
+    from app.teams.models import Team
+
+    pilot_id = bindparam("pilot_id", type_=Integer)
+    pilot = select(Pilot).where(Pilot.id == pilot_id).options(
+        joinedload(Pilot.hackathon), joinedload(Pilot.lead_municipality),
+        joinedload(Pilot.assessment_theme), joinedload(Pilot.evaluation),
+        joinedload(Pilot.region), joinedload(Pilot.partner_municipalities),
+        # Only the idea's title and the team's name are shown: their own eager relations
+        # (the idea's team, the team's municipalities) would cost a join and a query more.
+        joinedload(Pilot.idea).load_only(Idea.id, Idea.title).lazyload("*"),
+        joinedload(Pilot.team).load_only(Team.id, Team.name).lazyload("*"))
+
+    def children(name: str, *options) -> Select:
+        prop = inspect(Pilot).relationships[name]
+        (foreign_key,) = prop.remote_side
+        return (select(prop.mapper.class_).where(foreign_key == pilot_id)
+                .order_by(*(prop.order_by or ())).options(*options))
+
+    collections = {
+        "funding_lines": children("funding_lines"),
+        # An invoice marked public links its file: its id and name come with the expense.
+        "expenses": children("expenses", joinedload(Expense.document).load_only(
+            PilotDocument.id, PilotDocument.filename)),
+        "replications": children("replications"),
+        "milestones": children("milestones"),
+        "indicators": children("indicators", joinedload(Indicator.measurements)),
+        "updates": children("updates"),
+    }
+    return pilot, collections
 
 
 # --- lists -------------------------------------------------------------------------------------

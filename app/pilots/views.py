@@ -15,13 +15,12 @@ from flask import (
     send_file,
     url_for,
 )
-from flask_babel import format_decimal
 from flask_login import current_user
 
 from app.accounts.forms import EmptyForm
 from app.core import access
 from app.core.clock import now_utc, today_riga
-from app.core.formatting import fmt_date
+from app.core.formatting import fmt_date, fmt_number
 from app.core.pagination import Page, clamp
 from app.core.sanitize import stored_html
 from app.extensions import db
@@ -80,7 +79,7 @@ def _charts(pilot: Pilot) -> list[dict]:
                 chart_id=f"indicator-{indicator.id}", unit=indicator.unit,
                 baseline=indicator.baseline_value, target=indicator.target_value,
                 baseline_on=indicator.baseline_on, target_on=indicator.target_on,
-                format_value=format_decimal, format_date=lambda d: fmt_date(d, "short")),
+                format_value=fmt_number, format_date=lambda d: fmt_date(d, "short")),
             "rows": chart_table_rows(indicator.measurements,
                                      baseline=indicator.baseline_value,
                                      target=indicator.target_value,
@@ -91,7 +90,10 @@ def _charts(pilot: Pilot) -> list[dict]:
 
 
 def _status_form(pilot: Pilot) -> StatusForm | None:
-    allowed = [s for s in PILOT_TRANSITIONS[pilot.status] if pilot.can_move_to(current_user, s)]
+    # In the order of the statuses, as the milestone form lists them: a set has none, and the
+    # choices would change places from one process to the next.
+    allowed = [s for s in sorted(PILOT_TRANSITIONS[pilot.status], key=list(PilotStatus).index)
+               if pilot.can_move_to(current_user, s)]
     if not allowed:
         return None
     form = StatusForm(formdata=None)
@@ -114,7 +116,9 @@ def pilot(pilot_id: int):
     """Everyone sees the public parts (status, health and why, progress, milestones,
     indicators with their data, budget approved and spent, published reports, evaluation,
     replication); the team and its coordinators also the internal ones, with their forms."""
-    pilot = queries.pilot_by_id(pilot_id)
+    # Someone not signed in never sees an internal part (can_view_internal), so for them
+    # only the public ones are loaded.
+    pilot = queries.pilot_by_id(pilot_id, public=not current_user.is_authenticated)
     if pilot is None:
         abort(404)
     internal = pilot.can_view_internal(current_user)

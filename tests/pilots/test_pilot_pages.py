@@ -228,6 +228,24 @@ def test_the_status_form_and_the_evaluation_page(client, world):
         f"/pilots/{world.pilot.id}").get_data(as_text=True)
 
 
+def test_the_status_choices_come_in_the_order_of_the_statuses(client, world):
+    """The allowed moves are a set: listed as they come, they would change places from one
+    process to the next."""
+    import re
+
+    from app.pilots.states import PILOT_TRANSITIONS, PilotStatus
+
+    login(client, world.coordinator)
+    page = client.get(f"/pilots/{world.pilot.id}").get_data(as_text=True)
+    form = page[page.index('class="status-change"'):]
+    form = form[:form.index("</select>")]
+    shown = re.findall(r'<option value="([a-z_]+)"', form)
+    assert len(shown) >= 2
+    order = [s.value for s in PilotStatus]
+    assert shown == sorted(shown, key=order.index)
+    assert set(shown) <= {s.value for s in PILOT_TRANSITIONS[world.pilot.status]}
+
+
 def test_my_pilots_lists_the_teams_pilots(client, world):
     login(client, world.member)
     text = client.get("/pilots/mine").get_data(as_text=True)
