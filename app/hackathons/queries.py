@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import Select, bindparam, or_, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app.core import web
@@ -63,9 +64,16 @@ def hackathon_list_query(viewer, *, region: str | None = None, phase: str | None
 def load_hackathon(key: int | str, *, manage: bool = False) -> Hackathon:
     """The hackathon by id (API) or slug (pages) for the signed-in user: 404 for a draft she
     may not manage, and with `manage`, 403 for a visible one she may not manage."""
-    column = Hackathon.id if isinstance(key, int) else Hackathon.slug
-    return web.load(
-        select(Hackathon).where(column == key).options(
-            joinedload(Hackathon.region), selectinload(Hackathon.eligible_regions),
-            selectinload(Hackathon.criteria)),
-        see=Hackathon.is_visible_to, may=Hackathon.can_manage if manage else None)
+    statement = _hackathon_by(isinstance(key, int)).params(key=key)
+    return web.load(statement, see=Hackathon.is_visible_to,
+                    may=Hackathon.can_manage if manage else None)
+
+
+@functools.cache
+def _hackathon_by(by_id: bool) -> Select:
+    """A hackathon by id or slug with what its pages show, built once per process (its
+    loader options cost more to build than the query to run); the key a bound parameter."""
+    column = Hackathon.id if by_id else Hackathon.slug
+    return select(Hackathon).where(column == bindparam("key")).options(
+        joinedload(Hackathon.region), selectinload(Hackathon.eligible_regions),
+        selectinload(Hackathon.criteria))

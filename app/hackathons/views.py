@@ -26,7 +26,6 @@ from app.hackathons.forms import (
     CriterionForm,
     HackathonForm,
     TransitionForm,
-    all_regions,
     criterion_initial,
     hackathon_initial,
 )
@@ -41,6 +40,7 @@ from app.hackathons.models import (
 from app.hackathons.phases import ORDER, Phase
 from app.hackathons.queries import hackathon_list_query, load_hackathon
 from app.hackathons.timeline import timeline
+from app.places import kept as kept_places
 from app.places.models import REGION_CODES
 from app.public.cache import public_page
 
@@ -74,7 +74,7 @@ def index():
                                  q=q or None, now=now, cards=True)
     result = paginate(query, page, per_page)
     return render_template(
-        "hackathons/index.html", page=result, regions=all_regions(), phases=ORDER,
+        "hackathons/index.html", page=result, regions=kept_places.regions(), phases=ORDER,
         region=region, phase=phase, q=q, now=now, countdown_text=countdown_text,
         can_create=may_create_hackathon(current_user),
     )
