@@ -122,10 +122,24 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.core.collation._collator",
     "app.core.stylesheet.csp_source",
     "app.core.stylesheet.inline_css",
-    # A day or a sum written out in a language: Babel's locale data only.
+    # A day, a moment, a sum or a number written out in a language: Babel's locale data
+    # (and the time zone's rules) only.
     "app.core.formatting._day_in",
     "app.core.formatting._date_locale_for",
     "app.core.formatting._money_in",
+    "app.core.formatting._number_in",
+    "app.core.formatting._moment_in",
+    # Statements built once per process, their values bound parameters: SQL text and loader
+    # options, never a row.
+    "app.accounts.operations._session_by_token",
+    "app.hackathons.queries._hackathon_by",
+    "app.ideas.queries._ideas_of_user_statement",
+    "app.ideas.queries._taking_ideas_statement",
+    "app.judging.assigning._juries_to_assign",
+    "app.judging.queries._my_reviews_statement",
+    "app.pilots.queries._public_statements",
+    "app.public.queries.home._hackathons_now_statements",
+    "app.public.queries.winners._winner_rows_statement",
 })
 
 
