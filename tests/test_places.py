@@ -66,16 +66,24 @@ def test_loading_again_adds_nothing():
     assert counts() == (5, 43, 7)
 
 
-def test_loading_again_keeps_an_admins_corrections(make_user):
-    admin = make_user(role="admin")
+def correct_dobele_and_a_region(admin, region_code: str, name_lv: str, name_en: str
+                                ) -> Municipality:
+    """An admin renames Dobele and moves it to `region_code`, then renames that region and
+    sets its envelope to €1.00."""
     dobele = db.session.scalar(select(Municipality).where(Municipality.name == "Dobeles novads"))
     update_municipality(dobele, {"name": "Dobeles novads (labots)", "kind": "county",
-                                 "region_code": "kurzeme"}, actor=admin)
-    kurzeme = db.session.get(Region, "kurzeme")
-    update_region(kurzeme, {"name_lv": "Kurzeme", "name_en": "Courland",
-                            "service_direction_lv": "", "service_direction_en": "",
-                            "envelope_eur": "1.00", "vat_envelope_eur": "0.21"}, actor=admin)
+                                 "region_code": region_code}, actor=admin)
+    update_region(db.session.get(Region, region_code), {
+        "name_lv": name_lv, "name_en": name_en, "service_direction_lv": "",
+        "service_direction_en": "", "envelope_eur": "1.00", "vat_envelope_eur": "0.21"},
+        actor=admin)
     db.session.commit()
+    return dobele
+
+
+def test_loading_again_keeps_an_admins_corrections(make_user):
+    dobele = correct_dobele_and_a_region(make_user(role="admin"), "kurzeme", "Kurzeme",
+                                         "Courland")
 
     load_reference_data()
     db.session.commit()
@@ -91,15 +99,8 @@ def test_an_admins_correction_shows_on_the_next_read_of_every_page(client, make_
     """Pages keep the regions and municipalities between readers (places.kept); a correction
     is seen on the very next page."""
     assert "Dobeles novads" in client.get("/municipalities").get_data(as_text=True)
-    admin = make_user(role="admin")
-    dobele = db.session.scalar(select(Municipality).where(Municipality.name == "Dobeles novads"))
-    update_municipality(dobele, {"name": "Dobeles novads (labots)", "kind": "county",
-                                 "region_code": "zemgale"}, actor=admin)
-    zemgale = db.session.get(Region, "zemgale")
-    update_region(zemgale, {"name_lv": "Zemgales reģions (labots)", "name_en": "Semigallia",
-                            "service_direction_lv": "", "service_direction_en": "",
-                            "envelope_eur": "1.00", "vat_envelope_eur": "0.21"}, actor=admin)
-    db.session.commit()
+    correct_dobele_and_a_region(make_user(role="admin"), "zemgale",
+                                "Zemgales reģions (labots)", "Semigallia")
     for path in ("/municipalities", "/pilots", "/winners", "/"):
         page = client.get(path).get_data(as_text=True)
         assert "Zemgales reģions (labots)" in page, path

@@ -10,7 +10,7 @@ from app.accounts import affiliation
 from app.accounts.models import Affiliation
 from app.api.schemas import PageArgs, json_body, page_body, page_schema
 from app.core import access, web
-from app.core.pagination import Page
+from app.core.pagination import page_of
 
 blp = Blueprint("api_accounts", __name__, description="The signed-in caller")
 
@@ -83,9 +83,7 @@ def list_verifications(args):
     """Pending verification requests in the caller's planning regions (all of them for
     national coordinators and admins), oldest first."""
     pending = affiliation.requests_to_decide(current_user)
-    page, per_page = args["page"], args["per_page"]
-    return page_body(Page(pending[(page - 1) * per_page:page * per_page], page, per_page,
-                          len(pending)))
+    return page_body(page_of(pending, args["page"], args["per_page"]))
 
 
 @blp.route("/verifications/<id:affiliation_id>/approve", methods=["POST"])

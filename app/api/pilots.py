@@ -19,10 +19,11 @@ from flask_smorest import Blueprint
 from marshmallow import fields, validate
 
 from app import MAX_ID
-from app.api.schemas import PageArgs, answer, json_body, page_schema
+from app.api.schemas import PageArgs, answer, json_body, page_body, page_schema
 from app.core import access, web
 from app.core.clock import today_riga
 from app.core.errors import StaleVersion
+from app.core.pagination import page_of
 from app.extensions import db
 from app.ideas.models import Idea
 from app.pilots import creation as creation_ops
@@ -52,7 +53,7 @@ from app.pilots.input_schemas import (
 from app.pilots.models import Pilot
 from app.pilots.models_plan import Indicator, Milestone
 from app.pilots.models_reports import PilotUpdate
-from app.pilots.plain import admits, every_pilot
+from app.pilots.plain import matching
 from app.pilots.schemas import (
     ExpenseOut,
     FundingOut,
@@ -144,11 +145,8 @@ def list_pilots(args):
     """Every pilot's public fields with progress, health and money, newest first."""
     filters = {name: args[name] for name in ("region", "status", "municipality", "hackathon")
                if name in args}
-    rows = [row for row in every_pilot(today_riga()).newest_first if admits(row, **filters)]
-    page, per_page = args["page"], args["per_page"]
-    start = (page - 1) * per_page
-    return {"items": rows[start:start + per_page], "page": page, "per_page": per_page,
-            "total": len(rows)}
+    return page_body(page_of(matching(today_riga(), **filters), args["page"],
+                             args["per_page"]))
 
 
 @blp.route("/pilots/<id:pilot_id>", methods=["GET"])

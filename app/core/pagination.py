@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,13 @@ def clamp(page: Any, per_page: Any, default_per_page: int = 20) -> tuple[int, in
     except (TypeError, ValueError):
         per_page = default_per_page
     return page, per_page
+
+
+def page_of(items: Sequence[Any], page: int, per_page: int) -> Page:
+    """One page of a list already in memory (kept rows, a kept order)."""
+    start = (page - 1) * per_page
+    return Page(items=list(items[start:start + per_page]), page=page, per_page=per_page,
+                total=len(items))
 
 
 def paginate(query: Select, page: int, per_page: int, *, scalars: bool = True) -> Page:

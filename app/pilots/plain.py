@@ -24,6 +24,8 @@ from app.pilots.models import Pilot, pilot_partner
 from app.pilots.models_plan import Milestone
 from app.pilots.queries import PilotRow, load_figures, scope_condition, summarize_all
 from app.pilots.states import MILESTONE_OPEN, MilestoneStatus, PilotStatus
+from app.places import kept as kept_places
+from app.places.kept import PlainMunicipality
 from app.places.models import Municipality
 from app.public.summaries import summary
 
@@ -34,15 +36,6 @@ class Named:
 
     id: int
     title: str
-
-
-@dataclass(frozen=True)
-class Place:
-    """A municipality as a table and the API's list name it."""
-
-    id: int
-    name: str
-    region_code: str
 
 
 @dataclass(frozen=True)
@@ -93,9 +86,9 @@ class ScopePilot:
     approved_budget_eur: Decimal
     start_date: date
     end_date: date
-    lead_municipality: Place
+    lead_municipality: PlainMunicipality
     hackathon: Named
-    partner_municipalities: tuple[Place, ...]
+    partner_municipalities: tuple[PlainMunicipality, ...]
     assessment_theme: ThemeName | None
     milestones: list[ScopeMilestone]
 
@@ -134,14 +127,15 @@ def load_plain(condition, today: date) -> list[PilotRow]:
             .join(Pilot, Pilot.id == Milestone.pilot_id).where(condition)
             .order_by(Milestone.pilot_id, Milestone.due_date, Milestone.id)):
         milestones[pilot_id].append(ScopeMilestone(*columns))
-    partners: dict[int, list[Place]] = defaultdict(list)
-    for pilot_id, *place in db.session.execute(
-            select(pilot_partner.c.pilot_id, Municipality.id, Municipality.name,
-                   Municipality.region_code)
+    places = {m.id: m for m in kept_places.municipalities()}
+    partners: dict[int, list[PlainMunicipality]] = defaultdict(list)
+    for pilot_id, municipality_id in db.session.execute(
+            select(pilot_partner.c.pilot_id, pilot_partner.c.municipality_id)
             .join(Pilot, Pilot.id == pilot_partner.c.pilot_id)
+            # In the order a pilot's own page lists them (the relationship's).
             .join(Municipality, Municipality.id == pilot_partner.c.municipality_id)
             .where(condition).order_by(Municipality.name)):
-        partners[pilot_id].append(Place(*place))
+        partners[pilot_id].append(places[municipality_id])
     figures = load_figures(condition)
     pilots = [ScopePilot(id=row.id, idea_id=row.idea_id, title=row.title, summary=row.summary,
                          summary_html=row.summary_html, status=row.status,
@@ -149,8 +143,7 @@ def load_plain(condition, today: date) -> list[PilotRow]:
                          lead_municipality_id=row.lead_municipality_id,
                          approved_budget_eur=row.approved_budget_eur,
                          start_date=row.start_date, end_date=row.end_date,
-                         lead_municipality=Place(row.lead_municipality_id, row.lead_name,
-                                                 row.lead_region_code),
+                         lead_municipality=places[row.lead_municipality_id],
                          hackathon=Named(row.hackathon_id, row.hackathon_title),
                          partner_municipalities=tuple(partners.get(row.id, ())),
                          assessment_theme=None if row.theme_id is None else ThemeName(
@@ -161,12 +154,9 @@ def load_plain(condition, today: date) -> list[PilotRow]:
                          Pilot.summary_html, Pilot.status, Pilot.region_code,
                          Pilot.hackathon_id, Pilot.lead_municipality_id,
                          Pilot.approved_budget_eur, Pilot.start_date, Pilot.end_date,
-                         Municipality.name.label("lead_name"),
-                         Municipality.region_code.label("lead_region_code"),
                          Hackathon.title.label("hackathon_title"),
                          Theme.id.label("theme_id"), Theme.name.label("theme_name"),
                          Theme.instrument_id.label("theme_instrument_id"))
-                  .join(Municipality, Municipality.id == Pilot.lead_municipality_id)
                   .join(Hackathon, Hackathon.id == Pilot.hackathon_id)
                   .outerjoin(Theme, Theme.id == Pilot.assessment_theme_id)
                   .where(condition)
@@ -191,6 +181,12 @@ def admits(row: PilotRow, *, region: str = "", status: str = "",
             and (not municipality or municipality in pilot.municipality_ids())
             and (not hackathon or pilot.hackathon_id == hackathon)
             and (not health or row.level == health))
+
+
+def matching(today: date, **filters) -> list[PilotRow]:
+    """Every pilot's kept row that passes the filters (`admits`), the most recently started
+    first: the lists of pilots, on pages and in the API."""
+    return [row for row in every_pilot(today).newest_first if admits(row, **filters)]
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 
 from app.core.clock import today_riga
-from app.core.pagination import Page
+from app.core.pagination import Page, page_of
 from app.extensions import db
 from app.pilots.models import Pilot
 from app.pilots.states import PilotStatus
@@ -48,34 +48,22 @@ class PilotFilters:
     def active(self) -> bool:
         return bool(self.as_args())
 
-    def admits(self, row) -> bool:
-        """Whether a pilot's table row (`plain.every_pilot`) passes every filter."""
-        from app.pilots.plain import admits
-
-        return admits(row, region=self.region, status=self.status,
-                      municipality=self.municipality, health=self.health)
-
 
 def pilots_page(filters: PilotFilters, page: int, per_page: int,
                 today: date | None = None) -> Page:
     """One page of pilots with health and progress, the most recently started first, read
     from every pilot's kept row (`plain.every_pilot`): health is worked out, not stored, so
     every filter, health's too, is a look over the kept rows."""
-    from app.pilots.plain import every_pilot
+    from app.pilots.plain import matching
 
-    rows = [row for row in every_pilot(today or today_riga()).newest_first
-            if filters.admits(row)]
-    start = (page - 1) * per_page
-    return Page(items=rows[start:start + per_page], page=page, per_page=per_page,
-                total=len(rows))
+    return page_of(matching(today or today_riga(), **filters.as_args()), page, per_page)
 
 
 def pilots_in_progress(limit: int = HOME_LIMIT, today: date | None = None) -> list:
     """Active pilots, the most recently started first."""
-    from app.pilots.plain import every_pilot
+    from app.pilots.plain import matching
 
-    rows = every_pilot(today or today_riga()).newest_first
-    return [row for row in rows if row.pilot.status == PilotStatus.ACTIVE][:limit]
+    return matching(today or today_riga(), status=PilotStatus.ACTIVE.value)[:limit]
 
 
 @dataclass

@@ -12,7 +12,7 @@ from sqlalchemy import Select, and_, bindparam, or_, select
 
 from app.core.clock import RIGA
 from app.core.collation import collated
-from app.core.pagination import Page, paginate
+from app.core.pagination import Page, page_of, paginate
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas.models import Idea
@@ -170,8 +170,9 @@ def _winner_order() -> tuple[int, ...]:
 
 def _kept_page(order: tuple[int, ...], page: int, per_page: int) -> Page:
     """One page of a kept order of winners: only that page's rows are read."""
-    start = (page - 1) * per_page
-    return Page(_winner_rows(order[start:start + per_page]), page, per_page, len(order))
+    result = page_of(order, page, per_page)
+    result.items = _winner_rows(tuple(result.items))
+    return result
 
 
 def _winner_rows(ids: tuple[int, ...]) -> list[WinnerRow]:
