@@ -102,10 +102,16 @@ def ranked_body(ranked: scoring.RankedIdea) -> dict[str, Any]:
 
 def criteria_of(hackathon: Hackathon, criteria_round: int = FIRST_ROUND) -> list[Criterion]:
     """The hackathon's criteria of one round, in their order."""
-    return list(db.session.scalars(
-        select(Criterion).where(Criterion.hackathon_id == hackathon.id,
-                                Criterion.round == criteria_round)
-        .order_by(Criterion.position, Criterion.id)))
+    return list(db.session.scalars(_criteria_statement(),
+                                   {"hackathon_id": hackathon.id, "round": criteria_round}))
+
+
+@functools.cache
+def _criteria_statement() -> Any:
+    """Asked with every ranking: built once per process, its values bound parameters."""
+    return (select(Criterion).where(Criterion.hackathon_id == bindparam("hackathon_id"),
+                                    Criterion.round == bindparam("round"))
+            .order_by(Criterion.position, Criterion.id))
 
 
 def _criteria_round(hackathon: Hackathon, round_: int, final: FinalRound | None) -> int:
@@ -116,16 +122,42 @@ def _criteria_round(hackathon: Hackathon, round_: int, final: FinalRound | None)
     return final.criteria_round if final is not None else FIRST_ROUND
 
 
-def _ideas(hackathon: Hackathon) -> dict[int, IdeaInfo]:
+@functools.cache
+def _ranking_statements() -> tuple[Any, Any, Any]:
+    """`load_ranking`'s three queries (the ideas, the reviews, their criterion scores),
+    built once per process: on a dashboard, building them and their cache keys cost more
+    than running them. The hackathon and the round are bound parameters."""
     from app.places.models import Municipality
     from app.teams.models import Team
 
-    rows = db.session.execute(
-        select(Idea.id, Idea.title, Idea.status, Team.name, Municipality.name)
-        .join(Team, Team.id == Idea.team_id)
-        .join(Municipality, Municipality.id == Team.municipality_id)
-        .where(Idea.hackathon_id == hackathon.id, Idea.status.in_(RANKED_STATUSES))
-        .order_by(Idea.id))
+    hackathon_id: Any = bindparam("hackathon_id")
+    round_: Any = bindparam("round")
+    ideas = (select(Idea.id, Idea.title, Idea.status, Team.name, Municipality.name)
+             .join(Team, Team.id == Idea.team_id)
+             .join(Municipality, Municipality.id == Team.municipality_id)
+             .where(Idea.hackathon_id == hackathon_id, Idea.status.in_(RANKED_STATUSES))
+             .order_by(Idea.id))
+    reviews = (select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.score,
+                      Review.round, User.municipality_id)
+               .join(Idea, Idea.id == Review.idea_id)
+               .join(User, User.id == Review.judge_id)
+               .where(Review.hackathon_id == hackathon_id, Review.round == round_,
+                      Review.status != ReviewStatus.EXCLUDED,
+                      Idea.status.in_(RANKED_STATUSES)))
+    # Valid scores are whole or half points, exact as floats; reading them as floats (not
+    # Decimals) keeps 50 000 scores quick.
+    scores = (select(ReviewScore.review_id, ReviewScore.criterion_id,
+                     type_coerce(ReviewScore.score, Float))
+              .join(Review, Review.id == ReviewScore.review_id)
+              .join(Idea, Idea.id == Review.idea_id)
+              .where(Review.hackathon_id == hackathon_id, Review.round == round_,
+                     Review.status == ReviewStatus.SUBMITTED,
+                     Idea.status.in_(RANKED_STATUSES)))
+    return ideas, reviews, scores
+
+
+def _ideas(hackathon: Hackathon) -> dict[int, IdeaInfo]:
+    rows = db.session.execute(_ranking_statements()[0], {"hackathon_id": hackathon.id})
     return {r[0]: IdeaInfo(r[0], r[1], IdeaStatus(r[2]), r[3], r[4]) for r in rows}
 
 
@@ -142,14 +174,8 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
     ideas = _ideas(hackathon)
     if idea_ids is not None:
         ideas = {i: ideas[i] for i in idea_ids if i in ideas}
-    reviews = db.session.execute(
-        select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.score,
-               Review.round, User.municipality_id)
-        .join(Idea, Idea.id == Review.idea_id)
-        .join(User, User.id == Review.judge_id)
-        .where(Review.hackathon_id == hackathon.id, Review.round == round_,
-               Review.status != ReviewStatus.EXCLUDED,
-               Idea.status.in_(RANKED_STATUSES))).all()
+    params = {"hackathon_id": hackathon.id, "round": round_}
+    reviews = db.session.execute(_ranking_statements()[1], params).all()
     # A judge tied to the idea since she submitted: her review no longer counts.
     if tied is None:
         tied = tied_reviews(hackathon, reviews)
@@ -169,16 +195,8 @@ def load_ranking(hackathon: Hackathon, *, breakdown: bool = False,
     breakdowns: dict[int, review_scores.IdeaBreakdown] = {}
     if breakdown and criteria:
         scores: dict[int, dict[int, Any]] = defaultdict(dict)
-        for review_id, criterion_id, score in db.session.execute(
-                # Valid scores are whole or half points, exact as floats; reading them as
-                # floats (not Decimals) keeps 50 000 scores quick.
-                select(ReviewScore.review_id, ReviewScore.criterion_id,
-                       type_coerce(ReviewScore.score, Float))
-                .join(Review, Review.id == ReviewScore.review_id)
-                .join(Idea, Idea.id == Review.idea_id)
-                .where(Review.hackathon_id == hackathon.id, Review.round == round_,
-                       Review.status == ReviewStatus.SUBMITTED,
-                       Idea.status.in_(RANKED_STATUSES))):
+        for review_id, criterion_id, score in db.session.execute(_ranking_statements()[2],
+                                                                 params):
             scores[review_id][criterion_id] = score
         breakdowns = review_scores.criterion_breakdown(
             [review_scores.ReviewScores(r.idea_id, r.judge_id, scores.get(r.id, {}))
@@ -403,17 +421,15 @@ def tied_reviews(hackathon: Hackathon, reviews: Sequence[Any] | None = None
     by review id. `reviews` (rows with id, idea_id, judge_id, status, round and the judge's
     municipality_id) saves loading them; then 1 query, or 2 with a tie to look into."""
     if reviews is None:
-        reviews = db.session.execute(
-            select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.round,
-                   User.municipality_id)
-            .join(User, User.id == Review.judge_id)
-            .where(Review.hackathon_id == hackathon.id,
-                   Review.status == ReviewStatus.SUBMITTED)).all()
+        reviews = db.session.execute(_submitted_reviews_statement(),
+                                     {"hackathon_id": hackathon.id}).all()
     submitted = [r for r in reviews if r.status == ReviewStatus.SUBMITTED]
     if not submitted:
         return {}
     published = _results_published(hackathon.id)
-    facts = conflict_facts(hackathon, idea_ids=sorted({r.idea_id for r in submitted}))
+    # Submitted reviews cover most of a hackathon's ideas once judging is under way, and the
+    # whole hackathon's ties come from the statement without a list of ids: half the cost.
+    facts = conflict_facts(hackathon)
     found = {}
     for r in submitted:
         idea = facts.get(r.idea_id)
@@ -423,6 +439,16 @@ def tied_reviews(hackathon: Hackathon, reviews: Sequence[Any] | None = None
             found[r.id] = TiedReview(r.id, r.idea_id, r.judge_id, r.round, why,
                                      conflicts.counts_in_ranking(why, published=published))
     return found
+
+
+@functools.cache
+def _submitted_reviews_statement() -> Any:
+    """`tied_reviews`'s own query, built once per process; the hackathon is bound."""
+    return (select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.round,
+                   User.municipality_id)
+            .join(User, User.id == Review.judge_id)
+            .where(Review.hackathon_id == bindparam("hackathon_id"),
+                   Review.status == ReviewStatus.SUBMITTED))
 
 
 @dataclass

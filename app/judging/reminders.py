@@ -3,11 +3,13 @@ reminders they are sent (at most one a day, by a coordinator or by the hourly jo
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import url_for
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from app.accounts.models import User
@@ -67,14 +69,10 @@ def is_behind(progress: JudgeProgress, hackathon: Hackathon, now: datetime) -> b
 def judge_progress(hackathon: Hackathon, *, now: datetime | None = None) -> list[JudgeProgress]:
     """Per judge: reviews done of those that count, conflicts, behind or not: 3 queries."""
     now = now or now_utc()
-    members = db.session.scalars(
-        select(JuryMember).where(JuryMember.hackathon_id == hackathon.id)
-        .options(joinedload(JuryMember.user))).all()
-    counts = db.session.execute(
-        select(Review.judge_id, Review.status, func.count(Review.id))
-        .join(Idea, Idea.id == Review.idea_id)
-        .where(Review.hackathon_id == hackathon.id, Idea.status.in_(RANKED_STATUSES))
-        .group_by(Review.judge_id, Review.status)).all()
+    members_statement, counts_statement = _progress_statements()
+    params = {"hackathon_id": hackathon.id}
+    members = db.session.scalars(members_statement, params).all()
+    counts = db.session.execute(counts_statement, params).all()
     reminded = reminded_today(hackathon, now)
     progress = {m.user_id: JudgeProgress(user=m.user, reminded_today=m.user_id in reminded)
                 for m in members}
@@ -93,6 +91,20 @@ def judge_progress(hackathon: Hackathon, *, now: datetime | None = None) -> list
     for item in progress.values():
         item.behind = is_behind(item, hackathon, now)
     return sorted(progress.values(), key=lambda p: (sort_key(p.user.name), p.user.id))
+
+
+@functools.cache
+def _progress_statements() -> tuple[Any, Any]:
+    """`judge_progress`'s jury and review counts, built once per process (the dashboard asks
+    on every read, and building them cost more than running them); the hackathon is bound."""
+    hackathon_id: Any = bindparam("hackathon_id")
+    members = (select(JuryMember).where(JuryMember.hackathon_id == hackathon_id)
+               .options(joinedload(JuryMember.user)))
+    counts = (select(Review.judge_id, Review.status, func.count(Review.id))
+              .join(Idea, Idea.id == Review.idea_id)
+              .where(Review.hackathon_id == hackathon_id, Idea.status.in_(RANKED_STATUSES))
+              .group_by(Review.judge_id, Review.status))
+    return members, counts
 
 
 def reminder_kind(hackathon: Hackathon, user_id: int, now: datetime) -> str:
