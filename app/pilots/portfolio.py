@@ -111,6 +111,7 @@ class Portfolio:
     today: date = field(default_factory=date.today)
     overdue_total: int = 0
     coming_total: int = 0
+    waiting_total: int = 0
     order: Sequence[int] = ()  # the matching pilots' ids, health first
 
     shown: tuple[tuple[int, int | None], list[PilotRow]] | None = None
@@ -176,6 +177,7 @@ def _filter_condition(filters: dict[str, Any]):
 
 _LEVEL_OF = {severity: level for level, severity in _SEVERITY.items()}
 DUE_SHOWN = 20  # the portfolio lists at most this many overdue and coming milestones each
+WAITING_SHOWN = 20  # and at most this many reports waiting for approval
 
 
 def portfolio(user, filters: dict[str, Any], today: date, *, start: int = 0,
@@ -204,9 +206,10 @@ def portfolio(user, filters: dict[str, Any], today: date, *, start: int = 0,
         select(func.count()).select_from(Pilot).where(scope)) or 0
     overdue_ids, coming_ids, overdue_total, coming_total = _due(key, others, level or "", today)
     overdue, coming = _due_milestones(overdue_ids, today), _due_milestones(coming_ids, today)
+    waiting, waiting_total = waiting_updates(user)
     result = Portfolio(total=total, matching=matching, counts=counts,
                        overdue=overdue, coming=coming, overdue_total=overdue_total,
-                       coming_total=coming_total, waiting=waiting_updates(user),
+                       coming_total=coming_total, waiting=waiting, waiting_total=waiting_total,
                        money=region_money(user), filters=filters, today=today,
                        order=order)
     result.shown = ((start, stop), result.rows_of(order[start:stop], table=table))
@@ -296,13 +299,18 @@ def due_milestones(rows: Iterable[PilotRow], today: date, *, days: int = COMING_
     return overdue, coming
 
 
-def waiting_updates(user) -> list[PilotUpdate]:
-    """Public reports submitted and waiting for a coordinator's approval, oldest first."""
-    return list(db.session.scalars(
-        select(PilotUpdate).join(Pilot, Pilot.id == PilotUpdate.pilot_id)
-        .where(PilotUpdate.status == UpdateStatus.SUBMITTED, scope_condition(user))
+def waiting_updates(user, shown: int = WAITING_SHOWN) -> tuple[list[PilotUpdate], int]:
+    """The first `shown` public reports waiting for a coordinator's approval in the user's
+    scope, oldest first, and how many wait in all: a backlog must not make the page grow,
+    and approving the oldest brings the next ones in."""
+    waiting = and_(PilotUpdate.status == UpdateStatus.SUBMITTED, scope_condition(user))
+    total = db.session.scalar(select(func.count(PilotUpdate.id))
+                              .join(Pilot, Pilot.id == PilotUpdate.pilot_id).where(waiting))
+    first = list(db.session.scalars(
+        select(PilotUpdate).join(Pilot, Pilot.id == PilotUpdate.pilot_id).where(waiting)
         .options(joinedload(PilotUpdate.pilot), joinedload(PilotUpdate.created_by))
-        .order_by(PilotUpdate.submitted_at, PilotUpdate.id)))
+        .order_by(PilotUpdate.submitted_at, PilotUpdate.id).limit(shown)))
+    return first, int(total or 0)
 
 
 def region_money(user) -> list[RegionMoney]:

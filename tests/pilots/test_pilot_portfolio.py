@@ -114,6 +114,21 @@ def test_overdue_and_coming_milestones_and_the_approval_queue(client, pilots):
     assert "Publicējamā atskaite." in waiting
 
 
+def test_a_backlog_of_reports_shows_the_oldest_first_and_how_many_wait(client, pilots):
+    from app.pilots.portfolio import WAITING_SHOWN
+
+    for n in range(WAITING_SHOWN + 4):  # one waits already (the fixture's)
+        add_report(pilots["zemgale"], public=True, body=f"Atskaite numur {n:02d}.")
+    login(client, make_coord("zemgale"))
+    text = client.get("/pilots/portfolio").get_data(as_text=True)
+    waiting = text[text.index('id="waiting-h"'):text.index('id="money-h"')]
+    assert waiting.count('class="report"') == WAITING_SHOWN
+    assert "Publicējamā atskaite." in waiting and f"Atskaite numur {WAITING_SHOWN - 2:02d}." \
+        in waiting and f"Atskaite numur {WAITING_SHOWN - 1:02d}." not in waiting
+    assert f"The oldest {WAITING_SHOWN} of {WAITING_SHOWN + 5} reports waiting" in waiting
+    assert f"Reports waiting for approval ({WAITING_SHOWN + 5})" in text
+
+
 def test_each_regions_money_against_its_envelope(client, pilots):
     zemgale = db.session.get(Region, "zemgale")
     zemgale.envelope_eur = Decimal("366722.00")
