@@ -8,12 +8,14 @@ import functools
 import io
 from collections.abc import Callable, Iterable
 from datetime import datetime
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
-from sqlalchemy import Select, bindparam, or_, select
-from sqlalchemy.orm import joinedload, lazyload, load_only, selectinload
+from sqlalchemy import Integer, Select, bindparam, func, or_, select
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app.core.clock import now_utc
+from app.core.pagination import Page
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.hackathons.models import Hackathon, Phase
@@ -111,45 +113,136 @@ def hackathon_ideas_query(hackathon: Hackathon, viewer, *, status: str = "",
     The team, its municipalities and the hackathon load with the rows, so a page of
     any size costs the same number of queries.
     """
+    from app.teams.models import Team
+
+    query = _listed(select(Idea), hackathon.id, drafts=_sees_drafts(viewer),
+                    status=IdeaStatus(status) if status else None, region=region or None,
+                    municipality=municipality or None,
+                    pattern=_like_pattern(q) if q else None)
+    query = query.options(joinedload(Idea.team).joinedload(Team.municipality),
+                          joinedload(Idea.team).selectinload(Team.partner_municipalities),
+                          selectinload(Idea.redaction))
+    if details:  # the API answers every field: indicators and attachments too
+        query = query.options(selectinload(Idea.indicators), selectinload(Idea.attachments))
+    return query.order_by(*_LIST_ORDER)
+
+
+def _sees_drafts(viewer) -> bool:
+    """Drafts are the team's: of the coordinators, only admins see them in the list."""
+    return bool(getattr(viewer, "is_admin", False))
+
+
+def _like_pattern(q: str) -> str:
+    """The search as a LIKE operand with "/" as escape character: % and _ in the search are
+    letters, not wildcards (what `autoescape=True` does, which takes no bound parameter)."""
+    return q.replace("/", "//").replace("%", "/%").replace("_", "/_")
+
+
+_LIST_ORDER = (Idea.submitted_at.desc().nulls_last(), Idea.id.desc())
+
+
+def _listed(query: Select, hackathon_id: Any, *, drafts: bool, status: Any, region: Any,
+            municipality: Any, pattern: Any) -> Select:
+    """The list's joins and filters, for the ideas as objects and as table rows alike. Each
+    filter is a value or a bound parameter; None leaves it out."""
     from app.places.models import Municipality
     from app.teams.models import Team, team_partner
 
-    query = (select(Idea).where(Idea.hackathon_id == hackathon.id)
+    query = (query.where(Idea.hackathon_id == hackathon_id)
              .join(Team, Idea.team_id == Team.id)
-             .join(Municipality, Team.municipality_id == Municipality.id)
-             .options(joinedload(Idea.team).joinedload(Team.municipality),
-                      joinedload(Idea.team).selectinload(Team.partner_municipalities),
-                      selectinload(Idea.redaction)))
-    if details:  # the API answers every field: indicators and attachments too
-        query = query.options(selectinload(Idea.indicators), selectinload(Idea.attachments))
-    if not getattr(viewer, "is_admin", False):
+             .join(Municipality, Team.municipality_id == Municipality.id))
+    if not drafts:
         query = query.where(Idea.status != IdeaStatus.DRAFT)
-    if status:
-        query = query.where(Idea.status == IdeaStatus(status))
-    if region:
+    if status is not None:
+        query = query.where(Idea.status == status)
+    if region is not None:
         query = query.where(Municipality.region_code == region)
-    if municipality:
+    if municipality is not None:
         partners = select(team_partner.c.team_id).where(
             team_partner.c.municipality_id == municipality)
         query = query.where(or_(Team.municipality_id == municipality, Team.id.in_(partners)))
-    if q:  # autoescape: % and _ in the search are letters, not wildcards
-        query = query.where(or_(*(column.icontains(q, autoescape=True) for column in (
+    if pattern is not None:
+        query = query.where(or_(*(column.icontains(pattern, escape="/") for column in (
             Idea.title, Idea.summary, Idea.problem, Idea.solution, Idea.target_group,
             Idea.expected_impact))))
-    return query.order_by(Idea.submitted_at.desc().nulls_last(), Idea.id.desc())
+    return query
 
 
-def as_table_rows(query: Select) -> Select:
-    """`hackathon_ideas_query` for the coordinators' table: only the columns it shows (an
-    idea's texts are long), whether a redaction exists rather than its texts, and the
-    hackathon from the identity map rather than joined again to every row."""
+class IdeaRow(NamedTuple):
+    """An idea as a row of the coordinators' table."""
+
+    id: int
+    title: str
+    status: IdeaStatus
+    budget_eur: Decimal | None
+    submitted_at: datetime | None
+    team_name: str
+    municipalities: str  # the lead, then the partners by name
+    redacted: bool  # whether the judges read a redacted version
+
+
+def table_rows(hackathon: Hackathon, viewer, page: int, per_page: int, *, status: str = "",
+               region: str = "", municipality: int | None = None, q: str = "") -> Page:
+    """One page of `hackathon_ideas_query` for the coordinators' table, as plain rows: what
+    the table shows and nothing else (an idea's texts are long), in three queries."""
+    filters = (bool(status), bool(region), bool(municipality), bool(q))
+    count, rows, partners = _table_statements(_sees_drafts(viewer), *filters)
+    params: dict[str, Any] = {"hackathon_id": hackathon.id}
+    if status:
+        params["status"] = IdeaStatus(status)
+    if region:
+        params["region"] = region
+    if municipality:
+        params["municipality"] = municipality
+    if q:
+        params["pattern"] = _like_pattern(q)
+    total = db.session.scalar(count, params) or 0
+    found = db.session.execute(rows, {**params, "limit": per_page,
+                                      "offset": (page - 1) * per_page}).all()
+    names: dict[int, list[str]] = {}
+    if found:
+        team_ids = list({row.team_id for row in found})
+        for team_id, name in db.session.execute(partners, {"team_ids": team_ids}):
+            names.setdefault(team_id, []).append(name)
+    items = [IdeaRow(row.id, row.title, row.status, row.budget_eur, row.submitted_at,
+                     row.team_name, ", ".join([row.lead, *names.get(row.team_id, ())]),
+                     row.redacted)
+             for row in found]
+    return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+@functools.cache
+def _table_statements(drafts: bool, status: bool, region: bool, municipality: bool,
+                      q: bool) -> tuple[Any, Any, Any]:
+    """`table_rows`' queries (the count, the page, the partner municipalities), built once
+    per process and set of filters: building them and their cache keys cost more than
+    running them. The hackathon, the filters' values and the page are bound parameters."""
     from app.ideas.models_redaction import IdeaRedaction
+    from app.places.models import Municipality
+    from app.teams.models import Team, team_partner
 
-    return query.options(
-        load_only(Idea.id, Idea.hackathon_id, Idea.team_id, Idea.title, Idea.status,
-                  Idea.budget_eur, Idea.submitted_at),
-        selectinload(Idea.redaction).load_only(IdeaRedaction.id, IdeaRedaction.idea_id),
-        lazyload(Idea.hackathon))
+    def listed(query: Select) -> Select:
+        return _listed(query, bindparam("hackathon_id"), drafts=drafts,
+                       status=bindparam("status") if status else None,
+                       region=bindparam("region") if region else None,
+                       municipality=bindparam("municipality") if municipality else None,
+                       pattern=bindparam("pattern") if q else None)
+
+    count = select(func.count()).select_from(listed(select(Idea.id)).subquery())
+    redacted = select(IdeaRedaction.id).where(IdeaRedaction.idea_id == Idea.id).exists()
+    rows = (listed(select(Idea.id, Idea.title, Idea.status, Idea.budget_eur, Idea.submitted_at,
+                          Idea.team_id, Team.name.label("team_name"),
+                          Municipality.name.label("lead"), redacted.label("redacted"))
+                   .select_from(Idea))
+            .order_by(*_LIST_ORDER)
+            .limit(bindparam("limit", type_=Integer))
+            .offset(bindparam("offset", type_=Integer)))
+    # By name, as Team.partner_municipalities lists them elsewhere.
+    partners = (select(team_partner.c.team_id, Municipality.name)
+                .join(Municipality, Municipality.id == team_partner.c.municipality_id)
+                .where(team_partner.c.team_id.in_(bindparam("team_ids", expanding=True)))
+                .order_by(Municipality.name))
+    return count, rows, partners
 
 
 def csv_cell(value) -> str:

@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from app import MAX_ID
 from app.core import access
-from app.core.pagination import clamp, paginate
+from app.core.pagination import clamp
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas import attachments as files
@@ -43,10 +43,8 @@ def _managed_hackathon(slug: str) -> Hackathon:
 def hackathon_ideas(slug: str):
     hackathon = _managed_hackathon(slug)
     filters = _list_filters()
-    query = queries.as_table_rows(queries.hackathon_ideas_query(hackathon, current_user,
-                                                                **filters))
     page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 25), 25)
-    result = paginate(query, page, per_page)
+    result = queries.table_rows(hackathon, current_user, page, per_page, **filters)
     from app.places import kept as kept_places
 
     municipalities, regions = kept_places.municipalities(), kept_places.regions()
