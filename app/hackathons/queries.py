@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import BindParameter, Select, bindparam, or_, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app.core import web
 from app.core.clock import now_utc
-from app.hackathons.models import Hackathon
+from app.extensions import db
+from app.hackathons.models import FIRST_ROUND, Criterion, Hackathon, hackathon_eligible_region
 from app.hackathons.phases import Phase
+from app.places import kept as kept_places
+from app.places.kept import PlainRegion
+from app.public.summaries import summary
 
 
 def _visible_to(query: Select, viewer) -> Select:
@@ -61,19 +67,73 @@ def hackathon_list_query(viewer, *, region: str | None = None, phase: str | None
     return query.order_by(Hackathon.created_at.desc(), Hackathon.id.desc())
 
 
-def load_hackathon(key: int | str, *, manage: bool = False) -> Hackathon:
+def load_hackathon(key: int | str, *, manage: bool = False, page: bool = False) -> Hackathon:
     """The hackathon by id (API) or slug (pages) for the signed-in user: 404 for a draft she
-    may not manage, and with `manage`, 403 for a visible one she may not manage."""
-    statement = _hackathon_by(isinstance(key, int)).params(key=key)
+    may not manage, and with `manage`, 403 for a visible one she may not manage. With `page`
+    (its public page), the hackathon and its region only: that page reads its criteria and
+    eligible regions as kept plain values (`page_terms`)."""
+    statement = _hackathon_by(isinstance(key, int), page).params(key=key)
     return web.load(statement, see=Hackathon.is_visible_to,
                     may=Hackathon.can_manage if manage else None)
 
 
 @functools.cache
-def _hackathon_by(by_id: bool) -> Select:
+def _hackathon_by(by_id: bool, page: bool = False) -> Select:
     """A hackathon by id or slug with what its pages show, built once per process (its
     loader options cost more to build than the query to run); the key a bound parameter."""
     column = Hackathon.id if by_id else Hackathon.slug
-    return select(Hackathon).where(column == bindparam("key")).options(
+    statement = select(Hackathon).where(column == bindparam("key"))
+    if page:
+        return statement.options(joinedload(Hackathon.region))
+    return statement.options(
         joinedload(Hackathon.region), selectinload(Hackathon.eligible_regions),
         selectinload(Hackathon.criteria))
+
+
+@dataclass(frozen=True)
+class PlainCriterion:
+    """A judging criterion of the jury round as the hackathon's page shows it."""
+
+    name: str
+    description: str
+    weight: Decimal
+    max_score: int
+    low_description: str
+    mid_description: str
+    high_description: str
+
+
+@dataclass(frozen=True)
+class PageTerms:
+    """Who may take part and how ideas are judged, as the hackathon's page shows them."""
+
+    criteria: tuple[PlainCriterion, ...]
+    eligible_regions: tuple[PlainRegion, ...]
+
+
+@summary
+def page_terms(hackathon_id: int) -> PageTerms:
+    """The hackathon's jury-round criteria (in `Hackathon.criteria`'s order) and eligible
+    planning regions (by code), kept until public data changes: both tables are public, and
+    loading them as objects on every view cost more than the rest of the page's queries."""
+    criteria_statement, codes_statement = _terms_statements()
+    params = {"hackathon_id": hackathon_id}
+    criteria = tuple(PlainCriterion(*row) for row in db.session.execute(criteria_statement,
+                                                                        params))
+    codes = set(db.session.scalars(codes_statement, params))
+    return PageTerms(criteria=criteria, eligible_regions=tuple(
+        r for r in kept_places.regions() if r.code in codes))
+
+
+@functools.cache
+def _terms_statements() -> tuple[Select, Select]:
+    """`page_terms`' two queries, built once per process; the hackathon a bound parameter."""
+    hackathon_id: BindParameter[int] = bindparam("hackathon_id")
+    criteria = (select(Criterion.name, Criterion.description, Criterion.weight,
+                       Criterion.max_score, Criterion.low_description,
+                       Criterion.mid_description, Criterion.high_description)
+                .where(Criterion.hackathon_id == hackathon_id, Criterion.round == FIRST_ROUND)
+                .order_by(Criterion.position, Criterion.id))
+    codes = select(hackathon_eligible_region.c.region_code).where(
+        hackathon_eligible_region.c.hackathon_id == hackathon_id)
+    return criteria, codes

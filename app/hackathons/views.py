@@ -38,7 +38,7 @@ from app.hackathons.models import (
     weight_shares,
 )
 from app.hackathons.phases import ORDER, Phase
-from app.hackathons.queries import hackathon_list_query, load_hackathon
+from app.hackathons.queries import hackathon_list_query, load_hackathon, page_terms
 from app.hackathons.timeline import timeline
 from app.places import kept as kept_places
 from app.places.models import REGION_CODES
@@ -86,15 +86,17 @@ def index():
 def detail(slug: str):
     from app.public import queries as public_queries
 
-    hackathon = load_hackathon(slug)
+    hackathon = load_hackathon(slug, page=True)
     now = now_utc()
     # After the results: the winners, the published justification and the frozen ranking
     # (ideas and municipalities only; judges are never named).
     decision = public_queries.published_results(hackathon)
+    terms = page_terms(hackathon.id)
     return render_template(
         "hackathons/detail.html", h=hackathon, now=now, phase=hackathon.phase_at(now),
         countdown=countdown_text(hackathon, now), can_manage=hackathon.can_manage(current_user),
         description_html=stored_html(hackathon.description_html),
+        criteria=terms.criteria, eligible_regions=terms.eligible_regions,
         decision=decision, winners=public_queries.hackathon_winners(hackathon),
         steps=timeline(hackathon, now, decision.published_at if decision else None),
     )

@@ -12,12 +12,13 @@ from sqlalchemy import Select, and_, bindparam, or_, select
 
 from app.core.clock import RIGA
 from app.core.collation import collated
+from app.core.formatting import fmt_points
 from app.core.pagination import Page, page_of, paginate
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
-from app.judging.models_results import WinnerDecision
+from app.judging.models_results import ResultsCorrection, WinnerDecision
 from app.pilots.models import Pilot
 from app.pilots.states import PilotStatus
 from app.places import kept as kept_places
@@ -223,21 +224,110 @@ def _winner_years_and_themes() -> tuple[tuple[int, ...], tuple[str, ...]]:
     return tuple(sorted(years, reverse=True)), tuple(collated(themes))
 
 
-def published_results(hackathon: Hackathon) -> WinnerDecision | None:
-    """The hackathon's published decision (winners, justification, frozen ranking), or None
-    before its results are out. The frozen ranking names ideas and municipalities only."""
+@dataclass(frozen=True)
+class PublishedPlace:
+    """A row of a published ranking as the hackathon's page shows it: the frozen row's
+    values, its numbers already written out (`fmt_points`, the same in every language)."""
+
+    idea_id: int | None
+    rank: Any  # the place, or "—"
+    title: str | None
+    municipality: Any
+    score: str
+    normalized_score: str
+    reviews: Any
+    flags: tuple[str, ...]
+    won: bool
+
+
+@dataclass(frozen=True)
+class PublishedCorrection:
+    """When and why published results were last corrected, as the page says it."""
+
+    corrected_at: datetime
+    reason: str
+
+
+@dataclass(frozen=True)
+class PublishedResults:
+    """A hackathon's published decision as its page shows it (justification, frozen ranking
+    with its winners marked, the latest correction). The ranking names ideas and
+    municipalities only: judges are never named."""
+
+    published_at: datetime
+    justification: str
+    departs_from_ranking: bool
+    ranking_order: str
+    ranking: tuple[PublishedPlace, ...]
+    latest_correction: PublishedCorrection | None
+
+
+def published_results(hackathon: Hackathon) -> PublishedResults | None:
+    """The hackathon's published decision, or None before its results are out. Kept until
+    public data changes (`_published_results`): the frozen ranking is decoded and written
+    out once, not on every view of the page."""
     if hackathon.phase not in RESULTS_PHASES:
         return None
-    return db.session.scalar(select(WinnerDecision).where(
-        WinnerDecision.hackathon_id == hackathon.id, WinnerDecision.published_at.is_not(None)))
+    return _published_results(hackathon.id)
+
+
+@summary
+def _published_results(hackathon_id: int) -> PublishedResults | None:
+    decision_statement, correction_statement = _published_results_statements()
+    decision = db.session.execute(decision_statement, {"hackathon_id": hackathon_id}).first()
+    if decision is None:
+        return None
+    published_at, idea_ids, justification, departs, ranking, ranking_order, decision_id = decision
+    latest = db.session.execute(correction_statement, {"decision_id": decision_id}).first()
+    winners = set(idea_ids or ())
+    places = tuple(
+        PublishedPlace(idea_id=row.get("idea_id"), rank=row.get("rank") or "—",
+                       title=row.get("title"), municipality=row.get("municipality", ""),
+                       score=fmt_points(row.get("score")),
+                       normalized_score=fmt_points(row.get("normalized_score")),
+                       reviews=row.get("reviews", ""), flags=tuple(row.get("flags") or ()),
+                       won=row.get("idea_id") in winners)
+        for row in ranking or () if isinstance(row, dict))
+    return PublishedResults(
+        published_at=published_at, justification=justification, departs_from_ranking=departs,
+        ranking_order=ranking_order, ranking=places,
+        latest_correction=PublishedCorrection(*latest) if latest else None)
+
+
+@functools.cache
+def _published_results_statements() -> tuple[Select, Select]:
+    """`_published_results`' two queries, built once per process: the shown columns of a
+    hackathon's published decision, and when and why it was last corrected (the page shows
+    the latest correction only)."""
+    decision = select(WinnerDecision.published_at, WinnerDecision.idea_ids,
+                      WinnerDecision.justification, WinnerDecision.departs_from_ranking,
+                      WinnerDecision.ranking, WinnerDecision.ranking_order, WinnerDecision.id
+                      ).where(WinnerDecision.hackathon_id == bindparam("hackathon_id"),
+                              WinnerDecision.published_at.is_not(None))
+    correction = (select(ResultsCorrection.corrected_at, ResultsCorrection.reason)
+                  .where(ResultsCorrection.decision_id == bindparam("decision_id"))
+                  .order_by(ResultsCorrection.number.desc()).limit(1))
+    return decision, correction
 
 
 def hackathon_winners(hackathon: Hackathon) -> list[WinnerRow]:
-    """The hackathon's public winners (for its page): one query."""
+    """The hackathon's public winners (for its page): one query, kept until public data
+    changes."""
     if hackathon.phase not in RESULTS_PHASES:
         return []
-    query = winners_query().where(Idea.hackathon_id == hackathon.id)
-    return [winner_row(r) for r in db.session.execute(query)]
+    return list(_hackathon_winner_rows(hackathon.id))
+
+
+@summary
+def _hackathon_winner_rows(hackathon_id: int) -> tuple[WinnerRow, ...]:
+    return tuple(winner_row(r) for r in db.session.execute(
+        _hackathon_winners_statement(), {"hackathon_id": hackathon_id}))
+
+
+@functools.cache
+def _hackathon_winners_statement() -> Select:
+    """`hackathon_winners`' query, built once per process; the hackathon a bound parameter."""
+    return winners_query().where(Idea.hackathon_id == bindparam("hackathon_id"))
 
 
 def _published_winners(query: Select) -> Select:
