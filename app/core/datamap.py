@@ -133,7 +133,9 @@ PURE_MEMOS: frozenset[str] = frozenset({
     # options, never a row.
     "app.accounts.operations._session_by_token",
     "app.hackathons.queries._hackathon_by",
+    "app.hackathons.queries._terms_statements",
     "app.ideas.queries._ideas_of_user_statement",
+    "app.ideas.queries._table_statements",
     "app.ideas.queries._taking_ideas_statement",
     "app.judging.assigning._juries_to_assign",
     "app.judging.queries._criteria_statement",
@@ -143,6 +145,8 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.judging.reminders._progress_statements",
     "app.pilots.queries._public_statements",
     "app.public.queries.home._hackathons_now_statements",
+    "app.public.queries.winners._hackathon_winners_statement",
+    "app.public.queries.winners._published_results_statements",
     "app.public.queries.winners._winner_rows_statement",
 })
 
