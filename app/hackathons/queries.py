@@ -69,9 +69,10 @@ def hackathon_list_query(viewer, *, region: str | None = None, phase: str | None
 
 def load_hackathon(key: int | str, *, manage: bool = False, page: bool = False) -> Hackathon:
     """The hackathon by id (API) or slug (pages) for the signed-in user: 404 for a draft she
-    may not manage, and with `manage`, 403 for a visible one she may not manage. With `page`
-    (its public page), the hackathon and its region only: that page reads its criteria and
-    eligible regions as kept plain values (`page_terms`)."""
+    may not manage, and with `manage`, 403 for a visible one she may not manage. With `page`,
+    the hackathon and its region only, for a page that reads its criteria and eligible
+    regions otherwise: the public page as kept plain values (`page_terms`), the judging
+    dashboard with its ranking."""
     statement = _hackathon_by(isinstance(key, int), page).params(key=key)
     return web.load(statement, see=Hackathon.is_visible_to,
                     may=Hackathon.can_manage if manage else None)

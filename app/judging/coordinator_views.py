@@ -21,6 +21,7 @@ from app.extensions import db
 from app.hackathons import operations as hackathon_ops
 from app.hackathons.forms import CriterionForm
 from app.hackathons.models import FINAL_ROUND, Criterion, Hackathon, Phase
+from app.hackathons.queries import load_hackathon
 from app.hackathons.views import criterion_edit_page
 from app.ideas import redaction as redacting
 from app.ideas.models import Idea
@@ -115,7 +116,8 @@ def build_assignments(slug: str):
 @bp.route("/hackathons/<slug>/judging")
 @access.coordinator_only
 def dashboard(slug: str):
-    hackathon = managed_hackathon(slug)
+    # Its criteria come with the ranking, and its eligible regions are not shown here.
+    hackathon = load_hackathon(slug, manage=True, page=True)
     now = now_utc()
     assigning.ensure_assignments(hackathon, now=now)
     phase = hackathon.phase_at(now)
