@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Select, and_, bindparam, func, or_, select
-from sqlalchemy.orm import joinedload
 
 from app.core.clock import now_utc, today_riga
 from app.extensions import db
@@ -107,8 +106,10 @@ def hackathons_now(now: datetime | None = None, *, limit: int = HOME_LIMIT) -> H
 def _hackathons_now_statements(limit: int) -> tuple[Select, Select]:
     """`hackathons_now`'s two queries, built once per process (the home page asks them on
     every read); the moment is a bound parameter."""
+    from app.hackathons.queries import card_options
+
     now: Any = bindparam("now")
-    base = (select(Hackathon).options(joinedload(Hackathon.region))
+    base = (select(Hackathon).options(*card_options())
             .where(Hackathon.effective_phase_is(Phase.OPEN, now),
                    Hackathon.submission_opens_at.is_not(None)))
     return (base.where(Hackathon.submission_opens_at <= now)
