@@ -38,10 +38,10 @@ from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.pilots import health as rules
 from app.pilots import money
-from app.pilots.models import Pilot, pilot_partner
+from app.pilots.models import Pilot, Replication, pilot_partner
 from app.pilots.models_money import Expense
-from app.pilots.models_plan import Indicator, Milestone
-from app.pilots.models_reports import PilotDocument, PilotUpdate
+from app.pilots.models_plan import Indicator, Measurement, Milestone
+from app.pilots.models_reports import PilotDocument, PilotEvaluation, PilotUpdate
 from app.pilots.states import (
     PilotStatus,
 )
@@ -111,9 +111,21 @@ def _public_statements() -> tuple[Select, dict[str, Select]]:
     from app.teams.models import Team
 
     pilot_id = bindparam("pilot_id", type_=Integer)
+    # Only the columns the page shows or its rules read: the Markdown sources of the HTML
+    # kept beside them, the authors and the timestamps are long texts and dates that would
+    # be converted row by row and never shown. A column left out still loads on first use.
     pilot = select(Pilot).where(Pilot.id == pilot_id).options(
-        joinedload(Pilot.hackathon), joinedload(Pilot.lead_municipality),
-        joinedload(Pilot.assessment_theme), joinedload(Pilot.evaluation),
+        load_only(Pilot.id, Pilot.idea_id, Pilot.team_id, Pilot.hackathon_id,
+                  Pilot.lead_municipality_id, Pilot.region_code, Pilot.assessment_theme_id,
+                  Pilot.title, Pilot.summary_html, Pilot.status, Pilot.start_date,
+                  Pilot.end_date, Pilot.approved_budget_eur, Pilot.evidence_required,
+                  Pilot.version),
+        joinedload(Pilot.hackathon).load_only(Hackathon.id, Hackathon.title,
+                                              Hackathon.region_code),
+        joinedload(Pilot.lead_municipality), joinedload(Pilot.assessment_theme),
+        joinedload(Pilot.evaluation).load_only(
+            PilotEvaluation.id, PilotEvaluation.pilot_id, PilotEvaluation.results_html,
+            PilotEvaluation.lessons_html, PilotEvaluation.recommendation),
         joinedload(Pilot.region), joinedload(Pilot.partner_municipalities),
         # Only the idea's title and the team's name are shown: their own eager relations
         # (the idea's team, the team's municipalities) would cost a join and a query more.
@@ -129,12 +141,29 @@ def _public_statements() -> tuple[Select, dict[str, Select]]:
     collections = {
         "funding_lines": children("funding_lines"),
         # An invoice marked public links its file: its id and name come with the expense.
-        "expenses": children("expenses", joinedload(Expense.document).load_only(
+        "expenses": children("expenses", load_only(
+            Expense.id, Expense.pilot_id, Expense.spent_on, Expense.amount_eur,
+            Expense.description, Expense.category, Expense.document_id,
+            Expense.document_public), joinedload(Expense.document).load_only(
             PilotDocument.id, PilotDocument.filename)),
-        "replications": children("replications"),
-        "milestones": children("milestones"),
-        "indicators": children("indicators", joinedload(Indicator.measurements)),
-        "updates": children("updates"),
+        "replications": children("replications", load_only(
+            Replication.id, Replication.pilot_id, Replication.municipality_id,
+            Replication.status, Replication.started_on, Replication.note)),
+        "milestones": children("milestones", load_only(
+            Milestone.id, Milestone.pilot_id, Milestone.title, Milestone.description,
+            Milestone.due_date, Milestone.weight, Milestone.status, Milestone.completed_on)),
+        "indicators": children("indicators", load_only(
+            Indicator.id, Indicator.pilot_id, Indicator.position, Indicator.name,
+            Indicator.unit, Indicator.direction, Indicator.baseline_value,
+            Indicator.baseline_on, Indicator.target_value, Indicator.target_on),
+            joinedload(Indicator.measurements).load_only(
+                Measurement.id, Measurement.indicator_id, Measurement.value,
+                Measurement.measured_on, Measurement.note)),
+        # Every report's date (health), the text only of those shown; the Markdown source,
+        # the review note and the authors are internal.
+        "updates": children("updates", load_only(
+            PilotUpdate.id, PilotUpdate.pilot_id, PilotUpdate.reported_on,
+            PilotUpdate.body_html, PilotUpdate.public, PilotUpdate.status)),
     }
     return pilot, collections
 

@@ -1,4 +1,9 @@
-"""A municipality's page: the municipality, and its region compared with the others."""
+"""A municipality's page: the municipality, and its region compared with the others.
+
+The municipality, its region and its neighbours are read from plain values kept under the
+public state (app.places.kept and `_places`), like the region's counts: the page then
+asks the database only for what is its own, its winners.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import and_, case, func, or_, select
-from sqlalchemy.orm import joinedload
 
 from app.core.clock import today_riga
-from app.core.collation import collated
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.ideas.models import Idea
@@ -17,7 +20,9 @@ from app.ideas.status import IdeaStatus
 from app.pilots.models import Pilot
 from app.pilots.models_plan import Milestone
 from app.pilots.states import MilestoneStatus
-from app.places.models import Municipality, Region
+from app.places import kept as kept_places
+from app.places.kept import PlainMunicipality, PlainRegion
+from app.places.models import Municipality, MunicipalityKind
 from app.public.queries.common import COMPETING, RESULTS_PHASES
 from app.public.summaries import summary
 from app.teams.models import Team, team_partner
@@ -27,7 +32,7 @@ from app.teams.models import Team, team_partner
 class Benchmark:
     """One municipality's figures beside the others of its planning region (counts, shares)."""
 
-    municipality: Municipality
+    municipality: PlainMunicipality
     ideas: int = 0
     ideas_as_partner: int = 0
     wins: int = 0
@@ -49,7 +54,7 @@ class Benchmark:
 
 @dataclass
 class RegionComparison:
-    region: Region
+    region: PlainRegion
     rows: list[Benchmark] = field(default_factory=list)
 
     @property
@@ -70,18 +75,36 @@ class RegionComparison:
         return row.ideas * 100 // total if total else None
 
 
-def municipality_by_id(municipality_id: int) -> Municipality | None:
-    return db.session.scalar(select(Municipality).where(Municipality.id == municipality_id)
-                             .options(joinedload(Municipality.region)))
+@dataclass(frozen=True)
+class PlainPlace:
+    """A municipality as its page names it: with its kind and its planning region."""
+
+    id: int
+    name: str
+    kind: MunicipalityKind
+    region: PlainRegion
 
 
-def region_comparison(region: Region, today: date | None = None) -> RegionComparison:
+def municipality_by_id(municipality_id: int) -> PlainPlace | None:
+    return _places().get(municipality_id)
+
+
+@summary
+def _places() -> dict[int, PlainPlace]:
+    """Every municipality as its page names it, by id."""
+    regions = {r.code: r for r in kept_places.regions()}
+    return {i: PlainPlace(i, name, kind, regions[code]) for i, name, kind, code in
+            db.session.execute(select(Municipality.id, Municipality.name, Municipality.kind,
+                                      Municipality.region_code))}
+
+
+def region_comparison(region: PlainRegion, today: date | None = None) -> RegionComparison:
     """Every municipality of the region with its ideas, wins, pilots and milestones met on
-    time. The counts are kept until public data changes (`region_counts`); only the
-    municipalities are read on every call."""
+    time, all kept until public data changes (`region_counts`, app.places.kept)."""
     today = today or today_riga()
-    places = collated(db.session.scalars(select(Municipality).where(
-        Municipality.region_code == region.code)), key=lambda m: m.name)
+    # The kept municipalities are in Latvian alphabetical order already, and so are those of
+    # one region among them.
+    places = [m for m in kept_places.municipalities() if m.region_code == region.code]
     counts = region_counts(region.code, today)
     return RegionComparison(region=region, rows=[
         Benchmark(m, *counts.get(m.id, (0,) * len(_COUNTS))) for m in places])
