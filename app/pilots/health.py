@@ -69,9 +69,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from flask_babel import format_currency, format_decimal
-
-from app.core.formatting import fmt_date
+from app.core.formatting import fmt_date, fmt_money, fmt_number
 from app.core.translation import gettext, lazy_gettext, ngettext
 
 GREEN, AMBER, RED = "green", "amber", "red"
@@ -307,14 +305,13 @@ def reason_text(reason: Reason) -> str:
     if code == "over_budget":
         return gettext("Spending of %(spent)s exceeds the approved budget of %(approved)s "
                        "by %(over)s.",
-                       spent=format_currency(p["spent"], "EUR"),
-                       approved=format_currency(p["approved"], "EUR"),
-                       over=format_currency(p["over_by"], "EUR"))
+                       spent=fmt_money(p["spent"]), approved=fmt_money(p["approved"]),
+                       over=fmt_money(p["over_by"]))
     if code == "spending_ahead_of_time":
         return gettext("%(spent)s%% of the budget is spent, but only %(elapsed)s%% of the "
                        "pilot's time has passed.",
-                       spent=format_decimal(p["spent_percent"]),
-                       elapsed=format_decimal(p["elapsed_percent"]))
+                       spent=fmt_number(p["spent_percent"]),
+                       elapsed=fmt_number(p["elapsed_percent"]))
     if code in ("no_report_90", "no_report_45"):
         if p["last_report_on"] is None:
             return ngettext("No progress report since the pilot started, %(num)d day ago.",
