@@ -136,6 +136,7 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.hackathons.queries._terms_statements",
     "app.ideas.queries._ideas_of_user_statement",
     "app.ideas.queries._table_statements",
+    "app.ideas.redaction._warning_statements",
     "app.ideas.queries._taking_ideas_statement",
     "app.judging.assigning._juries_to_assign",
     "app.judging.queries._criteria_statement",

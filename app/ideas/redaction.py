@@ -8,13 +8,15 @@ the operation that stores a redaction.
 
 from __future__ import annotations
 
+import functools
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, select
+from sqlalchemy.orm import lazyload, load_only
 
 from app.core.audit import record_audit
 from app.core.clock import now_utc
@@ -23,7 +25,15 @@ from app.core.translation import gettext as _
 from app.core.translation import lazy_gettext as _l
 from app.extensions import db
 from app.hackathons.models import Hackathon
-from app.ideas.mentions import MUNICIPALITY, TEAM, Mention, Name, find_mentions, redact
+from app.ideas.mentions import (
+    MUNICIPALITY,
+    TEAM,
+    Mention,
+    MentionSearch,
+    Name,
+    find_mentions,
+    redact,
+)
 from app.ideas.models import INDICATOR_NAME_MAX, SUMMARY_MAX, TITLE_MAX, Idea
 from app.ideas.models_redaction import REDACTABLE_FIELDS, IdeaRedaction
 from app.ideas.status import IdeaStatus
@@ -54,9 +64,14 @@ def names_of(idea: Idea) -> list[Name]:
     """The names that would tell a judge who wrote the idea: its team's, its municipality's
     and its partner municipalities'."""
     team = idea.team
-    names = [Name(TEAM, team.name)] if team.name else []
     places = [team.municipality, *team.partner_municipalities]
-    names.extend(Name(MUNICIPALITY, m.name) for m in places if m is not None)
+    return _names(team.name, [m.name for m in places if m is not None])
+
+
+def _names(team: str | None, places: list[str]) -> list[Name]:
+    """`names_of` from the team's name and its municipalities' names (the lead's first)."""
+    names = [Name(TEAM, team)] if team else []
+    names.extend(Name(MUNICIPALITY, place) for place in places)
     return names
 
 
@@ -70,10 +85,28 @@ def items_read_by_judges(idea: Idea) -> dict[str, dict[int, str]]:
     """Its indicators' names as its judges read them, and its attachments' file names
     unless the coordinator hid the file or named it for the judges (then that name)."""
     redaction = idea.redaction
-    attachments = {a.id: a.judges_name or a.filename for a in idea.attachments
-                   if redaction is None or not redaction.hides(a)}
-    return {INDICATORS: {i.id: i.name for i in (redaction or idea).indicators},
-            ATTACHMENTS: attachments}
+    return _items_read(redaction is not None,
+                       redaction.indicator_names if redaction is not None else None,
+                       redaction.attachment_names if redaction is not None else None,
+                       [(i.id, i.name) for i in idea.indicators],
+                       [(a.id, a.filename) for a in idea.attachments])
+
+
+def _items_read(redacted: bool, indicator_names: dict[str, str] | None,
+                attachment_names: dict[str, str | None] | None,
+                indicators: list[tuple[int, str]],
+                attachments: list[tuple[int, str]]) -> dict[str, dict[int, str]]:
+    """`items_read_by_judges` from plain values (ids and names in the idea's order), so the
+    warnings can read rows and still apply the same rule as IdeaRedaction's `indicators`,
+    `hides` and `attachment_name`: a renamed indicator reads as renamed, a hidden file is
+    left out, a file the coordinator named reads under that name."""
+    names = (indicator_names or {}) if redacted else {}
+    shown = (attachment_names or {}) if redacted else {}
+    return {
+        INDICATORS: {id_: names.get(str(id_), name) for id_, name in indicators},
+        ATTACHMENTS: {id_: shown.get(str(id_)) or filename for id_, filename in attachments
+                      if not (str(id_) in shown and shown[str(id_)] is None)},
+    }
 
 
 def mentions_in(idea: Idea) -> list[Mention]:
@@ -95,27 +128,90 @@ class Warning:
         return list(dict.fromkeys(m.field for m in self.mentions))
 
 
+@functools.cache
+def _warning_statements() -> tuple[Any, Any, Any, Any, Any]:
+    """The warnings' queries, built once per process (the hackathon and the warned ideas are
+    bound parameters). They read plain rows: only the columns the search reads, without
+    making an object of each idea, its team, redaction, indicators and attachments."""
+    from app.ideas.models import ProposedIndicator
+    from app.ideas.models_attachments import Attachment
+    from app.places.models import Municipality
+    from app.teams.models import Team, team_partner
+
+    submitted = (Idea.hackathon_id == bindparam("hackathon_id"),
+                 Idea.status == IdeaStatus.SUBMITTED)
+    submitted_ideas = select(Idea.id).where(*submitted)
+    ideas = (select(Idea.id, Team.name, Municipality.name,
+                    *(getattr(Idea, name) for name in REDACTABLE_FIELDS),
+                    IdeaRedaction.id,
+                    *(getattr(IdeaRedaction, name) for name in REDACTABLE_FIELDS),
+                    IdeaRedaction.indicator_names, IdeaRedaction.attachment_names,
+                    Idea.team_id)
+             .outerjoin(Team, Team.id == Idea.team_id)
+             .outerjoin(Municipality, Municipality.id == Team.municipality_id)
+             .outerjoin(IdeaRedaction, IdeaRedaction.idea_id == Idea.id)
+             .where(*submitted).order_by(Idea.id))
+    # In Team.partner_municipalities' order.
+    partners = (select(team_partner.c.team_id, Municipality.name)
+                .join(Municipality, Municipality.id == team_partner.c.municipality_id)
+                .where(team_partner.c.team_id.in_(select(Idea.team_id).where(*submitted)))
+                .order_by(team_partner.c.team_id, Municipality.name))
+    # In Idea.indicators' and Idea.attachments' order.
+    indicators = (select(ProposedIndicator.idea_id, ProposedIndicator.id,
+                         ProposedIndicator.name)
+                  .where(ProposedIndicator.idea_id.in_(submitted_ideas))
+                  .order_by(ProposedIndicator.idea_id, ProposedIndicator.position,
+                            ProposedIndicator.id))
+    attachments = (select(Attachment.idea_id, Attachment.id, Attachment.filename)
+                   .where(Attachment.idea_id.in_(submitted_ideas))
+                   .order_by(Attachment.idea_id, Attachment.uploaded_at, Attachment.id))
+    # The warned ideas, for the list to show each one's title and ask `can_redact`.
+    warned = (select(Idea).where(Idea.id.in_(bindparam("idea_ids", expanding=True)))
+              .options(load_only(Idea.id, Idea.hackathon_id, Idea.team_id, Idea.title,
+                                 Idea.status), lazyload(Idea.team), lazyload(Idea.hackathon)))
+    return ideas, partners, indicators, attachments, warned
+
+
 def blind_review_warnings(hackathon: Hackathon) -> list[Warning]:
     """For a blind review: each submitted idea whose judges' text names its team or
-    municipality (4 queries, whatever the number of ideas)."""
-    from app.teams.models import Team
-
+    municipality (5 queries, whatever the number of ideas; 4 when none does)."""
     if not hackathon.blind_review:
         return []
-    ideas = db.session.scalars(
-        select(Idea).where(Idea.hackathon_id == hackathon.id,
-                           Idea.status == IdeaStatus.SUBMITTED)
-        .options(joinedload(Idea.team).joinedload(Team.municipality),
-                 joinedload(Idea.team).selectinload(Team.partner_municipalities),
-                 selectinload(Idea.redaction), selectinload(Idea.indicators),
-                 selectinload(Idea.attachments))
-        .order_by(Idea.id)).unique().all()
-    warnings = []
-    for idea in ideas:
-        found = mentions_in(idea)
-        if found:
-            warnings.append(Warning(idea, found))
-    return warnings
+    ideas, partners, indicators, attachments, warned = _warning_statements()
+    params = {"hackathon_id": hackathon.id}
+    places_of: dict[int, list[str]] = defaultdict(list)
+    for team_id, place in db.session.execute(partners, params):
+        places_of[team_id].append(place)
+    indicators_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for idea_id, id_, name in db.session.execute(indicators, params):
+        indicators_of[idea_id].append((id_, name))
+    attachments_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for idea_id, id_, filename in db.session.execute(attachments, params):
+        attachments_of[idea_id].append((id_, filename))
+    search = MentionSearch()
+    size = len(REDACTABLE_FIELDS)
+    found: dict[int, list[Mention]] = {}
+    for row in db.session.execute(ideas, params):
+        idea_id, team, place = row[0], row[1], row[2]
+        redacted = row[3 + size] is not None
+        # The redaction's texts if there is one, else the team's (`texts_read_by_judges`).
+        texts = row[4 + size:4 + 2 * size] if redacted else row[3:3 + size]
+        indicator_names, attachment_names, team_id = row[4 + 2 * size:]
+        names = _names(team, [*([place] if place is not None else []),
+                              *places_of.get(team_id, ())])
+        mentions = search.find_mentions(
+            {name: text or "" for name, text in zip(REDACTABLE_FIELDS, texts, strict=True)},
+            names,
+            _items_read(redacted, indicator_names, attachment_names,
+                        indicators_of.get(idea_id, []), attachments_of.get(idea_id, [])))
+        if mentions:
+            found[idea_id] = mentions
+    if not found:
+        return []
+    by_id = {idea.id: idea for idea in db.session.scalars(warned,
+                                                         {"idea_ids": list(found)})}
+    return [Warning(by_id[idea_id], mentions) for idea_id, mentions in found.items()
+            if idea_id in by_id]
 
 
 def suggested_redaction(idea: Idea) -> dict[str, str]:
