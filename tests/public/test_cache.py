@@ -3,6 +3,7 @@ data version, and the version raised by every change to public data."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -10,6 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.public.cache import forget_recent_state, page_cache, public_state
 from app.public.models import PublicDataVersion
+from tests.conftest import DEFAULT_PASSWORD
 from tests.factories_public import many_winners
 from tests.public.conftest import main_of
 
@@ -145,6 +147,32 @@ def test_cached_pages_hold_no_csrf_token_and_set_no_cookie(client, world):
     assert 'name="csrf_token"' not in page
     assert "Set-Cookie" not in response.headers
     assert len(page_cache) == 2  # kept for the application and for the front cache
+
+
+def test_a_reader_who_only_reads_gets_no_cookie_even_where_forms_are_protected(
+        app, client, world, csrf_enabled):
+    """Only a page with a form of its own (sign-in, registration) needs a CSRF token, and
+    so a session: public pages, each a cache miss here, set no cookie."""
+    pages = ["/", "/winners", "/pilots", f"/pilots/{world.pilot.id}", "/hackathons",
+             f"/hackathons/{world.hackathon.slug}", "/municipalities", "/privacy",
+             "/en/winners", "/api/v1/pilots"]
+    for path in pages:
+        page_cache.clear()
+        response = app.test_client().get(path)
+        assert response.status_code == 200, path
+        assert "Set-Cookie" not in response.headers, path
+    assert "Set-Cookie" in app.test_client().get("/login").headers
+
+
+def test_a_signed_in_user_still_signs_out_with_a_token(app, client, world, csrf_enabled):
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    assert client.post("/login", data={"email": world.coordinator.email,
+                                       "password": DEFAULT_PASSWORD,
+                                       "csrf_token": token}).status_code == 302
+    page = client.get("/winners", follow_redirects=True).get_data(as_text=True)
+    sign_out = re.search(r'<form method="post" action="[^"]*/logout".*?</form>', page, re.S)
+    assert sign_out and 'name="csrf_token"' in sign_out.group(0)
 
 
 def test_language_switch_works_from_a_cached_page_without_a_token(client, world,
