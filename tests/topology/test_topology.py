@@ -113,6 +113,19 @@ def test_tls_ends_at_nginx_with_hsts_and_plain_http_redirects(topology, rushed):
     assert all("; secure" in line.lower() for line in headers["set-cookie"].splitlines())
 
 
+def test_nginx_keeps_a_public_page_for_readers_without_a_cookie(topology, rushed):
+    # A path of its own, so that no earlier request filled this cache entry.
+    path = f"/winners?from=topology-{uuid.uuid4().hex[:8]}"
+    status, first, _ = _call(topology.port, "GET", path)
+    assert status == 200 and "set-cookie" not in first
+    assert first["x-cache"] == "MISS"
+    status, again, _ = _call(topology.port, "GET", path)  # well within its second
+    assert status == 200 and again["x-cache"] == "HIT"
+    # A signed-in reader's request (any cookie) is never answered from the shared cache.
+    status, personal, _ = _call(topology.port, "GET", path, {"Cookie": "session=x"})
+    assert status == 200 and personal["x-cache"] == "BYPASS"
+
+
 def test_sign_in_throttling_counts_across_instances(topology, rushed):
     """Five failed sign-ins to one address, spread over both instances, lock the address
     on both: the counts live in Redis, not in a process."""
