@@ -19,6 +19,8 @@ from app.pilots.models import Pilot
 from app.pilots.models_money import Expense
 from app.pilots.models_plan import Milestone
 from app.pilots.states import MilestoneStatus, PilotStatus
+from app.places import kept as kept_places
+from app.places.kept import PlainRegion
 from app.places.models import Municipality
 from app.public.queries.common import COMPETING, HOME_LIMIT, cents, euros
 from app.public.summaries import summary
@@ -87,29 +89,54 @@ def _headline_figures(today: date) -> Figures:
                    milestones_due=row[5] or 0, approved=euros(row[6]), spent=euros(row[7]))
 
 
-@dataclass
+@dataclass(frozen=True)
+class HackathonCard:
+    """A hackathon as the home page lists it."""
+
+    slug: str
+    title: str
+    region: PlainRegion | None
+    theme: str | None
+    submission_opens_at: datetime | None
+    submission_closes_at: datetime | None
+
+
+@dataclass(frozen=True)
 class HackathonsNow:
-    open: list[Hackathon]
-    coming: list[Hackathon]
+    open: tuple[HackathonCard, ...]
+    coming: tuple[HackathonCard, ...]
 
 
-def hackathons_now(now: datetime | None = None, *, limit: int = HOME_LIMIT) -> HackathonsNow:
+def hackathons_now(limit: int = HOME_LIMIT) -> HackathonsNow:
     """Hackathons taking ideas now (the deadline nearest first) and those opening later (the
-    soonest first): two queries."""
-    moment = {"now": now or now_utc()}
+    soonest first), kept until the public state changes: which ones these are changes only
+    with public data or when one of them opens or closes, and the state's clock boundaries
+    change then too."""
+    return _hackathons_now(limit)
+
+
+@summary
+def _hackathons_now(limit: int) -> HackathonsNow:
+    moment = {"now": now_utc()}
     open_now, coming = _hackathons_now_statements(limit)
-    return HackathonsNow(open=list(db.session.scalars(open_now, moment)),
-                         coming=list(db.session.scalars(coming, moment)))
+    regions = {r.code: r for r in kept_places.regions()}
+
+    def cards(statement: Select) -> tuple[HackathonCard, ...]:
+        return tuple(HackathonCard(slug, title, regions.get(code) if code else None, theme,
+                                   opens, closes)
+                     for slug, title, code, theme, opens, closes
+                     in db.session.execute(statement, moment))
+
+    return HackathonsNow(open=cards(open_now), coming=cards(coming))
 
 
 @functools.cache
 def _hackathons_now_statements(limit: int) -> tuple[Select, Select]:
-    """`hackathons_now`'s two queries, built once per process (the home page asks them on
-    every read); the moment is a bound parameter."""
-    from app.hackathons.queries import card_options
-
+    """`hackathons_now`'s two queries, built once per process; the moment is a bound
+    parameter."""
     now: Any = bindparam("now")
-    base = (select(Hackathon).options(*card_options())
+    base = (select(Hackathon.slug, Hackathon.title, Hackathon.region_code, Hackathon.theme,
+                   Hackathon.submission_opens_at, Hackathon.submission_closes_at)
             .where(Hackathon.effective_phase_is(Phase.OPEN, now),
                    Hackathon.submission_opens_at.is_not(None)))
     return (base.where(Hackathon.submission_opens_at <= now)
