@@ -148,7 +148,6 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.public.queries.home._hackathons_now_statements",
     "app.public.queries.winners._hackathon_winners_statement",
     "app.public.queries.winners._published_results_statements",
-    "app.public.queries.winners._winner_rows_statement",
 })
 
 

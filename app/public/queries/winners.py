@@ -134,25 +134,27 @@ def winner_row(row) -> WinnerRow:
 
 
 def winners_page(filters: WinnerFilters, page: int, per_page: int) -> Page:
-    """One page of winners. Unfiltered, the order of every winner is kept until public data
-    changes (`_winner_order`), so a page reads only its own rows; filtered, two queries
-    (the rows and their count)."""
+    """One page of winners. Unfiltered, from every winner's row kept until public data
+    changes (`_every_winner`); filtered, two queries (the rows and their count)."""
     if not filters.active:
-        return _kept_page(_winner_order(), page, per_page)
+        return page_of(_every_winner().in_order, page, per_page)
     result = paginate(winners_query(filters), page, per_page, scalars=False)
     result.items = [winner_row(r) for r in result.items]
     return result
 
 
 def latest_winners(limit: int = HOME_LIMIT) -> list[WinnerRow]:
-    return _winner_rows(_winner_order()[:limit])
+    return list(_every_winner().in_order[:limit])
 
 
 def municipality_winners(municipality_id: int, limit: int) -> Page:
     """The first `limit` winners in which a municipality takes part (lead or partner), and
     how many there are: for the municipality's page, so only for a municipality that
     exists, which bounds what is kept to one order per municipality."""
-    return _kept_page(_winner_order_of(municipality_id), 1, limit)
+    result = page_of(_winner_order_of(municipality_id), 1, limit)
+    by_id = _every_winner().by_id
+    result.items = [by_id[i] for i in result.items if i in by_id]
+    return result
 
 
 @summary
@@ -161,36 +163,22 @@ def _winner_order_of(municipality_id: int) -> tuple[int, ...]:
         municipality=municipality_id)).with_only_columns(Idea.id)))
 
 
+@dataclass(frozen=True)
+class EveryWinner:
+    """Every public winner's row in the winners list's order, and by idea."""
+
+    in_order: tuple[WinnerRow, ...]
+    by_id: dict[int, WinnerRow]
+
+
 @summary
-def _winner_order() -> tuple[int, ...]:
-    """Every public winner's idea id, in the winners list's order. Sorting every winner is
-    what grows with the data; the rows of one page are then read by id. Only the unfiltered
-    order is kept: the filters' combinations are many and each is rarely asked for."""
-    return tuple(db.session.scalars(winners_query().with_only_columns(Idea.id)))
-
-
-def _kept_page(order: tuple[int, ...], page: int, per_page: int) -> Page:
-    """One page of a kept order of winners: only that page's rows are read."""
-    result = page_of(order, page, per_page)
-    result.items = _winner_rows(tuple(result.items))
-    return result
-
-
-def _winner_rows(ids: tuple[int, ...]) -> list[WinnerRow]:
-    """The winners `ids`, in that order: one query by primary key."""
-    if not ids:
-        return []
-    found = {row[0]: winner_row(row) for row in db.session.execute(
-        _winner_rows_statement(), {"ids": list(ids)})}
-    return [found[i] for i in ids if i in found]
-
-
-@functools.cache
-def _winner_rows_statement() -> Select:
-    """`_winner_rows`'s query, built once per process (five joins and fourteen columns cost
-    more to build than to run); the ids are an expanding bound parameter."""
-    return _from_winners(select(*_winner_columns())).where(
-        Idea.id.in_(bindparam("ids", expanding=True)))
+def _every_winner() -> EveryWinner:
+    """Every public winner's row, kept until public data changes: the list's pages, the home
+    page's latest and a municipality's winners read them from memory. Sorting and joining
+    every winner is what grows with the data; the filters' combinations are many and each
+    is rarely asked for, so only this unfiltered list is kept."""
+    rows = tuple(winner_row(row) for row in db.session.execute(winners_query()))
+    return EveryWinner(in_order=rows, by_id={row.idea_id: row for row in rows})
 
 
 @dataclass
