@@ -60,3 +60,31 @@ def test_home_in_latvian_and_english(client, world):
     assert '<html lang="en">' in english
     assert "Idea hackathons for better municipal services" in english
     assert "Latest winners" in english
+
+
+def test_a_coming_hackathon_is_listed_as_open_once_its_submission_opens(
+        client, world, english, monkeypatch):
+    """The lists are kept until the public state changes, and the moment a hackathon opens
+    is one of the state's clock boundaries: no edit is needed for the home page to move it."""
+    from datetime import timedelta
+
+    from app.core import clock
+    from app.public.cache import forget_recent_state
+
+    monkeypatch.setitem(client.application.config, "PUBLIC_CACHE", False)
+
+    def lists() -> tuple[str, str]:
+        page = main_of(client.get("/"))
+        section = page[page.index('id="open-h"'):page.index('id="winners-h"')]
+        return tuple(section.split("Coming soon", 1)) if "Coming soon" in section \
+            else (section, "")
+
+    open_now, coming = lists()
+    assert world.coming.title in coming and world.coming.title not in open_now
+    later = world.coming.submission_opens_at + timedelta(minutes=1)
+    monkeypatch.setattr(clock, "now_utc", lambda: later)
+    for module in ("app.public.queries.home", "app.public.cache", "app.public.views"):
+        monkeypatch.setattr(f"{module}.now_utc", lambda: later, raising=False)
+    forget_recent_state()
+    open_now, coming = lists()
+    assert world.coming.title in open_now and world.coming.title not in coming
