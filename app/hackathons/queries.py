@@ -12,9 +12,10 @@ from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from app.core import web
 from app.core.clock import now_utc
+from app.core.pagination import Page, page_of, paginate
 from app.extensions import db
 from app.hackathons.models import FIRST_ROUND, Criterion, Hackathon, hackathon_eligible_region
-from app.hackathons.phases import Phase
+from app.hackathons.phases import Phase, effective_phase
 from app.places import kept as kept_places
 from app.places.kept import PlainRegion
 from app.public.summaries import summary
@@ -22,14 +23,21 @@ from app.public.summaries import summary
 
 def _visible_to(query: Select, viewer) -> Select:
     """Drafts only for those who may manage them (the same rule as Hackathon.is_visible_to)."""
-    if viewer is not None and getattr(viewer, "is_authenticated", False):
+    if _may_see_drafts(viewer):
         if viewer.is_admin or viewer.is_national_coordinator:
             return query
-        codes = viewer.coordinated_region_codes()
-        if codes:
-            return query.where(or_(Hackathon.phase != Phase.DRAFT,
-                                   Hackathon.region_code.in_(sorted(codes))))
+        return query.where(or_(Hackathon.phase != Phase.DRAFT,
+                               Hackathon.region_code.in_(sorted(
+                                   viewer.coordinated_region_codes()))))
     return query.where(Hackathon.phase != Phase.DRAFT)
+
+
+def _may_see_drafts(viewer) -> bool:
+    """Whether some draft is the viewer's to see: an admin's, or a coordinator's."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return False
+    return bool(viewer.is_admin or viewer.is_national_coordinator
+                or viewer.coordinated_region_codes())
 
 
 def card_options() -> tuple:
@@ -65,6 +73,55 @@ def hackathon_list_query(viewer, *, region: str | None = None, phase: str | None
         query = query.where(or_(Hackathon.theme.icontains(q, autoescape=True),
                                 Hackathon.title.icontains(q, autoescape=True)))
     return query.order_by(Hackathon.created_at.desc(), Hackathon.id.desc())
+
+
+@dataclass(frozen=True)
+class PlainHackathon:
+    """A hackathon as the list's card shows it, with what its phase is worked out from."""
+
+    id: int
+    slug: str
+    title: str
+    theme: str | None
+    region_code: str | None
+    region: PlainRegion | None
+    phase: Phase
+    submission_opens_at: datetime | None
+    submission_closes_at: datetime | None
+
+    def phase_at(self, now: datetime | None = None) -> Phase:
+        return effective_phase(self.phase, self.submission_closes_at, now or now_utc())
+
+
+def card_page(viewer, *, region: str | None, phase: str | None, q: str | None,
+              now: datetime, page: int, per_page: int) -> Page:
+    """One page of the hackathon list (`hackathon_list_query` with its cards). For a viewer
+    who sees no draft and does not search, from every public hackathon's card kept until
+    public data changes, filtered here as the query would: the phase is worked out now."""
+    if q or _may_see_drafts(viewer):
+        return paginate(hackathon_list_query(viewer, region=region, phase=phase, q=q, now=now,
+                                             cards=True), page, per_page)
+    wanted = Phase(phase) if phase else None
+    cards = [card for card in _public_cards()
+             if (not region or (card.region_code is None if region == "national"
+                                else card.region_code == region))
+             and (wanted is None or card.phase_at(now) == wanted)]
+    return page_of(cards, page, per_page)
+
+
+@summary
+def _public_cards() -> tuple[PlainHackathon, ...]:
+    """Every hackathon but the drafts, newest first, as the list's cards."""
+    regions = {r.code: r for r in kept_places.regions()}
+    return tuple(
+        PlainHackathon(id_, slug, title, theme, code, regions.get(code) if code else None,
+                       Phase(stored), opens, closes)
+        for id_, slug, title, theme, code, stored, opens, closes in db.session.execute(
+            select(Hackathon.id, Hackathon.slug, Hackathon.title, Hackathon.theme,
+                   Hackathon.region_code, Hackathon.phase, Hackathon.submission_opens_at,
+                   Hackathon.submission_closes_at)
+            .where(Hackathon.phase != Phase.DRAFT)
+            .order_by(Hackathon.created_at.desc(), Hackathon.id.desc())))
 
 
 def load_hackathon(key: int | str, *, manage: bool = False, page: bool = False) -> Hackathon:

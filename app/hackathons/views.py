@@ -16,7 +16,7 @@ from app.accounts.forms import EmptyForm
 from app.core import access, web
 from app.core.clock import now_utc
 from app.core.errors import StaleVersion
-from app.core.pagination import clamp, paginate
+from app.core.pagination import clamp
 from app.core.sanitize import stored_html
 from app.core.translation import gettext as _
 from app.extensions import db
@@ -38,7 +38,7 @@ from app.hackathons.models import (
     weight_shares,
 )
 from app.hackathons.phases import ORDER, Phase
-from app.hackathons.queries import hackathon_list_query, load_hackathon, page_terms
+from app.hackathons.queries import card_page, load_hackathon, page_terms
 from app.hackathons.timeline import timeline
 from app.places import kept as kept_places
 from app.places.models import REGION_CODES
@@ -70,9 +70,8 @@ def index():
         phase = ""
     q = " ".join((request.args.get("q") or "").split())[:100]
     page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 20))
-    query = hackathon_list_query(current_user, region=region or None, phase=phase or None,
-                                 q=q or None, now=now, cards=True)
-    result = paginate(query, page, per_page)
+    result = card_page(current_user, region=region or None, phase=phase or None, q=q or None,
+                       now=now, page=page, per_page=per_page)
     return render_template(
         "hackathons/index.html", page=result, regions=kept_places.regions(), phases=ORDER,
         region=region, phase=phase, q=q, now=now, countdown_text=countdown_text,

@@ -77,6 +77,30 @@ def test_list_phase_filter_uses_the_effective_phase(client):
     assert late.title not in _text(client.get("/hackathons/?phase=open"))
 
 
+def test_the_list_follows_edits_and_the_clock_and_shows_drafts_to_their_coordinator(
+        client, monkeypatch, signed_in):
+    """The public list reads cards kept until public data changes: an edit shows on the
+    next read, a deadline passing moves a hackathon to judging with no edit, and a
+    coordinator still finds her region's draft there."""
+    from app.core import clock
+
+    monkeypatch.setitem(client.application.config, "PUBLIC_CACHE", False)
+    open_now = make_hackathon(region="vidzeme", title="Vidzemes hakatons")
+    draft = make_hackathon(region="zemgale", title="Zemgales melnraksts", phase="draft")
+    assert open_now.title in _text(client.get("/hackathons/?phase=open"))
+    open_now.title = "Vidzemes jaunais nosaukums"
+    _db.session.commit()
+    assert "Vidzemes jaunais nosaukums" in _text(client.get("/hackathons/?phase=open"))
+    later = open_now.submission_closes_at + timedelta(minutes=1)
+    monkeypatch.setattr(clock, "now_utc", lambda: later)
+    monkeypatch.setattr("app.hackathons.views.now_utc", lambda: later)
+    assert "Vidzemes jaunais nosaukums" not in _text(client.get("/hackathons/?phase=open"))
+    assert "Vidzemes jaunais nosaukums" in _text(client.get("/hackathons/?phase=judging"))
+    assert draft.title not in _text(client.get("/hackathons/"))
+    signed_in(role="coordinator", region="zemgale")
+    assert draft.title in _text(client.get("/hackathons/?region=zemgale"))
+
+
 def test_list_is_paginated(client):
     for n in range(23):
         make_hackathon(title=f"Hakatons numur {n:02d}", criteria=0)
