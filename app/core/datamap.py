@@ -144,6 +144,7 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.judging.queries._ranking_statements",
     "app.judging.queries._submitted_reviews_statement",
     "app.judging.reminders._progress_statements",
+    "app.pilots.portfolio._waiting_statements",
     "app.pilots.queries._public_statements",
     "app.public.queries.home._hackathons_now_statements",
     "app.public.queries.winners._hackathon_winners_statement",

@@ -14,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from sqlalchemy import select, true
 
@@ -201,14 +202,19 @@ class EveryPilot:
     newest_first: tuple[PilotRow, ...]
     by_id: dict[int, PilotRow]
     by_status: dict[str, tuple[PilotRow, ...]]
+    # Every milestone with its pilot, for the portfolio's lists of milestones due.
+    by_milestone: dict[int, tuple[ScopeMilestone, ScopePilot]]
 
 
 @summary
 def every_pilot(today: date) -> EveryPilot:
     """Every pilot's table row, kept under the public state (see the module's docstring)."""
     rows = tuple(load_plain(true(), today))
+    scope_pilots = [cast(ScopePilot, row.pilot) for row in rows]  # load_plain's stand-ins
     by_status: dict[str, list[PilotRow]] = {}
     for row in rows:
         by_status.setdefault(row.pilot.status.value, []).append(row)
     return EveryPilot(newest_first=rows, by_id={row.pilot.id: row for row in rows},
-                      by_status={status: tuple(found) for status, found in by_status.items()})
+                      by_status={status: tuple(found) for status, found in by_status.items()},
+                      by_milestone={milestone.id: (milestone, pilot) for pilot in scope_pilots
+                                    for milestone in pilot.milestones})

@@ -8,6 +8,7 @@ tests/pilots/test_portfolio_aggregates.py holds the two to the same answers.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,13 +17,15 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import (
+    Integer,
     and_,
+    bindparam,
     case,
     func,
     select,
     true,
 )
-from sqlalchemy.orm import contains_eager, joinedload, load_only
+from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.hackathons.models import Hackathon
@@ -33,7 +36,7 @@ from app.pilots.models import Pilot
 from app.pilots.models_money import Expense, FundingLine
 from app.pilots.models_plan import Milestone
 from app.pilots.models_reports import PilotUpdate
-from app.pilots.plain import every_pilot
+from app.pilots.plain import ScopeMilestone, ScopePilot, every_pilot
 from app.pilots.queries import (
     _SEVERITY,
     ALL_REGIONS,
@@ -44,7 +47,6 @@ from app.pilots.queries import (
     _list_options,
     load_figures,
     municipality_condition,
-    scope_condition,
     scope_condition_of,
     scope_key,
     summarize,
@@ -87,8 +89,8 @@ class RegionMoney:
 
 @dataclass
 class DueMilestone:
-    milestone: Milestone
-    pilot: Pilot
+    milestone: Milestone | ScopeMilestone
+    pilot: Pilot | ScopePilot
     days: int  # negative: overdue by that many days
 
     @property
@@ -266,18 +268,11 @@ def _due(scope: ScopeKey, filters: tuple[tuple[str, Any], ...], level: str, toda
 
 
 def _due_milestones(ids: Sequence[int], today: date) -> list[DueMilestone]:
-    """The milestones `ids`, in that order, with their pilots' titles: one query."""
-    if not ids:
-        return []
-    found = {m.id: m for m in db.session.scalars(
-        select(Milestone).join(Pilot, Pilot.id == Milestone.pilot_id)
-        .where(Milestone.id.in_(ids))
-        .options(load_only(Milestone.id, Milestone.pilot_id, Milestone.title,
-                           Milestone.due_date, Milestone.status, raiseload=True),
-                 contains_eager(Milestone.pilot).load_only(Pilot.id, Pilot.title,
-                                                           raiseload=True)))}
-    return [DueMilestone(found[i], found[i].pilot, (found[i].due_date - today).days)
-            for i in ids if i in found]
+    """The milestones `ids`, in that order, with their pilots, from every pilot's kept row
+    (kept under the same public state as the ids)."""
+    kept = every_pilot(today).by_milestone
+    return [DueMilestone(milestone, pilot, (milestone.due_date - today).days)
+            for milestone, pilot in (kept[i] for i in ids if i in kept)]
 
 
 def due_milestones(rows: Iterable[PilotRow], today: date, *, days: int = COMING_DAYS
@@ -303,14 +298,23 @@ def waiting_updates(user, shown: int = WAITING_SHOWN) -> tuple[list[PilotUpdate]
     """The first `shown` public reports waiting for a coordinator's approval in the user's
     scope, oldest first, and how many wait in all: a backlog must not make the page grow,
     and approving the oldest brings the next ones in."""
-    waiting = and_(PilotUpdate.status == UpdateStatus.SUBMITTED, scope_condition(user))
-    total = db.session.scalar(select(func.count(PilotUpdate.id))
-                              .join(Pilot, Pilot.id == PilotUpdate.pilot_id).where(waiting))
-    first = list(db.session.scalars(
-        select(PilotUpdate).join(Pilot, Pilot.id == PilotUpdate.pilot_id).where(waiting)
-        .options(joinedload(PilotUpdate.pilot), joinedload(PilotUpdate.created_by))
-        .order_by(PilotUpdate.submitted_at, PilotUpdate.id).limit(shown)))
-    return first, int(total or 0)
+    count, first = _waiting_statements(scope_key(user))
+    total = db.session.scalar(count)
+    return list(db.session.scalars(first, {"shown": shown})), int(total or 0)
+
+
+@functools.lru_cache(maxsize=64)
+def _waiting_statements(scope: ScopeKey) -> tuple[Any, Any]:
+    """`waiting_updates`' two queries for one scope (every region, or a set of the five),
+    built once per process: the portfolio asks them on every read."""
+    waiting = and_(PilotUpdate.status == UpdateStatus.SUBMITTED, scope_condition_of(scope))
+    count = (select(func.count(PilotUpdate.id))
+             .join(Pilot, Pilot.id == PilotUpdate.pilot_id).where(waiting))
+    first = (select(PilotUpdate).join(Pilot, Pilot.id == PilotUpdate.pilot_id).where(waiting)
+             .options(joinedload(PilotUpdate.pilot), joinedload(PilotUpdate.created_by))
+             .order_by(PilotUpdate.submitted_at, PilotUpdate.id)
+             .limit(bindparam("shown", type_=Integer)))
+    return count, first
 
 
 def region_money(user) -> list[RegionMoney]:
