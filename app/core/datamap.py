@@ -140,6 +140,7 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.ideas.queries._taking_ideas_statement",
     "app.judging.assigning._juries_to_assign",
     "app.judging.queries._criteria_statement",
+    "app.judging.queries._dashboard_statements",
     "app.judging.queries._my_reviews_statement",
     "app.judging.queries._ranking_statements",
     "app.judging.queries._submitted_reviews_statement",

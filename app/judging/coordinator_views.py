@@ -29,7 +29,7 @@ from app.judging import assigning, deciding, queries, reminders, reports, scorin
 from app.judging.blueprint import bp, flash_refusal, managed_hackathon, refused
 from app.judging.forms import FinalRoundForm, JuryForm
 from app.judging.messages import shortfall_text
-from app.judging.models import ASSIGNABLE, ConflictDeclaration, JuryMember
+from app.judging.models import ASSIGNABLE, JuryMember
 from app.judging.models_results import FinalRound, results_published
 from app.judging.models_reviews import Review, ReviewStatus
 
@@ -124,14 +124,8 @@ def dashboard(slug: str):
     tied_by_review = queries.tied_reviews(hackathon)
     ranking = queries.load_ranking(hackathon, breakdown=True, tied=tied_by_review)
     progress = reminders.judge_progress(hackathon, now=now)
-    conflicts = db.session.scalars(
-        select(ConflictDeclaration).where(ConflictDeclaration.hackathon_id == hackathon.id)
-        .options(joinedload(ConflictDeclaration.judge), joinedload(ConflictDeclaration.idea))
-        .order_by(ConflictDeclaration.declared_at.desc())).unique().all()
-    reviews = db.session.execute(
-        select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.score,
-               Review.round)
-        .where(Review.hackathon_id == hackathon.id).order_by(Review.id)).all()
+    conflicts = queries.conflict_declarations(hackathon)
+    reviews = queries.every_review(hackathon)
     judge_names = {p.user.id: p.user.name for p in progress}
     tied = list(tied_by_review.values())
     reviews_of: dict[tuple[int, int], list] = {}
