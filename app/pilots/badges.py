@@ -18,11 +18,11 @@ _MARKS = {"green": "●", "amber": "▲", "red": "■"}
 
 
 def health_badge(health: Health) -> Markup:
-    return _HEALTH.format(health.badge, _MARKS.get(health.badge, "○"), badge_text(health))
+    return _HEALTH % (health.badge, _MARKS.get(health.badge, "○"), badge_text(health))
 
 
 def status_badge(status: PilotStatus) -> Markup:
-    return _STATUS.format(status.value, status.label)
+    return _STATUS % (status.value, status.label)
 
 
 def reasons(health: Health) -> Markup:
@@ -30,23 +30,23 @@ def reasons(health: Health) -> Markup:
     colour shows it too); nothing when it is green."""
     if not health.reasons:
         return Markup("")
-    return _REASONS.format(Markup("").join(
-        _REASON.format(r.level, _("Red:") if r.level == "red" else _("Amber:"), reason_text(r))
-        for r in health.reasons))
+    return _REASONS % Markup("").join(
+        _REASON % (r.level, _("Red:") if r.level == "red" else _("Amber:"), reason_text(r))
+        for r in health.reasons)
 
 
 def progress_bar(value: int) -> Markup:
-    return _PROGRESS.format(value)
+    return _PROGRESS % {"value": value}
 
 
-# Markup.format escapes every value it puts in.
-_HEALTH = Markup('<span class="status status-{0} health-badge"><span aria-hidden="true" '
-                 'class="health-mark">{1}</span> {2}</span>')
-_STATUS = Markup('<span class="pilot-status pilot-status-{0}">{1}</span>')
-_REASONS = Markup('\n  <ul class="health-reasons">\n    {0}\n  </ul>\n  ')
-_REASON = Markup('<li class="reason-{0}"><span class="visually-hidden">{1} </span>{2}</li>')
-_PROGRESS = Markup('<span class="pilot-progress"><progress max="100" value="{0}" '
-                   'aria-hidden="true">{0} %</progress> {0}&nbsp;%</span>')
+# Markup's % escapes every value it puts in (and is several times quicker than its format).
+_HEALTH = Markup('<span class="status status-%s health-badge"><span aria-hidden="true" '
+                 'class="health-mark">%s</span> %s</span>')
+_STATUS = Markup('<span class="pilot-status pilot-status-%s">%s</span>')
+_REASONS = Markup('\n  <ul class="health-reasons">\n    %s\n  </ul>\n  ')
+_REASON = Markup('<li class="reason-%s"><span class="visually-hidden">%s </span>%s</li>')
+_PROGRESS = Markup('<span class="pilot-progress"><progress max="100" value="%(value)s" '
+                   'aria-hidden="true">%(value)s %%</progress> %(value)s&nbsp;%%</span>')
 
 
 BADGES = {"health_badge": health_badge, "status_badge": status_badge, "reasons": reasons,
