@@ -179,18 +179,22 @@ def admits(row: PilotRow, *, region: str = "", status: str = "",
     pilot = row.pilot
     return ((not region or pilot.region_code == region)
             and (not status or pilot.status.value == status)
-            and (not municipality or municipality in pilot.municipality_ids())
+            and (not municipality or pilot.lead_municipality_id == municipality
+                 or any(m.id == municipality for m in pilot.partner_municipalities))
             and (not hackathon or pilot.hackathon_id == hackathon)
             and (not health or row.level == health))
 
 
 def matching(today: date, **filters) -> list[PilotRow]:
     """Every pilot's kept row that passes the filters (`admits`), the most recently started
-    first: the lists of pilots, on pages and in the API. A status narrows the rows looked
-    over first (the home page asks for the active ones on every read)."""
+    first: the lists of pilots, on pages and in the API. A municipality or a status narrows
+    the rows looked over first (a municipality's page and the home page ask on every read)."""
     every = every_pilot(today)
-    status = filters.get("status")
-    rows = every.by_status.get(status, ()) if status else every.newest_first
+    status, municipality = filters.get("status"), filters.get("municipality")
+    if municipality:
+        rows = every.by_municipality.get(municipality, ())
+    else:
+        rows = every.by_status.get(status, ()) if status else every.newest_first
     return [row for row in rows if admits(row, **filters)]
 
 
@@ -202,6 +206,7 @@ class EveryPilot:
     newest_first: tuple[PilotRow, ...]
     by_id: dict[int, PilotRow]
     by_status: dict[str, tuple[PilotRow, ...]]
+    by_municipality: dict[int, tuple[PilotRow, ...]]  # leading or a partner, in the same order
     # Every milestone with its pilot, for the portfolio's lists of milestones due.
     by_milestone: dict[int, tuple[ScopeMilestone, ScopePilot]]
 
@@ -212,9 +217,13 @@ def every_pilot(today: date) -> EveryPilot:
     rows = tuple(load_plain(true(), today))
     scope_pilots = [cast(ScopePilot, row.pilot) for row in rows]  # load_plain's stand-ins
     by_status: dict[str, list[PilotRow]] = {}
-    for row in rows:
-        by_status.setdefault(row.pilot.status.value, []).append(row)
+    by_municipality: dict[int, list[PilotRow]] = {}
+    for row, pilot in zip(rows, scope_pilots, strict=True):
+        by_status.setdefault(pilot.status.value, []).append(row)
+        for municipality_id in dict.fromkeys((pilot.lead_municipality_id, *pilot.partner_ids)):
+            by_municipality.setdefault(municipality_id, []).append(row)
     return EveryPilot(newest_first=rows, by_id={row.pilot.id: row for row in rows},
                       by_status={status: tuple(found) for status, found in by_status.items()},
+                      by_municipality={m: tuple(found) for m, found in by_municipality.items()},
                       by_milestone={milestone.id: (milestone, pilot) for pilot in scope_pilots
                                     for milestone in pilot.milestones})
