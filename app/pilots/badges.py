@@ -2,13 +2,13 @@
 
 The words carry the meaning; colour and the mark only repeat it. They are written here in
 Python rather than as Jinja macros because a list of pilots calls them four times a row,
-and calling a macro cost several times what building its few tags does. Every value is
-escaped; the templates call them like any other global.
+and a macro call costs more than building its few tags. Every value is escaped; the
+templates call them like any other global.
 """
 
 from __future__ import annotations
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.core.translation import gettext as _
 from app.pilots.health import Health, badge_text, reason_text
@@ -18,11 +18,15 @@ _MARKS = {"green": "●", "amber": "▲", "red": "■"}
 
 
 def health_badge(health: Health) -> Markup:
-    return _HEALTH % (health.badge, _MARKS.get(health.badge, "○"), badge_text(health))
+    badge = escape(health.badge)
+    return _html(f'<span class="status status-{badge} health-badge"><span aria-hidden="true" '
+                 f'class="health-mark">{_MARKS.get(health.badge, "○")}</span> '
+                 f'{escape(badge_text(health))}</span>')
 
 
 def status_badge(status: PilotStatus) -> Markup:
-    return _STATUS % (status.value, status.label)
+    return _html(f'<span class="pilot-status pilot-status-{escape(status.value)}">'
+                 f'{escape(status.label)}</span>')
 
 
 def reasons(health: Health) -> Markup:
@@ -30,23 +34,23 @@ def reasons(health: Health) -> Markup:
     colour shows it too); nothing when it is green."""
     if not health.reasons:
         return Markup("")
-    return _REASONS % Markup("").join(
-        _REASON % (r.level, _("Red:") if r.level == "red" else _("Amber:"), reason_text(r))
-        for r in health.reasons)
+    items = "".join(
+        f'<li class="reason-{escape(r.level)}"><span class="visually-hidden">'
+        f'{escape(_("Red:") if r.level == "red" else _("Amber:"))} </span>'
+        f'{escape(reason_text(r))}</li>' for r in health.reasons)
+    return _html(f'\n  <ul class="health-reasons">\n    {items}\n  </ul>\n  ')
 
 
 def progress_bar(value: int) -> Markup:
-    return _PROGRESS % {"value": value}
+    shown = escape(value)
+    return _html(f'<span class="pilot-progress"><progress max="100" value="{shown}" '
+                 f'aria-hidden="true">{shown} %</progress> {shown}&nbsp;%</span>')
 
 
-# Markup's % escapes every value it puts in (and is several times quicker than its format).
-_HEALTH = Markup('<span class="status status-%s health-badge"><span aria-hidden="true" '
-                 'class="health-mark">%s</span> %s</span>')
-_STATUS = Markup('<span class="pilot-status pilot-status-%s">%s</span>')
-_REASONS = Markup('\n  <ul class="health-reasons">\n    %s\n  </ul>\n  ')
-_REASON = Markup('<li class="reason-%s"><span class="visually-hidden">%s </span>%s</li>')
-_PROGRESS = Markup('<span class="pilot-progress"><progress max="100" value="%(value)s" '
-                   'aria-hidden="true">%(value)s %%</progress> %(value)s&nbsp;%%</span>')
+def _html(text: str) -> Markup:
+    """Markup built above from escaped values only. (An f-string with `escape` is quicker
+    than a template's macro; Markup's own `%` and `format` are slower than both.)"""
+    return Markup(text)  # noqa: S704  # nosec B704 - every value is escaped above
 
 
 BADGES = {"health_badge": health_badge, "status_badge": status_badge, "reasons": reasons,
