@@ -147,8 +147,6 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.judging.reminders._progress_statements",
     "app.pilots.portfolio._waiting_statements",
     "app.pilots.queries._public_statements",
-    "app.public.queries.home._hackathons_now_statements",
-    "app.public.queries.winners._hackathon_winners_statement",
     "app.public.queries.winners._published_results_statements",
 })
 

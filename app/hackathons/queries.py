@@ -102,7 +102,7 @@ def card_page(viewer, *, region: str | None, phase: str | None, q: str | None,
         return paginate(hackathon_list_query(viewer, region=region, phase=phase, q=q, now=now,
                                              cards=True), page, per_page)
     wanted = Phase(phase) if phase else None
-    cards = [card for card in _public_cards()
+    cards = [card for card in public_cards()
              if (not region or (card.region_code is None if region == "national"
                                 else card.region_code == region))
              and (wanted is None or card.phase_at(now) == wanted)]
@@ -110,8 +110,9 @@ def card_page(viewer, *, region: str | None, phase: str | None, q: str | None,
 
 
 @summary
-def _public_cards() -> tuple[PlainHackathon, ...]:
-    """Every hackathon but the drafts, newest first, as the list's cards."""
+def public_cards() -> tuple[PlainHackathon, ...]:
+    """Every hackathon but the drafts, newest first, as the list's cards (the home page's
+    open and coming hackathons are picked from them too)."""
     regions = {r.code: r for r in kept_places.regions()}
     return tuple(
         PlainHackathon(id_, slug, title, theme, code, regions.get(code) if code else None,

@@ -121,11 +121,11 @@ def dashboard(slug: str):
     now = now_utc()
     assigning.ensure_assignments(hackathon, now=now)
     phase = hackathon.phase_at(now)
-    tied_by_review = queries.tied_reviews(hackathon)
+    reviews = queries.every_review(hackathon)
+    tied_by_review = queries.tied_reviews(hackathon, reviews)
     ranking = queries.load_ranking(hackathon, breakdown=True, tied=tied_by_review)
     progress = reminders.judge_progress(hackathon, now=now)
     conflicts = queries.conflict_declarations(hackathon)
-    reviews = queries.every_review(hackathon)
     judge_names = {p.user.id: p.user.name for p in progress}
     tied = list(tied_by_review.values())
     reviews_of: dict[tuple[int, int], list] = {}

@@ -257,8 +257,9 @@ def conflict_declarations(hackathon: Hackathon) -> list[ConflictDeclaration]:
 
 
 def every_review(hackathon: Hackathon) -> list[Any]:
-    """Every review of the hackathon as a plain row (id, idea, judge, status, score, round),
-    by id: the dashboard links each idea's reviews."""
+    """Every review of the hackathon as a plain row (id, idea, judge, status, score, round,
+    and the judge's municipality), by id: the dashboard links each idea's reviews, and
+    works out the ties (`tied_reviews`) from the same rows."""
     return list(db.session.execute(_dashboard_statements()[1], {"hackathon_id": hackathon.id}))
 
 
@@ -273,7 +274,8 @@ def _dashboard_statements() -> tuple[Any, Any]:
                          joinedload(ConflictDeclaration.idea))
                 .order_by(ConflictDeclaration.declared_at.desc()))
     reviews = (select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.score,
-                      Review.round)
+                      Review.round, User.municipality_id)
+               .outerjoin(User, User.id == Review.judge_id)
                .where(Review.hackathon_id == hackathon_id).order_by(Review.id))
     return declared, reviews
 

@@ -179,8 +179,7 @@ def admits(row: PilotRow, *, region: str = "", status: str = "",
     pilot = row.pilot
     return ((not region or pilot.region_code == region)
             and (not status or pilot.status.value == status)
-            and (not municipality or pilot.lead_municipality_id == municipality
-                 or any(m.id == municipality for m in pilot.partner_municipalities))
+            and (not municipality or municipality in pilot.municipality_ids())
             and (not hackathon or pilot.hackathon_id == hackathon)
             and (not health or row.level == health))
 
@@ -200,8 +199,8 @@ def matching(today: date, **filters) -> list[PilotRow]:
 
 @dataclass(frozen=True)
 class EveryPilot:
-    """Every pilot's table row, the most recently started first; by id; and by status, in
-    the same order."""
+    """Every pilot's table row, the most recently started first; by id; by status and by
+    municipality, in the same order; and each milestone with its pilot."""
 
     newest_first: tuple[PilotRow, ...]
     by_id: dict[int, PilotRow]

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from app.core.collation import collated
 from app.extensions import db
-from app.places.models import Municipality, Region
+from app.places.models import Municipality, MunicipalityKind, Region
 from app.public.summaries import summary
 
 
@@ -43,6 +43,7 @@ class PlainMunicipality:
     slug: str
     name: str
     region_code: str
+    kind: MunicipalityKind
 
 
 @summary
@@ -57,5 +58,5 @@ def regions() -> tuple[PlainRegion, ...]:
 def municipalities() -> tuple[PlainMunicipality, ...]:
     """Every municipality, in Latvian alphabetical order."""
     rows = db.session.execute(select(Municipality.id, Municipality.slug, Municipality.name,
-                                     Municipality.region_code))
+                                     Municipality.region_code, Municipality.kind))
     return tuple(collated((PlainMunicipality(*row) for row in rows), key=lambda m: m.name))

@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import Select, and_, bindparam, func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from app.core.clock import now_utc, today_riga
 from app.extensions import db
-from app.hackathons.models import Hackathon
 from app.hackathons.phases import Phase
+from app.hackathons.queries import PlainHackathon, public_cards
 from app.ideas.models import Idea
 from app.pilots.models import Pilot
 from app.pilots.models_money import Expense
 from app.pilots.models_plan import Milestone
 from app.pilots.states import MilestoneStatus, PilotStatus
-from app.places import kept as kept_places
-from app.places.kept import PlainRegion
 from app.places.models import Municipality
 from app.public.queries.common import COMPETING, HOME_LIMIT, cents, euros
 from app.public.summaries import summary
@@ -90,56 +86,23 @@ def _headline_figures(today: date) -> Figures:
 
 
 @dataclass(frozen=True)
-class HackathonCard:
-    """A hackathon as the home page lists it."""
-
-    slug: str
-    title: str
-    region: PlainRegion | None
-    theme: str | None
-    submission_opens_at: datetime | None
-    submission_closes_at: datetime | None
-
-
-@dataclass(frozen=True)
 class HackathonsNow:
-    open: tuple[HackathonCard, ...]
-    coming: tuple[HackathonCard, ...]
+    open: list[PlainHackathon]
+    coming: list[PlainHackathon]
 
 
-def hackathons_now(limit: int = HOME_LIMIT) -> HackathonsNow:
+def hackathons_now(now: datetime | None = None, *, limit: int = HOME_LIMIT) -> HackathonsNow:
     """Hackathons taking ideas now (the deadline nearest first) and those opening later (the
-    soonest first), kept until the public state changes: which ones these are changes only
-    with public data or when one of them opens or closes, and the state's clock boundaries
-    change then too."""
-    return _hackathons_now(limit)
-
-
-@summary
-def _hackathons_now(limit: int) -> HackathonsNow:
-    moment = {"now": now_utc()}
-    open_now, coming = _hackathons_now_statements(limit)
-    regions = {r.code: r for r in kept_places.regions()}
-
-    def cards(statement: Select) -> tuple[HackathonCard, ...]:
-        return tuple(HackathonCard(slug, title, regions.get(code) if code else None, theme,
-                                   opens, closes)
-                     for slug, title, code, theme, opens, closes
-                     in db.session.execute(statement, moment))
-
-    return HackathonsNow(open=cards(open_now), coming=cards(coming))
-
-
-@functools.cache
-def _hackathons_now_statements(limit: int) -> tuple[Select, Select]:
-    """`hackathons_now`'s two queries, built once per process; the moment is a bound
-    parameter."""
-    now: Any = bindparam("now")
-    base = (select(Hackathon.slug, Hackathon.title, Hackathon.region_code, Hackathon.theme,
-                   Hackathon.submission_opens_at, Hackathon.submission_closes_at)
-            .where(Hackathon.effective_phase_is(Phase.OPEN, now),
-                   Hackathon.submission_opens_at.is_not(None)))
-    return (base.where(Hackathon.submission_opens_at <= now)
-            .order_by(Hackathon.submission_closes_at, Hackathon.id).limit(limit),
-            base.where(Hackathon.submission_opens_at > now)
-            .order_by(Hackathon.submission_opens_at, Hackathon.id).limit(limit))
+    soonest first), from every public hackathon's kept card (`hackathons.queries`): which of
+    them are open is worked out at `now`."""
+    now = now or now_utc()
+    taking = [(card.submission_opens_at, card) for card in public_cards()
+              if card.phase_at(now) == Phase.OPEN and card.submission_opens_at is not None]
+    # Opening a hackathon needs its deadline; one without would come last.
+    open_now = sorted((card for opens, card in taking if opens <= now),
+                      key=lambda c: (c.submission_closes_at is None,
+                                     c.submission_closes_at or now, c.id))
+    coming = [card for _opens, card in sorted(
+        ((opens, card) for opens, card in taking if opens > now),
+        key=lambda pair: (pair[0], pair[1].id))]
+    return HackathonsNow(open=open_now[:limit], coming=coming[:limit])

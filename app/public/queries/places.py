@@ -1,7 +1,7 @@
 """A municipality's page: the municipality, and its region compared with the others.
 
 The municipality, its region and its neighbours are read from plain values kept under the
-public state (app.places.kept and `_places`), like the region's counts: the page then
+public state (app.places.kept), like the region's counts: the page then
 asks the database only for what is its own, its winners.
 """
 
@@ -86,16 +86,12 @@ class PlainPlace:
 
 
 def municipality_by_id(municipality_id: int) -> PlainPlace | None:
-    return _places().get(municipality_id)
-
-
-@summary
-def _places() -> dict[int, PlainPlace]:
-    """Every municipality as its page names it, by id."""
-    regions = {r.code: r for r in kept_places.regions()}
-    return {i: PlainPlace(i, name, kind, regions[code]) for i, name, kind, code in
-            db.session.execute(select(Municipality.id, Municipality.name, Municipality.kind,
-                                      Municipality.region_code))}
+    """The municipality with its planning region, from the kept places."""
+    found = next((m for m in kept_places.municipalities() if m.id == municipality_id), None)
+    if found is None:
+        return None
+    region = next(r for r in kept_places.regions() if r.code == found.region_code)
+    return PlainPlace(found.id, found.name, found.kind, region)
 
 
 def region_comparison(region: PlainRegion, today: date | None = None) -> RegionComparison:

@@ -299,23 +299,10 @@ def _published_results_statements() -> tuple[Select, Select]:
 
 
 def hackathon_winners(hackathon: Hackathon) -> list[WinnerRow]:
-    """The hackathon's public winners (for its page): one query, kept until public data
-    changes."""
+    """The hackathon's public winners (for its page), from every winner's kept row."""
     if hackathon.phase not in RESULTS_PHASES:
         return []
-    return list(_hackathon_winner_rows(hackathon.id))
-
-
-@summary
-def _hackathon_winner_rows(hackathon_id: int) -> tuple[WinnerRow, ...]:
-    return tuple(winner_row(r) for r in db.session.execute(
-        _hackathon_winners_statement(), {"hackathon_id": hackathon_id}))
-
-
-@functools.cache
-def _hackathon_winners_statement() -> Select:
-    """`hackathon_winners`' query, built once per process; the hackathon a bound parameter."""
-    return winners_query().where(Idea.hackathon_id == bindparam("hackathon_id"))
+    return [row for row in _every_winner().in_order if row.hackathon_id == hackathon.id]
 
 
 def _published_winners(query: Select) -> Select:
