@@ -26,7 +26,7 @@ from app.pilots.models import (
     Pilot,
     enum_column,
 )
-from app.pilots.states import MILESTONE_OPEN, MilestoneStatus
+from app.pilots.states import MILESTONE_OPEN, MilestoneStatus, milestone_overdue
 
 INDICATORS_MAX = 20  # a pilot's outcome indicators
 
@@ -65,7 +65,7 @@ class Milestone(Model):
         return bool(self.evidence_text.strip() or self.evidence_url or self.evidence_document_id)
 
     def is_overdue(self, today: date) -> bool:
-        return self.is_open and self.due_date < today
+        return milestone_overdue(self.status, self.due_date, today)
 
     def facts(self) -> rules.MilestoneFacts:
         return rules.MilestoneFacts(weight=self.weight, status=self.status.value,

@@ -24,7 +24,7 @@ from app.pilots import health as rules
 from app.pilots.models import Pilot, pilot_partner
 from app.pilots.models_plan import Milestone
 from app.pilots.queries import PilotRow, load_figures, scope_condition, summarize_all
-from app.pilots.states import MILESTONE_OPEN, MilestoneStatus, PilotStatus
+from app.pilots.states import MILESTONE_OPEN, MilestoneStatus, PilotStatus, milestone_overdue
 from app.places import kept as kept_places
 from app.places.kept import PlainMunicipality
 from app.places.models import Municipality
@@ -62,6 +62,9 @@ class ScopeMilestone:
     @property
     def is_open(self) -> bool:
         return self.status in MILESTONE_OPEN
+
+    def is_overdue(self, today: date) -> bool:
+        return milestone_overdue(self.status, self.due_date, today)
 
     def facts(self) -> rules.MilestoneFacts:
         return rules.MilestoneFacts(weight=self.weight, status=self.status.value,

@@ -12,6 +12,7 @@ Only operations assign a `.status`, and only along these tables.
 from __future__ import annotations
 
 import enum
+from datetime import date
 
 from app.core.translation import lazy_gettext as _l
 
@@ -67,6 +68,11 @@ class MilestoneStatus(enum.StrEnum):
 
 # Open milestones still count towards the plan's dates; done and missed ones are settled.
 MILESTONE_OPEN = frozenset({MilestoneStatus.PLANNED, MilestoneStatus.IN_PROGRESS})
+
+
+def milestone_overdue(status: MilestoneStatus, due_date: date, today: date) -> bool:
+    """An open milestone whose date has passed."""
+    return status in MILESTONE_OPEN and due_date < today
 
 MILESTONE_TRANSITIONS: dict[MilestoneStatus, frozenset[MilestoneStatus]] = {
     MilestoneStatus.PLANNED: frozenset({MilestoneStatus.IN_PROGRESS, MilestoneStatus.DONE,

@@ -18,20 +18,18 @@ from flask import (
 from flask_login import current_user
 
 from app.accounts.forms import EmptyForm
-from app.core import access
+from app.core import access, language
 from app.core.clock import now_utc, today_riga
-from app.core.formatting import fmt_date, fmt_number
 from app.core.pagination import Page, clamp
 from app.core.sanitize import stored_html
 from app.extensions import db
-from app.pilots import documents, queries
+from app.pilots import documents, kept_page, queries
 from app.pilots import portfolio as overview
 from app.pilots import views_entry as _entry  # noqa: F401  (registers its routes on bp)
 from app.pilots import views_plan as _plan  # noqa: F401
 from app.pilots import views_reports as _reports  # noqa: F401
 from app.pilots import views_start as _start  # noqa: F401
 from app.pilots.blueprint import bp, municipality_choices
-from app.pilots.charts import chart_table_rows, indicator_chart
 from app.pilots.forms import (
     FundingForm,
     ReplicationForm,
@@ -69,26 +67,6 @@ def my_pilots():
 
 # --- the pilot page ------------------------------------------------------------------------------
 
-def _charts(pilot: Pilot) -> list[dict]:
-    charts = []
-    for indicator in pilot.indicators:
-        charts.append({
-            "indicator": indicator,
-            "svg": indicator_chart(
-                indicator.measurements, title=indicator.name,
-                chart_id=f"indicator-{indicator.id}", unit=indicator.unit,
-                baseline=indicator.baseline_value, target=indicator.target_value,
-                baseline_on=indicator.baseline_on, target_on=indicator.target_on,
-                format_value=fmt_number, format_date=lambda d: fmt_date(d, "short")),
-            "rows": chart_table_rows(indicator.measurements,
-                                     baseline=indicator.baseline_value,
-                                     target=indicator.target_value,
-                                     direction=indicator.direction),
-            "achievement": indicator.achievement(),
-        })
-    return charts
-
-
 def _status_form(pilot: Pilot) -> StatusForm | None:
     # In the order of the statuses, as the milestone form lists them: a set has none, and the
     # choices would change places from one process to the next.
@@ -116,23 +94,31 @@ def pilot(pilot_id: int):
     """Everyone sees the public parts (status, health and why, progress, milestones,
     indicators with their data, budget approved and spent, published reports, evaluation,
     replication); the team and its coordinators also the internal ones, with their forms."""
-    # Someone not signed in never sees an internal part (can_view_internal), so for them
-    # only the public ones are loaded.
-    pilot = queries.pilot_by_id(pilot_id, public=not current_user.is_authenticated)
+    today = today_riga()
+    if not current_user.is_authenticated:
+        # Someone not signed in never sees an internal part (can_view_internal): their page
+        # is the same for every such reader, kept as plain values (app.pilots.kept_page).
+        # No form is even built: it would start a session, and the page is shared.
+        kept = kept_page.page(pilot_id, today, language.current())
+        if kept is None:
+            abort(404)
+        return render_template("pilots/pilot.html", pilot=kept.pilot, row=kept.row,
+                               charts=kept.charts, summary_html=kept.summary_html,
+                               today=today, internal=False, stored_html=stored_html,
+                               following=False, follow_form=None, can_edit=False,
+                               can_manage=False, can_evaluate=False, status_form=None)
+    pilot = queries.pilot_by_id(pilot_id)
     if pilot is None:
         abort(404)
     internal = pilot.can_view_internal(current_user)
-    today = today_riga()
     row = queries.summarize(pilot, None, today)
     common = {"pilot": pilot, "row": row, "today": today, "internal": internal,
-              "charts": _charts(pilot), "summary_html": stored_html(pilot.summary_html),
+              "charts": [kept_page.chart(i) for i in pilot.indicators],
+              "summary_html": stored_html(pilot.summary_html),
               "stored_html": stored_html,
               "following": follow_ops.is_following(pilot, current_user),
-              "follow_form": EmptyForm(formdata=None) if current_user.is_authenticated
-              else None}
+              "follow_form": EmptyForm(formdata=None)}
     if not internal:
-        # No internal form is even built: building one would start a session for an
-        # anonymous visitor, and their page is cached and shared (app.public.cache).
         return render_template("pilots/pilot.html", **common, can_edit=False,
                                can_manage=False, can_evaluate=False, status_form=None)
     return render_template(

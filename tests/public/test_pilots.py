@@ -138,6 +138,48 @@ def test_an_ended_pilot_shows_its_final_evaluation(client, world, english):
     assert "Scale up" in page
 
 
+def test_a_pilots_page_follows_every_change_on_the_next_read(client, db, world, english,
+                                                             monkeypatch):
+    """A reader's page of a pilot is kept between readers who are not signed in: a report
+    published, money spent, a partner renamed, and a milestone's date passing with no edit
+    at all, each shows on the next read."""
+    from datetime import timedelta
+
+    from app.core import clock
+    from app.public.cache import forget_recent_state
+    from tests.factories_pilots import add_expense, add_report
+
+    monkeypatch.setitem(client.application.config, "PUBLIC_CACHE", False)
+    url = f"/pilots/{world.pilot.id}"
+    page = main_of(client.get(url))
+    assert "Sasniegts jauns posms." not in page and "Red: at risk" not in page
+    add_report(world.pilot, public=True, status="approved", body="Sasniegts jauns posms.")
+    add_expense(world.pilot, "25000.00")  # over the approved €20,000: red
+    _municipality("Tukuma novads").name = "Tukuma novads (pārdēvēts)"
+    db.session.commit()
+    page = main_of(client.get(url))
+    assert "Sasniegts jauns posms." in page
+    assert "Red: at risk" in page and "€27,000.00" in page
+    assert "Tukuma novads (pārdēvēts)" in page
+    assert "Overdue" not in page
+
+    later = clock.now_utc() + timedelta(days=61)  # "Norēķinu sasaiste" fell due yesterday
+    monkeypatch.setattr(clock, "now_utc", lambda: later)
+    monkeypatch.setattr("app.public.cache.now_utc", lambda: later)
+    forget_recent_state()
+    assert "Overdue by 1 day" in main_of(client.get(url))
+
+
+def test_a_crawler_asking_for_every_number_keeps_nothing(client, db, world):
+    from app.public import summaries
+
+    client.get(f"/pilots/{world.pilot.id}")
+    kept = len(summaries._kept)
+    for missing in range(10_000, 10_050):
+        assert client.get(f"/pilots/{missing}").status_code == 404
+    assert len(summaries._kept) == kept
+
+
 def test_unknown_pilot_is_404(client, db):
     assert client.get("/pilots/999999").status_code == 404
 
