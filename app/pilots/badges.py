@@ -11,7 +11,7 @@ from __future__ import annotations
 from markupsafe import Markup, escape
 
 from app.core.translation import gettext as _
-from app.pilots.health import Health, badge_text, reason_text
+from app.pilots.health import Health, badge_text
 from app.pilots.states import PilotStatus
 
 _MARKS = {"green": "●", "amber": "▲", "red": "■"}
@@ -34,10 +34,11 @@ def reasons(health: Health) -> Markup:
     colour shows it too); nothing when it is green."""
     if not health.reasons:
         return Markup("")
+    said = {"red": escape(_("Red:")), "amber": escape(_("Amber:"))}
     items = "".join(
-        f'<li class="reason-{escape(r.level)}"><span class="visually-hidden">'
-        f'{escape(_("Red:") if r.level == "red" else _("Amber:"))} </span>'
-        f'{escape(reason_text(r))}</li>' for r in health.reasons)
+        f'<li class="reason-{escape(level)}"><span class="visually-hidden">'
+        f'{said["red"] if level == "red" else said["amber"]} </span>'
+        f'{escape(sentence)}</li>' for level, sentence in health.in_words())
     return _html(f'\n  <ul class="health-reasons">\n    {items}\n  </ul>\n  ')
 
 

@@ -160,6 +160,11 @@ class Health:
     level: str
     reasons: list[Reason] = field(default_factory=list)
     state: str = ""  # the pilot's status when it is not running (PILOT_NOT_RUNNING)
+    # The reasons in words, per language, once worked out (`in_words`). A kept pilot row
+    # (app.pilots.plain) is shown to every reader until public data changes, and its
+    # sentences, with their dates and sums, cost more than the rest of its row.
+    _in_words: dict[str, tuple[tuple[str, str], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def badge(self) -> str:
@@ -169,6 +174,18 @@ class Health:
     def as_dict(self) -> dict[str, Any]:
         return {"level": self.level, "state": self.state, "badge": self.badge,
                 "reasons": [r.as_dict() for r in self.reasons]}
+
+    def in_words(self) -> tuple[tuple[str, str], ...]:
+        """(level, sentence) of every reason, in the current language (`reason_text`)."""
+        from app.core.language import current
+
+        language = current()
+        try:
+            return self._in_words[language]
+        except KeyError:
+            words = self._in_words[language] = tuple(
+                (reason.level, reason_text(reason)) for reason in self.reasons)
+            return words
 
 
 def progress(milestones: Sequence[MilestoneFacts]) -> int:

@@ -80,6 +80,19 @@ def test_the_lists_of_pilots_follow_every_change_on_the_next_read(client, db, wo
     assert "Bauskas novads (pārdēvēts)" in [m["name"] for m in mine["partner_municipalities"]]
 
 
+def test_a_kept_rows_reasons_are_said_in_each_readers_language(client, db, world):
+    """The reasons of a kept row are worked out once per language, never once for all."""
+    from tests.factories_pilots import add_expense
+
+    add_expense(world.pilot, "25000.00")  # over the approved €20,000
+    latvian = main_of(client.get("/pilots?health=red"))
+    english = main_of(client.get("/en/pilots?health=red"))
+    assert "pārsniedz apstiprināto budžetu" in latvian and "Sarkans:" in latvian
+    assert "exceeds the approved budget" in english and "Red:" in english
+    assert "pārsniedz" not in english and "exceeds" not in latvian
+    assert "exceeds the approved budget" in main_of(client.get("/en/pilots?health=red"))
+
+
 def test_the_navigation_has_the_public_pilot_list(client, db):
     page = client.get("/pilots").get_data(as_text=True)
     nav = page[page.index('class="main-nav"'):page.index("</nav>")]
