@@ -14,7 +14,7 @@ from app.core.audit import AuditEntry
 from app.core.clock import now_utc
 from app.core.collation import sort_key
 from app.core.errors import Invalid, WrongState
-from app.core.pagination import clamp, paginate
+from app.core.pagination import clamp, page_of, paginate
 from app.core.translation import gettext as _
 from app.core.translation import ngettext
 from app.extensions import db
@@ -32,6 +32,9 @@ from app.judging.messages import shortfall_text
 from app.judging.models import ASSIGNABLE, JuryMember
 from app.judging.models_results import FinalRound, results_published
 from app.judging.models_reviews import Review, ReviewStatus
+
+RANKING_PER_PAGE = 50  # rows of the dashboard's ranking on one page
+
 
 # --- the jury ---------------------------------------------------------------------------------
 
@@ -128,6 +131,12 @@ def dashboard(slug: str):
     conflicts = queries.conflict_declarations(hackathon)
     judge_names = {p.user.id: p.user.name for p in progress}
     tied = list(tied_by_review.values())
+    # The ranking is worked out whole (a rank depends on every idea), but shown a page at a
+    # time: a national hackathon's thousands of ideas, each with its reviews, would make a
+    # page of megabytes. The scores' CSV holds all of it.
+    page, _per_page = clamp(request.args.get("page", 1), RANKING_PER_PAGE, RANKING_PER_PAGE)
+    pages = max(1, -(-len(ranking.rows) // RANKING_PER_PAGE))
+    ranking_page = page_of(ranking.rows, min(page, pages), RANKING_PER_PAGE)
     reviews_of: dict[tuple[int, int], list] = {}
     for r in reviews:
         reviews_of.setdefault((r.round, r.idea_id), []).append(r)
@@ -140,6 +149,7 @@ def dashboard(slug: str):
                      if final else None)
     return render_template(
         "judging/dashboard.html", h=hackathon, phase=phase, ranking=ranking,
+        ranking_page=ranking_page,
         final=final, final_ranking=final_ranking, final_form=FinalRoundForm(formdata=None),
         can_open_final=final is not None and final.can_open_scoring(current_user, now),
         can_start_final=(phase == Phase.JUDGING and final is None

@@ -43,6 +43,33 @@ def test_the_dashboard_shows_progress_ranking_breakdown_and_disagreement(client,
     assert "Incomplete reviews" in page  # 2 of 3 reviews
 
 
+def test_a_big_hackathons_ranking_is_shown_a_page_at_a_time(client, db):
+    """Every idea is ranked, but the dashboard shows 50 rows at a time, the next page going
+    on where the first stops; a page past the end shows the last one."""
+    import re
+
+    from tests.factories_hackathons import make_coordinator
+    from tests.factories_judging import bulk_judged_hackathon
+
+    world = bulk_judged_hackathon(ideas=80, judges=5, criteria=2)
+    sign_in(client, make_coordinator("zemgale"))
+    url = f"/hackathons/{world.hackathon.slug}/judging"
+
+    def ideas(page: str) -> list[str]:
+        table = page[page.index('class="ranking-table"'):]
+        table = table[:table.index("</table>")]
+        return re.findall(r'<th scope="row"><a [^>]*>(Ideja \d+)</a>', table)
+
+    first = client.get(url).get_data(as_text=True)
+    second = client.get(f"{url}?page=2").get_data(as_text=True)
+    assert len(ideas(first)) == 50 and len(ideas(second)) == 30
+    assert sorted(ideas(first) + ideas(second)) == sorted(f"Ideja {i}" for i in range(80))
+    assert f'href="{url}?page=2#ranking"' in first
+    assert f'href="{url}?page=1#ranking"' in second
+    assert ideas(client.get(f"{url}?page=99").get_data(as_text=True)) == ideas(second)
+    assert ideas(client.get(f"{url}?page=nonsense").get_data(as_text=True)) == ideas(first)
+
+
 def test_the_judges_do_not_see_the_dashboard(client, scored):
     sign_in(client, scored.judges[0])
     assert client.get(f"/hackathons/{scored.hackathon.slug}/judging").status_code == 403
