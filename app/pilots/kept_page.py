@@ -200,7 +200,12 @@ def page(pilot_id: int, today: date, locale: str) -> PublicPilotPage | None:
     return _page(pilot_id, today, locale)
 
 
-@summary
+# A pilot's page with its charts is tens of kilobytes: a crawler reading every pilot in
+# both languages between two changes would otherwise keep them all.
+KEPT_PAGES = 200
+
+
+@summary(most=KEPT_PAGES)
 def _page(pilot_id: int, today: date, locale: str) -> PublicPilotPage | None:
     # `locale` is part of the key: the charts and an untitled idea's name are in words.
     pilot = queries.pilot_by_id(pilot_id, public=True)

@@ -74,6 +74,7 @@ def milestone_overdue(status: MilestoneStatus, due_date: date, today: date) -> b
     """An open milestone whose date has passed."""
     return status in MILESTONE_OPEN and due_date < today
 
+
 MILESTONE_TRANSITIONS: dict[MilestoneStatus, frozenset[MilestoneStatus]] = {
     MilestoneStatus.PLANNED: frozenset({MilestoneStatus.IN_PROGRESS, MilestoneStatus.DONE,
                                         MilestoneStatus.MISSED}),

@@ -15,9 +15,11 @@ belong to the session that loaded them.
 
 from __future__ import annotations
 
+import threading
+from collections import deque
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 from app.public.cache import current_state
 
@@ -26,28 +28,62 @@ F = TypeVar("F", bound=Callable[..., Any])
 # {(function, arguments): value}, all computed under the state `_kept_under`.
 _kept: dict[tuple, Any] = {}
 _kept_under: list[str | None] = [None]
+# For a function kept with `most`: its keys in the order they were kept.
+_kept_order: dict[str, deque[tuple]] = {}
+_order_lock = threading.Lock()
 
 
-def summary(fn: F) -> F:
-    """Keep `fn(*args)` (hashable arguments, plain answer) until the public state changes."""
+@overload
+def summary(fn: F) -> F: ...
+@overload
+def summary(*, most: int) -> Callable[[F], F]: ...
 
-    @wraps(fn)
-    def wrapper(*args: Any) -> Any:
-        state = current_state().key
-        if state != _kept_under[0]:
-            _kept.clear()
-            _kept_under[0] = state
-        key = (fn.__qualname__, args)
-        try:
-            return _kept[key]
-        except KeyError:
-            value = _kept[key] = fn(*args)
-            return value
 
-    return wrapper  # type: ignore[return-value]
+def summary(fn: F | None = None, *, most: int | None = None) -> Any:
+    """Keep `fn(*args)` (hashable arguments, plain answer) until the public state changes.
+
+    With `most`, at most that many of `fn`'s answers are kept, the first kept going first:
+    for a function keyed by something a reader can walk through (every pilot's page), so
+    that memory stays bounded whatever is asked between two changes."""
+
+    def decorate(fn: F) -> F:
+        name = fn.__qualname__
+
+        @wraps(fn)
+        def wrapper(*args: Any) -> Any:
+            state = current_state().key
+            if state != _kept_under[0]:
+                _forget()
+                _kept_under[0] = state
+            key = (name, args)
+            try:
+                return _kept[key]
+            except KeyError:
+                value = _kept[key] = fn(*args)
+                if most is not None:
+                    _bound(name, key, most)
+                return value
+
+        return wrapper  # type: ignore[return-value]
+
+    return decorate(fn) if fn is not None else decorate
+
+
+def _bound(name: str, key: tuple, most: int) -> None:
+    with _order_lock:
+        order = _kept_order.setdefault(name, deque())
+        order.append(key)
+        while len(order) > most:
+            _kept.pop(order.popleft(), None)
+
+
+def _forget() -> None:
+    with _order_lock:
+        _kept.clear()
+        _kept_order.clear()
 
 
 def forget_summaries() -> None:
     """Drop every kept figure (a database replaced under a running process: restore, tests)."""
-    _kept.clear()
+    _forget()
     _kept_under[0] = None

@@ -193,6 +193,43 @@ def test_a_crawler_asking_for_every_number_keeps_nothing(client, db, world):
     assert len(summaries._kept) == kept
 
 
+def test_a_crawler_reading_every_pilot_keeps_a_bounded_number_of_pages(app, db, world):
+    from sqlalchemy import select
+
+    from app.core.clock import today_riga
+    from app.pilots import kept_page
+    from app.pilots.models import Pilot
+    from app.public import summaries
+    from tests.factories_pilots import make_many_pilots
+
+    make_many_pilots(kept_page.KEPT_PAGES + 5)
+    ids = list(db.session.scalars(select(Pilot.id).order_by(Pilot.id)))
+    assert len(ids) > kept_page.KEPT_PAGES
+    with app.test_request_context("/"):
+        for pilot_id in ids:
+            assert kept_page.page(pilot_id, today_riga(), "lv").pilot.id == pilot_id
+    pages = [args for name, args in summaries._kept if name == kept_page._page.__qualname__]
+    assert len(pages) == kept_page.KEPT_PAGES
+    assert {args[0] for args in pages} == set(ids[-kept_page.KEPT_PAGES:])  # the latest read
+
+
+def test_a_summary_with_a_bound_keeps_at_most_that_many_answers(app, db):
+    from app.public import summaries
+
+    worked_out = []
+
+    @summaries.summary(most=3)
+    def square(n: int) -> int:
+        worked_out.append(n)
+        return n * n
+
+    with app.test_request_context("/"):
+        assert [square(n) for n in range(5)] == [0, 1, 4, 9, 16]
+        assert (square(2), square(3), square(4)) == (4, 9, 16)  # the last three, kept
+        assert worked_out == [0, 1, 2, 3, 4]
+        assert square(0) == 0 and worked_out[-1] == 0  # the first, no longer kept
+
+
 def test_unknown_pilot_is_404(client, db):
     assert client.get("/pilots/999999").status_code == 404
 
