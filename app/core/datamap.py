@@ -122,6 +122,8 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.core.collation._collator",
     "app.core.stylesheet.csp_source",
     "app.core.stylesheet.inline_css",
+    # A template's string without variables in a loaded catalog (files, not the database).
+    "app.core.translation._said",
     # A day, a moment, a sum or a number written out in a language: Babel's locale data
     # (and the time zone's rules) only.
     "app.core.formatting._day_in",

@@ -10,6 +10,7 @@ back afterwards), so a forced language is never answered from the page's catalog
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from babel import support
@@ -97,11 +98,21 @@ def install(app: Any) -> None:
 def _template_gettext(eval_context: Any, string: str, **variables: Any) -> str:
     """Jinja's newstyle gettext: marked safe where the template escapes, and always
     formatted (so that "%%" is "%" whether or not there are variables)."""
+    if not variables and eval_context.autoescape:
+        return _said(current_translations(), string)
     translated = current_translations().ugettext(string)
     if eval_context.autoescape:
         # The catalog is ours, as Jinja's own gettext trusts it; the variables are escaped.
         translated = Markup(translated)  # noqa: S704  # nosec B704
     return translated % variables
+
+
+@functools.lru_cache(maxsize=8192)
+def _said(translations: Any, string: str) -> Markup:
+    """A template's string without variables, as `_template_gettext` says it: a page has
+    a few dozen (its navigation, headings and labels), the same on every page, and the
+    catalog a process loaded does not change under it."""
+    return Markup(translations.ugettext(string)) % {}  # noqa: S704  # nosec B704 - as above
 
 
 @pass_eval_context
