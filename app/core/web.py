@@ -195,12 +195,13 @@ def _entity(source: Select) -> Any:
 
 
 def load(source: type[T] | Select[tuple[T]], ident: Any = None, *, see: Predicate | None = None,
-         may: Predicate | None = None) -> T:
+         may: Predicate | None = None, params: dict[str, Any] | None = None) -> T:
     """The object, or the request ends: 404 if it does not exist or `see(obj, user)` is
     false (so nobody learns that it exists), 403 if `may(obj, user)` is false.
 
     `source` is a model (looked up by primary key `ident`) or a select statement (with
-    `ident`, narrowed to that primary key; without, its first row). The predicates are the
+    `ident`, narrowed to that primary key; without, its first row, with `params` bound: a
+    statement built once is then not copied on every request). The predicates are the
     models' own (`Team.can_view`, `Idea.can_edit`), asked about the signed-in user.
     """
     if isinstance(source, Select):
@@ -208,7 +209,7 @@ def load(source: type[T] | Select[tuple[T]], ident: Any = None, *, see: Predicat
         if ident is not None:
             key = inspect(_entity(source)).primary_key[0]
             statement = source.where(key == ident)
-        found = db.session.scalars(statement).first()
+        found = db.session.scalars(statement, params).first()
     else:
         found = db.session.get(source, ident) if ident is not None else None
     if found is None:

@@ -131,9 +131,8 @@ def load_hackathon(key: int | str, *, manage: bool = False, page: bool = False) 
     the hackathon and its region only, for a page that reads its criteria and eligible
     regions otherwise: the public page as kept plain values (`page_terms`), the judging
     dashboard with its ranking."""
-    statement = _hackathon_by(isinstance(key, int), page).params(key=key)
-    return web.load(statement, see=Hackathon.is_visible_to,
-                    may=Hackathon.can_manage if manage else None)
+    return web.load(_hackathon_by(isinstance(key, int), page), params={"key": key},
+                    see=Hackathon.is_visible_to, may=Hackathon.can_manage if manage else None)
 
 
 @functools.cache
