@@ -12,8 +12,9 @@ from babel.dates import format_time as babel_format_time
 from babel.numbers import format_currency as babel_format_currency
 from babel.numbers import format_decimal as babel_format_decimal
 from flask import Flask
-from flask_babel import format_decimal, get_locale, get_timezone
+from flask_babel import format_decimal, get_locale
 
+from app.core.clock import RIGA
 from app.core.translation import kept_locale
 
 # Babel's plain "en" is American (month first, 12-hour clock); our English readers are
@@ -64,7 +65,7 @@ def _local(value: datetime) -> datetime:
     """The moment in Latvian time; naive values are UTC, as the database keeps them."""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(get_timezone())
+    return value.astimezone(RIGA)
 
 
 def _day(value: date, style: str, locale: Locale, case: str | None) -> str:
@@ -88,7 +89,7 @@ def fmt_datetime(value: datetime | None, style: str = "medium", case: str | None
     case="locative" or "dative" inflects a Latvian month name written out in full."""
     if not value:
         return ""
-    return _moment_in(value, style, case, _locale_id(), get_timezone())
+    return _moment_in(value, style, case, _locale_id(), RIGA)
 
 
 # The same moments recur on every read of a list (deadlines, the times rows were saved).
