@@ -22,6 +22,7 @@ from __future__ import annotations
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import Flask, redirect, request, session
+from flask_babel import get_locale
 from markupsafe import Markup, escape
 
 from app.core.translation import kept_locale
@@ -73,8 +74,6 @@ def page_language() -> str:
 
 def current() -> str:
     """The language links are built in now: the page's, unless force_locale says otherwise."""
-    from flask_babel import get_locale
-
     # Asked for every link and every user-written value on a page: the locale the request
     # already settled on is read directly; Flask-Babel chooses it only the first time.
     locale = kept_locale() or get_locale()
