@@ -16,7 +16,6 @@ belong to the session that loaded them.
 from __future__ import annotations
 
 import threading
-from collections import deque
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar, overload
@@ -28,9 +27,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 # {(function, arguments): value}, all computed under the state `_kept_under`.
 _kept: dict[tuple, Any] = {}
 _kept_under: list[str | None] = [None]
-# For a function kept with `most`: its keys in the order they were kept.
-_kept_order: dict[str, deque[tuple]] = {}
-_order_lock = threading.Lock()
+# For a function kept with `most`: its keys in the order they were kept (a dict as an
+# ordered set).
+_kept_order: dict[str, dict[tuple, None]] = {}
+_lock = threading.Lock()
 
 
 @overload
@@ -53,15 +53,13 @@ def summary(fn: F | None = None, *, most: int | None = None) -> Any:
         def wrapper(*args: Any) -> Any:
             state = current_state().key
             if state != _kept_under[0]:
-                _forget()
-                _kept_under[0] = state
+                _forget(state)
             key = (name, args)
             try:
                 return _kept[key]
             except KeyError:
-                value = _kept[key] = fn(*args)
-                if most is not None:
-                    _bound(name, key, most)
+                value = fn(*args)
+                _keep(key, value, state, name, most)
                 return value
 
         return wrapper  # type: ignore[return-value]
@@ -69,21 +67,29 @@ def summary(fn: F | None = None, *, most: int | None = None) -> Any:
     return decorate(fn) if fn is not None else decorate
 
 
-def _bound(name: str, key: tuple, most: int) -> None:
-    with _order_lock:
-        order = _kept_order.setdefault(name, deque())
-        order.append(key)
-        while len(order) > most:
-            _kept.pop(order.popleft(), None)
+def _keep(key: tuple, value: Any, state: str, name: str, most: int | None) -> None:
+    """Keep `value` only if the state is still the one it was worked out under: a change
+    seen meanwhile (by a kept function it called, say) may have made it out of date."""
+    with _lock:
+        if _kept_under[0] != state:
+            return
+        _kept[key] = value
+        if most is not None:
+            order = _kept_order.setdefault(name, {})
+            order[key] = None
+            while len(order) > most:
+                first = next(iter(order))
+                del order[first]
+                _kept.pop(first, None)
 
 
-def _forget() -> None:
-    with _order_lock:
+def _forget(state: str | None) -> None:
+    with _lock:
         _kept.clear()
         _kept_order.clear()
+        _kept_under[0] = state
 
 
 def forget_summaries() -> None:
     """Drop every kept figure (a database replaced under a running process: restore, tests)."""
-    _forget()
-    _kept_under[0] = None
+    _forget(None)

@@ -230,6 +230,54 @@ def test_a_summary_with_a_bound_keeps_at_most_that_many_answers(app, db):
         assert square(0) == 0 and worked_out[-1] == 0  # the first, no longer kept
 
 
+def test_a_value_worked_out_across_a_change_is_not_kept(app, monkeypatch):
+    """A kept function that reads, then sees public data change (through another kept
+    function it calls), answers what it read but does not keep it under the new state."""
+    from types import SimpleNamespace
+
+    from app.public import summaries
+
+    state = ["before"]
+    monkeypatch.setattr(summaries, "current_state", lambda: SimpleNamespace(key=state[0]))
+    summaries.forget_summaries()
+    stored = {"title": "Vecais nosaukums"}
+
+    @summaries.summary
+    def places() -> str:
+        return "vietas"
+
+    @summaries.summary
+    def page() -> str:
+        title = stored["title"]
+        stored["title"] = "Jaunais nosaukums"  # another worker commits a change ...
+        state[0] = "after"  # ... which the next read of the state sees
+        places()
+        return title
+
+    assert page() == "Vecais nosaukums"
+    assert page() == "Jaunais nosaukums"  # read again, not kept from before the change
+    summaries.forget_summaries()
+
+
+def test_a_pager_passes_on_the_querys_arguments_but_never_url_fors(client, db, world):
+    """`?_anchor=`, `?_scheme=` or `?_external=` in an address are not url_for's to take:
+    no error, and every link of the pager stays on the site."""
+    import re
+
+    from tests.factories_pilots import make_many_pilots
+
+    make_many_pilots(30)
+    for query in ("_anchor=x", "_scheme=javascript&_external=1", "_method=POST",
+                  "region=zemgale&_anchor=x"):
+        response = client.get(f"/pilots?{query}")
+        assert response.status_code == 200, query
+        links = re.findall(r'<a rel="next" href="([^"]+)"', response.get_data(as_text=True))
+        assert links and all(link.startswith("/pilots?") for link in links), links
+        assert all("_anchor" not in link and "_scheme" not in link for link in links)
+    response = client.get("/pilots?region=zemgale&_anchor=x")
+    assert 'href="/pilots?region=zemgale&amp;page=2"' in response.get_data(as_text=True)
+
+
 def test_unknown_pilot_is_404(client, db):
     assert client.get("/pilots/999999").status_code == 404
 
