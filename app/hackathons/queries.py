@@ -113,7 +113,7 @@ def card_page(viewer, *, region: str | None, phase: str | None, q: str | None,
 def public_cards() -> tuple[PlainHackathon, ...]:
     """Every hackathon but the drafts, newest first, as the list's cards (the home page's
     open and coming hackathons are picked from them too)."""
-    regions = {r.code: r for r in kept_places.regions()}
+    regions = kept_places.region_by_code()
     return tuple(
         PlainHackathon(id_, slug, title, theme, code, regions.get(code) if code else None,
                        Phase(stored), opens, closes)

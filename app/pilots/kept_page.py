@@ -27,7 +27,7 @@ from app.pilots.charts import ChartRow, chart_table_rows, indicator_chart
 from app.pilots.health import Health
 from app.pilots.models import Pilot
 from app.pilots.models_plan import Indicator
-from app.pilots.plain import Named, ScopeMilestone, every_pilot
+from app.pilots.plain import Named, ScopeMilestone, ThemeName, every_pilot
 from app.pilots.states import (
     ExpenseCategory,
     FundingKind,
@@ -109,12 +109,6 @@ class PageTeam:
 
 
 @dataclass(frozen=True)
-class PageTheme:
-    name: str
-    instrument_id: int
-
-
-@dataclass(frozen=True)
 class PageIndicator:
     id: int
     name: str
@@ -159,7 +153,7 @@ class PagePilot:
     region: PlainRegion
     lead_municipality: PlainMunicipality
     partner_municipalities: tuple[PlainMunicipality, ...]
-    assessment_theme: PageTheme | None
+    assessment_theme: ThemeName | None
     evaluation: PageEvaluation | None
     milestones: tuple[PageMilestone, ...]
     funding_lines: tuple[PageFunding, ...]
@@ -220,8 +214,7 @@ def _page(pilot_id: int, today: date, locale: str) -> PublicPilotPage | None:
 
 
 def _plain(pilot: Pilot) -> PagePilot:
-    places = {m.id: m for m in kept_places.municipalities()}
-    regions = {r.code: r for r in kept_places.regions()}
+    places = kept_places.municipality_by_id()
     theme = pilot.assessment_theme
     evaluation = pilot.evaluation
     return PagePilot(
@@ -236,10 +229,11 @@ def _plain(pilot: Pilot) -> PagePilot:
         idea=PageIdea(title=pilot.idea.title, display_title=pilot.idea.display_title),
         team=PageTeam(name=pilot.team.name),
         hackathon=Named(pilot.hackathon.id, pilot.hackathon.title),
-        region=regions[pilot.region_code],
+        region=kept_places.region_by_code()[pilot.region_code],
         lead_municipality=places[pilot.lead_municipality_id],
         partner_municipalities=tuple(places[m.id] for m in pilot.partner_municipalities),
-        assessment_theme=None if theme is None else PageTheme(theme.name, theme.instrument_id),
+        assessment_theme=None if theme is None else ThemeName(
+            theme.id, theme.name, theme.instrument_id),
         evaluation=None if evaluation is None else PageEvaluation(
             evaluation.recommendation, evaluation.results_html, evaluation.lessons_html),
         milestones=tuple(PageMilestone(

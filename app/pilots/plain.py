@@ -131,7 +131,7 @@ def load_plain(condition, today: date) -> list[PilotRow]:
             .join(Pilot, Pilot.id == Milestone.pilot_id).where(condition)
             .order_by(Milestone.pilot_id, Milestone.due_date, Milestone.id)):
         milestones[pilot_id].append(ScopeMilestone(*columns))
-    places = {m.id: m for m in kept_places.municipalities()}
+    places = kept_places.municipality_by_id()
     partners: dict[int, list[PlainMunicipality]] = defaultdict(list)
     for pilot_id, municipality_id in db.session.execute(
             select(pilot_partner.c.pilot_id, pilot_partner.c.municipality_id)

@@ -87,6 +87,11 @@ def _replication_form(pilot: Pilot, form: ReplicationForm | None = None) -> Repl
     return form
 
 
+# A reader who sees no internal part: no form of the team's or coordinators' is built.
+_READ_ONLY = {"internal": False, "can_edit": False, "can_manage": False, "can_evaluate": False,
+              "status_form": None}
+
+
 @bp.route("/pilots/<id:pilot_id>")
 @public_page
 @access.public
@@ -104,25 +109,23 @@ def pilot(pilot_id: int):
             abort(404)
         return render_template("pilots/pilot.html", pilot=kept.pilot, row=kept.row,
                                charts=kept.charts, summary_html=kept.summary_html,
-                               today=today, internal=False, stored_html=stored_html,
-                               following=False, follow_form=None, can_edit=False,
-                               can_manage=False, can_evaluate=False, status_form=None)
+                               today=today, stored_html=stored_html, following=False,
+                               follow_form=None, **_READ_ONLY)
     pilot = queries.pilot_by_id(pilot_id)
     if pilot is None:
         abort(404)
     internal = pilot.can_view_internal(current_user)
     row = queries.summarize(pilot, None, today)
-    common = {"pilot": pilot, "row": row, "today": today, "internal": internal,
+    common = {"pilot": pilot, "row": row, "today": today,
               "charts": [kept_page.chart(i) for i in pilot.indicators],
               "summary_html": stored_html(pilot.summary_html),
               "stored_html": stored_html,
               "following": follow_ops.is_following(pilot, current_user),
               "follow_form": EmptyForm(formdata=None)}
     if not internal:
-        return render_template("pilots/pilot.html", **common, can_edit=False,
-                               can_manage=False, can_evaluate=False, status_form=None)
+        return render_template("pilots/pilot.html", **common, **_READ_ONLY)
     return render_template(
-        "pilots/pilot.html", **common,
+        "pilots/pilot.html", **common, internal=True,
         can_edit=pilot.can_edit(current_user), can_manage=pilot.can_manage(current_user),
         can_evaluate=pilot.can_evaluate(current_user),
         status_form=_status_form(pilot), funding_form=FundingForm(formdata=None),

@@ -60,3 +60,15 @@ def municipalities() -> tuple[PlainMunicipality, ...]:
     rows = db.session.execute(select(Municipality.id, Municipality.slug, Municipality.name,
                                      Municipality.region_code, Municipality.kind))
     return tuple(collated((PlainMunicipality(*row) for row in rows), key=lambda m: m.name))
+
+
+@summary
+def municipality_by_id() -> dict[int, PlainMunicipality]:
+    """Every municipality by its id (pilots and places name theirs by id)."""
+    return {m.id: m for m in municipalities()}
+
+
+@summary
+def region_by_code() -> dict[str, PlainRegion]:
+    """Every planning region by its code."""
+    return {r.code: r for r in regions()}

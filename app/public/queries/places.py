@@ -87,11 +87,11 @@ class PlainPlace:
 
 def municipality_by_id(municipality_id: int) -> PlainPlace | None:
     """The municipality with its planning region, from the kept places."""
-    found = next((m for m in kept_places.municipalities() if m.id == municipality_id), None)
+    found = kept_places.municipality_by_id().get(municipality_id)
     if found is None:
         return None
-    region = next(r for r in kept_places.regions() if r.code == found.region_code)
-    return PlainPlace(found.id, found.name, found.kind, region)
+    return PlainPlace(found.id, found.name, found.kind,
+                      kept_places.region_by_code()[found.region_code])
 
 
 def region_comparison(region: PlainRegion, today: date | None = None) -> RegionComparison:
