@@ -74,6 +74,27 @@ def test_a_write_to_a_public_table_invalidates_public_pages_and_a_private_one_do
     assert raised is (datamap.TABLES[table] == datamap.PUBLIC)
 
 
+def _judging_version() -> int:
+    return db.session.scalar(select(PublicDataVersion.version).where(
+        PublicDataVersion.id == 2)) or 0
+
+
+@pytest.mark.parametrize("table", sorted(datamap.TABLES))
+def test_a_write_to_a_judging_input_raises_the_judging_version_and_no_other_does(table):
+    before = _judging_version()
+    column = next(iter(db.metadata.tables[table].primary_key.columns))
+    db.session.execute(update(db.metadata.tables[table]).where(false())
+                       .values({column.name: column}))
+    db.session.commit()
+    assert (_judging_version() > before) is (table in datamap.JUDGING_INPUTS)
+
+
+def test_the_judging_inputs_are_private_tables():
+    """A public table raises the public version, which the kept judging figures read too."""
+    assert {t for t, mark in datamap.TABLES.items()
+                                      if mark == datamap.PRIVATE} >= datamap.JUDGING_INPUTS
+
+
 def test_a_public_vote_invalidates_public_pages():
     from app.judging.voting import cast_vote
     from tests.factories_judging import judging_world, make_user_in

@@ -85,6 +85,17 @@ TABLES: dict[str, str] = {
     "public_data_version": PRIVATE,  # the version itself: raising it must not raise it again
 }
 
+# Private tables that a coordinator's kept judging figures read (the judging dashboard's
+# reviews, ranking, ties and declared conflicts, app/judging/kept_board.py): a change to
+# one of them raises the judging version (app.public.cache.judging_state). Those figures
+# are kept only if every table they read is public or listed here, so a table missing here
+# makes them slower, never stale; tests/judging/test_kept_board.py fails for one missing.
+JUDGING_INPUTS: frozenset[str] = frozenset({
+    "user",  # the judges' names and municipalities
+    "team_member", "team_former_member", "team_invitation", "idea_revision",  # conflicts
+    "conflict_declaration",
+})
+
 # Instants (table, column) after which a public page shows something else without any row
 # changing: a hackathon opens, its submissions close, its judging and public vote close.
 CLOCK_COLUMNS: tuple[tuple[str, str], ...] = (
@@ -103,6 +114,10 @@ CACHES: dict[str, str] = {
     "app.public.summaries._kept": "whole-table figures (home, a region's comparison), kept "
                                   "under the public state and emptied when it changes",
     "app.opendata.export.kept_file": "open-data files on disk, one folder per public state",
+    "app.judging.kept_board._store": "a hackathon's reviews, ranking, ties and declared "
+                                     "conflicts for its coordinators, kept under the public "
+                                     "and judging versions (read afresh on every request) "
+                                     "and emptied when either changes",
 }
 
 
@@ -110,6 +125,7 @@ CACHES: dict[str, str] = {
 # stored data: nothing has to empty them.
 PURE_MEMOS: frozenset[str] = frozenset({
     "app.public.cache._state_statement",
+    "app.public.cache._versions_statement",
     # Addresses built from the URL map and the arguments in the key (host, root, scheme and
     # language included).
     "app.core.web._built_urls",
@@ -142,7 +158,7 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.ideas.queries._taking_ideas_statement",
     "app.judging.assigning._juries_to_assign",
     "app.judging.queries._criteria_statement",
-    "app.judging.queries._dashboard_statements",
+    "app.judging.queries._every_review_statement",
     "app.judging.queries._my_reviews_statement",
     "app.judging.queries._ranking_statements",
     "app.judging.queries._submitted_reviews_statement",

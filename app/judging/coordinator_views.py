@@ -25,13 +25,14 @@ from app.hackathons.queries import load_hackathon
 from app.hackathons.views import criterion_edit_page
 from app.ideas import redaction as redacting
 from app.ideas.models import Idea
-from app.judging import assigning, deciding, queries, reminders, reports, scoring
+from app.judging import assigning, deciding, kept_board, queries, reminders, reports, scoring
 from app.judging.blueprint import bp, flash_refusal, managed_hackathon, refused
 from app.judging.forms import FinalRoundForm, JuryForm
 from app.judging.messages import shortfall_text
 from app.judging.models import ASSIGNABLE, JuryMember
-from app.judging.models_results import FinalRound, results_published
+from app.judging.models_results import FinalRound
 from app.judging.models_reviews import Review, ReviewStatus
+from app.public.cache import judging_state
 
 RANKING_PER_PAGE = 50  # rows of the dashboard's ranking on one page
 
@@ -119,48 +120,38 @@ def build_assignments(slug: str):
 @bp.route("/hackathons/<slug>/judging")
 @access.coordinator_only
 def dashboard(slug: str):
+    # Read before the hackathon: nothing worked out under it is older than it.
+    state = judging_state()
     # Its criteria come with the ranking, and its eligible regions are not shown here.
     hackathon = load_hackathon(slug, manage=True, page=True)
     now = now_utc()
     assigning.ensure_assignments(hackathon, now=now)
     phase = hackathon.phase_at(now)
-    reviews = queries.every_review(hackathon)
-    tied_by_review = queries.tied_reviews(hackathon, reviews)
-    ranking = queries.load_ranking(hackathon, breakdown=True, tied=tied_by_review)
+    board = kept_board.board(hackathon, state)
+    ranking = board.ranking
     progress = reminders.judge_progress(hackathon, now=now)
-    conflicts = queries.conflict_declarations(hackathon)
-    judge_names = {p.user.id: p.user.name for p in progress}
-    tied = list(tied_by_review.values())
     # The ranking is worked out whole (a rank depends on every idea), but shown a page at a
     # time: a national hackathon's thousands of ideas, each with its reviews, would make a
     # page of megabytes. The scores' CSV holds all of it.
     page, _per_page = clamp(request.args.get("page", 1), RANKING_PER_PAGE, RANKING_PER_PAGE)
     pages = max(1, -(-len(ranking.rows) // RANKING_PER_PAGE))
     ranking_page = page_of(ranking.rows, min(page, pages), RANKING_PER_PAGE)
-    reviews_of: dict[tuple[int, int], list] = {}
-    for r in reviews:
-        reviews_of.setdefault((r.round, r.idea_id), []).append(r)
-    total = sum(p.total for p in progress)
-    done = sum(p.done for p in progress)
     final = queries.final_round_of(hackathon)
-    final_ranking = (queries.load_ranking(hackathon, breakdown=True, round_=FINAL_ROUND,
-                                          idea_ids=final.idea_ids, final=final,
-                                          tied=tied_by_review)
-                     if final else None)
     return render_template(
         "judging/dashboard.html", h=hackathon, phase=phase, ranking=ranking,
         ranking_page=ranking_page,
-        final=final, final_ranking=final_ranking, final_form=FinalRoundForm(formdata=None),
+        final=final, final_ranking=board.final_ranking if final else None,
+        final_form=FinalRoundForm(formdata=None),
         can_open_final=final is not None and final.can_open_scoring(current_user, now),
-        can_start_final=(phase == Phase.JUDGING and final is None
-                         and not results_published(hackathon.id)
+        can_start_final=(phase == Phase.JUDGING and final is None and not board.published
                          and sum(1 for r in ranking.rows if r.ranked.rank) >= 2),
-        progress=progress, conflicts=conflicts, run=queries.latest_run(hackathon),
-        reviews_of=reviews_of, judge_names=judge_names, total=total, done=done, tied=tied,
-        titles={row.idea.id: row.idea.title for row in ranking.rows},
+        progress=progress, conflicts=board.declared, run=queries.latest_run(hackathon),
+        reviews_of=board.reviews_of, judge_names={p.user.id: p.user.name for p in progress},
+        total=sum(p.total for p in progress), done=sum(p.done for p in progress),
+        tied=list(board.tied.values()), titles=board.titles,
         conflict_label=assigning.conflict_label,
         behind=[p for p in progress if p.behind and not p.reminded_today],
-        can_build=phase in ASSIGNABLE and not results_published(hackathon.id),
+        can_build=phase in ASSIGNABLE and not board.published,
         decision=queries.published_decision(hackathon), action_form=EmptyForm(),
         disagreement=scoring.DISAGREEMENT_THRESHOLD,
         warnings=redacting.blind_review_warnings(hackathon),

@@ -23,7 +23,7 @@ from app.hackathons.models import FINAL_ROUND, FIRST_ROUND, Criterion, Hackathon
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 from app.judging import conflicts, review_scores, scoring
-from app.judging.models import AssignmentRun, ConflictDeclaration
+from app.judging.models import AssignmentRun
 from app.judging.models_results import FinalRound, WinnerDecision
 from app.judging.models_results import final_round_of as _final_round_of
 from app.judging.models_results import results_published as _results_published
@@ -249,35 +249,20 @@ def final_ranking(hackathon: Hackathon, *, breakdown: bool = False) -> Ranking:
                    final_criteria=second.criteria)
 
 
-def conflict_declarations(hackathon: Hackathon) -> list[ConflictDeclaration]:
-    """The conflicts of interest judges declared in the hackathon, the newest first, with
-    the judge and the idea."""
-    return list(db.session.scalars(_dashboard_statements()[0],
-                                   {"hackathon_id": hackathon.id}).unique())
-
-
 def every_review(hackathon: Hackathon) -> list[Any]:
     """Every review of the hackathon as a plain row (id, idea, judge, status, score, round,
     and the judge's municipality), by id: the dashboard links each idea's reviews, and
     works out the ties (`tied_reviews`) from the same rows."""
-    return list(db.session.execute(_dashboard_statements()[1], {"hackathon_id": hackathon.id}))
+    return list(db.session.execute(_every_review_statement(), {"hackathon_id": hackathon.id}))
 
 
 @functools.cache
-def _dashboard_statements() -> tuple[Any, Any]:
-    """`conflict_declarations`' and `every_review`'s queries, built once per process (the
-    judging dashboard asks both on every read); the hackathon is a bound parameter."""
-    hackathon_id: Any = bindparam("hackathon_id")
-    declared = (select(ConflictDeclaration)
-                .where(ConflictDeclaration.hackathon_id == hackathon_id)
-                .options(joinedload(ConflictDeclaration.judge),
-                         joinedload(ConflictDeclaration.idea))
-                .order_by(ConflictDeclaration.declared_at.desc()))
-    reviews = (select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.score,
-                      Review.round, User.municipality_id)
-               .outerjoin(User, User.id == Review.judge_id)
-               .where(Review.hackathon_id == hackathon_id).order_by(Review.id))
-    return declared, reviews
+def _every_review_statement() -> Any:
+    """`every_review`'s query, built once per process; the hackathon is a bound parameter."""
+    return (select(Review.id, Review.idea_id, Review.judge_id, Review.status, Review.score,
+                   Review.round, User.municipality_id)
+            .outerjoin(User, User.id == Review.judge_id)
+            .where(Review.hackathon_id == bindparam("hackathon_id")).order_by(Review.id))
 
 
 def published_decision(hackathon: Hackathon) -> WinnerDecision | None:

@@ -3,8 +3,9 @@ in-process cache of rendered pages.
 
 Invalidation
     Every commit that inserts, changes or deletes a row of a table that app/core/datamap.py
-    marks public (ideas: other than drafts) raises the single row of `public_data_version`
-    in the same transaction. Nobody has to remember to do it: ORM flushes are watched
+    marks public (ideas: other than drafts) raises row 1 of `public_data_version` in the
+    same transaction (and one that changes a private table datamap.JUDGING_INPUTS names,
+    row 2: see `judging_state`). Nobody has to remember to do it: ORM flushes are watched
     (`after_flush`), and so are bulk statements run through the session (`do_orm_execute`);
     the raise happens once per transaction, just before it commits (`before_commit`). Code
     that writes with raw SQL behind the session's back calls `bump_public_version()` itself.
@@ -53,6 +54,11 @@ if TYPE_CHECKING:
 
 DIRTY = "talka_public_dirty"
 BUMPED = "talka_public_bumped"
+JUDGING_DIRTY = "talka_judging_dirty"
+# The rows of `public_data_version`: the public data's, and the judging inputs' (the
+# private tables a coordinator's kept judging figures read, datamap.JUDGING_INPUTS).
+PUBLIC_ROW = 1
+JUDGING_ROW = 2
 MAX_ENTRIES = 512
 STATE_TTL_SECONDS = 1.0
 MAX_BODY_BYTES = 2 * 1024 * 1024  # a larger page is served, not kept
@@ -61,6 +67,7 @@ MAX_TOTAL_BYTES = 64 * 1024 * 1024  # per process, whatever query strings visito
 # Tables whose rows public pages show (app/core/datamap.py marks every table). Changes to
 # any other table (users, sessions, the outbox, drafts...) leave the public cache alone.
 PUBLIC_TABLES = datamap.public_tables()
+JUDGING_TABLES = datamap.JUDGING_INPUTS
 
 
 # --- noticing changes ----------------------------------------------------------------------------
@@ -86,20 +93,33 @@ def _touches_public(obj) -> bool:
 
 
 def _after_flush(session: Session, _context) -> None:
-    if session.info.get(DIRTY):
+    if session.info.get(DIRTY) and session.info.get(JUDGING_DIRTY):
         return
     for obj in chain(session.new, session.dirty, session.deleted):
-        if _touches_public(obj):
+        if not session.info.get(DIRTY) and _touches_public(obj):
             session.info[DIRTY] = True
-            return
+        if _table_of(obj) in JUDGING_TABLES:
+            session.info[JUDGING_DIRTY] = True
 
 
 def _on_execute(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
-    table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) in PUBLIC_TABLES:
+    name = getattr(getattr(state.statement, "table", None), "name", None)
+    if name in PUBLIC_TABLES:
         state.session.info[DIRTY] = True
+    if name in JUDGING_TABLES:
+        state.session.info[JUDGING_DIRTY] = True
+
+
+def unsaved_change(session: Session | scoped_session[Any] | None = None) -> bool:
+    """Whether this transaction has changed public data or a judging input that is not
+    committed yet: what it reads then may never be committed, so it must not be kept."""
+    session = session or db.session
+    if session.info.get(DIRTY) or session.info.get(JUDGING_DIRTY):
+        return True
+    return any(_touches_public(obj) or _table_of(obj) in JUDGING_TABLES
+               for obj in chain(session.new, session.dirty, session.deleted))
 
 
 def _before_commit(session: Session) -> None:
@@ -110,6 +130,8 @@ def _before_commit(session: Session) -> None:
     if session.info.pop(DIRTY, False):
         bump_public_version(session)
         session.info[BUMPED] = True
+    if session.info.pop(JUDGING_DIRTY, False):
+        bump_public_version(session, row=JUDGING_ROW)
 
 
 def _after_commit(session: Session) -> None:
@@ -121,6 +143,7 @@ def _after_soft_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the whole transaction is gone, not a savepoint
         session.info.pop(DIRTY, None)
         session.info.pop(BUMPED, None)
+        session.info.pop(JUDGING_DIRTY, None)
 
 
 def install() -> None:
@@ -133,8 +156,9 @@ def install() -> None:
 
 
 def bump_public_version(session: Session | scoped_session[Any] | None = None, *,
-                        now: datetime | None = None) -> None:
-    """Raise the public data version (an upsert: the row is made if it is missing)."""
+                        now: datetime | None = None, row: int = PUBLIC_ROW) -> None:
+    """Raise the public data version, or with `row` another of the table's versions (an
+    upsert: the row is made if it is missing)."""
     from app.public.models import PublicDataVersion
 
     session = session or db.session
@@ -147,17 +171,18 @@ def bump_public_version(session: Session | scoped_session[Any] | None = None, *,
         else:
             # The same on_conflict_do_update in both dialects; mypy sees two unrelated functions.
             from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
-        statement = insert(table).values(id=1, version=1, changed_at=now)
+        statement = insert(table).values(id=row, version=1, changed_at=now)
         statement = statement.on_conflict_do_update(
             index_elements=[table.c.id],
             set_={"version": table.c.version + 1, "changed_at": now})
         session.execute(statement)
         return
     # An UPDATE answers a CursorResult (with rowcount); execute() is typed for any statement.
-    done = cast(CursorResult[Any], session.execute(update(table).where(table.c.id == 1).values(
-        version=table.c.version + 1, changed_at=now)))
+    done = cast(CursorResult[Any], session.execute(update(table).where(table.c.id == row)
+                                                   .values(version=table.c.version + 1,
+                                                           changed_at=now)))
     if not done.rowcount:
-        session.execute(table.insert().values(id=1, version=1, changed_at=now))
+        session.execute(table.insert().values(id=row, version=1, changed_at=now))
 
 
 # --- the state a page depends on -----------------------------------------------------------------
@@ -251,6 +276,25 @@ def public_state(now: datetime | None = None, *, connection=None) -> PublicState
     return PublicState(version=row[0] or 0, changed_at=aware(row[1]),
                        today=today_riga(now).isoformat(),
                        last_boundary=max(boundaries) if boundaries else None)
+
+
+@functools.cache
+def _versions_statement():
+    """`judging_state`'s query, built once per process."""
+    from app.public.models import PublicDataVersion
+
+    return (select(PublicDataVersion.id, PublicDataVersion.version,
+                   PublicDataVersion.changed_at)
+            .where(PublicDataVersion.id.in_((PUBLIC_ROW, JUDGING_ROW))))
+
+
+def judging_state() -> tuple:
+    """What a coordinator's kept judging figures depend on: the versions of the public data
+    and of the judging inputs, read now (no time to live: a coordinator who excluded a
+    review on one instance sees the next page from another one without it). Read it before
+    loading what is worked out under it, so that what is read is never older than it."""
+    rows = db.session.execute(_versions_statement()).all()
+    return tuple(sorted((row.id, row.version, row.changed_at) for row in rows))
 
 
 # --- the page cache ------------------------------------------------------------------------------

@@ -12,7 +12,9 @@ from app.extensions import Model
 
 
 class PublicDataVersion(Model):
-    """One row (id 1): raised by every commit that changes data public pages show.
+    """Row 1: raised by every commit that changes data public pages show. Row 2: raised by
+    every commit that changes a private table a coordinator's kept judging figures read
+    (app.public.cache.judging_state).
 
     Public pages are cached per process under this number, and anonymous visitors get an
     ETag made from it, so a change anywhere is seen everywhere at once (app.public.cache).

@@ -1,4 +1,4 @@
-"""Figures that count whole tables, computed once per change of public data.
+"""Figures that count whole tables, computed once per change of the data they read.
 
 The home page's headline figures and a region's comparison of its municipalities count
 every idea, pilot and milestone: their cost grows with the data, while what they answer
@@ -11,26 +11,143 @@ the page cache).
 
 Only plain values are kept (numbers, dates, frozen dataclasses), never ORM objects, which
 belong to the session that loaded them.
+
+A store may name the tables its state watches (`Store.watched`): then every statement run
+while a value is worked out is read for the tables it names, and a value that read any
+other table, or ran SQL whose tables cannot be told, is answered but not kept. A table
+read by a kept figure but missing from the state's watch list therefore makes that figure
+slower, never stale. Nor is a value kept that was worked out in a transaction with changes
+not yet committed.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar, overload
 
-from app.public.cache import current_state
+from sqlalchemy import Table, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.sql import visitors
+
+from app.public.cache import current_state, unsaved_change
 
 F = TypeVar("F", bound=Callable[..., Any])
+log = logging.getLogger(__name__)
 
-# {(function, arguments): value}, all computed under the state `_kept_under`.
-_kept: dict[tuple, Any] = {}
-_kept_under: list[str | None] = [None]
-# For a function kept with `most`: its keys in the order they were kept (a dict as an
-# ordered set).
-_kept_order: dict[str, dict[tuple, None]] = {}
-_lock = threading.Lock()
+# The tables read by the values being worked out in this context, innermost last; "?" for
+# a statement whose tables cannot be told (text SQL).
+_reading: ContextVar[tuple[set[str], ...]] = ContextVar("talka_kept_reading", default=())
+UNKNOWN = "?"
+
+
+class Store:
+    """Values of kept functions, all worked out under one state (a hashable key)."""
+
+    def __init__(self, watched: Iterable[str] | None = None) -> None:
+        # {(function, arguments): value}, all computed under the state `under[0]`.
+        self.kept: dict[tuple, Any] = {}
+        self.under: list[Any] = [None]
+        # For a function kept with `most`: its keys in the order they were kept (a dict as
+        # an ordered set).
+        self.order: dict[str, dict[tuple, None]] = {}
+        self.watched = frozenset(watched) if watched is not None else None
+        self.lock = threading.Lock()
+
+    def answer(self, state: Any, name: str, args: tuple, compute: Callable[[], Any],
+               most: int | None = None) -> Any:
+        if state != self.under[0]:
+            self.forget(state)
+        key = (name, args)
+        try:
+            return self.kept[key]
+        except KeyError:
+            pass
+        if self.watched is None:
+            value = compute()
+            self._keep(key, value, state, name, most)
+            return value
+        if unsaved_change():
+            return compute()
+        read: set[str] = set()
+        token = _reading.set((*_reading.get(), read))
+        try:
+            value = compute()
+        finally:
+            _reading.reset(token)
+        for outer in _reading.get():
+            outer.update(read)  # an enclosing kept value read them too
+        unwatched = read - self.watched
+        if unsaved_change():
+            pass  # it wrote on the way: what it read may never be committed
+        elif unwatched:
+            log.warning("%s read %s, which its state does not watch: not kept",
+                        name, ", ".join(sorted(unwatched)))
+        else:
+            self._keep(key, value, state, name, most)
+        return value
+
+    def _keep(self, key: tuple, value: Any, state: Any, name: str, most: int | None) -> None:
+        """Keep `value` only if the state is still the one it was worked out under: a change
+        seen meanwhile (by a kept function it called, say) may have made it out of date."""
+        with self.lock:
+            if self.under[0] != state:
+                return
+            self.kept[key] = value
+            if most is not None:
+                order = self.order.setdefault(name, {})
+                order[key] = None
+                while len(order) > most:
+                    first = next(iter(order))
+                    del order[first]
+                    self.kept.pop(first, None)
+
+    def forget(self, state: Any = None) -> None:
+        with self.lock:
+            self.kept.clear()
+            self.order.clear()
+            self.under[0] = state
+
+
+def kept_under(store: Store, state: Callable[[], Any], fn: F, most: int | None) -> F:
+    """`fn` answered from `store` while `state()` is unchanged (see `summary`)."""
+    name = fn.__qualname__
+
+    @wraps(fn)
+    def wrapper(*args: Any) -> Any:
+        return store.answer(state(), name, args, lambda: fn(*args), most)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _tables_read(_connection, _cursor, _statement, _parameters, context, _many) -> None:
+    reading = _reading.get()
+    if not reading:
+        return
+    compiled = getattr(context, "compiled", None)
+    statement = getattr(compiled, "statement", None)
+    names = {element.name for element in visitors.iterate(statement)
+             if isinstance(element, Table)} if statement is not None else set()
+    for read in reading:
+        read.update(names or {UNKNOWN})
+
+
+def install() -> None:
+    """Watch what kept values read, on every engine (idempotent)."""
+    if not event.contains(Engine, "before_cursor_execute", _tables_read):
+        event.listen(Engine, "before_cursor_execute", _tables_read)
+
+
+_public = Store()
+# The public store's values, by (function, arguments) (tests look at what is kept).
+_kept = _public.kept
+
+
+def _public_state() -> str:
+    return current_state().key
 
 
 @overload
@@ -47,49 +164,22 @@ def summary(fn: F | None = None, *, most: int | None = None) -> Any:
     that memory stays bounded whatever is asked between two changes."""
 
     def decorate(fn: F) -> F:
-        name = fn.__qualname__
-
-        @wraps(fn)
-        def wrapper(*args: Any) -> Any:
-            state = current_state().key
-            if state != _kept_under[0]:
-                _forget(state)
-            key = (name, args)
-            try:
-                return _kept[key]
-            except KeyError:
-                value = fn(*args)
-                _keep(key, value, state, name, most)
-                return value
-
-        return wrapper  # type: ignore[return-value]
+        return kept_under(_public, _public_state, fn, most)
 
     return decorate(fn) if fn is not None else decorate
 
 
-def _keep(key: tuple, value: Any, state: str, name: str, most: int | None) -> None:
-    """Keep `value` only if the state is still the one it was worked out under: a change
-    seen meanwhile (by a kept function it called, say) may have made it out of date."""
-    with _lock:
-        if _kept_under[0] != state:
-            return
-        _kept[key] = value
-        if most is not None:
-            order = _kept_order.setdefault(name, {})
-            order[key] = None
-            while len(order) > most:
-                first = next(iter(order))
-                del order[first]
-                _kept.pop(first, None)
+_stores: list[Store] = [_public]
 
 
-def _forget(state: str | None) -> None:
-    with _lock:
-        _kept.clear()
-        _kept_order.clear()
-        _kept_under[0] = state
+def store(watched: Iterable[str]) -> Store:
+    """A store of its own, whose values are kept only if they read no table but `watched`."""
+    made = Store(watched)
+    _stores.append(made)
+    return made
 
 
 def forget_summaries() -> None:
-    """Drop every kept figure (a database replaced under a running process: restore, tests)."""
-    _forget(None)
+    """Drop every kept value (a database replaced under a running process: restore, tests)."""
+    for each in _stores:
+        each.forget(None)

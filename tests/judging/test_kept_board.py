@@ -1,0 +1,151 @@
+"""The judging dashboard's figures are kept between a coordinator's reads: every change to
+what they are worked out from shows on the next read, and nothing is kept that could
+outlive its data."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+
+from app.extensions import db
+from app.judging import kept_board
+from app.judging.models import AssignmentRun, ConflictDeclaration
+from app.public import summaries
+from app.public.cache import judging_state
+from app.teams.models import TeamMember
+from tests.factories_judging import judging_world, make_review, sign_in
+
+
+@pytest.fixture
+def w(db):
+    """Two ideas wanting two reviews each, three judges; judges 0 and 1 submitted theirs of
+    the first idea."""
+    world = judging_world(judges=3, ideas=2, reviews_per_idea=2, criteria=2)
+    db.session.add(AssignmentRun(hackathon_id=world.hackathon.id, trigger="judging_started"))
+    db.session.commit()
+    world.first, world.second = world.ideas
+    world.review = make_review(world.first, world.judges[0], status="submitted",
+                               scores={0: 9, 1: 9})
+    make_review(world.first, world.judges[1], status="submitted", scores={0: 3, 1: 3})
+    world.url = f"/hackathons/{world.hackathon.slug}/judging"
+    return world
+
+
+def ranking_of(page: str) -> str:
+    return page[page.index('id="ranking"'):page.index('id="final-round"')]
+
+
+def test_each_change_shows_on_the_next_read(client, w):
+    sign_in(client, w.coordinator)
+    page = client.get(w.url).get_data(as_text=True)
+    assert "6.00" in ranking_of(page)  # the first idea's mean of 9 and 3
+    assert client.get(w.url).get_data(as_text=True) == page  # answered from the kept board
+
+    # A score (a public table)
+    make_review(w.second, w.judges[2], status="submitted", scores={0: 2, 1: 2})
+    assert "2.00" in ranking_of(client.get(w.url).get_data(as_text=True))
+
+    # A judge's name (a private table the review links show)
+    w.judges[0].name = "Pārdēvēta Vērtētāja"
+    db.session.commit()
+    page = client.get(w.url).get_data(as_text=True)
+    assert "Pārdēvēta Vērtētāja" in ranking_of(page)
+
+    # A declared conflict
+    db.session.add(ConflictDeclaration(hackathon_id=w.hackathon.id, idea_id=w.second.id,
+                                       judge_id=w.judges[1].id, reason="Mana māsa komandā."))
+    db.session.commit()
+    assert "Mana māsa komandā." in client.get(w.url).get_data(as_text=True)
+
+    # A judge joins a team after submitting: her review stops counting at once
+    w.first.team.members.append(TeamMember(user_id=w.judges[1].id, user=w.judges[1],
+                                           is_lead=False))
+    db.session.commit()
+    page = client.get(w.url).get_data(as_text=True)
+    assert "Conflicts of interest after a review was submitted" in page
+    assert "9.00" in ranking_of(page)  # only judge 0's review counts now
+
+
+def test_a_change_committed_by_another_process_is_seen_at_once(client, w):
+    """Nothing in this process is told: the versions are read afresh on every request."""
+    from sqlalchemy import text
+
+    sign_in(client, w.coordinator)
+    client.get(w.url)
+    with db.engine.begin() as connection:  # behind this process's session
+        connection.execute(text("UPDATE user SET name = 'Cits Vārds' WHERE id = :id"
+                                if db.engine.dialect.name == "sqlite" else
+                                'UPDATE "user" SET name = \'Cits Vārds\' WHERE id = :id'),
+                           {"id": w.judges[0].id})
+        connection.execute(text("UPDATE public_data_version SET version = version + 1 "
+                                "WHERE id = 2"))
+    assert "Cits Vārds" in ranking_of(client.get(w.url).get_data(as_text=True))
+
+
+def test_the_board_reads_no_table_its_state_does_not_watch(app, w, caplog):
+    """With ties, declared conflicts and a final round, working the board out reads only
+    public tables and the judging inputs: it is kept, and asked again it is not worked
+    out again. A table read but not watched would leave it unkept, with a warning."""
+    from app.judging import deciding
+
+    w.first.team.members.append(TeamMember(user_id=w.judges[0].id, user=w.judges[0],
+                                           is_lead=False))
+    db.session.add(ConflictDeclaration(hackathon_id=w.hackathon.id, idea_id=w.second.id,
+                                       judge_id=w.judges[1].id, reason="Radinieks."))
+    make_review(w.second, w.judges[2], status="submitted", scores={0: 5, 1: 5})
+    make_review(w.second, w.judges[1], status="submitted", scores={0: 6, 1: 6})
+    deciding.start_final_round(w.hackathon, 1, actor=w.coordinator)
+    db.session.commit()
+    summaries.forget_summaries()
+    worked_out = []
+    real = kept_board._work_out
+
+    def counted(hackathon):
+        worked_out.append(hackathon.id)
+        return real(hackathon)
+
+    with app.test_request_context("/"), caplog.at_level(logging.WARNING):
+        kept_board._work_out = counted
+        try:
+            state = judging_state()
+            first = kept_board.board(w.hackathon, state)
+            again = kept_board.board(w.hackathon, state)
+        finally:
+            kept_board._work_out = real
+    assert not [r for r in caplog.records if "not kept" in r.getMessage()]
+    assert worked_out == [w.hackathon.id] and again is first
+    assert first.tied and first.declared and first.final_ranking is not None
+
+
+def test_a_value_that_read_an_unwatched_table_is_not_kept(app, db, caplog):
+    from sqlalchemy import func, select
+
+    from app.core.audit import AuditEntry
+
+    store = summaries.store({"hackathon"})
+    calls = []
+
+    def count() -> int:
+        calls.append(1)
+        return db.session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+
+    with caplog.at_level(logging.WARNING):
+        store.answer("state", "count", (), count)
+        store.answer("state", "count", (), count)
+    assert len(calls) == 2
+    assert "audit_entry" in caplog.text
+
+
+def test_nothing_is_kept_from_a_transaction_with_changes_not_yet_committed(app, w):
+    """A request that declares a conflict and then fails: the board it read on the way
+    showed the declaration, and the next read must not."""
+    summaries.forget_summaries()
+    with app.test_request_context("/"):
+        state = judging_state()
+        db.session.add(ConflictDeclaration(hackathon_id=w.hackathon.id, idea_id=w.second.id,
+                                           judge_id=w.judges[1].id, reason="Nesaglabāts."))
+        assert [c.reason for c in kept_board.board(w.hackathon, state).declared] \
+            == ["Nesaglabāts."]
+        db.session.rollback()
+        assert kept_board.board(w.hackathon, judging_state()).declared == ()
