@@ -12,12 +12,12 @@ the page cache).
 Only plain values are kept (numbers, dates, frozen dataclasses), never ORM objects, which
 belong to the session that loaded them.
 
-A store may name the tables its state watches (`Store.watched`): then every statement run
-while a value is worked out is read for the tables it names, and a value that read any
-other table, or ran SQL whose tables cannot be told, is answered but not kept. A table
-read by a kept figure but missing from the state's watch list therefore makes that figure
-slower, never stale. Nor is a value kept that was worked out in a transaction with changes
-not yet committed.
+A store names the tables its state watches (`Store.watched`; the public tables for the
+public state): every statement run while a value is worked out is read for the tables it
+names, and a value that read any other table, or ran SQL whose tables cannot be told, is
+answered but not kept. A table read by a kept figure but missing from the state's watch
+list therefore makes that figure slower, never stale. Nor is a value kept that was worked
+out in a transaction with changes not yet committed.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from sqlalchemy import Table, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import visitors
 
-from app.public.cache import current_state, unsaved_change
+from app.public.cache import PUBLIC_TABLES, current_state, unsaved_change
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
@@ -47,14 +47,16 @@ UNKNOWN = "?"
 class Store:
     """Values of kept functions, all worked out under one state (a hashable key)."""
 
-    def __init__(self, watched: Iterable[str] | None = None) -> None:
+    def __init__(self, watched: Iterable[str]) -> None:
         # {(function, arguments): value}, all computed under the state `under[0]`.
         self.kept: dict[tuple, Any] = {}
         self.under: list[Any] = [None]
         # For a function kept with `most`: its keys in the order they were kept (a dict as
         # an ordered set).
         self.order: dict[str, dict[tuple, None]] = {}
-        self.watched = frozenset(watched) if watched is not None else None
+        # The tables each kept value read, told to an enclosing value that asks for it.
+        self.reads: dict[tuple, frozenset[str]] = {}
+        self.watched = frozenset(watched)
         self.lock = threading.Lock()
 
     def answer(self, state: Any, name: str, args: tuple, compute: Callable[[], Any],
@@ -63,12 +65,12 @@ class Store:
             self.forget(state)
         key = (name, args)
         try:
-            return self.kept[key]
+            value = self.kept[key]
         except KeyError:
             pass
-        if self.watched is None:
-            value = compute()
-            self._keep(key, value, state, name, most)
+        else:
+            for outer in _reading.get():  # a value being worked out asks for a kept one
+                outer.update(self.reads.get(key, ()))
             return value
         if unsaved_change():
             return compute()
@@ -78,8 +80,6 @@ class Store:
             value = compute()
         finally:
             _reading.reset(token)
-        for outer in _reading.get():
-            outer.update(read)  # an enclosing kept value read them too
         unwatched = read - self.watched
         if unsaved_change():
             pass  # it wrote on the way: what it read may never be committed
@@ -87,16 +87,18 @@ class Store:
             log.warning("%s read %s, which its state does not watch: not kept",
                         name, ", ".join(sorted(unwatched)))
         else:
-            self._keep(key, value, state, name, most)
+            self._keep(key, value, frozenset(read), state, name, most)
         return value
 
-    def _keep(self, key: tuple, value: Any, state: Any, name: str, most: int | None) -> None:
+    def _keep(self, key: tuple, value: Any, read: frozenset[str], state: Any, name: str,
+              most: int | None) -> None:
         """Keep `value` only if the state is still the one it was worked out under: a change
         seen meanwhile (by a kept function it called, say) may have made it out of date."""
         with self.lock:
             if self.under[0] != state:
                 return
             self.kept[key] = value
+            self.reads[key] = read
             if most is not None:
                 order = self.order.setdefault(name, {})
                 order[key] = None
@@ -104,10 +106,12 @@ class Store:
                     first = next(iter(order))
                     del order[first]
                     self.kept.pop(first, None)
+                    self.reads.pop(first, None)
 
     def forget(self, state: Any = None) -> None:
         with self.lock:
             self.kept.clear()
+            self.reads.clear()
             self.order.clear()
             self.under[0] = state
 
@@ -141,7 +145,7 @@ def install() -> None:
         event.listen(Engine, "before_cursor_execute", _tables_read)
 
 
-_public = Store()
+_public = Store(PUBLIC_TABLES)
 # The public store's values, by (function, arguments) (tests look at what is kept).
 _kept = _public.kept
 

@@ -149,3 +149,27 @@ def test_nothing_is_kept_from_a_transaction_with_changes_not_yet_committed(app, 
             == ["Nesaglabāts."]
         db.session.rollback()
         assert kept_board.board(w.hackathon, judging_state()).declared == ()
+
+
+def test_a_value_asking_for_a_kept_one_answers_for_what_that_one_read(app, db):
+    """Kept already, the inner value runs no SQL; the tables it read still count against
+    the outer value, whose state does not watch one of them."""
+    from sqlalchemy import func, select
+
+    from app.core.audit import AuditEntry
+
+    inner_store = summaries.store({"audit_entry"})
+    outer_store = summaries.store({"hackathon"})
+    outer_calls = []
+
+    def inner() -> int:
+        return db.session.scalar(select(func.count()).select_from(AuditEntry)) or 0
+
+    def outer() -> int:
+        outer_calls.append(1)
+        return inner_store.answer("state", "inner", (), inner) + 1
+
+    inner_store.answer("state", "inner", (), inner)  # kept now
+    outer_store.answer("state", "outer", (), outer)
+    outer_store.answer("state", "outer", (), outer)
+    assert len(outer_calls) == 2
