@@ -94,6 +94,7 @@ JUDGING_INPUTS: frozenset[str] = frozenset({
     "user",  # the judges' names and municipalities
     "team_member", "team_former_member", "team_invitation", "idea_revision",  # conflicts
     "conflict_declaration",
+    "jury_member", "assignment_run",  # each judge's progress, the latest assignment run
 })
 
 # Instants (table, column) after which a public page shows something else without any row
@@ -114,8 +115,9 @@ CACHES: dict[str, str] = {
     "app.public.summaries._kept": "whole-table figures (home, a region's comparison), kept "
                                   "under the public state and emptied when it changes",
     "app.opendata.export.kept_file": "open-data files on disk, one folder per public state",
-    "app.judging.kept_board._store": "a hackathon's reviews, ranking, ties and declared "
-                                     "conflicts for its coordinators, kept under the public "
+    "app.judging.kept_board._store": "a hackathon's reviews, ranking, ties, declared "
+                                     "conflicts, jury counts and latest assignment run for "
+                                     "its coordinators, kept under the public "
                                      "and judging versions (read afresh on every request) "
                                      "and emptied when either changes",
 }

@@ -129,30 +129,31 @@ def dashboard(slug: str):
     phase = hackathon.phase_at(now)
     board = kept_board.board(hackathon, state)
     ranking = board.ranking
-    progress = reminders.judge_progress(hackathon, now=now)
+    progress = reminders.standing(board.jury, hackathon, now)
     # The ranking is worked out whole (a rank depends on every idea), but shown a page at a
     # time: a national hackathon's thousands of ideas, each with its reviews, would make a
     # page of megabytes. The scores' CSV holds all of it.
     page, _per_page = clamp(request.args.get("page", 1), RANKING_PER_PAGE, RANKING_PER_PAGE)
     pages = max(1, -(-len(ranking.rows) // RANKING_PER_PAGE))
-    ranking_page = page_of(ranking.rows, min(page, pages), RANKING_PER_PAGE)
+    ranking_page = page_of(board.lines, min(page, pages), RANKING_PER_PAGE)
     final = queries.final_round_of(hackathon)
     return render_template(
         "judging/dashboard.html", h=hackathon, phase=phase, ranking=ranking,
         ranking_page=ranking_page,
         final=final, final_ranking=board.final_ranking if final else None,
+        final_lines=board.final_lines if final else (),
         final_form=FinalRoundForm(formdata=None),
         can_open_final=final is not None and final.can_open_scoring(current_user, now),
         can_start_final=(phase == Phase.JUDGING and final is None and not board.published
                          and sum(1 for r in ranking.rows if r.ranked.rank) >= 2),
-        progress=progress, conflicts=board.declared, run=queries.latest_run(hackathon),
-        reviews_of=board.reviews_of, judge_names={p.user.id: p.user.name for p in progress},
+        progress=progress, conflicts=board.declared, run=board.last_run,
+        judge_names={p.user_id: p.name for p in progress},
         total=sum(p.total for p in progress), done=sum(p.done for p in progress),
         tied=list(board.tied.values()), titles=board.titles,
         conflict_label=assigning.conflict_label,
         behind=[p for p in progress if p.behind and not p.reminded_today],
         can_build=phase in ASSIGNABLE and not board.published,
-        decision=queries.published_decision(hackathon), action_form=EmptyForm(),
+        decision=board.decision, action_form=EmptyForm(),
         disagreement=scoring.DISAGREEMENT_THRESHOLD,
         warnings=redacting.blind_review_warnings(hackathon),
         field_labels=redacting.FIELD_LABELS,

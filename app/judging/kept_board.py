@@ -26,11 +26,13 @@ from typing import Any
 from sqlalchemy import select
 
 from app.core import datamap
+from app.core.formatting import fmt_points
 from app.extensions import db
 from app.hackathons.models import FINAL_ROUND, Criterion, Hackathon
-from app.judging import queries
+from app.judging import queries, reminders
 from app.judging.models import ConflictDeclaration
 from app.judging.models_results import results_published
+from app.judging.models_reviews import ReviewStatus
 from app.public import summaries
 
 # Boards kept per process: a coordinator works on a few hackathons at a time, and a
@@ -59,19 +61,73 @@ class DeclaredConflict:
 
 
 @dataclass(frozen=True)
+class ReviewLink:
+    """A review beside its idea's line: its judge (None for one no longer on the jury) and,
+    once submitted, its score as written."""
+
+    id: int
+    judge: str | None
+    status: ReviewStatus
+    score: str | None
+
+
+@dataclass(frozen=True)
+class RankingLine:
+    """A ranking row as the coordinator's table writes it, its numbers written out once when
+    the board is worked out (they read the same in every language): a page of fifty rows
+    then renders without formatting hundreds of numbers and looking up every judge."""
+
+    idea_id: int
+    title: str
+    team: str  # the team and its municipality
+    rank: str
+    score: str
+    normalized: str
+    done: int
+    stdev: str | None
+    means: tuple[str, ...]  # one per criterion, in the ranking's order
+    flags: tuple[str, ...]
+    disagreement: bool
+    reviews: tuple[ReviewLink, ...]
+
+
+@dataclass(frozen=True)
+class LastRun:
+    """The latest building of the assignments (not a final round's)."""
+
+    at: datetime
+    trigger: str
+    created: int
+    actor_name: str | None
+    shortfalls: tuple[Mapping[str, Any], ...]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The published winner decision, as the dashboard names it."""
+
+    published_at: datetime
+
+
+@dataclass(frozen=True)
 class Board:
     """What the dashboard shows of a hackathon's judging, read and never changed.
 
-    `reviews_of` holds each (round, idea)'s reviews, `titles` each ranked idea's title."""
+    `titles` holds each ranked idea's title,
+    `jury` each judge's counts (who is behind depends on the clock: reminders.standing)."""
 
     reviews: tuple[Any, ...]
     tied: Mapping[int, queries.TiedReview]
     ranking: queries.Ranking
     final_ranking: queries.Ranking | None
+    lines: tuple[RankingLine, ...]  # the ranking's rows, in its order
+    final_lines: tuple[RankingLine, ...]
     declared: tuple[DeclaredConflict, ...]
     published: bool
-    reviews_of: Mapping[tuple[int, int], tuple[Any, ...]]
     titles: Mapping[int, str]
+    jury: tuple[reminders.JuryLine, ...]
+    last_run: LastRun | None
+    decision: Decision | None
 
 
 def board(hackathon: Hackathon, state: tuple) -> Board:
@@ -104,12 +160,56 @@ def _work_out(hackathon: Hackathon) -> Board:
     reviews_of: dict[tuple[int, int], list[Any]] = {}
     for r in reviews:
         reviews_of.setdefault((r.round, r.idea_id), []).append(r)
+    jury = reminders.jury_counts(hackathon)
+    names = {line.user_id: line.name for line in jury}
+
+    def lines(of: queries.Ranking | None) -> tuple[RankingLine, ...]:
+        if of is None:
+            return ()
+        return tuple(_line(row, len(of.criteria),
+                           reviews_of.get((row.round, row.idea.id), ()), names)
+                     for row in of.rows)
+
     return Board(
         reviews=reviews, tied=MappingProxyType(tied), ranking=_kept_ranking(ranking),
         final_ranking=_kept_ranking(final_ranking) if final_ranking else None,
+        lines=lines(ranking), final_lines=lines(final_ranking),
         declared=_declared(hackathon), published=results_published(hackathon.id),
-        reviews_of=MappingProxyType({key: tuple(rows) for key, rows in reviews_of.items()}),
-        titles=MappingProxyType({row.idea.id: row.idea.title for row in ranking.rows}))
+        titles=MappingProxyType({row.idea.id: row.idea.title for row in ranking.rows}),
+        jury=jury, last_run=_last_run(hackathon),
+        decision=_decision(hackathon))
+
+
+def _line(row: queries.RankingRow, criteria: int, reviews: Any, names: Mapping[int, str]
+          ) -> RankingLine:
+    ranked = row.ranked
+    means = (tuple(fmt_points(m.mean) for m in row.breakdown.criteria)
+             if row.breakdown and row.breakdown.criteria else ("—",) * criteria)
+    return RankingLine(
+        idea_id=row.idea.id, title=row.idea.title,
+        team=f"{row.idea.team_name}, {row.idea.municipality}",
+        rank=str(ranked.rank) if ranked.rank else "—", score=fmt_points(ranked.score),
+        normalized=fmt_points(ranked.normalized_score), done=ranked.reviews,
+        stdev=fmt_points(ranked.stdev) if ranked.stdev is not None else None, means=means,
+        flags=ranked.flags, disagreement=row.disagreement,
+        reviews=tuple(ReviewLink(r.id, names.get(r.judge_id), r.status,
+                                 fmt_points(r.score) if r.status == ReviewStatus.SUBMITTED
+                                 else None) for r in reviews))
+
+
+def _last_run(hackathon: Hackathon) -> LastRun | None:
+    run = queries.latest_run(hackathon)
+    if run is None:
+        return None
+    return LastRun(run.at, run.trigger, run.created, run.actor.name if run.actor else None,
+                   tuple(MappingProxyType(dict(item)) for item in run.shortfalls or ()))
+
+
+def _decision(hackathon: Hackathon) -> Decision | None:
+    decision = queries.published_decision(hackathon)
+    if decision is None or decision.published_at is None:
+        return None
+    return Decision(decision.published_at)
 
 
 def _declared(hackathon: Hackathon) -> tuple[DeclaredConflict, ...]:

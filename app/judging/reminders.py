@@ -4,7 +4,7 @@ reminders they are sent (at most one a day, by a coordinator or by the hourly jo
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -55,7 +55,7 @@ def expected_share(hackathon: Hackathon, now: datetime) -> float:
     return min(1.0, max(0.0, (now - start) / (end - start)))
 
 
-def is_behind(progress: JudgeProgress, hackathon: Hackathon, now: datetime) -> bool:
+def is_behind(progress: JudgeProgress | JuryLine, hackathon: Hackathon, now: datetime) -> bool:
     """Behind: reviews left, and a smaller share done than the share of judging time passed,
     or judging closes within two days."""
     if progress.pending <= 0:
@@ -67,36 +67,76 @@ def is_behind(progress: JudgeProgress, hackathon: Hackathon, now: datetime) -> b
 
 
 def judge_progress(hackathon: Hackathon, *, now: datetime | None = None) -> list[JudgeProgress]:
-    """Per judge: reviews done of those that count, conflicts, behind or not: 3 queries."""
+    """Per judge (with the user, to be written to): reviews done of those that count,
+    conflicts, behind or not: 3 queries."""
     now = now or now_utc()
-    members_statement, counts_statement = _progress_statements()
-    params = {"hackathon_id": hackathon.id}
-    members = db.session.scalars(members_statement, params).all()
-    counts = db.session.execute(counts_statement, params).all()
+    members = db.session.scalars(_progress_statements()[0], {"hackathon_id": hackathon.id})
+    counted = _counted(hackathon)
     reminded = reminded_today(hackathon, now)
-    progress = {m.user_id: JudgeProgress(user=m.user, reminded_today=m.user_id in reminded)
-                for m in members}
-    for judge_id, status, n in counts:
-        item = progress.get(judge_id)
-        if item is None:
-            continue  # a judge removed from the jury keeps their record, not their place here
-        if status == ReviewStatus.CONFLICT:
-            item.conflicts += n
-            continue
-        if status == ReviewStatus.EXCLUDED:
-            continue
-        item.total += n
-        if status == ReviewStatus.SUBMITTED:
-            item.done += n
-    for item in progress.values():
+    progress = [JudgeProgress(m.user, *counted.get(m.user_id, (0, 0, 0)),
+                              reminded_today=m.user_id in reminded) for m in members]
+    for item in progress:
         item.behind = is_behind(item, hackathon, now)
-    return sorted(progress.values(), key=lambda p: (sort_key(p.user.name), p.user.id))
+    return sorted(progress, key=lambda p: (sort_key(p.user.name), p.user.id))
+
+
+@dataclass(frozen=True)
+class JuryLine:
+    """One judge's line on the dashboard: `jury_counts` without the clock, `standing` with."""
+
+    user_id: int
+    name: str
+    done: int = 0
+    total: int = 0
+    conflicts: int = 0
+    behind: bool = False
+    reminded_today: bool = False
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.done
+
+
+def jury_counts(hackathon: Hackathon) -> tuple[JuryLine, ...]:
+    """Each judge's counts by name, as plain values (kept with the dashboard's figures):
+    2 queries."""
+    judges = db.session.execute(_progress_statements()[2], {"hackathon_id": hackathon.id})
+    counted = _counted(hackathon)
+    lines = [JuryLine(user_id, name, *counted.get(user_id, (0, 0, 0)))
+             for user_id, name in judges]
+    return tuple(sorted(lines, key=lambda line: (sort_key(line.name), line.user_id)))
+
+
+def standing(lines: tuple[JuryLine, ...], hackathon: Hackathon, now: datetime
+             ) -> list[JuryLine]:
+    """The judges' lines with who is behind now and who was reminded today: 1 query."""
+    reminded = reminded_today(hackathon, now)
+    return [replace(line, behind=is_behind(line, hackathon, now),
+                    reminded_today=line.user_id in reminded) for line in lines]
+
+
+def _counted(hackathon: Hackathon) -> dict[int, tuple[int, int, int]]:
+    """By judge: (done, total, conflicts) of the reviews of ideas in the ranking; a review
+    excluded by a coordinator counts nowhere."""
+    counted: dict[int, list[int]] = {}
+    for judge_id, status, n in db.session.execute(_progress_statements()[1],
+                                                  {"hackathon_id": hackathon.id}):
+        item = counted.setdefault(judge_id, [0, 0, 0])
+        if status == ReviewStatus.CONFLICT:
+            item[2] += n
+        elif status != ReviewStatus.EXCLUDED:
+            item[1] += n
+            if status == ReviewStatus.SUBMITTED:
+                item[0] += n
+    return {judge_id: (done, total, conflicts)
+            for judge_id, (done, total, conflicts) in counted.items()}
 
 
 @functools.cache
-def _progress_statements() -> tuple[Any, Any]:
-    """`judge_progress`'s jury and review counts, built once per process (the dashboard asks
-    on every read, and building them cost more than running them); the hackathon is bound."""
+def _progress_statements() -> tuple[Any, Any, Any]:
+    """The jury (with its users), the review counts and the jury's names, built once per
+    process (the dashboard asks on every read, and building them cost more than running
+    them); the hackathon is bound."""
     hackathon_id: Any = bindparam("hackathon_id")
     members = (select(JuryMember).where(JuryMember.hackathon_id == hackathon_id)
                .options(joinedload(JuryMember.user)))
@@ -104,7 +144,9 @@ def _progress_statements() -> tuple[Any, Any]:
               .join(Idea, Idea.id == Review.idea_id)
               .where(Review.hackathon_id == hackathon_id, Idea.status.in_(RANKED_STATUSES))
               .group_by(Review.judge_id, Review.status))
-    return members, counts
+    names = (select(JuryMember.user_id, User.name).join(User, User.id == JuryMember.user_id)
+             .where(JuryMember.hackathon_id == hackathon_id))
+    return members, counts, names
 
 
 def reminder_kind(hackathon: Hackathon, user_id: int, now: datetime) -> str:

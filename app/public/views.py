@@ -56,6 +56,9 @@ def canonical_url(lang: str | None = None) -> str:
     return site_url() + language.page_url(lang or language.page_language())
 
 
+bp.add_app_template_global(web.link_stem)
+
+
 @bp.app_template_global()
 def endpoint_exists(name: str) -> bool:
     """Templates link to other features' pages only when those pages exist."""

@@ -14,7 +14,7 @@ from app.judging.models import AssignmentRun, ConflictDeclaration
 from app.public import summaries
 from app.public.cache import judging_state
 from app.teams.models import TeamMember
-from tests.factories_judging import judging_world, make_review, sign_in
+from tests.factories_judging import judging_world, make_judge, make_review, sign_in
 
 
 @pytest.fixture
@@ -65,6 +65,24 @@ def test_each_change_shows_on_the_next_read(client, w):
     page = client.get(w.url).get_data(as_text=True)
     assert "Conflicts of interest after a review was submitted" in page
     assert "9.00" in ranking_of(page)  # only judge 0's review counts now
+
+    # A judge added to the jury
+    make_judge(w.hackathon, "Cēsu novads", name="Jaunā Vērtētāja")
+    assert "Jaunā Vērtētāja" in client.get(w.url).get_data(as_text=True)
+
+
+def test_who_is_behind_follows_the_clock_with_nothing_changed(client, w, monkeypatch):
+    """Each judge's counts are kept; whether she is behind is worked out on every read."""
+    from datetime import timedelta
+
+    from app.core import clock
+
+    make_review(w.second, w.judges[0])  # judge 0 has done one of her two
+    sign_in(client, w.coordinator)
+    assert "Behind" not in client.get(w.url).get_data(as_text=True)
+    later = clock.now_utc() + timedelta(days=13)  # judging closes within two days
+    monkeypatch.setattr("app.judging.coordinator_views.now_utc", lambda: later)
+    assert "Behind" in client.get(w.url).get_data(as_text=True)
 
 
 def test_a_change_committed_by_another_process_is_seen_at_once(client, w):
