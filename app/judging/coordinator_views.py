@@ -136,12 +136,13 @@ def dashboard(slug: str):
     page, _per_page = clamp(request.args.get("page", 1), RANKING_PER_PAGE, RANKING_PER_PAGE)
     pages = max(1, -(-len(ranking.rows) // RANKING_PER_PAGE))
     ranking_page = page_of(board.lines, min(page, pages), RANKING_PER_PAGE)
-    final = queries.final_round_of(hackathon)
+    # The board knows whether there is a final round (under the same state): only then is
+    # it loaded, for its own predicates.
+    final = queries.final_round_of(hackathon) if board.final_ranking is not None else None
     return render_template(
         "judging/dashboard.html", h=hackathon, phase=phase, ranking=ranking,
         ranking_page=ranking_page,
-        final=final, final_ranking=board.final_ranking if final else None,
-        final_lines=board.final_lines if final else (),
+        final=final, final_ranking=board.final_ranking, final_lines=board.final_lines,
         final_form=FinalRoundForm(formdata=None),
         can_open_final=final is not None and final.can_open_scoring(current_user, now),
         can_start_final=(phase == Phase.JUDGING and final is None and not board.published
