@@ -58,6 +58,7 @@ class Store:
         self.reads: dict[tuple, frozenset[str]] = {}
         self.watched = frozenset(watched)
         self.lock = threading.Lock()
+        install()  # without it nothing read would be seen, and everything kept
 
     def answer(self, state: Any, name: str, args: tuple, compute: Callable[[], Any],
                most: int | None = None) -> Any:

@@ -36,14 +36,13 @@ from app.core.translation import lazy_gettext as _l
 from app.core.web import site_url
 from app.extensions import csrf, db
 from app.places import kept as kept_places
-from app.public import cache, feeds, sitemap, summaries
+from app.public import cache, feeds, sitemap
 from app.public import follow as follow_ops
 from app.public import queries as q
 from app.public.cache import public_page
 
 bp = Blueprint("public", __name__)
 cache.install()
-summaries.install()
 
 
 # --- addresses ---------------------------------------------------------------------------------
