@@ -91,7 +91,7 @@ TABLES: dict[str, str] = {
 # are kept only if every table they read is public or listed here, so a table missing here
 # makes them slower, never stale; tests/judging/test_kept_board.py fails for one missing.
 JUDGING_INPUTS: frozenset[str] = frozenset({
-    "user",  # the judges' names and municipalities
+    "user",  # names, e-mails and municipalities only (cache.JUDGING_USER_COLUMNS)
     "team_member", "team_former_member", "team_invitation", "idea_revision",  # conflicts
     "conflict_declaration",
     "jury_member", "assignment_run",  # each judge's progress, the latest assignment run

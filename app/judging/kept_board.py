@@ -30,8 +30,8 @@ from app.core.formatting import fmt_points
 from app.extensions import db
 from app.hackathons.models import FINAL_ROUND, Criterion, Hackathon
 from app.judging import queries, reminders
-from app.judging.models import ConflictDeclaration
-from app.judging.models_results import results_published
+from app.judging.models import AssignmentRun, ConflictDeclaration
+from app.judging.models_results import WinnerDecision, results_published
 from app.judging.models_reviews import ReviewStatus
 from app.public import summaries
 
@@ -198,18 +198,30 @@ def _line(row: queries.RankingRow, criteria: int, reviews: Any, names: Mapping[i
 
 
 def _last_run(hackathon: Hackathon) -> LastRun | None:
-    run = queries.latest_run(hackathon)
-    if run is None:
+    """The latest building of the assignments but a final round's, its actor named by a
+    column (loading the user would read her roles too)."""
+    from app.accounts.models import User
+
+    row = db.session.execute(
+        select(AssignmentRun.at, AssignmentRun.trigger, AssignmentRun.created, User.name,
+               AssignmentRun.shortfalls)
+        .outerjoin(User, User.id == AssignmentRun.actor_id)
+        .where(AssignmentRun.hackathon_id == hackathon.id,
+               AssignmentRun.trigger != "final_round")
+        .order_by(AssignmentRun.at.desc(), AssignmentRun.id.desc()).limit(1)).first()
+    if row is None:
         return None
-    return LastRun(run.at, run.trigger, run.created, run.actor.name if run.actor else None,
-                   tuple(MappingProxyType(dict(item)) for item in run.shortfalls or ()))
+    at, trigger, created, actor_name, shortfalls = row
+    return LastRun(at, trigger, created, actor_name,
+                   tuple(MappingProxyType(dict(item)) for item in shortfalls or ()))
 
 
 def _decision(hackathon: Hackathon) -> Decision | None:
-    decision = queries.published_decision(hackathon)
-    if decision is None or decision.published_at is None:
-        return None
-    return Decision(decision.published_at)
+    published_at = db.session.scalar(
+        select(WinnerDecision.published_at)
+        .where(WinnerDecision.hackathon_id == hackathon.id,
+               WinnerDecision.published_at.is_not(None)))
+    return Decision(published_at) if published_at is not None else None
 
 
 def _declared(hackathon: Hackathon) -> tuple[DeclaredConflict, ...]:

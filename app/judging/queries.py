@@ -23,7 +23,6 @@ from app.hackathons.models import FINAL_ROUND, FIRST_ROUND, Criterion, Hackathon
 from app.ideas.models import Idea
 from app.ideas.status import IdeaStatus
 from app.judging import conflicts, review_scores, scoring
-from app.judging.models import AssignmentRun
 from app.judging.models_results import FinalRound, WinnerDecision
 from app.judging.models_results import final_round_of as _final_round_of
 from app.judging.models_results import results_published as _results_published
@@ -268,13 +267,6 @@ def _every_review_statement() -> Any:
 def published_decision(hackathon: Hackathon) -> WinnerDecision | None:
     return db.session.scalar(select(WinnerDecision).where(
         WinnerDecision.hackathon_id == hackathon.id, WinnerDecision.published_at.is_not(None)))
-
-
-def latest_run(hackathon: Hackathon) -> AssignmentRun | None:
-    return db.session.scalar(
-        select(AssignmentRun).where(AssignmentRun.hackathon_id == hackathon.id,
-                                    AssignmentRun.trigger != "final_round")
-        .order_by(AssignmentRun.at.desc(), AssignmentRun.id.desc()).limit(1))
 
 
 @functools.cache

@@ -92,13 +92,28 @@ def _touches_public(obj) -> bool:
     return True
 
 
+# A user's row is written at every sign-in; the judging figures read only these columns
+# of it (a judge's name, and who she is for the conflict rule).
+JUDGING_USER_COLUMNS = ("name", "email", "municipality_id")
+
+
+def _touches_judging(obj, session: Session | scoped_session[Any]) -> bool:
+    name = _table_of(obj)
+    if name not in JUDGING_TABLES:
+        return False
+    if name == "user" and obj not in session.new and obj not in session.deleted:
+        attrs = inspect(obj).attrs
+        return any(attrs[column].history.has_changes() for column in JUDGING_USER_COLUMNS)
+    return True
+
+
 def _after_flush(session: Session, _context) -> None:
     if session.info.get(DIRTY) and session.info.get(JUDGING_DIRTY):
         return
     for obj in chain(session.new, session.dirty, session.deleted):
         if not session.info.get(DIRTY) and _touches_public(obj):
             session.info[DIRTY] = True
-        if _table_of(obj) in JUDGING_TABLES:
+        if not session.info.get(JUDGING_DIRTY) and _touches_judging(obj, session):
             session.info[JUDGING_DIRTY] = True
 
 
@@ -118,7 +133,7 @@ def unsaved_change(session: Session | scoped_session[Any] | None = None) -> bool
     session = session or db.session
     if session.info.get(DIRTY) or session.info.get(JUDGING_DIRTY):
         return True
-    return any(_touches_public(obj) or _table_of(obj) in JUDGING_TABLES
+    return any(_touches_public(obj) or _touches_judging(obj, session)
                for obj in chain(session.new, session.dirty, session.deleted))
 
 

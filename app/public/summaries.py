@@ -29,9 +29,10 @@ from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar, overload
 
-from sqlalchemy import Table, event
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.sql import visitors
+from sqlalchemy.sql.expression import TableClause, TextClause
 
 from app.public.cache import PUBLIC_TABLES, current_state, unsaved_change
 
@@ -48,8 +49,10 @@ class Store:
     """Values of kept functions, all worked out under one state (a hashable key)."""
 
     def __init__(self, watched: Iterable[str]) -> None:
-        # {(function, arguments): value}, all computed under the state `under[0]`.
-        self.kept: dict[tuple, Any] = {}
+        # {(function, arguments): (state, value)}: each value with the state it was worked
+        # out under, and answered only to a reader of that state (a reader of an older
+        # state may empty the store and keep its own values meanwhile).
+        self.kept: dict[tuple, tuple[Any, Any]] = {}
         self.under: list[Any] = [None]
         # For a function kept with `most`: its keys in the order they were kept (a dict as
         # an ordered set).
@@ -65,14 +68,11 @@ class Store:
         if state != self.under[0]:
             self.forget(state)
         key = (name, args)
-        try:
-            value = self.kept[key]
-        except KeyError:
-            pass
-        else:
+        kept = self.kept.get(key)
+        if kept is not None and kept[0] == state:
             for outer in _reading.get():  # a value being worked out asks for a kept one
                 outer.update(self.reads.get(key, ()))
-            return value
+            return kept[1]
         if unsaved_change():
             return compute()
         read: set[str] = set()
@@ -98,7 +98,7 @@ class Store:
         with self.lock:
             if self.under[0] != state:
                 return
-            self.kept[key] = value
+            self.kept[key] = (state, value)
             self.reads[key] = read
             if most is not None:
                 order = self.order.setdefault(name, {})
@@ -132,12 +132,25 @@ def _tables_read(_connection, _cursor, _statement, _parameters, context, _many) 
     reading = _reading.get()
     if not reading:
         return
-    compiled = getattr(context, "compiled", None)
-    statement = getattr(compiled, "statement", None)
-    names = {element.name for element in visitors.iterate(statement)
-             if isinstance(element, Table)} if statement is not None else set()
+    names = _tables_of(getattr(context, "compiled", None))
     for read in reading:
-        read.update(names or {UNKNOWN})
+        read.update(names)
+
+
+def _tables_of(compiled: Any) -> set[str]:
+    """The tables a compiled statement reads, or {UNKNOWN} where that cannot be told (text
+    SQL anywhere in it, or no statement at all). The ORM's statement and the one it compiled
+    are both walked: joins added by eager loading are only in the second."""
+    statements = [getattr(compiled, "statement", None),
+                  getattr(getattr(compiled, "compile_state", None), "statement", None)]
+    names: set[str] = set()
+    for statement in (s for s in statements if s is not None):
+        for element in visitors.iterate(statement):
+            if isinstance(element, TextClause):
+                return {UNKNOWN}
+            if isinstance(element, TableClause):
+                names.add(element.name)
+    return names or {UNKNOWN}
 
 
 def install() -> None:
@@ -147,7 +160,8 @@ def install() -> None:
 
 
 _public = Store(PUBLIC_TABLES)
-# The public store's values, by (function, arguments) (tests look at what is kept).
+# The public store's values (with their states), by (function, arguments): tests look at
+# what is kept.
 _kept = _public.kept
 
 

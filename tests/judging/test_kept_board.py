@@ -191,3 +191,84 @@ def test_a_value_asking_for_a_kept_one_answers_for_what_that_one_read(app, db):
     outer_store.answer("state", "outer", (), outer)
     outer_store.answer("state", "outer", (), outer)
     assert len(outer_calls) == 2
+
+
+def test_a_manual_run_named_by_its_actor_leaves_the_board_kept(client, w, monkeypatch):
+    """The run's actor is named by a column: loading her as a user would read her roles,
+    a table the board's state does not watch, and nothing would ever be kept."""
+    from tests.factories_judging import make_user_in
+
+    other = make_user_in("Rēzekne", role="coordinator", region="zemgale",
+                         name="Otra Koordinatore")
+    db.session.add(AssignmentRun(hackathon_id=w.hackathon.id, trigger="manual",
+                                 actor_id=other.id))
+    db.session.commit()
+    worked_out = []
+    real = kept_board._work_out
+    monkeypatch.setattr(kept_board, "_work_out",
+                        lambda hackathon: worked_out.append(1) or real(hackathon))
+    sign_in(client, w.coordinator)
+    pages = [client.get(w.url).get_data(as_text=True) for _ in range(3)]
+    assert "by Otra Koordinatore" in pages[0]
+    assert len(worked_out) == 1
+
+
+def test_signing_in_leaves_the_kept_boards_alone_and_a_new_name_does_not(client, w):
+    from sqlalchemy import select
+
+    from app.public.models import PublicDataVersion
+    from tests.factories_judging import make_user_in
+
+    def judging_version() -> int:
+        db.session.expire_all()
+        return db.session.scalar(select(PublicDataVersion.version)
+                                 .where(PublicDataVersion.id == 2)) or 0
+
+    resident = make_user_in("Rēzekne")
+    before = judging_version()
+    sign_in(client, resident)
+    assert judging_version() == before
+    resident.name = "Cits Vārds"
+    db.session.commit()
+    assert judging_version() > before
+
+
+@pytest.mark.parametrize("unseen", ["joined eager load", "text fragment", "bare table"])
+def test_the_guard_sees_every_table_a_statement_reads(app, db, unseen):
+    """However the statement names a table it reads, a value that read one its state does
+    not watch is answered but not kept."""
+    from sqlalchemy import column, exists, func, or_, select, table, text
+
+    from app.accounts.models import RoleGrant
+    from app.hackathons.models import Hackathon
+
+    statements = {
+        # RoleGrant.region is loaded joined: only the compiled statement names "region"
+        "joined eager load": lambda: tuple(db.session.scalars(select(RoleGrant))),
+        "text fragment": lambda: db.session.scalar(select(func.count(Hackathon.id)).where(
+            or_(text("EXISTS (SELECT 1 FROM audit_entry)"), Hackathon.id > 0))),
+        "bare table": lambda: db.session.scalar(select(func.count(Hackathon.id)).where(
+            exists(select(column("id")).select_from(table("audit_entry", column("id")))))),
+    }
+    store = summaries.store({"hackathon", "role_grant"})
+    calls = []
+
+    def read():
+        calls.append(1)
+        return statements[unseen]()
+
+    store.answer("state", "read", (), read)
+    store.answer("state", "read", (), read)
+    assert len(calls) == 2
+
+
+def test_a_reader_is_never_answered_a_value_of_another_state(app):
+    """Requests interleave: one that read an older state can keep what it worked out under
+    it between a newer reader's look at the store's state and its look at the value. Each
+    value carries its own state, and is answered only to a reader of that state."""
+    store = summaries.store({"review"})
+    old, new = ("version", 1), ("version", 2)
+    assert store.answer(new, "board", (7,), lambda: "new") == "new"
+    with store.lock:  # what such an interleaving leaves behind
+        store.kept[("board", (7,))] = (old, "worked out from the old data")
+    assert store.answer(new, "board", (7,), lambda: "worked out again") == "worked out again"
