@@ -134,7 +134,7 @@ def dashboard(slug: str):
     # time: a national hackathon's thousands of ideas, each with its reviews, would make a
     # page of megabytes. The scores' CSV holds all of it.
     page, _per_page = clamp(request.args.get("page", 1), RANKING_PER_PAGE, RANKING_PER_PAGE)
-    pages = max(1, -(-len(ranking.rows) // RANKING_PER_PAGE))
+    pages = max(1, -(-len(board.lines) // RANKING_PER_PAGE))
     ranking_page = page_of(board.lines, min(page, pages), RANKING_PER_PAGE)
     # The board knows whether there is a final round (under the same state): only then is
     # it loaded, for its own predicates.

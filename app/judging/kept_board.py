@@ -116,7 +116,6 @@ class Board:
     `titles` holds each ranked idea's title,
     `jury` each judge's counts (who is behind depends on the clock: reminders.standing)."""
 
-    reviews: tuple[Any, ...]
     tied: Mapping[int, queries.TiedReview]
     ranking: queries.Ranking
     final_ranking: queries.Ranking | None
@@ -171,7 +170,7 @@ def _work_out(hackathon: Hackathon) -> Board:
                      for row in of.rows)
 
     return Board(
-        reviews=reviews, tied=MappingProxyType(tied), ranking=_kept_ranking(ranking),
+        tied=MappingProxyType(tied), ranking=_kept_ranking(ranking),
         final_ranking=_kept_ranking(final_ranking) if final_ranking else None,
         lines=lines(ranking), final_lines=lines(final_ranking),
         declared=_declared(hackathon), published=results_published(hackathon.id),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import url_for
 from sqlalchemy import bindparam, func, select
@@ -29,60 +29,14 @@ from app.judging.queries import RANKED_STATUSES
 from app.mail.models import OutboxMessage
 from app.mail.operations import queue_mail
 
+L = TypeVar("L", bound="JuryLine")
+
 # --- reminders --------------------------------------------------------------------------------
-
-@dataclass
-class JudgeProgress:
-    """How far one judge is: reviews done (submitted) of those that count."""
-
-    user: User
-    done: int = 0
-    total: int = 0
-    conflicts: int = 0
-    behind: bool = False
-    reminded_today: bool = False
-
-    @property
-    def pending(self) -> int:
-        return self.total - self.done
-
-
-def expected_share(hackathon: Hackathon, now: datetime) -> float:
-    """How much of the judging time has passed (0–1): a judge is behind below it."""
-    start, end = hackathon.submission_closes_at, hackathon.judging_closes_at
-    if start is None or end is None or end <= start:
-        return 0.0
-    return min(1.0, max(0.0, (now - start) / (end - start)))
-
-
-def is_behind(progress: JudgeProgress | JuryLine, hackathon: Hackathon, now: datetime) -> bool:
-    """Behind: reviews left, and a smaller share done than the share of judging time passed,
-    or judging closes within two days."""
-    if progress.pending <= 0:
-        return False
-    closes = hackathon.judging_closes_at
-    if closes is not None and closes - now <= timedelta(days=2):
-        return True
-    return progress.done / progress.total < expected_share(hackathon, now)
-
-
-def judge_progress(hackathon: Hackathon, *, now: datetime | None = None) -> list[JudgeProgress]:
-    """Per judge (with the user, to be written to): reviews done of those that count,
-    conflicts, behind or not: 3 queries."""
-    now = now or now_utc()
-    members = db.session.scalars(_progress_statements()[0], {"hackathon_id": hackathon.id})
-    counted = _counted(hackathon)
-    reminded = reminded_today(hackathon, now)
-    progress = [JudgeProgress(m.user, *counted.get(m.user_id, (0, 0, 0)),
-                              reminded_today=m.user_id in reminded) for m in members]
-    for item in progress:
-        item.behind = is_behind(item, hackathon, now)
-    return sorted(progress, key=lambda p: (sort_key(p.user.name), p.user.id))
-
 
 @dataclass(frozen=True)
 class JuryLine:
-    """One judge's line on the dashboard: `jury_counts` without the clock, `standing` with."""
+    """How far one judge is: reviews done (submitted) of those that count, and conflicts;
+    `jury_counts` without the clock, `standing` with it (behind, reminded today)."""
 
     user_id: int
     name: str
@@ -97,18 +51,56 @@ class JuryLine:
         return self.total - self.done
 
 
+@dataclass(frozen=True)
+class JudgeProgress(JuryLine):
+    """A judge's line with her user, to be written to (the reminders)."""
+
+    user: Any = None
+
+
+def expected_share(hackathon: Hackathon, now: datetime) -> float:
+    """How much of the judging time has passed (0–1): a judge is behind below it."""
+    start, end = hackathon.submission_closes_at, hackathon.judging_closes_at
+    if start is None or end is None or end <= start:
+        return 0.0
+    return min(1.0, max(0.0, (now - start) / (end - start)))
+
+
+def is_behind(progress: JuryLine, hackathon: Hackathon, now: datetime) -> bool:
+    """Behind: reviews left, and a smaller share done than the share of judging time passed,
+    or judging closes within two days."""
+    if progress.pending <= 0:
+        return False
+    closes = hackathon.judging_closes_at
+    if closes is not None and closes - now <= timedelta(days=2):
+        return True
+    return progress.done / progress.total < expected_share(hackathon, now)
+
+
+def judge_progress(hackathon: Hackathon, *, now: datetime | None = None) -> list[JudgeProgress]:
+    """Per judge (with the user, to be written to): reviews done of those that count,
+    conflicts, behind or not: 3 queries."""
+    members = db.session.scalars(_progress_statements()[0], {"hackathon_id": hackathon.id})
+    counted = _counted(hackathon)
+    lines = [JudgeProgress(m.user_id, m.user.name, *counted.get(m.user_id, (0, 0, 0)),
+                           user=m.user) for m in members]
+    return standing(_by_name(lines), hackathon, now or now_utc())
+
+
 def jury_counts(hackathon: Hackathon) -> tuple[JuryLine, ...]:
     """Each judge's counts by name, as plain values (kept with the dashboard's figures):
     2 queries."""
     judges = db.session.execute(_progress_statements()[2], {"hackathon_id": hackathon.id})
     counted = _counted(hackathon)
-    lines = [JuryLine(user_id, name, *counted.get(user_id, (0, 0, 0)))
-             for user_id, name in judges]
+    return _by_name([JuryLine(user_id, name, *counted.get(user_id, (0, 0, 0)))
+                     for user_id, name in judges])
+
+
+def _by_name(lines: list[L]) -> tuple[L, ...]:
     return tuple(sorted(lines, key=lambda line: (sort_key(line.name), line.user_id)))
 
 
-def standing(lines: tuple[JuryLine, ...], hackathon: Hackathon, now: datetime
-             ) -> list[JuryLine]:
+def standing(lines: tuple[L, ...], hackathon: Hackathon, now: datetime) -> list[L]:
     """The judges' lines with who is behind now and who was reminded today: 1 query."""
     reminded = reminded_today(hackathon, now)
     return [replace(line, behind=is_behind(line, hackathon, now),
