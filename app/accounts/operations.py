@@ -185,7 +185,8 @@ def load_session_user(token: str | None) -> User | None:
     """The active user behind a session token, or None if the session has ended."""
     if not token:
         return None
-    session = db.session.scalar(_session_by_token(), {"token_hash": token_digest(token)})
+    session = db.session.execute(_session_by_token(),
+                                 {"token_hash": token_digest(token)}).unique().scalar()
     if session is None or not session.user.is_active:
         return None
     session.user.current_session_token = token
@@ -197,7 +198,7 @@ def _session_by_token() -> Any:
     """A session with its user (every signed-in page needs both), built once per process:
     it is asked on every signed-in request, and building it cost more than running it."""
     return (select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
-            .options(joinedload(UserSession.user)))
+            .options(joinedload(UserSession.user).joinedload(User.roles)))
 
 
 def end_session(token: str | None) -> None:
