@@ -78,8 +78,9 @@ def load_config(overrides: dict | None = None) -> dict:
         "SITE_URL": os.environ.get("SITE_URL", ""),
         # PUBLIC_CACHE=0 turns off every server-side page cache (front cache, kept pages and
         # open-data files), so that the real render path can be measured and debugged. The
-        # whole-table figures (app/public/summaries.py) stay: they are summaries of the
-        # current data, not pages, and are computed again whenever public data changes.
+        # whole-table figures (app/public/summaries.py) and the rows rendered from them
+        # (app/public/fragments.py) stay: they are summaries of the current data, not pages,
+        # the same for every reader, and are worked out again whenever public data changes.
         "PUBLIC_CACHE": _bool("PUBLIC_CACHE", True),
         # Text answers compressed for clients that accept it (Flask-Compress): brotli first,
         # gzip for the rest; files sent in chunks (static files) likewise.

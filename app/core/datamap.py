@@ -112,8 +112,10 @@ CACHES: dict[str, str] = {
                                    "public state (version of PUBLIC tables and the clock)",
     "app.public.cache._recent": "the public state read last, for at most "
                                 "PUBLIC_STATE_TTL_SECONDS; dropped by this process's commits",
-    "app.public.summaries._kept": "whole-table figures (home, a region's comparison), kept "
-                                  "under the public state and emptied when it changes",
+    "app.public.summaries._kept": "whole-table figures (home, a region's comparison) and "
+                                  "rendered rows and cards (app.public.fragments), per "
+                                  "language and link context, kept under the public state "
+                                  "and emptied when it changes",
     "app.opendata.export.kept_file": "open-data files on disk, one folder per public state",
     "app.judging.kept_board._store": "a hackathon's reviews, ranking, ties, declared "
                                      "conflicts, jury counts and latest assignment run for "

@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import Flask, flash, redirect, url_for
+from flask import Flask, current_app, flash, redirect, url_for
 from flask.globals import _cv_app, _cv_request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -143,24 +143,46 @@ _BUILT_URLS_MAX = 8192
 def _url_key(app: Flask, endpoint: str, options: tuple, values: dict[str, Any]) -> tuple | None:
     if any(app.url_default_functions.values()):
         return None
+    where = _links_built_for()
+    if where is None:
+        return None
+    request_context = _cv_request.get(None)
+    if endpoint[:1] == "." and request_context is not None:
+        endpoint = f"{request_context.request.blueprint or ''}{endpoint}"
+    try:
+        arguments = tuple(sorted((name, type(value), value) for name, value in values.items()))
+        key = (endpoint, where, options, arguments)
+        hash(key)
+    except TypeError:  # a list of values for one argument: built each time
+        return None
+    return key
+
+
+def _links_built_for() -> tuple | None:
+    """What a link built now depends on besides its endpoint and arguments: whether there is
+    a request, and the host, root and scheme its URL adapter was bound to (None: no
+    adapter, nothing to build with)."""
     request_context = _cv_request.get(None)
     if request_context is not None:
         adapter = request_context.url_adapter
-        if endpoint[:1] == ".":
-            endpoint = f"{request_context.request.blueprint or ''}{endpoint}"
     else:
         app_context = _cv_app.get(None)
         adapter = app_context.url_adapter if app_context is not None else None
     if adapter is None:
         return None
-    try:
-        arguments = tuple(sorted((name, type(value), value) for name, value in values.items()))
-        key = (endpoint, request_context is not None, adapter.server_name, adapter.script_name,
-               adapter.url_scheme, options, arguments)
-        hash(key)
-    except TypeError:  # a list of values for one argument: built each time
+    return (request_context is not None, adapter.server_name, adapter.script_name,
+            adapter.url_scheme)
+
+
+def link_context() -> tuple | None:
+    """Everything the links in a piece of HTML rendered now depend on: the above and the
+    language links are built in. HTML kept by it (app/public/fragments.py) is served only
+    where the same links would be built; None when links cannot be told (url_defaults
+    callbacks may add hidden arguments)."""
+    if any(current_app.url_default_functions.values()):
         return None
-    return key
+    where = _links_built_for()
+    return None if where is None else (*where, language.current())
 
 
 # Whether the session's transaction has written anything: a flush that had changes, or a

@@ -19,7 +19,7 @@ from app.core.errors import DomainError, Invalid, WrongState
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.hackathons.queries import load_hackathon
-from app.judging import queries
+from app.judging import queries, rows
 from app.judging.messages import flag_label, shortfall_text
 from app.judging.models import JuryMember
 from app.judging.models_results import FinalRound
@@ -42,6 +42,9 @@ def judging_nav_visible() -> bool:
 def has_endpoint(name: str) -> bool:
     """Templates link to other features' pages only when those pages exist."""
     return name in current_app.view_functions
+
+
+bp.add_app_template_global(rows.ranking_lines)
 
 
 @bp.app_template_global()

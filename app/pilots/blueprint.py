@@ -25,7 +25,7 @@ from app.core.collation import collated
 from app.core.errors import DomainError, Invalid, handle_http_exception
 from app.core.translation import gettext as _
 from app.extensions import db
-from app.pilots import badges, documents, queries
+from app.pilots import badges, documents, queries, rows
 from app.pilots import policy as pilot_policy
 from app.pilots import reports as reports_ops
 from app.pilots.health import badge_text, reason_text
@@ -35,8 +35,10 @@ from app.pilots.models_reports import PilotDocument
 from app.places.models import Municipality
 
 bp = Blueprint("pilots", __name__)
-# The badges are globals, so that macros imported without the page's context have them too.
-bp.record_once(lambda state: state.app.jinja_env.globals.update(badges.BADGES))
+# The badges and the kept rows are globals, so that macros imported without the page's
+# context, and the rows themselves, have them too.
+bp.record_once(lambda state: state.app.jinja_env.globals.update(
+    {**badges.BADGES, **rows.TEMPLATE_GLOBALS}))
 
 
 @bp.app_context_processor

@@ -178,7 +178,7 @@ def portfolio():
     return render_template("pilots/portfolio.html", result=result, table=table,
                            today=today, regions=kept_places.regions(), statuses=list(PilotStatus),
                            levels=LEVELS, empty_form=EmptyForm(formdata=None),
-                           return_form=ReturnForm(formdata=None), **overview.filter_options())
+                           return_form=ReturnForm(formdata=None))
 
 
 @bp.route("/pilots/portfolio.csv")

@@ -15,7 +15,7 @@ answer that sets a cookie.
 
 Anonymous readers are those with no cookie, and those whose only cookie is a session that
 holds nothing but the language they prefer (and perhaps a CSRF token): the session's
-signature is checked here as Flask checks it. The key is the host, scheme, path (with
+signature is checked here as Flask checks it. The key is the host, scheme, root, path (with
 its language prefix: /en/… is English), query string and that preference (and, for the
 API, the Accept-Language header, which chooses the API's language), and the encodings the
 reader accepts. Any other cookie (a signed-in
@@ -85,8 +85,10 @@ def _key(environ, chosen: str) -> tuple:
     # The answer is kept as it was sent, compressed or not (Flask-Compress): the encodings
     # the reader accepts are part of the key, so nobody gets an encoding they did not ask for.
     encodings = environ.get("HTTP_ACCEPT_ENCODING", "").replace(" ", "").lower()
+    # The root the site is served under too: the links in a page start with it.
     return ("front", environ.get("HTTP_HOST", ""), environ.get("wsgi.url_scheme", ""),
-            path, environ.get("QUERY_STRING", ""), language, chosen, encodings)
+            environ.get("SCRIPT_NAME", ""), path, environ.get("QUERY_STRING", ""), language,
+            chosen, encodings)
 
 
 class FrontCache:

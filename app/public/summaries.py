@@ -165,8 +165,14 @@ _public = Store(PUBLIC_TABLES)
 _kept = _public.kept
 
 
-def _public_state() -> str:
+def public_state() -> str:
+    """The state the public store's values are kept under."""
     return current_state().key
+
+
+def public_store() -> Store:
+    """The store of values kept under the public state (`summary`, app/public/fragments.py)."""
+    return _public
 
 
 @overload
@@ -183,7 +189,7 @@ def summary(fn: F | None = None, *, most: int | None = None) -> Any:
     that memory stays bounded whatever is asked between two changes."""
 
     def decorate(fn: F) -> F:
-        return kept_under(_public, _public_state, fn, most)
+        return kept_under(_public, public_state, fn, most)
 
     return decorate(fn) if fn is not None else decorate
 

@@ -36,7 +36,7 @@ from app.core.translation import lazy_gettext as _l
 from app.core.web import site_url
 from app.extensions import csrf, db
 from app.places import kept as kept_places
-from app.public import cache, feeds, sitemap
+from app.public import cache, cards, feeds, sitemap
 from app.public import follow as follow_ops
 from app.public import queries as q
 from app.public.cache import public_page
@@ -56,6 +56,8 @@ def canonical_url(lang: str | None = None) -> str:
 
 
 bp.add_app_template_global(web.link_stem)
+bp.add_app_template_global(cards.winner_card_items)
+bp.add_app_template_global(cards.published_ranking_rows)
 
 
 @bp.app_template_global()

@@ -1,0 +1,82 @@
+"""Rows and cards rendered once per change of the public data, then joined on every read.
+
+A table of fifty pilots or a list of twenty winners cost most of their page's time in the
+template: every cell escaped, every date and sum formatted, every badge and link built,
+on every request, though a row shows the same to everyone until public data changes. A
+fragment is one such row, written out once per public state, language and link context
+(host, root, scheme: `web.link_context`), and kept in the public store
+(`summaries.Store`) under the same rule as every kept value there: dropped at the next
+change of public data, and not kept at all if working it out read any other table.
+
+A fragment's template is given only what its source function returns for the fragment's
+key, never the page's context, and the globals that reach the request (its user, its
+session, a form's token) are hidden from it. So what one reader sees in it is what every
+reader in that language sees, and its key says all it depends on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from functools import partial
+from typing import Any
+
+from flask import current_app
+from markupsafe import Markup
+
+from app.core import web
+from app.public import summaries
+
+# At most this many fragments of one kind are kept (the first kept going first): a kind is
+# keyed by a row's id, and every row may be asked for between two changes.
+KEPT_PER_KIND = 4096
+
+
+# What a fragment's template must not read: the request, its session and user, and
+# anything that would make the row differ from one reader to another.
+_HIDDEN: dict[str, Any] = {name: None for name in (
+    "request", "session", "g", "current_user", "csrf_token", "get_flashed_messages",
+    "config")}
+
+
+class Fragment:
+    """`template` rendered with what `source(*key)` returns, kept per key."""
+
+    def __init__(self, template: str, source: Callable[..., dict[str, Any]],
+                 most: int = KEPT_PER_KIND) -> None:
+        self.template = template
+        self.source = source
+        self.most = most
+        self.name = f"fragment:{template}"
+
+    def render(self, key: tuple) -> Markup:
+        # Rendered with the template's globals only (links, translations, formatting, the
+        # badges): the page's context, with its user and forms, is not passed on, and the
+        # globals that would reach the request behind it are hidden.
+        page = current_app.jinja_env.get_template(self.template)
+        return Markup(page.render({**_HIDDEN, **self.source(*key)}))  # noqa: S704 - an autoescaped template
+
+    def join(self, keys: Iterable[tuple]) -> Markup:
+        """The fragments of `keys`, in that order, as one piece of HTML."""
+        where = web.link_context()
+        # Templates that reload when edited (development) would not show an edit in a kept
+        # row: there, every row is rendered on every read.
+        if where is None or current_app.jinja_env.auto_reload:
+            return Markup("").join(self.render(key) for key in keys)
+        store, state = summaries.public_store(), summaries.public_state()
+        return Markup("").join(
+            store.answer(state, self.name, (key, where), partial(self.render, key), self.most)
+            for key in keys)
+
+    def __call__(self, *key: Any) -> Markup:
+        return self.join((key,))
+
+
+def fragment(template: str, *, most: int = KEPT_PER_KIND
+             ) -> Callable[[Callable[..., dict[str, Any]]], Fragment]:
+    """Make a function of a fragment's key (hashable values), which returns its template's
+    context, into that fragment: `rows.join(keys)` renders or reads each of them."""
+
+    def decorate(source: Callable[..., dict[str, Any]]) -> Fragment:
+        return Fragment(template, source, most)
+
+    return decorate

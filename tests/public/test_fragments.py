@@ -1,0 +1,148 @@
+"""Rows and cards rendered once and kept (app/public/fragments.py): a change shows on the next
+read of every page that shows the row, each reader gets her own language and links, no
+row carries anything of the reader who happened to render it first, and what is kept is
+bounded."""
+
+from __future__ import annotations
+
+import jinja2
+import pytest
+from sqlalchemy import func, select
+
+from app.accounts.models import User
+from app.extensions import db
+from app.public import fragments, summaries
+from tests.conftest import login
+from tests.factories_pilots import make_coord
+from tests.public.conftest import main_of
+
+
+def kept_of(fragment: fragments.Fragment) -> list:
+    return [key for key in summaries.public_store().kept if key[0] == fragment.name]
+
+
+@pytest.fixture
+def row_templates(app, monkeypatch):
+    """Fragment templates of the test's own, beside the application's."""
+    templates: dict[str, str] = {}
+    loader = jinja2.ChoiceLoader([jinja2.DictLoader(templates), app.jinja_env.loader])
+    monkeypatch.setattr(app.jinja_env, "loader", loader)
+    app.jinja_env.cache.clear()
+    yield templates
+    app.jinja_env.cache.clear()
+
+
+def test_a_change_to_a_pilot_shows_in_every_table_of_it(client, world):
+    pilot = world.pilot
+    coordinator = make_coord("zemgale")
+    old_title = pilot.title
+    for path in ("/pilots", "/en/pilots", "/"):
+        assert old_title in main_of(client.get(path))
+    login(client, coordinator)
+    assert old_title in main_of(client.get("/pilots/portfolio"))
+    assert main_of(client.get("/pilots/portfolio")).count(old_title) >= 1  # read again, kept
+
+    pilot.title = "Pārdēvēts pilotprojekts"
+    db.session.commit()
+
+    portfolio = main_of(client.get("/pilots/portfolio"))
+    assert "Pārdēvēts pilotprojekts" in portfolio and old_title not in portfolio
+    client.post("/logout")
+    for path in ("/pilots", "/en/pilots"):
+        page = main_of(client.get(path))
+        assert "Pārdēvēts pilotprojekts" in page and old_title not in page
+
+
+def test_each_reader_gets_the_rows_in_her_language(client, world):
+    latvian = main_of(client.get("/pilots"))
+    english = main_of(client.get("/en/pilots"))
+    assert "Aktīvs" in latvian and "Active" not in latvian
+    assert "Active" in english and "Aktīvs" not in english
+    assert f'href="/pilots/{world.pilot.id}"' in latvian
+    assert f'href="/en/pilots/{world.pilot.id}"' in english
+    assert main_of(client.get("/pilots")) == latvian  # the kept Latvian rows, unchanged
+
+
+def test_links_in_a_kept_row_follow_the_root_the_site_is_served_under(client, world):
+    at_root = main_of(client.get("/pilots"))
+    under = main_of(client.get("/pilots", base_url="http://talka.test/talka"))
+    assert f'href="/pilots/{world.pilot.id}"' in at_root
+    assert f'href="/talka/pilots/{world.pilot.id}"' in under
+    assert f'href="/pilots/{world.pilot.id}"' not in under
+
+
+def test_a_kept_row_knows_nothing_of_the_reader_who_rendered_it(app, client, make_user,
+                                                                row_templates):
+    row_templates["probe.html"] = ("[{{ current_user.name }}|{{ request.path }}|"
+                                   "{{ session.get }}|{{ n }}]")
+    probe = fragments.Fragment("probe.html", lambda n: {"n": n})
+    user = make_user(email="lasitaja@example.lv", name="Lasītāja Līga")
+    login(client, user)
+    with app.test_request_context("/pilots"):
+        from flask_login import login_user
+
+        login_user(db.session.get(User, user.id))
+        assert str(probe(7)) == "[|||7]"
+
+
+def test_the_portfolio_keeps_the_chosen_filter(client, world):
+    from app.places.models import Municipality
+
+    dobele = db.session.scalar(select(Municipality).where(Municipality.name == "Dobeles novads"))
+    login(client, make_coord("zemgale"))
+    page = main_of(client.get(f"/pilots/portfolio?municipality={dobele.id}"))
+    assert f'<option value="{dobele.id}" selected' in page
+    assert page.count(" selected") == 1
+    page = main_of(client.get("/pilots/portfolio"))
+    assert f'<option value="{dobele.id}" selected' not in page
+    assert f'<option value="{dobele.id}"' in page
+
+
+def test_what_is_kept_of_one_kind_is_bounded(app, row_templates):
+    row_templates["bounded.html"] = "<li>{{ n }}</li>"
+    bounded = fragments.Fragment("bounded.html", lambda n: {"n": n}, most=3)
+    with app.test_request_context("/"):
+        assert str(bounded.join((n,) for n in range(5))) == "".join(
+            f"<li>{n}</li>" for n in range(5))
+        assert len(kept_of(bounded)) == 3
+
+
+def test_a_row_that_read_another_table_is_not_kept(app, row_templates, make_user):
+    """Users are not public: a row worked out from them would not be dropped when they
+    change, so it is shown but not kept."""
+    make_user(email="kads@example.lv")
+    row_templates["people.html"] = "{{ n }}"
+    people = fragments.Fragment(
+        "people.html", lambda: {"n": db.session.scalar(select(func.count(User.id)))})
+    with app.test_request_context("/"):
+        assert str(people()) == "1"
+        assert kept_of(people) == []
+
+
+def test_rows_are_rendered_afresh_while_templates_reload_on_edit(app, row_templates,
+                                                                   monkeypatch):
+    row_templates["edited.html"] = "first"
+    edited = fragments.Fragment("edited.html", lambda: {})
+    monkeypatch.setattr(app.jinja_env, "auto_reload", True)
+    with app.test_request_context("/"):
+        assert str(edited()) == "first"
+        row_templates["edited.html"] = "second"
+        assert str(edited()) == "second"
+        assert kept_of(edited) == []
+
+
+def test_a_winner_card_follows_its_winner(client, world):
+    idea = world.pilot.idea
+    assert idea.title in main_of(client.get("/winners"))
+    idea.team.name = "Jaunais komandas nosaukums"
+    db.session.commit()
+    page = main_of(client.get("/winners"))
+    assert "Jaunais komandas nosaukums" in page
+
+
+def test_a_kept_page_is_not_served_under_another_root(app, client, world):
+    """The page caches, like the rows, key on the root the site is served under."""
+    assert app.config["PUBLIC_CACHE"]
+    client.get("/pilots")  # kept at the root
+    page = client.get("/pilots", base_url="http://talka.test/talka").get_data(as_text=True)
+    assert 'href="/talka/pilots/overview"' in page
