@@ -53,7 +53,8 @@ class Fragment:
         # badges): the page's context, with its user and forms, is not passed on, and the
         # globals that would reach the request behind it are hidden.
         page = current_app.jinja_env.get_template(self.template)
-        return Markup(page.render({**_HIDDEN, **self.source(*key)}))  # noqa: S704 - an autoescaped template
+        html = page.render({**_HIDDEN, **self.source(*key)})
+        return Markup(html)  # noqa: S704  # nosec B704 - an autoescaped template
 
     def join(self, keys: Iterable[tuple]) -> Markup:
         """The fragments of `keys`, in that order, as one piece of HTML."""
