@@ -280,3 +280,28 @@ def test_the_account_page_lists_the_signed_in_devices(app, client, make_user):
                environ_base={"REMOTE_ADDR": "192.0.2.44"})
     html = client.get("/account").get_data(as_text=True)
     assert "192.0.2.44" in html
+
+
+def test_a_signed_in_page_finds_its_reader_her_roles_and_her_juries_in_one_query(
+        client, make_user, count_queries):
+    """The user, her roles and whether she sits on a jury (the navigation's “My reviews”)
+    are asked for on every signed-in page, and come from one query; a judge added to a
+    jury sees the link on her next page."""
+    from app.extensions import db
+    from app.judging.models import JuryMember
+    from tests.factories_hackathons import make_hackathon
+
+    user = make_user(email="velak.vertetaja@example.lv", role="coordinator",
+                     region="kurzeme", municipality="Dobeles novads")
+    login(client, user)
+    with count_queries() as counter:
+        page = client.get("/privacy").get_data(as_text=True)
+    assert 'href="/reviews"' not in page
+    reader = [s for s in counter.statements if "user_session" in s]
+    assert len(reader) == 1, reader
+    assert "role_grant" in reader[0] and "jury_member" in reader[0]
+    assert not [s for s in counter.statements if "jury_member" in s and s not in reader]
+
+    db.session.add(JuryMember(hackathon_id=make_hackathon(region="kurzeme").id, user_id=user.id))
+    db.session.commit()
+    assert 'href="/reviews"' in client.get("/privacy").get_data(as_text=True)

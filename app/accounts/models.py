@@ -55,6 +55,10 @@ class User(Model):
     if TYPE_CHECKING:  # declared for mypy only: SQLAlchemy maps every annotated attribute
         current_session_token: str | None
     current_session_token = None  # not a column
+    # Set by the session loader too: whether she sits on any jury (None: not asked yet).
+    if TYPE_CHECKING:
+        on_a_jury: bool | None
+    on_a_jury = None  # not a column
 
     # --- Flask-Login protocol -------------------------------------------------
     @property

@@ -13,7 +13,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, delete, exists, func, select
 from sqlalchemy.orm import joinedload
 
 from app import MAX_ID
@@ -185,20 +185,27 @@ def load_session_user(token: str | None) -> User | None:
     """The active user behind a session token, or None if the session has ended."""
     if not token:
         return None
-    session = db.session.execute(_session_by_token(),
-                                 {"token_hash": token_digest(token)}).unique().scalar()
-    if session is None or not session.user.is_active:
+    found = db.session.execute(_session_by_token(),
+                               {"token_hash": token_digest(token)}).unique().first()
+    if found is None or not found.UserSession.user.is_active:
         return None
-    session.user.current_session_token = token
-    return session.user
+    user = found.UserSession.user
+    user.current_session_token = token
+    user.on_a_jury = bool(found.on_a_jury)
+    return user
 
 
 @functools.cache
 def _session_by_token() -> Any:
-    """A session with its user and her roles (every signed-in page needs all three), in one
-    query joined rather than two, built once per process: it is asked on every signed-in
-    request, and building it cost more than running it."""
-    return (select(UserSession).where(UserSession.token_hash == bindparam("token_hash"))
+    """A session with its user, her roles and whether she sits on any jury (every signed-in
+    page needs them: the navigation links to her reviews), in one query joined rather than
+    three, built once per process: it is asked on every signed-in request, and building it
+    cost more than running it."""
+    from app.judging.models import JuryMember
+
+    on_a_jury = exists().where(JuryMember.user_id == UserSession.user_id)
+    return (select(UserSession, on_a_jury.label("on_a_jury"))
+            .where(UserSession.token_hash == bindparam("token_hash"))
             .options(joinedload(UserSession.user).joinedload(User.roles)))
 
 

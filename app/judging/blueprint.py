@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, current_app, flash, g
+from flask import Blueprint, current_app, flash
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -33,10 +33,10 @@ def judging_nav_visible() -> bool:
     """base.html: show “My reviews” to signed-in users who sit on a jury."""
     if not current_user.is_authenticated:
         return False
-    if "is_judge" not in g:  # asked once per request
-        g.is_judge = bool(db.session.scalar(select(JuryMember.id).where(
+    if current_user.on_a_jury is None:  # not loaded with her session (asked once per request)
+        current_user.on_a_jury = bool(db.session.scalar(select(JuryMember.id).where(
             JuryMember.user_id == current_user.id).limit(1)))
-    return g.is_judge
+    return current_user.on_a_jury
 
 
 def has_endpoint(name: str) -> bool:
