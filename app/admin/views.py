@@ -14,7 +14,7 @@ from app.accounts.models import Role, RoleGrant, User
 from app.admin.forms import GrantRoleForm, MunicipalityForm, RegionForm
 from app.core import access, web
 from app.core.audit import AuditEntry
-from app.core.collation import collated, sort_key
+from app.core.collation import sort_key
 from app.core.errors import DomainError
 from app.core.pagination import clamp, paginate
 from app.core.translation import gettext as _
@@ -59,9 +59,8 @@ def users():
         query = query.where(User.municipality_id == municipality_id)
     page, per_page = clamp(request.args.get("page", 1), request.args.get("per_page", 50), 50)
     result = paginate(query, page, per_page)
-    municipalities = collated(db.session.scalars(select(Municipality)), key=lambda m: m.name)
     return render_template("admin/users.html", page=result, q=q, role=role,
-                           municipality_id=municipality_id, municipalities=municipalities)
+                           municipality_id=municipality_id)
 
 
 def _user_or_404(user_id: int) -> User:

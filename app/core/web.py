@@ -24,7 +24,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
-from flask import Flask, current_app, flash, redirect, url_for
+from flask import Flask, current_app, flash, redirect
 from flask.globals import _cv_app, _cv_request
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -112,22 +112,6 @@ class Talka(Flask):
                 _built_urls.clear()
             _built_urls[key] = url
         return url
-
-
-# A number no row has, standing for a row's id while a link's stem is built.
-_STEM_MARKER = 987_654_321_987
-
-
-def link_stem(endpoint: str, argument: str) -> str:
-    """The address of `endpoint` up to its last part, the whole number `argument`, to which
-    a list joins each row's id (`{{ stem }}{{ row.id }}`): its hundred links are then built
-    once, not a hundred times. Refused for an endpoint whose address goes on after it."""
-    values: dict[str, Any] = {argument: _STEM_MARKER}
-    built = url_for(endpoint, **values)
-    stem, marker, rest = built.rpartition(str(_STEM_MARKER))
-    if not marker or rest:
-        raise ValueError(f"{endpoint}'s address does not end with its {argument}")
-    return stem
 
 
 # Addresses already built, by everything that decides them. A page builds a hundred links,

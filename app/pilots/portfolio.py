@@ -363,15 +363,11 @@ def _money_sums(scope: ScopeKey) -> tuple[dict[str, tuple[int, Decimal]], dict[s
     return approved, spent, {code: tuple(found) for code, found in lines.items()}
 
 
-def filter_options() -> dict[str, Sequence[Any]]:
-    """The choices of the portfolio's filters, kept until public data changes."""
-    return {"municipalities": kept_places.municipalities(), "hackathons": _pilot_hackathons()}
-
-
 @summary
-def _pilot_hackathons() -> tuple[tuple[int, str], ...]:
-    """The hackathons that have pilots, by title, as (id, title): only what an option shows
-    (a hackathon object carries its long texts)."""
+def pilot_hackathons() -> tuple[tuple[int, str], ...]:
+    """The hackathons that have pilots, by title, as (id, title): the choices of the
+    portfolio's filter, only what an option shows (a hackathon object carries its long
+    texts)."""
     return tuple((row.id, row.title) for row in db.session.execute(
         select(Hackathon.id, Hackathon.title)
         .where(Hackathon.id.in_(select(Pilot.hackathon_id)))

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from app.core.clock import today_riga
 from app.pilots.plain import every_pilot
-from app.public.fragments import fragment
+from app.public.fragments import fragment, with_selected
 
 
 @fragment("public/_pilot_row.html")
@@ -42,25 +42,16 @@ def _due_row(milestone_id: int, today: date) -> dict[str, Any]:
     return {"d": DueMilestone(milestone, pilot, (milestone.due_date - today).days)}
 
 
-@fragment("pilots/_options.html")
-def _portfolio_options(kind: str) -> dict[str, Any]:
-    from app.pilots.portfolio import filter_options
+@fragment("_options.html")
+def _hackathon_options() -> dict[str, Any]:
+    from app.pilots.portfolio import pilot_hackathons
 
-    choices = filter_options()
-    if kind == "municipality":
-        return {"options": [(m.id, m.name) for m in choices["municipalities"]]}
-    return {"options": list(choices["hackathons"])}
+    return {"options": list(pilot_hackathons())}
 
 
-def portfolio_options(kind: str, chosen: int | None) -> Markup:
-    """The options of the portfolio's filter by "municipality" or "hackathon", the one with
-    the id `chosen` selected."""
-    options = _portfolio_options(kind)
-    if chosen is None:
-        return options
-    value = f'<option value="{int(chosen)}"'  # the closing quote: 3 is not 30
-    # On the plain text: Markup.replace would escape the quotes and find nothing.
-    return Markup(str(options).replace(value, f"{value} selected", 1))  # noqa: S704  # nosec B704 - an id into our own HTML
+def portfolio_hackathon_options(chosen: int | None) -> Markup:
+    """The options of the portfolio's filter by hackathon, `chosen` selected."""
+    return with_selected(_hackathon_options(), chosen)
 
 
 def pilot_rows(rows: Iterable[Any], show_place: bool = True) -> Markup:
@@ -82,4 +73,5 @@ def due_rows(due: Iterable[Any]) -> Markup:
 
 
 TEMPLATE_GLOBALS = {"pilot_rows": pilot_rows, "portfolio_rows": portfolio_rows,
-                    "due_rows": due_rows, "portfolio_options": portfolio_options}
+                    "due_rows": due_rows,
+                    "portfolio_hackathon_options": portfolio_hackathon_options}

@@ -21,7 +21,7 @@ from functools import partial
 from typing import Any
 
 from flask import current_app
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from app.core import web
 from app.public import summaries
@@ -46,7 +46,9 @@ class Fragment:
         self.template = template
         self.source = source
         self.most = most
-        self.name = f"fragment:{template}"
+        # Named by its source, not its template: two kinds may share a template (the
+        # options of different filters) and must not answer each other's keys.
+        self.name = f"fragment:{template}:{source.__module__}.{source.__qualname__}"
 
     def render(self, key: tuple) -> Markup:
         # Rendered with the template's globals only (links, translations, formatting, the
@@ -81,3 +83,13 @@ def fragment(template: str, *, most: int = KEPT_PER_KIND
         return Fragment(template, source, most)
 
     return decorate
+
+
+def with_selected(options: Markup, chosen: Any) -> Markup:
+    """`options`, kept `<option>`s (an `_options.html` fragment), with the one whose value is
+    `chosen` selected; unchanged when `chosen` is None or empty."""
+    if chosen is None or chosen == "":
+        return options
+    value = f'<option value="{escape(chosen)}"'  # with the closing quote: 3 is not 30
+    # On the plain text: Markup.replace would escape the quotes and find nothing.
+    return Markup(str(options).replace(value, f"{value} selected", 1))  # noqa: S704  # nosec B704 - our own escaped value into our own HTML

@@ -36,6 +36,7 @@ from app.core.translation import lazy_gettext as _l
 from app.core.web import site_url
 from app.extensions import csrf, db
 from app.places import kept as kept_places
+from app.places import options as place_options
 from app.public import cache, cards, feeds, sitemap
 from app.public import follow as follow_ops
 from app.public import queries as q
@@ -55,9 +56,9 @@ def canonical_url(lang: str | None = None) -> str:
     return site_url() + language.page_url(lang or language.page_language())
 
 
-bp.add_app_template_global(web.link_stem)
 bp.add_app_template_global(cards.winner_card_items)
 bp.add_app_template_global(cards.published_ranking_rows)
+bp.add_app_template_global(place_options.municipality_options)
 
 
 @bp.app_template_global()
@@ -120,7 +121,7 @@ def pilots():
     return render_template(
         "public/pilots.html", filters=filters,
         page=q.pilots_page(filters, page, per_page, today_riga()),
-        regions=kept_places.regions(), municipalities=kept_places.municipalities(),
+        regions=kept_places.regions(),
         statuses=list(PilotStatus),
         health_levels=[(GREEN, _("Green: on track")), (AMBER, _("Amber: needs attention")),
                        (RED, _("Red: at risk"))])

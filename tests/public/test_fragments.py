@@ -146,3 +146,37 @@ def test_a_kept_page_is_not_served_under_another_root(app, client, world):
     client.get("/pilots")  # kept at the root
     page = client.get("/pilots", base_url="http://talka.test/talka").get_data(as_text=True)
     assert 'href="/talka/pilots/overview"' in page
+
+
+def test_two_kinds_of_row_sharing_a_template_answer_each_their_own(app, row_templates):
+    row_templates["shared.html"] = "{{ word }}"
+
+    def first() -> dict:
+        return {"word": "pirmais"}
+
+    def second() -> dict:
+        return {"word": "otrais"}
+
+    with app.test_request_context("/"):
+        one, other = fragments.Fragment("shared.html", first), fragments.Fragment(
+            "shared.html", second)
+        assert (str(one()), str(other())) == ("pirmais", "otrais")
+        assert (str(one()), str(other())) == ("pirmais", "otrais")  # and once kept
+
+
+@pytest.mark.parametrize("path", ["/winners", "/pilots", "/admin/users"])
+def test_every_filter_by_municipality_keeps_the_chosen_one(client, world, make_user, path):
+    from app.places import kept as kept_places
+
+    if path.startswith("/admin"):
+        login(client, make_user(email="admine@example.lv", role="admin"))
+    chosen, other = kept_places.municipalities()[:2]
+    page = main_of(client.get(f"{path}?municipality={chosen.id}"))
+    listed = page[page.index('<select id="municipality"'):]
+    listed = listed[:listed.index("</select>")]
+    assert listed.count("<option value=") == len(kept_places.municipalities()) + 1  # and “Any”
+    assert f'<option value="{chosen.id}" selected' in listed
+    assert f'<option value="{other.id}" selected' not in listed
+    page = main_of(client.get(f"{path}?municipality={other.id}"))
+    assert f'<option value="{other.id}" selected' in page
+    assert f'<option value="{chosen.id}" selected' not in page

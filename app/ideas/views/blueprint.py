@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from app.core import web
 from app.hackathons.models import Hackathon
+from app.ideas import rows
 
 bp = Blueprint("ideas", __name__)
+bp.add_app_template_global(rows.idea_rows)
 
 
 def hackathon_or_404(slug: str) -> Hackathon:

@@ -47,10 +47,9 @@ def hackathon_ideas(slug: str):
     result = queries.table_rows(hackathon, current_user, page, per_page, **filters)
     from app.places import kept as kept_places
 
-    municipalities, regions = kept_places.municipalities(), kept_places.regions()
     statuses = [s for s in IdeaStatus if current_user.is_admin or s != IdeaStatus.DRAFT]
     return render_template("ideas/hackathon_ideas.html", h=hackathon, page=result,
-                           filters=filters, municipalities=municipalities, regions=regions,
+                           filters=filters, regions=kept_places.regions(),
                            statuses=statuses,
                            warnings=redacting.blind_review_warnings(hackathon),
                            field_labels=redacting.FIELD_LABELS)

@@ -22,7 +22,7 @@ from app.judging.models_results import ResultsCorrection, WinnerDecision
 from app.pilots.models import Pilot
 from app.pilots.states import PilotStatus
 from app.places import kept as kept_places
-from app.places.kept import PlainMunicipality, PlainRegion
+from app.places.kept import PlainRegion
 from app.places.models import REGION_CODES, Municipality
 from app.public.queries.common import (
     HOME_LIMIT,
@@ -186,16 +186,15 @@ class WinnerOptions:
     years: list[int]
     themes: list[str]
     regions: list[PlainRegion]
-    municipalities: list[PlainMunicipality]
 
 
 def winner_options() -> WinnerOptions:
-    """The choices of the winners' filters: two queries, and the years and themes of every
-    winner kept until public data changes."""
+    """The choices of the winners' filters (the municipalities' are kept rendered:
+    app/places/options.py): the years and themes of every winner kept until public data
+    changes, and the regions."""
     years, themes = _winner_years_and_themes()
-    regions, municipalities = kept_places.regions(), kept_places.municipalities()
-    return WinnerOptions(years=list(years), themes=list(themes), regions=list(regions),
-                         municipalities=list(municipalities))
+    return WinnerOptions(years=list(years), themes=list(themes),
+                         regions=list(kept_places.regions()))
 
 
 @summary
