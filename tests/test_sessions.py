@@ -287,16 +287,22 @@ def test_a_signed_in_page_finds_its_reader_her_roles_and_her_juries_in_one_query
     """The user, her roles and whether she sits on a jury (the navigation's “My reviews”)
     are asked for on every signed-in page, and come from one query; a judge added to a
     jury sees the link on her next page."""
+    from app.accounts import operations as ops
+    from app.accounts.models import Role
     from app.extensions import db
     from app.judging.models import JuryMember
     from tests.factories_hackathons import make_hackathon
 
     user = make_user(email="velak.vertetaja@example.lv", role="coordinator",
                      region="kurzeme", municipality="Dobeles novads")
+    ops.grant_role(user, Role.COORDINATOR, "zemgale", actor=None)
+    ops.grant_role(user, Role.ADMIN, None, actor=None)
+    db.session.commit()
     login(client, user)
     with count_queries() as counter:
         page = client.get("/privacy").get_data(as_text=True)
     assert 'href="/reviews"' not in page
+    assert 'href="/admin' in page  # every role came with her: the last of three too
     reader = [s for s in counter.statements if "user_session" in s]
     assert len(reader) == 1, reader
     assert "role_grant" in reader[0] and "jury_member" in reader[0]

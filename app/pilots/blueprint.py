@@ -33,12 +33,14 @@ from app.pilots.models import Pilot
 from app.pilots.models_plan import Measurement
 from app.pilots.models_reports import PilotDocument
 from app.places.models import Municipality
+from app.public import fragments
 
 bp = Blueprint("pilots", __name__)
 # The badges and the kept rows are globals, so that macros imported without the page's
 # context, and the rows themselves, have them too.
 bp.record_once(lambda state: state.app.jinja_env.globals.update(
     {**badges.BADGES, **rows.TEMPLATE_GLOBALS}))
+fragments.allow_in_rows(*badges.BADGES)  # of the language and their arguments alone
 
 
 @bp.app_context_processor

@@ -7,7 +7,8 @@ asked on, found by its id: whatever list the page's rows came from (one page of 
 list, a municipality's newest), a pilot's row reads the same, and its key (the pilot's
 id, the day, and for the public table whether it names the municipality) says all it
 shows. What a row shows depends on the day (health, days overdue), so the day is part of
-the key; the rows are the same for every reader, coordinators included: who may see a
+the key, and it is the day the page worked its list out for, so that a page read across
+midnight does not mix two days; the rows are the same for every reader, coordinators included: who may see a
 pilot in the portfolio decides which rows are asked for, not what they show.
 """
 
@@ -19,7 +20,6 @@ from typing import Any
 
 from markupsafe import Markup
 
-from app.core.clock import today_riga
 from app.pilots.plain import every_pilot
 from app.public.fragments import fragment, with_selected
 
@@ -54,22 +54,25 @@ def portfolio_hackathon_options(chosen: int | None) -> Markup:
     return with_selected(_hackathon_options(), chosen)
 
 
-def pilot_rows(rows: Iterable[Any], show_place: bool = True) -> Markup:
-    """A public table's rows, for the pilots of `rows` (their `pilot.id`), today."""
-    today = today_riga()
-    return _public_row.join((row.pilot.id, today, bool(show_place)) for row in rows)
+def pilot_rows(rows: Iterable[Any], today: date, show_place: bool = True) -> Markup:
+    """A public table's rows, for the pilots of `rows` (their `pilot.id`) on `today` (the
+    day the page's list was worked out for)."""
+    known = every_pilot(today).by_id
+    return _public_row.join((row.pilot.id, today, bool(show_place)) for row in rows
+                            if row.pilot.id in known)
 
 
-def portfolio_rows(rows: Iterable[Any]) -> Markup:
-    """The portfolio table's rows, for the pilots of `rows`, today."""
-    today = today_riga()
-    return _portfolio_row.join((row.pilot.id, today) for row in rows)
+def portfolio_rows(rows: Iterable[Any], today: date) -> Markup:
+    """The portfolio table's rows, for the pilots of `rows`, on `today`."""
+    known = every_pilot(today).by_id
+    return _portfolio_row.join((row.pilot.id, today) for row in rows if row.pilot.id in known)
 
 
-def due_rows(due: Iterable[Any]) -> Markup:
-    """The rows of the portfolio's milestones overdue or falling due (`DueMilestone`s)."""
-    today = today_riga()
-    return _due_row.join((d.milestone.id, today) for d in due)
+def due_rows(due: Iterable[Any], today: date) -> Markup:
+    """The rows of the portfolio's milestones overdue or falling due (`DueMilestone`s) on
+    `today`."""
+    known = every_pilot(today).by_milestone
+    return _due_row.join((d.milestone.id, today) for d in due if d.milestone.id in known)
 
 
 TEMPLATE_GLOBALS = {"pilot_rows": pilot_rows, "portfolio_rows": portfolio_rows,

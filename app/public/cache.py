@@ -399,9 +399,10 @@ def not_modified(etag: str, last_modified: datetime | None) -> bool:
 
 
 def _etag(state: PublicState, locale: str) -> str:
-    # The host too: without SITE_URL, pages carry the host they were asked for.
-    raw = "\n".join((state.key, locale, request.host, request.script_root, request.path,
-                     request.query_string.decode("latin-1")))
+    # The scheme, host and root too: without SITE_URL, pages carry the ones they were asked
+    # for.
+    raw = "\n".join((state.key, locale, request.scheme, request.host, request.script_root,
+                     request.path, request.query_string.decode("latin-1")))
     return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
 
@@ -444,11 +445,11 @@ def public_page(view: Callable | None = None, *, per_minute: bool = False):
         etag = _etag(state, locale)
         if not_modified(etag, state.last_modified):
             return _finish(Response(status=304), etag, state)
-        # The host and root are part of the key: a page rendered for one host (its links
-        # built from it when SITE_URL is unset), or under one root (its links start with
-        # it), is never served to a reader who asked another.
-        key = (request.host, request.script_root, request.endpoint, request.path,
-               request.query_string, locale, state.key)
+        # The scheme, host and root are part of the key: a page rendered for one scheme and
+        # host (its links built from them when SITE_URL is unset), or under one root (its
+        # links start with it), is never served to a reader who asked another.
+        key = (request.scheme, request.host, request.script_root, request.endpoint,
+               request.path, request.query_string, locale, state.key)
         page = page_cache.get(key)
         if isinstance(page, CachedPage):  # the front cache's entries have keys of their own
             response = Response(page.body, status=page.status, mimetype=page.mimetype)

@@ -9,8 +9,8 @@ fragment is one such row, written out once per public state, language and link c
 change of public data, and not kept at all if working it out read any other table.
 
 A fragment's template is given only what its source function returns for the fragment's
-key, never the page's context, and the globals that reach the request (its user, its
-session, a form's token) are hidden from it. So what one reader sees in it is what every
+key, never the page's context, and of the templates' globals it may call only those known
+to read nothing of the request or its reader (`ROW_GLOBALS`). So what one reader sees in it is what every
 reader in that language sees, and its key says all it depends on.
 """
 
@@ -31,11 +31,20 @@ from app.public import summaries
 KEPT_PER_KIND = 4096
 
 
-# What a fragment's template must not read: the request, its session and user, and
-# anything that would make the row differ from one reader to another.
-_HIDDEN: dict[str, Any] = {name: None for name in (
-    "request", "session", "g", "current_user", "csrf_token", "get_flashed_messages",
-    "config")}
+# The only globals a fragment's template may call: links, translations, the language of
+# data, Jinja's own, and those `allow_in_rows` adds (the pilots' badges). Every other
+# global is hidden from it: the request, its session and user, a form's token, links to
+# this page in another language (they name the reader's address), and whatever is
+# registered later, until someone has asked whether it reads the reader.
+ROW_GLOBALS: set[str] = {"url_for", "_", "gettext", "ngettext", "pgettext", "npgettext",
+                         "data_lang", "range", "dict", "lipsum", "cycler", "joiner",
+                         "namespace"}
+
+
+def allow_in_rows(*names: str) -> None:
+    """Let fragments call the globals `names`: functions of their arguments and the
+    language alone, which read nothing of the request or its reader."""
+    ROW_GLOBALS.update(names)
 
 
 class Fragment:
@@ -51,11 +60,12 @@ class Fragment:
         self.name = f"fragment:{template}:{source.__module__}.{source.__qualname__}"
 
     def render(self, key: tuple) -> Markup:
-        # Rendered with the template's globals only (links, translations, formatting, the
-        # badges): the page's context, with its user and forms, is not passed on, and the
-        # globals that would reach the request behind it are hidden.
-        page = current_app.jinja_env.get_template(self.template)
-        html = page.render({**_HIDDEN, **self.source(*key)})
+        # Rendered with the allowed globals only (links, translations, the badges) and the
+        # filters (formatting): the page's context, with its user and forms, is not passed
+        # on, and every other global is hidden.
+        environment = current_app.jinja_env
+        hidden = {name: None for name in environment.globals if name not in ROW_GLOBALS}
+        html = environment.get_template(self.template).render({**hidden, **self.source(*key)})
         return Markup(html)  # noqa: S704  # nosec B704 - an autoescaped template
 
     def join(self, keys: Iterable[tuple]) -> Markup:

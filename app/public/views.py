@@ -84,7 +84,7 @@ def home():
     return render_template(
         "public/home.html", regions=kept_places.regions(), figures=q.headline_figures(today),
         hackathons=q.hackathons_now(now), winners=q.latest_winners(),
-        pilots=q.pilots_in_progress(today=today), now=now)
+        pilots=q.pilots_in_progress(today=today), now=now, today=today)
 
 
 # --- winners -----------------------------------------------------------------------------------
@@ -118,9 +118,10 @@ def pilots():
     filters = q.PilotFilters.from_args(request.args)
     page, per_page = clamp(request.args.get("page"), request.args.get("per_page"),
                            PILOTS_PER_PAGE)
+    today = today_riga()
     return render_template(
-        "public/pilots.html", filters=filters,
-        page=q.pilots_page(filters, page, per_page, today_riga()),
+        "public/pilots.html", filters=filters, today=today,
+        page=q.pilots_page(filters, page, per_page, today),
         regions=kept_places.regions(),
         statuses=list(PilotStatus),
         health_levels=[(GREEN, _("Green: on track")), (AMBER, _("Amber: needs attention")),
@@ -165,7 +166,7 @@ def municipality(municipality_id: int):
         "public/municipality.html", m=place, comparison=comparison, mine=mine,
         winners=q.municipality_winners(place.id, MUNICIPALITY_WINNERS),
         pilots=q.pilots_page(q.PilotFilters(municipality=place.id), 1, MUNICIPALITY_PILOTS,
-                             today))
+                             today), today=today)
 
 
 # --- feeds -------------------------------------------------------------------------------------
