@@ -8,8 +8,9 @@ list, a municipality's newest), a pilot's row reads the same, and its key (the p
 id, the day, and for the public table whether it names the municipality) says all it
 shows. What a row shows depends on the day (health, days overdue), so the day is part of
 the key, and it is the day the page worked its list out for, so that a page read across
-midnight does not mix two days; the rows are the same for every reader, coordinators included: who may see a
-pilot in the portfolio decides which rows are asked for, not what they show.
+midnight does not mix two days. The rows are the same for every reader, coordinators
+included: who may see a pilot in the portfolio decides which rows are asked for, not what
+they show.
 """
 
 from __future__ import annotations

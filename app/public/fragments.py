@@ -10,8 +10,8 @@ change of public data, and not kept at all if working it out read any other tabl
 
 A fragment's template is given only what its source function returns for the fragment's
 key, never the page's context, and of the templates' globals it may call only those known
-to read nothing of the request or its reader (`ROW_GLOBALS`). So what one reader sees in it is what every
-reader in that language sees, and its key says all it depends on.
+to read nothing of the request or its reader (`ROW_GLOBALS`). So what one reader sees in
+it is what every reader in that language sees, and its key says all it depends on.
 """
 
 from __future__ import annotations
