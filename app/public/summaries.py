@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 # a statement whose tables cannot be told (text SQL).
 _reading: ContextVar[tuple[set[str], ...]] = ContextVar("talka_kept_reading", default=())
 UNKNOWN = "?"
+STATE_TABLE = "public_data_version"
 
 
 class Store:
@@ -59,7 +60,10 @@ class Store:
         self.order: dict[str, dict[tuple, None]] = {}
         # The tables each kept value read, told to an enclosing value that asks for it.
         self.reads: dict[tuple, frozenset[str]] = {}
-        self.watched = frozenset(watched)
+        # The versions' own table is read whenever the state is read again (its time to
+        # live ran out while a value was worked out): that is asking the state, not data,
+        # and a value worked out across a change of it is refused by `_keep` anyway.
+        self.watched = frozenset(watched) | {STATE_TABLE}
         self.lock = threading.Lock()
         install()  # without it nothing read would be seen, and everything kept
 

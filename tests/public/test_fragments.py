@@ -198,3 +198,23 @@ def test_every_filter_by_municipality_keeps_the_chosen_one(client, world, make_u
     page = main_of(client.get(f"{path}?municipality={other.id}"))
     assert f'<option value="{other.id}" selected' in page
     assert f'<option value="{chosen.id}" selected' not in page
+
+
+def test_a_row_worked_out_while_the_state_is_read_again_is_kept(app, row_templates,
+                                                                monkeypatch):
+    """With no time to live, every kept value it asks for reads the state again: that is
+    the state's own table, not data, and does not stop the row from being kept."""
+    from app.public.models import PublicDataVersion
+
+    assert summaries.STATE_TABLE == PublicDataVersion.__tablename__
+    monkeypatch.setitem(app.config, "PUBLIC_STATE_TTL_SECONDS", 0)
+    row_templates["inner.html"] = "{{ n }}"
+    row_templates["outer.html"] = "[{{ inner }}]"
+    inner = fragments.Fragment("inner.html", lambda: {"n": 5})
+    outer = fragments.Fragment("outer.html", lambda: {"inner": inner()})
+    with app.test_request_context("/"):
+        from app.public.cache import forget_recent_state
+
+        forget_recent_state()
+        assert str(outer()) == "[5]"
+        assert kept_of(outer) and kept_of(inner)
