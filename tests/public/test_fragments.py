@@ -206,7 +206,7 @@ def test_a_row_worked_out_while_the_state_is_read_again_is_kept(app, row_templat
     the state's own table, not data, and does not stop the row from being kept."""
     from app.public.models import PublicDataVersion
 
-    assert summaries.STATE_TABLE == PublicDataVersion.__tablename__
+    assert PublicDataVersion.__tablename__ == summaries.STATE_TABLE
     monkeypatch.setitem(app.config, "PUBLIC_STATE_TTL_SECONDS", 0)
     row_templates["inner.html"] = "{{ n }}"
     row_templates["outer.html"] = "[{{ inner }}]"
