@@ -109,28 +109,41 @@ def is_safe_next(target: str | None) -> TypeGuard[str]:
     return joined.scheme == base.scheme and joined.netloc == base.netloc
 
 
+# The headers every response carries, unless its view set its own.
+EVERY_RESPONSE = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    # No other site's window shares a browsing context with ours.
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def add_security_headers(response):
-    """after_request: the headers every response carries."""
+    """after_request: the headers every response carries (one pass over those the view
+    set: every response pays for this)."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    # No other site's window shares a browsing context with ours, and none may embed what
-    # we answer; open data and the public API, offered to any origin (CORS), excepted.
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    shared = headers.get("Access-Control-Allow-Origin") == "*"
-    headers.setdefault("Cross-Origin-Resource-Policy",
-                       "cross-origin" if shared else "same-origin")
+    present = {name.lower(): value for name, value in headers.items()}
+    for name, value in EVERY_RESPONSE:
+        if name.lower() not in present:
+            headers.add(name, value)
+    # None may embed what we answer; open data and the public API, offered to any origin
+    # (CORS), excepted.
+    if "cross-origin-resource-policy" not in present:
+        shared = present.get("access-control-allow-origin") == "*"
+        headers.add("Cross-Origin-Resource-Policy", "cross-origin" if shared else "same-origin")
     from flask_login import current_user
 
     if current_user and current_user.is_authenticated and request.endpoint != "static":
         headers["Cache-Control"] = "no-store"
     from flask import current_app
 
-    if current_app.config.get("TALKA_ENV") == "production":
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    if (current_app.config.get("TALKA_ENV") == "production"
+            and "strict-transport-security" not in present):
+        headers.add(*HSTS)
     return response
 
 
