@@ -123,7 +123,8 @@ class Store:
 
 def kept_under(store: Store, state: Callable[[], Any], fn: F, most: int | None) -> F:
     """`fn` answered from `store` while `state()` is unchanged (see `summary`)."""
-    name = fn.__qualname__
+    # With its module: two modules may each keep a function of the same name.
+    name = f"{fn.__module__}.{fn.__qualname__}"
 
     @wraps(fn)
     def wrapper(*args: Any) -> Any:

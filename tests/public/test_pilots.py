@@ -208,7 +208,8 @@ def test_a_crawler_reading_every_pilot_keeps_a_bounded_number_of_pages(app, db, 
     with app.test_request_context("/"):
         for pilot_id in ids:
             assert kept_page.page(pilot_id, today_riga(), "lv").pilot.id == pilot_id
-    pages = [args for name, args in summaries._kept if name == kept_page._page.__qualname__]
+    name = f"{kept_page._page.__module__}.{kept_page._page.__qualname__}"
+    pages = [args for kept_name, args in summaries._kept if kept_name == name]
     assert len(pages) == kept_page.KEPT_PAGES
     assert {args[0] for args in pages} == set(ids[-kept_page.KEPT_PAGES:])  # the latest read
 
