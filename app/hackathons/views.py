@@ -17,7 +17,6 @@ from app.core import access, web
 from app.core.clock import now_utc
 from app.core.errors import StaleVersion
 from app.core.pagination import clamp
-from app.core.sanitize import stored_html
 from app.core.translation import gettext as _
 from app.extensions import db
 from app.hackathons import operations as ops
@@ -38,7 +37,8 @@ from app.hackathons.models import (
     weight_shares,
 )
 from app.hackathons.phases import ORDER, Phase
-from app.hackathons.queries import card_page, load_hackathon, page_terms
+from app.hackathons.queries import card_page, load_hackathon
+from app.hackathons.sections import hackathon_sections
 from app.hackathons.timeline import timeline
 from app.places import kept as kept_places
 from app.places.models import REGION_CODES
@@ -87,16 +87,14 @@ def detail(slug: str):
 
     hackathon = load_hackathon(slug, page=True)
     now = now_utc()
-    # After the results: the winners, the published justification and the frozen ranking
-    # (ideas and municipalities only; judges are never named).
+    # The results, rules and criteria are the same for every reader of the page: kept
+    # rendered (app/hackathons/sections.py). The timeline needs only when the results
+    # were published.
     decision = public_queries.published_results(hackathon)
-    terms = page_terms(hackathon.id)
     return render_template(
         "hackathons/detail.html", h=hackathon, now=now, phase=hackathon.phase_at(now),
         countdown=countdown_text(hackathon, now), can_manage=hackathon.can_manage(current_user),
-        description_html=stored_html(hackathon.description_html),
-        criteria=terms.criteria, eligible_regions=terms.eligible_regions,
-        decision=decision, winners=public_queries.hackathon_winners(hackathon),
+        hackathon_sections=hackathon_sections,
         steps=timeline(hackathon, now, decision.published_at if decision else None),
     )
 

@@ -17,8 +17,10 @@ from tests.factories_pilots import make_coord
 from tests.public.conftest import main_of
 
 
-def kept_of(fragment: fragments.Fragment) -> list:
-    return [key for key in summaries.public_store().kept if key[0] == fragment.name]
+def kept_of(kind) -> list:
+    """The kept keys of a fragment or of a kept function (`summaries.summary`)."""
+    name = getattr(kind, "name", None) or f"{kind.__module__}.{kind.__qualname__}"
+    return [key for key in summaries.public_store().kept if key[0] == name]
 
 
 @pytest.fixture
@@ -218,3 +220,64 @@ def test_a_row_worked_out_while_the_state_is_read_again_is_kept(app, row_templat
         forget_recent_state()
         assert str(outer()) == "[5]"
         assert kept_of(outer) and kept_of(inner)
+
+
+def test_a_hackathons_sections_are_kept_and_follow_its_changes(app, client, world,
+                                                               monkeypatch):
+    """The results, rules and criteria of a hackathon's page are rendered once, and a change
+    to any of them shows on the next read."""
+    from app.hackathons import sections
+    from app.hackathons.models import Criterion
+
+    monkeypatch.setitem(app.config, "PUBLIC_CACHE", False)  # the sections, not the page
+    path = f"/hackathons/{world.hackathon.slug}"
+    page = main_of(client.get(path))
+    assert world.winner.title in page and "Abas idejas papildina viena otru." in page
+    assert sorted(key[1][0][1] for key in kept_of(sections._sections)) == ["results", "terms"]
+
+    criterion = db.session.scalars(select(Criterion).where(
+        Criterion.hackathon_id == world.hackathon.id)).first()
+    criterion.name = "Ietekme uz iedzīvotājiem"
+    world.hackathon.prize_text = "Pilotprojekta finansējums 20 000 eiro"
+    db.session.commit()
+    page = main_of(client.get(path))
+    assert "Ietekme uz iedzīvotājiem" in page and "20 000 eiro" in page
+    assert main_of(client.get(path)) == page  # and kept again
+
+
+def test_a_hackathons_sections_carry_nothing_of_the_first_reader(app, client, world,
+                                                                 monkeypatch):
+    """A coordinator renders the sections first; the next, anonymous reader gets them
+    without the coordinator's links, and a draft's kept sections reach no one who may
+    not see the draft."""
+    monkeypatch.setitem(app.config, "PUBLIC_CACHE", False)
+    login(client, world.coordinator)
+    managed = client.get(f"/hackathons/{world.hackathon.slug}").get_data(as_text=True)
+    assert f"/hackathons/{world.hackathon.slug}/edit" in managed
+    draft = make_coord("riga")
+    login(client, draft)
+    assert client.get(f"/hackathons/{world.hidden.slug}").status_code == 200
+    client.post("/logout")
+
+    public = client.get(f"/hackathons/{world.hackathon.slug}").get_data(as_text=True)
+    assert f"/hackathons/{world.hackathon.slug}/edit" not in public
+    assert world.coordinator.name not in public and world.winner.title in public
+    assert client.get(f"/hackathons/{world.hidden.slug}").status_code == 404
+
+
+def test_the_api_winners_are_kept_per_page_and_follow_a_change(app, client, world,
+                                                               monkeypatch):
+    from app.public.queries import winners
+
+    monkeypatch.setitem(app.config, "PUBLIC_CACHE", False)
+    first = client.get("/api/v1/winners?per_page=1").get_json()
+    assert first["total"] == 2 and len(first["items"]) == 1
+    assert kept_of(winners._published_winner_rows)
+    second = client.get("/api/v1/winners?per_page=1&page=2").get_json()["items"]
+    assert {first["items"][0]["idea_id"], second[0]["idea_id"]} == {world.winner.id,
+                                                                    world.second.id}
+
+    world.winner.title = "Ūdens skaitītāji, pārdēvēti"
+    db.session.commit()
+    titles = [item["title"] for item in client.get("/api/v1/winners").get_json()["items"]]
+    assert "Ūdens skaitītāji, pārdēvēti" in titles

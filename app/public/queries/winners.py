@@ -317,34 +317,60 @@ def _published_winner_order() -> tuple[int, ...]:
         WinnerDecision.published_at.desc(), Idea.id)))
 
 
+@dataclass(frozen=True)
+class PublishedWinner:
+    """A winner as the API lists it: plain values, kept across readers."""
+
+    idea_id: int
+    title: str
+    summary: str
+    municipality: str
+    hackathon_id: int
+    hackathon_slug: str
+    hackathon_title: str
+    rank: Any
+    score: Any
+    normalized_score: Any
+    published_at: datetime
+
+
 def published_winners_page(page: int, per_page: int) -> Page:
     """The API's winners: ideas of published decisions, newest decision first, each with
     its place and score in the ranking published with it.
 
-    The order of every winner is kept (`_published_winner_order`), so a page reads only
-    its own rows, and only the shown columns; each decision's frozen ranking is kept as
-    each idea's place (`_published_places`)."""
+    The order of every winner is kept (`_published_winner_order`), and so are the rows of
+    each page asked for (`_published_winner_rows`): a list read by every reader alike
+    until public data changes is worked out once per change, not once per request."""
     order = _published_winner_order()
     start = (page - 1) * per_page
-    shown = order[start:start + per_page]
+    return Page(list(_published_winner_rows(order[start:start + per_page])), page, per_page,
+                len(order))
+
+
+@summary(most=256)
+def _published_winner_rows(shown: tuple[int, ...]) -> tuple[PublishedWinner, ...]:
+    """The winners `shown` (idea ids, in order), with only the shown columns; each
+    decision's frozen ranking is kept as each idea's place (`_published_places`)."""
+    if not shown:
+        return ()
     found = {row[0]: row for row in db.session.execute(_published_winners(
         select(Idea.id, Idea.title, Idea.summary, Municipality.name, Idea.hackathon_id,
                Hackathon.slug, Hackathon.title, WinnerDecision.id, WinnerDecision.published_at))
         .join(Hackathon, Hackathon.id == Idea.hackathon_id)
         .join(Team, Team.id == Idea.team_id)
         .join(Municipality, Municipality.id == Team.municipality_id)
-        .where(Idea.id.in_(shown)))} if shown else {}
-    rows = [found[i] for i in shown if i in found]
+        .where(Idea.id.in_(shown)))}
     items = []
-    for (idea_id, title, idea_summary, municipality, hackathon_id, slug, hackathon_title,
-         decision_id, published_at) in rows:
+    for idea_id in shown:
+        if idea_id not in found:
+            continue
+        (_id, title, idea_summary, municipality, hackathon_id, slug, hackathon_title,
+         decision_id, published_at) = found[idea_id]
         rank, score, normalized = _published_places(decision_id).get(idea_id, (None,) * 3)
-        items.append({"idea_id": idea_id, "title": title, "summary": idea_summary,
-                      "municipality": municipality, "hackathon_id": hackathon_id,
-                      "hackathon_slug": slug, "hackathon_title": hackathon_title,
-                      "rank": rank, "score": score, "normalized_score": normalized,
-                      "published_at": published_at})
-    return Page(items, page, per_page, len(order))
+        items.append(PublishedWinner(idea_id, title, idea_summary, municipality, hackathon_id,
+                                     slug, hackathon_title, rank, score, normalized,
+                                     published_at))
+    return tuple(items)
 
 
 @summary
