@@ -284,7 +284,7 @@ def write(results: list[dict], args, loads: tuple[str, str]) -> None:
             real = row.get("uncached") or row.get("signed in")
             met = "—" if real is None else (
                 "met" if real.share >= goal_for(row) else "**missed**")
-            lines.append(f"| {row['page']} | `{row['path'][:60]}` | {_cell(row.get('cached'))} "
+            lines.append(f"| {row['page']} | `{row['path']}` | {_cell(row.get('cached'))} "
                          f"| {_cell(real)} | {met} |")
         lines.append("")
     if len(results) > 1:
