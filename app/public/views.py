@@ -37,7 +37,7 @@ from app.core.web import site_url
 from app.extensions import csrf, db
 from app.places import kept as kept_places
 from app.places import options as place_options
-from app.public import cache, cards, feeds, fragments, sitemap
+from app.public import cache, cards, feeds, fragments, frame, sitemap
 from app.public import follow as follow_ops
 from app.public import queries as q
 from app.public.cache import public_page
@@ -59,6 +59,8 @@ def canonical_url(lang: str | None = None) -> str:
 bp.add_app_template_global(cards.winner_card_items)
 bp.add_app_template_global(cards.published_ranking_rows)
 bp.add_app_template_global(place_options.municipality_options)
+bp.add_app_template_global(frame.site_nav)
+bp.add_app_template_global(frame.site_footer)
 # A card or a ranking's rows inside a kept section (a hackathon's results) are themselves
 # kept rows; whether a page exists is the application's, not the reader's.
 fragments.allow_in_rows("winner_card_items", "published_ranking_rows", "endpoint_exists")

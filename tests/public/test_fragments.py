@@ -5,6 +5,8 @@ bounded."""
 
 from __future__ import annotations
 
+import html
+
 import jinja2
 import pytest
 from sqlalchemy import func, select
@@ -281,3 +283,48 @@ def test_the_api_winners_are_kept_per_page_and_follow_a_change(app, client, worl
     db.session.commit()
     titles = [item["title"] for item in client.get("/api/v1/winners").get_json()["items"]]
     assert "Ūdens skaitītāji, pārdēvēti" in titles
+
+
+def nav_of(response) -> str:
+    page = response.get_data(as_text=True)
+    return page[page.index('<nav class="main-nav"'):page.index("</nav>")]
+
+
+def test_the_kept_navigation_is_each_readers_own(app, client, world, monkeypatch):
+    """The navigation is kept per page and kind of reader: a coordinator's, kept first, is
+    not what a team member or an anonymous reader of the same page gets, and the current
+    page is marked on each page."""
+    from app.public import frame
+
+    monkeypatch.setitem(app.config, "PUBLIC_CACHE", False)
+    login(client, world.coordinator)
+    coordinator = nav_of(client.get("/winners"))
+    assert "/pilots/portfolio" in coordinator and "/pilots/mine" not in coordinator
+    assert kept_of(frame._nav)
+    login(client, world.lead)
+    member = nav_of(client.get("/winners"))
+    assert "/pilots/mine" in member and "/pilots/portfolio" not in member
+    assert world.coordinator.name not in member
+    client.post("/logout")
+    anonymous = nav_of(client.get("/winners"))
+    assert "/ideas" not in anonymous and "/pilots/mine" not in anonymous
+    assert '/winners" aria-current="page"' in anonymous
+    assert '/pilots" aria-current="page"' in nav_of(client.get("/pilots"))
+    assert '/winners" aria-current' not in nav_of(client.get("/pilots"))
+
+
+def test_the_sign_out_form_carries_the_readers_own_token(app, client, world):
+    """The sign-out button's token is the reader's session's, whatever was kept around it."""
+    login(client, world.coordinator)
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        refused = client.post("/logout", data={"csrf_token": "not-a-token"})
+        assert refused.status_code == 400
+        page = client.get("/winners").get_data(as_text=True)
+        form = page[page.index('logout" class="inline-form"'):]
+        token = html.unescape(
+            form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0])
+        assert client.post("/logout", data={"csrf_token": token}).status_code in (302, 303)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert "/pilots/portfolio" not in nav_of(client.get("/winners"))
