@@ -133,17 +133,17 @@ def create_app(config: dict | None = None) -> Flask:
         from flask_babel import get_locale
         from flask_login import current_user
 
-        from app.accounts.forms import EmptyForm
+        from app.accounts.forms import ButtonForm
 
-        # Only a signed-in user has a sign-out button. Building the form makes a CSRF token,
+        # Only a signed-in user has a sign-out button. Showing its form makes a CSRF token,
         # which puts a session cookie on the answer: a reader who only reads gets none, and
         # a public page's answer stays one a shared cache may keep.
-        # formdata=None: it only renders a CSRF token, and must not read the request body
-        # (an error page for a too-large or malformed body would fail again).
+        # It reads nothing of the request body (an error page for a too-large or malformed
+        # body would fail again).
         # (Mail is rendered outside a request, with no user at all.)
         signed_in = bool(getattr(current_user, "is_authenticated", False))
         return {"current_locale": str(get_locale() or "lv"),
-                "logout_form": EmptyForm(formdata=None) if signed_in else None}
+                "logout_form": ButtonForm() if signed_in else None}
 
     return app
 

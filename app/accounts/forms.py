@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_wtf import FlaskForm
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
 from wtforms import (
     BooleanField,
     EmailField,
@@ -99,6 +102,21 @@ class TokenForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for POST buttons."""
+
+
+class ButtonForm:
+    """A POST button's form on a page that is only read (sign out, on every signed-in page;
+    the judging dashboard's actions): only its CSRF field, written out when the page shows
+    it, as EmptyForm writes it. The token is the request's own (`generate_csrf` makes it
+    once per request, whichever form asks first); building a whole form for one hidden
+    field on every page cost more than the token. The POST it sends is checked by the view
+    with a real form, or by CSRFProtect."""
+
+    @property
+    def csrf_token(self) -> Markup:
+        name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+        return Markup('<input name="{}" type="hidden" value="{}">').format(name,
+                                                                            generate_csrf())
 
 
 class VerificationForm(FlaskForm):

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import joinedload
 
-from app.accounts.forms import EmptyForm
+from app.accounts.forms import ButtonForm, EmptyForm
 from app.core import access, web
 from app.core.audit import AuditEntry
 from app.core.clock import now_utc
@@ -139,14 +139,15 @@ def dashboard(slug: str):
     # The board knows whether there is a final round (under the same state): only then is
     # it loaded, for its own predicates.
     final = queries.final_round_of(hackathon) if board.final_ranking is not None else None
+    can_start_final = (phase == Phase.JUDGING and final is None and not board.published
+                       and sum(1 for r in ranking.rows if r.ranked.rank) >= 2)
     return render_template(
         "judging/dashboard.html", h=hackathon, phase=phase, ranking=ranking,
         ranking_page=ranking_page,
         final=final, final_ranking=board.final_ranking, final_lines=board.final_lines,
-        final_form=FinalRoundForm(formdata=None),
+        final_form=FinalRoundForm(formdata=None) if can_start_final else None,
         can_open_final=final is not None and final.can_open_scoring(current_user, now),
-        can_start_final=(phase == Phase.JUDGING and final is None and not board.published
-                         and sum(1 for r in ranking.rows if r.ranked.rank) >= 2),
+        can_start_final=can_start_final,
         progress=progress, conflicts=board.declared, run=board.last_run,
         judge_names={p.user_id: p.name for p in progress},
         total=sum(p.total for p in progress), done=sum(p.done for p in progress),
@@ -154,7 +155,7 @@ def dashboard(slug: str):
         conflict_label=assigning.conflict_label,
         behind=[p for p in progress if p.behind and not p.reminded_today],
         can_build=phase in ASSIGNABLE and not board.published,
-        decision=board.decision, action_form=EmptyForm(),
+        decision=board.decision, action_form=ButtonForm(),
         disagreement=scoring.DISAGREEMENT_THRESHOLD,
         warnings=redacting.blind_review_warnings(hackathon),
         field_labels=redacting.FIELD_LABELS,
