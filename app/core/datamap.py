@@ -167,6 +167,7 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.judging.queries._ranking_statements",
     "app.judging.queries._submitted_reviews_statement",
     "app.judging.reminders._progress_statements",
+    "app.judging.reminders._reminded_statement",
     "app.pilots.portfolio._waiting_statements",
     "app.pilots.queries._public_statements",
     "app.public.queries.winners._published_results_statements",

@@ -125,6 +125,13 @@ def _counted(hackathon: Hackathon) -> dict[int, tuple[int, int, int]]:
 
 
 @functools.cache
+def _reminded_statement() -> Any:
+    """`reminded_today`'s query, built once per process (the dashboard asks on every read);
+    the pattern of the day's reminders' kinds is bound."""
+    return select(OutboxMessage.kind).where(OutboxMessage.kind.like(bindparam("kind")))
+
+
+@functools.cache
 def _progress_statements() -> tuple[Any, Any, Any]:
     """The jury (with its users), the review counts and the jury's names, built once per
     process (the dashboard asks on every read, and building them cost more than running
@@ -191,7 +198,6 @@ def reminded_today(hackathon: Hackathon, now: datetime) -> set[int]:
     """Ids of the judges already reminded today (Latvian date)."""
     prefix = f"judging-reminder:{hackathon.id}:"
     suffix = f":{today_riga(now).isoformat()}"
-    kinds = db.session.scalars(select(OutboxMessage.kind).where(
-        OutboxMessage.kind.like(prefix + "%" + suffix))).all()
+    kinds = db.session.scalars(_reminded_statement(), {"kind": prefix + "%" + suffix}).all()
     return {int(k[len(prefix):-len(suffix)]) for k in kinds
             if k[len(prefix):-len(suffix)].isdigit()}

@@ -4,10 +4,9 @@ know about (an idea is loaded by app.ideas.loading, as the API loads it)."""
 from __future__ import annotations
 
 from flask import Blueprint
-from sqlalchemy import select
 
-from app.core import web
 from app.hackathons.models import Hackathon
+from app.hackathons.queries import load_hackathon
 from app.ideas import rows
 
 bp = Blueprint("ideas", __name__)
@@ -15,5 +14,5 @@ bp.add_app_template_global(rows.idea_rows)
 
 
 def hackathon_or_404(slug: str) -> Hackathon:
-    return web.load(select(Hackathon).where(Hackathon.slug == slug),
-                    see=Hackathon.is_visible_to)
+    # The hackathon and its region, by a statement built once per process.
+    return load_hackathon(slug, page=True)
