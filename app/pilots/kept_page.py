@@ -17,7 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
+from flask import abort
 from markupsafe import Markup
 
 from app.core.formatting import fmt_date, fmt_number
@@ -38,6 +40,7 @@ from app.pilots.states import (
 )
 from app.places import kept as kept_places
 from app.places.kept import PlainMunicipality, PlainRegion
+from app.public.fragments import fragment
 from app.public.summaries import summary
 
 
@@ -211,6 +214,30 @@ def _page(pilot_id: int, today: date, locale: str) -> PublicPilotPage | None:
         row=PageFigures(health=row.health, progress=row.progress, spent=row.spent,
                         remaining=row.remaining),
         summary_html=stored_html(pilot.summary_html))
+
+
+# What a reader who is not signed in never sees, and no form: it would start a session, and
+# the page is shared.
+READ_ONLY = {"internal": False, "can_edit": False, "can_manage": False, "can_evaluate": False,
+             "status_form": None}
+
+
+def public_body(kept: PublicPilotPage, today: date, locale: str, login_next: str) -> Markup:
+    """The page of the pilot `kept` (what `page` answered) for a reader who is not signed
+    in, rendered once per pilot, day, language and link context from the kept values alone;
+    `login_next` is the page's own path, where signing in to follow it comes back to."""
+    return _public_body(kept.pilot.id, today, locale, login_next)
+
+
+@fragment("pilots/_pilot_body.html", most=KEPT_PAGES)
+def _public_body(pilot_id: int, today: date, locale: str, login_next: str) -> dict[str, Any]:
+    kept = _page(pilot_id, today, locale)
+    if kept is None:  # gone since the page asked `page`
+        abort(404)
+    return {"pilot": kept.pilot, "row": kept.row, "charts": kept.charts,
+            "summary_html": kept.summary_html, "today": today, "stored_html": stored_html,
+            "following": False, "follow_form": None, "current_locale": locale,
+            "login_next": login_next, **READ_ONLY}
 
 
 def _plain(pilot: Pilot) -> PagePilot:

@@ -88,8 +88,7 @@ def _replication_form(pilot: Pilot, form: ReplicationForm | None = None) -> Repl
 
 
 # A reader who sees no internal part: no form of the team's or coordinators' is built.
-_READ_ONLY = {"internal": False, "can_edit": False, "can_manage": False, "can_evaluate": False,
-              "status_form": None}
+_READ_ONLY = kept_page.READ_ONLY
 
 
 @bp.route("/pilots/<id:pilot_id>")
@@ -104,13 +103,13 @@ def pilot(pilot_id: int):
         # Someone not signed in never sees an internal part (can_view_internal): their page
         # is the same for every such reader, kept as plain values (app.pilots.kept_page).
         # No form is even built: it would start a session, and the page is shared.
-        kept = kept_page.page(pilot_id, today, language.current())
+        # It is rendered once per pilot, day and language, then joined (app.pilots.kept_page).
+        locale = language.current()
+        kept = kept_page.page(pilot_id, today, locale)
         if kept is None:
             abort(404)
-        return render_template("pilots/pilot.html", pilot=kept.pilot, row=kept.row,
-                               charts=kept.charts, summary_html=kept.summary_html,
-                               today=today, stored_html=stored_html, following=False,
-                               follow_form=None, **_READ_ONLY)
+        return render_template("pilots/pilot.html", pilot=kept.pilot, public_body=kept_page
+                               .public_body(kept, today, locale, request.path))
     pilot = queries.pilot_by_id(pilot_id)
     if pilot is None:
         abort(404)
@@ -119,7 +118,7 @@ def pilot(pilot_id: int):
     common = {"pilot": pilot, "row": row, "today": today,
               "charts": [kept_page.chart(i) for i in pilot.indicators],
               "summary_html": stored_html(pilot.summary_html),
-              "stored_html": stored_html,
+              "stored_html": stored_html, "login_next": request.path,
               "following": follow_ops.is_following(pilot, current_user),
               "follow_form": EmptyForm(formdata=None)}
     if not internal:

@@ -328,3 +328,26 @@ def test_the_sign_out_form_carries_the_readers_own_token(app, client, world):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert "/pilots/portfolio" not in nav_of(client.get("/winners"))
+
+
+def test_a_pilots_kept_page_is_the_same_for_every_anonymous_reader_and_no_one_else(
+        app, client, world, monkeypatch):
+    """A pilot's page for readers who are not signed in is rendered once per language and
+    root; its team, reading in between, gets the internal parts, and the next anonymous
+    reader does not; signing in to follow comes back to the reader's own page."""
+    from app.pilots import kept_page
+
+    monkeypatch.setitem(app.config, "PUBLIC_CACHE", False)
+    url = f"/pilots/{world.pilot.id}"
+    anonymous = app.test_client()
+    first = main_of(anonymous.get(url))
+    assert kept_of(kept_page._public_body)
+    assert f'login?next=/pilots/{world.pilot.id}"' in first
+    login(client, world.lead)
+    team = main_of(client.get(url))
+    assert "Iekšēja piezīme" in team and "Vēl nepārbaudīta ziņa" in team
+    assert main_of(anonymous.get(url)) == first and "Iekšēja piezīme" not in first
+    english = main_of(anonymous.get(f"/en{url}"))
+    assert f'login?next=/en/pilots/{world.pilot.id}"' in english
+    under = main_of(anonymous.get(url, base_url="http://talka.test/talka"))
+    assert f'href="/talka/pilots/{world.pilot.id}/feed.atom"' in under
