@@ -20,6 +20,7 @@ from app.core.pagination import clamp
 from app.core.translation import gettext as _
 from app.extensions import db
 from app.hackathons import operations as ops
+from app.hackathons.cards import hackathon_cards
 from app.hackathons.countdown import countdown_text
 from app.hackathons.forms import (
     CriterionForm,
@@ -74,7 +75,7 @@ def index():
                        now=now, page=page, per_page=per_page)
     return render_template(
         "hackathons/index.html", page=result, regions=kept_places.regions(), phases=ORDER,
-        region=region, phase=phase, q=q, now=now, countdown_text=countdown_text,
+        region=region, phase=phase, q=q, now=now, hackathon_cards=hackathon_cards,
         can_create=may_create_hackathon(current_user),
     )
 

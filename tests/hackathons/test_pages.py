@@ -390,3 +390,36 @@ def test_every_management_page_shows_the_same_sub_navigation(client, coordinator
         assert nav.count('aria-current="page"') == 1, path
         navs.add(re.sub(r"\s+", " ", nav.replace('aria-current="page"', "")))
     assert len(navs) == 1  # the same items, in the same order, everywhere
+
+
+def test_a_kept_card_counts_down_by_the_minute_and_closes_at_the_deadline(client, monkeypatch):
+    """The list's cards are kept: within a minute every reader gets the countdown as of that
+    minute, the next minute a new one, and the moment the deadline passes, mid-minute, the
+    card says judging and counts no more."""
+    from app.core import clock
+    from app.hackathons import cards
+    from app.public import summaries
+    from app.public.cache import forget_recent_state
+
+    monkeypatch.setitem(client.application.config, "PUBLIC_CACHE", False)
+    closes = datetime(2031, 5, 10, 12, 5, 30, tzinfo=UTC)
+    make_hackathon(region="vidzeme", title="Vidzemes skaitīšana", opens_at=closes - timedelta(
+        days=10), closes_at=closes, judging_closes_at=closes + timedelta(days=10))
+
+    def card_at(moment: datetime) -> str:
+        monkeypatch.setattr(clock, "now_utc", lambda: moment)
+        monkeypatch.setattr("app.hackathons.views.now_utc", lambda: moment)
+        monkeypatch.setattr("app.public.cache.now_utc", lambda: moment)
+        forget_recent_state()
+        page = _text(client.get("/hackathons/?region=vidzeme"))
+        return page[page.index('<li class="card hackathon-card">'):].split("</li>")[0]
+
+    early = card_at(datetime(2031, 5, 10, 12, 0, 5, tzinfo=UTC))
+    assert "5 minutes left" in early  # 5 min 25 s from 12:00
+    assert card_at(datetime(2031, 5, 10, 12, 0, 55, tzinfo=UTC)) == early  # the same minute
+    assert any(key[0] == cards._card.name for key in summaries.public_store().kept)
+    assert "4 minutes left" in card_at(datetime(2031, 5, 10, 12, 1, 2, tzinfo=UTC))
+    before = card_at(datetime(2031, 5, 10, 12, 5, 10, tzinfo=UTC))
+    assert "less than a minute left" in before
+    after = card_at(datetime(2031, 5, 10, 12, 5, 40, tzinfo=UTC))  # the deadline's minute
+    assert "Judging" in after and "left" not in after
