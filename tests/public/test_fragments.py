@@ -351,3 +351,21 @@ def test_a_pilots_kept_page_is_the_same_for_every_anonymous_reader_and_no_one_el
     assert f'login?next=/en/pilots/{world.pilot.id}"' in english
     under = main_of(anonymous.get(url, base_url="http://talka.test/talka"))
     assert f'href="/talka/pilots/{world.pilot.id}/feed.atom"' in under
+
+
+def test_a_team_members_kept_rows_are_her_own_and_follow_her_edits(client, world):
+    from app.ideas import rows
+
+    login(client, world.lead)
+    mine = main_of(client.get("/ideas"))
+    assert world.winner.title in mine and world.draft.title in mine
+    assert world.second.title not in mine  # another team's
+    assert kept_of(rows._my_idea_row)
+    world.draft.title = "Pārdēvēts melnraksts"
+    db.session.commit()
+    mine = main_of(client.get("/ideas"))
+    assert "Pārdēvēts melnraksts" in mine and "Slepenais melnraksts" not in mine
+    login(client, world.other_lead)
+    theirs = main_of(client.get("/ideas"))
+    assert world.second.title in theirs and "Pārdēvēts melnraksts" not in theirs
+    assert world.open.title in theirs  # a hackathon taking ideas, for every member alike

@@ -11,6 +11,8 @@ from app.ideas import rows
 
 bp = Blueprint("ideas", __name__)
 bp.add_app_template_global(rows.idea_rows)
+bp.add_app_template_global(rows.my_idea_rows)
+bp.add_app_template_global(rows.taking_ideas_items)
 
 
 def hackathon_or_404(slug: str) -> Hackathon:
