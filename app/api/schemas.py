@@ -54,6 +54,13 @@ def page_body(page) -> dict:
             "total": page.total}
 
 
+def dumped_page(page, dump: Callable[[Any], dict[str, Any]]) -> Response:
+    """A page of `page_schema(item_schema)` whose items `dump` answers already dumped by
+    item_schema: a list read by every reader alike keeps each item's dump until public data
+    changes, rather than dumping it again on every read."""
+    return jsonify(page_body(page) | {"items": [dump(item) for item in page.items]})
+
+
 def answer(schema: Schema, obj: Any, status: int = 200) -> Response:
     """`obj` dumped by `schema`, for an operation whose answer depends on who asks (a part of
     its documented schema); every other operation's answer is dumped by its `@blp.response`."""

@@ -369,3 +369,22 @@ def test_a_team_members_kept_rows_are_her_own_and_follow_her_edits(client, world
     theirs = main_of(client.get("/ideas"))
     assert world.second.title in theirs and "Pārdēvēts melnraksts" not in theirs
     assert world.open.title in theirs  # a hackathon taking ideas, for every member alike
+
+
+def test_the_api_list_of_pilots_keeps_each_pilot_per_language(app, client, world, monkeypatch):
+    """The API's list keeps each pilot as its schema dumps it, once per language: a reader
+    asking in English gets the words in English after one asking in Latvian, and back."""
+    from app.api import pilots
+
+    monkeypatch.setitem(app.config, "PUBLIC_CACHE", False)
+
+    def health_text(language: str) -> str:
+        items = client.get("/api/v1/pilots", headers={"Accept-Language": language}).get_json()
+        return {item["id"]: item["health_text"] for item in items["items"]}[world.pilot.id]
+
+    latvian = health_text("lv")
+    assert kept_of(pilots._list_item)
+    english = health_text("en")
+    assert latvian != english and english in ("Green: on track", "Amber: at risk of delay",
+                                              "Red: at risk")
+    assert health_text("lv") == latvian

@@ -63,6 +63,8 @@ def test_the_lists_of_pilots_follow_every_change_on_the_next_read(client, db, wo
     from tests.factories_pilots import add_expense
 
     assert world.pilot.title not in main_of(client.get("/pilots?health=red"))
+    before = client.get("/api/v1/pilots?per_page=100").get_json()["items"]  # kept
+    assert {i["id"]: i["health"] for i in before}[world.pilot.id] != "red"
     add_expense(world.pilot, "25000.00")  # over the approved €20,000: red
     _municipality("Bauskas novads").name = "Bauskas novads (pārdēvēts)"
     db.session.commit()
