@@ -12,7 +12,7 @@ import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -25,8 +25,8 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import joinedload
 
+from app.accounts.models import User
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.pilots import health as rules
@@ -107,7 +107,7 @@ class Portfolio:
     counts: dict[str, int]
     overdue: list[DueMilestone]
     coming: list[DueMilestone]
-    waiting: list[PilotUpdate]
+    waiting: list[WaitingReport]
     money: list[RegionMoney]
     filters: dict[str, Any] = field(default_factory=dict)
     today: date = field(default_factory=date.today)
@@ -196,13 +196,8 @@ def portfolio(user, filters: dict[str, Any], today: date, *, start: int = 0,
     level = filters.get("health")
     others = tuple(sorted((name, value) for name, value in filters.items()
                           if name != "health" and value))
-    wanted = _SEVERITY[level] if level else None
-    order: list[int] = []
-    counts = {name: 0 for name in rules.LEVELS}
-    for pilot_id, severity in _health_order(key, others, today):
-        if wanted in (None, severity):
-            order.append(pilot_id)
-            counts[_LEVEL_OF[severity]] += 1
+    kept_order, kept_counts = _ordered(key, others, level or "", today)
+    order, counts = list(kept_order), dict(kept_counts)
     matching = len(order)
     total = matching if not any(filters.values()) else db.session.scalar(
         select(func.count()).select_from(Pilot).where(scope)) or 0
@@ -216,6 +211,22 @@ def portfolio(user, filters: dict[str, Any], today: date, *, start: int = 0,
                        order=order)
     result.shown = ((start, stop), result.rows_of(order[start:stop], table=table))
     return result
+
+
+@summary
+def _ordered(scope: ScopeKey, filters: tuple[tuple[str, Any], ...], level: str, today: date
+             ) -> tuple[tuple[int, ...], tuple[tuple[str, int], ...]]:
+    """The ids of the pilots in `scope` that match `filters` and `level` in the portfolio's
+    order, and how many there are of each health level: read off `_health_order`, and kept
+    with it, so that a page of the portfolio does not go over every pilot again."""
+    wanted = _SEVERITY[level] if level else None
+    order: list[int] = []
+    counts = dict.fromkeys(rules.LEVELS, 0)
+    for pilot_id, severity in _health_order(scope, filters, today):
+        if wanted in (None, severity):
+            order.append(pilot_id)
+            counts[_LEVEL_OF[severity]] += 1
+    return tuple(order), tuple(counts.items())
 
 
 @summary
@@ -294,13 +305,28 @@ def due_milestones(rows: Iterable[PilotRow], today: date, *, days: int = COMING_
     return overdue, coming
 
 
-def waiting_updates(user, shown: int = WAITING_SHOWN) -> tuple[list[PilotUpdate], int]:
+@dataclass(frozen=True)
+class WaitingReport:
+    """A public report waiting for a coordinator's approval, as the portfolio lists it."""
+
+    id: int
+    pilot_id: int
+    pilot_title: str
+    reported_on: date
+    submitted_at: datetime | None
+    author_name: str | None
+    body: str
+
+
+def waiting_updates(user, shown: int = WAITING_SHOWN) -> tuple[list[WaitingReport], int]:
     """The first `shown` public reports waiting for a coordinator's approval in the user's
     scope, oldest first, and how many wait in all: a backlog must not make the page grow,
-    and approving the oldest brings the next ones in."""
+    and approving the oldest brings the next ones in. Only the columns the list shows are
+    read (a pilot's row is long)."""
     count, first = _waiting_statements(scope_key(user))
     total = db.session.scalar(count)
-    return list(db.session.scalars(first, {"shown": shown})), int(total or 0)
+    return ([WaitingReport(*row) for row in db.session.execute(first, {"shown": shown})],
+            int(total or 0))
 
 
 @functools.lru_cache(maxsize=64)
@@ -310,8 +336,10 @@ def _waiting_statements(scope: ScopeKey) -> tuple[Any, Any]:
     waiting = and_(PilotUpdate.status == UpdateStatus.SUBMITTED, scope_condition_of(scope))
     count = (select(func.count(PilotUpdate.id))
              .join(Pilot, Pilot.id == PilotUpdate.pilot_id).where(waiting))
-    first = (select(PilotUpdate).join(Pilot, Pilot.id == PilotUpdate.pilot_id).where(waiting)
-             .options(joinedload(PilotUpdate.pilot), joinedload(PilotUpdate.created_by))
+    first = (select(PilotUpdate.id, Pilot.id, Pilot.title, PilotUpdate.reported_on,
+                    PilotUpdate.submitted_at, User.name, PilotUpdate.body)
+             .select_from(PilotUpdate).join(Pilot, Pilot.id == PilotUpdate.pilot_id)
+             .outerjoin(User, User.id == PilotUpdate.created_by_id).where(waiting)
              .order_by(PilotUpdate.submitted_at, PilotUpdate.id)
              .limit(bindparam("shown", type_=Integer)))
     return count, first

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from app.accounts.forms import EmptyForm
+from app.accounts.forms import ButtonForm, EmptyForm
 from app.core import access, language
 from app.core.clock import now_utc, today_riga
 from app.core.pagination import Page, clamp
@@ -176,8 +176,7 @@ def portfolio():
                  total=result.matching)
     return render_template("pilots/portfolio.html", result=result, table=table,
                            today=today, regions=kept_places.regions(), statuses=list(PilotStatus),
-                           levels=LEVELS, empty_form=EmptyForm(formdata=None),
-                           return_form=ReturnForm(formdata=None))
+                           levels=LEVELS, empty_form=ButtonForm())
 
 
 @bp.route("/pilots/portfolio.csv")

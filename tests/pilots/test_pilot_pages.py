@@ -176,10 +176,19 @@ def test_a_stale_edit_shows_the_conflict_page_and_keeps_the_users_values(client,
 
 def test_a_coordinator_approves_or_returns_reports_from_the_pages(client, world, outbox):
     waiting = add_report(world.pilot, public=True, body="Publiskā atskaite.")
+    waiting.created_by_id = world.member.id
+    db.session.commit()
     other = add_report(world.pilot, public=True, body="Vēl viena.")
     login(client, world.coordinator)
     portfolio = client.get("/pilots/portfolio").get_data(as_text=True)
     assert "Publiskā atskaite." in portfolio
+    first = portfolio[portfolio.index(f'id="waiting-{waiting.id}-h"'):]
+    first = first[:first.index("</article>")]
+    assert f'/pilots/{world.pilot.id}#reports' in first and world.pilot.title in first
+    assert f"{world.member.name}." in first
+    assert f'/pilots/{world.pilot.id}#report-{waiting.id}-h' in first
+    later = portfolio[portfolio.index(f'id="waiting-{other.id}-h"'):].split("</article>")[0]
+    assert "—." in later  # no author on record
     response = client.post(f"/updates/{waiting.id}/approve", data={"back": "portfolio"})
     assert response.status_code == 302 and "/pilots/portfolio" in response.headers["Location"]
     returned = client.post(f"/updates/{other.id}/return", data={"note": "Par īsu."})
