@@ -29,7 +29,10 @@ PARTS = ("results", "terms")  # above the timeline, and below it
 def _sections(hackathon_id: int, part: str) -> dict[str, Any]:
     from app.public import queries as public_queries
 
-    hackathon = db.session.get(Hackathon, hackathon_id)
+    # Read again, not taken from the page's session: the page loaded it before the public
+    # state was read, and what is kept under a state must be no older than it (a phase
+    # published in between would otherwise be kept as the one before).
+    hackathon = db.session.get(Hackathon, hackathon_id, populate_existing=True)
     terms = page_terms(hackathon_id)
     return {"part": part, "h": hackathon, "current_locale": str(get_locale() or "lv"),
             "description_html": stored_html(hackathon.description_html) if hackathon else "",

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from app.accounts.models import User
 from app.extensions import db
 from app.public import fragments, summaries
-from tests.conftest import login
+from tests.conftest import DEFAULT_PASSWORD, login
 from tests.factories_pilots import make_coord
 from tests.public.conftest import main_of
 
@@ -244,27 +244,48 @@ def test_a_hackathons_sections_are_kept_and_follow_its_changes(app, client, worl
     db.session.commit()
     page = main_of(client.get(path))
     assert "Ietekme uz iedzīvotājiem" in page and "20 000 eiro" in page
-    assert main_of(client.get(path)) == page  # and kept again
+    assert main_of(client.get(path)) == page
+    assert kept_of(sections._sections)  # kept again, under the new state
 
 
-def test_a_hackathons_sections_carry_nothing_of_the_first_reader(app, client, world,
-                                                                 monkeypatch):
-    """A coordinator renders the sections first; the next, anonymous reader gets them
-    without the coordinator's links, and a draft's kept sections reach no one who may
-    not see the draft."""
+def test_a_hackathons_sections_are_in_each_readers_language(app, client, world,
+                                                              monkeypatch):
+    """An English-reading coordinator renders the sections first (kept in English); the
+    next, anonymous Latvian reader gets them in Latvian, with Latvian links."""
+    from app.hackathons import sections
+
     monkeypatch.setitem(app.config, "PUBLIC_CACHE", False)
-    login(client, world.coordinator)
-    managed = client.get(f"/hackathons/{world.hackathon.slug}").get_data(as_text=True)
-    assert f"/hackathons/{world.hackathon.slug}/edit" in managed
-    draft = make_coord("riga")
-    login(client, draft)
-    assert client.get(f"/hackathons/{world.hidden.slug}").status_code == 200
+    english = make_coord("zemgale")
+    login(client, english)
+    page = main_of(client.get(f"/en/hackathons/{world.hackathon.slug}"))
+    assert "Judging criteria" in page and "Vērtēšanas kritēriji" not in page
+    assert kept_of(sections._sections)
     client.post("/logout")
+    latvian = main_of(app.test_client().get(f"/hackathons/{world.hackathon.slug}"))
+    assert "Vērtēšanas kritēriji" in latvian and "Judging criteria" not in latvian
+    assert f'href="/hackathons/{world.hackathon.slug}/all-ideas"' in latvian
 
-    public = client.get(f"/hackathons/{world.hackathon.slug}").get_data(as_text=True)
-    assert f"/hackathons/{world.hackathon.slug}/edit" not in public
-    assert world.coordinator.name not in public and world.winner.title in public
-    assert client.get(f"/hackathons/{world.hidden.slug}").status_code == 404
+
+def test_a_hackathons_sections_are_no_older_than_the_state_they_are_kept_under(app, world):
+    """The page loads its hackathon before the public state is read; a change committed in
+    between (another worker's) must not be kept, as the old values, under the new state."""
+    from sqlalchemy import update
+    from sqlalchemy.orm import Session
+
+    from app.hackathons.models import Hackathon
+    from app.hackathons.queries import load_hackathon
+    from app.hackathons.sections import hackathon_sections
+    from app.public.cache import bump_public_version, forget_recent_state
+
+    with app.test_request_context(f"/hackathons/{world.hackathon.slug}"):
+        loaded = load_hackathon(world.hackathon.slug, page=True)  # the page's copy
+        with Session(db.engine) as other:
+            other.execute(update(Hackathon).where(Hackathon.id == loaded.id)
+                          .values(prize_text="Balva no cita darbinieka"))
+            bump_public_version(other)
+            other.commit()
+        forget_recent_state()
+        assert "Balva no cita darbinieka" in str(hackathon_sections(loaded, "terms"))
 
 
 def test_the_api_winners_are_kept_per_page_and_follow_a_change(app, client, world,
@@ -300,7 +321,7 @@ def test_the_kept_navigation_is_each_readers_own(app, client, world, monkeypatch
     login(client, world.coordinator)
     coordinator = nav_of(client.get("/winners"))
     assert "/pilots/portfolio" in coordinator and "/pilots/mine" not in coordinator
-    assert kept_of(frame._nav)
+    assert any(key[0] == frame._nav.name for key in fragments._without_data)
     login(client, world.lead)
     member = nav_of(client.get("/winners"))
     assert "/pilots/mine" in member and "/pilots/portfolio" not in member
@@ -311,23 +332,62 @@ def test_the_kept_navigation_is_each_readers_own(app, client, world, monkeypatch
     assert '/winners" aria-current="page"' in anonymous
     assert '/pilots" aria-current="page"' in nav_of(client.get("/pilots"))
     assert '/winners" aria-current' not in nav_of(client.get("/pilots"))
+    assert 'hackathons/" aria-current="true"' in nav_of(
+        client.get(f"/hackathons/{world.hackathon.slug}"))
+    missing = client.get("/no-such-page")  # no endpoint: nothing is current
+    assert missing.status_code == 404 and "aria-current" not in nav_of(missing)
 
 
-def test_the_sign_out_form_carries_the_readers_own_token(app, client, world):
-    """The sign-out button's token is the reader's session's, whatever was kept around it."""
-    login(client, world.coordinator)
-    app.config["WTF_CSRF_ENABLED"] = True
-    try:
-        refused = client.post("/logout", data={"csrf_token": "not-a-token"})
-        assert refused.status_code == 400
-        page = client.get("/winners").get_data(as_text=True)
+def test_the_kept_navigation_gives_judges_and_admins_their_links(client, world, make_user):
+    login(client, world.judge)
+    judge = nav_of(client.get("/reviews"))
+    assert 'reviews" aria-current="page"' in judge and "/admin" not in judge
+    login(client, world.lead)
+    assert "/reviews" not in nav_of(client.get("/reviews"))  # not on a jury
+    login(client, make_user(email="admine@example.lv", role="admin"))
+    admin = nav_of(client.get("/admin/"))
+    assert '/admin/" aria-current="page"' in admin and "/pilots/portfolio" in admin
+
+
+def test_the_navigation_needs_no_database(app, client, world, monkeypatch):
+    """An error page is drawn, navigation and all, while the database is away."""
+    from app.public import frame
+
+    client.get("/winners")  # the navigation kept for anonymous readers
+    fragments._without_data.clear()
+
+    def away(*_args, **_kwargs):
+        raise AssertionError("the navigation asked the database")
+
+    monkeypatch.setattr(summaries, "public_state", away)
+    monkeypatch.setattr(summaries, "public_store", away)
+    with app.test_request_context("/no-such-page"):
+        assert "main-nav" in str(frame.site_nav()) and "footer" in str(frame.site_footer())
+
+
+def test_the_sign_out_form_carries_each_readers_own_token(app, world, csrf_enabled):
+    """Two readers of the same page, its navigation kept, each get their own session's
+    token in the sign-out form, and only their own signs them out."""
+
+    def token_of(client) -> str:
+        page = client.get("/winners", follow_redirects=True).get_data(as_text=True)
         form = page[page.index('logout" class="inline-form"'):]
-        token = html.unescape(
+        return html.unescape(
             form.split('name="csrf_token" type="hidden" value="')[1].split('"')[0])
-        assert client.post("/logout", data={"csrf_token": token}).status_code in (302, 303)
-    finally:
-        app.config["WTF_CSRF_ENABLED"] = False
-    assert "/pilots/portfolio" not in nav_of(client.get("/winners"))
+
+    first, second = app.test_client(), app.test_client()
+    for client, person in ((first, world.coordinator), (second, world.lead)):
+        page = client.get("/login").get_data(as_text=True)
+        token = html.unescape(page.split('name="csrf_token" type="hidden" value="')[1]
+                              .split('"')[0])
+        client.post("/login", data={"email": person.email, "password": DEFAULT_PASSWORD,
+                                    "csrf_token": token})
+    mine, theirs = token_of(first), token_of(second)
+    assert mine != theirs
+    assert first.post("/logout", data={"csrf_token": theirs}).status_code == 400
+    assert first.post("/logout", data={"csrf_token": mine}).status_code in (302, 303)
+    assert 'logout" class="inline-form"' in second.get(
+        "/winners", follow_redirects=True).get_data(as_text=True)
 
 
 def test_a_pilots_kept_page_is_the_same_for_every_anonymous_reader_and_no_one_else(
