@@ -133,6 +133,8 @@ PURE_MEMOS: frozenset[str] = frozenset({
     # Addresses built from the URL map and the arguments in the key (host, root, scheme and
     # language included).
     "app.core.web._built_urls",
+    # The site's navigation and footer: templates, the link context and the kind of reader.
+    "app.public.fragments._without_data",
     "app.judging.review_scores._check_criteria_once",
     "app.judging.queries._conflict_statement",
     "app.judging.review_scores._weighing",

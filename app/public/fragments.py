@@ -8,6 +8,10 @@ fragment is one such row, written out once per public state, language and link c
 (`summaries.Store`) under the same rule as every kept value there: dropped at the next
 change of public data, and not kept at all if working it out read any other table.
 
+A fragment of a list that only some may read (a coordinator's ideas, a team member's own)
+is keyed by its whole value: the store then holds nothing that a reader could ask for
+without already having it, and who may see which rows is decided before they are asked for.
+
 A fragment's template is given only what its source function returns for the fragment's
 key, never the page's context, and of the templates' globals it may call only those known
 to read nothing of the request or its reader (`ROW_GLOBALS`). So what one reader sees in
@@ -47,14 +51,23 @@ def allow_in_rows(*names: str) -> None:
     ROW_GLOBALS.update(names)
 
 
+# Fragments that show no stored data (the site's navigation and footer): their key, the
+# templates and the link context decide them, so they are kept per process, never dropped
+# by a change of data, and never ask the database for its state (an error page drawn while
+# the database is away still has its navigation).
+_without_data: dict[tuple, Markup] = {}
+_WITHOUT_DATA_MAX = 8192
+
+
 class Fragment:
     """`template` rendered with what `source(*key)` returns, kept per key."""
 
     def __init__(self, template: str, source: Callable[..., dict[str, Any]],
-                 most: int = KEPT_PER_KIND) -> None:
+                 most: int = KEPT_PER_KIND, *, data: bool = True) -> None:
         self.template = template
         self.source = source
         self.most = most
+        self.data = data
         # Named by its source, not its template: two kinds may share a template (the
         # options of different filters) and must not answer each other's keys.
         self.name = f"fragment:{template}:{source.__module__}.{source.__qualname__}"
@@ -75,22 +88,35 @@ class Fragment:
         # row: there, every row is rendered on every read.
         if where is None or current_app.jinja_env.auto_reload:
             return Markup("").join(self.render(key) for key in keys)
+        if not self.data:
+            return Markup("").join(self._without_data(key, where) for key in keys)
         store, state = summaries.public_store(), summaries.public_state()
         return Markup("").join(
             store.answer(state, self.name, (key, where), partial(self.render, key), self.most)
             for key in keys)
 
+    def _without_data(self, key: tuple, where: tuple) -> Markup:
+        kept_key = (self.name, key, where)
+        html = _without_data.get(kept_key)
+        if html is None:
+            html = self.render(key)
+            if len(_without_data) >= _WITHOUT_DATA_MAX:
+                _without_data.clear()
+            _without_data[kept_key] = html
+        return html
+
     def __call__(self, *key: Any) -> Markup:
         return self.join((key,))
 
 
-def fragment(template: str, *, most: int = KEPT_PER_KIND
+def fragment(template: str, *, most: int = KEPT_PER_KIND, data: bool = True
              ) -> Callable[[Callable[..., dict[str, Any]]], Fragment]:
     """Make a function of a fragment's key (hashable values), which returns its template's
-    context, into that fragment: `rows.join(keys)` renders or reads each of them."""
+    context, into that fragment: `rows.join(keys)` renders or reads each of them. With
+    `data=False`, a fragment that shows no stored data: kept per process (`_without_data`)."""
 
     def decorate(source: Callable[..., dict[str, Any]]) -> Fragment:
-        return Fragment(template, source, most)
+        return Fragment(template, source, most, data=data)
 
     return decorate
 

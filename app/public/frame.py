@@ -1,5 +1,6 @@
 """The site's navigation and footer, rendered once per language, link context and kind of
-reader, and joined on every page (app/public/fragments.py).
+reader, and joined on every page (app/public/fragments.py). They show no stored data, so
+they are kept per process and never ask the database (`fragment(data=False)`).
 
 Every page carries them, and building their twenty links and labels was a fifth of a
 signed-in page's time, though they show nothing of the reader but which page she is on and
@@ -19,18 +20,15 @@ from markupsafe import Markup
 
 from app.public.fragments import fragment
 
-# Every endpoint of the site, times the kinds of reader.
-KEPT_FRAMES = 4096
 
-
-@fragment("_site_nav.html", most=KEPT_FRAMES)
+@fragment("_site_nav.html", data=False)
 def _nav(endpoint: str | None, blueprint: str | None, signed_in: bool, manages_pilots: bool,
          reviews: bool, admin: bool) -> dict[str, Any]:
     return {"endpoint": endpoint, "blueprint": blueprint, "signed_in": signed_in,
             "manages_pilots": manages_pilots, "reviews": reviews, "admin": admin}
 
 
-@fragment("_site_footer.html", most=KEPT_FRAMES)
+@fragment("_site_footer.html", data=False)
 def _footer(endpoint: str | None, blueprint: str | None) -> dict[str, Any]:
     return {"endpoint": endpoint, "blueprint": blueprint}
 
