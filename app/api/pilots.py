@@ -152,9 +152,18 @@ def list_pilots(args):
                if name in args}
     today = today_riga()
     locale = str(get_locale() or "lv")
-    # Each pilot dumped as PilotPageSchema's items are, and kept (`_list_item`).
+
+    def dump(row: Any) -> dict[str, Any]:
+        # Each pilot dumped as PilotPageSchema's items are, and kept (`_list_item`); a row
+        # of an older state of the data than the kept ones (the data changed while this
+        # page was read) is dumped as it is, so the page reads as one state throughout.
+        pilot_id = row.pilot.id
+        if every_pilot(today).by_id.get(pilot_id) is row:
+            return _list_item(pilot_id, today, locale)
+        return _LIST_ITEM.dump(row)
+
     return dumped_page(page_of(matching(today, **filters), args["page"], args["per_page"]),
-                       lambda row: _list_item(row.pilot.id, today, locale))
+                       dump)
 
 
 _LIST_ITEM = PublicPilotSchema()
