@@ -2,10 +2,10 @@
 language and link context (app/public/fragments.py), and joined on every read.
 
 A card is keyed by its whole value (`PlainHackathon`: every value it shows), the phase the
-page worked out for it, and, while it takes ideas, the minute its countdown is said for:
-the countdown is written as of the start of that minute, as a page kept per minute would
-say it. A draft's card (for those who may see drafts) reads the same as any other: who may
-see which hackathons is decided before the cards are asked for.
+page worked out for it and, while it takes ideas, its countdown as the page says it now (in
+whole minutes: a card counting down is rendered again once a minute). A draft's card (for
+those who may see drafts) reads the same as any other: who may see which hackathons is
+decided before the cards are asked for.
 """
 
 from __future__ import annotations
@@ -26,20 +26,18 @@ from app.public.fragments import fragment
 
 
 @fragment("hackathons/_card.html")
-def _card(card: PlainHackathon, phase: Phase, minute: datetime | None) -> dict[str, Any]:
-    return {"h": card, "p": phase, "current_locale": str(get_locale() or "lv"),
-            "left": countdown_text(card, minute) if minute is not None else None}
+def _card(card: PlainHackathon, phase: Phase, left: str | None) -> dict[str, Any]:
+    return {"h": card, "p": phase, "current_locale": str(get_locale() or "lv"), "left": left}
 
 
 def hackathon_cards(items: Iterable[PlainHackathon | Hackathon], now: datetime) -> Markup:
     """The `<li>` cards of `items` (kept cards, or hackathons a search or a coordinator's
     list loaded), their phase and countdown worked out for `now`."""
-    minute = now.replace(second=0, microsecond=0)
     keys = []
     for item in items:
         card = item if isinstance(item, PlainHackathon) else plain(item)
         phase = card.phase_at(now)
-        keys.append((card, phase, minute if phase == Phase.OPEN else None))
+        keys.append((card, phase, countdown_text(card, now) if phase == Phase.OPEN else None))
     return _card.join(keys)
 
 

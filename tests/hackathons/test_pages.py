@@ -393,9 +393,9 @@ def test_every_management_page_shows_the_same_sub_navigation(client, coordinator
 
 
 def test_a_kept_card_counts_down_by_the_minute_and_closes_at_the_deadline(client, monkeypatch):
-    """The list's cards are kept: within a minute every reader gets the countdown as of that
-    minute, the next minute a new one, and the moment the deadline passes, mid-minute, the
-    card says judging and counts no more."""
+    """The list's cards are kept, each with its countdown in whole minutes: readers within
+    the same whole minute left share the card, the next minute gets a new one, and the
+    moment the deadline passes, mid-minute, the card says judging and counts no more."""
     from app.core import clock
     from app.hackathons import cards
     from app.public import summaries
@@ -414,11 +414,11 @@ def test_a_kept_card_counts_down_by_the_minute_and_closes_at_the_deadline(client
         page = _text(client.get("/hackathons/?region=vidzeme"))
         return page[page.index('<li class="card hackathon-card">'):].split("</li>")[0]
 
-    early = card_at(datetime(2031, 5, 10, 12, 0, 5, tzinfo=UTC))
-    assert "5 minutes left" in early  # 5 min 25 s from 12:00
-    assert card_at(datetime(2031, 5, 10, 12, 0, 55, tzinfo=UTC)) == early  # the same minute
+    early = card_at(datetime(2031, 5, 10, 12, 0, 5, tzinfo=UTC))  # 5 min 25 s left
+    assert "5 minutes left" in early
+    assert card_at(datetime(2031, 5, 10, 12, 0, 20, tzinfo=UTC)) == early  # 5 min 10 s
     assert any(key[0] == cards._card.name for key in summaries.public_store().kept)
-    assert "4 minutes left" in card_at(datetime(2031, 5, 10, 12, 1, 2, tzinfo=UTC))
+    assert "4 minutes left" in card_at(datetime(2031, 5, 10, 12, 0, 40, tzinfo=UTC))
     before = card_at(datetime(2031, 5, 10, 12, 5, 10, tzinfo=UTC))
     assert "less than a minute left" in before
     after = card_at(datetime(2031, 5, 10, 12, 5, 40, tzinfo=UTC))  # the deadline's minute
