@@ -213,7 +213,11 @@ def portfolio(user, filters: dict[str, Any], today: date, *, start: int = 0,
     return result
 
 
-@summary
+# The scopes and filters kept at once: a filter's values come from the query string.
+KEPT_ORDERS = 256
+
+
+@summary(most=KEPT_ORDERS)
 def _ordered(scope: ScopeKey, filters: tuple[tuple[str, Any], ...], level: str, today: date
              ) -> tuple[tuple[int, ...], tuple[tuple[str, int], ...]]:
     """The ids of the pilots in `scope` that match `filters` and `level` in the portfolio's
@@ -229,7 +233,7 @@ def _ordered(scope: ScopeKey, filters: tuple[tuple[str, Any], ...], level: str, 
     return tuple(order), tuple(counts.items())
 
 
-@summary
+@summary(most=KEPT_ORDERS)
 def _health_order(scope: ScopeKey, filters: tuple[tuple[str, Any], ...], today: date
                   ) -> tuple[tuple[int, int], ...]:
     """(id, severity) of every pilot in `scope` that matches `filters` (but health), red
