@@ -11,9 +11,14 @@ Talka with `PUBLIC_CACHE=0`, and benchmarks/hello_app.py. Then, for every page:
 
 - **cached**: an anonymous reader, the same URL again and again (the best case);
 - **uncached**: `PUBLIC_CACHE=0` and a fresh query string on every request (wrk's Lua
-  script), so each request renders the page: what a reader gets after every edit;
+  script), so no page cache answers and each request renders its page, from the rows,
+  cards, sections and figures kept for the current data (app/public/fragments.py and
+  summaries.py): what every reader gets but the first after a change;
 - **signed in**: a coordinator, a judge or a team member with their session cookie, on
-  the uncached app (signed-in pages are never cached).
+  the uncached app (signed-in pages are never cached);
+- **after a change**, in process (the servers stopped): each page read with everything
+  kept and right after a committed change of data, alternately, with the median of each:
+  what the first reader after an edit pays.
 
 Each figure is the median of `--rounds` interleaved rounds (hello-world, page, hello-world,
 page, ...), and the page's share is against the median hello-world of the same rounds, so
@@ -84,6 +89,69 @@ PICK_MORE = PICK.replace('    print(json.dumps({', '''    from app.accounts.mode
     _token, raw = create_api_token(coordinator, "benchmark")
     s.commit()
     print(json.dumps({"token": raw, ''')
+
+
+# The first reader after a change of data: in process (Flask's test client), each page read
+# once with everything kept, then once right after a committed change of the public data
+# and of the judging data (every kept row, card, section and figure is then worked out
+# again), alternately; the median of each, and a bare Flask hello-world in the same process
+# as the yardstick. The app is the uncached one (PUBLIC_CACHE=0).
+AFTER_CHANGE = r"""
+import html, json, re, statistics, sys, time
+from flask import Flask
+from app import create_app
+from app.extensions import db
+from app.public.cache import JUDGING_ROW, bump_public_version, forget_recent_state
+pages, roles, token, rounds = json.loads(sys.argv[1])
+app = create_app()
+site = app.config["SITE_URL"]  # the host every link and every form's origin is checked for
+hello = Flask("hello")
+hello.add_url_rule("/", "hello", lambda: "Hello, World!")
+def timed(client, path, headers):
+    started = time.perf_counter()
+    status = client.get(path, headers=headers, base_url=site).status_code
+    assert status == 200, (path, status)
+    return time.perf_counter() - started
+def change():
+    with app.app_context():
+        bump_public_version(db.session)
+        bump_public_version(db.session, row=JUDGING_ROW)
+        db.session.commit()
+    forget_recent_state()
+hello_client = hello.test_client()
+def hello_once():
+    started = time.perf_counter()
+    hello_client.get("/")
+    return time.perf_counter() - started
+for _ in range(50):
+    hello_once()
+hello_ms = statistics.median(hello_once() for _ in range(500)) * 1000
+clients = {}
+for role, email in [("", None), *roles.items()]:
+    client = app.test_client()
+    if email:
+        page = client.get("/login", base_url=site).get_data(as_text=True)
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        form = {"email": email, "password": "talka-demo-parole-2026"}
+        if csrf:
+            form["csrf_token"] = html.unescape(csrf.group(1))
+        assert client.post("/login", data=form, base_url=site).status_code == 302, email
+    clients[role] = client
+out = {"hello_ms": hello_ms, "pages": {}}
+for name, role, path in pages:
+    client = clients["" if "/api/" in path and role else role]
+    headers = {"Authorization": f"Bearer {token}"} if "/api/" in path and role else {}
+    sep = "&" if "?" in path else "?"
+    for n in range(3):
+        timed(client, f"{path}{sep}warm={n}", headers)
+    kept, changed = [], []
+    for n in range(rounds):
+        kept.append(timed(client, f"{path}{sep}kept={n}", headers))
+        change()
+        changed.append(timed(client, f"{path}{sep}changed={n}", headers))
+    out["pages"][name] = [statistics.median(kept) * 1000, statistics.median(changed) * 1000]
+print(json.dumps(out))
+"""
 
 
 @dataclass
@@ -233,12 +301,48 @@ def run_size(ideas: int, args, fresh: Path) -> dict:
                                        headers=headers)
             rows.append(row)
             print(f"  {row['page']:<36} {row['signed in'].share:.1%}", flush=True)
+        for server in servers:  # the machine to the in-process measurement alone
+            server.stop()
+        servers.clear()
+        after = after_change(info, {**serving, "PUBLIC_CACHE": "0"}, args.change_rounds)
+        for name, (kept, changed) in after["pages"].items():
+            print(f"  {name:<36} kept {kept:.2f} ms, after a change {changed:.2f} ms",
+                  flush=True)
         return {"ideas": ideas, "seed": seed, "counts": info["counts"], "rows": rows,
-                "load": (load_before, load_average())}
+                "after": after, "load": (load_before, load_average())}
     finally:
         for server in servers:
             server.stop()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def after_change(info: dict, env: dict, rounds: int) -> dict:
+    """Each page's in-process time with everything kept and right after a change of data
+    (AFTER_CHANGE), and hello-world's in the same process."""
+    pages = [(name, "", path) for name, path in public_pages(info)] + [
+        (f"{role}: {name}", role, path) for role, name, path in signed_in_pages(info)]
+    print("In process, kept and after a change ...", flush=True)
+    done = subprocess.run([sys.executable, "-c", AFTER_CHANGE,  # noqa: S603
+                           json.dumps([pages, ROLES, info["token"], rounds])],
+                          cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _after_change_lines(result: dict) -> list[str]:
+    after = result.get("after")
+    if not after:
+        return []
+    lines = ["### The first reader after a change (in process)", "",
+             "What the tables above do not show: every kept row, card, section and figure is "
+             "worked out again by the first reader after a change of data. Flask's test "
+             "client, the uncached app, each page read alternately with everything kept and "
+             "right after a committed change of the public and the judging data; the median "
+             f"of each. A bare Flask hello-world took {after['hello_ms'] * 1000:.0f} µs in "
+             "the same process.", "",
+             "| page | kept (ms) | after a change (ms) | ratio |", "| --- | ---: | ---: | ---: |"]
+    for name, (kept, changed) in after["pages"].items():
+        lines.append(f"| {name} | {kept:.2f} | {changed:.2f} | {changed / kept:.1f}× |")
+    return [*lines, ""]
 
 
 def goal_for(row: dict) -> float:
@@ -287,6 +391,7 @@ def write(results: list[dict], args, loads: tuple[str, str]) -> None:
             lines.append(f"| {row['page']} | `{row['path']}` | {_cell(row.get('cached'))} "
                          f"| {_cell(real)} | {met} |")
         lines.append("")
+        lines += _after_change_lines(result)
     if len(results) > 1:
         small, large = results[0], results[-1]
         lines += ["## Growth", "",
@@ -314,6 +419,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--change-rounds", type=int, default=9,
+                        help="reads of each page kept and after a change, in process")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args()
     if not shutil.which("wrk"):
