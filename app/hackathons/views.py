@@ -89,8 +89,8 @@ def detail(slug: str):
     hackathon = load_hackathon(slug, page=True)
     now = now_utc()
     # The results, rules and criteria are the same for every reader of the page: kept
-    # rendered (app/hackathons/sections.py). The timeline needs only when the results
-    # were published.
+    # rendered (app/hackathons/sections.py). Of the results, the timeline needs only the
+    # day they were published.
     decision = public_queries.published_results(hackathon)
     return render_template(
         "hackathons/detail.html", h=hackathon, now=now, phase=hackathon.phase_at(now),

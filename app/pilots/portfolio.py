@@ -258,8 +258,7 @@ def _due(scope: ScopeKey, filters: tuple[tuple[str, Any], ...], level: str, toda
     longest overdue and the soonest first), and how many there are. Kept under the public
     state, as the order by health is."""
     if level:
-        matching: Any = [pilot_id for pilot_id, severity in _health_order(scope, filters, today)
-                         if severity == _SEVERITY[level]]
+        matching: Any = list(_ordered(scope, filters, level, today)[0])
     else:
         matching = select(Pilot.id).where(
             and_(scope_condition_of(scope), _filter_condition(dict(filters))))

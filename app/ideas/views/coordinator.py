@@ -10,11 +10,12 @@ from app.core import access
 from app.core.pagination import clamp
 from app.extensions import db
 from app.hackathons.models import Hackathon
+from app.hackathons.queries import load_hackathon
 from app.ideas import attachments as files
 from app.ideas import queries
 from app.ideas import redaction as redacting
 from app.ideas.status import IdeaStatus
-from app.ideas.views.blueprint import bp, hackathon_or_404
+from app.ideas.views.blueprint import bp
 from app.places.models import REGION_CODES
 
 
@@ -33,7 +34,7 @@ def _list_filters() -> dict:
 
 
 def _managed_hackathon(slug: str) -> Hackathon:
-    hackathon = hackathon_or_404(slug)
+    hackathon = load_hackathon(slug, page=True)
     access.require(hackathon.can_manage(current_user))
     return hackathon
 

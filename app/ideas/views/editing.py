@@ -19,11 +19,12 @@ from app.core.forms import apply_errors
 from app.core.translation import gettext as _
 from app.extensions import csrf, db, limiter
 from app.hackathons.models import Hackathon
+from app.hackathons.queries import load_hackathon
 from app.ideas import kept_texts, loading, queries
 from app.ideas import operations as ops
 from app.ideas.forms import IdeaForm
 from app.ideas.models import Idea
-from app.ideas.views.blueprint import bp, hackathon_or_404
+from app.ideas.views.blueprint import bp
 from app.ideas.views.form import (
     conflict_view,
     form_data,
@@ -90,7 +91,7 @@ def _expired_form(error: CSRFError, *, idea: Idea | None, hackathon: Hackathon |
 @bp.route("/hackathons/<slug>/ideas/new", methods=["GET"])
 @access.signed_in
 def new(slug: str):
-    hackathon = hackathon_or_404(slug)
+    hackathon = load_hackathon(slug, page=True)
     now = now_utc()
     if not hackathon.takes_new_ideas(now):
         flash(_("This hackathon does not take ideas now."), "error")
@@ -127,7 +128,7 @@ def create(slug: str):
         found = db.session.scalar(select(Hackathon).where(Hackathon.slug == slug))
         return keep_and_sign_in(
             hackathon=found if found is not None and found.is_visible_to(None) else None)
-    hackathon = hackathon_or_404(slug)
+    hackathon = load_hackathon(slug, page=True)
     form = IdeaForm()
     if not form.validate_on_submit():
         return form_page(form, hackathon=hackathon, status=422)
