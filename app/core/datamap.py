@@ -83,6 +83,7 @@ TABLES: dict[str, str] = {
     "outbox_message": PRIVATE,
     "privacy_erasure": PRIVATE,
     "public_data_version": PRIVATE,  # the version itself: raising it must not raise it again
+    "public_change": PRIVATE,  # what each raise changed, written with it
 }
 
 # Private tables that a coordinator's kept judging figures read (the judging dashboard's
@@ -116,6 +117,12 @@ CACHES: dict[str, str] = {
                                   "rendered rows and cards (app.public.fragments), per "
                                   "language and link context, kept under the public state "
                                   "and emptied when it changes",
+    "app.public.summaries._carried": "every pilot's table rows with the public state they "
+                                     "were read under, carried over a change of it: the "
+                                     "rows of the pilots changed since (public_change) are "
+                                     "read again, or all of them where a change wrote a "
+                                     "table they read without naming its pilots; dropped "
+                                     "when the database is replaced",
     "app.opendata.export.kept_file": "open-data files on disk, one folder per public state",
     "app.judging.kept_board._store": "a hackathon's reviews, ranking, ties, declared "
                                      "conflicts, jury counts and latest assignment run for "
@@ -129,6 +136,8 @@ CACHES: dict[str, str] = {
 # stored data: nothing has to empty them.
 PURE_MEMOS: frozenset[str] = frozenset({
     "app.public.cache._state_statement",
+    # The tables a compiled statement names (its SQL, not its rows).
+    "app.public.summaries._tables_by_compiled",
     "app.public.cache._versions_statement",
     # Addresses built from the URL map and the arguments in the key (host, root, scheme and
     # language included).

@@ -28,7 +28,8 @@ from app.pilots.states import MILESTONE_OPEN, MilestoneStatus, PilotStatus, mile
 from app.places import kept as kept_places
 from app.places.kept import PlainMunicipality
 from app.places.models import Municipality
-from app.public.summaries import summary
+from app.public.cache import PublicState, current_state, pilots_changed, unsaved_change
+from app.public.summaries import public_store, read_also, summary, tables_read
 
 
 @dataclass(frozen=True)
@@ -215,10 +216,58 @@ class EveryPilot:
     by_milestone: dict[int, tuple[ScopeMilestone, ScopePilot]]
 
 
+@dataclass(frozen=True)
+class _Carried:
+    """Every pilot's rows as last worked out in this process: the public state they were
+    read under (or after), the day their health is of, and the tables they read."""
+
+    state: PublicState
+    today: date
+    read: frozenset[str]
+    rows: tuple[PilotRow, ...]
+
+
+CARRIED = f"{__name__}.every_pilot"
+
+
 @summary
 def every_pilot(today: date) -> EveryPilot:
-    """Every pilot's table row, kept under the public state (see the module's docstring)."""
-    rows = tuple(load_plain(true(), today))
+    """Every pilot's table row, kept under the public state (see the module's docstring).
+
+    After a change, the first reader works out again only the rows of the pilots changed
+    since the rows this process worked out last (`cache.pilots_changed`), unless a change
+    wrote a table they read without naming its pilots (a hackathon's title, a
+    municipality's name): then every row."""
+    state = current_state()
+    carried = public_store().carried.get(CARRIED)
+    rows: tuple[PilotRow, ...] | None = None
+    if carried is not None and carried.today == today:
+        changed = pilots_changed(carried.state, state.version, carried.read)
+        if changed is not None:
+            rows, read = _with_changed(carried.rows, changed, today), carried.read
+            read_also(read)
+    if rows is None:
+        with tables_read() as reading:
+            rows = tuple(load_plain(true(), today))
+        read = frozenset(reading)
+    if not unsaved_change():  # rows read in a transaction with uncommitted changes
+        public_store().carried[CARRIED] = _Carried(state, today, read, rows)
+    return _indexed(rows)
+
+
+def _with_changed(rows: tuple[PilotRow, ...], changed: frozenset[int], today: date
+                  ) -> tuple[PilotRow, ...]:
+    """`rows` with the rows of the `changed` pilots read again (a deleted one gone, a new
+    one added), in the same order as `load_plain`'s."""
+    if not changed:
+        return rows
+    fresh = load_plain(Pilot.id.in_(sorted(changed)), today)
+    merged = [row for row in rows if row.pilot.id not in changed] + fresh
+    merged.sort(key=lambda row: (row.pilot.start_date, row.pilot.id), reverse=True)
+    return tuple(merged)
+
+
+def _indexed(rows: tuple[PilotRow, ...]) -> EveryPilot:
     scope_pilots = [cast(ScopePilot, row.pilot) for row in rows]  # load_plain's stand-ins
     by_status: dict[str, list[PilotRow]] = {}
     by_municipality: dict[int, list[PilotRow]] = {}

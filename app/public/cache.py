@@ -31,8 +31,8 @@ import hashlib
 import threading
 import time as monotonic_clock
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, time
 from functools import wraps
 from itertools import chain
@@ -53,6 +53,13 @@ if TYPE_CHECKING:
     from app.public.front import FrontEntry
 
 DIRTY = "talka_public_dirty"
+WRITTEN = "talka_public_written"
+UNKNOWN_TABLE = "?"
+# Changes kept in public_change: a process whose pilots' rows are older than that reads
+# them all again.
+KEPT_CHANGES = 1000
+# A change naming more pilots than this is recorded as unknown: reading them all is cheaper.
+MOST_PILOTS = 400
 BUMPED = "talka_public_bumped"
 JUDGING_DIRTY = "talka_judging_dirty"
 # The rows of `public_data_version`: the public data's, and the judging inputs' (the
@@ -107,12 +114,59 @@ def _touches_judging(obj, session: Session | scoped_session[Any]) -> bool:
     return True
 
 
+@dataclass
+class Written:
+    """What a transaction wrote to public tables: every table, those of rows no pilot keys
+    (`unnamed`), and the pilots whose own rows changed (UNKNOWN_TABLE in both sets where
+    what was written cannot be told)."""
+
+    tables: set[str] = field(default_factory=set)
+    unnamed: set[str] = field(default_factory=set)
+    pilots: set[int] = field(default_factory=set)
+
+    def note(self, obj, name: str) -> None:
+        self.tables.add(name)
+        if name in self.unnamed:
+            return
+        pilots = _pilots_of(obj, name)
+        if pilots is None:
+            self.unnamed.add(name)
+        else:
+            self.pilots.update(pilots)
+
+    def statement(self, name: str) -> None:
+        """Rows written by one statement: which pilots is not told."""
+        self.tables.add(name)
+        self.unnamed.add(name)
+
+
+def _pilots_of(obj, name: str) -> set[int] | None:
+    """The pilots a written row belongs to (a pilot; a row with a pilot_id, before and after
+    the change), or None for a row no pilot keys or whose pilot is not loaded (read from
+    the row's loaded values only: a deleted row cannot be loaded again)."""
+    state = inspect(obj)
+    if name == "pilot":
+        found = {state.dict.get("id")}
+    elif "pilot_id" in type(obj).__table__.c:
+        history = state.attrs.pilot_id.history
+        if history.added and not history.deleted and obj not in state.session.new:
+            return None  # moved from a pilot whose id was not loaded: which one is not told
+        found = {state.dict.get("pilot_id"), *chain(*history)}
+    else:
+        return None
+    found.discard(None)
+    return cast(set[int], found) or None
+
+
+def _written(session: Session | scoped_session[Any]) -> Written:
+    return session.info.setdefault(WRITTEN, Written())
+
+
 def _after_flush(session: Session, _context) -> None:
-    if session.info.get(DIRTY) and session.info.get(JUDGING_DIRTY):
-        return
     for obj in chain(session.new, session.dirty, session.deleted):
-        if not session.info.get(DIRTY) and _touches_public(obj):
+        if _touches_public(obj):
             session.info[DIRTY] = True
+            _written(session).note(obj, cast(str, _table_of(obj)))
         if not session.info.get(JUDGING_DIRTY) and _touches_judging(obj, session):
             session.info[JUDGING_DIRTY] = True
 
@@ -123,6 +177,7 @@ def _on_execute(state) -> None:
     name = getattr(getattr(state.statement, "table", None), "name", None)
     if name in PUBLIC_TABLES:
         state.session.info[DIRTY] = True
+        _written(state.session).statement(name)
     if name in JUDGING_TABLES:
         state.session.info[JUDGING_DIRTY] = True
 
@@ -142,8 +197,10 @@ def _before_commit(session: Session) -> None:
         return  # the outer transaction raises the version once, when it commits
     if session.new or session.dirty or session.deleted:
         session.flush()
+    written = session.info.pop(WRITTEN, None) or Written({UNKNOWN_TABLE}, {UNKNOWN_TABLE})
     if session.info.pop(DIRTY, False):
-        bump_public_version(session)
+        bump_public_version(session, tables=written.tables, unnamed=written.unnamed,
+                            pilots=written.pilots)
         session.info[BUMPED] = True
     if session.info.pop(JUDGING_DIRTY, False):
         bump_public_version(session, row=JUDGING_ROW)
@@ -157,6 +214,7 @@ def _after_commit(session: Session) -> None:
 def _after_soft_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.parent is None:  # the whole transaction is gone, not a savepoint
         session.info.pop(DIRTY, None)
+        session.info.pop(WRITTEN, None)
         session.info.pop(BUMPED, None)
         session.info.pop(JUDGING_DIRTY, None)
 
@@ -171,9 +229,14 @@ def install() -> None:
 
 
 def bump_public_version(session: Session | scoped_session[Any] | None = None, *,
-                        now: datetime | None = None, row: int = PUBLIC_ROW) -> None:
+                        now: datetime | None = None, row: int = PUBLIC_ROW,
+                        tables: Iterable[str] = (UNKNOWN_TABLE,),
+                        unnamed: Iterable[str] = (UNKNOWN_TABLE,),
+                        pilots: Iterable[int] = ()) -> None:
     """Raise the public data version, or with `row` another of the table's versions (an
-    upsert: the row is made if it is missing)."""
+    upsert: the row is made if it is missing). A raise of the public version records what
+    it changed (`PublicChange`, see `Written`); a caller that cannot tell (raw SQL) leaves
+    it unknown."""
     from app.public.models import PublicDataVersion
 
     session = session or db.session
@@ -190,14 +253,85 @@ def bump_public_version(session: Session | scoped_session[Any] | None = None, *,
         statement = statement.on_conflict_do_update(
             index_elements=[table.c.id],
             set_={"version": table.c.version + 1, "changed_at": now})
-        session.execute(statement)
-        return
-    # An UPDATE answers a CursorResult (with rowcount); execute() is typed for any statement.
-    done = cast(CursorResult[Any], session.execute(update(table).where(table.c.id == row)
-                                                   .values(version=table.c.version + 1,
-                                                           changed_at=now)))
-    if not done.rowcount:
-        session.execute(table.insert().values(id=row, version=1, changed_at=now))
+        version = session.execute(statement.returning(table.c.version)).scalar_one()
+    else:
+        # An UPDATE answers a CursorResult (with rowcount); execute() is typed for any
+        # statement.
+        done = cast(CursorResult[Any], session.execute(
+            update(table).where(table.c.id == row)
+            .values(version=table.c.version + 1, changed_at=now)))
+        if not done.rowcount:
+            session.execute(table.insert().values(id=row, version=1, changed_at=now))
+        version = session.execute(select(table.c.version).where(table.c.id == row)).scalar_one()
+    if row == PUBLIC_ROW:
+        _record_change(session, version, now, Written(set(tables), set(unnamed), set(pilots)))
+
+
+def _record_change(session: Session | scoped_session[Any], version: int, now: datetime,
+                   written: Written) -> None:
+    from app.public.models import PublicChange
+
+    if len(written.pilots) > MOST_PILOTS:
+        written = Written(written.tables, written.unnamed | written.tables)
+    change = cast(Table, PublicChange.__table__)
+    session.execute(change.insert().values(
+        version=version, changed_at=now, tables=",".join(sorted(written.tables)),
+        unnamed=",".join(sorted(written.unnamed)),
+        pilots=",".join(map(str, sorted(written.pilots)))))
+    if version % 100 == 0:
+        session.execute(change.delete().where(change.c.version <= version - KEPT_CHANGES))
+
+
+def _changes_since(since: PublicState, until: int) -> list[Written] | None:
+    """What each change after the state `since`, up to version `until`, wrote; None if that
+    cannot be told (no longer kept, or `since` is of another database)."""
+    from app.public.models import PublicChange
+
+    if since.version <= 0 or until < since.version:
+        return None
+    rows = db.session.execute(
+        select(PublicChange.version, PublicChange.changed_at, PublicChange.tables,
+               PublicChange.unnamed, PublicChange.pilots)
+        .where(PublicChange.version.between(since.version, until))
+        .order_by(PublicChange.version)).all()
+    # Every change since, each once, starting with the one `since` was read after.
+    if ([r.version for r in rows] != list(range(since.version, until + 1))
+            or as_utc(rows[0].changed_at) != since.changed_at):
+        return None
+
+    def names(text: str) -> set[str]:
+        return set(filter(None, text.split(",")))
+
+    return [Written(names(r.tables), names(r.unnamed), {int(i) for i in names(r.pilots)})
+            for r in rows[1:]]
+
+
+def pilots_changed(since: PublicState, until: int, read: Iterable[str]) -> frozenset[int] | None:
+    """The pilots whose rows the changes after the state `since`, up to version `until`,
+    wrote; None if one of them wrote a table in `read` without naming its pilots, or if the
+    changes since cannot be told."""
+    changes = _changes_since(since, until)
+    if changes is None:
+        return None
+    read = set(read)
+    pilots: set[int] = set()
+    for change in changes:
+        if UNKNOWN_TABLE in change.unnamed or change.unnamed & read:
+            return None
+        pilots |= change.pilots
+    return frozenset(pilots)
+
+
+def tables_written(since: PublicState, until: PublicState) -> frozenset[str] | None:
+    """The public tables written between two states of the same day and deadlines passed;
+    None if the clock moved on between them or what was written cannot be told."""
+    if (since.today, since.last_boundary) != (until.today, until.last_boundary):
+        return None
+    changes = _changes_since(since, until.version)
+    if changes is None:
+        return None
+    tables = set().union(*(change.tables for change in changes))
+    return None if UNKNOWN_TABLE in tables else frozenset(tables)
 
 
 # --- the state a page depends on -----------------------------------------------------------------

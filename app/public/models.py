@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
@@ -28,6 +28,31 @@ class PublicDataVersion(Model):
 
     def __repr__(self) -> str:
         return f"<PublicDataVersion {self.version} {self.changed_at}>"
+
+
+class PublicChange(Model):
+    """What each raise of the public data version changed: every public table it wrote;
+    those of the rows it wrote that no one pilot keys (`unnamed`); and the pilots whose own
+    rows it changed (a pilot, its milestones, expenses, reports...).
+
+    A value kept under an earlier version that read none of the tables written since is
+    kept under the new one (app.public.summaries); every pilot's rows are worked out again
+    only for the pilots named since, unless a table they read was written unnamed
+    (app.pilots.plain.every_pilot). Written in the transaction that raises the version, so
+    both are committed or neither; only the latest KEPT_CHANGES are kept.
+    """
+
+    __tablename__ = "public_change"
+
+    version: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    changed_at: Mapped[datetime] = mapped_column()
+    # Comma-separated; "?" where what was written cannot be told (raw SQL, a bulk update).
+    tables: Mapped[str] = mapped_column(Text, default="")
+    unnamed: Mapped[str] = mapped_column(Text, default="")
+    pilots: Mapped[str] = mapped_column(Text, default="")
+
+    def __repr__(self) -> str:
+        return f"<PublicChange {self.version} {self.tables!r} {self.pilots!r}>"
 
 
 class PilotFollower(Model):

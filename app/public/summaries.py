@@ -24,7 +24,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+import weakref
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import wraps
 from typing import Any, TypeVar, overload
@@ -34,7 +36,13 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.expression import TableClause, TextClause
 
-from app.public.cache import PUBLIC_TABLES, current_state, unsaved_change
+from app.public.cache import (
+    PUBLIC_TABLES,
+    PublicState,
+    current_state,
+    tables_written,
+    unsaved_change,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 log = logging.getLogger(__name__)
@@ -44,12 +52,18 @@ log = logging.getLogger(__name__)
 _reading: ContextVar[tuple[set[str], ...]] = ContextVar("talka_kept_reading", default=())
 UNKNOWN = "?"
 STATE_TABLE = "public_data_version"
+CHANGE_TABLE = "public_change"  # what each raise of it changed, read with it
 
 
 class Store:
-    """Values of kept functions, all worked out under one state (a hashable key)."""
+    """Values of kept functions, all worked out under one state (a hashable key).
 
-    def __init__(self, watched: Iterable[str]) -> None:
+    With `written` (what tables were written between two states, or None where that cannot
+    be told), a change of state keeps the values that read none of them."""
+
+    def __init__(self, watched: Iterable[str],
+                 written: Callable[[Any, Any], frozenset[str] | None] | None = None) -> None:
+        self.written = written
         # {(function, arguments): (state, value)}: each value with the state it was worked
         # out under, and answered only to a reader of that state (a reader of an older
         # state may empty the store and keep its own values meanwhile).
@@ -63,14 +77,18 @@ class Store:
         # The versions' own table is read whenever the state is read again (its time to
         # live ran out while a value was worked out): that is asking the state, not data,
         # and a value worked out across a change of it is refused by `_keep` anyway.
-        self.watched = frozenset(watched) | {STATE_TABLE}
+        self.watched = frozenset(watched) | {STATE_TABLE, CHANGE_TABLE}
+        # Values a kept function carries over a change of state, to work out its next value
+        # from its last one (every pilot's rows, app.pilots.plain): a change of state keeps
+        # them; only a replaced database (`forget_summaries`) drops them.
+        self.carried: dict[str, Any] = {}
         self.lock = threading.Lock()
         install()  # without it nothing read would be seen, and everything kept
 
     def answer(self, state: Any, name: str, args: tuple, compute: Callable[[], Any],
                most: int | None = None) -> Any:
         if state != self.under[0]:
-            self.forget(state)
+            self.move_on(state)
         key = (name, args)
         kept = self.kept.get(key)
         if kept is not None and kept[0] == state:
@@ -79,12 +97,8 @@ class Store:
             return kept[1]
         if unsaved_change():
             return compute()
-        read: set[str] = set()
-        token = _reading.set((*_reading.get(), read))
-        try:
+        with tables_read() as read:
             value = compute()
-        finally:
-            _reading.reset(token)
         unwatched = read - self.watched
         if unsaved_change():
             pass  # it wrote on the way: what it read may never be committed
@@ -108,17 +122,68 @@ class Store:
                 order = self.order.setdefault(name, {})
                 order[key] = None
                 while len(order) > most:
-                    first = next(iter(order))
-                    del order[first]
-                    self.kept.pop(first, None)
-                    self.reads.pop(first, None)
+                    self._drop(next(iter(order)))
+
+    def move_on(self, state: Any) -> None:
+        """Keep under `state` the values that read no table written since the state they
+        were worked out under; forget the others (all of them where what was written cannot
+        be told)."""
+        before = self.under[0]
+        written = (self.written(before, state)
+                   if self.written is not None and before is not None else None)
+        if written is None:
+            self.forget(state)
+            return
+        with self.lock:
+            if self.under[0] != before:  # another thread moved on meanwhile
+                if self.under[0] != state:
+                    self._forget(state)
+                return
+            for key in list(self.kept):
+                if self.reads.get(key, written) & written:
+                    self._drop(key)
+                else:
+                    self.kept[key] = (state, self.kept[key][1])
+            self.under[0] = state
+
+    def _drop(self, key: tuple) -> None:
+        self.kept.pop(key, None)
+        self.reads.pop(key, None)
+        order = self.order.get(key[0])
+        if order is not None:
+            order.pop(key, None)
 
     def forget(self, state: Any = None) -> None:
         with self.lock:
-            self.kept.clear()
-            self.reads.clear()
-            self.order.clear()
-            self.under[0] = state
+            self._forget(state)
+
+    def _forget(self, state: Any) -> None:
+        self.kept.clear()
+        self.reads.clear()
+        self.order.clear()
+        self.under[0] = state
+        if state is None:
+            self.carried.clear()
+
+
+def read_also(tables: Iterable[str]) -> None:
+    """Count `tables` as read by the values being worked out: a value worked out from
+    another one carried over a change of state (every pilot's rows) read what that one
+    read."""
+    for read in _reading.get():
+        read.update(tables)
+
+
+@contextmanager
+def tables_read() -> Iterator[set[str]]:
+    """The tables read by the statements run inside, and by the kept values answered inside
+    (which read them when they were worked out)."""
+    read: set[str] = set()
+    token = _reading.set((*_reading.get(), read))
+    try:
+        yield read
+    finally:
+        _reading.reset(token)
 
 
 def kept_under(store: Store, state: Callable[[], Any], fn: F, most: int | None) -> F:
@@ -137,9 +202,21 @@ def _tables_read(_connection, _cursor, _statement, _parameters, context, _many) 
     reading = _reading.get()
     if not reading:
         return
-    names = _tables_of(getattr(context, "compiled", None))
+    compiled = getattr(context, "compiled", None)
+    names = _tables_by_compiled.get(compiled) if compiled is not None else None
+    if names is None:
+        names = frozenset(_tables_of(compiled))
+        if compiled is not None:
+            _tables_by_compiled[compiled] = names
     for read in reading:
         read.update(names)
+
+
+# A compiled statement's tables, for as long as SQLAlchemy keeps it compiled (its statement
+# cache answers the same one to every execution of a statement): walking it was a tenth of
+# what the first reader after a change paid.
+_tables_by_compiled: weakref.WeakKeyDictionary[Any, frozenset[str]] = \
+    weakref.WeakKeyDictionary()
 
 
 def _tables_of(compiled: Any) -> set[str]:
@@ -164,15 +241,16 @@ def install() -> None:
         event.listen(Engine, "before_cursor_execute", _tables_read)
 
 
-_public = Store(PUBLIC_TABLES)
+_public = Store(PUBLIC_TABLES, tables_written)
 # The public store's values (with their states), by (function, arguments): tests look at
 # what is kept.
 _kept = _public.kept
+_carried = _public.carried
 
 
-def public_state() -> str:
+def public_state() -> PublicState:
     """The state the public store's values are kept under."""
-    return current_state().key
+    return current_state()
 
 
 def public_store() -> Store:

@@ -236,12 +236,13 @@ def test_a_summary_with_a_bound_keeps_at_most_that_many_answers(app, db):
 def test_a_value_worked_out_across_a_change_is_not_kept(app, monkeypatch):
     """A kept function that reads, then sees public data change (through another kept
     function it calls), answers what it read but does not keep it under the new state."""
-    from types import SimpleNamespace
-
     from app.public import summaries
+    from app.public.cache import PublicState
 
-    state = ["before"]
-    monkeypatch.setattr(summaries, "current_state", lambda: SimpleNamespace(key=state[0]))
+    before, after = (PublicState(version=0, changed_at=None, today=day, last_boundary=None)
+                     for day in ("2026-12-07", "2026-12-08"))
+    state = [before]
+    monkeypatch.setattr(summaries, "current_state", lambda: state[0])
     summaries.forget_summaries()
     stored = {"title": "Vecais nosaukums"}
 
@@ -253,7 +254,7 @@ def test_a_value_worked_out_across_a_change_is_not_kept(app, monkeypatch):
     def page() -> str:
         title = stored["title"]
         stored["title"] = "Jaunais nosaukums"  # another worker commits a change ...
-        state[0] = "after"  # ... which the next read of the state sees
+        state[0] = after  # ... which the next read of the state sees
         places()
         return title
 

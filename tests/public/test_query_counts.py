@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.public.cache import forget_recent_state, page_cache
+from app.public.summaries import forget_summaries
 from tests.factories_public import many_winners
 from tests.factories_teams import _municipality
 
@@ -14,12 +15,26 @@ PAGES = ["/", "/winners", "/municipalities/{dobele}", "/municipalities", "/feed.
          "/hackathons/{slug}", "/ideas/{idea}"]
 
 
-def _queries(client, count_queries, path) -> int:
-    page_cache.clear()
-    with count_queries() as counter:
-        response = client.get(path)
-    assert response.status_code == 200, path
-    return counter.count
+def _queries(client, count_queries, path) -> tuple[int, int]:
+    """The queries of the page read in a new process, and right after an edit of a pilot in
+    one that read it before (kept rows carried over the change)."""
+    from app.extensions import db
+    from app.pilots.models import Pilot
+
+    counts = []
+    for edited in (False, True):
+        page_cache.clear()
+        if edited:
+            pilot = db.session.get(Pilot, _pilot_id())
+            pilot.title += "."
+            db.session.commit()
+        else:
+            forget_summaries()
+        with count_queries() as counter:
+            response = client.get(path)
+        assert response.status_code == 200, path
+        counts.append(counter.count)
+    return counts[0], counts[1]
 
 
 def _path(template: str) -> str:
@@ -53,7 +68,7 @@ def test_queries_do_not_grow_with_the_data(client, count_queries, template):
     many_winners(20, municipality="Jelgava")
     large = _queries(client, count_queries, path)
     assert small == large, (path, small, large)
-    assert large <= 20, (path, large)
+    assert max(large) <= 20, (path, large)
 
 
 @pytest.mark.parametrize("template", PAGES)

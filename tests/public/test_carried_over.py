@@ -1,0 +1,87 @@
+"""A value kept under the public state is kept over a change that wrote none of the tables
+it read, and worked out again after one that wrote one of them, after one whose tables
+cannot be told, and on a new day."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.hackathons.models import Hackathon
+from app.ideas.models import Idea
+from app.public import summaries
+from app.public.cache import bump_public_version, current_state, forget_recent_state
+from tests.factories_pilots import make_pilot
+
+
+@pytest.fixture
+def counted(db):
+    """A kept count of ideas, and how many times it was worked out."""
+    worked_out: list[int] = []
+
+    @summaries.summary
+    def ideas() -> int:
+        count = db.session.scalar(select(func.count(Idea.id)))
+        worked_out.append(count)
+        return count
+
+    def read() -> tuple[int, int]:
+        forget_recent_state()
+        return ideas(), len(worked_out)
+
+    make_pilot()
+    summaries.forget_summaries()
+    yield read
+    summaries.forget_summaries()
+
+
+def test_kept_over_a_change_of_tables_it_did_not_read(counted):
+    ideas, times = counted()
+    hackathon = db.session.scalar(select(Hackathon))
+    hackathon.title = "Cits nosaukums"
+    db.session.commit()
+    assert counted() == (ideas, times)
+
+
+def test_worked_out_again_after_a_change_of_a_table_it_read(counted):
+    ideas, times = counted()
+    idea = db.session.scalar(select(Idea))
+    db.session.add(Idea(hackathon_id=idea.hackathon_id, team_id=idea.team_id,
+                        title="Vēl viena ideja", summary="Īsi.", status=idea.status))
+    db.session.commit()
+    assert counted() == (ideas + 1, times + 1)
+
+
+def test_worked_out_again_after_a_change_that_cannot_be_told(counted):
+    _ideas, times = counted()
+    bump_public_version()  # as code that writes with raw SQL does
+    db.session.commit()
+    assert counted()[1] == times + 1
+
+
+def test_worked_out_again_on_another_day(counted, monkeypatch):
+    _ideas, times = counted()
+    today = current_state()
+    tomorrow = replace(today, today="2099-01-01")
+    monkeypatch.setattr(summaries, "current_state", lambda: tomorrow)
+    assert counted()[1] == times + 1
+
+
+def test_a_pilot_edit_keeps_the_hackathons_cards_and_a_renamed_hackathon_is_on_them(counted):
+    from app.hackathons.queries import public_cards
+    from app.pilots.models import Pilot
+
+    hackathon = db.session.scalar(select(Hackathon))
+    forget_recent_state()
+    first = public_cards()
+    db.session.scalar(select(Pilot)).title = "Pārdēvēts pilotprojekts"
+    db.session.commit()
+    forget_recent_state()
+    assert public_cards() is first  # kept over a change of a pilot
+    hackathon.title = "Pārdēvēts hakatons"
+    db.session.commit()
+    forget_recent_state()
+    assert [c.title for c in public_cards() if c.id == hackathon.id] == ["Pārdēvēts hakatons"]
