@@ -181,6 +181,7 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.judging.reminders._reminded_statement",
     "app.pilots.portfolio._waiting_statements",
     "app.pilots.queries._public_statements",
+    "app.pilots.queries._internal_statements",
     "app.public.queries.winners._published_results_statements",
 })
 

@@ -32,7 +32,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.core.models import load_collections
 from app.core.spreadsheet import formula_safe
 from app.extensions import db
 from app.hackathons.models import Hackathon
@@ -54,32 +53,60 @@ _SEVERITY = {rules.RED: 0, rules.AMBER: 1, rules.GREEN: 2}
 
 def pilot_by_id(pilot_id: int, *, public: bool = False) -> Pilot | None:
     """A pilot with what its page shows, loaded up front: its single relations joined, each
-    collection with a query of its own (`load_collections`).
+    collection with a query of its own (`_internal_statements`).
 
     With `public`, only what anyone may see (`_public_page`): the page of a reader who is
     not signed in, who never sees an internal part."""
     if public:
         return _public_page(pilot_id)
-    from app.teams.models import TeamMember
-
-    pilot = db.session.scalar(
-        select(Pilot).where(Pilot.id == pilot_id).options(
-            joinedload(Pilot.hackathon), joinedload(Pilot.lead_municipality),
-            joinedload(Pilot.coordinator), joinedload(Pilot.idea),
-            joinedload(Pilot.assessment_theme), joinedload(Pilot.team),
-            joinedload(Pilot.evaluation)))
+    pilot_statement, collections, members = _internal_statements()
+    params = {"pilot_id": pilot_id}
+    pilot = db.session.scalars(pilot_statement, params).unique().one_or_none()
     if pilot is None:
         return None
-    load_collections(pilot, {
-        "partner_municipalities": (), "funding_lines": (), "expenses": (),
-        "status_changes": (), "replications": (), "documents": (),
-        "milestones": (joinedload(Milestone.evidence_document),),
-        "indicators": (selectinload(Indicator.measurements),),
-        "updates": (joinedload(PilotUpdate.created_by),),
-    })
+    for name, statement in collections.items():
+        set_committed_value(pilot, name, list(db.session.scalars(statement, params).unique()))
     if pilot.team is not None:
-        load_collections(pilot.team, {"members": (joinedload(TeamMember.user),)})
+        set_committed_value(pilot.team, "members", list(db.session.scalars(
+            members, {"team_id": pilot.team.id}).unique()))
     return pilot
+
+
+@cache
+def _internal_statements() -> tuple[Select, dict[str, Select], Select]:
+    """The statements of a pilot's whole page (`pilot_by_id`), built once per process as
+    `_public_statements` are: the pilot with its single relations and partners, each
+    collection, and the team's members with their accounts."""
+    from app.teams.models import Team, TeamMember
+
+    pilot = select(Pilot).where(Pilot.id == _PILOT_ID).options(
+        joinedload(Pilot.hackathon), joinedload(Pilot.lead_municipality),
+        joinedload(Pilot.coordinator), joinedload(Pilot.idea),
+        joinedload(Pilot.assessment_theme), joinedload(Pilot.team),
+        joinedload(Pilot.evaluation), joinedload(Pilot.partner_municipalities))
+    collections = {name: _children(name) for name in (
+        "funding_lines", "expenses", "status_changes", "replications", "documents")}
+    collections |= {
+        "milestones": _children("milestones", joinedload(Milestone.evidence_document)),
+        "indicators": _children("indicators", joinedload(Indicator.measurements)),
+        "updates": _children("updates", joinedload(PilotUpdate.created_by)),
+    }
+    prop = inspect(Team).relationships["members"]
+    members = (select(TeamMember)
+               .where(TeamMember.team_id == bindparam("team_id", type_=Integer))
+               .order_by(*(prop.order_by or ())).options(joinedload(TeamMember.user)))
+    return pilot, collections, members
+
+
+_PILOT_ID = bindparam("pilot_id", type_=Integer)
+
+
+def _children(name: str, *options) -> Select:
+    """A pilot's collection `name`, in the relationship's order, for the bound pilot_id."""
+    prop = inspect(Pilot).relationships[name]
+    (foreign_key,) = prop.remote_side
+    return (select(prop.mapper.class_).where(foreign_key == _PILOT_ID)
+            .order_by(*(prop.order_by or ())).options(*options))
 
 
 def _public_page(pilot_id: int) -> Pilot | None:
@@ -110,7 +137,7 @@ def _public_statements() -> tuple[Select, dict[str, Select]]:
     from app.ideas.models import Idea
     from app.teams.models import Team
 
-    pilot_id = bindparam("pilot_id", type_=Integer)
+    pilot_id = _PILOT_ID
     # Only the columns the page shows or its rules read: the Markdown sources of the HTML
     # kept beside them, the authors and the timestamps are long texts and dates that would
     # be converted row by row and never shown. A column left out still loads on first use.
@@ -132,27 +159,21 @@ def _public_statements() -> tuple[Select, dict[str, Select]]:
         joinedload(Pilot.idea).load_only(Idea.id, Idea.title).lazyload("*"),
         joinedload(Pilot.team).load_only(Team.id, Team.name).lazyload("*"))
 
-    def children(name: str, *options) -> Select:
-        prop = inspect(Pilot).relationships[name]
-        (foreign_key,) = prop.remote_side
-        return (select(prop.mapper.class_).where(foreign_key == pilot_id)
-                .order_by(*(prop.order_by or ())).options(*options))
-
     collections = {
-        "funding_lines": children("funding_lines"),
+        "funding_lines": _children("funding_lines"),
         # An invoice marked public links its file: its id and name come with the expense.
-        "expenses": children("expenses", load_only(
+        "expenses": _children("expenses", load_only(
             Expense.id, Expense.pilot_id, Expense.spent_on, Expense.amount_eur,
             Expense.description, Expense.category, Expense.document_id,
             Expense.document_public), joinedload(Expense.document).load_only(
             PilotDocument.id, PilotDocument.filename)),
-        "replications": children("replications", load_only(
+        "replications": _children("replications", load_only(
             Replication.id, Replication.pilot_id, Replication.municipality_id,
             Replication.status, Replication.started_on, Replication.note)),
-        "milestones": children("milestones", load_only(
+        "milestones": _children("milestones", load_only(
             Milestone.id, Milestone.pilot_id, Milestone.title, Milestone.description,
             Milestone.due_date, Milestone.weight, Milestone.status, Milestone.completed_on)),
-        "indicators": children("indicators", load_only(
+        "indicators": _children("indicators", load_only(
             Indicator.id, Indicator.pilot_id, Indicator.position, Indicator.name,
             Indicator.unit, Indicator.direction, Indicator.baseline_value,
             Indicator.baseline_on, Indicator.target_value, Indicator.target_on),
@@ -161,7 +182,7 @@ def _public_statements() -> tuple[Select, dict[str, Select]]:
                 Measurement.measured_on, Measurement.note)),
         # Every report's date (health), the text only of those shown; the Markdown source,
         # the review note and the authors are internal.
-        "updates": children("updates", load_only(
+        "updates": _children("updates", load_only(
             PilotUpdate.id, PilotUpdate.pilot_id, PilotUpdate.reported_on,
             PilotUpdate.body_html, PilotUpdate.public, PilotUpdate.status)),
     }
