@@ -139,6 +139,9 @@ PURE_MEMOS: frozenset[str] = frozenset({
     # The tables a compiled statement names (its SQL, not its rows).
     "app.public.summaries._tables_by_compiled",
     "app.public.cache._versions_statement",
+    # The mapped classes' link tables and the tables' ON DELETE rules: the schema's.
+    "app.public.cache._links_of",
+    "app.public.cache._cascaded",
     # Addresses built from the URL map and the arguments in the key (host, root, scheme and
     # language included).
     "app.core.web._built_urls",

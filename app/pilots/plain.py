@@ -29,7 +29,7 @@ from app.places import kept as kept_places
 from app.places.kept import PlainMunicipality
 from app.places.models import Municipality
 from app.public.cache import PublicState, current_state, pilots_changed, unsaved_change
-from app.public.summaries import public_store, read_also, summary, tables_read
+from app.public.summaries import answering, public_store, read_also, summary, tables_read
 
 
 @dataclass(frozen=True)
@@ -238,21 +238,31 @@ def every_pilot(today: date) -> EveryPilot:
     since the rows this process worked out last (`cache.pilots_changed`), unless a change
     wrote a table they read without naming its pilots (a hackathon's title, a
     municipality's name): then every row."""
-    state = current_state()
-    carried = public_store().carried.get(CARRIED)
+    store = public_store()
+    # The state the rows will be kept under, not the state read again: that may be an
+    # older one, read by a slower request of this process, and miss a newer change.
+    state = answering()
+    if not isinstance(state, PublicState):
+        state = current_state()
+    carried = store.carried.get(CARRIED)
     rows: tuple[PilotRow, ...] | None = None
-    if carried is not None and carried.today == today:
+    unsaved = unsaved_change()  # rows of this transaction's own changes: read afresh
+    if carried is not None and carried.today == today and not unsaved:
         changed = pilots_changed(carried.state, state.version, carried.read)
-        if changed is not None:
+        if changed is not None and len(changed) <= MOST_READ_AGAIN:
             rows, read = _with_changed(carried.rows, changed, today), carried.read
             read_also(read)
     if rows is None:
         with tables_read() as reading:
             rows = tuple(load_plain(true(), today))
         read = frozenset(reading)
-    if not unsaved_change():  # rows read in a transaction with uncommitted changes
-        public_store().carried[CARRIED] = _Carried(state, today, read, rows)
+    if not unsaved and read <= store.watched:
+        store.carried[CARRIED] = _Carried(state, today, read, rows)
     return _indexed(rows)
+
+
+# More pilots changed since than this: every row is read again, in fewer queries.
+MOST_READ_AGAIN = 400
 
 
 def _with_changed(rows: tuple[PilotRow, ...], changed: frozenset[int], today: date

@@ -280,7 +280,7 @@ PERSONAL_COLUMNS: dict[str, dict[str, str | None]] = {
 
 # Reference data, criteria, money and indicators: about places and pilots, not people.
 WITHOUT_PERSONAL_DATA: frozenset[str] = frozenset({
-    "region", "municipality", "public_data_version", "criterion",
+    "region", "municipality", "public_data_version", "public_change", "criterion",
     "hackathon_eligible_region", "team_partner", "pilot_partner", "proposed_indicator",
     "funding_line", "indicator", "milestone", "municipality_domain",
     # Assessments describe municipalities' services, not people (the respondent is above).

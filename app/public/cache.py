@@ -60,6 +60,7 @@ UNKNOWN_TABLE = "?"
 KEPT_CHANGES = 1000
 # A change naming more pilots than this is recorded as unknown: reading them all is cheaper.
 MOST_PILOTS = 400
+DATABASE_CHANGES = ("CASCADE", "SET NULL", "SET DEFAULT")
 BUMPED = "talka_public_bumped"
 JUDGING_DIRTY = "talka_judging_dirty"
 # The rows of `public_data_version`: the public data's, and the judging inputs' (the
@@ -124,15 +125,18 @@ class Written:
     unnamed: set[str] = field(default_factory=set)
     pilots: set[int] = field(default_factory=set)
 
-    def note(self, obj, name: str) -> None:
-        self.tables.add(name)
-        if name in self.unnamed:
+    def note(self, obj, tables: set[str]) -> None:
+        """`obj` written, and with it the public `tables` (its own, if public; the links
+        and the rows the database changes with it): named by its pilots where it has them,
+        as a pilot's links and dependent rows are that pilot's."""
+        self.tables |= tables
+        if tables <= self.unnamed:
             return
-        pilots = _pilots_of(obj, name)
+        pilots = _pilots_of(obj, cast(str, _table_of(obj)))
         if pilots is None:
-            self.unnamed.add(name)
+            self.unnamed |= tables
         else:
-            self.pilots.update(pilots)
+            self.pilots |= pilots
 
     def statement(self, name: str) -> None:
         """Rows written by one statement: which pilots is not told."""
@@ -163,21 +167,74 @@ def _written(session: Session | scoped_session[Any]) -> Written:
 
 
 def _after_flush(session: Session, _context) -> None:
-    for obj in chain(session.new, session.dirty, session.deleted):
+    deleted = session.deleted
+    for obj in chain(session.new, session.dirty, deleted):
+        name = _table_of(obj)
+        was_deleted = obj in deleted
+        tables = _links_written(obj, was_deleted)
+        if was_deleted and name is not None:
+            tables |= _cascaded(name)
         if _touches_public(obj):
+            tables.add(cast(str, name))
+        if tables:
             session.info[DIRTY] = True
-            _written(session).note(obj, cast(str, _table_of(obj)))
+            _written(session).note(obj, tables)
         if not session.info.get(JUDGING_DIRTY) and _touches_judging(obj, session):
             session.info[JUDGING_DIRTY] = True
+
+
+@functools.cache
+def _links_of(cls: Any) -> tuple[tuple[str, str], ...]:
+    """(attribute, table) of each relationship of `cls` kept in a public link table, which
+    the flush writes for the object without an object of its own."""
+    links = []
+    for relationship in inspect(cls).relationships:
+        secondary = relationship.secondary
+        if isinstance(secondary, Table) and secondary.name in PUBLIC_TABLES:
+            links.append((relationship.key, secondary.name))
+    return tuple(links)
+
+
+def _links_written(obj, deleted: bool) -> set[str]:
+    links = _links_of(cast(Any, type(obj)))  # mypy: a class is Hashable
+    if not links:
+        return set()
+    if deleted:
+        return {table for _key, table in links}
+    attrs = inspect(obj).attrs
+    return {table for key, table in links if attrs[key].history.has_changes()}
+
+
+@functools.cache
+def _cascaded(name: str) -> frozenset[str]:
+    """The public tables whose rows the database deletes or changes when a row of `name` is
+    deleted (ON DELETE CASCADE, and so on down; SET NULL), without the session seeing it."""
+    found: set[str] = set()
+    parents, seen = [name], {name}
+    while parents:
+        parent = parents.pop()
+        for table in db.metadata.tables.values():
+            for key in table.foreign_keys:
+                rule = (key.ondelete or "").upper()
+                if key.column.table.name != parent or rule not in DATABASE_CHANGES:
+                    continue
+                found.add(table.name)
+                if rule == "CASCADE" and table.name not in seen:
+                    seen.add(table.name)
+                    parents.append(table.name)
+    return frozenset(found & PUBLIC_TABLES)
 
 
 def _on_execute(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     name = getattr(getattr(state.statement, "table", None), "name", None)
-    if name in PUBLIC_TABLES:
+    tables = {name} & PUBLIC_TABLES
+    if state.is_delete and name is not None:
+        tables |= _cascaded(name)
+    for table in tables:
         state.session.info[DIRTY] = True
-        _written(state.session).statement(name)
+        _written(state.session).statement(table)
     if name in JUDGING_TABLES:
         state.session.info[JUDGING_DIRTY] = True
 
@@ -274,6 +331,9 @@ def _record_change(session: Session | scoped_session[Any], version: int, now: da
     if len(written.pilots) > MOST_PILOTS:
         written = Written(written.tables, written.unnamed | written.tables)
     change = cast(Table, PublicChange.__table__)
+    # A version counted again from the start (its table emptied, the changes' kept) would
+    # meet its own old records: they are of another history.
+    session.execute(change.delete().where(change.c.version >= version))
     session.execute(change.insert().values(
         version=version, changed_at=now, tables=",".join(sorted(written.tables)),
         unnamed=",".join(sorted(written.unnamed)),

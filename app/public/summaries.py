@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 # a statement whose tables cannot be told (text SQL).
 _reading: ContextVar[tuple[set[str], ...]] = ContextVar("talka_kept_reading", default=())
 UNKNOWN = "?"
+# The state of the store answering the value being worked out in this context.
+_answering: ContextVar[Any] = ContextVar("talka_kept_answering", default=None)
 STATE_TABLE = "public_data_version"
 CHANGE_TABLE = "public_change"  # what each raise of it changed, read with it
 
@@ -64,16 +66,16 @@ class Store:
     def __init__(self, watched: Iterable[str],
                  written: Callable[[Any, Any], frozenset[str] | None] | None = None) -> None:
         self.written = written
-        # {(function, arguments): (state, value)}: each value with the state it was worked
-        # out under, and answered only to a reader of that state (a reader of an older
-        # state may empty the store and keep its own values meanwhile).
-        self.kept: dict[tuple, tuple[Any, Any]] = {}
+        # {(function, arguments): (state, value, tables read)}: each value with the state it
+        # was worked out under, answered only to a reader of that state (a reader of an
+        # older state may empty the store and keep its own values meanwhile), and with the
+        # tables it read, told to an enclosing value that asks for it. One tuple, so that a
+        # reader never sees a value without its tables.
+        self.kept: dict[tuple, tuple[Any, Any, frozenset[str]]] = {}
         self.under: list[Any] = [None]
         # For a function kept with `most`: its keys in the order they were kept (a dict as
         # an ordered set).
         self.order: dict[str, dict[tuple, None]] = {}
-        # The tables each kept value read, told to an enclosing value that asks for it.
-        self.reads: dict[tuple, frozenset[str]] = {}
         # The versions' own table is read whenever the state is read again (its time to
         # live ran out while a value was worked out): that is asking the state, not data,
         # and a value worked out across a change of it is refused by `_keep` anyway.
@@ -93,12 +95,16 @@ class Store:
         kept = self.kept.get(key)
         if kept is not None and kept[0] == state:
             for outer in _reading.get():  # a value being worked out asks for a kept one
-                outer.update(self.reads.get(key, ()))
+                outer.update(kept[2])
             return kept[1]
-        if unsaved_change():
-            return compute()
-        with tables_read() as read:
-            value = compute()
+        answering = _answering.set(state)
+        try:
+            if unsaved_change():
+                return compute()
+            with tables_read() as read:
+                value = compute()
+        finally:
+            _answering.reset(answering)
         unwatched = read - self.watched
         if unsaved_change():
             pass  # it wrote on the way: what it read may never be committed
@@ -116,8 +122,7 @@ class Store:
         with self.lock:
             if self.under[0] != state:
                 return
-            self.kept[key] = (state, value)
-            self.reads[key] = read
+            self.kept[key] = (state, value, read)
             if most is not None:
                 order = self.order.setdefault(name, {})
                 order[key] = None
@@ -131,24 +136,20 @@ class Store:
         before = self.under[0]
         written = (self.written(before, state)
                    if self.written is not None and before is not None else None)
-        if written is None:
-            self.forget(state)
-            return
         with self.lock:
-            if self.under[0] != before:  # another thread moved on meanwhile
+            if written is None or self.under[0] != before:  # or another thread moved on
                 if self.under[0] != state:
                     self._forget(state)
                 return
-            for key in list(self.kept):
-                if self.reads.get(key, written) & written:
+            for key, (_was, value, read) in list(self.kept.items()):
+                if read & written:
                     self._drop(key)
                 else:
-                    self.kept[key] = (state, self.kept[key][1])
+                    self.kept[key] = (state, value, read)
             self.under[0] = state
 
     def _drop(self, key: tuple) -> None:
         self.kept.pop(key, None)
-        self.reads.pop(key, None)
         order = self.order.get(key[0])
         if order is not None:
             order.pop(key, None)
@@ -159,11 +160,16 @@ class Store:
 
     def _forget(self, state: Any) -> None:
         self.kept.clear()
-        self.reads.clear()
         self.order.clear()
         self.under[0] = state
         if state is None:
             self.carried.clear()
+
+
+def answering() -> Any:
+    """The state the value being worked out will be kept under (None outside a kept
+    function): what it reads must be at least as new."""
+    return _answering.get()
 
 
 def read_also(tables: Iterable[str]) -> None:

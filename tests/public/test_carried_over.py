@@ -85,3 +85,62 @@ def test_a_pilot_edit_keeps_the_hackathons_cards_and_a_renamed_hackathon_is_on_t
     db.session.commit()
     forget_recent_state()
     assert [c.title for c in public_cards() if c.id == hackathon.id] == ["Pārdēvēts hakatons"]
+
+
+def test_a_link_table_written_through_a_relationship_is_a_change_of_it(db):
+    """A hackathon's eligible regions are rows of a link table, written by the flush for the
+    hackathon: its kept terms follow them."""
+    from app.hackathons.queries import page_terms
+    from app.places.models import Region
+    from tests.factories_hackathons import make_hackathon
+
+    hackathon = make_hackathon(region="zemgale")
+    hackathon.eligible_regions = [db.session.get(Region, "zemgale")]
+    db.session.commit()
+    summaries.forget_summaries()
+    forget_recent_state()
+    assert [r.code for r in page_terms(hackathon.id).eligible_regions] == ["zemgale"]
+    hackathon.eligible_regions = [db.session.get(Region, "kurzeme")]
+    db.session.commit()
+    forget_recent_state()
+    assert [r.code for r in page_terms(hackathon.id).eligible_regions] == ["kurzeme"]
+
+
+def test_rows_the_database_deletes_with_their_parent_are_a_change_of_their_table(db):
+    """A pilot's milestones go with it (ON DELETE CASCADE): a value that read only them
+    follows."""
+    from app.pilots.models import Pilot
+    from app.pilots.models_plan import Milestone
+    from app.public.cache import _cascaded
+    from tests.factories_pilots import add_milestone
+
+    assert {"milestone", "expense", "pilot_partner", "measurement"} <= _cascaded("pilot")
+    pilot = make_pilot()
+    add_milestone(pilot)
+
+    @summaries.summary
+    def milestones() -> int:
+        return db.session.scalar(select(func.count(Milestone.id)))
+
+    summaries.forget_summaries()
+    forget_recent_state()
+    assert milestones() == 1
+    # Deleted by its statement, as the database deletes dependent rows: no object of them.
+    db.session.execute(Pilot.__table__.delete().where(Pilot.id == pilot.id))
+    db.session.commit()
+    forget_recent_state()
+    assert milestones() == 0
+
+
+def test_a_version_counted_again_from_the_start_meets_no_old_record(counted):
+    """Its table emptied while the changes' records are kept (a partial restore): public
+    changes are still saved, and kept values are worked out again."""
+    from app.public.models import PublicDataVersion
+
+    ideas, times = counted()
+    db.session.execute(PublicDataVersion.__table__.delete())
+    db.session.commit()
+    idea = db.session.scalar(select(Idea))
+    idea.title = "Pēc atjaunošanas"
+    db.session.commit()
+    assert counted() == (ideas, times + 1)

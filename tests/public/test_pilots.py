@@ -233,14 +233,15 @@ def test_a_summary_with_a_bound_keeps_at_most_that_many_answers(app, db):
         assert square(0) == 0 and worked_out[-1] == 0  # the first, no longer kept
 
 
-def test_a_value_worked_out_across_a_change_is_not_kept(app, monkeypatch):
+def test_a_value_worked_out_across_a_change_is_not_kept(db, monkeypatch):
     """A kept function that reads, then sees public data change (through another kept
     function it calls), answers what it read but does not keep it under the new state."""
     from app.public import summaries
     from app.public.cache import PublicState
 
-    before, after = (PublicState(version=0, changed_at=None, today=day, last_boundary=None)
-                     for day in ("2026-12-07", "2026-12-08"))
+    # Two versions of the same day, with no record of what changed between them.
+    before, after = (PublicState(version=version, changed_at=None, today="2026-12-07",
+                                 last_boundary=None) for version in (1, 2))
     state = [before]
     monkeypatch.setattr(summaries, "current_state", lambda: state[0])
     summaries.forget_summaries()
