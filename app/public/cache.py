@@ -228,10 +228,12 @@ def _cascaded(name: str) -> frozenset[str]:
 def _on_execute(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
-    name = getattr(getattr(state.statement, "table", None), "name", None)
-    tables = {name} & PUBLIC_TABLES
-    if state.is_delete and name is not None:
-        tables |= _cascaded(name)
+    name: str | None = getattr(getattr(state.statement, "table", None), "name", None)
+    tables: set[str] = set()
+    if name is not None:
+        tables = {name} & PUBLIC_TABLES
+        if state.is_delete:
+            tables |= _cascaded(name)
     for table in tables:
         state.session.info[DIRTY] = True
         _written(state.session).statement(table)

@@ -144,3 +144,26 @@ def test_a_version_counted_again_from_the_start_meets_no_old_record(counted):
     idea.title = "Pēc atjaunošanas"
     db.session.commit()
     assert counted() == (ideas, times + 1)
+
+
+def test_a_regions_pilot_counts_follow_a_milestone_and_its_idea_counts_stay_kept(db):
+    from datetime import timedelta
+
+    from app.core.clock import today_riga
+    from app.public.queries import places
+    from tests.factories_pilots import add_milestone
+
+    pilot = make_pilot(region="zemgale", municipality="Dobeles novads")
+    dobele = pilot.lead_municipality_id
+    summaries.forget_summaries()
+    forget_recent_state()
+    today = today_riga()
+    ideas = places._idea_counts("zemgale")
+    before = places.region_counts("zemgale", today)[dobele]
+    add_milestone(pilot, due=today - timedelta(days=1), status="done",
+                  completed_on=today - timedelta(days=2))
+    forget_recent_state()
+    after = places.region_counts("zemgale", today)[dobele]
+    assert after[:5] == before[:5]  # ideas, as a partner, wins, pilots, as a partner
+    assert (after[5], after[6]) == (before[5] + 1, before[6] + 1)  # met on time, due
+    assert places._idea_counts("zemgale") is ideas  # kept over a change of milestones

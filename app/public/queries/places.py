@@ -22,7 +22,7 @@ from app.pilots.models_plan import Milestone
 from app.pilots.states import MilestoneStatus
 from app.places import kept as kept_places
 from app.places.kept import PlainMunicipality, PlainRegion
-from app.places.models import Municipality, MunicipalityKind
+from app.places.models import MunicipalityKind
 from app.public.queries.common import COMPETING, RESULTS_PHASES
 from app.public.summaries import summary
 from app.teams.models import Team, team_partner
@@ -110,13 +110,24 @@ _COUNTS = ("ideas", "ideas_as_partner", "wins", "pilots", "pilots_as_partner",
            "milestones_on_time", "milestones_due")
 
 
-@summary
 def region_counts(region_code: str, today: date) -> dict[int, tuple[int, ...]]:
     """{municipality id: the Benchmark's counts, in the order of _COUNTS}, from five grouped
-    queries over the region."""
-    ids = list(db.session.scalars(select(Municipality.id).where(
-        Municipality.region_code == region_code)))
-    rows = {i: dict.fromkeys(_COUNTS, 0) for i in ids}
+    queries over the region: the ideas' and the pilots' kept apart, so that a change of one
+    leaves the other kept."""
+    ids = _ids_of(region_code)
+    ideas, pilots = _idea_counts(region_code), _pilot_counts(region_code, today)
+    return {i: ideas.get(i, (0, 0, 0)) + pilots.get(i, (0, 0, 0, 0)) for i in ids}
+
+
+def _ids_of(region_code: str) -> list[int]:
+    return [m.id for m in kept_places.municipalities() if m.region_code == region_code]
+
+
+@summary
+def _idea_counts(region_code: str) -> dict[int, tuple[int, int, int]]:
+    """{municipality id: (ideas, ideas as a partner, wins)} of the region's municipalities."""
+    ids = _ids_of(region_code)
+    rows = {i: [0, 0, 0] for i in ids}
     if not ids:
         return {}
     won = and_(Idea.status == IdeaStatus.WINNER, Hackathon.phase.in_(RESULTS_PHASES))
@@ -126,25 +137,36 @@ def region_counts(region_code: str, today: date) -> dict[int, tuple[int, ...]]:
             .join(Team, Team.id == Idea.team_id).join(Hackathon, Hackathon.id == Idea.hackathon_id)
             .where(Team.municipality_id.in_(ids), Idea.status.in_(COMPETING))
             .group_by(Team.municipality_id)):
-        rows[municipality_id]["ideas"] = ideas
-        rows[municipality_id]["wins"] = int(wins)
+        rows[municipality_id][0] = ideas
+        rows[municipality_id][2] = int(wins)
     for municipality_id, ideas in db.session.execute(
             select(team_partner.c.municipality_id, func.count(Idea.id))
             .join(Idea, Idea.team_id == team_partner.c.team_id)
             .where(team_partner.c.municipality_id.in_(ids), Idea.status.in_(COMPETING))
             .group_by(team_partner.c.municipality_id)):
-        rows[municipality_id]["ideas_as_partner"] = ideas
+        rows[municipality_id][1] = ideas
+    return {i: (row[0], row[1], row[2]) for i, row in rows.items()}
+
+
+@summary
+def _pilot_counts(region_code: str, today: date) -> dict[int, tuple[int, int, int, int]]:
+    """{municipality id: (pilots led, pilots as a partner, milestones met on time, milestones
+    due)} of the region's municipalities."""
+    from app.pilots.models import pilot_partner
+
+    ids = _ids_of(region_code)
+    rows = {i: [0, 0, 0, 0] for i in ids}
+    if not ids:
+        return {}
     for municipality_id, pilots in db.session.execute(
             select(Pilot.lead_municipality_id, func.count(Pilot.id))
             .where(Pilot.lead_municipality_id.in_(ids)).group_by(Pilot.lead_municipality_id)):
-        rows[municipality_id]["pilots"] = pilots
-    from app.pilots.models import pilot_partner
-
+        rows[municipality_id][0] = pilots
     for municipality_id, pilots in db.session.execute(
             select(pilot_partner.c.municipality_id, func.count(pilot_partner.c.pilot_id))
             .where(pilot_partner.c.municipality_id.in_(ids))
             .group_by(pilot_partner.c.municipality_id)):
-        rows[municipality_id]["pilots_as_partner"] = pilots
+        rows[municipality_id][1] = pilots
     settled = or_(Milestone.status.in_([MilestoneStatus.DONE, MilestoneStatus.MISSED]),
                   Milestone.due_date < today)
     on_time = and_(Milestone.status == MilestoneStatus.DONE,
@@ -157,6 +179,6 @@ def region_counts(region_code: str, today: date) -> dict[int, tuple[int, ...]]:
             .join(Pilot, Pilot.id == Milestone.pilot_id)
             .where(Pilot.lead_municipality_id.in_(ids), settled)
             .group_by(Pilot.lead_municipality_id)):
-        rows[municipality_id]["milestones_on_time"] = int(met)
-        rows[municipality_id]["milestones_due"] = due
-    return {i: tuple(row[name] for name in _COUNTS) for i, row in rows.items()}
+        rows[municipality_id][2] = int(met)
+        rows[municipality_id][3] = due
+    return {i: (row[0], row[1], row[2], row[3]) for i, row in rows.items()}
