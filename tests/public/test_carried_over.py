@@ -167,3 +167,22 @@ def test_a_regions_pilot_counts_follow_a_milestone_and_its_idea_counts_stay_kept
     assert after[:5] == before[:5]  # ideas, as a partner, wins, pilots, as a partner
     assert (after[5], after[6]) == (before[5] + 1, before[6] + 1)  # met on time, due
     assert places._idea_counts("zemgale") is ideas  # kept over a change of milestones
+
+
+def test_the_home_pages_figures_follow_a_pilot_and_keep_the_ideas_count(db):
+    from decimal import Decimal
+
+    from app.public.queries import home
+    from tests.factories_pilots import add_expense
+
+    pilot = make_pilot()
+    summaries.forget_summaries()
+    forget_recent_state()
+    ideas = home._idea_figures()
+    before = home.headline_figures()
+    add_expense(pilot, "12.34")
+    forget_recent_state()
+    after = home.headline_figures()
+    assert after.spent == before.spent + Decimal("12.34")
+    assert (after.ideas, after.municipalities) == (before.ideas, before.municipalities)
+    assert home._idea_figures() is ideas  # kept over a change of a pilot's money

@@ -48,12 +48,16 @@ class Figures:
 
 
 def headline_figures(today: date | None = None) -> Figures:
-    """The home page's figures: one query of aggregates, kept until public data changes."""
-    return _headline_figures(today or today_riga())
+    """The home page's figures: two queries of aggregates, the ideas' and the pilots', each
+    kept until a table it reads changes."""
+    ideas, municipalities = _idea_figures()
+    return Figures(ideas, municipalities, *_pilot_figures(today or today_riga()))
 
 
 @summary
-def _headline_figures(today: date) -> Figures:
+def _idea_figures() -> tuple[int, int]:
+    """The competing ideas, and the municipalities taking part in one (leading or as a
+    partner)."""
     # Counted from the municipalities' side (a few dozen rows, each asked two indexed
     # EXISTS that stop at the first competing idea). A UNION over the competing teams grows
     # with the ideas, and so does `team_id IN (competing teams)`, which SQLite rebuilds for
@@ -65,14 +69,23 @@ def _headline_figures(today: date) -> Figures:
         select(Idea.id).join(team_partner, team_partner.c.team_id == Idea.team_id)
         .where(team_partner.c.municipality_id == Municipality.id, competing).exists(),
     )
+    row = db.session.execute(select(
+        select(func.count(Idea.id)).where(competing).scalar_subquery(),
+        select(func.count(Municipality.id)).where(taking_part).scalar_subquery(),
+    )).one()
+    return row[0] or 0, row[1] or 0
+
+
+@summary
+def _pilot_figures(today: date) -> tuple[int, int, int, int, Decimal, Decimal]:
+    """The pilots, those active, their milestones met on time and settled, the money
+    approved and spent."""
     # A milestone counts once it is settled or due: done, missed, or its date has passed.
     settled = or_(Milestone.status.in_([MilestoneStatus.DONE, MilestoneStatus.MISSED]),
                   Milestone.due_date < today)
     on_time = and_(Milestone.status == MilestoneStatus.DONE, Milestone.completed_on.is_not(None),
                    Milestone.completed_on <= Milestone.due_date)
     row = db.session.execute(select(
-        select(func.count(Idea.id)).where(Idea.status.in_(COMPETING)).scalar_subquery(),
-        select(func.count(Municipality.id)).where(taking_part).scalar_subquery(),
         select(func.count(Pilot.id)).scalar_subquery(),
         select(func.count(Pilot.id)).where(Pilot.status == PilotStatus.ACTIVE).scalar_subquery(),
         select(func.count(Milestone.id)).where(on_time).scalar_subquery(),
@@ -80,9 +93,8 @@ def _headline_figures(today: date) -> Figures:
         select(cents(Pilot.approved_budget_eur)).scalar_subquery(),
         select(cents(Expense.amount_eur)).scalar_subquery(),
     )).one()
-    return Figures(ideas=row[0] or 0, municipalities=row[1] or 0, pilots=row[2] or 0,
-                   pilots_active=row[3] or 0, milestones_on_time=row[4] or 0,
-                   milestones_due=row[5] or 0, approved=euros(row[6]), spent=euros(row[7]))
+    return (row[0] or 0, row[1] or 0, row[2] or 0, row[3] or 0, euros(row[4]),
+            euros(row[5]))
 
 
 @dataclass(frozen=True)
