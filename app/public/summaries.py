@@ -12,6 +12,12 @@ the page cache).
 Only plain values are kept (numbers, dates, frozen dataclasses), never ORM objects, which
 belong to the session that loaded them.
 
+A change of public data need not make every kept value stale: each raise of the public
+version records the public tables it wrote (`cache.tables_written`), and a value that read
+none of them is kept under the new state (`Store.move_on`). Where what was written cannot
+be told (raw SQL, a new day, a deadline passed, changes no longer recorded), every value is
+worked out again.
+
 A store names the tables its state watches (`Store.watched`; the public tables for the
 public state): every statement run while a value is worked out is read for the tables it
 names, and a value that read any other table, or ran SQL whose tables cannot be told, is
