@@ -113,6 +113,8 @@ CACHES: dict[str, str] = {
                                    "public state (version of PUBLIC tables and the clock)",
     "app.public.cache._recent": "the public state read last, for at most "
                                 "PUBLIC_STATE_TTL_SECONDS; dropped by this process's commits",
+    "app.public.cache._this_minute": "the state read last as of this minute (pages that "
+                                     "count down); another state or minute replaces it",
     "app.public.summaries._kept": "whole-table figures (home, a region's comparison) and "
                                   "rendered rows and cards (app.public.fragments), per "
                                   "language and link context, kept under the public state "

@@ -405,8 +405,9 @@ class PublicState:
     today: str
     last_boundary: datetime | None
 
-    @property
+    @functools.cached_property
     def key(self) -> str:
+        # Worked out once per state: a kept page is answered after comparing it.
         return "|".join((str(self.version), self.changed_at.isoformat() if self.changed_at
                          else "-", self.today, self.last_boundary.isoformat()
                          if self.last_boundary else "-"))
@@ -448,8 +449,8 @@ _recent: tuple[float, PublicState] | None = None
 
 
 def forget_recent_state() -> None:
-    global _recent
-    _recent = None
+    global _recent, _this_minute
+    _recent = _this_minute = None
 
 
 def current_state(*, per_minute: bool = False, ttl: float | None = None,
@@ -469,9 +470,20 @@ def current_state(*, per_minute: bool = False, ttl: float | None = None,
         if ttl > 0:
             _recent = (moment + ttl, state)
     if per_minute:
+        global _this_minute
         minute = now_utc().replace(second=0, microsecond=0)
-        state = replace(state, last_boundary=max(filter(None, (state.last_boundary, minute))))
+        kept = _this_minute
+        if kept is not None and kept[0] is state and kept[1] == minute:
+            return kept[2]
+        by_minute = replace(state, last_boundary=max(filter(None, (state.last_boundary,
+                                                                    minute))))
+        _this_minute = (state, minute, by_minute)
+        return by_minute
     return state
+
+
+# The state as of this minute, for the state read last: one per minute, not one per page.
+_this_minute: tuple[PublicState, datetime, PublicState] | None = None
 
 
 def public_state(now: datetime | None = None, *, connection=None) -> PublicState:
