@@ -336,8 +336,8 @@ def _after_change_lines(result: dict) -> list[str]:
     if not after:
         return []
     lines = ["### The first reader after a change (in process)", "",
-             "What the tables above do not show: every kept row, card, section and figure is "
-             "worked out again by the first reader after a change of data. Flask's test "
+             "What the tables above do not show: what a change of data wrote (its tables, its "
+             "pilots' rows) is worked out again by the first reader after it. Flask's test "
              "client, the uncached app, each page read alternately with everything kept and "
              "right after a committed change: the title of one pilot edited, as its team saves "
              "it, and the judging version raised; the median "
