@@ -28,7 +28,13 @@ from app.pilots.states import MILESTONE_OPEN, MilestoneStatus, PilotStatus, mile
 from app.places import kept as kept_places
 from app.places.kept import PlainMunicipality
 from app.places.models import Municipality
-from app.public.cache import PublicState, current_state, pilots_changed, unsaved_change
+from app.public.cache import (
+    MOST_PILOTS,
+    PublicState,
+    current_state,
+    pilots_changed,
+    unsaved_change,
+)
 from app.public.summaries import answering, public_store, read_also, summary, tables_read
 
 
@@ -249,7 +255,7 @@ def every_pilot(today: date) -> EveryPilot:
     unsaved = unsaved_change()  # rows of this transaction's own changes: read afresh
     if carried is not None and carried.today == today and not unsaved:
         changed = pilots_changed(carried.state, state.version, carried.read)
-        if changed is not None and len(changed) <= MOST_READ_AGAIN:
+        if changed is not None and len(changed) <= MOST_PILOTS:
             rows, read = _with_changed(carried.rows, changed, today), carried.read
             read_also(read)
     if rows is None:
@@ -259,10 +265,6 @@ def every_pilot(today: date) -> EveryPilot:
     if not unsaved and read <= store.watched:
         store.carried[CARRIED] = _Carried(state, today, read, rows)
     return _indexed(rows)
-
-
-# More pilots changed since than this: every row is read again, in fewer queries.
-MOST_READ_AGAIN = 400
 
 
 def _with_changed(rows: tuple[PilotRow, ...], changed: frozenset[int], today: date

@@ -54,11 +54,13 @@ if TYPE_CHECKING:
 
 DIRTY = "talka_public_dirty"
 WRITTEN = "talka_public_written"
+# A table that cannot be told: text SQL read, or a write whose tables were not recorded.
 UNKNOWN_TABLE = "?"
 # Changes kept in public_change: a process whose pilots' rows are older than that reads
 # them all again.
 KEPT_CHANGES = 1000
-# A change naming more pilots than this is recorded as unknown: reading them all is cheaper.
+# Changes naming more pilots than this read every pilot's row again: reading them all is
+# cheaper (a change naming more is recorded as naming none).
 MOST_PILOTS = 400
 DATABASE_CHANGES = ("CASCADE", "SET NULL", "SET DEFAULT")
 BUMPED = "talka_public_bumped"
@@ -132,7 +134,7 @@ class Written:
         self.tables |= tables
         if tables <= self.unnamed:
             return
-        pilots = _pilots_of(obj, cast(str, _table_of(obj)))
+        pilots = _pilots_of(obj)
         if pilots is None:
             self.unnamed |= tables
         else:
@@ -144,12 +146,12 @@ class Written:
         self.unnamed.add(name)
 
 
-def _pilots_of(obj, name: str) -> set[int] | None:
+def _pilots_of(obj) -> set[int] | None:
     """The pilots a written row belongs to (a pilot; a row with a pilot_id, before and after
     the change), or None for a row no pilot keys or whose pilot is not loaded (read from
     the row's loaded values only: a deleted row cannot be loaded again)."""
     state = inspect(obj)
-    if name == "pilot":
+    if _table_of(obj) == "pilot":
         found = {state.dict.get("id")}
     elif "pilot_id" in type(obj).__table__.c:
         history = state.attrs.pilot_id.history
@@ -458,7 +460,7 @@ def current_state(*, per_minute: bool = False, ttl: float | None = None,
     """The public state now (read with `read`, by default public_state() in the session, at
     most once per `ttl` seconds per process, see `_recent`); with `per_minute`, it also
     changes every minute."""
-    global _recent
+    global _recent, _this_minute
     if ttl is None:
         ttl = current_app.config.get("PUBLIC_STATE_TTL_SECONDS", STATE_TTL_SECONDS)
     moment = monotonic_clock.monotonic()
@@ -470,7 +472,6 @@ def current_state(*, per_minute: bool = False, ttl: float | None = None,
         if ttl > 0:
             _recent = (moment + ttl, state)
     if per_minute:
-        global _this_minute
         minute = now_utc().replace(second=0, microsecond=0)
         kept = _this_minute
         if kept is not None and kept[0] is state and kept[1] == minute:

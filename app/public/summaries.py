@@ -44,6 +44,7 @@ from sqlalchemy.sql.expression import TableClause, TextClause
 
 from app.public.cache import (
     PUBLIC_TABLES,
+    UNKNOWN_TABLE,
     PublicState,
     current_state,
     tables_written,
@@ -56,7 +57,6 @@ log = logging.getLogger(__name__)
 # The tables read by the values being worked out in this context, innermost last; "?" for
 # a statement whose tables cannot be told (text SQL).
 _reading: ContextVar[tuple[set[str], ...]] = ContextVar("talka_kept_reading", default=())
-UNKNOWN = "?"
 # The state of the store answering the value being worked out in this context.
 _answering: ContextVar[Any] = ContextVar("talka_kept_answering", default=None)
 STATE_TABLE = "public_data_version"
@@ -232,7 +232,7 @@ _tables_by_compiled: weakref.WeakKeyDictionary[Any, frozenset[str]] = \
 
 
 def _tables_of(compiled: Any) -> set[str]:
-    """The tables a compiled statement reads, or {UNKNOWN} where that cannot be told (text
+    """The tables a compiled statement reads, or {UNKNOWN_TABLE} where that cannot be told (text
     SQL anywhere in it, or no statement at all). The ORM's statement and the one it compiled
     are both walked: joins added by eager loading are only in the second."""
     statements = [getattr(compiled, "statement", None),
@@ -241,10 +241,10 @@ def _tables_of(compiled: Any) -> set[str]:
     for statement in (s for s in statements if s is not None):
         for element in visitors.iterate(statement):
             if isinstance(element, TextClause):
-                return {UNKNOWN}
+                return {UNKNOWN_TABLE}
             if isinstance(element, TableClause):
                 names.add(element.name)
-    return names or {UNKNOWN}
+    return names or {UNKNOWN_TABLE}
 
 
 def install() -> None:

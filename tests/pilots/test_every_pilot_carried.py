@@ -59,6 +59,14 @@ def read_again(monkeypatch):
     return read
 
 
+def _lead_renamed(pilot, name: str) -> str:
+    """The name of `pilot`'s lead municipality in its row, once renamed to `name`."""
+    db.session.get(Municipality, pilot.lead_municipality_id).name = name
+    db.session.commit()
+    forget_recent_state()
+    return plain.every_pilot(today_riga()).by_id[pilot.id].pilot.lead_municipality.name
+
+
 def _same_as_afresh() -> None:
     today = today_riga()
     forget_recent_state()
@@ -240,12 +248,7 @@ def test_rows_read_again_for_one_pilot_still_follow_a_renamed_municipality(pilot
     pilots[1].title = "Jauns nosaukums"
     db.session.commit()
     assert read_again() == [pilots[1].id]
-    lead = db.session.get(Municipality, pilots[2].lead_municipality_id)
-    lead.name = "Pārdēvēts novads"
-    db.session.commit()
-    forget_recent_state()
-    assert plain.every_pilot(today_riga()).by_id[pilots[2].id] \
-        .pilot.lead_municipality.name == "Pārdēvēts novads"
+    assert _lead_renamed(pilots[2], "Pārdēvēts novads") == "Pārdēvēts novads"
     _same_as_afresh()
 
 
@@ -256,9 +259,4 @@ def test_rows_carried_over_a_reset_of_the_store_still_follow_what_they_read(pilo
     read_again()
     public_store().forget(current_state())  # as a deadline passing does
     assert read_again() == []  # the rows carried, nothing changed since
-    lead = db.session.get(Municipality, pilots[0].lead_municipality_id)
-    lead.name = "Pārdēvēts pēc termiņa"
-    db.session.commit()
-    forget_recent_state()
-    assert plain.every_pilot(today_riga()).by_id[pilots[0].id] \
-        .pilot.lead_municipality.name == "Pārdēvēts pēc termiņa"
+    assert _lead_renamed(pilots[0], "Pārdēvēts pēc termiņa") == "Pārdēvēts pēc termiņa"
