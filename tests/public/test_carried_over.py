@@ -186,3 +186,28 @@ def test_the_home_pages_figures_follow_a_pilot_and_keep_the_ideas_count(db):
     assert after.spent == before.spent + Decimal("12.34")
     assert (after.ideas, after.municipalities) == (before.ideas, before.municipalities)
     assert home._idea_figures() is ideas  # kept over a change of a pilot's money
+
+
+def test_the_winners_follow_their_pilots_status_and_keep_their_other_columns(db):
+    """A pilot's edit puts the winners' rows together again from their kept columns; an
+    idea's new title is read again."""
+    from app.pilots.states import PilotStatus
+    from app.public.queries import winners
+
+    pilot = make_pilot(status="active")
+    summaries.forget_summaries()
+    forget_recent_state()
+    columns = winners._every_winners_columns()
+    row = winners._every_winner().by_id[pilot.idea_id]
+    assert (row.pilot_id, row.pilot_status) == (pilot.id, PilotStatus.ACTIVE)
+    pilot.status = PilotStatus.ON_HOLD
+    db.session.commit()
+    forget_recent_state()
+    row = winners._every_winner().by_id[pilot.idea_id]
+    assert (row.pilot_id, row.pilot_status) == (pilot.id, PilotStatus.ON_HOLD)
+    assert winners._every_winners_columns() is columns  # kept over a pilot's edit
+    db.session.get(Idea, pilot.idea_id).title = "Jauns idejas nosaukums"
+    db.session.commit()
+    forget_recent_state()
+    assert winners._every_winner().by_id[pilot.idea_id].title == "Jauns idejas nosaukums"
+    assert winners._every_winners_columns() is not columns

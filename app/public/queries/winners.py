@@ -60,18 +60,20 @@ class WinnerRow:
 
 
 def _winner_columns():
+    """A winner's row's columns but its pilot's (`WinnerRow`'s last two fields)."""
     return (Idea.id, Idea.title, Idea.summary, Team.name, Municipality.id, Municipality.name,
             Municipality.region_code, Hackathon.id, Hackathon.slug, Hackathon.title,
-            Hackathon.theme, decided_at().label("decided_at"), Pilot.id, Pilot.status)
+            Hackathon.theme, decided_at().label("decided_at"))
 
 
 def _from_winners(query: Select) -> Select:
+    """Public winners with their hackathon, team and place. Not their pilot: what reads no
+    pilot is kept over an edit of one (app/public/summaries.py)."""
     return (query.select_from(Idea).join(Hackathon, Hackathon.id == Idea.hackathon_id)
             .join(Team, Team.id == Idea.team_id)
             .join(Municipality, Municipality.id == Team.municipality_id)
             .outerjoin(WinnerDecision, and_(WinnerDecision.hackathon_id == Idea.hackathon_id,
                                             WinnerDecision.published_at.is_not(None)))
-            .outerjoin(Pilot, Pilot.idea_id == Idea.id)
             .where(public_winner_condition()))
 
 
@@ -115,8 +117,13 @@ class WinnerFilters:
 
 def winners_query(filters: WinnerFilters | None = None) -> Select:
     """Published winners, newest decision first, with their team, place, hackathon and pilot."""
+    return _filtered(_from_winners(select(*_winner_columns(), Pilot.id, Pilot.status))
+                     .outerjoin(Pilot, Pilot.idea_id == Idea.id), filters)
+
+
+def _filtered(query: Select, filters: WinnerFilters | None) -> Select:
+    """`query` of winners (`_from_winners`) narrowed by `filters`, newest decision first."""
     filters = filters or WinnerFilters()
-    query = _from_winners(select(*_winner_columns()))
     if filters.year:
         start, end = riga_year_bounds(filters.year)
         query = query.where(decided_at() >= start, decided_at() < end)
@@ -159,8 +166,8 @@ def municipality_winners(municipality_id: int, limit: int) -> Page:
 
 @summary
 def _winner_order_of(municipality_id: int) -> tuple[int, ...]:
-    return tuple(db.session.scalars(winners_query(WinnerFilters(
-        municipality=municipality_id)).with_only_columns(Idea.id)))
+    return tuple(db.session.scalars(_filtered(_from_winners(select(Idea.id)),
+                                              WinnerFilters(municipality=municipality_id))))
 
 
 @dataclass(frozen=True)
@@ -176,9 +183,29 @@ def _every_winner() -> EveryWinner:
     """Every public winner's row, kept until public data changes: the list's pages, the home
     page's latest and a municipality's winners read them from memory. Sorting and joining
     every winner is what grows with the data; the filters' combinations are many and each
-    is rarely asked for, so only this unfiltered list is kept."""
-    rows = tuple(winner_row(row) for row in db.session.execute(winners_query()))
+    is rarely asked for, so only this unfiltered list is kept.
+
+    Its two halves are kept apart: a pilot's edit (its team saves it often) puts the
+    winners' pilots together again with their other columns, kept, rather than joining
+    every winner again."""
+    pilots = _pilot_of_idea()
+    rows = tuple(WinnerRow(*columns, *pilots.get(columns[0], (None, None)))
+                 for columns in _every_winners_columns())
     return EveryWinner(in_order=rows, by_id={row.idea_id: row for row in rows})
+
+
+@summary
+def _every_winners_columns() -> tuple[tuple[Any, ...], ...]:
+    """Every public winner's columns but its pilot's, in the winners list's order."""
+    return tuple(tuple(row) for row in db.session.execute(
+        _filtered(_from_winners(select(*_winner_columns())), None)))
+
+
+@summary
+def _pilot_of_idea() -> dict[int, tuple[int, PilotStatus]]:
+    """{idea id: (its pilot's id, the pilot's status)} for every pilot."""
+    return {idea_id: (pilot_id, status) for idea_id, pilot_id, status in db.session.execute(
+        select(Pilot.idea_id, Pilot.id, Pilot.status))}
 
 
 @dataclass
