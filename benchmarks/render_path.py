@@ -22,7 +22,11 @@ Talka with `PUBLIC_CACHE=0`, and benchmarks/hello_app.py. Then, for every page:
 
 Each figure is the median of `--rounds` interleaved rounds (hello-world, page, hello-world,
 page, ...), and the page's share is against the median hello-world of the same rounds, so
-a busy neighbour on the machine slows both alike. wrk runs with `--timeout 30s`.
+a busy neighbour on the machine slows both alike. wrk runs with `--timeout 30s`. The cached
+pages take `--cached-rounds` (5): their goal, at least hello-world's rate, is within a few
+points of what they reach, and one round's share moves by up to fifteen points on a
+shared machine; each round's own share is reported as a range, so the noise is in plain
+sight rather than in the median.
 
 The growth table compares each page's share at the two sizes: a page whose cost does not
 grow with the data keeps its share. Writes benchmarks/RESULTS-render-path.md.
@@ -60,7 +64,7 @@ from public_pages import (  # noqa: E402
 )
 
 RESULTS = Path(__file__).with_name("RESULTS-render-path.md")
-PUBLIC_GOAL, SIGNED_IN_GOAL, PORTFOLIO_GOAL = 0.10, 0.05, 0.03
+PUBLIC_GOAL, SIGNED_IN_GOAL, PORTFOLIO_GOAL, CACHED_GOAL = 0.10, 0.05, 0.03, 1.0
 DEMO_PASSWORD = "talka-demo-parole-2026"  # noqa: S105 - the demo's published sign-in
 ROLES = {"coordinator": "koordinators@varam.gov.lv", "judge": "ilze.vitola@valmiera.lv",
          "team member": "janis.berzins@dobele.lv"}
@@ -163,6 +167,9 @@ class Figure:
     hello: float
     p99_ms: float | None
     errors: int
+    # Each round's page against the hello-world run right before it: how far the machine's
+    # noise moves the share from round to round.
+    rounds: tuple[float, ...] = ()
 
     @property
     def share(self) -> float:
@@ -193,11 +200,11 @@ def wrk(port: int, path: str, seconds: float, connections: int, *, headers: dict
 
 
 def measure(page: int, path: str, hello: int, args, *, headers: dict[str, str] | None = None,
-            fresh: Path | None = None) -> Figure:
+            fresh: Path | None = None, rounds: int | None = None) -> Figure:
     headers = headers or {}
     wrk(page, path, 1, args.connections, headers=headers, fresh=fresh)  # warm up
     pages, hellos, p99s, errors = [], [], [], 0
-    for _ in range(args.rounds):
+    for _ in range(rounds or args.rounds):
         hellos.append(wrk(hello, "/", args.seconds, args.connections, headers={},
                           fresh=None)[0])
         rps, p99, bad = wrk(page, path, args.seconds, args.connections, headers=headers,
@@ -207,7 +214,8 @@ def measure(page: int, path: str, hello: int, args, *, headers: dict[str, str] |
         if p99 is not None:
             p99s.append(p99)
     return Figure(statistics.median(pages), statistics.median(hellos),
-                  statistics.median(p99s) if p99s else None, errors)
+                  statistics.median(p99s) if p99s else None, errors,
+                  tuple(p / h for p, h in zip(pages, hellos, strict=True) if h))
 
 
 def sign_in(port: int, email: str) -> str:
@@ -285,10 +293,12 @@ def run_size(ideas: int, args, fresh: Path) -> dict:
         servers.append(hello)
         rows: list[dict] = []
         for name, path in public_pages(info):
-            status = fetch(cached.port, path)[0]
-            row = {"page": name, "path": path, "status": status, "kind": "public"}
+            status, body, _elapsed = fetch(cached.port, path)
+            row = {"page": name, "path": path, "status": status, "kind": "public",
+                   "bytes": len(body)}
             if status == 200:
-                row["cached"] = measure(cached.port, path, hello.port, args)
+                row["cached"] = measure(cached.port, path, hello.port, args,
+                                        rounds=args.cached_rounds)
                 row["uncached"] = measure(uncached.port, path, hello.port, args, fresh=fresh)
             rows.append(row)
             print(f"  {name:<26} " + "  ".join(
@@ -355,12 +365,14 @@ def goal_for(row: dict) -> float:
     return PUBLIC_GOAL if row["kind"] == "public" else SIGNED_IN_GOAL
 
 
-def _cell(figure: Figure | None) -> str:
+def _cell(figure: Figure | None, *, spread: bool = False) -> str:
     if figure is None:
         return "—"
     p99 = f", p99 {figure.p99_ms:,.0f} ms" if figure.p99_ms is not None else ""
     errors = f", **{figure.errors} errors**" if figure.errors else ""
-    return f"{figure.rps:,.0f} req/s = **{figure.share:.1%}**{p99}{errors}"
+    rounds = (f", rounds {min(figure.rounds):.0%}–{max(figure.rounds):.0%}"
+              if spread and figure.rounds else "")
+    return f"{figure.rps:,.0f} req/s = **{figure.share:.1%}**{rounds}{p99}{errors}"
 
 
 def write(results: list[dict], args, loads: tuple[str, str]) -> None:
@@ -373,12 +385,16 @@ def write(results: list[dict], args, loads: tuple[str, str]) -> None:
     lines = ["# The real render path", "",
              "Output of `.venv/bin/python benchmarks/render_path.py`: gunicorn, 2 sync workers "
              f"per app, wrk `-t2 -c{args.connections} --timeout 30s`, {args.seconds:g} s per run, "
-             f"median of {args.rounds} interleaved rounds, each page as a share of a bare Flask "
-             "hello-world measured in the same rounds. *Uncached* is `PUBLIC_CACHE=0` with a "
+             f"median of {args.rounds} interleaved rounds ({args.cached_rounds} for the cached "
+             "pages, whose goal lies within the machine's noise from one round to the next; "
+             "each round's own share is given as a range), each page as a share of a bare "
+             "Flask hello-world measured in the same rounds, and the size of the cached page. "
+             "*Uncached* is `PUBLIC_CACHE=0` with a "
              "fresh query string per request; *signed in* is a real session (or the "
              "coordinator's API token) on the uncached app.", "",
              f"Goals: public pages uncached ≥ {PUBLIC_GOAL:.0%}, signed-in pages ≥ "
-             f"{SIGNED_IN_GOAL:.0%}, the portfolio ≥ {PORTFOLIO_GOAL:.0%}.", ""]
+             f"{SIGNED_IN_GOAL:.0%}, the portfolio ≥ {PORTFOLIO_GOAL:.0%}; cached public "
+             f"pages ≥ {CACHED_GOAL:.0%}.", ""]
     for result in results:
         counts = ", ".join(f"{v:,} {k}" for k, v in result["counts"].items())
         lines += [f"## {result['ideas']:,} ideas", "",
@@ -386,14 +402,17 @@ def write(results: list[dict], args, loads: tuple[str, str]) -> None:
                   f"(its volume batch {result['seed'][1]:.1f} s). Data: {counts}. Load "
                   f"average (1, 5, 15 min) before / after this size: {result['load'][0]} / "
                   f"{result['load'][1]}.", "",
-                  "| page | path | cached | uncached / signed in | goal |",
-                  "| --- | --- | --- | --- | --- |"]
+                  "| page | path | size | cached | uncached / signed in | goal |",
+                  "| --- | --- | ---: | --- | --- | --- |"]
         for row in result["rows"]:
             real = row.get("uncached") or row.get("signed in")
+            cached = row.get("cached")
             met = "—" if real is None else (
-                "met" if real.share >= goal_for(row) else "**missed**")
-            lines.append(f"| {row['page']} | `{row['path']}` | {_cell(row.get('cached'))} "
-                         f"| {_cell(real)} | {met} |")
+                "met" if real.share >= goal_for(row)
+                and (cached is None or cached.share >= CACHED_GOAL) else "**missed**")
+            size = f"{row['bytes'] / 1000:,.1f} KB" if "bytes" in row else "—"
+            lines.append(f"| {row['page']} | `{row['path']}` | {size} "
+                         f"| {_cell(cached, spread=True)} | {_cell(real)} | {met} |")
         lines.append("")
         lines += _after_change_lines(result)
     if len(results) > 1:
@@ -422,6 +441,8 @@ def main() -> int:
                         help="comma-separated data sizes (default 1000,10000)")
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--cached-rounds", type=int, default=5,
+                        help="rounds for the cached pages (default 5)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--change-rounds", type=int, default=9,
                         help="reads of each page kept and after a change, in process")
