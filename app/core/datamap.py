@@ -150,6 +150,8 @@ PURE_MEMOS: frozenset[str] = frozenset({
     # The site's navigation and footer: templates, the link context and the kind of reader.
     "app.public.fragments._without_data",
     "app.judging.review_scores._check_criteria_once",
+    # Each letter folded for search (Unicode's decompositions, not the database's text).
+    "app.core.folding._FOLDED_LETTERS",
     "app.judging.queries._conflict_statement",
     "app.judging.review_scores._weighing",
     "app.accounts.passwords.common_passwords",

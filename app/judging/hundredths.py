@@ -21,6 +21,8 @@ def is_number(value: object) -> TypeGuard[float | Decimal | int]:
         return True
     if type(value) is float:
         return math.isfinite(value)
+    if type(value) is Decimal:  # a score read from the database or a form
+        return value.is_finite()
     if isinstance(value, bool) or not isinstance(value, Real | Decimal):
         return False
     return value.is_finite() if isinstance(value, Decimal) else math.isfinite(value)
@@ -33,6 +35,9 @@ def in_half_points(value: float | Decimal | int) -> int | None:
     if type(value) is float:  # doubling a float is exact
         doubled = value * 2
         return int(doubled) if doubled.is_integer() else None
+    if type(value) is Decimal and value.is_finite():  # exactly, whatever its digits
+        numerator, denominator = value.as_integer_ratio()
+        return 2 * numerator // denominator if 2 * numerator % denominator == 0 else None
     exact = Fraction(value) * 2
     return exact.numerator if exact.denominator == 1 else None
 

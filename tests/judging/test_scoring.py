@@ -546,3 +546,13 @@ def test_a_harsh_judge_and_a_lenient_judge_with_the_same_taste_agree_once_normal
     for i in range(5):
         assert by_id[i].normalized_score == by_id[i + 100].normalized_score
         assert by_id[i].score != by_id[i + 100].score
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=30)
+       | st.decimals(min_value=-100, max_value=100, places=1))
+def test_a_decimal_score_is_in_half_points_exactly_as_its_fraction_is(value):
+    from app.judging.hundredths import in_half_points, is_number
+
+    doubled = Fraction(value) * 2
+    assert is_number(value)
+    assert in_half_points(value) == (doubled.numerator if doubled.denominator == 1 else None)

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from app.core.folding import fold
 
 
@@ -12,6 +17,17 @@ def _text(response) -> str:
 def test_folding_ignores_latvian_diacritics_and_case():
     assert fold("ĒRGĻI") == fold("ergli") == "ergli"
     assert fold("Cēsis Ādaži Ķekava Ņūkasla") == "cesis adazi kekava nukasla"
+    assert fold("Võru Šiauliai Köln ﬁ") == "voru siauliai koln fi"  # neighbours' letters too
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text())
+def test_folding_is_lower_case_with_latvian_letters_replaced_and_marks_dropped(text):
+    plain = "".join({"ā": "a", "č": "c", "ē": "e", "ģ": "g", "ī": "i", "ķ": "k", "ļ": "l",
+                     "ņ": "n", "ō": "o", "ŗ": "r", "š": "s", "ū": "u", "ž": "z"}.get(ch, ch)
+                    for ch in text.lower())
+    assert fold(text) == "".join(ch for ch in unicodedata.normalize("NFKD", plain)
+                                 if not unicodedata.combining(ch))
 
 
 def test_search_finds_municipalities_without_diacritics(client, world):
