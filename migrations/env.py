@@ -103,16 +103,24 @@ def run_migrations_online():
         conf_args["process_revision_directives"] = process_revision_directives
 
     connectable = get_engine()
+    applied = []
 
     with connectable.connect() as connection:
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
+            on_version_apply=lambda **step: applied.append(step),
             **conf_args
         )
 
         with context.begin_transaction():
             context.run_migrations()
+        if applied:
+            # Data changed by a migration are changed under every cache's nose. After the
+            # migrations' own transaction: on SQLite, Alembic commits each one by itself.
+            from app.public.cache import raise_after_migrations
+            raise_after_migrations(connection)
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -47,3 +47,35 @@ def test_migrations_produce_exactly_the_models_schema(scratch_database_url, tmp_
             diff = compare_metadata(context, db.metadata)
         db.engine.dispose()
     assert diff == [], f"migrations and models differ: {diff}"
+
+
+def test_a_migration_run_raises_the_public_version_as_a_change_that_cannot_be_told(
+        scratch_database_url, tmp_path):
+    """Migrations write with raw SQL, past the session that records changes: after them,
+    every kept page, value and open-data file of the old state is out of date."""
+    from flask_migrate import downgrade
+    from sqlalchemy import select
+
+    from app.public.cache import PUBLIC_ROW, UNKNOWN_TABLE
+    from app.public.models import PublicChange, PublicDataVersion
+
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "INSTANCE_PATH": str(tmp_path),
+                      "SQLALCHEMY_DATABASE_URI": scratch_database_url})
+
+    def version() -> int:
+        db.session.remove()
+        return db.session.scalar(select(PublicDataVersion.version).where(
+            PublicDataVersion.id == PUBLIC_ROW))
+
+    with app.app_context():
+        upgrade()
+        first = version()
+        upgrade()  # nothing to run: nothing changed
+        assert version() == first
+        downgrade(revision="-1")
+        upgrade()
+        assert version() == first + 1
+        change = db.session.get(PublicChange, first + 1)
+        assert change.tables == change.unnamed == UNKNOWN_TABLE
+        db.session.remove()
+        db.engine.dispose()

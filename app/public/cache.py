@@ -328,6 +328,19 @@ def bump_public_version(session: Session | scoped_session[Any] | None = None, *,
         _record_change(session, version, now, Written(set(tables), set(unnamed), set(pilots)))
 
 
+def raise_after_migrations(connection: Any) -> None:
+    """After migrations ran on `connection` (in a transaction of its own): what they changed
+    in the data, with raw SQL as migrations write, cannot be told, so every kept value, page
+    and open-data file and every ETag given out is made anew, by every instance. A database
+    short of the change log (a partial upgrade) runs no code of this version: left alone."""
+    if not {"public_data_version", "public_change"} <= set(
+            inspect(connection).get_table_names()):
+        return
+    with Session(bind=connection) as session:
+        bump_public_version(session)
+        session.flush()
+
+
 def _record_change(session: Session | scoped_session[Any], version: int, now: datetime,
                    written: Written) -> None:
     from app.public.models import PublicChange
