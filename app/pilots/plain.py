@@ -202,9 +202,11 @@ def matching(today: date, **filters) -> list[PilotRow]:
     status, municipality = filters.get("status"), filters.get("municipality")
     if municipality:
         rows = every.by_municipality.get(municipality, ())
+        narrowed_by = "municipality"
     else:
         rows = every.by_status.get(status, ()) if status else every.newest_first
-    if not any(filters.values()):
+        narrowed_by = "status"
+    if not any(value for name, value in filters.items() if name != narrowed_by):
         return list(rows)
     return [row for row in rows if admits(row, **filters)]
 

@@ -88,7 +88,7 @@ def home():
     today = today_riga(now)
     return render_template(
         "public/home.html", regions=kept_places.regions(), figures=q.headline_figures(today),
-        hackathons=q.hackathons_now(now), winners=q.latest_winners(),
+        hackathons=q.hackathons_now(), winners=q.latest_winners(),
         pilots=q.pilots_in_progress(today=today), now=now, today=today)
 
 

@@ -99,15 +99,30 @@ def _pilot_figures(today: date) -> tuple[int, int, int, int, Decimal, Decimal]:
 
 @dataclass(frozen=True)
 class HackathonsNow:
-    open: list[PlainHackathon]
-    coming: list[PlainHackathon]
+    open: tuple[PlainHackathon, ...]
+    coming: tuple[PlainHackathon, ...]
 
 
 def hackathons_now(now: datetime | None = None, *, limit: int = HOME_LIMIT) -> HackathonsNow:
     """Hackathons taking ideas now (the deadline nearest first) and those opening later (the
     soonest first), from every public hackathon's kept card (`hackathons.queries`): which of
-    them are open is worked out at `now`."""
-    now = now or now_utc()
+    them are open is worked out at `now`.
+
+    Without `now`, kept under the public state: which hackathons are open or coming changes
+    only when an opening or a deadline passes, and each of those instants is one of the
+    state's boundaries (datamap.CLOCK_COLUMNS), so the next reader after it works them out
+    again."""
+    if now is None:
+        return _hackathons_now(limit)
+    return _taking_ideas(now, limit)
+
+
+@summary
+def _hackathons_now(limit: int) -> HackathonsNow:
+    return _taking_ideas(now_utc(), limit)
+
+
+def _taking_ideas(now: datetime, limit: int) -> HackathonsNow:
     taking = [(card.submission_opens_at, card) for card in public_cards()
               if card.phase_at(now) == Phase.OPEN and card.submission_opens_at is not None]
     # Opening a hackathon needs its deadline; one without would come last.
@@ -117,4 +132,4 @@ def hackathons_now(now: datetime | None = None, *, limit: int = HOME_LIMIT) -> H
     coming = [card for _opens, card in sorted(
         ((opens, card) for opens, card in taking if opens > now),
         key=lambda pair: (pair[0], pair[1].id))]
-    return HackathonsNow(open=open_now[:limit], coming=coming[:limit])
+    return HackathonsNow(open=tuple(open_now[:limit]), coming=tuple(coming[:limit]))
