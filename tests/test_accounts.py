@@ -47,6 +47,13 @@ def reload(obj):
 
 # --- registration ------------------------------------------------------------------
 
+def test_the_municipalities_to_choose_from_are_in_latvian_alphabetical_order(client):
+    page = client.get("/register").get_data(as_text=True)
+    names = ("Ādažu novads", "Aizkraukles novads", "Kuldīgas novads", "Ķekavas novads")
+    positions = [page.index(f">{name}</option>") for name in names]
+    assert positions == sorted(positions)  # long vowels sort with theirs; Ķ comes after K
+
+
 def test_registration_emails_a_confirmation_link(client, outbox):
     valmiera = municipality("Valmieras novads")
     response = client.post("/register", data=registration(municipality_id=str(valmiera.id)))

@@ -23,14 +23,9 @@ LANGUAGE_CHOICES = [("lv", "Latviešu"), ("en", "English")]
 
 
 def municipality_choices():
-    from sqlalchemy import select
+    from app.places import kept
 
-    from app.extensions import db
-    from app.places.models import Municipality
-
-    rows = db.session.execute(select(Municipality.id, Municipality.name).order_by(
-        Municipality.name)).all()
-    return [("", _l("— not set —"))] + [(str(i), n) for i, n in rows]
+    return [("", _l("— not set —")), *kept.municipality_choices()]
 
 
 class LoginForm(FlaskForm):

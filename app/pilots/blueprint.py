@@ -21,7 +21,6 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.accounts.forms import EmptyForm
 from app.core import access, web
-from app.core.collation import collated
 from app.core.errors import DomainError, Invalid, handle_http_exception
 from app.core.translation import gettext as _
 from app.extensions import db
@@ -32,7 +31,7 @@ from app.pilots.health import badge_text, reason_text
 from app.pilots.models import Pilot
 from app.pilots.models_plan import Measurement
 from app.pilots.models_reports import PilotDocument
-from app.places.models import Municipality
+from app.places import kept as kept_places
 from app.public import fragments
 
 bp = Blueprint("pilots", __name__)
@@ -165,8 +164,7 @@ def form_values(form: FlaskForm, names: tuple[str, ...]) -> dict[str, Any]:
 # --- choices ------------------------------------------------------------------------------------
 
 def municipality_choices() -> list[tuple[str, str]]:
-    return [(str(m.id), m.name) for m in collated(db.session.scalars(select(Municipality)),
-                                                  key=lambda m: m.name)]
+    return kept_places.municipality_choices()
 
 
 def coordinator_choices(pilot_region: str | None, hackathon: Any) -> list[tuple[str, str]]:

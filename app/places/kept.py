@@ -62,6 +62,12 @@ def municipalities() -> tuple[PlainMunicipality, ...]:
     return tuple(collated((PlainMunicipality(*row) for row in rows), key=lambda m: m.name))
 
 
+def municipality_choices() -> list[tuple[str, str]]:
+    """Every municipality as a form's choice (its id, its name), in Latvian alphabetical
+    order: "Ādažu novads" before "Aizkraukles novads"."""
+    return [(str(m.id), m.name) for m in municipalities()]
+
+
 @summary
 def municipality_by_id() -> dict[int, PlainMunicipality]:
     """Every municipality by its id (pilots and places name theirs by id)."""
