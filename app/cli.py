@@ -55,6 +55,17 @@ def register_cli(app: Flask) -> None:
         click.echo(f"Database is at the newest schema; added {added['regions']} regions and "
                    f"{added['municipalities']} municipalities.")
 
+    @app.cli.command("public-data-changed")
+    def public_data_changed():
+        """Tell every instance that public data changed past the application (an SQL script
+        applied by hand, `flask db upgrade --sql` among them): kept pages, values, open-data
+        files and ETags are made anew."""
+        from app.public.cache import bump_public_version
+
+        bump_public_version()  # what was written cannot be told: everything is worked out
+        db.session.commit()
+        click.echo("Public data version raised: every page and file is made anew.")
+
     @app.cli.command("rerender-markdown")
     def rerender_markdown():
         """Render every stored Markdown text to HTML again (after a sanitiser upgrade)."""

@@ -62,6 +62,9 @@ def run_migrations_offline():
     script output.
 
     """
+    # A script made here (`flask db upgrade --sql`) does not raise the public data version
+    # as an online run does (run_migrations_online): whoever applies it by hand runs
+    # `flask public-data-changed` afterwards.
     url = config.get_main_option("sqlalchemy.url")
     context.configure(
         url=url, target_metadata=get_metadata(), literal_binds=True

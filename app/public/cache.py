@@ -293,11 +293,12 @@ def bump_public_version(session: Session | scoped_session[Any] | None = None, *,
                         now: datetime | None = None, row: int = PUBLIC_ROW,
                         tables: Iterable[str] = (UNKNOWN_TABLE,),
                         unnamed: Iterable[str] = (UNKNOWN_TABLE,),
-                        pilots: Iterable[int] = ()) -> None:
+                        pilots: Iterable[int] = (), record: bool = True) -> None:
     """Raise the public data version, or with `row` another of the table's versions (an
     upsert: the row is made if it is missing). A raise of the public version records what
     it changed (`PublicChange`, see `Written`); a caller that cannot tell (raw SQL) leaves
-    it unknown."""
+    it unknown. Without `record` (a schema older than the records' table), nothing is
+    recorded: a reader then finds a gap, which counts as unknown too."""
     from app.public.models import PublicDataVersion
 
     session = session or db.session
@@ -324,20 +325,20 @@ def bump_public_version(session: Session | scoped_session[Any] | None = None, *,
         if not done.rowcount:
             session.execute(table.insert().values(id=row, version=1, changed_at=now))
         version = session.execute(select(table.c.version).where(table.c.id == row)).scalar_one()
-    if row == PUBLIC_ROW:
+    if row == PUBLIC_ROW and record:
         _record_change(session, version, now, Written(set(tables), set(unnamed), set(pilots)))
 
 
 def raise_after_migrations(connection: Any) -> None:
-    """After migrations ran on `connection` (in a transaction of its own): what they changed
-    in the data, with raw SQL as migrations write, cannot be told, so every kept value, page
-    and open-data file and every ETag given out is made anew, by every instance. A database
-    short of the change log (a partial upgrade) runs no code of this version: left alone."""
-    if not {"public_data_version", "public_change"} <= set(
-            inspect(connection).get_table_names()):
-        return
+    """After migrations ran on `connection` (in a transaction of its own), up or down: what
+    they changed in the data, with raw SQL as migrations write, cannot be told, so every
+    kept value, page and open-data file and every ETag given out is made anew, by every
+    instance. Recorded where the schema has the changes' table (from lead_0008 on)."""
+    tables = set(inspect(connection).get_table_names())
+    if "public_data_version" not in tables:
+        return  # an empty database: nothing was ever given out
     with Session(bind=connection) as session:
-        bump_public_version(session)
+        bump_public_version(session, record="public_change" in tables)
         session.flush()
 
 

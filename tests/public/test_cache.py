@@ -213,3 +213,21 @@ def test_the_page_cache_is_bounded_in_entries_and_bytes():
         cache.put(("page", n), CachedPage(b"x", 200, "text/html", ()))
     assert len(cache) == 3 and cache.get(("page", 1)) is None
 
+
+def test_public_data_changed_makes_every_kept_page_anew(app, client, world):
+    """After an SQL script applied by hand: the command raises the public version as a change
+    that cannot be told, so a kept page is made again and its ETag changes."""
+    from sqlalchemy import text
+
+    from app.public.cache import forget_recent_state
+
+    first = client.get("/winners")
+    db.session.execute(text("UPDATE idea SET title = 'Pārdēvēta ar SQL' WHERE id = :id"),
+                       {"id": world.winner.id})
+    db.session.commit()  # no version raised: the session saw no object change
+    result = app.test_cli_runner().invoke(args=["public-data-changed"])
+    assert result.exit_code == 0, result.output
+    forget_recent_state()
+    again = client.get("/winners")
+    assert again.headers["ETag"] != first.headers["ETag"]
+    assert "Pārdēvēta ar SQL" in again.get_data(as_text=True)
