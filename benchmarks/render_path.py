@@ -204,7 +204,7 @@ def measure(page: int, path: str, hello: int, args, *, headers: dict[str, str] |
     headers = headers or {}
     wrk(page, path, 1, args.connections, headers=headers, fresh=fresh)  # warm up
     pages, hellos, p99s, errors = [], [], [], 0
-    for _ in range(rounds or args.rounds):
+    for _ in range(args.rounds if rounds is None else rounds):
         hellos.append(wrk(hello, "/", args.seconds, args.connections, headers={},
                           fresh=None)[0])
         rps, p99, bad = wrk(page, path, args.seconds, args.connections, headers=headers,
@@ -365,6 +365,12 @@ def goal_for(row: dict) -> float:
     return PUBLIC_GOAL if row["kind"] == "public" else SIGNED_IN_GOAL
 
 
+def _met(figure: Figure | None, goal: float) -> str:
+    if figure is None:
+        return "—"
+    return "met" if figure.share >= goal else "**missed**"
+
+
 def _cell(figure: Figure | None, *, spread: bool = False) -> str:
     if figure is None:
         return "—"
@@ -402,17 +408,15 @@ def write(results: list[dict], args, loads: tuple[str, str]) -> None:
                   f"(its volume batch {result['seed'][1]:.1f} s). Data: {counts}. Load "
                   f"average (1, 5, 15 min) before / after this size: {result['load'][0]} / "
                   f"{result['load'][1]}.", "",
-                  "| page | path | size | cached | uncached / signed in | goal |",
-                  "| --- | --- | ---: | --- | --- | --- |"]
+                  "| page | path | size | cached | goal | uncached / signed in | goal |",
+                  "| --- | --- | ---: | --- | --- | --- | --- |"]
         for row in result["rows"]:
             real = row.get("uncached") or row.get("signed in")
             cached = row.get("cached")
-            met = "—" if real is None else (
-                "met" if real.share >= goal_for(row)
-                and (cached is None or cached.share >= CACHED_GOAL) else "**missed**")
             size = f"{row['bytes'] / 1000:,.1f} KB" if "bytes" in row else "—"
             lines.append(f"| {row['page']} | `{row['path']}` | {size} "
-                         f"| {_cell(cached, spread=True)} | {_cell(real)} | {met} |")
+                         f"| {_cell(cached, spread=True)} | {_met(cached, CACHED_GOAL)} "
+                         f"| {_cell(real)} | {_met(real, goal_for(row))} |")
         lines.append("")
         lines += _after_change_lines(result)
     if len(results) > 1:
@@ -435,13 +439,20 @@ def write(results: list[dict], args, loads: tuple[str, str]) -> None:
     RESULTS.write_text("\n".join(lines) + ("\n" + kept if kept else ""), encoding="utf-8")
 
 
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return value
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--ideas", default="1000,10000",
                         help="comma-separated data sizes (default 1000,10000)")
     parser.add_argument("--seconds", type=float, default=4.0)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--cached-rounds", type=int, default=5,
+    parser.add_argument("--rounds", type=_positive, default=3)
+    parser.add_argument("--cached-rounds", type=_positive, default=5,
                         help="rounds for the cached pages (default 5)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--change-rounds", type=int, default=9,
