@@ -43,9 +43,11 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=30000")  # as long as a gunicorn worker may take
         cursor.close()
+        from app.core.collation import SQLITE_COLLATION, compare
         from app.core.folding import SQLITE_FUNCTION, fold
 
         dbapi_connection.create_function(SQLITE_FUNCTION, 1, fold, deterministic=True)
+        dbapi_connection.create_collation(SQLITE_COLLATION, compare)
 
 
 def select_locale() -> str:

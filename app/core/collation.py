@@ -2,17 +2,23 @@
 Ķ after K, Ļ after L, Ņ after N, Š after S, Ž after Z, whatever case.
 
 Names of places, people and teams are Latvian, so lists are in Latvian order on English
-pages too. Databases do not agree on collations (SQLite has none for Latvian), so lists are
-sorted in Python after the fetch; they are short (43 municipalities, a jury, a team list).
+pages too. Lists are sorted in Python after the fetch (`collated`); they are short (43
+municipalities, a jury, a team list). Where the database orders (a relationship's order,
+as the municipalities a team or a pilot works with), `latvian(column)` orders by the same
+ICU collation: PostgreSQL's own ("lv-x-icu"), and on SQLite, which has none, the one
+registered on each connection (`SQLITE_COLLATION`, compared by `compare`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from functools import cache
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import icu
+from sqlalchemy import String
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 T = TypeVar("T")
 
@@ -30,3 +36,37 @@ def sort_key(text: str | None) -> bytes:
 def collated(items: Iterable[T], key: Callable[[T], str] = str) -> list[T]:
     """The items in Latvian alphabetical order of key(item) (stable for equal keys)."""
     return sorted(items, key=lambda item: sort_key(key(item)))
+
+
+def compare(a: str | None, b: str | None) -> int:
+    """SQLite's collation function: below 0, 0 or above 0 as `a` sorts before, with or
+    after `b` in Latvian alphabetical order."""
+    key_a, key_b = sort_key(a), sort_key(b)
+    return (key_a > key_b) - (key_a < key_b)
+
+
+SQLITE_COLLATION = "talka_lv"
+POSTGRESQL_COLLATION = "lv-x-icu"  # ICU's Latvian, in PostgreSQL built with ICU (Debian's)
+
+
+class latvian(FunctionElement):
+    """`column` ordered in Latvian alphabetical order (ORDER BY latvian(Municipality.name))."""
+
+    type = String()
+    inherit_cache = True
+    name = "latvian"
+
+
+@compiles(latvian, "sqlite")
+def _latvian_sqlite(element: latvian, compiler: Any, **kw: Any) -> str:
+    return f"{compiler.process(element.clauses, **kw)} COLLATE {SQLITE_COLLATION}"
+
+
+@compiles(latvian, "postgresql")
+def _latvian_postgresql(element: latvian, compiler: Any, **kw: Any) -> str:
+    return f'{compiler.process(element.clauses, **kw)} COLLATE "{POSTGRESQL_COLLATION}"'
+
+
+@compiles(latvian)
+def _latvian_other(element: latvian, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(element.clauses, **kw))

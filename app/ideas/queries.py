@@ -218,7 +218,7 @@ def _table_statements(drafts: bool, status: bool, region: bool, municipality: bo
     per process and set of filters: building them and their cache keys cost more than
     running them. The hackathon, the filters' values and the page are bound parameters."""
     from app.ideas.models_redaction import IdeaRedaction
-    from app.places.models import Municipality
+    from app.places.models import Municipality, in_latvian_order
     from app.teams.models import Team, team_partner
 
     def listed(query: Select) -> Select:
@@ -241,7 +241,7 @@ def _table_statements(drafts: bool, status: bool, region: bool, municipality: bo
     partners = (select(team_partner.c.team_id, Municipality.name)
                 .join(Municipality, Municipality.id == team_partner.c.municipality_id)
                 .where(team_partner.c.team_id.in_(bindparam("team_ids", expanding=True)))
-                .order_by(Municipality.name))
+                .order_by(in_latvian_order()))
     return count, rows, partners
 
 

@@ -135,7 +135,7 @@ def _warning_statements() -> tuple[Any, Any, Any, Any, Any]:
     making an object of each idea, its team, redaction, indicators and attachments."""
     from app.ideas.models import ProposedIndicator
     from app.ideas.models_attachments import Attachment
-    from app.places.models import Municipality
+    from app.places.models import Municipality, in_latvian_order
     from app.teams.models import Team, team_partner
 
     submitted = (Idea.hackathon_id == bindparam("hackathon_id"),
@@ -155,7 +155,7 @@ def _warning_statements() -> tuple[Any, Any, Any, Any, Any]:
     partners = (select(team_partner.c.team_id, Municipality.name)
                 .join(Municipality, Municipality.id == team_partner.c.municipality_id)
                 .where(team_partner.c.team_id.in_(select(Idea.team_id).where(*submitted)))
-                .order_by(team_partner.c.team_id, Municipality.name))
+                .order_by(team_partner.c.team_id, in_latvian_order()))
     # In Idea.indicators' and Idea.attachments' order.
     indicators = (select(ProposedIndicator.idea_id, ProposedIndicator.id,
                          ProposedIndicator.name)

@@ -40,6 +40,7 @@ from app.extensions import Model, db
 from app.pilots import health as rules
 from app.pilots import money
 from app.pilots.states import ENDED, TEAM_MAY_MOVE_TO, FundingKind, PilotStatus, ReplicationStatus
+from app.places.models import in_latvian_order
 
 if TYPE_CHECKING:
     from app.pilots.models_money import Expense, FundingLine
@@ -124,7 +125,7 @@ class Pilot(Model):
     team = relationship("Team")
     lead_municipality = relationship("Municipality", foreign_keys=[lead_municipality_id])
     partner_municipalities = relationship("Municipality", secondary=pilot_partner,
-                                          order_by="Municipality.name")
+                                          order_by=in_latvian_order)
     region = relationship("Region")
     coordinator = relationship("User", foreign_keys=[coordinator_id])
     assessment_theme = relationship("Theme")

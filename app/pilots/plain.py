@@ -27,7 +27,7 @@ from app.pilots.queries import PilotRow, load_figures, scope_condition, summariz
 from app.pilots.states import MILESTONE_OPEN, MilestoneStatus, PilotStatus, milestone_overdue
 from app.places import kept as kept_places
 from app.places.kept import PlainMunicipality
-from app.places.models import Municipality
+from app.places.models import Municipality, in_latvian_order
 from app.public.cache import (
     MOST_PILOTS,
     PublicState,
@@ -145,7 +145,7 @@ def load_plain(condition, today: date) -> list[PilotRow]:
             .join(Pilot, Pilot.id == pilot_partner.c.pilot_id)
             # In the order a pilot's own page lists them (the relationship's).
             .join(Municipality, Municipality.id == pilot_partner.c.municipality_id)
-            .where(condition).order_by(Municipality.name)):
+            .where(condition).order_by(in_latvian_order())):
         partners[pilot_id].append(places[municipality_id])
     figures = load_figures(condition)
     pilots = [ScopePilot(id=row.id, idea_id=row.idea_id, title=row.title, summary=row.summary,

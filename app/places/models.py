@@ -10,6 +10,7 @@ from sqlalchemy import Enum, ForeignKey, Numeric, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.core.clock import now_utc
+from app.core.collation import latvian
 from app.extensions import Model
 
 REGION_CODES = ("riga", "kurzeme", "latgale", "vidzeme", "zemgale")
@@ -35,7 +36,7 @@ class Region(Model):
     vat_envelope_eur: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
 
     municipalities: Mapped[list[Municipality]] = relationship(
-        back_populates="region", order_by="Municipality.name"
+        back_populates="region", order_by=lambda: in_latvian_order()
     )
 
     def name(self, locale: str = "lv") -> str:
@@ -88,3 +89,9 @@ class MunicipalityDomain(Model):
 
     def __repr__(self) -> str:
         return f"<MunicipalityDomain {self.domain}>"
+
+
+def in_latvian_order() -> latvian:
+    """Municipalities in Latvian alphabetical order of their names, by the database (the
+    order of every relationship that lists them)."""
+    return latvian(Municipality.name)

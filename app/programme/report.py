@@ -23,7 +23,7 @@ from app.pilots import queries as pilot_queries
 from app.pilots.models import Pilot
 from app.pilots.models_plan import Indicator
 from app.pilots.queries import PilotRow
-from app.places.models import Municipality, Region
+from app.places.models import Municipality, Region, in_latvian_order
 from app.programme import assessing
 from app.programme.benchmark import ThemeChange, group_changes, theme_scores
 from app.programme.models import Instrument, RoundKind
@@ -85,7 +85,7 @@ def final_report(instrument: Instrument, today: date, *,
     before = _scores(instrument, RoundKind.BASELINE)
     after = _scores(instrument, RoundKind.FINAL)
     theme_ids = [t.id for t in instrument.themes]
-    places = db.session.scalars(select(Municipality).order_by(Municipality.name)).all()
+    places = db.session.scalars(select(Municipality).order_by(in_latvian_order())).all()
     lines = _pilot_lines(today)
     reports = []
     for region in db.session.scalars(select(Region).order_by(Region.code)):

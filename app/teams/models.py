@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, sele
 
 from app.core.clock import now_utc
 from app.extensions import Model, db
+from app.places.models import in_latvian_order
 
 NAME_MAX = 120
 INVITATION_DAYS = 7
@@ -53,8 +54,8 @@ class Team(Model):
 
     municipality = relationship("Municipality", lazy="joined")
     partner_municipalities = relationship(
-        "Municipality", secondary=team_partner, order_by="Municipality.name", lazy="selectin"
-    )
+        "Municipality", secondary=team_partner, order_by=in_latvian_order,
+        lazy="selectin")
     members: Mapped[list[TeamMember]] = relationship(
         back_populates="team", cascade="all, delete-orphan",
         order_by="(TeamMember.is_lead.desc(), TeamMember.joined_at, TeamMember.id)",
