@@ -14,7 +14,7 @@ from app.accounts.models import Role, RoleGrant, User
 from app.admin.forms import GrantRoleForm, MunicipalityForm, RegionForm
 from app.core import access, web
 from app.core.audit import AuditEntry
-from app.core.collation import sort_key
+from app.core.collation import latvian, sort_key
 from app.core.errors import DomainError
 from app.core.pagination import clamp, paginate
 from app.core.translation import gettext as _
@@ -47,7 +47,7 @@ def users():
     municipality_id = request.args.get("municipality", type=int)
     if municipality_id is not None and not 0 < municipality_id <= MAX_ID:
         municipality_id = None  # no such row can exist; the database would refuse the number
-    query = select(User).order_by(User.name, User.id)
+    query = select(User).order_by(latvian(User.name), User.id)
     if q:
         query = query.where(or_(User.name.icontains(q, autoescape=True),
                                 User.email.icontains(q, autoescape=True)))

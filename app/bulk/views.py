@@ -19,6 +19,7 @@ from app.bulk import operations as ops
 from app.bulk.forms import UploadForm
 from app.core import access, web
 from app.core.clock import now_utc, today_riga
+from app.core.collation import latvian
 from app.core.translation import gettext as _
 from app.core.translation import ngettext
 from app.extensions import db
@@ -47,7 +48,7 @@ def _selected_ids() -> list[int]:
 def _scope_pilots(ids: list[int] | None = None) -> list[Pilot]:
     """The pilots the coordinator follows (those of `ids` only, when given)."""
     statement = (select(Pilot).where(queries.scope_condition(current_user))
-                 .options(*_with_rows()).order_by(Pilot.title, Pilot.id))
+                 .options(*_with_rows()).order_by(latvian(Pilot.title), Pilot.id))
     if ids:
         statement = statement.where(Pilot.id.in_(ids))
     return list(db.session.scalars(statement).unique())

@@ -16,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app.core.audit import record_audit
 from app.core.clock import now_utc
+from app.core.collation import latvian
 from app.core.errors import Invalid, NotAllowed, StaleVersion, WrongState
 from app.core.formatting import fmt_datetime
 from app.core.schema import load
@@ -135,7 +136,7 @@ def teams_for(user, hackathon: Hackathon) -> list:
 
     teams = db.session.scalars(
         select(Team).join(TeamMember, TeamMember.team_id == Team.id)
-        .where(TeamMember.user_id == user.id).order_by(Team.name)
+        .where(TeamMember.user_id == user.id).order_by(latvian(Team.name))
     ).unique().all()
     return [t for t in teams if hackathon.municipality_may_take_part(t.municipality)]
 

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from app.core import access, web
 from app.core.clock import now_utc
+from app.core.collation import latvian
 from app.core.errors import Invalid, NotAllowed, WrongState
 from app.core.translation import gettext as _
 from app.extensions import db
@@ -153,7 +154,7 @@ def _vote_page(hackathon: Hackathon, status: int = 200, error: str | None = None
                            Idea.status.in_([IdeaStatus.SUBMITTED, IdeaStatus.WINNER,
                                             IdeaStatus.NOT_SELECTED]))
         .options(selectinload(Idea.redaction))
-        .order_by(Idea.title, Idea.id)).all()
+        .order_by(latvian(Idea.title), Idea.id)).all()
     mine = None
     if current_user.is_authenticated:
         mine = db.session.scalar(select(PublicVote.idea_id).where(

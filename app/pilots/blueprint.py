@@ -21,6 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.accounts.forms import EmptyForm
 from app.core import access, web
+from app.core.collation import latvian
 from app.core.errors import DomainError, Invalid, handle_http_exception
 from app.core.translation import gettext as _
 from app.extensions import db
@@ -173,7 +174,7 @@ def coordinator_choices(pilot_region: str | None, hackathon: Any) -> list[tuple[
     users = db.session.scalars(
         select(User).join(RoleGrant, RoleGrant.user_id == User.id)
         .where(RoleGrant.role == Role.COORDINATOR, User.disabled_at.is_(None))
-        .order_by(User.name)).unique().all()
+        .order_by(latvian(User.name))).unique().all()
     return [("", _("— nobody yet —"))] + [
         (str(u.id), u.name) for u in users
         if u.coordinates_region(pilot_region) or hackathon.can_manage(u)]

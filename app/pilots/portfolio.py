@@ -27,6 +27,7 @@ from sqlalchemy import (
 )
 
 from app.accounts.models import User
+from app.core.collation import latvian
 from app.extensions import db
 from app.hackathons.models import Hackathon
 from app.pilots import health as rules
@@ -402,4 +403,4 @@ def pilot_hackathons() -> tuple[tuple[int, str], ...]:
     return tuple((row.id, row.title) for row in db.session.execute(
         select(Hackathon.id, Hackathon.title)
         .where(Hackathon.id.in_(select(Pilot.hackathon_id)))
-        .order_by(Hackathon.title)))
+        .order_by(latvian(Hackathon.title))))

@@ -23,6 +23,7 @@ from sqlalchemy import JSON, Enum, String, Table, Text, cast, delete, func, or_,
 from app.accounts.models import ApiToken, User, UserSession
 from app.accounts.passwords import verify_password
 from app.core.audit import record_audit
+from app.core.collation import latvian
 from app.core.errors import Invalid, WrongState
 from app.core.schema import load
 from app.core.translation import lazy_gettext as _l
@@ -72,7 +73,7 @@ def erasure_blockers(user: User, *, now: datetime) -> list[str]:
     led = db.session.scalars(
         select(Team).join(TeamMember, TeamMember.team_id == Team.id)
         .where(TeamMember.user_id == user.id, TeamMember.is_lead.is_(True))
-        .order_by(Team.name)).unique().all()
+        .order_by(latvian(Team.name))).unique().all()
     for team in led:
         if any(member.user_id != user.id for member in team.members):
             blockers.append(str(_l(
@@ -80,7 +81,7 @@ def erasure_blockers(user: User, *, now: datetime) -> list[str]:
                 "member (on the team's page).", team=team.name)))
     juries = db.session.scalars(
         select(Hackathon).join(JuryMember, JuryMember.hackathon_id == Hackathon.id)
-        .where(JuryMember.user_id == user.id).order_by(Hackathon.title)).all()
+        .where(JuryMember.user_id == user.id).order_by(latvian(Hackathon.title))).all()
     for hackathon in juries:
         if hackathon.phase_at(now).value in BLOCKING_PHASES:
             blockers.append(str(_l(

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship, selectinload
 
 from app.core.clock import now_utc
+from app.core.collation import latvian
 from app.extensions import Model, db
 from app.places.models import in_latvian_order
 
@@ -176,7 +177,7 @@ def select_teams(*, member_id: int | None = None, invitations: bool = False) -> 
     query = select(Team).options(*options)
     if member_id is not None:
         mine = select(TeamMember.team_id).where(TeamMember.user_id == member_id)
-        query = query.where(Team.id.in_(mine)).order_by(Team.name, Team.id)
+        query = query.where(Team.id.in_(mine)).order_by(latvian(Team.name), Team.id)
     return query
 
 
@@ -186,7 +187,7 @@ def directory_query(*, region: str | None = None, q: str | None = None) -> Selec
     from app.core.folding import contains_folded, fold
     from app.places.models import Municipality
 
-    query = select_teams().order_by(Team.name, Team.id)
+    query = select_teams().order_by(latvian(Team.name), Team.id)
     if region:
         query = query.where(Team.municipality.has(Municipality.region_code == region))
     for word in fold(q or "").split():

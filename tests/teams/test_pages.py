@@ -467,6 +467,18 @@ def test_team_page_uses_a_fixed_number_of_queries(client, signed_in, make_user, 
 
 # --- the directory and asking to join ----------------------------------------------------------
 
+def test_the_directory_lists_teams_in_latvian_alphabetical_order(client, signed_in, make_user):
+    """The directory is paged by the database, so the database orders it as Latvian is."""
+    names = ["Āra komanda", "Čakstes komanda", "Kalna komanda", "Ķeguma komanda",
+             "Zaļā komanda", "Žagatas komanda"]
+    for n, name in enumerate(reversed(names)):
+        make_team(make_user(f"vaditajs{n}@dobele.lv"), name=name)
+    signed_in(municipality="Dobeles novads")
+    page = client.get("/teams/directory").get_data(as_text=True)
+    positions = [page.index(name) for name in names]
+    assert positions == sorted(positions)
+
+
 def test_the_directory_lists_teams_without_naming_their_members(client, signed_in, make_user):
     lead = make_user("vaditaja@cesis.example.lv", name="Vadītāja Slepena",
                      municipality="Cēsu novads")
