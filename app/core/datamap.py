@@ -158,6 +158,7 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.accounts.passwords._dummy_hash",
     # The ICU collator and the stylesheet read from the installed package, not the database.
     "app.core.collation._collator",
+    "app.core.collation._compared_key",
     "app.core.stylesheet.csp_source",
     "app.core.stylesheet.inline_css",
     # A template's string without variables in a loaded catalog (files, not the database).
