@@ -15,7 +15,7 @@ from app.hackathons.phases import Phase
 from app.ideas.models import Idea
 from app.ideas.status import PUBLIC_AFTER_RESULTS
 from app.pilots.models import Pilot
-from app.places.models import Municipality
+from app.places.models import Municipality, in_latvian_order
 from app.teams.models import Team
 
 QUERY_MAX = 100
@@ -84,10 +84,8 @@ def search(raw: str) -> Results:
     if not words:
         empty = Found(rows=[], total=0)
         return Results(query, empty, empty, empty, empty)
-    found_places = _found(places, (Municipality.name,))
-    found_places.rows.sort(key=lambda row: fold(row.name))
     return Results(
-        query=query, municipalities=found_places,
+        query=query, municipalities=_found(places, (in_latvian_order(),)),
         hackathons=_found(hackathons, (Hackathon.submission_closes_at.desc(), Hackathon.id)),
         ideas=_found(ideas, (Idea.status, Idea.id.desc())),
         pilots=_found(pilots, (Pilot.start_date.desc(), Pilot.id.desc())),

@@ -37,6 +37,14 @@ def test_search_finds_municipalities_without_diacritics(client, world):
     assert "Dobeles novads" in _text(client.get("/search?q=DOBELES"))
 
 
+def test_search_lists_municipalities_in_latvian_alphabetical_order(client):
+    """More match than a page shows: the first ones are the first in Latvian order."""
+    page = _text(client.get("/search?q=novads"))
+    names = ("Ādažu novads", "Aizkraukles novads", "Kuldīgas novads", "Ķekavas novads")
+    positions = [page.index(f">{name}</a>") for name in names]
+    assert positions == sorted(positions)
+
+
 def test_search_finds_public_ideas_and_pilots_but_nothing_private(client, world):
     page = _text(client.get("/search?q=udens"))  # "ūdens" typed without diacritics
     assert "Viedie ūdens skaitītāji" in page
