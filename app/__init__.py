@@ -126,6 +126,12 @@ def create_app(config: dict | None = None) -> Flask:
     _import_models()
     _register_blueprints(app)
 
+    from app.core.collation import forget_compared_keys
+
+    # The keys kept for SQLite's Latvian sorts are of names, people's among them: they
+    # serve one request or job, and no name outlives it (an erased person's included).
+    app.teardown_appcontext(forget_compared_keys)
+
     from app.cli import register_cli
 
     register_cli(app)

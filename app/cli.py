@@ -38,6 +38,23 @@ def reminder_jobs() -> list:
             send_coordinator_digests]
 
 
+def _check_latvian_collation() -> None:
+    """Lists are ordered by ICU's Latvian collation (app.core.collation): a PostgreSQL built
+    without ICU would fail on the first list of places, so it is refused here, at deploy."""
+    from sqlalchemy import text
+
+    from app.core.collation import POSTGRESQL_COLLATION
+
+    if db.engine.dialect.name != "postgresql":
+        return  # SQLite's is registered on each connection
+    found = db.session.scalar(text("SELECT count(*) FROM pg_collation WHERE collname = :name"),
+                              {"name": POSTGRESQL_COLLATION})
+    if not found:
+        raise click.ClickException(
+            f'This PostgreSQL has no collation "{POSTGRESQL_COLLATION}": Talka needs one '
+            "built with ICU (as Debian's and the official images are).")
+
+
 def register_cli(app: Flask) -> None:
     from app.maintenance import register_commands as register_maintenance  # backup, restore
     register_maintenance(app)
@@ -50,6 +67,7 @@ def register_cli(app: Flask) -> None:
         from app.places.operations import load_reference_data
 
         upgrade()
+        _check_latvian_collation()
         added = load_reference_data()
         db.session.commit()
         click.echo(f"Database is at the newest schema; added {added['regions']} regions and "

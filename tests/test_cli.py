@@ -174,3 +174,20 @@ def test_create_user_finds_a_municipality_with_latvian_capitals(app, db):
     )
     assert result.exit_code == 0, result.output
     assert find_user_by_email("anna@adazi.lv").municipality.name == "Ādažu novads"
+
+
+def test_init_db_refuses_a_postgresql_without_the_latvian_collation(app, db, monkeypatch):
+    """Every list of places is ordered by ICU's Latvian collation: a PostgreSQL built without
+    ICU is refused at deploy, not on the first page."""
+    from app.core import collation
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's collation is registered on each connection")
+    import click
+
+    from app.cli import _check_latvian_collation
+
+    _check_latvian_collation()  # this one has it
+    monkeypatch.setattr(collation, "POSTGRESQL_COLLATION", "lv-x-nowhere")
+    with pytest.raises(click.ClickException, match='no collation "lv-x-nowhere"'):
+        _check_latvian_collation()  # init-db's check, after its migrations

@@ -51,6 +51,11 @@ def _compared_key(text: str | None) -> bytes:
     return sort_key(text)
 
 
+def forget_compared_keys(_error: BaseException | None = None) -> None:
+    """Drop the names `compare` kept the keys of (at the end of each request and job)."""
+    _compared_key.cache_clear()
+
+
 SQLITE_COLLATION = "talka_lv"
 POSTGRESQL_COLLATION = "lv-x-icu"  # ICU's Latvian, in PostgreSQL built with ICU (Debian's)
 

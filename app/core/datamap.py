@@ -158,6 +158,8 @@ PURE_MEMOS: frozenset[str] = frozenset({
     "app.accounts.passwords._dummy_hash",
     # The ICU collator and the stylesheet read from the installed package, not the database.
     "app.core.collation._collator",
+    # Names' sort keys: emptied at the end of each request and job all the same, as the
+    # names are people's too (app/__init__.py).
     "app.core.collation._compared_key",
     "app.core.stylesheet.csp_source",
     "app.core.stylesheet.inline_css",

@@ -51,3 +51,14 @@ def test_a_regions_municipalities_are_in_the_order_python_sorts_them(db):
         names = [m.name for m in region.municipalities]
         assert names == collated(names), region.code
     assert len(db.session.scalars(select(Municipality)).all()) == 43
+
+
+def test_the_names_kept_for_sorting_go_with_the_request(app):
+    """SQLite's collation keeps the names it compared, people's among them, for one request
+    or job only."""
+    from app.core.collation import _compared_key, compare
+
+    with app.app_context():
+        assert compare("Ķekavas novads", "Kuldīgas novads") > 0
+        assert _compared_key.cache_info().currsize == 2
+    assert _compared_key.cache_info().currsize == 0
