@@ -32,7 +32,6 @@ from app.pilots.health import badge_text, reason_text
 from app.pilots.models import Pilot
 from app.pilots.models_plan import Measurement
 from app.pilots.models_reports import PilotDocument
-from app.places import kept as kept_places
 from app.public import fragments
 
 bp = Blueprint("pilots", __name__)
@@ -163,10 +162,6 @@ def form_values(form: FlaskForm, names: tuple[str, ...]) -> dict[str, Any]:
 
 
 # --- choices ------------------------------------------------------------------------------------
-
-def municipality_choices() -> list[tuple[str, str]]:
-    return kept_places.municipality_choices()
-
 
 def coordinator_choices(pilot_region: str | None, hackathon: Any) -> list[tuple[str, str]]:
     from app.accounts.models import Role, RoleGrant, User

@@ -29,7 +29,7 @@ from app.pilots import views_entry as _entry  # noqa: F401  (registers its route
 from app.pilots import views_plan as _plan  # noqa: F401
 from app.pilots import views_reports as _reports  # noqa: F401
 from app.pilots import views_start as _start  # noqa: F401
-from app.pilots.blueprint import bp, municipality_choices
+from app.pilots.blueprint import bp
 from app.pilots.forms import (
     FundingForm,
     ReplicationForm,
@@ -82,7 +82,8 @@ def _status_form(pilot: Pilot) -> StatusForm | None:
 def _replication_form(pilot: Pilot, form: ReplicationForm | None = None) -> ReplicationForm:
     form = form or ReplicationForm(formdata=None)
     taken = pilot.municipality_ids() | {r.municipality_id for r in pilot.replications}
-    form.municipality_id.choices = [(value, label) for value, label in municipality_choices()
+    form.municipality_id.choices = [(value, label)
+                                    for value, label in kept_places.municipality_choices()
                                     if int(value) not in taken]
     return form
 

@@ -22,7 +22,6 @@ from app.pilots.blueprint import (
     editable_pilot,
     form_values,
     load_child,
-    municipality_choices,
     on_pilot_page,
     pilot_url,
     submit,
@@ -39,6 +38,7 @@ from app.pilots.forms import (
 from app.pilots.models import Pilot
 from app.pilots.models_plan import Milestone
 from app.pilots.states import MILESTONE_TRANSITIONS, MilestoneStatus
+from app.places import kept as kept_places
 
 EDIT_FIELDS = ("title", "summary", "start_date", "end_date", "budget_eur", "coordinator_id",
                "lead_municipality_id", "partner_municipality_ids", "evidence_required",
@@ -64,8 +64,8 @@ def _edit_initial(pilot: Pilot) -> dict[str, Any]:
 def _edit_page(form: PilotEditForm, pilot: Pilot, *, status: int = 200,
                conflict: dict[str, Any] | None = None) -> Any:
     form.coordinator_id.choices = coordinator_choices(pilot.region_code, pilot.hackathon)
-    form.lead_municipality_id.choices = municipality_choices()
-    form.partner_municipality_ids.choices = municipality_choices()
+    form.lead_municipality_id.choices = kept_places.municipality_choices()
+    form.partner_municipality_ids.choices = kept_places.municipality_choices()
     form.assessment_theme_id.choices = _theme_choices()
     return render_template("pilots/edit.html", form=form, pilot=pilot, conflict=conflict,
                            manager=pilot.can_manage(current_user),

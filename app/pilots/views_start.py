@@ -20,11 +20,11 @@ from app.pilots.blueprint import (
     bp,
     coordinator_choices,
     form_values,
-    municipality_choices,
     pilot_url,
     submit,
 )
 from app.pilots.forms import PilotCreateForm
+from app.places import kept as kept_places
 
 CREATE_FIELDS = ("title", "summary", "start_date", "end_date", "budget_eur", "coordinator_id",
                  "lead_municipality_id", "partner_municipality_ids", "evidence_required")
@@ -46,8 +46,8 @@ def _refused(idea: Idea) -> Any:
 def _create_page(form: PilotCreateForm, idea: Idea, status: int = 200) -> Any:
     region = idea.team.municipality.region_code
     form.coordinator_id.choices = coordinator_choices(region, idea.hackathon)
-    form.lead_municipality_id.choices = municipality_choices()
-    form.partner_municipality_ids.choices = municipality_choices()
+    form.lead_municipality_id.choices = kept_places.municipality_choices()
+    form.partner_municipality_ids.choices = kept_places.municipality_choices()
     return render_template("pilots/new.html", form=form, idea=idea), status
 
 
